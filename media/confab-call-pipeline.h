@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The media half of a call: capture (or synthetic sources), Opus and VP8
+ * encoding, one rtpbin session carrying both streams (BUNDLE, rtcp-mux),
+ * jitter buffers, decoding, and the decoded frames handed to whoever
+ * displays them.
+ *
+ * The pipeline knows nothing about the network. Outgoing RTP and RTCP
+ * packets leave through the packet function; incoming packets enter through
+ * confab_call_pipeline_push_packet(). The app wires both ends to the ICE
+ * session (DESIGN.md: media and transport meet only through callbacks that
+ * carry packets).
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+#define CONFAB_MEDIA_ERROR (confab_media_error_quark ())
+GQuark confab_media_error_quark (void);
+
+typedef enum
+{
+  CONFAB_MEDIA_ERROR_MISSING_ELEMENT, /* a GStreamer plugin is not installed */
+  CONFAB_MEDIA_ERROR_NO_DEVICE,       /* the camera or microphone cannot be opened */
+  CONFAB_MEDIA_ERROR_INVALID_CONFIG,  /* e.g. an unknown source name */
+  CONFAB_MEDIA_ERROR_PIPELINE,        /* a runtime error reported on the bus */
+} ConfabMediaError;
+
+typedef struct
+{
+  /* "test" (videotestsrc), "camera" (the first camera the device monitor
+   * finds) or a device path such as "/dev/video0". */
+  const char *video_source;
+  /* "test" (audiotestsrc) or "mic" (the default microphone). */
+  const char *audio_source;
+  guint width;              /* default 640 */
+  guint height;             /* default 360 */
+  guint framerate;          /* default 30 */
+  guint video_bitrate_kbps; /* default 1000 */
+  guint audio_bitrate_kbps; /* default 32 */
+  guint audio_pt;           /* default 111 */
+  guint video_pt;           /* default 96 */
+  guint32 audio_ssrc;       /* 0 = random */
+  guint32 video_ssrc;       /* 0 = random */
+  gboolean play_audio;      /* TRUE: autoaudiosink; FALSE: a clocked fakesink */
+} ConfabMediaConfig;
+
+/* Fills @config with the defaults above. */
+void confab_media_config_init (ConfabMediaConfig *config);
+
+typedef struct
+{
+  guint64 packets_sent;     /* RTP packets handed to the packet function */
+  guint64 packets_received; /* RTP packets pushed in with this stream's payload type */
+  guint64 packets_lost;     /* as counted by the jitter buffer */
+  guint64 frames_encoded;   /* buffers out of the encoder */
+  guint64 frames_decoded;   /* buffers out of the decoder */
+  guint width;              /* of the decoded remote video, 0 before the first frame */
+  guint height;
+} ConfabStreamStats;
+
+typedef struct
+{
+  ConfabStreamStats audio;
+  ConfabStreamStats video;
+  guint64 rtcp_packets_sent;
+  guint64 rtcp_packets_received;
+  /* g_get_monotonic_time() of the first decoded remote video frame, 0 if none yet. */
+  gint64 first_remote_frame_time;
+} ConfabMediaStats;
+
+/* Called from a streaming thread for every outgoing RTP or RTCP packet.
+ * @data is only valid during the call. */
+typedef void (*ConfabPacketFunc) (const guint8 *data, gsize size, gpointer user_data);
+
+/* Called from a streaming thread with each decoded frame as RGBA
+ * (GstSample with video/x-raw,format=RGBA caps). @remote tells whether it is
+ * the peer's video or the local preview. Must not block. */
+typedef void (*ConfabVideoFrameFunc) (GstSample *sample, gboolean remote, gpointer user_data);
+
+#define CONFAB_TYPE_CALL_PIPELINE (confab_call_pipeline_get_type ())
+G_DECLARE_FINAL_TYPE (ConfabCallPipeline, confab_call_pipeline, CONFAB, CALL_PIPELINE, GObject)
+
+/* Builds the pipeline (does not start it). Fails with CONFAB_MEDIA_ERROR
+ * when an element is missing or the configuration is invalid. */
+ConfabCallPipeline *confab_call_pipeline_new (const ConfabMediaConfig *config,
+                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+void confab_call_pipeline_set_packet_func (ConfabCallPipeline *self,
+                                           ConfabPacketFunc func,
+                                           gpointer user_data,
+                                           GDestroyNotify destroy);
+
+/* Optional; without it decoded video goes to a fakesink (still counted). */
+void confab_call_pipeline_set_video_frame_func (ConfabCallPipeline *self,
+                                                ConfabVideoFrameFunc func,
+                                                gpointer user_data,
+                                                GDestroyNotify destroy);
+
+/* Thread-safe. Demultiplexes RTP from RTCP (rtcp-mux, RFC 5761) and feeds
+ * rtpbin. Packets pushed before start or after stop are dropped. Bytes
+ * are untrusted: anything that is not RTP/RTCP is counted and dropped. */
+void confab_call_pipeline_push_packet (ConfabCallPipeline *self, const guint8 *data, gsize size);
+
+/* Sets the pipeline to PLAYING. Errors that happen later (a camera that
+ * fails, a missing codec) are emitted with the "error" signal on the
+ * thread-default main context of the caller of confab_call_pipeline_new(). */
+gboolean confab_call_pipeline_start (ConfabCallPipeline *self, GError **error);
+void confab_call_pipeline_stop (ConfabCallPipeline *self);
+
+/* Thread-safe snapshot of the counters. */
+void confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stats);
+
+G_END_DECLS

@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs exactly what Confab needs to build, run and test on Debian 12.
+# Idempotent: packages already present are left alone and apt is not touched.
+set -eu
+
+PACKAGES="
+  meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+  libglib2.0-dev libglib2.0-dev-bin
+  libnice-dev gstreamer1.0-nice
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-tools
+  libopus-dev libvpx-dev
+  libgtk-4-dev libadwaita-1-dev
+  gettext desktop-file-utils appstream
+  coturn xvfb xauth python3 valgrind
+"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "install-deps: all Confab dependencies are installed" >&2
+  exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps: missing packages:$missing" >&2
+  echo "install-deps: run this script as root (or with sudo) to install them" >&2
+  exit 1
+fi
+
+echo "install-deps: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >&2

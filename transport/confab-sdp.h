@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The signaling blob: the SDP offer or answer two people carry by hand.
+ *
+ * Shaped like a browser's (JSEP) so that it reads familiar and so that
+ * other tools can inspect it: one BUNDLE group, rtcp-mux, ICE credentials,
+ * the complete candidate list followed by a=end-of-candidates (no trickle:
+ * a person carries the blob), an m=audio section with Opus 48000/2 and
+ * useinbandfec=1, and an m=video section with VP8.
+ *
+ * A pasted blob is untrusted input from a stranger: confab_sdp_parse()
+ * never asserts on its content and reports the first problem in one line
+ * that names the line number and the field.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define CONFAB_SDP_ERROR (confab_sdp_error_quark ())
+GQuark confab_sdp_error_quark (void);
+
+typedef enum
+{
+  CONFAB_SDP_ERROR_EMPTY,      /* nothing but white space was pasted */
+  CONFAB_SDP_ERROR_TRUNCATED,  /* the blob stops early (a line or a section is missing at the end) */
+  CONFAB_SDP_ERROR_SYNTAX,     /* a line is not SDP, or a field does not parse */
+  CONFAB_SDP_ERROR_MISSING,    /* a required line or field is absent */
+  CONFAB_SDP_ERROR_INVALID,    /* a field parses but its value is not acceptable */
+  CONFAB_SDP_ERROR_UNSUPPORTED,/* valid SDP, but not something Confab can talk to */
+  CONFAB_SDP_ERROR_WRONG_TYPE, /* an answer where an offer was expected, or the reverse */
+  CONFAB_SDP_ERROR_TOO_LARGE,  /* over CONFAB_SDP_MAX_SIZE bytes, or too many lines/candidates */
+} ConfabSdpError;
+
+/* Hard limits that keep a hostile paste from costing memory or time. */
+#define CONFAB_SDP_MAX_SIZE       (64 * 1024)
+#define CONFAB_SDP_MAX_CANDIDATES 64
+
+typedef enum
+{
+  CONFAB_SDP_OFFER,
+  CONFAB_SDP_ANSWER,
+} ConfabSdpType;
+
+#define CONFAB_SDP_DEFAULT_AUDIO_PT 111
+#define CONFAB_SDP_DEFAULT_VIDEO_PT 96
+
+typedef struct
+{
+  ConfabSdpType type;
+  guint64 session_id;  /* o= line; random for our own blobs */
+
+  char *ice_ufrag;     /* 4..256 ice-chars (RFC 8839) */
+  char *ice_pwd;       /* 22..256 ice-chars */
+  /* Each element is an owned string in the form libnice's
+   * nice_agent_parse_remote_candidate_sdp() takes, i.e. the attribute
+   * without its "a=": "candidate:1 1 UDP 2015363327 192.0.2.1 51000 typ host".
+   * Only component 1 (rtcp-mux) is kept. */
+  GPtrArray *candidates;
+
+  /* DTLS, filled in by the encryption issue; NULL when absent. */
+  char *fingerprint;   /* "sha-256 AB:CD:..." */
+  char *setup;         /* "actpass", "active" or "passive" */
+
+  guint audio_pt;      /* Opus payload type, 96..127 */
+  guint video_pt;      /* VP8 payload type, 96..127 */
+  guint32 audio_ssrc;  /* from a=ssrc, 0 when absent */
+  guint32 video_ssrc;
+} ConfabSdp;
+
+ConfabSdp *confab_sdp_new (ConfabSdpType type) G_GNUC_WARN_UNUSED_RESULT;
+void confab_sdp_free (ConfabSdp *sdp);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabSdp, confab_sdp_free)
+
+/* Adds a copy of @candidate ("candidate:..." with or without "a=").
+ * For our own candidates; the caller guarantees the syntax. */
+void confab_sdp_add_candidate (ConfabSdp *sdp, const char *candidate);
+
+/* The blob, CRLF line endings, ending with CRLF. */
+char *confab_sdp_to_string (const ConfabSdp *sdp) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Parses a pasted blob. Tolerates a UTF-8 BOM, CRLF or LF (or CR) line
+ * endings, leading and trailing white space on any line, blank lines, and
+ * lines wrapped by a chat or mail client (a line that does not start with
+ * "<letter>=" continues the previous one).
+ *
+ * @expected is the type the caller wants; the other type is reported as
+ * CONFAB_SDP_ERROR_WRONG_TYPE. @len may be -1 for a NUL-terminated @text.
+ *
+ * On failure returns NULL and sets @error to a one-line message such as
+ * "line 7 (a=candidate): port 99999 is out of range" or
+ * "the blob is truncated: the m=video section is missing". */
+ConfabSdp *confab_sdp_parse (const char *text,
+                             gssize len,
+                             ConfabSdpType expected,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+const char *confab_sdp_type_to_string (ConfabSdpType type);
+
+G_END_DECLS
