@@ -1,0 +1,1050 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "confab-ice-session-private.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (confab-ice-error-quark, confab_ice_error)
+
+/* libnice gives up on a check after stun-max-retransmissions; with its
+ * defaults a controlled agent declares FAILED within seconds. The answerer
+ * must wait for a person to carry its answer back (minutes), so the session
+ * treats FAILED as recoverable (libnice moves FAILED -> CONNECTED when the
+ * controlling side's nominated check arrives) and the app decides when to
+ * give up. */
+#define DEFAULT_GATHER_TIMEOUT_MS 10000
+
+/* Shared between the libnice thread and the owner's context. It outlives
+ * the session so that callbacks queued on the owner's context after
+ * dispose find session == NULL instead of a dangling pointer. */
+typedef struct
+{
+  gatomicrefcount ref;
+  GMutex lock;
+  ConfabIceSession *session; /* NULL once disposed */
+  GMainContext *owner;
+} Bridge;
+
+struct _ConfabIceSession
+{
+  GObject parent_instance;
+
+  gboolean controlling;
+  ConfabIceServer *stun;
+  ConfabIceServer *turn;
+  char *stun_ip;
+  char *turn_ip;
+  gboolean relay_only;
+  guint min_port, max_port;
+  GPtrArray *local_addresses;
+  guint gather_timeout_ms;
+
+  GThread *thread;
+  GMainContext *context; /* libnice's */
+  gint quit;
+  NiceAgent *agent;
+  guint stream_id;
+  Bridge *bridge;
+
+  GTask *gather_task;
+  GSource *gather_timeout;
+
+  /* Written on the libnice thread, read anywhere: under the lock. */
+  GMutex lock;
+  ConfabIceState state;
+  ConfabIceState reported_state; /* owner thread only */
+  NiceComponentState nice_state;
+  gboolean have_pair;
+  ConfabIcePair pair;
+  guint pair_serial, reported_pair_serial;
+  gboolean gathering_done;
+  ConfabIceStats stats;
+  ConfabIceReceiveFunc receive_func;
+  gpointer receive_data;
+  GDestroyNotify receive_destroy;
+};
+
+G_DEFINE_FINAL_TYPE (ConfabIceSession, confab_ice_session, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STATE,
+  PROP_CONTROLLING,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_SELECTED_PAIR_CHANGED,
+  SIGNAL_CANDIDATE_GATHERED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+const char *
+confab_ice_state_to_string (ConfabIceState state)
+{
+  switch (state)
+    {
+    case CONFAB_ICE_STATE_NEW: return "new";
+    case CONFAB_ICE_STATE_GATHERING: return "gathering";
+    case CONFAB_ICE_STATE_GATHERED: return "gathered";
+    case CONFAB_ICE_STATE_CHECKING: return "checking";
+    case CONFAB_ICE_STATE_CONNECTED: return "connected";
+    case CONFAB_ICE_STATE_FAILED: return "failed";
+    case CONFAB_ICE_STATE_CLOSED: return "closed";
+    default: return "unknown";
+    }
+}
+
+static Bridge *
+bridge_ref (Bridge *bridge)
+{
+  g_atomic_ref_count_inc (&bridge->ref);
+  return bridge;
+}
+
+static void
+bridge_unref (gpointer data)
+{
+  Bridge *bridge = data;
+  if (g_atomic_ref_count_dec (&bridge->ref))
+    {
+      g_mutex_clear (&bridge->lock);
+      g_main_context_unref (bridge->owner);
+      g_free (bridge);
+    }
+}
+
+static gpointer
+run_nice_thread (gpointer data)
+{
+  ConfabIceSession *self = data;
+  /* A flag rather than g_main_loop_quit(): a quit that comes before the
+   * thread reaches g_main_loop_run() would be lost. */
+  g_main_context_push_thread_default (self->context);
+  while (!g_atomic_int_get (&self->quit))
+    g_main_context_iteration (self->context, TRUE);
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+/* -- owner-context side --------------------------------------------------- */
+
+static void complete_gathering (ConfabIceSession *self, gboolean timed_out);
+
+static gboolean
+on_owner_update (gpointer data)
+{
+  Bridge *bridge = data;
+
+  g_mutex_lock (&bridge->lock);
+  ConfabIceSession *self = bridge->session ? g_object_ref (bridge->session) : NULL;
+  g_mutex_unlock (&bridge->lock);
+  if (!self)
+    return G_SOURCE_REMOVE;
+
+  g_mutex_lock (&self->lock);
+  gboolean gathering_done = self->gathering_done;
+  g_mutex_unlock (&self->lock);
+
+  /* Gathering can only complete once the task exists and its timeout is
+   * armed; libnice may report "done" from inside nice_agent_gather_candidates(). */
+  if (gathering_done && self->gather_task && self->gather_timeout)
+    complete_gathering (self, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ConfabIceState state = self->state;
+  gboolean pair_changed = self->pair_serial != self->reported_pair_serial;
+  self->reported_pair_serial = self->pair_serial;
+  g_mutex_unlock (&self->lock);
+
+  if (state != self->reported_state)
+    {
+      self->reported_state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  if (pair_changed)
+    g_signal_emit (self, signals[SIGNAL_SELECTED_PAIR_CHANGED], 0);
+
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_owner_update (ConfabIceSession *self)
+{
+  g_main_context_invoke_full (self->bridge->owner, G_PRIORITY_DEFAULT, on_owner_update,
+                              bridge_ref (self->bridge), bridge_unref);
+}
+
+static void
+set_state_locked (ConfabIceSession *self, ConfabIceState state)
+{
+  self->state = state;
+  if (state == CONFAB_ICE_STATE_CONNECTED && self->stats.connected_time == 0)
+    self->stats.connected_time = g_get_monotonic_time ();
+}
+
+/* -- libnice callbacks (libnice thread, or any thread that unlocks the agent) -- */
+
+static void
+fill_candidate_info (ConfabIceCandidateInfo *info, const NiceCandidate *cand)
+{
+  static const char *const types[] = { "host", "srflx", "prflx", "relay" };
+  g_strlcpy (info->type, cand->type < G_N_ELEMENTS (types) ? types[cand->type] : "host",
+             sizeof info->type);
+  g_strlcpy (info->protocol, cand->transport == NICE_CANDIDATE_TRANSPORT_UDP ? "udp" : "tcp",
+             sizeof info->protocol);
+  char buf[NICE_ADDRESS_STRING_LEN];
+  nice_address_to_string (&cand->addr, buf);
+  g_strlcpy (info->address, buf, sizeof info->address);
+  info->port = nice_address_get_port (&cand->addr);
+}
+
+static void
+on_new_selected_pair_full (NiceAgent *agent, guint stream_id, guint component_id,
+                           NiceCandidate *lcand, NiceCandidate *rcand, gpointer data)
+{
+  ConfabIceSession *self = data;
+
+  g_mutex_lock (&self->lock);
+  fill_candidate_info (&self->pair.local, lcand);
+  fill_candidate_info (&self->pair.remote, rcand);
+  self->pair.relayed = lcand->type == NICE_CANDIDATE_TYPE_RELAYED
+                       || rcand->type == NICE_CANDIDATE_TYPE_RELAYED;
+  self->have_pair = TRUE;
+  self->pair_serial++;
+  g_mutex_unlock (&self->lock);
+
+  g_debug ("selected pair: %s %s %s:%u -> %s %s:%u", self->pair.local.protocol,
+           self->pair.local.type, self->pair.local.address, self->pair.local.port,
+           self->pair.remote.type, self->pair.remote.address, self->pair.remote.port);
+  schedule_owner_update (self);
+}
+
+static void
+on_component_state_changed (NiceAgent *agent, guint stream_id, guint component_id,
+                            guint nice_state, gpointer data)
+{
+  ConfabIceSession *self = data;
+
+  g_debug ("component state: %s", nice_component_state_to_string (nice_state));
+
+  g_mutex_lock (&self->lock);
+  self->nice_state = nice_state;
+  if (self->state != CONFAB_ICE_STATE_CLOSED)
+    {
+      switch (nice_state)
+        {
+        case NICE_COMPONENT_STATE_CONNECTED:
+        case NICE_COMPONENT_STATE_READY:
+          set_state_locked (self, CONFAB_ICE_STATE_CONNECTED);
+          break;
+        case NICE_COMPONENT_STATE_FAILED:
+          set_state_locked (self, CONFAB_ICE_STATE_FAILED);
+          break;
+        case NICE_COMPONENT_STATE_CONNECTING:
+          if (self->stats.remote_applied_time != 0)
+            set_state_locked (self, CONFAB_ICE_STATE_CHECKING);
+          break;
+        default:
+          break;
+        }
+    }
+  g_mutex_unlock (&self->lock);
+  schedule_owner_update (self);
+}
+
+static void
+on_candidate_gathering_done (NiceAgent *agent, guint stream_id, gpointer data)
+{
+  ConfabIceSession *self = data;
+
+  g_mutex_lock (&self->lock);
+  self->gathering_done = TRUE;
+  g_mutex_unlock (&self->lock);
+  schedule_owner_update (self);
+}
+
+static void
+on_receive (NiceAgent *agent, guint stream_id, guint component_id, guint len, gchar *buf,
+            gpointer data)
+{
+  ConfabIceSession *self = data;
+
+  g_mutex_lock (&self->lock);
+  self->stats.packets_received++;
+  self->stats.bytes_received += len;
+  ConfabIceReceiveFunc func = self->receive_func;
+  gpointer user_data = self->receive_data;
+  g_mutex_unlock (&self->lock);
+
+  /* Called unlocked: the media side may take its own locks. The receive
+   * function is only replaced from the owner thread before media starts or
+   * after recv is detached in dispose. */
+  if (func)
+    func ((const guint8 *) buf, len, user_data);
+}
+
+/* -- GObject --------------------------------------------------------------- */
+
+static void
+confab_ice_session_init (ConfabIceSession *self)
+{
+  g_mutex_init (&self->lock);
+  self->gather_timeout_ms = DEFAULT_GATHER_TIMEOUT_MS;
+  self->local_addresses = g_ptr_array_new_with_free_func (g_free);
+
+  self->bridge = g_new0 (Bridge, 1);
+  g_atomic_ref_count_init (&self->bridge->ref);
+  g_mutex_init (&self->bridge->lock);
+  self->bridge->session = self;
+  self->bridge->owner = g_main_context_ref_thread_default ();
+
+  self->context = g_main_context_new ();
+}
+
+static void
+confab_ice_session_constructed (GObject *object)
+{
+  ConfabIceSession *self = CONFAB_ICE_SESSION (object);
+
+  G_OBJECT_CLASS (confab_ice_session_parent_class)->constructed (object);
+
+  /* Regular nomination: the controlling side picks the pair after checks,
+   * which gives the best pair rather than the first. */
+  self->agent = nice_agent_new_full (self->context, NICE_COMPATIBILITY_RFC5245,
+                                     NICE_AGENT_OPTION_REGULAR_NOMINATION);
+  g_object_set (self->agent,
+                "controlling-mode", self->controlling,
+                "upnp", FALSE,
+                /* libnice keeps a component alive this long after the
+                 * last check before it reports FAILED. */
+                "idle-timeout", 60000,
+                NULL);
+
+  g_signal_connect (self->agent, "new-selected-pair-full",
+                    G_CALLBACK (on_new_selected_pair_full), self);
+  g_signal_connect (self->agent, "component-state-changed",
+                    G_CALLBACK (on_component_state_changed), self);
+  g_signal_connect (self->agent, "candidate-gathering-done",
+                    G_CALLBACK (on_candidate_gathering_done), self);
+
+  self->stream_id = nice_agent_add_stream (self->agent, 1);
+  nice_agent_set_stream_name (self->agent, self->stream_id, "audio");
+
+  self->thread = g_thread_new ("confab-ice", run_nice_thread, self);
+}
+
+static void
+confab_ice_session_dispose (GObject *object)
+{
+  ConfabIceSession *self = CONFAB_ICE_SESSION (object);
+
+  g_mutex_lock (&self->bridge->lock);
+  self->bridge->session = NULL;
+  g_mutex_unlock (&self->bridge->lock);
+
+  if (self->agent && self->stream_id)
+    nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, NULL, NULL);
+
+  if (self->thread)
+    {
+      g_atomic_int_set (&self->quit, TRUE);
+      g_main_context_wakeup (self->context);
+      g_thread_join (self->thread);
+      self->thread = NULL;
+    }
+
+  if (self->agent)
+    {
+      g_signal_handlers_disconnect_by_data (self->agent, self);
+      g_clear_object (&self->agent);
+    }
+
+  if (self->gather_timeout)
+    {
+      g_source_destroy (self->gather_timeout);
+      g_clear_pointer (&self->gather_timeout, g_source_unref);
+    }
+  if (self->gather_task)
+    {
+      g_task_return_new_error (self->gather_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "the ICE session was closed");
+      g_clear_object (&self->gather_task);
+    }
+
+  if (self->receive_destroy)
+    self->receive_destroy (self->receive_data);
+  self->receive_func = NULL;
+  self->receive_destroy = NULL;
+
+  G_OBJECT_CLASS (confab_ice_session_parent_class)->dispose (object);
+}
+
+static void
+confab_ice_session_finalize (GObject *object)
+{
+  ConfabIceSession *self = CONFAB_ICE_SESSION (object);
+
+  /* Sources the agent left behind belong to a context nobody iterates any more. */
+  g_main_context_unref (self->context);
+  bridge_unref (self->bridge);
+  confab_ice_server_free (self->stun);
+  confab_ice_server_free (self->turn);
+  g_free (self->stun_ip);
+  g_free (self->turn_ip);
+  g_ptr_array_unref (self->local_addresses);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (confab_ice_session_parent_class)->finalize (object);
+}
+
+static void
+confab_ice_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  ConfabIceSession *self = CONFAB_ICE_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->reported_state);
+      break;
+    case PROP_CONTROLLING:
+      g_value_set_boolean (value, self->controlling);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+confab_ice_session_set_property (GObject *object, guint prop_id, const GValue *value,
+                                 GParamSpec *pspec)
+{
+  ConfabIceSession *self = CONFAB_ICE_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTROLLING:
+      self->controlling = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+confab_ice_session_class_init (ConfabIceSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = confab_ice_session_constructed;
+  object_class->dispose = confab_ice_session_dispose;
+  object_class->finalize = confab_ice_session_finalize;
+  object_class->get_property = confab_ice_session_get_property;
+  object_class->set_property = confab_ice_session_set_property;
+
+  /* An int rather than a registered enum: the values are ConfabIceState. */
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, CONFAB_ICE_STATE_NEW, CONFAB_ICE_STATE_CLOSED,
+                      CONFAB_ICE_STATE_NEW,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONTROLLING] =
+    g_param_spec_boolean ("controlling", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_SELECTED_PAIR_CHANGED] =
+    g_signal_new ("selected-pair-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
+  /* (type, address) of each local candidate as gathering finds it: progress for the UI. */
+  signals[SIGNAL_CANDIDATE_GATHERED] =
+    g_signal_new ("candidate-gathered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+ConfabIceSession *
+confab_ice_session_new (gboolean controlling)
+{
+  return g_object_new (CONFAB_TYPE_ICE_SESSION, "controlling", controlling, NULL);
+}
+
+NiceAgent *
+confab_ice_session_get_agent (ConfabIceSession *self)
+{
+  return self->agent;
+}
+
+guint
+confab_ice_session_get_stream_id (ConfabIceSession *self)
+{
+  return self->stream_id;
+}
+
+/* -- configuration ---------------------------------------------------------- */
+
+void
+confab_ice_session_set_stun_server (ConfabIceSession *self, const ConfabIceServer *server)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+  g_clear_pointer (&self->stun, confab_ice_server_free);
+  self->stun = server ? confab_ice_server_copy (server) : NULL;
+}
+
+void
+confab_ice_session_set_turn_server (ConfabIceSession *self, const ConfabIceServer *server)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+  g_clear_pointer (&self->turn, confab_ice_server_free);
+  self->turn = server ? confab_ice_server_copy (server) : NULL;
+}
+
+void
+confab_ice_session_set_relay_only (ConfabIceSession *self, gboolean relay_only)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+  self->relay_only = relay_only;
+}
+
+void
+confab_ice_session_set_port_range (ConfabIceSession *self, guint min_port, guint max_port)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+  g_return_if_fail (min_port <= max_port && max_port <= 65535);
+  self->min_port = min_port;
+  self->max_port = max_port;
+}
+
+void
+confab_ice_session_add_local_address (ConfabIceSession *self, const char *address)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+  g_ptr_array_add (self->local_addresses, g_strdup (address));
+}
+
+void
+confab_ice_session_set_gather_timeout (ConfabIceSession *self, guint timeout_ms)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+  self->gather_timeout_ms = timeout_ms;
+}
+
+void
+confab_ice_session_set_receive_func (ConfabIceSession *self, ConfabIceReceiveFunc func,
+                                     gpointer user_data, GDestroyNotify destroy)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  GDestroyNotify old_destroy = self->receive_destroy;
+  gpointer old_data = self->receive_data;
+  self->receive_func = func;
+  self->receive_data = user_data;
+  self->receive_destroy = destroy;
+  g_mutex_unlock (&self->lock);
+
+  if (old_destroy)
+    old_destroy (old_data);
+}
+
+/* -- gathering -------------------------------------------------------------- */
+
+typedef struct
+{
+  guint pending;  /* name lookups still running */
+  GError *error;
+} GatherData;
+
+static void
+gather_data_free (gpointer data)
+{
+  GatherData *gd = data;
+  g_clear_error (&gd->error);
+  g_free (gd);
+}
+
+static gboolean
+on_gather_timeout (gpointer data)
+{
+  ConfabIceSession *self = data;
+  g_clear_pointer (&self->gather_timeout, g_source_unref);
+  if (self->gather_task)
+    complete_gathering (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+count_local_candidates (ConfabIceSession *self, NiceCandidateType only_type, gboolean any_type)
+{
+  GSList *cands = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
+  guint n = 0;
+  for (GSList *l = cands; l; l = l->next)
+    {
+      NiceCandidate *c = l->data;
+      if (any_type || c->type == only_type)
+        n++;
+    }
+  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+  return n;
+}
+
+static void
+complete_gathering (ConfabIceSession *self, gboolean timed_out)
+{
+  g_autoptr (GTask) task = g_steal_pointer (&self->gather_task);
+
+  if (self->gather_timeout)
+    {
+      g_source_destroy (self->gather_timeout);
+      g_clear_pointer (&self->gather_timeout, g_source_unref);
+    }
+
+  g_mutex_lock (&self->lock);
+  self->stats.gather_end_time = g_get_monotonic_time ();
+  g_mutex_unlock (&self->lock);
+
+  if (timed_out)
+    g_debug ("gathering timed out after %u ms; going on with what was gathered",
+             self->gather_timeout_ms);
+
+  /* Tell the UI what was found, in gathering order. */
+  GSList *cands = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
+  for (GSList *l = cands; l; l = l->next)
+    {
+      ConfabIceCandidateInfo info;
+      fill_candidate_info (&info, l->data);
+      g_autofree char *where = g_strdup_printf ("%s %s:%u", info.protocol, info.address, info.port);
+      g_signal_emit (self, signals[SIGNAL_CANDIDATE_GATHERED], 0, info.type, where);
+    }
+  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+
+  if (self->relay_only && count_local_candidates (self, NICE_CANDIDATE_TYPE_RELAYED, FALSE) == 0)
+    {
+      g_autofree char *uri = confab_ice_server_to_string (self->turn);
+      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_RELAY,
+                               "relay-only mode, but the TURN server %s gave no relay address "
+                               "(check the address, the credentials and that it is running)",
+                               uri);
+      return;
+    }
+  if (count_local_candidates (self, 0, TRUE) == 0)
+    {
+      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_CANDIDATES,
+                               "no network address could be used for the call");
+      return;
+    }
+
+  g_mutex_lock (&self->lock);
+  if (self->state == CONFAB_ICE_STATE_GATHERING)
+    self->state = CONFAB_ICE_STATE_GATHERED;
+  ConfabIceState state = self->state;
+  g_mutex_unlock (&self->lock);
+  if (state != self->reported_state)
+    {
+      self->reported_state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+start_gathering (ConfabIceSession *self, GTask *task)
+{
+  if (self->stun_ip)
+    g_object_set (self->agent, "stun-server", self->stun_ip, "stun-server-port",
+                  (guint) self->stun->port, NULL);
+
+  if (self->turn_ip)
+    {
+      NiceRelayType type = self->turn->transport == CONFAB_ICE_TRANSPORT_TCP
+                             ? NICE_RELAY_TYPE_TURN_TCP
+                             : NICE_RELAY_TYPE_TURN_UDP;
+      if (!nice_agent_set_relay_info (self->agent, self->stream_id, 1, self->turn_ip,
+                                      self->turn->port, self->turn->username ?: "",
+                                      self->turn->password ?: "", type))
+        {
+          g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
+                                   "libnice refused the TURN server %s:%u", self->turn_ip,
+                                   self->turn->port);
+          g_clear_object (&self->gather_task);
+          return;
+        }
+    }
+
+  if (self->min_port || self->max_port)
+    nice_agent_set_port_range (self->agent, self->stream_id, 1, self->min_port, self->max_port);
+
+  for (guint i = 0; i < self->local_addresses->len; i++)
+    {
+      NiceAddress addr;
+      nice_address_init (&addr);
+      if (!nice_address_set_from_string (&addr, self->local_addresses->pdata[i]))
+        {
+          g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
+                                   "\"%s\" is not an IP address",
+                                   (const char *) self->local_addresses->pdata[i]);
+          g_clear_object (&self->gather_task);
+          return;
+        }
+      nice_agent_add_local_address (self->agent, &addr);
+    }
+
+  /* The session's thread must be running the agent's context before
+   * gathering, or the candidate-gathering-done signal would not come. */
+  nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, on_receive, self);
+
+  g_mutex_lock (&self->lock);
+  self->stats.gather_start_time = g_get_monotonic_time ();
+  g_mutex_unlock (&self->lock);
+
+  if (!nice_agent_gather_candidates (self->agent, self->stream_id))
+    {
+      g_autofree char *why = NULL;
+      if (self->min_port || self->max_port)
+        why = g_strdup_printf ("no free UDP port in the range %u-%u", self->min_port,
+                               self->max_port);
+      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
+                               "gathering candidates failed%s%s", why ? ": " : "", why ?: "");
+      g_clear_object (&self->gather_task);
+      return;
+    }
+
+  self->gather_timeout = g_timeout_source_new (self->gather_timeout_ms);
+  g_source_set_callback (self->gather_timeout, on_gather_timeout, self, NULL);
+  g_source_attach (self->gather_timeout, self->bridge->owner);
+  schedule_owner_update (self);
+}
+
+typedef struct
+{
+  GTask *task;
+  gboolean turn; /* which server this lookup is for */
+} LookupData;
+
+static void
+on_lookup_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  LookupData *ld = data;
+  g_autoptr (GTask) task = ld->task;
+  gboolean is_turn = ld->turn;
+  g_free (ld);
+
+  ConfabIceSession *self = g_task_get_source_object (task);
+  GatherData *gd = g_task_get_task_data (task);
+  ConfabIceServer *server = is_turn ? self->turn : self->stun;
+  g_autoptr (GError) error = NULL;
+
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
+  if (addresses)
+    {
+      /* libnice takes one address; prefer IPv4, which every network has. */
+      GInetAddress *pick = addresses->data;
+      for (GList *l = addresses; l; l = l->next)
+        if (g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4)
+          {
+            pick = l->data;
+            break;
+          }
+      char **slot = is_turn ? &self->turn_ip : &self->stun_ip;
+      g_free (*slot);
+      *slot = g_inet_address_to_string (pick);
+      g_resolver_free_addresses (addresses);
+    }
+  else if (!gd->error)
+    gd->error = g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_RESOLVE,
+                             "cannot resolve the %s server \"%s\": %s", is_turn ? "TURN" : "STUN",
+                             server->host, error->message);
+
+  if (--gd->pending > 0)
+    return;
+
+  if (!self->gather_task)
+    return; /* closed meanwhile */
+  if (gd->error)
+    {
+      g_task_return_error (task, g_steal_pointer (&gd->error));
+      g_clear_object (&self->gather_task);
+      return;
+    }
+  start_gathering (self, task);
+}
+
+void
+confab_ice_session_gather_async (ConfabIceSession *self, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, confab_ice_session_gather_async);
+
+  if (self->reported_state != CONFAB_ICE_STATE_NEW || self->gather_task)
+    {
+      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                               "candidates were gathered already");
+      return;
+    }
+  if (self->relay_only && !self->turn)
+    {
+      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
+                               "relay-only mode needs a TURN server");
+      return;
+    }
+
+  g_object_set (self->agent, "force-relay", self->relay_only, NULL);
+
+  g_mutex_lock (&self->lock);
+  self->state = CONFAB_ICE_STATE_GATHERING;
+  g_mutex_unlock (&self->lock);
+  self->reported_state = CONFAB_ICE_STATE_GATHERING;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+
+  GatherData *gd = g_new0 (GatherData, 1);
+  g_task_set_task_data (task, gd, gather_data_free);
+  self->gather_task = g_object_ref (task);
+
+  /* STUN only matters when relays are allowed to be bypassed. */
+  ConfabIceServer *lookups[2] = { self->relay_only ? NULL : self->stun, self->turn };
+  for (guint i = 0; i < 2; i++)
+    {
+      if (!lookups[i])
+        continue;
+      if (g_hostname_is_ip_address (lookups[i]->host))
+        {
+          if (i == 0)
+            self->stun_ip = g_strdup (lookups[i]->host);
+          else
+            self->turn_ip = g_strdup (lookups[i]->host);
+          continue;
+        }
+      gd->pending++;
+    }
+
+  if (gd->pending == 0)
+    {
+      start_gathering (self, task);
+      return;
+    }
+
+  g_autoptr (GResolver) resolver = g_resolver_get_default ();
+  for (guint i = 0; i < 2; i++)
+    {
+      if (!lookups[i] || g_hostname_is_ip_address (lookups[i]->host))
+        continue;
+      LookupData *ld = g_new0 (LookupData, 1);
+      ld->task = g_object_ref (task);
+      ld->turn = i == 1;
+      g_resolver_lookup_by_name_async (resolver, lookups[i]->host, cancellable, on_lookup_done,
+                                       ld);
+    }
+}
+
+gboolean
+confab_ice_session_gather_finish (ConfabIceSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* -- descriptions ------------------------------------------------------------ */
+
+void
+confab_ice_session_describe (ConfabIceSession *self, ConfabSdp *sdp)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+
+  g_autofree char *ufrag = NULL;
+  g_autofree char *pwd = NULL;
+  nice_agent_get_local_credentials (self->agent, self->stream_id, &ufrag, &pwd);
+  g_free (sdp->ice_ufrag);
+  g_free (sdp->ice_pwd);
+  sdp->ice_ufrag = g_steal_pointer (&ufrag);
+  sdp->ice_pwd = g_steal_pointer (&pwd);
+
+  GSList *cands = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
+  for (GSList *l = cands; l; l = l->next)
+    {
+      g_autofree char *line = nice_agent_generate_local_candidate_sdp (self->agent, l->data);
+      if (line)
+        confab_sdp_add_candidate (sdp, line);
+    }
+  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+}
+
+GPtrArray *
+confab_ice_session_dup_local_candidates (ConfabIceSession *self)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  GSList *cands = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
+  for (GSList *l = cands; l; l = l->next)
+    {
+      char *line = nice_agent_generate_local_candidate_sdp (self->agent, l->data);
+      if (line)
+        g_ptr_array_add (out, g_strdup (g_str_has_prefix (line, "a=") ? line + 2 : line)),
+          g_free (line);
+    }
+  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+  return out;
+}
+
+gboolean
+confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote, GError **error)
+{
+  g_return_val_if_fail (CONFAB_IS_ICE_SESSION (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+
+  if (self->reported_state != CONFAB_ICE_STATE_GATHERED)
+    {
+      g_set_error (error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                   "the remote description can only be applied once, after gathering");
+      return FALSE;
+    }
+
+  g_autofree char *ufrag = NULL;
+  g_autofree char *pwd = NULL;
+  nice_agent_get_local_credentials (self->agent, self->stream_id, &ufrag, &pwd);
+  if (g_strcmp0 (ufrag, remote->ice_ufrag) == 0 && g_strcmp0 (pwd, remote->ice_pwd) == 0)
+    {
+      g_set_error (error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_REMOTE,
+                   "this is our own description, not the other side's");
+      return FALSE;
+    }
+
+  GSList *cands = NULL;
+  guint skipped = 0;
+  for (guint i = 0; i < remote->candidates->len; i++)
+    {
+      /* libnice wants the attribute with its "a=". */
+      g_autofree char *line = g_strconcat ("a=", (const char *) remote->candidates->pdata[i], NULL);
+      NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (self->agent, self->stream_id, line);
+      if (!c)
+        {
+          skipped++;
+          continue;
+        }
+      /* Relay-only (privacy) mode still accepts every remote candidate:
+       * force-relay constrains our side only. */
+      cands = g_slist_prepend (cands, c);
+    }
+  cands = g_slist_reverse (cands);
+
+  if (!cands)
+    {
+      g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+      g_set_error (error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_REMOTE,
+                   "none of the %u candidates of the other side can be used",
+                   remote->candidates->len);
+      return FALSE;
+    }
+  if (skipped)
+    g_debug ("skipped %u remote candidates libnice cannot use", skipped);
+
+  if (!nice_agent_set_remote_credentials (self->agent, self->stream_id, remote->ice_ufrag,
+                                          remote->ice_pwd))
+    {
+      g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+      g_set_error (error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_REMOTE,
+                   "libnice refused the remote ICE credentials");
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->lock);
+  self->stats.remote_applied_time = g_get_monotonic_time ();
+  if (self->state == CONFAB_ICE_STATE_GATHERED)
+    self->state = CONFAB_ICE_STATE_CHECKING;
+  g_mutex_unlock (&self->lock);
+
+  int added = nice_agent_set_remote_candidates (self->agent, self->stream_id, 1, cands);
+  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+  if (added <= 0)
+    {
+      g_set_error (error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_REMOTE,
+                   "libnice accepted none of the remote candidates");
+      return FALSE;
+    }
+  /* No trickle: the blob carried every candidate. */
+  nice_agent_peer_candidate_gathering_done (self->agent, self->stream_id);
+
+  schedule_owner_update (self);
+  return TRUE;
+}
+
+/* -- data ---------------------------------------------------------------------- */
+
+gboolean
+confab_ice_session_send (ConfabIceSession *self, const guint8 *data, gsize size)
+{
+  g_return_val_if_fail (CONFAB_IS_ICE_SESSION (self), FALSE);
+
+  int sent = -1;
+  if (size <= G_MAXUINT && self->agent)
+    sent = nice_agent_send (self->agent, self->stream_id, 1, size, (const char *) data);
+
+  g_mutex_lock (&self->lock);
+  if (sent == (int) size)
+    {
+      self->stats.packets_sent++;
+      self->stats.bytes_sent += size;
+    }
+  else
+    self->stats.send_failures++;
+  g_mutex_unlock (&self->lock);
+
+  return sent == (int) size;
+}
+
+ConfabIceState
+confab_ice_session_get_state (ConfabIceSession *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ICE_SESSION (self), CONFAB_ICE_STATE_CLOSED);
+  return self->reported_state;
+}
+
+gboolean
+confab_ice_session_get_selected_pair (ConfabIceSession *self, ConfabIcePair *pair)
+{
+  g_return_val_if_fail (CONFAB_IS_ICE_SESSION (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  gboolean have = self->have_pair;
+  if (have)
+    *pair = self->pair;
+  else
+    memset (pair, 0, sizeof *pair);
+  g_mutex_unlock (&self->lock);
+  return have;
+}
+
+void
+confab_ice_session_get_stats (ConfabIceSession *self, ConfabIceStats *stats)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  *stats = self->stats;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+confab_ice_session_close (ConfabIceSession *self)
+{
+  g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
+
+  if (self->agent && self->stream_id)
+    nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  self->state = CONFAB_ICE_STATE_CLOSED;
+  g_mutex_unlock (&self->lock);
+  if (self->reported_state != CONFAB_ICE_STATE_CLOSED)
+    {
+      self->reported_state = CONFAB_ICE_STATE_CLOSED;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+}

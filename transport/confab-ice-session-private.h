@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * For tests that compare what the session reports with libnice itself. */
+#pragma once
+
+#include <nice/agent.h>
+
+#include "confab-ice-session.h"
+
+G_BEGIN_DECLS
+
+NiceAgent *confab_ice_session_get_agent (ConfabIceSession *self);
+guint confab_ice_session_get_stream_id (ConfabIceSession *self);
+
+G_END_DECLS
