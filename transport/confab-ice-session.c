@@ -177,8 +177,13 @@ on_owner_update (gpointer data)
 static void
 schedule_owner_update (ConfabIceSession *self)
 {
-  g_main_context_invoke_full (self->bridge->owner, G_PRIORITY_DEFAULT, on_owner_update,
-                              bridge_ref (self->bridge), bridge_unref);
+  /* Always through a source: g_main_context_invoke() would run the update
+   * on the libnice thread whenever the owner's context is not running. */
+  GSource *source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, on_owner_update, bridge_ref (self->bridge), bridge_unref);
+  g_source_attach (source, self->bridge->owner);
+  g_source_unref (source);
 }
 
 static void

@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "confab-call.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/* The answerer's description reaches the offerer by hand: allow minutes. */
+#define ANSWERER_CONNECT_TIMEOUT_S 300
+/* Once the offerer has the answer, both sides know everything; a direct or
+ * relayed path is found in seconds or not at all. */
+#define OFFERER_CONNECT_TIMEOUT_S 30
+/* No packet at all from the other side for this long ends the call. */
+#define MEDIA_TIMEOUT_S 10
+
+struct _ConfabCall
+{
+  GObject parent_instance;
+
+  ConfabSdpType role;
+  ConfabCallState state;
+  ConfabCallOptions options;
+
+  ConfabIceSession *ice;
+  ConfabCallPipeline *pipeline;
+  ConfabSdp *remote;
+  guint32 audio_ssrc, video_ssrc;
+  guint audio_pt, video_pt;
+  guint64 session_id;
+
+  gboolean gathered;
+  gboolean remote_applied;
+  gboolean media_started;
+  gint64 connected_time;
+  guint connect_timeout_id;
+  guint media_watch_id;
+  guint64 last_packets_received;
+  gint64 last_packet_time;
+};
+
+G_DEFINE_FINAL_TYPE (ConfabCall, confab_call, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_FAILED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+const char *
+confab_call_state_to_string (ConfabCallState state)
+{
+  switch (state)
+    {
+    case CONFAB_CALL_STATE_NEW: return "new";
+    case CONFAB_CALL_STATE_GATHERING: return "gathering";
+    case CONFAB_CALL_STATE_WAITING: return "waiting";
+    case CONFAB_CALL_STATE_CONNECTING: return "connecting";
+    case CONFAB_CALL_STATE_IN_CALL: return "in-call";
+    case CONFAB_CALL_STATE_ENDED: return "ended";
+    case CONFAB_CALL_STATE_FAILED: return "failed";
+    default: return "unknown";
+    }
+}
+
+void
+confab_call_options_init (ConfabCallOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  confab_media_config_init (&options->media);
+}
+
+void
+confab_call_options_clear (ConfabCallOptions *options)
+{
+  g_clear_pointer (&options->stun, confab_ice_server_free);
+  g_clear_pointer (&options->turn, confab_ice_server_free);
+  g_clear_pointer (&options->local_addresses, g_strfreev);
+}
+
+static void
+set_state (ConfabCall *self, ConfabCallState state)
+{
+  if (self->state == state)
+    return;
+  g_debug ("call state: %s -> %s", confab_call_state_to_string (self->state),
+           confab_call_state_to_string (state));
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+stop_everything (ConfabCall *self)
+{
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->media_watch_id, g_source_remove);
+  if (self->pipeline)
+    confab_call_pipeline_stop (self->pipeline);
+  if (self->ice)
+    confab_ice_session_close (self->ice);
+}
+
+static void
+fail (ConfabCall *self, GError *error)
+{
+  if (self->state == CONFAB_CALL_STATE_FAILED || self->state == CONFAB_CALL_STATE_ENDED)
+    {
+      g_error_free (error);
+      return;
+    }
+  g_debug ("call failed: %s", error->message);
+  stop_everything (self);
+  set_state (self, CONFAB_CALL_STATE_FAILED);
+  g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
+  g_error_free (error);
+}
+
+/* -- packets between the two halves ---------------------------------------- */
+
+static void
+on_media_packet (const guint8 *data, gsize size, gpointer user_data)
+{
+  ConfabIceSession *ice = user_data;
+  /* A refused send is counted by the session; RTP tolerates the loss. */
+  confab_ice_session_send (ice, data, size);
+}
+
+static void
+on_network_packet (const guint8 *data, gsize size, gpointer user_data)
+{
+  ConfabCallPipeline *pipeline = user_data;
+  confab_call_pipeline_push_packet (pipeline, data, size);
+}
+
+static gboolean
+on_media_watch (gpointer data)
+{
+  ConfabCall *self = data;
+  ConfabIceStats stats;
+
+  confab_ice_session_get_stats (self->ice, &stats);
+  gint64 now = g_get_monotonic_time ();
+  if (stats.packets_received != self->last_packets_received)
+    {
+      self->last_packets_received = stats.packets_received;
+      self->last_packet_time = now;
+      return G_SOURCE_CONTINUE;
+    }
+  if (now - self->last_packet_time >= MEDIA_TIMEOUT_S * G_USEC_PER_SEC)
+    {
+      self->media_watch_id = 0;
+      fail (self, g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                               _("Nothing has arrived from the other side for %d seconds: "
+                                 "they hung up or the network went away"),
+                               MEDIA_TIMEOUT_S));
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_media (ConfabCall *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->media_started)
+    return;
+  self->media_started = TRUE;
+
+  confab_ice_session_set_receive_func (self->ice, on_network_packet,
+                                       g_object_ref (self->pipeline), g_object_unref);
+  confab_call_pipeline_set_packet_func (self->pipeline, on_media_packet, g_object_ref (self->ice),
+                                        g_object_unref);
+  if (!confab_call_pipeline_start (self->pipeline, &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+  self->last_packet_time = g_get_monotonic_time ();
+  self->media_watch_id = g_timeout_add_seconds (1, on_media_watch, self);
+}
+
+static void
+on_ice_state (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  ConfabCall *self = data;
+  ConfabIceState ice_state = confab_ice_session_get_state (self->ice);
+
+  if (self->state == CONFAB_CALL_STATE_ENDED || self->state == CONFAB_CALL_STATE_FAILED)
+    return;
+
+  if (ice_state == CONFAB_ICE_STATE_CONNECTED && self->state == CONFAB_CALL_STATE_CONNECTING)
+    {
+      g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+      self->connected_time = g_get_monotonic_time ();
+      set_state (self, CONFAB_CALL_STATE_IN_CALL);
+      start_media (self);
+    }
+  /* FAILED is not final here: the answerer's checks fail while the offerer
+   * still waits for a person to paste the answer, and libnice recovers when
+   * the offerer's checks arrive. The connect timeout decides. */
+}
+
+static void
+on_pipeline_error (ConfabCallPipeline *pipeline, GError *error, gpointer data)
+{
+  ConfabCall *self = data;
+  fail (self, g_error_copy (error));
+}
+
+static gboolean
+on_connect_timeout (gpointer data)
+{
+  ConfabCall *self = data;
+  self->connect_timeout_id = 0;
+
+  guint n = self->remote ? self->remote->candidates->len : 0;
+  fail (self,
+        g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                     self->role == CONFAB_SDP_OFFER
+                       ? _("Could not connect within %d seconds: none of the %u addresses of the "
+                           "other side answered (a firewall, or both sides behind strict NATs "
+                           "without a TURN server)")
+                       : _("The other side did not connect within %d seconds (did they paste the "
+                           "answer? %u addresses of theirs were tried)"),
+                     self->role == CONFAB_SDP_OFFER ? OFFERER_CONNECT_TIMEOUT_S
+                                                    : ANSWERER_CONNECT_TIMEOUT_S,
+                     n));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+maybe_apply_remote (ConfabCall *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!self->gathered || !self->remote || self->remote_applied)
+    return;
+  self->remote_applied = TRUE;
+
+  if (!confab_ice_session_set_remote (self->ice, self->remote, &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+  set_state (self, CONFAB_CALL_STATE_CONNECTING);
+  self->connect_timeout_id =
+    g_timeout_add_seconds (self->role == CONFAB_SDP_OFFER ? OFFERER_CONNECT_TIMEOUT_S
+                                                          : ANSWERER_CONNECT_TIMEOUT_S,
+                           on_connect_timeout, self);
+  /* Loopback can connect before we get here. */
+  on_ice_state (NULL, NULL, self);
+}
+
+/* -- GObject ----------------------------------------------------------------- */
+
+static void
+confab_call_dispose (GObject *object)
+{
+  ConfabCall *self = CONFAB_CALL (object);
+
+  stop_everything (self);
+  if (self->ice)
+    g_signal_handlers_disconnect_by_data (self->ice, self);
+  if (self->pipeline)
+    g_signal_handlers_disconnect_by_data (self->pipeline, self);
+  g_clear_object (&self->pipeline);
+  g_clear_object (&self->ice);
+  g_clear_pointer (&self->remote, confab_sdp_free);
+
+  G_OBJECT_CLASS (confab_call_parent_class)->dispose (object);
+}
+
+static void
+confab_call_finalize (GObject *object)
+{
+  ConfabCall *self = CONFAB_CALL (object);
+  confab_call_options_clear (&self->options);
+  G_OBJECT_CLASS (confab_call_parent_class)->finalize (object);
+}
+
+static void
+confab_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  ConfabCall *self = CONFAB_CALL (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+confab_call_class_init (ConfabCallClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = confab_call_dispose;
+  object_class->finalize = confab_call_finalize;
+  object_class->get_property = confab_call_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, CONFAB_CALL_STATE_NEW, CONFAB_CALL_STATE_FAILED,
+                      CONFAB_CALL_STATE_NEW,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The call failed for good; the GError says why in words for people. */
+  signals[SIGNAL_FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+confab_call_init (ConfabCall *self)
+{
+}
+
+ConfabCall *
+confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **error)
+{
+  g_return_val_if_fail (options != NULL, NULL);
+
+  g_autoptr (ConfabCall) self = g_object_new (CONFAB_TYPE_CALL, NULL);
+  self->role = role;
+  self->options = *options;
+  self->options.stun = options->stun ? confab_ice_server_copy (options->stun) : NULL;
+  self->options.turn = options->turn ? confab_ice_server_copy (options->turn) : NULL;
+  self->options.local_addresses = g_strdupv (options->local_addresses);
+
+  if (self->options.turn && self->options.turn->secure)
+    {
+      g_set_error (error, CONFAB_ICE_SERVER_ERROR, CONFAB_ICE_SERVER_ERROR_UNSUPPORTED,
+                   _("TURN over TLS (turns:) is not supported yet; use turn:HOST:PORT?transport=tcp"));
+      return NULL;
+    }
+
+  self->session_id = ((guint64) g_random_int () << 31) ^ g_random_int ();
+  self->audio_ssrc = options->media.audio_ssrc ?: (guint32) g_random_int_range (1, G_MAXINT32);
+  self->video_ssrc = options->media.video_ssrc ?: (guint32) g_random_int_range (1, G_MAXINT32);
+  if (self->video_ssrc == self->audio_ssrc)
+    self->video_ssrc ^= 0x5a5a;
+  self->audio_pt = options->media.audio_pt ?: CONFAB_SDP_DEFAULT_AUDIO_PT;
+  self->video_pt = options->media.video_pt ?: CONFAB_SDP_DEFAULT_VIDEO_PT;
+
+  self->ice = confab_ice_session_new (role == CONFAB_SDP_OFFER);
+  if (self->options.stun)
+    confab_ice_session_set_stun_server (self->ice, self->options.stun);
+  if (self->options.turn)
+    confab_ice_session_set_turn_server (self->ice, self->options.turn);
+  confab_ice_session_set_relay_only (self->ice, self->options.relay_only);
+  if (self->options.min_port || self->options.max_port)
+    confab_ice_session_set_port_range (self->ice, self->options.min_port, self->options.max_port);
+  for (char **a = self->options.local_addresses; a && *a; a++)
+    confab_ice_session_add_local_address (self->ice, *a);
+  g_signal_connect (self->ice, "notify::state", G_CALLBACK (on_ice_state), self);
+
+  /* The offerer builds its pipeline now (its payload types are its own);
+   * the answerer builds it once it knows the offer's. Either way, before
+   * anything is printed for the other side. */
+  if (role == CONFAB_SDP_OFFER)
+    {
+      ConfabMediaConfig media = self->options.media;
+      media.audio_pt = self->audio_pt;
+      media.video_pt = self->video_pt;
+      media.audio_ssrc = self->audio_ssrc;
+      media.video_ssrc = self->video_ssrc;
+      self->pipeline = confab_call_pipeline_new (&media, error);
+      if (!self->pipeline)
+        return NULL;
+      g_signal_connect (self->pipeline, "error", G_CALLBACK (on_pipeline_error), self);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+ConfabSdpType
+confab_call_get_role (ConfabCall *self)
+{
+  return self->role;
+}
+
+ConfabCallState
+confab_call_get_state (ConfabCall *self)
+{
+  return self->state;
+}
+
+ConfabIceSession *
+confab_call_get_ice_session (ConfabCall *self)
+{
+  return self->ice;
+}
+
+ConfabCallPipeline *
+confab_call_get_pipeline (ConfabCall *self)
+{
+  return self->pipeline;
+}
+
+/* -- the offer/answer flow ------------------------------------------------------ */
+
+static void
+on_gathered (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  ConfabCall *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!confab_ice_session_gather_finish (CONFAB_ICE_SESSION (source), result, &error))
+    {
+      if (self->state == CONFAB_CALL_STATE_GATHERING)
+        set_state (self, CONFAB_CALL_STATE_FAILED);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->gathered = TRUE;
+  if (self->state == CONFAB_CALL_STATE_GATHERING)
+    set_state (self, CONFAB_CALL_STATE_WAITING);
+  maybe_apply_remote (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+confab_call_gather_async (ConfabCall *self, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (CONFAB_IS_CALL (self));
+
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, confab_call_gather_async);
+  if (self->state != CONFAB_CALL_STATE_NEW)
+    {
+      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                               "the call was set up already");
+      g_object_unref (task);
+      return;
+    }
+  set_state (self, CONFAB_CALL_STATE_GATHERING);
+  confab_ice_session_gather_async (self->ice, cancellable, on_gathered, task);
+}
+
+gboolean
+confab_call_gather_finish (ConfabCall *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+char *
+confab_call_create_local_description (ConfabCall *self, GError **error)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL (self), NULL);
+
+  if (!self->gathered)
+    {
+      g_set_error (error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                   "the local candidates are not gathered yet");
+      return NULL;
+    }
+  if (self->role == CONFAB_SDP_ANSWER && !self->remote)
+    {
+      g_set_error (error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                   "an answer needs the offer first");
+      return NULL;
+    }
+
+  g_autoptr (ConfabSdp) sdp = confab_sdp_new (self->role);
+  sdp->session_id = self->session_id;
+  sdp->audio_pt = self->audio_pt;
+  sdp->video_pt = self->video_pt;
+  sdp->audio_ssrc = self->audio_ssrc;
+  sdp->video_ssrc = self->video_ssrc;
+  confab_ice_session_describe (self->ice, sdp);
+  return confab_sdp_to_string (sdp);
+}
+
+gboolean
+confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize length,
+                                    GError **error)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL (self), FALSE);
+  g_return_val_if_fail (blob != NULL, FALSE);
+
+  if (self->remote)
+    {
+      g_set_error (error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                   _("The other side's description was already given"));
+      return FALSE;
+    }
+
+  ConfabSdpType expected = self->role == CONFAB_SDP_OFFER ? CONFAB_SDP_ANSWER : CONFAB_SDP_OFFER;
+  g_autoptr (ConfabSdp) remote = confab_sdp_parse (blob, length, expected, error);
+  if (!remote)
+    return FALSE;
+
+  if (self->role == CONFAB_SDP_ANSWER)
+    {
+      /* Answer with the offer's payload types so both directions agree. */
+      self->audio_pt = remote->audio_pt;
+      self->video_pt = remote->video_pt;
+      ConfabMediaConfig media = self->options.media;
+      media.audio_pt = self->audio_pt;
+      media.video_pt = self->video_pt;
+      media.audio_ssrc = self->audio_ssrc;
+      media.video_ssrc = self->video_ssrc;
+      g_clear_object (&self->pipeline);
+      self->pipeline = confab_call_pipeline_new (&media, error);
+      if (!self->pipeline)
+        return FALSE;
+      g_signal_connect (self->pipeline, "error", G_CALLBACK (on_pipeline_error), self);
+    }
+  else if (remote->audio_pt != self->audio_pt || remote->video_pt != self->video_pt)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                   _("The answer changed the payload types (audio %u, video %u; offered %u and "
+                     "%u)"),
+                   remote->audio_pt, remote->video_pt, self->audio_pt, self->video_pt);
+      return FALSE;
+    }
+
+  self->remote = g_steal_pointer (&remote);
+  maybe_apply_remote (self);
+  return TRUE;
+}
+
+void
+confab_call_hang_up (ConfabCall *self)
+{
+  g_return_if_fail (CONFAB_IS_CALL (self));
+  if (self->state == CONFAB_CALL_STATE_ENDED || self->state == CONFAB_CALL_STATE_FAILED)
+    return;
+  stop_everything (self);
+  set_state (self, CONFAB_CALL_STATE_ENDED);
+}
+
+void
+confab_call_get_stats (ConfabCall *self, ConfabCallStats *stats)
+{
+  g_return_if_fail (CONFAB_IS_CALL (self));
+
+  memset (stats, 0, sizeof *stats);
+  stats->state = self->state;
+  stats->ice_state = confab_ice_session_get_state (self->ice);
+  stats->have_pair = confab_ice_session_get_selected_pair (self->ice, &stats->pair);
+  confab_ice_session_get_stats (self->ice, &stats->ice);
+  if (self->pipeline)
+    confab_call_pipeline_get_stats (self->pipeline, &stats->media);
+  if (self->connected_time)
+    stats->elapsed_s = (g_get_monotonic_time () - self->connected_time) / (double) G_USEC_PER_SEC;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One side of a call: the ICE session and the media pipeline, wired
+ * together, plus the offer/answer bookkeeping. Headless; the command line
+ * and the GUI both drive it.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "confab-call-pipeline.h"
+#include "confab-ice-server.h"
+#include "confab-ice-session.h"
+#include "confab-sdp.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CONFAB_CALL_STATE_NEW,
+  CONFAB_CALL_STATE_GATHERING,
+  CONFAB_CALL_STATE_WAITING,    /* local description ready; waiting for the other side */
+  CONFAB_CALL_STATE_CONNECTING, /* both descriptions known, ICE checks running */
+  CONFAB_CALL_STATE_IN_CALL,    /* connected, media flowing */
+  CONFAB_CALL_STATE_ENDED,
+  CONFAB_CALL_STATE_FAILED,
+} ConfabCallState;
+
+const char *confab_call_state_to_string (ConfabCallState state);
+
+typedef struct
+{
+  ConfabIceServer *stun;      /* NULL = none */
+  ConfabIceServer *turn;      /* NULL = none; credentials inside */
+  gboolean relay_only;
+  guint min_port, max_port;   /* 0, 0 = any */
+  char **local_addresses;     /* NULL = every interface */
+  ConfabMediaConfig media;
+} ConfabCallOptions;
+
+void confab_call_options_init (ConfabCallOptions *options);
+void confab_call_options_clear (ConfabCallOptions *options);
+
+typedef struct
+{
+  ConfabCallState state;
+  ConfabIceState ice_state;
+  gboolean have_pair;
+  ConfabIcePair pair;
+  ConfabIceStats ice;
+  ConfabMediaStats media;
+  double elapsed_s;           /* since the call connected; 0 before */
+} ConfabCallStats;
+
+#define CONFAB_TYPE_CALL (confab_call_get_type ())
+G_DECLARE_FINAL_TYPE (ConfabCall, confab_call, CONFAB, CALL, GObject)
+
+/* @role: CONFAB_SDP_OFFER for the caller (ICE-controlling), CONFAB_SDP_ANSWER
+ * for the callee. Builds the media pipeline at once, so a missing camera or
+ * plugin is reported before anybody copies anything. */
+ConfabCall *confab_call_new (ConfabSdpType role,
+                             const ConfabCallOptions *options,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+ConfabSdpType confab_call_get_role (ConfabCall *self);
+ConfabCallState confab_call_get_state (ConfabCall *self);
+ConfabIceSession *confab_call_get_ice_session (ConfabCall *self);
+ConfabCallPipeline *confab_call_get_pipeline (ConfabCall *self);
+
+void confab_call_gather_async (ConfabCall *self,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data);
+gboolean confab_call_gather_finish (ConfabCall *self, GAsyncResult *result, GError **error);
+
+/* The offer or answer to hand to the other side. The answerer can only
+ * describe itself after confab_call_set_remote_description() (it echoes the
+ * offer's payload types). */
+char *confab_call_create_local_description (ConfabCall *self,
+                                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Parses and validates the pasted blob; on success the checks start as
+ * soon as the local candidates are gathered. On failure nothing changes and
+ * the same call can take another paste. */
+gboolean confab_call_set_remote_description (ConfabCall *self,
+                                             const char *blob,
+                                             gssize length,
+                                             GError **error);
+
+/* Ends the call (idempotent). */
+void confab_call_hang_up (ConfabCall *self);
+
+void confab_call_get_stats (ConfabCall *self, ConfabCallStats *stats);
+
+/* The stats as the JSON object --stats writes. */
+char *confab_call_stats_to_json (const ConfabCallStats *stats) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
