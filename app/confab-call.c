@@ -33,6 +33,7 @@ struct _ConfabCall
   gboolean remote_applied;
   gboolean media_started;
   gint64 connected_time;
+  gint64 ended_time;
   guint connect_timeout_id;
   guint media_watch_id;
   guint64 last_packets_received;
@@ -101,6 +102,8 @@ set_state (ConfabCall *self, ConfabCallState state)
 static void
 stop_everything (ConfabCall *self)
 {
+  if (self->connected_time && !self->ended_time)
+    self->ended_time = g_get_monotonic_time ();
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   g_clear_handle_id (&self->media_watch_id, g_source_remove);
   if (self->pipeline)
@@ -559,5 +562,6 @@ confab_call_get_stats (ConfabCall *self, ConfabCallStats *stats)
   if (self->pipeline)
     confab_call_pipeline_get_stats (self->pipeline, &stats->media);
   if (self->connected_time)
-    stats->elapsed_s = (g_get_monotonic_time () - self->connected_time) / (double) G_USEC_PER_SEC;
+    stats->elapsed_s = ((self->ended_time ?: g_get_monotonic_time ()) - self->connected_time)
+                       / (double) G_USEC_PER_SEC;
 }

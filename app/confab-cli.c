@@ -218,6 +218,7 @@ typedef struct
   GString *blob;
   gboolean blob_started;
   gboolean done;
+  ConfabIcePair shown_pair; /* zero-filled copies, so memcmp compares them */
 } Peer;
 
 static void
@@ -288,7 +289,9 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
   switch (confab_call_get_state (peer->call))
     {
     case CONFAB_CALL_STATE_CONNECTING:
-      g_printerr (_("confab: connecting…\n"));
+      /* The answerer says "waiting for them" once its answer is out. */
+      if (peer->role == CONFAB_SDP_OFFER)
+        g_printerr (_("confab: connecting…\n"));
       break;
     case CONFAB_CALL_STATE_IN_CALL:
       {
@@ -297,6 +300,7 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
           {
             g_autofree char *text = confab_cli_describe_pair (&pair);
             g_printerr (_("confab: connected, %s\n"), text);
+            peer->shown_pair = pair;
           }
         if (peer->cli->duration > 0)
           peer->duration_timer = g_timeout_add_seconds (peer->cli->duration, on_duration_over, peer);
@@ -315,8 +319,10 @@ on_selected_pair_changed (ConfabIceSession *ice, gpointer data)
   Peer *peer = data;
   ConfabIcePair pair;
   if (confab_call_get_state (peer->call) == CONFAB_CALL_STATE_IN_CALL
-      && confab_ice_session_get_selected_pair (ice, &pair))
+      && confab_ice_session_get_selected_pair (ice, &pair)
+      && memcmp (&pair, &peer->shown_pair, sizeof pair) != 0)
     {
+      peer->shown_pair = pair;
       g_autofree char *text = confab_cli_describe_pair (&pair);
       g_printerr (_("confab: the path changed, %s\n"), text);
     }
@@ -350,8 +356,10 @@ blob_complete (Peer *peer)
       g_printerr (peer->role == CONFAB_SDP_OFFER ? _("confab: the answer is not valid: %s\n")
                                                  : _("confab: the offer is not valid: %s\n"),
                   error->message);
-      finish (peer, g_error_matches (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_NO_DEVICE)
-                        || error->domain == CONFAB_MEDIA_ERROR
+      /* A bad paste is the user's to fix (2); a camera that fails is not (1). */
+      finish (peer, error->domain == CONFAB_MEDIA_ERROR
+                        && !g_error_matches (error, CONFAB_MEDIA_ERROR,
+                                             CONFAB_MEDIA_ERROR_INVALID_CONFIG)
                       ? CONFAB_EXIT_FAILURE
                       : CONFAB_EXIT_USAGE);
       return;
@@ -517,8 +525,11 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
   if (!peer.call)
     {
       g_printerr ("confab: %s\n", error->message);
-      peer.status = error->domain == CONFAB_ICE_SERVER_ERROR ? CONFAB_EXIT_USAGE
-                                                             : CONFAB_EXIT_FAILURE;
+      peer.status = error->domain == CONFAB_ICE_SERVER_ERROR
+                        || g_error_matches (error, CONFAB_MEDIA_ERROR,
+                                            CONFAB_MEDIA_ERROR_INVALID_CONFIG)
+                      ? CONFAB_EXIT_USAGE
+                      : CONFAB_EXIT_FAILURE;
       goto out;
     }
 

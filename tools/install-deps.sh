@@ -12,6 +12,7 @@ PACKAGES="
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-tools
   libopus-dev libvpx-dev
   libgtk-4-dev libadwaita-1-dev
+  libjson-glib-dev
   gettext desktop-file-utils appstream
   coturn xvfb xauth python3 valgrind
 "

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `confab offer` and `confab answer` as two processes, their stdin and
+ * stdout wired by this test exactly as a person would carry the text.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CALL_SECONDS 10
+#define VIDEO_FPS 30
+#define AUDIO_FPS 50 /* 20 ms Opus frames */
+
+static const char *confab_path;
+
+static char *
+read_blob (GSubprocess *proc)
+{
+  g_autoptr (GDataInputStream) in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  GString *blob = g_string_new (NULL);
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      gsize len;
+      g_autofree char *line = g_data_input_stream_read_line (in, &len, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (line); /* the blob ends with an empty line, not EOF */
+      if (len == 0 || (len == 1 && line[0] == '\r'))
+        break;
+      g_string_append (blob, line);
+      g_string_append_c (blob, '\n');
+    }
+  /* Keep the stream open: closing it would close the child's stdout. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
+  return g_string_free (blob, FALSE);
+}
+
+static void
+write_blob (GSubprocess *proc, const char *blob)
+{
+  g_autoptr (GError) error = NULL;
+  GOutputStream *out = g_subprocess_get_stdin_pipe (proc);
+  g_assert_true (g_output_stream_write_all (out, blob, strlen (blob), NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (out, "\n", 1, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_flush (out, NULL, NULL);
+}
+
+static JsonObject *
+load_stats (const char *path, JsonParser **keep)
+{
+  g_autoptr (GError) error = NULL;
+  *keep = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (*keep, path, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (*keep));
+}
+
+static gint64
+member_int (JsonObject *obj, const char *section, const char *name)
+{
+  JsonObject *s = json_object_get_object_member (obj, section);
+  g_assert_nonnull (s);
+  g_assert_true (json_object_has_member (s, name));
+  return json_object_get_int_member (s, name);
+}
+
+/* The selected local candidate must be one this side put in its blob. */
+static void
+assert_pair_in_blob (JsonObject *pair_end, const char *blob)
+{
+  const char *address = json_object_get_string_member (pair_end, "address");
+  gint64 port = json_object_get_int_member (pair_end, "port");
+  g_autofree char *needle = g_strdup_printf (" %s %" G_GINT64_FORMAT " typ ", address, port);
+  if (!strstr (blob, needle))
+    g_error ("selected %s:%" G_GINT64_FORMAT " is not among the blob's candidates:\n%s", address,
+             port, blob);
+}
+
+static void
+assert_stream (JsonObject *receiver, JsonObject *sender, const char *stream, guint rate)
+{
+  gint64 decoded = member_int (receiver, stream, "frames_decoded");
+  gint64 sent_frames = member_int (sender, stream, "frames_encoded");
+  gint64 expected = CALL_SECONDS * rate;
+  gint64 received = member_int (receiver, stream, "packets_received");
+  gint64 sent = member_int (sender, stream, "packets_sent");
+
+  g_test_message ("%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                  " expected frames decoded (peer encoded %" G_GINT64_FORMAT
+                  "); packets %" G_GINT64_FORMAT " received of %" G_GINT64_FORMAT " sent",
+                  stream, decoded, expected, sent_frames, received, sent);
+  g_assert_cmpint (decoded * 10, >=, expected * 9);
+  /* Nothing is decoded that was not sent, and loopback loses (almost) nothing:
+   * the two sides hang up a few milliseconds apart. */
+  g_assert_cmpint (decoded, <=, sent_frames);
+  g_assert_cmpint (received, <=, sent);
+  g_assert_cmpint (received * 100, >=, sent * 95);
+  g_assert_cmpint (member_int (receiver, stream, "packets_lost"), <=, sent / 50);
+}
+
+static void
+run_call (guint answer_delay_s)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("confab-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *offer_stats = g_build_filename (dir, "offer.json", NULL);
+  g_autofree char *answer_stats = g_build_filename (dir, "answer.json", NULL);
+  g_autofree char *duration = g_strdup_printf ("%d", CALL_SECONDS);
+
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE;
+  g_autoptr (GSubprocess) offerer = g_subprocess_new (
+    flags, &error, confab_path, "offer", "--local-address", "127.0.0.1", "--duration", duration,
+    "--stats", offer_stats, NULL);
+  g_assert_no_error (error);
+  g_autofree char *offer = read_blob (offerer);
+  g_assert_true (g_str_has_prefix (offer, "v=0"));
+
+  g_autoptr (GSubprocess) answerer = g_subprocess_new (
+    flags, &error, confab_path, "answer", "--local-address", "127.0.0.1", "--duration", duration,
+    "--stats", answer_stats, NULL);
+  g_assert_no_error (error);
+  write_blob (answerer, offer);
+  g_autofree char *answer = read_blob (answerer);
+  g_assert_true (g_str_has_prefix (answer, "v=0"));
+
+  if (answer_delay_s)
+    {
+      g_test_message ("carrying the answer back after %u s", answer_delay_s);
+      g_usleep (answer_delay_s * G_USEC_PER_SEC);
+    }
+  write_blob (offerer, answer);
+
+  g_assert_true (g_subprocess_wait (offerer, NULL, &error));
+  g_assert_true (g_subprocess_wait (answerer, NULL, &error));
+  g_assert_cmpint (g_subprocess_get_exit_status (offerer), ==, 0);
+  g_assert_cmpint (g_subprocess_get_exit_status (answerer), ==, 0);
+
+  g_autoptr (JsonParser) op = NULL;
+  g_autoptr (JsonParser) ap = NULL;
+  JsonObject *o = load_stats (offer_stats, &op);
+  JsonObject *a = load_stats (answer_stats, &ap);
+
+  JsonObject *opair = json_object_get_object_member (json_object_get_object_member (o, "ice"),
+                                                     "selected_pair");
+  JsonObject *apair = json_object_get_object_member (json_object_get_object_member (a, "ice"),
+                                                     "selected_pair");
+  g_assert_nonnull (opair);
+  g_assert_nonnull (apair);
+  g_assert_false (json_object_get_boolean_member (opair, "relayed"));
+  JsonObject *ol = json_object_get_object_member (opair, "local");
+  JsonObject *orem = json_object_get_object_member (opair, "remote");
+  JsonObject *al = json_object_get_object_member (apair, "local");
+  JsonObject *ar = json_object_get_object_member (apair, "remote");
+  g_assert_cmpstr (json_object_get_string_member (ol, "type"), ==, "host");
+  g_assert_cmpstr (json_object_get_string_member (ol, "protocol"), ==, "udp");
+  /* The two sides name the same pair, seen from either end. */
+  g_assert_cmpint (json_object_get_int_member (ol, "port"), ==,
+                   json_object_get_int_member (ar, "port"));
+  g_assert_cmpint (json_object_get_int_member (al, "port"), ==,
+                   json_object_get_int_member (orem, "port"));
+  assert_pair_in_blob (ol, offer);
+  assert_pair_in_blob (al, answer);
+
+  assert_stream (a, o, "video", VIDEO_FPS);
+  assert_stream (o, a, "video", VIDEO_FPS);
+  assert_stream (a, o, "audio", AUDIO_FPS);
+  assert_stream (o, a, "audio", AUDIO_FPS);
+  g_assert_cmpint (member_int (o, "video", "width"), ==, 640);
+  g_assert_cmpint (member_int (o, "video", "height"), ==, 360);
+
+  double elapsed = json_object_get_double_member (o, "elapsed_s");
+  g_assert_cmpfloat (elapsed, >=, CALL_SECONDS);
+  g_assert_cmpfloat (elapsed, <, CALL_SECONDS + 3);
+
+  g_unlink (offer_stats);
+  g_unlink (answer_stats);
+  g_rmdir (dir);
+}
+
+static void
+test_call (void)
+{
+  run_call (0);
+}
+
+static void
+test_late_answer (void)
+{
+  run_call (20);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* Watchdog: a hung child or a blocked read must fail the test, not hang CI. */
+  alarm (150);
+
+  g_autofree char *build = g_strdup (g_getenv ("CONFAB_BUILD_DIR"));
+  if (!build)
+    build = g_path_get_dirname (g_path_get_dirname (g_path_get_dirname (argv[0])));
+  static char path[4096];
+  g_snprintf (path, sizeof path, "%s/app/confab", build);
+  confab_path = path;
+
+  g_test_add_func ("/confab/integration/two-process-call", test_call);
+  g_test_add_func ("/confab/integration/two-process-late-answer", test_late_answer);
+  return g_test_run ();
+}
