@@ -170,10 +170,10 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
         }
       options->media.framerate = cli->framerate;
     }
-  if (cli->duration < 0)
+  if (cli->duration < 0 || cli->duration > 7 * 24 * 3600)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--duration cannot be negative"));
+                   _("--duration wants a number of seconds from 0 (no limit) to 604800"));
       return FALSE;
     }
   return TRUE;
@@ -303,7 +303,7 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
             peer->shown_pair = pair;
           }
         if (peer->cli->duration > 0)
-          peer->duration_timer = g_timeout_add_seconds (peer->cli->duration, on_duration_over, peer);
+          peer->duration_timer = g_timeout_add (peer->cli->duration * 1000, on_duration_over, peer);
         else
           g_printerr (_("confab: in the call; Ctrl-C hangs up\n"));
         break;

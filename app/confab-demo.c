@@ -159,7 +159,7 @@ on_state (GObject *object, GParamSpec *pspec, gpointer data)
   if (duration > 0)
     {
       g_printerr (_("confab: calling for %d seconds…\n"), duration);
-      demo->duration_timer = g_timeout_add_seconds (duration, on_duration_over, demo);
+      demo->duration_timer = g_timeout_add (duration * 1000, on_duration_over, demo);
     }
 }
 

@@ -43,6 +43,8 @@ struct _ConfabIceSession
   GThread *thread;
   GMainContext *context; /* libnice's */
   gint quit;
+  gboolean agent_closed; /* under lock */
+  GCond closed_cond;
   NiceAgent *agent;
   guint stream_id;
   Bridge *bridge;
@@ -200,6 +202,7 @@ static void
 fill_candidate_info (ConfabIceCandidateInfo *info, const NiceCandidate *cand)
 {
   static const char *const types[] = { "host", "srflx", "prflx", "relay" };
+  memset (info, 0, sizeof *info); /* callers compare pairs with memcmp() */
   g_strlcpy (info->type, cand->type < G_N_ELEMENTS (types) ? types[cand->type] : "host",
              sizeof info->type);
   g_strlcpy (info->protocol, cand->transport == NICE_CANDIDATE_TRANSPORT_UDP ? "udp" : "tcp",
@@ -295,12 +298,24 @@ on_receive (NiceAgent *agent, guint stream_id, guint component_id, guint len, gc
     func ((const guint8 *) buf, len, user_data);
 }
 
+static void
+on_agent_closed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ConfabIceSession *self = data;
+
+  g_mutex_lock (&self->lock);
+  self->agent_closed = TRUE;
+  g_cond_signal (&self->closed_cond);
+  g_mutex_unlock (&self->lock);
+}
+
 /* -- GObject --------------------------------------------------------------- */
 
 static void
 confab_ice_session_init (ConfabIceSession *self)
 {
   g_mutex_init (&self->lock);
+  g_cond_init (&self->closed_cond);
   self->gather_timeout_ms = DEFAULT_GATHER_TIMEOUT_MS;
   self->local_addresses = g_ptr_array_new_with_free_func (g_free);
 
@@ -357,6 +372,19 @@ confab_ice_session_dispose (GObject *object)
   if (self->agent && self->stream_id)
     nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, NULL, NULL);
 
+  /* TURN allocations are released with a last refresh; libnice sends it
+   * from its own context, so wait (briefly) for it while that still runs. */
+  if (self->agent && self->thread)
+    {
+      nice_agent_close_async (self->agent, on_agent_closed, self);
+      gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+      g_mutex_lock (&self->lock);
+      while (!self->agent_closed)
+        if (!g_cond_wait_until (&self->closed_cond, &self->lock, deadline))
+          break;
+      g_mutex_unlock (&self->lock);
+    }
+
   if (self->thread)
     {
       g_atomic_int_set (&self->quit, TRUE);
@@ -405,6 +433,7 @@ confab_ice_session_finalize (GObject *object)
   g_free (self->turn_ip);
   g_ptr_array_unref (self->local_addresses);
   g_mutex_clear (&self->lock);
+  g_cond_clear (&self->closed_cond);
 
   G_OBJECT_CLASS (confab_ice_session_parent_class)->finalize (object);
 }

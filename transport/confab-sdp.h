@@ -36,6 +36,7 @@ typedef enum
 /* Hard limits that keep a hostile paste from costing memory or time. */
 #define CONFAB_SDP_MAX_SIZE       (64 * 1024)
 #define CONFAB_SDP_MAX_CANDIDATES 64
+#define CONFAB_SDP_MAX_LINES      1000
 
 typedef enum
 {
@@ -53,14 +54,19 @@ typedef struct
 
   char *ice_ufrag;     /* 4..256 ice-chars (RFC 8839) */
   char *ice_pwd;       /* 22..256 ice-chars */
-  /* Each element is an owned string in the form libnice's
-   * nice_agent_parse_remote_candidate_sdp() takes, i.e. the attribute
-   * without its "a=": "candidate:1 1 UDP 2015363327 192.0.2.1 51000 typ host".
-   * Only component 1 (rtcp-mux) is kept. */
+  /* Each element is an owned string, the attribute without its "a=":
+   * "candidate:1 1 UDP 2015363327 192.0.2.1 51000 typ host", normalized by
+   * the parser to what libnice's nice_agent_parse_remote_candidate_sdp()
+   * accepts (single spaces, "UDP"/"TCP", lower-case type, then
+   * [raddr X rport Y] [tcptype Z] and no other extension). Note that
+   * libnice 0.1.21 wants the "a=" back: pass g_strconcat ("a=", c, NULL).
+   * Only component 1 (rtcp-mux) is kept; mDNS .local candidates are
+   * dropped (nothing here resolves them). */
   GPtrArray *candidates;
 
   /* DTLS, filled in by the encryption issue; NULL when absent. */
-  char *fingerprint;   /* "sha-256 AB:CD:..." */
+  char *fingerprint;   /* "sha-256 AB:CD:...", parsed ones normalized to
+                        * lower-case name and upper-case hex (RFC 8122) */
   char *setup;         /* "actpass", "active" or "passive" */
 
   guint audio_pt;      /* Opus payload type, 96..127 */
@@ -83,7 +89,9 @@ char *confab_sdp_to_string (const ConfabSdp *sdp) G_GNUC_WARN_UNUSED_RESULT;
 /* Parses a pasted blob. Tolerates a UTF-8 BOM, CRLF or LF (or CR) line
  * endings, leading and trailing white space on any line, blank lines, and
  * lines wrapped by a chat or mail client (a line that does not start with
- * "<letter>=" continues the previous one).
+ * "<letter>=" continues the previous one; so does one whose letter SDP does
+ * not allow at that point, e.g. "e=10" inside a media section, which is a
+ * hard wrap inside "minptime=10"). No-break spaces count as spaces.
  *
  * @expected is the type the caller wants; the other type is reported as
  * CONFAB_SDP_ERROR_WRONG_TYPE. @len may be -1 for a NUL-terminated @text.

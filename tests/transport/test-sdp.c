@@ -1,1 +1,1406 @@
-int main (void) { return 0; }
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The signaling blob: round trips, tolerance of what chat and mail clients
+ * do to pasted text, real browser offers, and rejection of everything a
+ * stranger might paste (with the line and field named in the message).
+ */
+
+#include "confab-sdp.h"
+
+#include <gst/sdp/sdp.h>
+#include <nice.h>
+#include <string.h>
+
+#define FINGERPRINT                                                                                \
+  "sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:"   \
+  "A1:2C:19:08"
+
+/* One of each kind the parser must carry through unchanged. */
+static const char *const sample_candidates[] = {
+  "candidate:1 1 UDP 2130706431 192.0.2.10 51000 typ host",
+  "candidate:2 1 UDP 2130706175 2001:db8::10 51002 typ host",
+  "candidate:3 1 UDP 1694498815 198.51.100.7 61000 typ srflx raddr 192.0.2.10 rport 51000",
+  "candidate:4 1 UDP 16777215 203.0.113.5 49152 typ relay raddr 198.51.100.7 rport 61000",
+  "candidate:5 1 TCP 1019216383 192.0.2.10 51010 typ host tcptype passive",
+};
+
+static ConfabSdp *
+make_sample (ConfabSdpType type, gboolean dtls)
+{
+  ConfabSdp *sdp = confab_sdp_new (type);
+
+  sdp->ice_ufrag = g_strdup ("Xk3+/Zq9");
+  sdp->ice_pwd = g_strdup ("a5B+c/7d9e1F3g5H7i9J1k3L");
+  for (guint i = 0; i < G_N_ELEMENTS (sample_candidates); i++)
+    confab_sdp_add_candidate (sdp, sample_candidates[i]);
+  if (dtls)
+    {
+      sdp->fingerprint = g_strdup (FINGERPRINT);
+      sdp->setup = g_strdup (type == CONFAB_SDP_OFFER ? "actpass" : "active");
+      sdp->audio_ssrc = 3570614608u;
+      sdp->video_ssrc = 1;
+    }
+  return sdp;
+}
+
+static char *
+sample_text (ConfabSdpType type, gboolean dtls)
+{
+  g_autoptr (ConfabSdp) sdp = make_sample (type, dtls);
+
+  return confab_sdp_to_string (sdp);
+}
+
+static void
+assert_sdp_equal (const ConfabSdp *a, const ConfabSdp *b)
+{
+  g_assert_cmpint (a->type, ==, b->type);
+  g_assert_cmpuint (a->session_id, ==, b->session_id);
+  g_assert_cmpstr (a->ice_ufrag, ==, b->ice_ufrag);
+  g_assert_cmpstr (a->ice_pwd, ==, b->ice_pwd);
+  g_assert_cmpstr (a->fingerprint, ==, b->fingerprint);
+  g_assert_cmpstr (a->setup, ==, b->setup);
+  g_assert_cmpuint (a->audio_pt, ==, b->audio_pt);
+  g_assert_cmpuint (a->video_pt, ==, b->video_pt);
+  g_assert_cmpuint (a->audio_ssrc, ==, b->audio_ssrc);
+  g_assert_cmpuint (a->video_ssrc, ==, b->video_ssrc);
+  g_assert_cmpuint (a->candidates->len, ==, b->candidates->len);
+  for (guint i = 0; i < a->candidates->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (a->candidates, i), ==,
+                     g_ptr_array_index (b->candidates, i));
+}
+
+/* Every message goes into a dialog as one line: no line breaks, no control
+ * characters, valid UTF-8, and short. */
+static void
+assert_good_message (const GError *error)
+{
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == CONFAB_SDP_ERROR);
+  g_assert_cmpstr (error->message, !=, "");
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_cmpuint (strlen (error->message), <, 300);
+  for (const char *c = error->message; *c != '\0'; c++)
+    g_assert_false ((guchar) *c < 0x20 || *c == 0x7f);
+}
+
+static ConfabSdp *
+parse_ok (const char *text, gssize len, ConfabSdpType expected)
+{
+  g_autoptr (GError) error = NULL;
+  ConfabSdp *sdp = confab_sdp_parse (text, len, expected, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (sdp);
+  return sdp;
+}
+
+/* Parses @text expecting @code and a message that contains @needle. */
+static void
+expect_error_len (const char *text, gssize len, ConfabSdpType expected, ConfabSdpError code,
+                  const char *needle)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfabSdp) sdp = confab_sdp_parse (text, len, expected, &error);
+
+  g_assert_null (sdp);
+  assert_good_message (error);
+  g_test_message ("rejected as expected: %s", error->message);
+  g_assert_error (error, CONFAB_SDP_ERROR, (gint) code);
+  if (strstr (error->message, needle) == NULL)
+    g_error ("message \"%s\" does not contain \"%s\"", error->message, needle);
+}
+
+static void
+expect_error (const char *text, ConfabSdpError code, const char *needle)
+{
+  expect_error_len (text, -1, CONFAB_SDP_OFFER, code, needle);
+}
+
+/* Our blobs are CRLF; edits work on lines. Replaces the first line
+ * starting with @prefix by @replacement (NULL removes it), or every such
+ * line when @all. Returns the 1-based number of the first match. */
+static char *
+edit_blob (const char *text, const char *prefix, const char *replacement, gboolean all,
+           guint *line_no)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\r\n", -1);
+  GString *out = g_string_new (NULL);
+  gboolean done = FALSE;
+  guint first = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i + 1] == NULL && lines[i][0] == '\0')
+        break;
+      if (g_str_has_prefix (lines[i], prefix) && (all || !done))
+        {
+          if (first == 0)
+            first = i + 1;
+          done = TRUE;
+          if (replacement != NULL)
+            g_string_append_printf (out, "%s\r\n", replacement);
+          continue;
+        }
+      g_string_append_printf (out, "%s\r\n", lines[i]);
+    }
+  g_assert_cmpuint (first, >, 0);
+  if (line_no != NULL)
+    *line_no = first;
+  return g_string_free (out, FALSE);
+}
+
+static char *
+replace_all (const char *text, const char *from, const char *to)
+{
+  g_auto (GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_new_defaults (void)
+{
+  g_autoptr (ConfabSdp) a = confab_sdp_new (CONFAB_SDP_OFFER);
+  g_autoptr (ConfabSdp) b = confab_sdp_new (CONFAB_SDP_ANSWER);
+
+  g_assert_cmpint (a->type, ==, CONFAB_SDP_OFFER);
+  g_assert_cmpint (b->type, ==, CONFAB_SDP_ANSWER);
+  g_assert_cmpuint (a->audio_pt, ==, CONFAB_SDP_DEFAULT_AUDIO_PT);
+  g_assert_cmpuint (a->video_pt, ==, CONFAB_SDP_DEFAULT_VIDEO_PT);
+  g_assert_cmpuint (a->candidates->len, ==, 0);
+  g_assert_null (a->fingerprint);
+  /* JSEP: 63 random bits. */
+  g_assert_cmpuint (a->session_id >> 63, ==, 0);
+  g_assert_cmpuint (a->session_id, !=, b->session_id);
+  g_assert_cmpstr (confab_sdp_type_to_string (CONFAB_SDP_OFFER), ==, "offer");
+  g_assert_cmpstr (confab_sdp_type_to_string (CONFAB_SDP_ANSWER), ==, "answer");
+}
+
+static void
+check_round_trip (ConfabSdpType type, gboolean dtls)
+{
+  g_autoptr (ConfabSdp) sdp = make_sample (type, dtls);
+  g_autofree char *text = confab_sdp_to_string (sdp);
+  g_autoptr (ConfabSdp) back = parse_ok (text, -1, type);
+  g_autofree char *again = confab_sdp_to_string (back);
+
+  g_assert_cmpuint (back->candidates->len, ==, G_N_ELEMENTS (sample_candidates));
+  assert_sdp_equal (sdp, back);
+  g_assert_cmpstr (text, ==, again);
+
+  /* CRLF everywhere, and only there. */
+  g_assert_true (g_str_has_suffix (text, "a=end-of-candidates\r\n"));
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == '\n')
+        g_assert_true (c > text && c[-1] == '\r');
+      if (*c == '\r')
+        g_assert_true (c[1] == '\n');
+    }
+  g_assert_true (g_str_has_prefix (text, "v=0\r\n"));
+  g_assert_nonnull (
+      strstr (text, type == CONFAB_SDP_OFFER ? "s=Confab offer\r\n" : "s=Confab answer\r\n"));
+  g_assert_nonnull (strstr (text, "a=group:BUNDLE 0 1\r\n"));
+
+  if (dtls)
+    {
+      g_assert_nonnull (strstr (text, "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"));
+      g_assert_nonnull (strstr (text, "a=fingerprint:" FINGERPRINT "\r\n"));
+      g_assert_nonnull (strstr (text, "a=ssrc:3570614608 cname:confab\r\n"));
+    }
+  else
+    {
+      g_assert_nonnull (strstr (text, "m=audio 9 RTP/AVPF 111\r\n"));
+      g_assert_nonnull (strstr (text, "m=video 9 RTP/AVPF 96\r\n"));
+      g_assert_null (strstr (text, "a=fingerprint"));
+      g_assert_null (strstr (text, "a=setup"));
+      g_assert_null (strstr (text, "a=ssrc"));
+    }
+}
+
+static void
+test_round_trip_offer (void)
+{
+  check_round_trip (CONFAB_SDP_OFFER, TRUE);
+  check_round_trip (CONFAB_SDP_OFFER, FALSE);
+}
+
+static void
+test_round_trip_answer (void)
+{
+  check_round_trip (CONFAB_SDP_ANSWER, TRUE);
+  check_round_trip (CONFAB_SDP_ANSWER, FALSE);
+}
+
+static void
+test_round_trip_other_values (void)
+{
+  g_autoptr (ConfabSdp) sdp = make_sample (CONFAB_SDP_ANSWER, TRUE);
+  g_autofree char *text = NULL;
+  g_autoptr (ConfabSdp) back = NULL;
+
+  sdp->session_id = G_MAXUINT64;
+  sdp->audio_pt = 109;
+  sdp->video_pt = 120;
+  sdp->audio_ssrc = G_MAXUINT32;
+  sdp->video_ssrc = 0;
+  g_free (sdp->setup);
+  sdp->setup = g_strdup ("passive");
+  g_free (sdp->fingerprint);
+  sdp->fingerprint = g_strdup ("sha-1 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33");
+  text = confab_sdp_to_string (sdp);
+  back = parse_ok (text, -1, CONFAB_SDP_ANSWER);
+  assert_sdp_equal (sdp, back);
+}
+
+/* The blob is real SDP: GStreamer's parser, which webrtcbin uses, sees
+ * what a browser would. */
+static void
+test_round_trip_gst (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  GstSDPMessage *msg = NULL;
+  const GstSDPMedia *audio, *video;
+  guint n_candidates = 0;
+
+  g_assert_cmpint (gst_sdp_message_new (&msg), ==, GST_SDP_OK);
+  g_assert_cmpint (gst_sdp_message_parse_buffer ((const guint8 *) text, strlen (text), msg), ==,
+                   GST_SDP_OK);
+  g_assert_cmpstr (gst_sdp_message_get_version (msg), ==, "0");
+  g_assert_cmpstr (gst_sdp_message_get_session_name (msg), ==, "Confab offer");
+  g_assert_cmpstr (gst_sdp_message_get_attribute_val (msg, "group"), ==, "BUNDLE 0 1");
+  g_assert_cmpuint (gst_sdp_message_medias_len (msg), ==, 2);
+
+  audio = gst_sdp_message_get_media (msg, 0);
+  video = gst_sdp_message_get_media (msg, 1);
+  g_assert_cmpstr (gst_sdp_media_get_media (audio), ==, "audio");
+  g_assert_cmpstr (gst_sdp_media_get_media (video), ==, "video");
+  g_assert_cmpstr (gst_sdp_media_get_proto (audio), ==, "UDP/TLS/RTP/SAVPF");
+  g_assert_cmpuint (gst_sdp_media_get_port (audio), ==, 9);
+  g_assert_cmpstr (gst_sdp_media_get_format (audio, 0), ==, "111");
+  g_assert_cmpstr (gst_sdp_media_get_format (video, 0), ==, "96");
+  g_assert_cmpstr (gst_sdp_media_get_attribute_val (audio, "mid"), ==, "0");
+  g_assert_cmpstr (gst_sdp_media_get_attribute_val (video, "mid"), ==, "1");
+  g_assert_cmpstr (gst_sdp_media_get_attribute_val (audio, "rtpmap"), ==, "111 opus/48000/2");
+  g_assert_cmpstr (gst_sdp_media_get_attribute_val (video, "rtpmap"), ==, "96 VP8/90000");
+  g_assert_cmpstr (gst_sdp_media_get_attribute_val (audio, "ice-ufrag"), ==, "Xk3+/Zq9");
+  g_assert_cmpstr (gst_sdp_media_get_attribute_val (video, "ice-ufrag"), ==, "Xk3+/Zq9");
+  g_assert_cmpstr (gst_sdp_media_get_attribute_val (audio, "fingerprint"), ==, FINGERPRINT);
+  g_assert_cmpstr (gst_sdp_media_get_attribute_val (video, "setup"), ==, "actpass");
+  g_assert_nonnull (gst_sdp_media_get_attribute_val (audio, "rtcp-mux"));
+  g_assert_nonnull (gst_sdp_media_get_attribute_val (video, "rtcp-mux"));
+  g_assert_nonnull (gst_sdp_media_get_attribute_val (video, "end-of-candidates"));
+  while (gst_sdp_media_get_attribute_val_n (audio, "candidate", n_candidates) != NULL)
+    n_candidates++;
+  g_assert_cmpuint (n_candidates, ==, G_N_ELEMENTS (sample_candidates));
+  g_assert_cmpstr (gst_sdp_media_get_attribute_val_n (audio, "candidate", 2), ==,
+                   sample_candidates[2] + strlen ("candidate:"));
+  g_assert_null (gst_sdp_media_get_attribute_val (video, "candidate"));
+
+  gst_sdp_message_free (msg);
+}
+
+static void
+test_add_candidate (void)
+{
+  g_autoptr (ConfabSdp) sdp = confab_sdp_new (CONFAB_SDP_OFFER);
+
+  /* libnice's own output carries "a="; other spellings are normalized. */
+  confab_sdp_add_candidate (sdp, "a=candidate:1 1 UDP 2130706431 192.0.2.1 5000 typ host");
+  confab_sdp_add_candidate (sdp, "candidate:2 1 udp 100 192.0.2.1  5001 typ HOST generation 0");
+  confab_sdp_add_candidate (sdp, "candidate:3 1 tcp 100 192.0.2.1 9 typ host tcptype ACTIVE");
+  g_assert_cmpuint (sdp->candidates->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (sdp->candidates, 0), ==,
+                   "candidate:1 1 UDP 2130706431 192.0.2.1 5000 typ host");
+  g_assert_cmpstr (g_ptr_array_index (sdp->candidates, 1), ==,
+                   "candidate:2 1 UDP 100 192.0.2.1 5001 typ host");
+  g_assert_cmpstr (g_ptr_array_index (sdp->candidates, 2), ==,
+                   "candidate:3 1 TCP 100 192.0.2.1 9 typ host tcptype active");
+}
+
+/* The stored form is exactly what libnice 0.1.21 accepts once "a=" is put
+ * back in front (its parser insists on that prefix). */
+static void
+test_candidates_libnice (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autoptr (ConfabSdp) sdp = parse_ok (text, -1, CONFAB_SDP_OFFER);
+  NiceAgent *agent = nice_agent_new (g_main_context_default (), NICE_COMPATIBILITY_RFC5245);
+  static const struct
+  {
+    NiceCandidateType type;
+    NiceCandidateTransport transport;
+    guint port, base_port;
+  } expected[] = {
+    { NICE_CANDIDATE_TYPE_HOST, NICE_CANDIDATE_TRANSPORT_UDP, 51000, 0 },
+    { NICE_CANDIDATE_TYPE_HOST, NICE_CANDIDATE_TRANSPORT_UDP, 51002, 0 },
+    { NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE, NICE_CANDIDATE_TRANSPORT_UDP, 61000, 51000 },
+    { NICE_CANDIDATE_TYPE_RELAYED, NICE_CANDIDATE_TRANSPORT_UDP, 49152, 61000 },
+    { NICE_CANDIDATE_TYPE_HOST, NICE_CANDIDATE_TRANSPORT_TCP_PASSIVE, 51010, 0 },
+  };
+
+  g_assert_cmpuint (sdp->candidates->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < sdp->candidates->len; i++)
+    {
+      g_autofree char *line = g_strconcat ("a=", g_ptr_array_index (sdp->candidates, i), NULL);
+      NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (agent, 1, line);
+
+      g_assert_nonnull (c);
+      g_assert_cmpint (c->type, ==, expected[i].type);
+      g_assert_cmpint (c->transport, ==, expected[i].transport);
+      g_assert_cmpuint (c->component_id, ==, 1);
+      g_assert_cmpuint (nice_address_get_port (&c->addr), ==, expected[i].port);
+      if (expected[i].base_port != 0)
+        g_assert_cmpuint (nice_address_get_port (&c->base_addr), ==, expected[i].base_port);
+      nice_candidate_free (c);
+    }
+
+  g_object_unref (agent);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tolerance                                                                */
+/* ------------------------------------------------------------------------ */
+
+static void
+expect_same (const char *variant, const char *what)
+{
+  g_autoptr (ConfabSdp) reference = make_sample (CONFAB_SDP_OFFER, TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfabSdp) sdp = NULL;
+  g_autofree char *text = confab_sdp_to_string (reference);
+
+  /* Same session id as the variant, which came from another sample. */
+  sdp = confab_sdp_parse (variant, -1, CONFAB_SDP_OFFER, &error);
+  if (sdp == NULL)
+    g_error ("%s: %s", what, error->message);
+  reference->session_id = sdp->session_id;
+  assert_sdp_equal (reference, sdp);
+}
+
+static void
+test_tolerance_line_endings (void)
+{
+  g_autofree char *crlf = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *lf = replace_all (crlf, "\r\n", "\n");
+  g_autofree char *cr = replace_all (crlf, "\r\n", "\r");
+  g_autofree char *no_final = g_strndup (lf, strlen (lf) - 1);
+
+  expect_same (crlf, "CRLF");
+  expect_same (lf, "LF");
+  expect_same (cr, "CR");
+  expect_same (no_final, "no final line ending");
+}
+
+static void
+test_tolerance_bom (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *bom = g_strconcat ("\xEF\xBB\xBF", text, NULL);
+
+  expect_same (bom, "BOM");
+}
+
+static void
+test_tolerance_white_space (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_auto (GStrv) lines = g_strsplit (text, "\r\n", -1);
+  g_autoptr (GString) spaced = g_string_new ("\n  \r\n\t\n");
+  g_autofree char *edges = g_strconcat ("\r\n", text, "\r\n \r\n", NULL);
+  g_autofree char *nbsp = replace_all (text, " ", "\xC2\xA0");
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_string_append_printf (spaced, "%s%s \t\n", i % 2 ? "  " : "\t", lines[i]);
+      if (i % 3 == 0)
+        g_string_append (spaced, "\n   \n");
+    }
+
+  expect_same (spaced->str, "leading, trailing white space and blank lines");
+  expect_same (edges, "leading and trailing blank line");
+  /* Some chat clients turn spaces into no-break spaces. */
+  expect_same (nbsp, "no-break spaces");
+}
+
+/* A chat window's hard wrap: mid-token, no white space added. Every width,
+ * so that no piece of a wrapped line is mistaken for a line of its own. */
+static void
+test_tolerance_hard_wrap (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_auto (GStrv) lines = g_strsplit (text, "\r\n", -1);
+
+  for (guint width = 8; width <= 110; width++)
+    {
+      g_autoptr (GString) wrapped = g_string_new (NULL);
+      g_autofree char *what = g_strdup_printf ("hard wrap at %u columns", width);
+      guint pieces = 0;
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          const char *l = lines[i];
+          gsize len = strlen (l);
+
+          for (gsize at = 0; at < len; at += width, pieces++)
+            g_string_append_printf (wrapped, "%.*s\n", (int) MIN (width, len - at), l + at);
+        }
+      g_assert_cmpuint (pieces, >, g_strv_length (lines) - 1);
+      expect_same (wrapped->str, what);
+    }
+}
+
+/* A mail client's soft wrap: at a space, the space kept at the end of the
+ * broken line (format=flowed) or moved to the start of the next. */
+static void
+test_tolerance_soft_wrap (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_auto (GStrv) lines = g_strsplit (text, "\r\n", -1);
+
+  for (guint leading = 0; leading < 2; leading++)
+    for (guint width = 20; width <= 72; width += 13)
+      {
+        g_autoptr (GString) wrapped = g_string_new (NULL);
+        g_autofree char *what = g_strdup_printf ("soft wrap at %u columns", width);
+
+        for (guint i = 0; lines[i] != NULL; i++)
+          {
+            const char *l = lines[i];
+            gsize col = 0;
+
+            for (const char *c = l; *c != '\0'; c++, col++)
+              {
+                if (*c == ' ' && col >= width && strchr (c + 1, ' ') != NULL)
+                  {
+                    g_string_append (wrapped, leading ? "\r\n " : " \r\n");
+                    col = 0;
+                    continue;
+                  }
+                g_string_append_c (wrapped, *c);
+              }
+            g_string_append (wrapped, "\r\n");
+          }
+        g_assert_cmpuint (strlen (wrapped->str), >, strlen (text));
+        expect_same (wrapped->str, what);
+      }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Browsers                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* What Chrome writes for audio and video with max-bundle (trimmed a
+ * little), plus a=end-of-candidates, which Chrome itself only sends as an
+ * event: a person has to add it or a tool has to. */
+static const char chrome_offer[]
+    = "v=0\r\n"
+      "o=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n"
+      "s=-\r\n"
+      "t=0 0\r\n"
+      "a=group:BUNDLE 0 1\r\n"
+      "a=extmap-allow-mixed\r\n"
+      "a=msid-semantic: WMS 6a3c2d0e-7f41-4b59-9d7c-2c1f4d8a9b10\r\n"
+      "m=audio 9 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126\r\n"
+      "c=IN IP4 0.0.0.0\r\n"
+      "a=rtcp:9 IN IP4 0.0.0.0\r\n"
+      "a=candidate:1467250027 1 udp 2122260223 192.168.0.196 46243 typ host generation 0 "
+      "network-id 1 network-cost 10\r\n"
+      "a=candidate:1467250027 2 udp 2122260222 192.168.0.196 56280 typ host generation 0 "
+      "network-id 1 network-cost 10\r\n"
+      "a=candidate:2848436741 1 udp 2122194687 2a02:8109:9c0:1d00:2c9c:ab42:ec18:e4a3 48291 typ "
+      "host generation 0 network-id 2 network-cost 10\r\n"
+      "a=candidate:3798306779 1 udp 2122262783 9d7b2f4e-1c3a-4f5b-8e6d-0a1b2c3d4e5f.local 52341 "
+      "typ host generation 0 network-id 3\r\n"
+      "a=candidate:435653019 1 tcp 1518280447 192.168.0.196 9 typ host tcptype active generation 0 "
+      "network-id 1 network-cost 10\r\n"
+      "a=candidate:1853887674 1 udp 1686052607 203.0.113.77 46243 typ srflx raddr 192.168.0.196 "
+      "rport 46243 generation 0 network-id 1 network-cost 10\r\n"
+      "a=ice-ufrag:Pg8V\r\n"
+      "a=ice-pwd:bG3jK9mXq2rT5vW8yZ1aC4eF\r\n"
+      "a=ice-options:trickle\r\n"
+      "a=fingerprint:sha-256 "
+      "7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:"
+      "19:"
+      "08\r\n"
+      "a=setup:actpass\r\n"
+      "a=mid:0\r\n"
+      "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
+      "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n"
+      "a=sendrecv\r\n"
+      "a=msid:6a3c2d0e-7f41-4b59-9d7c-2c1f4d8a9b10 1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b\r\n"
+      "a=rtcp-mux\r\n"
+      "a=rtpmap:111 opus/48000/2\r\n"
+      "a=rtcp-fb:111 transport-cc\r\n"
+      "a=fmtp:111 minptime=10;useinbandfec=1\r\n"
+      "a=rtpmap:63 red/48000/2\r\n"
+      "a=fmtp:63 111/111\r\n"
+      "a=rtpmap:9 G722/8000\r\n"
+      "a=rtpmap:0 PCMU/8000\r\n"
+      "a=rtpmap:8 PCMA/8000\r\n"
+      "a=rtpmap:13 CN/8000\r\n"
+      "a=rtpmap:110 telephone-event/48000\r\n"
+      "a=rtpmap:126 telephone-event/8000\r\n"
+      "a=ssrc:3570614608 cname:4TOk42mSjXCkVIa6\r\n"
+      "a=ssrc:3570614608 msid:6a3c2d0e-7f41-4b59-9d7c-2c1f4d8a9b10 "
+      "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b\r\n"
+      "a=end-of-candidates\r\n"
+      "m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103 45 46 98 99\r\n"
+      "c=IN IP4 0.0.0.0\r\n"
+      "a=rtcp:9 IN IP4 0.0.0.0\r\n"
+      "a=ice-ufrag:Pg8V\r\n"
+      "a=ice-pwd:bG3jK9mXq2rT5vW8yZ1aC4eF\r\n"
+      "a=ice-options:trickle\r\n"
+      "a=fingerprint:sha-256 "
+      "7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:"
+      "19:"
+      "08\r\n"
+      "a=setup:actpass\r\n"
+      "a=mid:1\r\n"
+      "a=extmap:14 urn:ietf:params:rtp-hdrext:toffset\r\n"
+      "a=extmap:13 urn:3gpp:video-orientation\r\n"
+      "a=sendrecv\r\n"
+      "a=msid:6a3c2d0e-7f41-4b59-9d7c-2c1f4d8a9b10 8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968\r\n"
+      "a=rtcp-mux\r\n"
+      "a=rtcp-rsize\r\n"
+      "a=rtpmap:96 VP8/90000\r\n"
+      "a=rtcp-fb:96 goog-remb\r\n"
+      "a=rtcp-fb:96 transport-cc\r\n"
+      "a=rtcp-fb:96 ccm fir\r\n"
+      "a=rtcp-fb:96 nack\r\n"
+      "a=rtcp-fb:96 nack pli\r\n"
+      "a=rtpmap:97 rtx/90000\r\n"
+      "a=fmtp:97 apt=96\r\n"
+      "a=rtpmap:102 H264/90000\r\n"
+      "a=rtcp-fb:102 nack pli\r\n"
+      "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f\r\n"
+      "a=rtpmap:103 rtx/90000\r\n"
+      "a=fmtp:103 apt=102\r\n"
+      "a=rtpmap:45 AV1/90000\r\n"
+      "a=fmtp:45 level-idx=5;profile=0;tier=0\r\n"
+      "a=rtpmap:46 rtx/90000\r\n"
+      "a=fmtp:46 apt=45\r\n"
+      "a=rtpmap:98 VP9/90000\r\n"
+      "a=fmtp:98 profile-id=0\r\n"
+      "a=rtpmap:99 rtx/90000\r\n"
+      "a=fmtp:99 apt=98\r\n"
+      "a=ssrc-group:FID 2231627014 632943048\r\n"
+      "a=ssrc:2231627014 cname:4TOk42mSjXCkVIa6\r\n"
+      "a=ssrc:2231627014 msid:6a3c2d0e-7f41-4b59-9d7c-2c1f4d8a9b10 "
+      "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968\r\n"
+      "a=ssrc:632943048 cname:4TOk42mSjXCkVIa6\r\n"
+      "a=end-of-candidates\r\n";
+
+/* Firefox: session-level fingerprint (here in lower-case hex), per-section
+ * credentials, Opus on 109, VP8 on 120, candidates repeated in both
+ * sections, LF line endings. */
+static const char firefox_answer[]
+    = "v=0\n"
+      "o=mozilla...THIS_IS_SDPARTA-99.0 6823358428237428349 0 IN IP4 0.0.0.0\n"
+      "s=-\n"
+      "t=0 0\n"
+      "a=fingerprint:sha-256 "
+      "7b:8b:f0:65:5f:78:e2:51:3b:ac:6f:f3:3f:46:1b:35:dc:b8:5f:64:1a:24:c2:43:f0:a1:58:d0:a1:2c:"
+      "19:"
+      "08\n"
+      "a=group:BUNDLE 0 1\n"
+      "a=ice-options:trickle\n"
+      "a=msid-semantic:WMS *\n"
+      "m=audio 9 UDP/TLS/RTP/SAVPF 109 9 0 8 101\n"
+      "c=IN IP4 0.0.0.0\n"
+      "a=candidate:0 1 UDP 2122252543 192.0.2.4 60001 typ host\n"
+      "a=candidate:1 1 TCP 2105524479 192.0.2.4 9 typ host tcptype active\n"
+      "a=candidate:2 1 UDP 1686052863 198.51.100.4 60001 typ srflx raddr 192.0.2.4 rport 60001\n"
+      "a=sendrecv\n"
+      "a=end-of-candidates\n"
+      "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\n"
+      "a=fmtp:109 maxplaybackrate=48000;stereo=1;useinbandfec=1\n"
+      "a=fmtp:101 0-15\n"
+      "a=ice-pwd:e0c9e0fc8e7b1b1d6c1e0c4f9b5f1a2d\n"
+      "a=ice-ufrag:8a1f2b3c\n"
+      "a=mid:0\n"
+      "a=msid:{7c6b5a49-3827-4615-a4b3-c2d1e0f9a8b7} {1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d}\n"
+      "a=rtcp-mux\n"
+      "a=rtpmap:109 opus/48000/2\n"
+      "a=rtpmap:9 G722/8000/1\n"
+      "a=rtpmap:0 PCMU/8000\n"
+      "a=rtpmap:8 PCMA/8000\n"
+      "a=rtpmap:101 telephone-event/8000\n"
+      "a=setup:active\n"
+      "a=ssrc:2655508255 cname:{5f1e2d3c-4b5a-4697-8877-665544332211}\n"
+      "m=video 9 UDP/TLS/RTP/SAVPF 120 124 121 125 126 127 97 98\n"
+      "c=IN IP4 0.0.0.0\n"
+      "a=candidate:0 1 UDP 2122252543 192.0.2.4 60001 typ host\n"
+      "a=sendrecv\n"
+      "a=end-of-candidates\n"
+      "a=fmtp:126 profile-level-id=42e01f;level-asymmetry-allowed=1;packetization-mode=1\n"
+      "a=fmtp:97 profile-level-id=42e01f;level-asymmetry-allowed=1\n"
+      "a=fmtp:120 max-fs=12288;max-fr=60\n"
+      "a=fmtp:124 apt=120\n"
+      "a=ice-pwd:e0c9e0fc8e7b1b1d6c1e0c4f9b5f1a2d\n"
+      "a=ice-ufrag:8a1f2b3c\n"
+      "a=mid:1\n"
+      "a=rtcp-fb:120 nack\n"
+      "a=rtcp-fb:120 nack pli\n"
+      "a=rtcp-fb:120 ccm fir\n"
+      "a=rtcp-mux\n"
+      "a=rtpmap:120 VP8/90000\n"
+      "a=rtpmap:124 rtx/90000\n"
+      "a=rtpmap:121 VP9/90000\n"
+      "a=rtpmap:125 rtx/90000\n"
+      "a=rtpmap:126 H264/90000\n"
+      "a=rtpmap:127 rtx/90000\n"
+      "a=rtpmap:97 H264/90000\n"
+      "a=rtpmap:98 rtx/90000\n"
+      "a=setup:active\n"
+      "a=ssrc:1283716102 cname:{5f1e2d3c-4b5a-4697-8877-665544332211}\n"
+      "a=ssrc:3028376515 cname:{5f1e2d3c-4b5a-4697-8877-665544332211}\n"
+      "a=ssrc-group:FID 1283716102 3028376515\n";
+
+static void
+test_browser_chrome (void)
+{
+  g_autoptr (ConfabSdp) sdp = parse_ok (chrome_offer, -1, CONFAB_SDP_OFFER);
+  g_autofree char *trickled = NULL;
+  /* The mDNS and the RTCP (component 2) candidates are gone. */
+  static const char *const usable[] = {
+    "candidate:1467250027 1 UDP 2122260223 192.168.0.196 46243 typ host",
+    "candidate:2848436741 1 UDP 2122194687 2a02:8109:9c0:1d00:2c9c:ab42:ec18:e4a3 48291 typ host",
+    "candidate:435653019 1 TCP 1518280447 192.168.0.196 9 typ host tcptype active",
+    "candidate:1853887674 1 UDP 1686052607 203.0.113.77 46243 typ srflx raddr 192.168.0.196 "
+    "rport 46243",
+  };
+
+  g_assert_cmpint (sdp->type, ==, CONFAB_SDP_OFFER);
+  g_assert_cmpuint (sdp->session_id, ==, G_GUINT64_CONSTANT (4611731400430051336));
+  g_assert_cmpstr (sdp->ice_ufrag, ==, "Pg8V");
+  g_assert_cmpstr (sdp->ice_pwd, ==, "bG3jK9mXq2rT5vW8yZ1aC4eF");
+  g_assert_cmpstr (sdp->fingerprint, ==, FINGERPRINT);
+  g_assert_cmpstr (sdp->setup, ==, "actpass");
+  g_assert_cmpuint (sdp->audio_pt, ==, 111);
+  g_assert_cmpuint (sdp->video_pt, ==, 96);
+  g_assert_cmpuint (sdp->audio_ssrc, ==, 3570614608u);
+  g_assert_cmpuint (sdp->video_ssrc, ==, 2231627014u);
+  g_assert_cmpuint (sdp->candidates->len, ==, G_N_ELEMENTS (usable));
+  for (guint i = 0; i < G_N_ELEMENTS (usable); i++)
+    g_assert_cmpstr (g_ptr_array_index (sdp->candidates, i), ==, usable[i]);
+
+  /* An offer (a=setup:actpass) where an answer is wanted. */
+  expect_error_len (chrome_offer, -1, CONFAB_SDP_ANSWER, CONFAB_SDP_ERROR_WRONG_TYPE,
+                    "this is an offer; paste the answer");
+
+  /* As Chrome really writes it, trickle and all. */
+  trickled = replace_all (chrome_offer, "a=end-of-candidates\r\n", "");
+  expect_error (trickled, CONFAB_SDP_ERROR_TRUNCATED, "no a=end-of-candidates line");
+}
+
+static void
+test_browser_firefox (void)
+{
+  g_autoptr (ConfabSdp) sdp = parse_ok (firefox_answer, -1, CONFAB_SDP_ANSWER);
+
+  g_assert_cmpint (sdp->type, ==, CONFAB_SDP_ANSWER);
+  g_assert_cmpuint (sdp->session_id, ==, G_GUINT64_CONSTANT (6823358428237428349));
+  g_assert_cmpstr (sdp->ice_ufrag, ==, "8a1f2b3c");
+  g_assert_cmpstr (sdp->ice_pwd, ==, "e0c9e0fc8e7b1b1d6c1e0c4f9b5f1a2d");
+  g_assert_cmpstr (sdp->fingerprint, ==, FINGERPRINT);
+  g_assert_cmpstr (sdp->setup, ==, "active");
+  g_assert_cmpuint (sdp->audio_pt, ==, 109);
+  g_assert_cmpuint (sdp->video_pt, ==, 120);
+  g_assert_cmpuint (sdp->audio_ssrc, ==, 2655508255u);
+  g_assert_cmpuint (sdp->video_ssrc, ==, 1283716102u);
+  /* The host candidate repeated in m=video counts once. */
+  g_assert_cmpuint (sdp->candidates->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (sdp->candidates, 0), ==,
+                   "candidate:0 1 UDP 2122252543 192.0.2.4 60001 typ host");
+  g_assert_cmpstr (g_ptr_array_index (sdp->candidates, 1), ==,
+                   "candidate:1 1 TCP 2105524479 192.0.2.4 9 typ host tcptype active");
+
+  expect_error_len (firefox_answer, -1, CONFAB_SDP_OFFER, CONFAB_SDP_ERROR_WRONG_TYPE,
+                    "this is an answer; paste the offer");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Rejections                                                               */
+/* ------------------------------------------------------------------------ */
+
+static void
+test_reject_empty (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  expect_error ("", CONFAB_SDP_ERROR_EMPTY, "nothing was pasted");
+  expect_error (" \r\n\t\n\r  \n", CONFAB_SDP_ERROR_EMPTY, "nothing was pasted");
+  expect_error ("\xEF\xBB\xBF\n", CONFAB_SDP_ERROR_EMPTY, "nothing was pasted");
+  expect_error_len (NULL, 0, CONFAB_SDP_OFFER, CONFAB_SDP_ERROR_EMPTY, "nothing was pasted");
+  /* Only as much as @len says. */
+  expect_error_len ("  v=0", 2, CONFAB_SDP_OFFER, CONFAB_SDP_ERROR_EMPTY, "nothing was pasted");
+}
+
+static void
+test_reject_garbled (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *bad_utf8 = NULL;
+  g_autofree char *nul = g_strdup (text);
+  gsize len = strlen (text);
+  char *fifth = strstr (nul, "a=group");
+
+  /* A NUL byte on line 5: only visible with an explicit length. */
+  fifth[3] = '\0';
+  expect_error_len (nul, len, CONFAB_SDP_OFFER, CONFAB_SDP_ERROR_SYNTAX, "line 5: ");
+  expect_error_len (nul, len, CONFAB_SDP_OFFER, CONFAB_SDP_ERROR_SYNTAX, "NUL byte");
+
+  bad_utf8 = replace_all (text, "s=Confab offer", "s=Confab \xC3\x28offer");
+  expect_error (bad_utf8, CONFAB_SDP_ERROR_SYNTAX, "line 3: the text is not valid UTF-8");
+  expect_error ("v=0\n\xFF\xFE", CONFAB_SDP_ERROR_SYNTAX, "line 2: the text is not valid UTF-8");
+}
+
+static void
+test_reject_not_sdp (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *escaped = g_strescape (text, NULL);
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"offer\", \"sdp\": \"%s\"}", escaped);
+  g_autofree char *http
+      = g_strconcat ("HTTP/1.1 200 OK\r\nContent-Type: application/sdp\r\n\r\n", text, NULL);
+  g_autofree char *chatter = g_strconcat ("\n\nhere is my offer:\n", text, NULL);
+  g_autofree char *twice = g_strconcat (text, text, NULL);
+  g_auto (GStrv) lines = g_strsplit (text, "\r\n", -1);
+  /* The split leaves an empty last element: its index + 1 is where the
+   * second blob starts. */
+  g_autofree char *twice_line
+      = g_strdup_printf ("line %u (v=): a second blob", g_strv_length (lines));
+
+  expect_error ("hello", CONFAB_SDP_ERROR_SYNTAX, "line 1: expected \"v=0\", found \"hello\"");
+  expect_error (json, CONFAB_SDP_ERROR_SYNTAX, "line 1: expected \"v=0\", found \"{\\\"type");
+  expect_error (json, CONFAB_SDP_ERROR_SYNTAX, "JSON");
+  expect_error (http, CONFAB_SDP_ERROR_SYNTAX,
+                "line 1: expected \"v=0\", found \"HTTP/1.1 200 OK\"");
+  /* Line numbers are those of the paste, blank lines included. */
+  expect_error (chatter, CONFAB_SDP_ERROR_SYNTAX, "line 3: expected \"v=0\"");
+  expect_error ("v=1\r\n", CONFAB_SDP_ERROR_SYNTAX, "expected \"v=0\", found \"v=1\"");
+  expect_error (twice, CONFAB_SDP_ERROR_SYNTAX, twice_line);
+}
+
+/* Pasted text in a message is short and cannot drive a terminal. */
+static void
+test_reject_escapes (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfabSdp) sdp = NULL;
+  const char *hostile = "\x1B]0;pwned\x07\x1B[31m\xE2\x80\xAEgnp.exe and a long tail of text that "
+                        "goes on and on and on\nv=0";
+
+  sdp = confab_sdp_parse (hostile, -1, CONFAB_SDP_OFFER, &error);
+  g_assert_null (sdp);
+  assert_good_message (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "\\x1B]0;pwned\\x07\\x1B[31m\\u202Egnp.exe"));
+  g_assert_null (strstr (error->message, "on and on and on"));
+  g_assert_nonnull (strstr (error->message, "...\""));
+}
+
+static void
+test_reject_too_large (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autoptr (GString) big = g_string_new (text);
+  g_autoptr (GString) tall = g_string_new (text);
+  g_autoptr (GString) just_fits = g_string_new (NULL);
+
+  while (big->len <= CONFAB_SDP_MAX_SIZE)
+    g_string_append (big, "a=x-padding:0123456789012345678901234567890123456789\r\n");
+  expect_error (big->str, CONFAB_SDP_ERROR_TOO_LARGE, "at most 65536");
+
+  for (guint i = 0; i < CONFAB_SDP_MAX_LINES; i++)
+    g_string_append (tall, "a=x\n");
+  g_assert_cmpuint (tall->len, <, CONFAB_SDP_MAX_SIZE);
+  expect_error (tall->str, CONFAB_SDP_ERROR_TOO_LARGE, "lines; at most 1000");
+
+  /* Below both limits a blob with padding is fine. */
+  g_string_append (just_fits, text);
+  for (guint i = 0; i < 100; i++)
+    g_string_append (just_fits, "a=x-padding\r\n");
+  g_string_append (just_fits, "a=end-of-candidates\r\n");
+  g_autoptr (ConfabSdp) sdp = parse_ok (just_fits->str, -1, CONFAB_SDP_OFFER);
+}
+
+static void
+test_reject_too_many_candidates (void)
+{
+  g_autoptr (ConfabSdp) sdp = make_sample (CONFAB_SDP_OFFER, TRUE);
+  g_autoptr (ConfabSdp) most = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
+  guint first = 0;
+
+  for (guint i = sdp->candidates->len; i < CONFAB_SDP_MAX_CANDIDATES; i++)
+    {
+      g_autofree char *c
+          = g_strdup_printf ("candidate:%u 1 UDP %u 192.0.2.%u 5%04u typ host", i, 1000 + i, i, i);
+      confab_sdp_add_candidate (sdp, c);
+    }
+  text = confab_sdp_to_string (sdp);
+  most = parse_ok (text, -1, CONFAB_SDP_OFFER);
+  g_assert_cmpuint (most->candidates->len, ==, CONFAB_SDP_MAX_CANDIDATES);
+  g_clear_pointer (&text, g_free);
+
+  for (guint i = sdp->candidates->len; i < 100; i++)
+    {
+      g_autofree char *c
+          = g_strdup_printf ("candidate:%u 1 UDP %u 192.0.2.%u 5%04u typ host", i, 1000 + i, i, i);
+      confab_sdp_add_candidate (sdp, c);
+    }
+  text = confab_sdp_to_string (sdp);
+  g_free (edit_blob (text, "a=candidate", NULL, FALSE, &first));
+  line = g_strdup_printf ("line %u (a=candidate): more than 64", first + CONFAB_SDP_MAX_CANDIDATES);
+  expect_error (text, CONFAB_SDP_ERROR_TOO_LARGE, line);
+}
+
+static gboolean
+only_white_space (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if (!g_ascii_isspace (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* Every prefix of a valid blob fails, unless all that is missing is white
+ * space: a cut paste must never become a call with half the candidates. */
+static void
+check_every_cut (const char *text, ConfabSdpType type)
+{
+  gsize len = strlen (text);
+  guint truncated = 0, failed = 0;
+
+  for (gsize cut = 0; cut < len; cut++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ConfabSdp) sdp = confab_sdp_parse (text, cut, type, &error);
+
+      if (only_white_space (text + cut))
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (sdp);
+          continue;
+        }
+      if (sdp != NULL)
+        g_error ("a blob cut at byte %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " was accepted", cut,
+                 len);
+      assert_good_message (error);
+      failed++;
+      if (error->code == CONFAB_SDP_ERROR_TRUNCATED)
+        {
+          g_assert_true (g_str_has_prefix (error->message, "the blob is truncated: "));
+          truncated++;
+        }
+    }
+  /* Only the first line's few cuts say something else (empty, "v="). */
+  g_test_message ("%u cuts, %u reported as truncated", failed, truncated);
+  g_assert_cmpuint (failed - truncated, <=, 4);
+}
+
+static void
+test_reject_truncated (void)
+{
+  g_autofree char *offer = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *answer = sample_text (CONFAB_SDP_ANSWER, FALSE);
+  g_autofree char *lf = replace_all (offer, "\r\n", "\n");
+  g_autofree char *no_video = NULL;
+  char *video;
+
+  check_every_cut (offer, CONFAB_SDP_OFFER);
+  check_every_cut (answer, CONFAB_SDP_ANSWER);
+  check_every_cut (lf, CONFAB_SDP_OFFER);
+  check_every_cut (chrome_offer, CONFAB_SDP_OFFER);
+
+  no_video = g_strdup (offer);
+  video = strstr (no_video, "m=video");
+  *video = '\0';
+  expect_error (no_video, CONFAB_SDP_ERROR_TRUNCATED,
+                "the blob is truncated: the m=video section is missing");
+  expect_error ("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=Confab offer\r\n", CONFAB_SDP_ERROR_TRUNCATED,
+                "the blob is truncated: the m=audio and m=video sections are missing");
+  /* Cut in the middle of a candidate's fields. */
+  video = strstr (no_video, " typ relay");
+  video[4] = '\0';
+  expect_error (no_video, CONFAB_SDP_ERROR_TRUNCATED, "is cut short");
+}
+
+/* Replaces the first line starting with @prefix in the sample offer and
+ * expects @code with "line N (field): ..." naming that line. */
+static void
+expect_line_error (const char *text, const char *prefix, const char *replacement,
+                   ConfabSdpError code, const char *field, const char *detail)
+{
+  guint line_no = 0;
+  g_autofree char *edited = edit_blob (text, prefix, replacement, FALSE, &line_no);
+  g_autofree char *needle = g_strdup_printf ("line %u (%s): %s", line_no, field, detail);
+
+  expect_error (edited, code, needle);
+}
+
+static void
+test_reject_candidates (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  static const struct
+  {
+    const char *line;
+    ConfabSdpError code;
+    const char *detail;
+  } cases[] = {
+    { "a=candidate:1 1 UDP 2130706431 192.0.2.10 99999 typ host", CONFAB_SDP_ERROR_INVALID,
+      "port \"99999\" is out of range" },
+    { "a=candidate:1 1 UDP 2130706431 192.0.2.10 5x00 typ host", CONFAB_SDP_ERROR_SYNTAX,
+      "port \"5x00\" is not a number" },
+    { "a=candidate:1 1 UDP 2130706431 192.0.2.300 5000 typ host", CONFAB_SDP_ERROR_INVALID,
+      "address \"192.0.2.300\" is not an IP address" },
+    { "a=candidate:1 1 UDP 2130706431 stun.example.com 5000 typ host", CONFAB_SDP_ERROR_INVALID,
+      "address \"stun.example.com\" is not an IP address" },
+    { "a=candidate:1 1 UDP 2130706431 fe80::1%eth0 5000 typ host", CONFAB_SDP_ERROR_INVALID,
+      "address \"fe80::1%eth0\" is not an IP address" },
+    { "a=candidate:1 1 UDP 2130706431 192.0.2.10 5000 typ magic", CONFAB_SDP_ERROR_INVALID,
+      "candidate type \"magic\" is not host" },
+    { "a=candidate:1 1 UDP 2130706431 192.0.2.10 5000 type host", CONFAB_SDP_ERROR_SYNTAX,
+      "expected \"typ\" after the port, found \"type\"" },
+    { "a=candidate:1 1 UDP 2130706431 192.0.2.10 5000", CONFAB_SDP_ERROR_SYNTAX, "missing fields" },
+    { "a=candidate:", CONFAB_SDP_ERROR_SYNTAX, "the value is missing" },
+    { "a=candidate:1 1 SCTP 2130706431 192.0.2.10 5000 typ host", CONFAB_SDP_ERROR_INVALID,
+      "transport \"SCTP\" is not UDP or TCP" },
+    { "a=candidate:1 1 TCP 2130706431 192.0.2.10 5000 typ host", CONFAB_SDP_ERROR_INVALID,
+      "a TCP candidate needs a tcptype" },
+    { "a=candidate:1 1 TCP 2130706431 192.0.2.10 5000 typ host tcptype sideways",
+      CONFAB_SDP_ERROR_INVALID, "tcptype \"sideways\"" },
+    { "a=candidate:1 1 UDP 0 192.0.2.10 5000 typ host", CONFAB_SDP_ERROR_INVALID,
+      "priority \"0\" is out of range" },
+    { "a=candidate:1 1 UDP 4294967296 192.0.2.10 5000 typ host", CONFAB_SDP_ERROR_INVALID,
+      "priority \"4294967296\" is out of range" },
+    { "a=candidate:1 0 UDP 2130706431 192.0.2.10 5000 typ host", CONFAB_SDP_ERROR_INVALID,
+      "component \"0\" is out of range" },
+    { "a=candidate:1 257 UDP 2130706431 192.0.2.10 5000 typ host", CONFAB_SDP_ERROR_INVALID,
+      "component \"257\" is out of range" },
+    { "a=candidate:123456789012345678901234567890123 1 UDP 2130706431 192.0.2.10 5000 typ host",
+      CONFAB_SDP_ERROR_SYNTAX, "foundation \"1234" },
+    { "a=candidate:a-b 1 UDP 2130706431 192.0.2.10 5000 typ host", CONFAB_SDP_ERROR_SYNTAX,
+      "foundation \"a-b\"" },
+    { "a=candidate:1 1 UDP 2130706431 192.0.2.10 5000 typ host generation", CONFAB_SDP_ERROR_SYNTAX,
+      "extension \"generation\" has no value" },
+    { "a=candidate:1 1 UDP 2130706431 192.0.2.10 5000 typ srflx raddr 192.0.2.1",
+      CONFAB_SDP_ERROR_SYNTAX, "raddr and rport must come together" },
+    { "a=candidate:1 1 UDP 2130706431 192.0.2.10 5000 typ srflx raddr nope rport 1",
+      CONFAB_SDP_ERROR_INVALID, "raddr \"nope\" is not an IP address" },
+    { "a=candidate:1 1 UDP 2130706431 192.0.2.10 5000 typ srflx raddr 192.0.2.1 rport 70000",
+      CONFAB_SDP_ERROR_INVALID, "rport \"70000\" is out of range" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    expect_line_error (text, "a=candidate", cases[i].line, cases[i].code, "a=candidate",
+                       cases[i].detail);
+}
+
+/* Unusable but legitimate candidates are dropped without complaint; when
+ * nothing usable is left, that is the error. */
+static void
+test_reject_no_usable_candidate (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *none = edit_blob (text, "a=candidate", NULL, TRUE, NULL);
+  g_autofree char *mdns = edit_blob (
+      text, "a=candidate",
+      "a=candidate:1 1 udp 2122262783 9d7b2f4e-1c3a-4f5b-8e6d-0a1b2c3d4e5f.local 52341 "
+      "typ host generation 0",
+      TRUE, NULL);
+  g_autofree char *rtcp = edit_blob (
+      text, "a=candidate", "a=candidate:1 2 UDP 2130706430 192.0.2.10 51001 typ host", TRUE, NULL);
+
+  expect_error (none, CONFAB_SDP_ERROR_MISSING, "no usable a=candidate line");
+  expect_error (mdns, CONFAB_SDP_ERROR_MISSING, "no usable a=candidate line (only mDNS");
+  expect_error (rtcp, CONFAB_SDP_ERROR_MISSING, "no usable a=candidate line");
+}
+
+static void
+test_reject_ice_credentials (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *no_pwd = edit_blob (text, "a=ice-pwd", NULL, TRUE, NULL);
+  g_autofree char *no_ufrag = edit_blob (text, "a=ice-ufrag", NULL, TRUE, NULL);
+  g_autofree char *audio_only = NULL;
+  g_autoptr (ConfabSdp) sdp = NULL;
+  guint line_no;
+  g_autofree char *video_ufrag = NULL;
+  g_autofree char *needle = NULL;
+  char *at;
+
+  expect_error (no_pwd, CONFAB_SDP_ERROR_MISSING, "no a=ice-pwd line");
+  expect_error (no_ufrag, CONFAB_SDP_ERROR_MISSING, "no a=ice-ufrag line");
+  expect_line_error (text, "a=ice-ufrag", "a=ice-ufrag:ab-cd", CONFAB_SDP_ERROR_INVALID,
+                     "a=ice-ufrag", "only letters, digits");
+  expect_line_error (text, "a=ice-ufrag", "a=ice-ufrag:abc", CONFAB_SDP_ERROR_INVALID,
+                     "a=ice-ufrag",
+                     "the ICE username fragment has 3 characters; it needs 4 to 256");
+  expect_line_error (text, "a=ice-ufrag", "a=ice-ufrag:", CONFAB_SDP_ERROR_SYNTAX, "a=ice-ufrag",
+                     "the value is missing");
+  expect_line_error (text, "a=ice-pwd", "a=ice-pwd:short", CONFAB_SDP_ERROR_INVALID, "a=ice-pwd",
+                     "the ICE password has 5 characters; it needs 22 to 256");
+  expect_line_error (text, "a=ice-pwd", "a=ice-pwd:a5B+c/7d9e1F3g5H7i9J1k3L\x1B[2J",
+                     CONFAB_SDP_ERROR_INVALID, "a=ice-pwd", "only letters, digits");
+
+  /* Given once (here in m=audio only), the credentials cover both. */
+  audio_only = g_strdup (text);
+  at = strstr (strstr (audio_only, "m=video"), "a=ice-ufrag");
+  memcpy (at, "a=x-ice-uf", 10);
+  sdp = parse_ok (audio_only, -1, CONFAB_SDP_OFFER);
+  g_assert_cmpstr (sdp->ice_ufrag, ==, "Xk3+/Zq9");
+
+  /* BUNDLE: one transport, one set of credentials. */
+  video_ufrag = g_strdup (text);
+  at = strstr (strstr (video_ufrag, "m=video"), "a=ice-ufrag:Xk3+");
+  memcpy (at, "a=ice-ufrag:Yk3+", 16);
+  {
+    g_auto (GStrv) lines = g_strsplit (text, "\r\n", -1);
+    guint audio_line = 0;
+
+    line_no = 0;
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (g_str_has_prefix (lines[i], "a=ice-ufrag"))
+        {
+          if (audio_line == 0)
+            audio_line = i + 1;
+          else
+            line_no = i + 1;
+        }
+    needle = g_strdup_printf ("line %u (a=ice-ufrag): m=video's value differs from m=audio's "
+                              "(line %u)",
+                              line_no, audio_line);
+  }
+  expect_error (video_ufrag, CONFAB_SDP_ERROR_INVALID, needle);
+}
+
+static void
+test_reject_dtls (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+
+  expect_line_error (text, "a=fingerprint", "a=fingerprint:sha-256 7B:8B:F0",
+                     CONFAB_SDP_ERROR_INVALID, "a=fingerprint",
+                     "a sha-256 fingerprint must be 32 hex byte pairs");
+  expect_line_error (text, "a=fingerprint", "a=fingerprint:md5 7B:8B:F0:65:5F:78:E2:51",
+                     CONFAB_SDP_ERROR_UNSUPPORTED, "a=fingerprint",
+                     "hash function \"md5\" is not supported");
+  expect_line_error (text, "a=fingerprint", "a=fingerprint:" FINGERPRINT " extra",
+                     CONFAB_SDP_ERROR_SYNTAX, "a=fingerprint", "expected \"<hash function>");
+  expect_line_error (text, "a=setup", "a=setup:holdconn", CONFAB_SDP_ERROR_INVALID, "a=setup",
+                     "setup \"holdconn\" is not actpass, active or passive");
+}
+
+static void
+test_reject_wrong_type (void)
+{
+  g_autofree char *offer = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *answer = sample_text (CONFAB_SDP_ANSWER, FALSE);
+  g_autofree char *foreign = replace_all (offer, "s=Confab offer", "s=-");
+  g_autofree char *foreign_answer = replace_all (foreign, "a=setup:actpass", "a=setup:passive");
+  g_autofree char *no_setup = edit_blob (foreign, "a=setup", NULL, TRUE, NULL);
+  g_autoptr (ConfabSdp) a = NULL;
+  g_autoptr (ConfabSdp) b = NULL;
+
+  expect_error_len (answer, -1, CONFAB_SDP_OFFER, CONFAB_SDP_ERROR_WRONG_TYPE,
+                    "this is an answer; paste the offer from the other side");
+  expect_error_len (offer, -1, CONFAB_SDP_ANSWER, CONFAB_SDP_ERROR_WRONG_TYPE,
+                    "this is an offer; paste the answer from the other side");
+
+  /* Someone else's SDP: a=setup tells, or the caller's expectation. */
+  expect_error_len (foreign, -1, CONFAB_SDP_ANSWER, CONFAB_SDP_ERROR_WRONG_TYPE,
+                    "this is an offer");
+  expect_error_len (foreign_answer, -1, CONFAB_SDP_OFFER, CONFAB_SDP_ERROR_WRONG_TYPE,
+                    "this is an answer");
+  a = parse_ok (no_setup, -1, CONFAB_SDP_ANSWER);
+  b = parse_ok (no_setup, -1, CONFAB_SDP_OFFER);
+  g_assert_cmpint (a->type, ==, CONFAB_SDP_ANSWER);
+  g_assert_cmpint (b->type, ==, CONFAB_SDP_OFFER);
+}
+
+static void
+test_reject_unsupported (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *h264 = replace_all (text, "a=rtpmap:96 VP8/90000", "a=rtpmap:96 H264/90000");
+  g_autofree char *pcmu = NULL;
+  g_autofree char *static_opus = NULL;
+  g_autofree char *video_first = NULL;
+  g_autofree char *third = NULL;
+  g_autofree char *same_pt = NULL;
+  guint line_no = 0;
+  g_autofree char *needle = NULL;
+
+  g_free (edit_blob (text, "m=video", "", FALSE, &line_no));
+  needle = g_strdup_printf ("line %u (m=video): m=video offers no VP8 (found H264)", line_no);
+  expect_error (h264, CONFAB_SDP_ERROR_UNSUPPORTED, needle);
+
+  pcmu = replace_all (text, "a=rtpmap:111 opus/48000/2", "a=rtpmap:111 PCMU/8000");
+  expect_error (pcmu, CONFAB_SDP_ERROR_UNSUPPORTED, "m=audio offers no Opus (found PCMU)");
+
+  static_opus = replace_all (text, "111", "11");
+  expect_error (static_opus, CONFAB_SDP_ERROR_INVALID,
+                "(a=rtpmap): Opus on payload type 11, which is not a dynamic one");
+
+  same_pt = replace_all (text, "111", "96");
+  expect_error (same_pt, CONFAB_SDP_ERROR_INVALID, "Opus and VP8 share payload type 96");
+
+  expect_line_error (text, "m=audio", "m=audio 9 RTP/AVP 111", CONFAB_SDP_ERROR_UNSUPPORTED,
+                     "m=audio", "protocol \"RTP/AVP\" is not");
+  expect_line_error (text, "m=audio", "m=audio 99999 RTP/AVPF 111", CONFAB_SDP_ERROR_INVALID,
+                     "m=audio", "port \"99999\" is out of range");
+  expect_line_error (text, "m=audio", "m=audio 9 RTP/AVPF", CONFAB_SDP_ERROR_SYNTAX,
+                     "m=", "expected \"m=<media> <port> <protocol> <formats>\"");
+
+  video_first = replace_all (text, "m=audio", "m=video");
+  expect_line_error (text, "m=audio", "m=video 9 RTP/AVPF 96", CONFAB_SDP_ERROR_UNSUPPORTED,
+                     "m=video", "m=video before m=audio");
+  expect_error (video_first, CONFAB_SDP_ERROR_UNSUPPORTED, "m=video before m=audio");
+
+  third = g_strconcat (text,
+                       "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+                       "a=end-of-candidates\r\n",
+                       NULL);
+  expect_error (third, CONFAB_SDP_ERROR_UNSUPPORTED, "(m=): m=application is not supported");
+}
+
+static void
+test_reject_structure (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *no_mux = edit_blob (text, "a=rtcp-mux", NULL, TRUE, NULL);
+  g_autofree char *no_bundle = edit_blob (text, "a=group", NULL, TRUE, NULL);
+  g_autofree char *half_bundle = replace_all (text, "a=group:BUNDLE 0 1", "a=group:BUNDLE 0");
+  g_autofree char *no_mid = edit_blob (text, "a=mid", NULL, TRUE, NULL);
+  g_autofree char *no_origin = edit_blob (text, "o=", NULL, TRUE, NULL);
+  g_autofree char *no_name = edit_blob (text, "s=", NULL, TRUE, NULL);
+  g_autofree char *same_mid = replace_all (text, "a=mid:1", "a=mid:0");
+  guint line_no = 0;
+  g_autofree char *needle = NULL;
+
+  g_free (edit_blob (text, "m=audio", "", FALSE, &line_no));
+  needle = g_strdup_printf ("line %u (m=audio): no a=rtcp-mux", line_no);
+  expect_error (no_mux, CONFAB_SDP_ERROR_MISSING, needle);
+  expect_error (no_bundle, CONFAB_SDP_ERROR_MISSING, "no a=group:BUNDLE line");
+  expect_error (half_bundle, CONFAB_SDP_ERROR_INVALID,
+                "line 5 (a=group): BUNDLE does not name m=video's mid \"1\"");
+  g_clear_pointer (&needle, g_free);
+  needle = g_strdup_printf ("line %u (m=audio): the section has no a=mid line", line_no);
+  expect_error (no_mid, CONFAB_SDP_ERROR_MISSING, needle);
+  expect_error (same_mid, CONFAB_SDP_ERROR_INVALID, "m=video has the same mid as m=audio");
+  expect_error (no_origin, CONFAB_SDP_ERROR_MISSING, "no o= line");
+  expect_error (no_name, CONFAB_SDP_ERROR_MISSING, "no s= line");
+  expect_line_error (text, "o=", "o=- 99999999999999999999 2 IN IP4 127.0.0.1",
+                     CONFAB_SDP_ERROR_INVALID, "o=", "session id \"99999999999999999999\"");
+  expect_line_error (text, "o=", "o=- 1 2 IN IP4", CONFAB_SDP_ERROR_SYNTAX, "o=", "expected");
+  expect_line_error (text, "a=sendrecv", "a=mid:2", CONFAB_SDP_ERROR_INVALID, "a=mid",
+                     "a second a=mid line (the first is line 8)");
+  expect_line_error (text, "a=rtpmap", "a=rtpmap:111 opus", CONFAB_SDP_ERROR_SYNTAX, "a=rtpmap",
+                     "encoding \"opus\" is not");
+  expect_line_error (text, "a=rtpmap", "a=rtpmap:300 opus/48000/2", CONFAB_SDP_ERROR_INVALID,
+                     "a=rtpmap", "payload type \"300\" is out of range");
+  expect_line_error (text, "a=ssrc", "a=ssrc:-1 cname:x", CONFAB_SDP_ERROR_SYNTAX, "a=ssrc",
+                     "ssrc \"-1\" is not a number");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fuzzing                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Whatever comes in: no crash, no critical (fatal here), and either a
+ * result or a well-formed message. */
+static gboolean
+parse_anything (const char *text, gsize len, ConfabSdpType type)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfabSdp) sdp = confab_sdp_parse (text, len, type, &error);
+
+  if (sdp != NULL)
+    {
+      g_assert_no_error (error);
+      g_assert_nonnull (sdp->ice_ufrag);
+      g_assert_nonnull (sdp->ice_pwd);
+      g_assert_cmpuint (sdp->candidates->len, >, 0);
+      g_assert_cmpuint (sdp->candidates->len, <=, CONFAB_SDP_MAX_CANDIDATES);
+      g_assert_cmpuint (sdp->audio_pt, >=, 96);
+      g_assert_cmpuint (sdp->video_pt, <=, 127);
+
+      /* Whatever was accepted is written back as a blob that reads the
+       * same: nothing accepted can make the writer produce garbage. */
+      {
+        g_autofree char *again = confab_sdp_to_string (sdp);
+        g_autoptr (ConfabSdp) back = parse_ok (again, -1, type);
+
+        assert_sdp_equal (sdp, back);
+      }
+      return TRUE;
+    }
+  assert_good_message (error);
+  return FALSE;
+}
+
+static GRand *
+seeded_rand (void)
+{
+  guint32 seed = g_test_rand_int ();
+
+  g_test_message ("random seed: %" G_GUINT32_FORMAT, seed);
+  return g_rand_new_with_seed (seed);
+}
+
+static void
+test_fuzz_random (void)
+{
+  g_autoptr (GRand) rand = seeded_rand ();
+  static const char *const pieces[] = {
+    "v=0\n",
+    "a=candidate:",
+    " typ ",
+    "host",
+    " 1 UDP ",
+    "m=audio 9 RTP/AVPF 111\n",
+    "m=video ",
+    "a=",
+    "=",
+    ":",
+    "\r\n",
+    " ",
+    "\xC2\xA0",
+    "\xE2\x80\xAE",
+    "9",
+    "65536",
+    "::1",
+    "a=end-of-candidates\n",
+    "a=rtpmap:111 opus/48000/2\n",
+    "a=group:BUNDLE 0 1\n",
+  };
+
+  for (guint i = 0; i < 400; i++)
+    {
+      gsize len = g_rand_int_range (rand, 0, 2000);
+      g_autofree char *buf = g_malloc (len + 1);
+
+      switch (i % 4)
+        {
+        case 0: /* any bytes */
+          for (gsize j = 0; j < len; j++)
+            buf[j] = g_rand_int_range (rand, 0, 256);
+          break;
+        case 1: /* printable ASCII and line breaks */
+          for (gsize j = 0; j < len; j++)
+            buf[j] = g_rand_int_range (rand, 0, 20) == 0 ? '\n' : g_rand_int_range (rand, 32, 127);
+          break;
+        default: /* SDP-ish pieces, starting like a blob */
+          {
+            GString *s = g_string_new ("v=0\n");
+
+            while (s->len < len)
+              g_string_append (s, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+            g_free (buf);
+            len = s->len;
+            buf = g_string_free (s, FALSE);
+          }
+          break;
+        }
+      buf[len] = '\0';
+      parse_anything (buf, len, i % 8 < 4 ? CONFAB_SDP_OFFER : CONFAB_SDP_ANSWER);
+    }
+}
+
+static void
+test_fuzz_mutate (void)
+{
+  g_autoptr (GRand) rand = seeded_rand ();
+  g_autofree char *ours = sample_text (CONFAB_SDP_OFFER, TRUE);
+  const char *const seeds[] = { ours, chrome_offer, firefox_answer };
+  guint accepted = 0;
+
+  for (guint i = 0; i < 600; i++)
+    {
+      const char *seed = seeds[i % G_N_ELEMENTS (seeds)];
+      g_autoptr (GString) s = g_string_new (seed);
+      guint n = g_rand_int_range (rand, 1, 4);
+
+      for (guint k = 0; k < n && s->len > 2; k++)
+        {
+          gsize at = g_rand_int_range (rand, 0, s->len);
+          gsize span = g_rand_int_range (rand, 1, 64);
+
+          span = MIN (span, s->len - at);
+
+          switch (g_rand_int_range (rand, 0, 5))
+            {
+            case 0: /* flip a byte */
+              s->str[at] ^= 1 << g_rand_int_range (rand, 0, 8);
+              break;
+            case 1: /* delete a range */
+              g_string_erase (s, at, span);
+              break;
+            case 2: /* duplicate a range */
+              {
+                g_autofree char *copy = g_strndup (s->str + at, span);
+
+                g_string_insert (s, g_rand_int_range (rand, 0, s->len), copy);
+              }
+              break;
+            case 3: /* a random byte */
+              s->str[at] = g_rand_int_range (rand, 1, 256);
+              break;
+            default: /* a line break somewhere */
+              g_string_insert (s, at, g_rand_boolean (rand) ? "\n" : "\r\n ");
+              break;
+            }
+        }
+      if (parse_anything (s->str, s->len,
+                          seed == firefox_answer ? CONFAB_SDP_ANSWER : CONFAB_SDP_OFFER))
+        accepted++;
+    }
+  g_test_message ("%u of 600 mutated blobs still parse", accepted);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/confab/sdp/new-defaults", test_new_defaults);
+  g_test_add_func ("/confab/sdp/round-trip/offer", test_round_trip_offer);
+  g_test_add_func ("/confab/sdp/round-trip/answer", test_round_trip_answer);
+  g_test_add_func ("/confab/sdp/round-trip/other-values", test_round_trip_other_values);
+  g_test_add_func ("/confab/sdp/round-trip/gst-sdp", test_round_trip_gst);
+  g_test_add_func ("/confab/sdp/add-candidate", test_add_candidate);
+  g_test_add_func ("/confab/sdp/candidates-libnice", test_candidates_libnice);
+  g_test_add_func ("/confab/sdp/tolerance/line-endings", test_tolerance_line_endings);
+  g_test_add_func ("/confab/sdp/tolerance/bom", test_tolerance_bom);
+  g_test_add_func ("/confab/sdp/tolerance/white-space", test_tolerance_white_space);
+  g_test_add_func ("/confab/sdp/tolerance/hard-wrap", test_tolerance_hard_wrap);
+  g_test_add_func ("/confab/sdp/tolerance/soft-wrap", test_tolerance_soft_wrap);
+  g_test_add_func ("/confab/sdp/browser/chrome", test_browser_chrome);
+  g_test_add_func ("/confab/sdp/browser/firefox", test_browser_firefox);
+  g_test_add_func ("/confab/sdp/reject/empty", test_reject_empty);
+  g_test_add_func ("/confab/sdp/reject/garbled", test_reject_garbled);
+  g_test_add_func ("/confab/sdp/reject/not-sdp", test_reject_not_sdp);
+  g_test_add_func ("/confab/sdp/reject/escapes", test_reject_escapes);
+  g_test_add_func ("/confab/sdp/reject/too-large", test_reject_too_large);
+  g_test_add_func ("/confab/sdp/reject/too-many-candidates", test_reject_too_many_candidates);
+  g_test_add_func ("/confab/sdp/reject/truncated", test_reject_truncated);
+  g_test_add_func ("/confab/sdp/reject/candidates", test_reject_candidates);
+  g_test_add_func ("/confab/sdp/reject/no-usable-candidate", test_reject_no_usable_candidate);
+  g_test_add_func ("/confab/sdp/reject/ice-credentials", test_reject_ice_credentials);
+  g_test_add_func ("/confab/sdp/reject/dtls", test_reject_dtls);
+  g_test_add_func ("/confab/sdp/reject/wrong-type", test_reject_wrong_type);
+  g_test_add_func ("/confab/sdp/reject/unsupported", test_reject_unsupported);
+  g_test_add_func ("/confab/sdp/reject/structure", test_reject_structure);
+  g_test_add_func ("/confab/sdp/fuzz/random", test_fuzz_random);
+  g_test_add_func ("/confab/sdp/fuzz/mutate", test_fuzz_mutate);
+
+  return g_test_run ();
+}
