@@ -569,13 +569,13 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
     {
       ConfabCallStats stats;
       confab_call_get_stats (peer.call, &stats);
-      g_printerr (_("confab: call ended after %.1f s; video: %" G_GUINT64_FORMAT
-                    " frames sent, %" G_GUINT64_FORMAT " decoded (%ux%u); audio: %" G_GUINT64_FORMAT
-                    " frames sent, %" G_GUINT64_FORMAT " decoded\n"),
-                  stats.elapsed_s, stats.media.video.frames_encoded,
-                  stats.media.video.frames_decoded, stats.media.video.width,
-                  stats.media.video.height, stats.media.audio.frames_encoded,
-                  stats.media.audio.frames_decoded);
+      /* %llu, not G_GUINT64_FORMAT: xgettext cannot see through the macro. */
+      g_printerr (_("confab: call ended after %.1f s; video: %llu frames sent, %llu decoded "
+                    "(%ux%u); audio: %llu frames sent, %llu decoded\n"),
+                  stats.elapsed_s, (unsigned long long) stats.media.video.frames_encoded,
+                  (unsigned long long) stats.media.video.frames_decoded, stats.media.video.width,
+                  stats.media.video.height, (unsigned long long) stats.media.audio.frames_encoded,
+                  (unsigned long long) stats.media.audio.frames_decoded);
     }
 
 out:
