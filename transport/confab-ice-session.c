@@ -43,8 +43,6 @@ struct _ConfabIceSession
   GThread *thread;
   GMainContext *context; /* libnice's */
   gint quit;
-  gboolean agent_closed; /* under lock */
-  GCond closed_cond;
   NiceAgent *agent;
   guint stream_id;
   Bridge *bridge;
@@ -298,15 +296,77 @@ on_receive (NiceAgent *agent, guint stream_id, guint component_id, guint len, gc
     func ((const guint8 *) buf, len, user_data);
 }
 
+/* Closing waits for libnice's last TURN refreshes (which release the
+ * allocations). nice_agent_close_async() completes on the thread-default
+ * context of its caller, so it is called from the libnice thread, and the
+ * waiter shares this refcounted record with it in case the wait times out. */
+typedef struct
+{
+  gatomicrefcount ref;
+  NiceAgent *agent;
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+} CloseWait;
+
+static void
+close_wait_unref (CloseWait *wait)
+{
+  if (g_atomic_ref_count_dec (&wait->ref))
+    {
+      g_object_unref (wait->agent);
+      g_mutex_clear (&wait->lock);
+      g_cond_clear (&wait->cond);
+      g_free (wait);
+    }
+}
+
 static void
 on_agent_closed (GObject *source, GAsyncResult *result, gpointer data)
 {
-  ConfabIceSession *self = data;
+  CloseWait *wait = data;
 
-  g_mutex_lock (&self->lock);
-  self->agent_closed = TRUE;
-  g_cond_signal (&self->closed_cond);
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&wait->lock);
+  wait->done = TRUE;
+  g_cond_signal (&wait->cond);
+  g_mutex_unlock (&wait->lock);
+  close_wait_unref (wait);
+}
+
+static gboolean
+on_close_in_nice_thread (gpointer data)
+{
+  CloseWait *wait = data;
+  nice_agent_close_async (wait->agent, on_agent_closed, wait);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_agent_and_wait (ConfabIceSession *self)
+{
+  CloseWait *wait = g_new0 (CloseWait, 1);
+  g_atomic_ref_count_init (&wait->ref);
+  g_atomic_ref_count_inc (&wait->ref); /* the callback's */
+  wait->agent = g_object_ref (self->agent);
+  g_mutex_init (&wait->lock);
+  g_cond_init (&wait->cond);
+
+  GSource *source = g_idle_source_new ();
+  g_source_set_callback (source, on_close_in_nice_thread, wait, NULL);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  g_mutex_lock (&wait->lock);
+  while (!wait->done)
+    if (!g_cond_wait_until (&wait->cond, &wait->lock, deadline))
+      break;
+  gboolean done = wait->done;
+  g_mutex_unlock (&wait->lock);
+  if (!done)
+    g_debug ("libnice did not finish closing within 2 s");
+  /* If the callback never ran, its reference is dropped with the context. */
+  close_wait_unref (wait);
 }
 
 /* -- GObject --------------------------------------------------------------- */
@@ -315,7 +375,6 @@ static void
 confab_ice_session_init (ConfabIceSession *self)
 {
   g_mutex_init (&self->lock);
-  g_cond_init (&self->closed_cond);
   self->gather_timeout_ms = DEFAULT_GATHER_TIMEOUT_MS;
   self->local_addresses = g_ptr_array_new_with_free_func (g_free);
 
@@ -372,18 +431,10 @@ confab_ice_session_dispose (GObject *object)
   if (self->agent && self->stream_id)
     nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, NULL, NULL);
 
-  /* TURN allocations are released with a last refresh; libnice sends it
-   * from its own context, so wait (briefly) for it while that still runs. */
+  /* TURN allocations are released with a last refresh, sent from
+   * libnice's own thread: wait (briefly) while that thread still runs. */
   if (self->agent && self->thread)
-    {
-      nice_agent_close_async (self->agent, on_agent_closed, self);
-      gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-      g_mutex_lock (&self->lock);
-      while (!self->agent_closed)
-        if (!g_cond_wait_until (&self->closed_cond, &self->lock, deadline))
-          break;
-      g_mutex_unlock (&self->lock);
-    }
+    close_agent_and_wait (self);
 
   if (self->thread)
     {
@@ -433,7 +484,6 @@ confab_ice_session_finalize (GObject *object)
   g_free (self->turn_ip);
   g_ptr_array_unref (self->local_addresses);
   g_mutex_clear (&self->lock);
-  g_cond_clear (&self->closed_cond);
 
   G_OBJECT_CLASS (confab_ice_session_parent_class)->finalize (object);
 }
