@@ -1,0 +1,1641 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "confab-call-pipeline.h"
+
+#include <glib/gi18n-lib.h>
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/video/video.h>
+#include <stdio.h>
+#include <string.h>
+
+/* clang-format off */
+G_DEFINE_QUARK (confab-media-error-quark, confab_media_error)
+/* clang-format on */
+
+/* Our own packets stay under the payloaders' MTU (1200) and peers use
+ * similar sizes so that they fit any path. 8 KiB leaves room for jumbo
+ * frames and large RTCP compounds; anything bigger is not a packet of a
+ * call but someone trying to make us buffer it. */
+#define MAX_PACKET_SIZE 8192
+
+/* rtpbin's jitter buffer: long enough to reorder packets on a real path,
+ * short enough for a conversation. */
+#define JITTERBUFFER_LATENCY_MS 100
+
+#define VIDEO_MTU 1200
+
+/* A flood of pushed packets must not grow memory without bound: the
+ * appsrc queues are capped and drop their oldest packets first (a late
+ * packet is worth less than a fresh one in a call). */
+#define APPSRC_MAX_BYTES (512 * 1024)
+#define APPSRC_MAX_BUFFERS 1000
+
+/* Bounds the streams (SSRCs) one session accepts, so that a peer making up
+ * SSRCs cannot make rtpbin create jitter buffers and threads without end. */
+#define MAX_STREAMS 16
+
+typedef struct
+{
+  GstElement *jitterbuffer;
+  gint pt; /* -1 until rtpbin exposes the stream's pad */
+} JitterBufferEntry;
+
+struct _ConfabCallPipeline
+{
+  GObject parent_instance;
+
+  /* Immutable after construction. */
+  char *video_source;
+  char *audio_source;
+  ConfabMediaConfig config; /* its strings point at the two above */
+  GMainContext *context;
+  GstElement *pipeline;
+  GstElement *rtpbin;
+  GstElement *rtp_src;  /* appsrc feeding recv_rtp_sink_0 */
+  GstElement *rtcp_src; /* appsrc feeding recv_rtcp_sink_0 */
+  GstElement *video_tee;
+  GSource *bus_source;
+
+  /* Owner thread only. */
+  gboolean preview_built;
+
+  /* Counters, state and the jitter buffer table, touched from streaming
+   * threads, the network thread and the owner thread. Never held while
+   * calling out of this file. */
+  GMutex lock;
+  gboolean running;
+  gboolean stopped;
+  ConfabMediaStats stats;    /* packets_lost is filled in by get_stats */
+  GHashTable *jitterbuffers; /* SSRC -> JitterBufferEntry */
+  gboolean lost_frozen;
+  guint64 frozen_audio_lost;
+  guint64 frozen_video_lost;
+
+  /* Held while the packet function runs, so that replacing it waits for
+   * a call in flight and the destroy notify never races with a call. A
+   * separate lock from the counters: the packet function of one call may
+   * push into another pipeline (or this one), which takes that pipeline's
+   * counter lock; sharing one lock would deadlock two pipelines wired back
+   * to back. */
+  GMutex packet_func_lock;
+  ConfabPacketFunc packet_func;
+  gpointer packet_func_data;
+  GDestroyNotify packet_func_destroy;
+
+  GMutex frame_func_lock;
+  ConfabVideoFrameFunc frame_func;
+  gpointer frame_func_data;
+  GDestroyNotify frame_func_destroy;
+};
+
+G_DEFINE_FINAL_TYPE (ConfabCallPipeline, confab_call_pipeline, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+confab_media_config_init (ConfabMediaConfig *config)
+{
+  g_return_if_fail (config != NULL);
+
+  *config = (ConfabMediaConfig){
+    .video_source = "test",
+    .audio_source = "test",
+    .width = 640,
+    .height = 360,
+    .framerate = 30,
+    .video_bitrate_kbps = 1000,
+    .audio_bitrate_kbps = 32,
+    .audio_pt = 111,
+    .video_pt = 96,
+    .audio_ssrc = 0,
+    .video_ssrc = 0,
+    .play_audio = FALSE,
+  };
+}
+
+/* Element creation ------------------------------------------------------- */
+
+static const char *
+package_for_element (const char *factory)
+{
+  static const struct
+  {
+    const char *factory;
+    const char *package;
+  } packages[] = {
+    { "queue", "libgstreamer1.0-0" },
+    { "tee", "libgstreamer1.0-0" },
+    { "capsfilter", "libgstreamer1.0-0" },
+    { "fakesink", "libgstreamer1.0-0" },
+    { "appsrc", "gstreamer1.0-plugins-base" },
+    { "appsink", "gstreamer1.0-plugins-base" },
+    { "videotestsrc", "gstreamer1.0-plugins-base" },
+    { "audiotestsrc", "gstreamer1.0-plugins-base" },
+    { "videoconvert", "gstreamer1.0-plugins-base" },
+    { "videoscale", "gstreamer1.0-plugins-base" },
+    { "videorate", "gstreamer1.0-plugins-base" },
+    { "audioconvert", "gstreamer1.0-plugins-base" },
+    { "audioresample", "gstreamer1.0-plugins-base" },
+    { "opusenc", "gstreamer1.0-plugins-base" },
+    { "opusdec", "gstreamer1.0-plugins-base" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (packages); i++)
+    if (g_str_equal (packages[i].factory, factory))
+      return packages[i].package;
+
+  /* rtpbin, rtpfunnel, the RTP (de)payloaders, vp8enc/vp8dec, v4l2src and
+   * autoaudiosink. */
+  return "gstreamer1.0-plugins-good";
+}
+
+/* Creates an element and adds it to @bin at once, so that a floating
+ * reference never needs to be dropped on an error path. */
+static GstElement *
+add_element (GstBin *bin, const char *factory, const char *name, GError **error)
+{
+  GstElement *element = gst_element_factory_make (factory, name);
+
+  if (element == NULL)
+    {
+      g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_MISSING_ELEMENT,
+                   _ ("The GStreamer element “%s” is missing (install %s)"), factory,
+                   package_for_element (factory));
+      return NULL;
+    }
+
+  gst_bin_add (bin, element);
+  return element;
+}
+
+static gboolean link_elements (GError **error, GstElement *first, ...) G_GNUC_NULL_TERMINATED;
+
+static gboolean
+link_elements (GError **error, GstElement *first, ...)
+{
+  va_list args;
+  GstElement *previous = first;
+  GstElement *next;
+  gboolean ok = TRUE;
+
+  va_start (args, first);
+  while (ok && (next = va_arg (args, GstElement *)) != NULL)
+    {
+      if (!gst_element_link (previous, next))
+        {
+          g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_PIPELINE,
+                       _ ("Could not link %s to %s"), GST_OBJECT_NAME (previous),
+                       GST_OBJECT_NAME (next));
+          ok = FALSE;
+        }
+      previous = next;
+    }
+  va_end (args);
+
+  return ok;
+}
+
+static gboolean
+link_pads (GstElement *src, const char *src_pad_name, GstElement *sink, const char *sink_pad_name,
+           GError **error)
+{
+  g_autoptr (GstPad) src_pad = gst_element_get_static_pad (src, src_pad_name);
+  g_autoptr (GstPad) sink_pad = NULL;
+
+  if (src_pad == NULL)
+    src_pad = gst_element_request_pad_simple (src, src_pad_name);
+  sink_pad = gst_element_get_static_pad (sink, sink_pad_name);
+  if (sink_pad == NULL)
+    sink_pad = gst_element_request_pad_simple (sink, sink_pad_name);
+
+  if (src_pad == NULL || sink_pad == NULL || GST_PAD_LINK_FAILED (gst_pad_link (src_pad, sink_pad)))
+    {
+      g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_PIPELINE,
+                   _ ("Could not link %s:%s to %s:%s"), GST_OBJECT_NAME (src), src_pad_name,
+                   GST_OBJECT_NAME (sink), sink_pad_name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GstElement *
+add_capsfilter (GstBin *bin, const char *name, GstCaps *caps, GError **error)
+{
+  GstElement *filter = add_element (bin, "capsfilter", name, error);
+
+  if (filter != NULL)
+    g_object_set (filter, "caps", caps, NULL);
+  gst_caps_unref (caps);
+
+  return filter;
+}
+
+/* Returns the element of the first device of @device_class, or NULL. */
+static GstElement *
+create_device_element (const char *device_class, const char *caps_string, const char *name)
+{
+  g_autoptr (GstDeviceMonitor) monitor = gst_device_monitor_new ();
+  g_autoptr (GstCaps) caps = gst_caps_from_string (caps_string);
+  GList *devices;
+  GstElement *element = NULL;
+
+  gst_device_monitor_add_filter (monitor, device_class, caps);
+  /* Without gst_device_monitor_start() this probes the providers once,
+   * which is all we need. */
+  devices = gst_device_monitor_get_devices (monitor);
+  for (GList *l = devices; l != NULL && element == NULL; l = l->next)
+    {
+      g_autofree char *display_name = gst_device_get_display_name (l->data);
+
+      element = gst_device_create_element (l->data, name);
+      g_debug ("Using %s “%s”", device_class, display_name);
+    }
+  g_list_free_full (devices, gst_object_unref);
+
+  return element;
+}
+
+/* Packet classification -------------------------------------------------- */
+
+typedef enum
+{
+  PACKET_INVALID,
+  PACKET_RTP,
+  PACKET_RTCP,
+} PacketKind;
+
+/* RFC 5761 section 4: with RTP and RTCP on one port, the second octet
+ * tells them apart; RTCP packet types 192..223 never collide with RTP
+ * payload types outside 64..95 (which confab_call_pipeline_new() refuses).
+ * A compound RTCP packet must be exactly a sequence of RTCP packets. */
+static gboolean
+is_valid_rtcp (const guint8 *data, gsize size)
+{
+  gsize offset = 0;
+
+  while (offset + 4 <= size)
+    {
+      gsize length = ((gsize)GST_READ_UINT16_BE (data + offset + 2) + 1) * 4;
+
+      if ((data[offset] >> 6) != 2 || length > size - offset)
+        return FALSE;
+      offset += length;
+    }
+
+  return offset == size;
+}
+
+/*  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |V=2|P|X|  CC   |M|     PT      |       sequence number         |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                           timestamp                           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                             SSRC                              |
+ * +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
+ * |                   CSRC list (CC * 4 octets)                   |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |   profile-defined (X)         |        length (32-bit words)  |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * Everything the header announces (CSRCs, extension, padding) must fit. */
+static gboolean
+is_valid_rtp (const guint8 *data, gsize size)
+{
+  gsize header;
+
+  if (size < 12 || (data[0] >> 6) != 2)
+    return FALSE;
+
+  header = 12 + 4 * (gsize)(data[0] & 0x0f);
+  if (data[0] & 0x10)
+    {
+      if (header + 4 > size)
+        return FALSE;
+      header += 4 + 4 * (gsize)GST_READ_UINT16_BE (data + header + 2);
+    }
+  if (header > size)
+    return FALSE;
+
+  if (data[0] & 0x20)
+    {
+      guint8 padding = data[size - 1];
+
+      if (padding == 0 || padding > size - header)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static PacketKind
+classify_packet (const guint8 *data, gsize size)
+{
+  if (data == NULL || size < 2 || size > MAX_PACKET_SIZE)
+    return PACKET_INVALID;
+
+  if (data[1] >= 192 && data[1] <= 223)
+    return size >= 8 && is_valid_rtcp (data, size) ? PACKET_RTCP : PACKET_INVALID;
+
+  return is_valid_rtp (data, size) ? PACKET_RTP : PACKET_INVALID;
+}
+
+/* Probes and sinks (streaming threads) ----------------------------------- */
+
+static guint
+count_buffers (GstPadProbeInfo *info)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    return gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    return 1;
+  return 0;
+}
+
+static GstPadProbeReturn
+on_audio_encoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  ConfabCallPipeline *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  self->stats.audio.frames_encoded += count_buffers (info);
+  g_mutex_unlock (&self->lock);
+
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_video_encoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  ConfabCallPipeline *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  self->stats.video.frames_encoded += count_buffers (info);
+  g_mutex_unlock (&self->lock);
+
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_audio_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  ConfabCallPipeline *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  self->stats.audio.frames_decoded += count_buffers (info);
+  g_mutex_unlock (&self->lock);
+
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_video_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  ConfabCallPipeline *self = user_data;
+
+  if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
+    {
+      GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+      GstCaps *caps;
+      GstVideoInfo video_info;
+
+      if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+        return GST_PAD_PROBE_OK;
+
+      gst_event_parse_caps (event, &caps);
+      if (gst_video_info_from_caps (&video_info, caps))
+        {
+          g_mutex_lock (&self->lock);
+          self->stats.video.width = GST_VIDEO_INFO_WIDTH (&video_info);
+          self->stats.video.height = GST_VIDEO_INFO_HEIGHT (&video_info);
+          g_mutex_unlock (&self->lock);
+        }
+      return GST_PAD_PROBE_OK;
+    }
+
+  g_mutex_lock (&self->lock);
+  self->stats.video.frames_decoded += count_buffers (info);
+  if (self->stats.first_remote_frame_time == 0)
+    self->stats.first_remote_frame_time = g_get_monotonic_time ();
+  g_mutex_unlock (&self->lock);
+
+  return GST_PAD_PROBE_OK;
+}
+
+/* opusdec declares 120 ms of latency (the longest Opus packet) when
+ * in-band FEC is on, because it holds back one packet to repair it from the
+ * next. Our packets are 20 ms, so the decoder's real delay is 20 ms; the
+ * other 100 ms would be added to the whole call's mouth-to-ear delay. */
+#define OPUS_FEC_LATENCY (20 * GST_MSECOND)
+
+static GstPadProbeReturn
+on_opus_latency_query (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+  g_autoptr (GstElement) decoder = NULL;
+  g_autoptr (GstPad) sink_pad = NULL;
+  g_autoptr (GstQuery) upstream = NULL;
+  GstClockTime min, max, upstream_min;
+  gboolean live;
+
+  /* After the decoder answered. */
+  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY || !(info->type & GST_PAD_PROBE_TYPE_PULL))
+    return GST_PAD_PROBE_OK;
+
+  gst_query_parse_latency (query, &live, &min, &max);
+  decoder = gst_pad_get_parent_element (pad);
+  if (decoder == NULL)
+    return GST_PAD_PROBE_OK;
+  sink_pad = gst_element_get_static_pad (decoder, "sink");
+  upstream = gst_query_new_latency ();
+  if (!gst_pad_peer_query (sink_pad, upstream))
+    return GST_PAD_PROBE_OK;
+  gst_query_parse_latency (upstream, NULL, &upstream_min, NULL);
+
+  if (GST_CLOCK_TIME_IS_VALID (min) && GST_CLOCK_TIME_IS_VALID (upstream_min)
+      && min > upstream_min + OPUS_FEC_LATENCY)
+    gst_query_set_latency (query, live, upstream_min + OPUS_FEC_LATENCY, max);
+
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+add_probe (GstElement *element, const char *pad_name, GstPadProbeType mask,
+           GstPadProbeCallback callback, ConfabCallPipeline *self)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (element, pad_name);
+
+  gst_pad_add_probe (pad, mask, callback, self, NULL);
+}
+
+static void
+count_sent (ConfabCallPipeline *self, const guint8 *data, gsize size, gboolean rtcp)
+{
+  g_mutex_lock (&self->lock);
+  if (rtcp)
+    self->stats.rtcp_packets_sent++;
+  else if (size >= 2)
+    {
+      guint pt = data[1] & 0x7f;
+
+      if (pt == self->config.audio_pt)
+        self->stats.audio.packets_sent++;
+      else if (pt == self->config.video_pt)
+        self->stats.video.packets_sent++;
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+deliver_packet (ConfabCallPipeline *self, GstBuffer *buffer, gboolean rtcp)
+{
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return;
+
+  /* Counted before the call, so that a receiver the packet function feeds
+   * directly never shows more packets than this sender. (Lock order:
+   * packet_func_lock, then lock.) */
+  g_mutex_lock (&self->packet_func_lock);
+  if (self->packet_func != NULL)
+    {
+      count_sent (self, map.data, map.size, rtcp);
+      self->packet_func (map.data, map.size, self->packet_func_data);
+    }
+  g_mutex_unlock (&self->packet_func_lock);
+
+  gst_buffer_unmap (buffer, &map);
+}
+
+static GstFlowReturn
+deliver_sample (GstAppSink *sink, ConfabCallPipeline *self, gboolean rtcp)
+{
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBufferList *list;
+  GstBuffer *buffer;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+
+  /* The payloaders push buffer lists (one per video frame); the appsink
+   * hands them over whole so that no packet of a frame is lost or
+   * reordered. */
+  list = gst_sample_get_buffer_list (sample);
+  if (list != NULL)
+    {
+      guint n = gst_buffer_list_length (list);
+
+      for (guint i = 0; i < n; i++)
+        deliver_packet (self, gst_buffer_list_get (list, i), rtcp);
+    }
+  else if ((buffer = gst_sample_get_buffer (sample)) != NULL)
+    deliver_packet (self, buffer, rtcp);
+
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+on_rtp_sample (GstAppSink *sink, gpointer user_data)
+{
+  return deliver_sample (sink, user_data, FALSE);
+}
+
+static GstFlowReturn
+on_rtcp_sample (GstAppSink *sink, gpointer user_data)
+{
+  return deliver_sample (sink, user_data, TRUE);
+}
+
+static GstFlowReturn
+deliver_frame (GstAppSink *sink, ConfabCallPipeline *self, gboolean remote)
+{
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+
+  g_mutex_lock (&self->frame_func_lock);
+  if (self->frame_func != NULL)
+    self->frame_func (sample, remote, self->frame_func_data);
+  g_mutex_unlock (&self->frame_func_lock);
+
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+on_remote_frame_sample (GstAppSink *sink, gpointer user_data)
+{
+  return deliver_frame (sink, user_data, TRUE);
+}
+
+static GstFlowReturn
+on_local_frame_sample (GstAppSink *sink, gpointer user_data)
+{
+  return deliver_frame (sink, user_data, FALSE);
+}
+
+static GstElement *
+add_frame_sink (ConfabCallPipeline *self, const char *name, gboolean remote, GError **error)
+{
+  GstAppSinkCallbacks callbacks = {
+    .new_sample = remote ? on_remote_frame_sample : on_local_frame_sample,
+  };
+  GstElement *sink = add_element (GST_BIN (self->pipeline), "appsink", name, error);
+  g_autoptr (GstCaps) caps = NULL;
+
+  if (sink == NULL)
+    return NULL;
+
+  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "RGBA", NULL);
+  /* The remote frames are clocked like the audio (lip sync); the preview
+   * is shown as soon as it is captured. A slow consumer loses frames
+   * rather than stalling the stream behind it. */
+  g_object_set (sink, "caps", caps, "sync", remote, "async", FALSE, "max-buffers", 2, "drop", TRUE,
+                "enable-last-sample", FALSE, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+
+  return sink;
+}
+
+static gboolean
+frame_func_is_set (ConfabCallPipeline *self)
+{
+  gboolean set;
+
+  g_mutex_lock (&self->frame_func_lock);
+  set = self->frame_func != NULL;
+  g_mutex_unlock (&self->frame_func_lock);
+
+  return set;
+}
+
+/* rtpbin callbacks -------------------------------------------------------- */
+
+static GstCaps *
+on_request_pt_map (GstElement *rtpbin, guint session, guint pt, gpointer user_data)
+{
+  ConfabCallPipeline *self = user_data;
+
+  if (pt == self->config.audio_pt)
+    return gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "audio",
+                                "encoding-name", G_TYPE_STRING, "OPUS", "clock-rate", G_TYPE_INT,
+                                48000, "encoding-params", G_TYPE_STRING, "2", "payload", G_TYPE_INT,
+                                (gint)pt, NULL);
+  /* rtcp-fb-nack-pli (SDP a=rtcp-fb:<pt> nack pli) lets rtpsession turn a
+   * depayloader's keyframe request into an RTCP PLI; without it the
+   * request is dropped. */
+  if (pt == self->config.video_pt)
+    return gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "video",
+                                "encoding-name", G_TYPE_STRING, "VP8", "clock-rate", G_TYPE_INT,
+                                90000, "payload", G_TYPE_INT, (gint)pt, "rtcp-fb-nack-pli",
+                                G_TYPE_BOOLEAN, TRUE, NULL);
+
+  g_debug ("No caps for payload type %u", pt);
+  return NULL;
+}
+
+static void
+jitter_buffer_entry_free (gpointer data)
+{
+  JitterBufferEntry *entry = data;
+
+  gst_object_unref (entry->jitterbuffer);
+  g_free (entry);
+}
+
+static void
+on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
+                     gpointer user_data)
+{
+  ConfabCallPipeline *self = user_data;
+  JitterBufferEntry *entry = g_new0 (JitterBufferEntry, 1);
+
+  entry->jitterbuffer = gst_object_ref (jitterbuffer);
+  entry->pt = -1;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_replace (self->jitterbuffers, GUINT_TO_POINTER (ssrc), entry);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Errors in streaming threads reach the owner through the bus, like any
+ * element's. */
+static void
+post_error (ConfabCallPipeline *self, const GError *error)
+{
+  GstMessage *message = gst_message_new_error (GST_OBJECT (self->rtpbin), (GError *)error, NULL);
+
+  gst_element_post_message (self->pipeline, message);
+}
+
+static GstElement *
+chain_add (ConfabCallPipeline *self, GPtrArray *chain, const char *factory, GError **error)
+{
+  GstElement *element = add_element (GST_BIN (self->pipeline), factory, NULL, error);
+
+  if (element != NULL)
+    g_ptr_array_add (chain, element);
+
+  return element;
+}
+
+static GstElement *
+chain_add_fakesink (ConfabCallPipeline *self, GPtrArray *chain, gboolean sync, GError **error)
+{
+  GstElement *sink = chain_add (self, chain, "fakesink", error);
+
+  if (sink != NULL)
+    g_object_set (sink, "sync", sync, "async", FALSE, "enable-last-sample", FALSE, NULL);
+
+  return sink;
+}
+
+static gboolean
+chain_link (GPtrArray *chain, GError **error)
+{
+  for (guint i = 1; i < chain->len; i++)
+    if (!link_elements (error, g_ptr_array_index (chain, i - 1), g_ptr_array_index (chain, i),
+                        NULL))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Fills @chain, upstream first, with the elements that consume the
+ * stream of payload type @pt. */
+static gboolean
+build_receive_chain (ConfabCallPipeline *self, guint pt, GPtrArray *chain, GError **error)
+{
+  GstElement *depay, *decoder, *sink;
+
+  if (pt == self->config.audio_pt)
+    {
+      if ((depay = chain_add (self, chain, "rtpopusdepay", error)) == NULL
+          || (decoder = chain_add (self, chain, "opusdec", error)) == NULL
+          || chain_add (self, chain, "audioconvert", error) == NULL
+          || chain_add (self, chain, "audioresample", error) == NULL)
+        return FALSE;
+
+      if (self->config.play_audio)
+        sink = chain_add (self, chain, "autoaudiosink", error);
+      else
+        sink = chain_add_fakesink (self, chain, TRUE, error);
+      if (sink == NULL)
+        return FALSE;
+
+      /* Opus's in-band FEC recovers a lost packet from the next one, and
+       * PLC fills what it cannot; both need the jitter buffer's lost
+       * events (rtpbin do-lost). A corrupt packet from the network must
+       * not end the call: max-errors -1. */
+      g_object_set (decoder, "use-inband-fec", TRUE, "plc", TRUE, "max-errors", -1, NULL);
+      add_probe (decoder, "src", GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                 on_audio_decoded, self);
+      add_probe (decoder, "src", GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, on_opus_latency_query, self);
+    }
+  else if (pt == self->config.video_pt)
+    {
+      if ((depay = chain_add (self, chain, "rtpvp8depay", error)) == NULL
+          || (decoder = chain_add (self, chain, "vp8dec", error)) == NULL
+          || chain_add (self, chain, "videoconvert", error) == NULL)
+        return FALSE;
+
+      if (frame_func_is_set (self))
+        {
+          if ((sink = add_frame_sink (self, NULL, TRUE, error)) == NULL)
+            return FALSE;
+          g_ptr_array_add (chain, sink);
+        }
+      else if (chain_add_fakesink (self, chain, TRUE, error) == NULL)
+        return FALSE;
+
+      /* After a loss, ask the sender for a keyframe (an RTCP PLI, rate
+       * limited by rtpsession) but keep decoding meanwhile: VP8 in
+       * error-resilient mode degrades gracefully, and a frozen picture is
+       * worse in a conversation. */
+      g_object_set (depay, "request-keyframe", TRUE, "wait-for-keyframe", FALSE, NULL);
+      g_object_set (decoder, "max-errors", -1, NULL);
+      add_probe (decoder, "src",
+                 GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST
+                     | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                 on_video_decoded, self);
+    }
+  else
+    {
+      g_debug ("Discarding the stream of unknown payload type %u", pt);
+      if (chain_add_fakesink (self, chain, FALSE, error) == NULL)
+        return FALSE;
+    }
+
+  return chain_link (chain, error);
+}
+
+static void
+remove_chain (ConfabCallPipeline *self, GPtrArray *chain)
+{
+  for (guint i = 0; i < chain->len; i++)
+    {
+      GstElement *element = g_ptr_array_index (chain, i);
+
+      gst_element_set_state (element, GST_STATE_NULL);
+      gst_bin_remove (GST_BIN (self->pipeline), element);
+    }
+  g_ptr_array_set_size (chain, 0);
+}
+
+static gboolean
+attach_chain (GstPad *pad, GPtrArray *chain, GError **error)
+{
+  GstElement *first = g_ptr_array_index (chain, 0);
+  g_autoptr (GstPad) sink_pad = gst_element_get_static_pad (first, "sink");
+
+  /* Downstream first, so that nothing pushes into an element that is not
+   * ready for it yet. */
+  for (guint i = chain->len; i > 0; i--)
+    gst_element_sync_state_with_parent (g_ptr_array_index (chain, i - 1));
+
+  if (GST_PAD_LINK_FAILED (gst_pad_link (pad, sink_pad)))
+    {
+      g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_PIPELINE,
+                   _ ("Could not link %s to %s"), GST_PAD_NAME (pad), GST_OBJECT_NAME (first));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+on_pad_added (GstElement *rtpbin, GstPad *pad, gpointer user_data)
+{
+  ConfabCallPipeline *self = user_data;
+  g_autofree char *name = gst_pad_get_name (pad);
+  g_autoptr (GPtrArray) chain = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  guint session, ssrc, pt;
+  JitterBufferEntry *entry;
+
+  if (sscanf (name, "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt) != 3)
+    return;
+
+  g_debug ("New remote stream: SSRC %u, payload type %u", ssrc, pt);
+
+  g_mutex_lock (&self->lock);
+  entry = g_hash_table_lookup (self->jitterbuffers, GUINT_TO_POINTER (ssrc));
+  if (entry != NULL)
+    entry->pt = pt;
+  g_mutex_unlock (&self->lock);
+
+  if (!build_receive_chain (self, pt, chain, &error))
+    {
+      g_autoptr (GError) fallback_error = NULL;
+
+      post_error (self, error);
+      /* An unlinked pad would stop rtpbin with a not-linked error and take
+       * the other stream down with it; discard this one instead. */
+      remove_chain (self, chain);
+      if (chain_add_fakesink (self, chain, FALSE, &fallback_error) == NULL)
+        return;
+    }
+
+  g_clear_error (&error);
+  if (!attach_chain (pad, chain, &error))
+    post_error (self, error);
+
+  /* The new sinks change the pipeline's latency; the bus handler
+   * redistributes it. */
+  gst_element_post_message (self->pipeline, gst_message_new_latency (GST_OBJECT (rtpbin)));
+}
+
+/* Bus (owner's main context) ---------------------------------------------- */
+
+static gboolean
+on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
+{
+  ConfabCallPipeline *self = user_data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ERROR:
+      {
+        g_autoptr (GError) gst_error = NULL;
+        g_autofree char *debug = NULL;
+        g_autoptr (GError) error = NULL;
+
+        gst_message_parse_error (message, &gst_error, &debug);
+        g_debug ("Error from %s: %s (%s)", GST_MESSAGE_SRC_NAME (message), gst_error->message,
+                 debug ? debug : "");
+        if (gst_error->domain == CONFAB_MEDIA_ERROR)
+          error = g_error_copy (gst_error);
+        else
+          error = g_error_new (CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_PIPELINE, "%s (%s)",
+                               gst_error->message, GST_MESSAGE_SRC_NAME (message));
+
+        g_object_ref (self);
+        g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
+        g_object_unref (self);
+        break;
+      }
+
+    case GST_MESSAGE_WARNING:
+      {
+        g_autoptr (GError) warning = NULL;
+        g_autofree char *debug = NULL;
+
+        /* Not g_warning(): a warning from a plugin (a late buffer, a
+         * decoder hiccup after loss) is not a bug in this program. */
+        gst_message_parse_warning (message, &warning, &debug);
+        g_debug ("Warning from %s: %s (%s)", GST_MESSAGE_SRC_NAME (message), warning->message,
+                 debug ? debug : "");
+        break;
+      }
+
+    case GST_MESSAGE_LATENCY:
+      gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+      break;
+
+    default:
+      break;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Construction ------------------------------------------------------------ */
+
+static GstElement *
+add_video_source (ConfabCallPipeline *self, GError **error)
+{
+  GstBin *bin = GST_BIN (self->pipeline);
+  const char *source = self->video_source;
+  GstElement *element;
+
+  if (g_str_equal (source, "test"))
+    {
+      element = add_element (bin, "videotestsrc", "video-source", error);
+      /* A scrolling picture, so that the encoder codes real motion and
+       * the packet counts look like a camera's rather than a still's. */
+      if (element != NULL)
+        {
+          g_object_set (element, "is-live", TRUE, "horizontal-speed", 2, NULL);
+          gst_util_set_object_arg (G_OBJECT (element), "pattern", "smpte");
+        }
+      return element;
+    }
+
+  if (g_str_equal (source, "camera"))
+    {
+      element = create_device_element ("Video/Source", "video/x-raw", "video-source");
+      if (element == NULL)
+        {
+          g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_NO_DEVICE,
+                       _ ("No camera found"));
+          return NULL;
+        }
+      gst_bin_add (bin, element);
+      return element;
+    }
+
+  if (g_str_has_prefix (source, "/dev/"))
+    {
+      if (!g_file_test (source, G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_NO_DEVICE,
+                       _ ("The camera “%s” does not exist"), source);
+          return NULL;
+        }
+      element = add_element (bin, "v4l2src", "video-source", error);
+      if (element != NULL)
+        g_object_set (element, "device", source, NULL);
+      return element;
+    }
+
+  g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG,
+               _ ("Unknown video source “%s”"), source);
+  return NULL;
+}
+
+static GstElement *
+add_audio_source (ConfabCallPipeline *self, GError **error)
+{
+  GstBin *bin = GST_BIN (self->pipeline);
+  const char *source = self->audio_source;
+  GstElement *element;
+
+  if (g_str_equal (source, "test"))
+    {
+      element = add_element (bin, "audiotestsrc", "audio-source", error);
+      /* One 20 ms Opus frame per buffer. */
+      if (element != NULL)
+        g_object_set (element, "is-live", TRUE, "volume", 0.3, "samplesperbuffer", 960, NULL);
+      return element;
+    }
+
+  if (g_str_equal (source, "mic"))
+    {
+      element = create_device_element ("Audio/Source", "audio/x-raw", "audio-source");
+      if (element == NULL)
+        {
+          g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_NO_DEVICE,
+                       _ ("No microphone found"));
+          return NULL;
+        }
+      gst_bin_add (bin, element);
+      return element;
+    }
+
+  g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG,
+               _ ("Unknown audio source “%s”"), source);
+  return NULL;
+}
+
+/* libvpx's VP8 worker threads spin while they wait for each other: on a
+ * small picture or with few cores, a second thread burns a core and slows
+ * the encoder down (measured: 2 threads at 320x240 on 2 cores took ~45% of
+ * a core each and made the encoder drop frames). The thresholds are
+ * WebRTC's (vp8_impl.cc, NumberOfThreads). */
+static gint
+encoder_threads (guint width, guint height)
+{
+  guint pixels = width * height;
+  guint cpus = g_get_num_processors ();
+
+  if (pixels >= 1920 * 1080 && cpus > 8)
+    return 8;
+  if (pixels > 1280 * 960 && cpus >= 6)
+    return 3;
+  if (pixels > 640 * 480 && cpus >= 3)
+    return 2;
+  return 1;
+}
+
+static gboolean
+build_video_send (ConfabCallPipeline *self, GstElement *funnel, GError **error)
+{
+  GstBin *bin = GST_BIN (self->pipeline);
+  GstElement *source, *convert, *scale, *rate, *filter, *queue, *encoder, *payloader;
+
+  if ((source = add_video_source (self, error)) == NULL
+      || (convert = add_element (bin, "videoconvert", NULL, error)) == NULL
+      || (scale = add_element (bin, "videoscale", NULL, error)) == NULL
+      || (rate = add_element (bin, "videorate", NULL, error)) == NULL
+      || (filter = add_capsfilter (
+              bin, NULL,
+              gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
+                                   G_TYPE_INT, (gint)self->config.width, "height", G_TYPE_INT,
+                                   (gint)self->config.height, "framerate", GST_TYPE_FRACTION,
+                                   (gint)self->config.framerate, 1, "pixel-aspect-ratio",
+                                   GST_TYPE_FRACTION, 1, 1, NULL),
+              error))
+             == NULL
+      || (self->video_tee = add_element (bin, "tee", "video-tee", error)) == NULL
+      || (queue = add_element (bin, "queue", NULL, error)) == NULL
+      || (encoder = add_element (bin, "vp8enc", "video-encoder", error)) == NULL
+      || (payloader = add_element (bin, "rtpvp8pay", NULL, error)) == NULL)
+    return FALSE;
+
+  /* The encoder gets its own thread; when it cannot keep up, old frames
+   * are dropped instead of stalling the camera. */
+  g_object_set (queue, "max-size-buffers", 3, "max-size-bytes", 0, "max-size-time", (guint64)0,
+                NULL);
+  gst_util_set_object_arg (G_OBJECT (queue), "leaky", "downstream");
+
+  /* Realtime VP8: no lookahead, constant bitrate for the network, a
+   * keyframe at least every 3 s so a receiver that lost one recovers
+   * even without a PLI, and error resilience so that decoding goes on
+   * after a loss. */
+  g_object_set (encoder, "deadline", (gint64)1, "cpu-used", 8, "target-bitrate",
+                (gint)(self->config.video_bitrate_kbps * 1000), "keyframe-max-dist",
+                (gint)(self->config.framerate * 3), "threads",
+                encoder_threads (self->config.width, self->config.height), "lag-in-frames", 0,
+                NULL);
+  gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cbr");
+  gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "default");
+
+  g_object_set (payloader, "pt", self->config.video_pt, "ssrc", self->config.video_ssrc, "mtu",
+                VIDEO_MTU, NULL);
+  gst_util_set_object_arg (G_OBJECT (payloader), "picture-id-mode", "15-bit");
+
+  add_probe (encoder, "src", GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+             on_video_encoded, self);
+
+  return link_elements (error, source, convert, scale, rate, filter, self->video_tee, queue,
+                        encoder, payloader, NULL)
+         && link_pads (payloader, "src", funnel, "sink_%u", error);
+}
+
+static gboolean
+build_audio_send (ConfabCallPipeline *self, GstElement *funnel, GError **error)
+{
+  GstBin *bin = GST_BIN (self->pipeline);
+  GstElement *source, *convert, *resample, *filter, *encoder, *payloader;
+
+  if ((source = add_audio_source (self, error)) == NULL
+      || (convert = add_element (bin, "audioconvert", NULL, error)) == NULL
+      || (resample = add_element (bin, "audioresample", NULL, error)) == NULL
+      || (filter = add_capsfilter (bin, NULL,
+                                   gst_caps_new_simple ("audio/x-raw", "rate", G_TYPE_INT, 48000,
+                                                        "channels", G_TYPE_INT, 1, NULL),
+                                   error))
+             == NULL
+      || (encoder = add_element (bin, "opusenc", "audio-encoder", error)) == NULL
+      || (payloader = add_element (bin, "rtpopuspay", NULL, error)) == NULL)
+    return FALSE;
+
+  /* In-band FEC only helps when the encoder expects loss; 10% makes it
+   * spend the bits. */
+  g_object_set (encoder, "bitrate", (gint)(self->config.audio_bitrate_kbps * 1000), "inband-fec",
+                TRUE, "packet-loss-percentage", 10, NULL);
+  gst_util_set_object_arg (G_OBJECT (encoder), "frame-size", "20");
+  gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
+
+  g_object_set (payloader, "pt", self->config.audio_pt, "ssrc", self->config.audio_ssrc, NULL);
+
+  add_probe (encoder, "src", GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+             on_audio_encoded, self);
+
+  return link_elements (error, source, convert, resample, filter, encoder, payloader, NULL)
+         && link_pads (payloader, "src", funnel, "sink_%u", error);
+}
+
+static GstElement *
+add_packet_sink (ConfabCallPipeline *self, const char *name, gboolean rtcp, GError **error)
+{
+  GstAppSinkCallbacks callbacks = {
+    .new_sample = rtcp ? on_rtcp_sample : on_rtp_sample,
+  };
+  GstElement *sink = add_element (GST_BIN (self->pipeline), "appsink", name, error);
+
+  if (sink == NULL)
+    return NULL;
+
+  /* Packets leave as soon as they exist: pacing is the network's job. */
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "buffer-list", TRUE, "enable-last-sample",
+                FALSE, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+
+  return sink;
+}
+
+static GstElement *
+add_packet_source (ConfabCallPipeline *self, const char *name, const char *media_type,
+                   GError **error)
+{
+  GstElement *source = add_element (GST_BIN (self->pipeline), "appsrc", name, error);
+  g_autoptr (GstCaps) caps = NULL;
+
+  if (source == NULL)
+    return NULL;
+
+  caps = gst_caps_new_empty_simple (media_type);
+  /* Arrival time stamps drive the jitter buffer. */
+  g_object_set (source, "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", TRUE, "caps",
+                caps, "max-bytes", (guint64)APPSRC_MAX_BYTES, "max-buffers",
+                (guint64)APPSRC_MAX_BUFFERS, "emit-signals", FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (source), "leaky-type", "downstream");
+
+  return gst_object_ref (source);
+}
+
+static gboolean
+build_pipeline (ConfabCallPipeline *self, GError **error)
+{
+  GstBin *bin = GST_BIN (self->pipeline);
+  GstElement *funnel, *rtp_sink, *rtcp_sink;
+  g_autoptr (GstBus) bus = NULL;
+
+  if ((self->rtpbin = add_element (bin, "rtpbin", "rtpbin", error)) == NULL)
+    return FALSE;
+  gst_object_ref (self->rtpbin);
+
+  /* do-lost: the jitter buffer tells the depayloaders about losses (Opus
+   * FEC and PLC, VP8 keyframe requests). rtcp-sync-send-time off: the
+   * sender reports map RTP time to capture time, so the peer lines audio
+   * up with video as they were captured, whatever each encoder's delay.
+   * Retransmission is off: Confab's FEC repairs losses. AVPF allows early
+   * RTCP feedback (PLI). drop-on-latency stays off: lip sync makes a
+   * jitter buffer hold more than its latency, and with it on about half
+   * of the frames were dropped in the loopback test. */
+  g_object_set (self->rtpbin, "latency", JITTERBUFFER_LATENCY_MS, "do-lost", TRUE,
+                "do-retransmission", FALSE, "max-streams", MAX_STREAMS, "rtcp-sync-send-time",
+                FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (self->rtpbin), "rtp-profile", "avpf");
+  g_signal_connect (self->rtpbin, "request-pt-map", G_CALLBACK (on_request_pt_map), self);
+  g_signal_connect (self->rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), self);
+  g_signal_connect (self->rtpbin, "pad-added", G_CALLBACK (on_pad_added), self);
+
+  /* Both streams share session 0 (BUNDLE); rtpfunnel keeps upstream
+   * events such as keyframe requests going to the right encoder. */
+  if ((funnel = add_element (bin, "rtpfunnel", NULL, error)) == NULL
+      || !build_video_send (self, funnel, error) || !build_audio_send (self, funnel, error)
+      || !link_pads (funnel, "src", self->rtpbin, "send_rtp_sink_0", error))
+    return FALSE;
+
+  if ((rtp_sink = add_packet_sink (self, "rtp-sink", FALSE, error)) == NULL
+      || (rtcp_sink = add_packet_sink (self, "rtcp-sink", TRUE, error)) == NULL
+      || !link_pads (self->rtpbin, "send_rtp_src_0", rtp_sink, "sink", error)
+      || !link_pads (self->rtpbin, "send_rtcp_src_0", rtcp_sink, "sink", error))
+    return FALSE;
+
+  if ((self->rtp_src = add_packet_source (self, "rtp-source", "application/x-rtp", error)) == NULL
+      || (self->rtcp_src = add_packet_source (self, "rtcp-source", "application/x-rtcp", error))
+             == NULL
+      || !link_pads (self->rtp_src, "src", self->rtpbin, "recv_rtp_sink_0", error)
+      || !link_pads (self->rtcp_src, "src", self->rtpbin, "recv_rtcp_sink_0", error))
+    return FALSE;
+
+  bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  self->bus_source = gst_bus_create_watch (bus);
+  g_source_set_callback (self->bus_source, G_SOURCE_FUNC (on_bus_message), self, NULL);
+  g_source_attach (self->bus_source, self->context);
+
+  return TRUE;
+}
+
+static gboolean
+validate_config (const ConfabMediaConfig *config, GError **error)
+{
+  const char *problem = NULL;
+
+  if (config->video_source == NULL || config->audio_source == NULL)
+    problem = _ ("no video or audio source given");
+  else if (config->width < 16 || config->width > 4096 || config->height < 16
+           || config->height > 4096)
+    problem = _ ("the video size must be between 16 and 4096 pixels");
+  else if (config->framerate < 1 || config->framerate > 120)
+    problem = _ ("the frame rate must be between 1 and 120");
+  else if (config->video_bitrate_kbps < 1 || config->video_bitrate_kbps > 100000
+           || config->audio_bitrate_kbps < 6 || config->audio_bitrate_kbps > 510)
+    problem = _ ("the bitrate is out of range");
+  /* RFC 5761 section 4: with rtcp-mux, payload types 64..95 would be
+   * taken for RTCP. */
+  else if (config->audio_pt > 127 || config->video_pt > 127
+           || (config->audio_pt >= 64 && config->audio_pt <= 95)
+           || (config->video_pt >= 64 && config->video_pt <= 95))
+    problem = _ ("a payload type is outside 0..63 and 96..127");
+  else if (config->audio_pt == config->video_pt)
+    problem = _ ("audio and video need different payload types");
+  else if (config->audio_ssrc != 0 && config->audio_ssrc == config->video_ssrc)
+    problem = _ ("audio and video need different SSRCs");
+
+  if (problem != NULL)
+    {
+      g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG,
+                   _ ("Invalid media configuration: %s"), problem);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static guint32
+random_ssrc (guint32 other)
+{
+  guint32 ssrc;
+
+  do
+    ssrc = g_random_int ();
+  while (ssrc == 0 || ssrc == other);
+
+  return ssrc;
+}
+
+ConfabCallPipeline *
+confab_call_pipeline_new (const ConfabMediaConfig *config, GError **error)
+{
+  g_autoptr (ConfabCallPipeline) self = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!gst_is_initialized ())
+    gst_init (NULL, NULL);
+
+  if (!validate_config (config, error))
+    return NULL;
+
+  self = g_object_new (CONFAB_TYPE_CALL_PIPELINE, NULL);
+  self->video_source = g_strdup (config->video_source);
+  self->audio_source = g_strdup (config->audio_source);
+  self->config = *config;
+  self->config.video_source = self->video_source;
+  self->config.audio_source = self->audio_source;
+  if (self->config.video_ssrc == 0)
+    self->config.video_ssrc = random_ssrc (self->config.audio_ssrc);
+  if (self->config.audio_ssrc == 0)
+    self->config.audio_ssrc = random_ssrc (self->config.video_ssrc);
+  self->context = g_main_context_ref_thread_default ();
+  self->pipeline = gst_object_ref_sink (gst_pipeline_new (NULL));
+
+  if (!build_pipeline (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/* Public API -------------------------------------------------------------- */
+
+void
+confab_call_pipeline_set_packet_func (ConfabCallPipeline *self, ConfabPacketFunc func,
+                                      gpointer user_data, GDestroyNotify destroy)
+{
+  gpointer old_data;
+  GDestroyNotify old_destroy;
+
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  g_mutex_lock (&self->packet_func_lock);
+  old_data = self->packet_func_data;
+  old_destroy = self->packet_func_destroy;
+  self->packet_func = func;
+  self->packet_func_data = user_data;
+  self->packet_func_destroy = destroy;
+  g_mutex_unlock (&self->packet_func_lock);
+
+  if (old_destroy != NULL)
+    old_destroy (old_data);
+}
+
+void
+confab_call_pipeline_set_video_frame_func (ConfabCallPipeline *self, ConfabVideoFrameFunc func,
+                                           gpointer user_data, GDestroyNotify destroy)
+{
+  gpointer old_data;
+  GDestroyNotify old_destroy;
+
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  g_mutex_lock (&self->frame_func_lock);
+  old_data = self->frame_func_data;
+  old_destroy = self->frame_func_destroy;
+  self->frame_func = func;
+  self->frame_func_data = user_data;
+  self->frame_func_destroy = destroy;
+  g_mutex_unlock (&self->frame_func_lock);
+
+  if (old_destroy != NULL)
+    old_destroy (old_data);
+}
+
+void
+confab_call_pipeline_push_packet (ConfabCallPipeline *self, const guint8 *data, gsize size)
+{
+  PacketKind kind;
+  GstElement *target = NULL;
+
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  kind = classify_packet (data, size);
+
+  g_mutex_lock (&self->lock);
+  if (self->running)
+    {
+      switch (kind)
+        {
+        case PACKET_RTCP:
+          self->stats.rtcp_packets_received++;
+          target = self->rtcp_src;
+          break;
+
+        case PACKET_RTP:
+          {
+            guint pt = data[1] & 0x7f;
+
+            if (pt == self->config.audio_pt)
+              self->stats.audio.packets_received++;
+            else if (pt == self->config.video_pt)
+              self->stats.video.packets_received++;
+            target = self->rtp_src;
+            break;
+          }
+
+        case PACKET_INVALID:
+        default:
+          self->stats.invalid_packets++;
+          break;
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  /* appsrc is thread-safe and never blocks here (leaky); after stop it
+   * is flushing and drops the buffer. The pipeline keeps @target alive
+   * for as long as the caller's reference on self. */
+  if (target != NULL)
+    gst_app_src_push_buffer (GST_APP_SRC (target), gst_buffer_new_memdup (data, size));
+}
+
+static gboolean
+build_preview (ConfabCallPipeline *self, GError **error)
+{
+  GstBin *bin = GST_BIN (self->pipeline);
+  GstElement *queue, *convert, *sink;
+
+  if ((queue = add_element (bin, "queue", NULL, error)) == NULL
+      || (convert = add_element (bin, "videoconvert", NULL, error)) == NULL
+      || (sink = add_frame_sink (self, "preview-sink", FALSE, error)) == NULL)
+    return FALSE;
+
+  g_object_set (queue, "max-size-buffers", 2, "max-size-bytes", 0, "max-size-time", (guint64)0,
+                NULL);
+  gst_util_set_object_arg (G_OBJECT (queue), "leaky", "downstream");
+
+  return link_elements (error, self->video_tee, queue, convert, sink, NULL);
+}
+
+gboolean
+confab_call_pipeline_start (ConfabCallPipeline *self, GError **error)
+{
+  GstStateChangeReturn ret;
+
+  g_return_val_if_fail (CONFAB_IS_CALL_PIPELINE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (self->stopped)
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_PIPELINE,
+                   _ ("The call has already ended"));
+      return FALSE;
+    }
+  g_mutex_unlock (&self->lock);
+
+  /* The preview branch costs a colour conversion per frame: only build it
+   * for someone who looks. */
+  if (!self->preview_built && frame_func_is_set (self))
+    {
+      if (!build_preview (self, error))
+        return FALSE;
+      self->preview_built = TRUE;
+    }
+
+  g_mutex_lock (&self->lock);
+  self->running = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  ret = gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    {
+      g_autoptr (GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+      g_autoptr (GstMessage) message = NULL;
+
+      g_mutex_lock (&self->lock);
+      self->running = FALSE;
+      g_mutex_unlock (&self->lock);
+
+      /* Report the element's own reason here rather than again through
+       * the "error" signal. */
+      message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+      if (message != NULL)
+        {
+          g_autoptr (GError) gst_error = NULL;
+
+          gst_message_parse_error (message, &gst_error, NULL);
+          g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_PIPELINE, "%s (%s)",
+                       gst_error->message, GST_MESSAGE_SRC_NAME (message));
+        }
+      else
+        g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_PIPELINE,
+                     _ ("Could not start the call pipeline"));
+
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  GstElement *jitterbuffer;
+  gint pt;
+} LostQuery;
+
+/* Sums the jitter buffers' lost counts per stream. The jitter buffers are
+ * queried outside self->lock: their property getter takes their own lock,
+ * which their streaming thread may hold while it runs our probes. */
+static void
+query_lost (ConfabCallPipeline *self, guint64 *audio_lost, guint64 *video_lost)
+{
+  g_autoptr (GArray) queries = g_array_new (FALSE, FALSE, sizeof (LostQuery));
+  GHashTableIter iter;
+  gpointer value;
+
+  *audio_lost = 0;
+  *video_lost = 0;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->jitterbuffers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      JitterBufferEntry *entry = value;
+      LostQuery query = { gst_object_ref (entry->jitterbuffer), entry->pt };
+
+      g_array_append_val (queries, query);
+    }
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < queries->len; i++)
+    {
+      LostQuery *query = &g_array_index (queries, LostQuery, i);
+      g_autoptr (GstStructure) stats = NULL;
+      guint64 lost = 0;
+
+      g_object_get (query->jitterbuffer, "stats", &stats, NULL);
+      if (stats != NULL)
+        gst_structure_get_uint64 (stats, "num-lost", &lost);
+      if (query->pt >= 0 && (guint)query->pt == self->config.audio_pt)
+        *audio_lost += lost;
+      else if (query->pt >= 0 && (guint)query->pt == self->config.video_pt)
+        *video_lost += lost;
+      gst_object_unref (query->jitterbuffer);
+    }
+}
+
+void
+confab_call_pipeline_stop (ConfabCallPipeline *self)
+{
+  guint64 audio_lost, video_lost;
+  gboolean freeze;
+
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  g_mutex_lock (&self->lock);
+  self->running = FALSE;
+  self->stopped = TRUE;
+  freeze = !self->lost_frozen;
+  g_mutex_unlock (&self->lock);
+
+  if (self->pipeline == NULL)
+    return;
+
+  /* The jitter buffers forget their statistics when they restart; keep
+   * the final figures for get_stats() after the call. */
+  if (freeze)
+    {
+      query_lost (self, &audio_lost, &video_lost);
+      g_mutex_lock (&self->lock);
+      self->frozen_audio_lost = audio_lost;
+      self->frozen_video_lost = video_lost;
+      self->lost_frozen = TRUE;
+      g_mutex_unlock (&self->lock);
+    }
+
+  gst_element_set_state (self->pipeline, GST_STATE_NULL);
+}
+
+void
+confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stats)
+{
+  guint64 audio_lost = 0, video_lost = 0;
+  gboolean frozen;
+
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+  g_return_if_fail (stats != NULL);
+
+  g_mutex_lock (&self->lock);
+  frozen = self->lost_frozen;
+  g_mutex_unlock (&self->lock);
+
+  if (!frozen)
+    query_lost (self, &audio_lost, &video_lost);
+
+  g_mutex_lock (&self->lock);
+  *stats = self->stats;
+  if (self->lost_frozen)
+    {
+      audio_lost = self->frozen_audio_lost;
+      video_lost = self->frozen_video_lost;
+    }
+  g_mutex_unlock (&self->lock);
+
+  stats->audio.packets_lost = audio_lost;
+  stats->video.packets_lost = video_lost;
+}
+
+/* GObject ------------------------------------------------------------------ */
+
+static void
+confab_call_pipeline_dispose (GObject *object)
+{
+  ConfabCallPipeline *self = CONFAB_CALL_PIPELINE (object);
+
+  /* Stops the streaming threads, so no callback runs after this. */
+  if (self->pipeline != NULL)
+    confab_call_pipeline_stop (self);
+  if (self->rtpbin != NULL)
+    g_signal_handlers_disconnect_by_data (self->rtpbin, self);
+
+  if (self->bus_source != NULL)
+    {
+      g_source_destroy (self->bus_source);
+      g_clear_pointer (&self->bus_source, g_source_unref);
+    }
+
+  gst_clear_object (&self->rtp_src);
+  gst_clear_object (&self->rtcp_src);
+  gst_clear_object (&self->rtpbin);
+  self->video_tee = NULL;
+  gst_clear_object (&self->pipeline);
+
+  g_clear_pointer (&self->jitterbuffers, g_hash_table_unref);
+
+  confab_call_pipeline_set_packet_func (self, NULL, NULL, NULL);
+  confab_call_pipeline_set_video_frame_func (self, NULL, NULL, NULL);
+
+  G_OBJECT_CLASS (confab_call_pipeline_parent_class)->dispose (object);
+}
+
+static void
+confab_call_pipeline_finalize (GObject *object)
+{
+  ConfabCallPipeline *self = CONFAB_CALL_PIPELINE (object);
+
+  g_free (self->video_source);
+  g_free (self->audio_source);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->packet_func_lock);
+  g_mutex_clear (&self->frame_func_lock);
+
+  G_OBJECT_CLASS (confab_call_pipeline_parent_class)->finalize (object);
+}
+
+static void
+confab_call_pipeline_class_init (ConfabCallPipelineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = confab_call_pipeline_dispose;
+  object_class->finalize = confab_call_pipeline_finalize;
+
+  /**
+   * ConfabCallPipeline::error:
+   * @self: the pipeline
+   * @error: a #GError in the %CONFAB_MEDIA_ERROR domain
+   *
+   * A runtime failure (a device that stops working, a missing decoder),
+   * emitted on the thread-default main context of the thread that
+   * created the pipeline. The call cannot go on; stop it.
+   */
+  signals[SIGNAL_ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+confab_call_pipeline_init (ConfabCallPipeline *self)
+{
+  g_mutex_init (&self->lock);
+  g_mutex_init (&self->packet_func_lock);
+  g_mutex_init (&self->frame_func_lock);
+  self->jitterbuffers = g_hash_table_new_full (NULL, NULL, NULL, jitter_buffer_entry_free);
+}

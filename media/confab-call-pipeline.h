@@ -69,6 +69,9 @@ typedef struct
   guint64 rtcp_packets_received;
   /* g_get_monotonic_time() of the first decoded remote video frame, 0 if none yet. */
   gint64 first_remote_frame_time;
+  /* Pushed-in packets that were neither valid RTP nor valid RTCP (or larger
+   * than any packet of a call can be); they never reach rtpbin. */
+  guint64 invalid_packets;
 } ConfabMediaStats;
 
 /* Called from a streaming thread for every outgoing RTP or RTCP packet.
@@ -93,7 +96,12 @@ void confab_call_pipeline_set_packet_func (ConfabCallPipeline *self,
                                            gpointer user_data,
                                            GDestroyNotify destroy);
 
-/* Optional; without it decoded video goes to a fakesink (still counted). */
+/* Optional; without it decoded video goes to a fakesink (still counted).
+ * Set it before confab_call_pipeline_start(): the local preview branch is
+ * built at start, the remote video sink when the peer's stream appears.
+ * Neither callback may call back into this pipeline's set_*_func (each runs
+ * under the lock that makes replacing it safe); a later NULL func stops the
+ * calls, and the destroy notify runs once no call is in flight. */
 void confab_call_pipeline_set_video_frame_func (ConfabCallPipeline *self,
                                                 ConfabVideoFrameFunc func,
                                                 gpointer user_data,
@@ -108,6 +116,9 @@ void confab_call_pipeline_push_packet (ConfabCallPipeline *self, const guint8 *d
  * fails, a missing codec) are emitted with the "error" signal on the
  * thread-default main context of the caller of confab_call_pipeline_new(). */
 gboolean confab_call_pipeline_start (ConfabCallPipeline *self, GError **error);
+/* Final: a stopped pipeline cannot be started again (start fails with
+ * CONFAB_MEDIA_ERROR_PIPELINE); its statistics stay readable. Safe to call
+ * twice. */
 void confab_call_pipeline_stop (ConfabCallPipeline *self);
 
 /* Thread-safe snapshot of the counters. */
