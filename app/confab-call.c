@@ -343,13 +343,6 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   self->options.turn = options->turn ? confab_ice_server_copy (options->turn) : NULL;
   self->options.local_addresses = g_strdupv (options->local_addresses);
 
-  if (self->options.turn && self->options.turn->secure)
-    {
-      g_set_error (error, CONFAB_ICE_SERVER_ERROR, CONFAB_ICE_SERVER_ERROR_UNSUPPORTED,
-                   _("TURN over TLS (turns:) is not supported yet; use turn:HOST:PORT?transport=tcp"));
-      return NULL;
-    }
-
   self->session_id = ((guint64) g_random_int () << 31) ^ g_random_int ();
   self->audio_ssrc = options->media.audio_ssrc ?: (guint32) g_random_int_range (1, G_MAXINT32);
   self->video_ssrc = options->media.video_ssrc ?: (guint32) g_random_int_range (1, G_MAXINT32);

@@ -18,10 +18,13 @@ confab_cli_option_group (ConfabCliOptions *cli)
     { "stun", 0, 0, G_OPTION_ARG_STRING, &cli->stun,
       N_("STUN server, e.g. stun:stun.example.org:3478"), "URI" },
     { "turn", 0, 0, G_OPTION_ARG_STRING, &cli->turn,
-      N_("TURN server, e.g. turn:relay.example.org:3478?transport=udp|tcp"), "URI" },
+      N_("TURN server: turn:HOST[:PORT][?transport=udp|tcp] or turns:HOST[:PORT] (TLS)"), "URI" },
     { "turn-user", 0, 0, G_OPTION_ARG_STRING, &cli->turn_user, N_("TURN user name"), "NAME" },
     { "turn-pass", 0, 0, G_OPTION_ARG_STRING, &cli->turn_pass,
       N_("TURN password (or set CONFAB_TURN_PASS, which other users cannot see)"), "PASSWORD" },
+    { "turn-ca", 0, 0, G_OPTION_ARG_FILENAME, &cli->turn_ca,
+      N_("For turns: servers, trust the CA certificates in this PEM file instead of the system's"),
+      "FILE" },
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &cli->relay_only,
       N_("Privacy mode: only offer the TURN relay, so the other side never learns your address"),
       NULL },
@@ -62,6 +65,7 @@ confab_cli_options_clear (ConfabCliOptions *cli)
   g_clear_pointer (&cli->turn, g_free);
   g_clear_pointer (&cli->turn_user, g_free);
   g_clear_pointer (&cli->turn_pass, g_free);
+  g_clear_pointer (&cli->turn_ca, g_free);
   g_clear_pointer (&cli->port_range, g_free);
   g_clear_pointer (&cli->local_addresses, g_strfreev);
   g_clear_pointer (&cli->video, g_free);
@@ -105,11 +109,18 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
         }
       options->turn->username = g_strdup (cli->turn_user);
       options->turn->password = g_strdup (pass);
+      if (cli->turn_ca && !options->turn->secure)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--turn-ca only applies to turns: (TURN over TLS) servers"));
+          return FALSE;
+        }
+      options->turn->ca_file = g_strdup (cli->turn_ca);
     }
-  else if (cli->turn_user || cli->turn_pass)
+  else if (cli->turn_user || cli->turn_pass || cli->turn_ca)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--turn-user and --turn-pass need --turn"));
+                   _("--turn-user, --turn-pass and --turn-ca need --turn"));
       return FALSE;
     }
   options->relay_only = cli->relay_only;

@@ -23,6 +23,7 @@ typedef struct
   char *turn;
   char *turn_user;
   char *turn_pass;
+  char *turn_ca;
   gboolean relay_only;
   char *port_range;
   char **local_addresses;

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
-  libglib2.0-dev libglib2.0-dev-bin
+  libglib2.0-dev libglib2.0-dev-bin glib-networking openssl
   libnice-dev gstreamer1.0-nice
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-tools

@@ -166,6 +166,7 @@ confab_ice_server_copy (const ConfabIceServer *server)
   copy->host = g_strdup (server->host);
   copy->username = g_strdup (server->username);
   copy->password = g_strdup (server->password);
+  copy->ca_file = g_strdup (server->ca_file);
   return copy;
 }
 
@@ -176,6 +177,7 @@ confab_ice_server_free (ConfabIceServer *server)
     return;
   g_free (server->host);
   g_free (server->username);
+  g_free (server->ca_file);
   if (server->password)
     memset (server->password, 0, strlen (server->password));
   g_free (server->password);

@@ -40,6 +40,7 @@ typedef struct
   ConfabIceTransport transport; /* UDP unless ?transport=tcp or secure */
   char *username;               /* TURN only; NULL until set */
   char *password;
+  char *ca_file;                /* turns: only; PEM CA to trust instead of the system's */
 } ConfabIceServer;
 
 /* Parses @uri; @kind_wanted says which of stun:/turn: the option accepts.

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "confab-ice-session-private.h"
+#include "confab-turn-tls-proxy.h"
 
 #include <string.h>
 
@@ -35,6 +36,8 @@ struct _ConfabIceSession
   ConfabIceServer *turn;
   char *stun_ip;
   char *turn_ip;
+  guint turn_port;             /* the server's, or the TLS proxy's on loopback */
+  ConfabTurnTlsProxy *tls_proxy;
   gboolean relay_only;
   guint min_port, max_port;
   GPtrArray *local_addresses;
@@ -59,6 +62,7 @@ struct _ConfabIceSession
   ConfabIcePair pair;
   guint pair_serial, reported_pair_serial;
   gboolean gathering_done;
+  gboolean receiving; /* FALSE once closed */
   ConfabIceStats stats;
   ConfabIceReceiveFunc receive_func;
   gpointer receive_data;
@@ -283,6 +287,11 @@ on_receive (NiceAgent *agent, guint stream_id, guint component_id, guint len, gc
   ConfabIceSession *self = data;
 
   g_mutex_lock (&self->lock);
+  if (!self->receiving)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
   self->stats.packets_received++;
   self->stats.bytes_received += len;
   ConfabIceReceiveFunc func = self->receive_func;
@@ -376,6 +385,7 @@ confab_ice_session_init (ConfabIceSession *self)
 {
   g_mutex_init (&self->lock);
   self->gather_timeout_ms = DEFAULT_GATHER_TIMEOUT_MS;
+  self->receiving = TRUE;
   self->local_addresses = g_ptr_array_new_with_free_func (g_free);
 
   self->bridge = g_new0 (Bridge, 1);
@@ -428,13 +438,18 @@ confab_ice_session_dispose (GObject *object)
   self->bridge->session = NULL;
   g_mutex_unlock (&self->bridge->lock);
 
-  if (self->agent && self->stream_id)
-    nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, NULL, NULL);
+  g_mutex_lock (&self->lock);
+  self->receiving = FALSE;
+  g_mutex_unlock (&self->lock);
 
   /* TURN allocations are released with a last refresh, sent from
-   * libnice's own thread: wait (briefly) while that thread still runs. */
+   * libnice's own thread: wait (briefly) while that thread still runs and
+   * the sockets are still read, or the server's answers would never come. */
   if (self->agent && self->thread)
     close_agent_and_wait (self);
+
+  if (self->agent && self->stream_id)
+    nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, NULL, NULL);
 
   if (self->thread)
     {
@@ -449,6 +464,8 @@ confab_ice_session_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->agent, self);
       g_clear_object (&self->agent);
     }
+  /* After the agent: its last TURN refreshes went through the proxy. */
+  g_clear_object (&self->tls_proxy);
 
   if (self->gather_timeout)
     {
@@ -710,10 +727,19 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
   if (self->relay_only && count_local_candidates (self, NICE_CANDIDATE_TYPE_RELAYED, FALSE) == 0)
     {
       g_autofree char *uri = confab_ice_server_to_string (self->turn);
-      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_RELAY,
-                               "relay-only mode, but the TURN server %s gave no relay address "
-                               "(check the address, the credentials and that it is running)",
-                               uri);
+      g_autofree char *tls_error = self->tls_proxy
+                                     ? confab_turn_tls_proxy_dup_last_error (self->tls_proxy)
+                                     : NULL;
+      if (tls_error)
+        g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_RELAY,
+                                 "relay-only mode, but the TURN server %s gave no relay "
+                                 "address: %s",
+                                 uri, tls_error);
+      else
+        g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_RELAY,
+                                 "relay-only mode, but the TURN server %s gave no relay address "
+                                 "(check the address, the credentials and that it is running)",
+                                 uri);
       return;
     }
   if (count_local_candidates (self, 0, TRUE) == 0)
@@ -750,12 +776,12 @@ start_gathering (ConfabIceSession *self, GTask *task)
                              ? NICE_RELAY_TYPE_TURN_TCP
                              : NICE_RELAY_TYPE_TURN_UDP;
       if (!nice_agent_set_relay_info (self->agent, self->stream_id, 1, self->turn_ip,
-                                      self->turn->port, self->turn->username ?: "",
+                                      self->turn_port, self->turn->username ?: "",
                                       self->turn->password ?: "", type))
         {
           g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
                                    "libnice refused the TURN server %s:%u", self->turn_ip,
-                                   self->turn->port);
+                                   self->turn_port);
           g_clear_object (&self->gather_task);
           return;
         }
@@ -893,12 +919,49 @@ confab_ice_session_gather_async (ConfabIceSession *self, GCancellable *cancellab
   g_task_set_task_data (task, gd, gather_data_free);
   self->gather_task = g_object_ref (task);
 
+  /* TURN over TLS: libnice's own TLS mode is not real TLS, so it gets a
+   * plain TCP TURN server on loopback whose bytes go over our TLS leg. */
+  if (self->turn && self->turn->secure && !self->tls_proxy)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GTlsDatabase) database = NULL;
+      if (self->turn->ca_file)
+        {
+          database = g_tls_file_database_new (self->turn->ca_file, &error);
+          if (!database)
+            {
+              g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
+                                       "cannot read the TURN server's CA file: %s",
+                                       error->message);
+              g_clear_object (&self->gather_task);
+              return;
+            }
+        }
+      self->tls_proxy = confab_turn_tls_proxy_new (self->turn->host, self->turn->port, database,
+                                                   &error);
+      if (!self->tls_proxy)
+        {
+          g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
+                                   "cannot set up TURN over TLS: %s", error->message);
+          g_clear_object (&self->gather_task);
+          return;
+        }
+    }
+
   /* STUN only matters when relays are allowed to be bypassed. */
   ConfabIceServer *lookups[2] = { self->relay_only ? NULL : self->stun, self->turn };
   for (guint i = 0; i < 2; i++)
     {
       if (!lookups[i])
         continue;
+      if (i == 1)
+        self->turn_port = lookups[i]->port;
+      if (i == 1 && self->tls_proxy)
+        {
+          self->turn_ip = g_strdup ("127.0.0.1");
+          self->turn_port = confab_turn_tls_proxy_get_port (self->tls_proxy);
+          continue;
+        }
       if (g_hostname_is_ip_address (lookups[i]->host))
         {
           if (i == 0)
@@ -919,7 +982,8 @@ confab_ice_session_gather_async (ConfabIceSession *self, GCancellable *cancellab
   g_autoptr (GResolver) resolver = g_resolver_get_default ();
   for (guint i = 0; i < 2; i++)
     {
-      if (!lookups[i] || g_hostname_is_ip_address (lookups[i]->host))
+      if (!lookups[i] || g_hostname_is_ip_address (lookups[i]->host)
+          || (i == 1 && self->tls_proxy))
         continue;
       LookupData *ld = g_new0 (LookupData, 1);
       ld->task = g_object_ref (task);
@@ -1120,10 +1184,10 @@ confab_ice_session_close (ConfabIceSession *self)
 {
   g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
 
-  if (self->agent && self->stream_id)
-    nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, NULL, NULL);
-
+  /* Packets stop reaching the receive function; the agent itself keeps
+   * running until dispose so that it can release TURN allocations. */
   g_mutex_lock (&self->lock);
+  self->receiving = FALSE;
   self->state = CONFAB_ICE_STATE_CLOSED;
   g_mutex_unlock (&self->lock);
   if (self->reported_state != CONFAB_ICE_STATE_CLOSED)

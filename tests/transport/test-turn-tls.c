@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * TURN over TLS through ConfabTurnTlsProxy, against a real coturn on
+ * loopback with a throwaway CA made by openssl at test time: a hand-made
+ * STUN request through the splice, a full relayed ICE connection, an
+ * untrusted certificate, and a server that is not there.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "confab-ice-server.h"
+#include "confab-ice-session-private.h"
+#include "confab-turn-tls-proxy.h"
+
+#define WATCHDOG_SECONDS 60
+#define IO_TIMEOUT_SECONDS 20
+#define RELAY_MIN_PORT 49600
+#define RELAY_MAX_PORT 49700
+#define STUN_MAGIC_COOKIE 0x2112A442u
+
+typedef struct
+{
+  const char *skip_reason; /* static; NULL when coturn and openssl are there */
+  char *dir;
+  GTlsDatabase *ca;        /* trusts the test CA only */
+  GSubprocess *coturn;
+  guint tls_port;
+  GMainLoop *loop;
+  ConfabTurnTlsProxy *proxy;
+  ConfabIceSession *peers[2];
+  guint gathered;
+  GError *gather_error;
+  guint watchdog;
+} Fixture;
+
+static gboolean
+on_watchdog (gpointer data)
+{
+  g_error ("watchdog: the test did not finish in %d s", WATCHDOG_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+free_port (void)
+{
+  g_autoptr (GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                           G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_assert_true (g_socket_bind (sock, any, FALSE, NULL));
+  g_autoptr (GSocketAddress) bound = g_socket_get_local_address (sock, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static gboolean
+listening (guint port)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn =
+    g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  return conn != NULL;
+}
+
+static void
+run_openssl (Fixture *f, const char *const *args)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_strv_builder_add (builder, "openssl");
+  g_strv_builder_addv (builder, (const char **) args);
+  g_auto (GStrv) argv = g_strv_builder_end (builder);
+
+  g_spawn_sync (f->dir, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("openssl %s failed: %s", args[0], err);
+}
+
+/* A CA and a server certificate for localhost and 127.0.0.1, signed by it. */
+static void
+make_certificates (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ext = g_build_filename (f->dir, "server.ext", NULL);
+  g_file_set_contents (ext,
+                       "basicConstraints = critical, CA:FALSE\n"
+                       "keyUsage = critical, digitalSignature, keyEncipherment\n"
+                       "extendedKeyUsage = serverAuth\n"
+                       "subjectAltName = DNS:localhost, IP:127.0.0.1\n",
+                       -1, &error);
+  g_assert_no_error (error);
+
+  const char *ca[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                       "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                       "-subj", "/CN=Confab Test CA", NULL };
+  const char *csr[] = { "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-keyout", "server.key", "-out", "server.csr",
+                        "-subj", "/CN=localhost", NULL };
+  const char *sign[] = { "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                         "-set_serial", "2", "-days", "2", "-extfile", "server.ext",
+                         "-out", "server.pem", NULL };
+  run_openssl (f, ca);
+  run_openssl (f, csr);
+  run_openssl (f, sign);
+
+  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
+  f->ca = g_tls_file_database_new (ca_path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *turnserver = g_find_program_in_path ("turnserver");
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  f->loop = g_main_loop_new (NULL, FALSE);
+  f->watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
+  if (!turnserver)
+    {
+      f->skip_reason = "coturn's turnserver is not installed (apt-get install coturn)";
+      return;
+    }
+  if (!openssl)
+    {
+      f->skip_reason = "the openssl command is not installed (apt-get install openssl)";
+      return;
+    }
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      f->skip_reason = "GIO has no TLS backend (apt-get install glib-networking)";
+      return;
+    }
+
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("confab-turn-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  make_certificates (f);
+
+  f->tls_port = free_port ();
+  guint plain_port = free_port ();
+  g_autofree char *tls_listen = g_strdup_printf ("--tls-listening-port=%u", f->tls_port);
+  g_autofree char *listen = g_strdup_printf ("--listening-port=%u", plain_port);
+  g_autofree char *cert = g_strdup_printf ("--cert=%s/server.pem", f->dir);
+  g_autofree char *pkey = g_strdup_printf ("--pkey=%s/server.key", f->dir);
+  g_autofree char *pidfile = g_strdup_printf ("--pidfile=%s/turn.pid", f->dir);
+  g_autofree char *db = g_strdup_printf ("--userdb=%s/turn.db", f->dir);
+  g_autofree char *minp = g_strdup_printf ("--min-port=%d", RELAY_MIN_PORT);
+  g_autofree char *maxp = g_strdup_printf ("--max-port=%d", RELAY_MAX_PORT);
+
+  f->coturn = g_subprocess_new (
+    G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, turnserver,
+    "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", tls_listen, listen, cert, pkey,
+    minp, maxp, "--user=alice:secret", "--realm=confab.test", "--lt-cred-mech",
+    /* coturn refuses to relay to loopback peers unless told; both peers are here. */
+    "--allow-loopback-peers", "--no-dtls", "--no-cli", "--fingerprint", "--log-file=stdout",
+    "--simple-log", pidfile, db, NULL);
+  g_assert_no_error (error);
+
+  for (int i = 0; i < 100 && !listening (f->tls_port); i++)
+    g_usleep (50 * 1000);
+  g_assert_true (listening (f->tls_port));
+}
+
+static void
+rm_rf (GFile *file)
+{
+  g_autoptr (GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children)
+    {
+      GFile *child;
+      while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child)
+        rm_rf (child);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  for (guint i = 0; i < 2; i++)
+    g_clear_object (&f->peers[i]);
+  g_clear_object (&f->proxy);
+  if (f->coturn)
+    {
+      g_subprocess_force_exit (f->coturn);
+      g_subprocess_wait (f->coturn, NULL, NULL);
+      g_clear_object (&f->coturn);
+    }
+  if (f->dir)
+    {
+      g_autoptr (GFile) dir = g_file_new_for_path (f->dir);
+      rm_rf (dir);
+      g_free (f->dir);
+    }
+  g_clear_object (&f->ca);
+  g_clear_error (&f->gather_error);
+  g_source_remove (f->watchdog);
+  g_main_loop_unref (f->loop);
+}
+
+/* Sync I/O keeps the STUN tests short; the socket timeout stands in for
+ * the watchdog, which cannot fire while the main thread is blocked. */
+static GSocketConnection *
+connect_to_proxy (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_socket_client_set_timeout (client, IO_TIMEOUT_SECONDS);
+  GSocketConnection *conn = g_socket_client_connect_to_host (
+    client, "127.0.0.1", confab_turn_tls_proxy_get_port (f->proxy), NULL, &error);
+  g_assert_no_error (error);
+  return conn;
+}
+
+/* Waits (briefly) for a condition the proxy thread makes true. */
+#define WAIT_FOR(cond)                                                                            \
+  G_STMT_START                                                                                    \
+  {                                                                                               \
+    for (int i_ = 0; i_ < 200 && !(cond); i_++)                                                   \
+      g_usleep (10 * 1000);                                                                       \
+  }                                                                                               \
+  G_STMT_END
+
+/* Reads until the proxy closes the connection; TRUE if nothing came. */
+static gboolean
+read_until_closed (GSocketConnection *conn)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  guint8 buf[64];
+  g_autoptr (GError) error = NULL;
+  gssize n = g_input_stream_read (in, buf, sizeof buf, NULL, &error);
+  /* The proxy closes with our request unread, so a reset is as good as an EOF. */
+  if (error)
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  return n <= 0;
+}
+
+static void
+test_stun_through_proxy (Fixture *f, gconstpointer data)
+{
+  if (f->skip_reason)
+    {
+      g_test_skip (f->skip_reason);
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  /* By name: the certificate's DNS name is checked (the relay test checks its IP). */
+  f->proxy = confab_turn_tls_proxy_new ("localhost", f->tls_port, f->ca, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (confab_turn_tls_proxy_get_port (f->proxy), !=, 0);
+
+  /* An unauthenticated Allocate: coturn answers 401 with its realm, which
+   * shows the request reached the TURN server itself (RFC 5766 §6.2). */
+  guint8 request[28] = { 0x00, 0x03, 0x00, 0x08, 0x21, 0x12, 0xA4, 0x42 };
+  for (guint i = 8; i < 20; i++)
+    request[i] = g_random_int_range (0, 256);
+  const guint8 transport[] = { 0x00, 0x19, 0x00, 0x04, 17, 0, 0, 0 }; /* REQUESTED-TRANSPORT: UDP */
+  memcpy (request + 20, transport, sizeof transport);
+
+  g_autoptr (GSocketConnection) conn = connect_to_proxy (f);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  g_assert_true (g_output_stream_write_all (out, request, sizeof request, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  guint8 header[20];
+  gsize got = 0;
+  g_assert_true (g_input_stream_read_all (in, header, sizeof header, &got, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (got, ==, sizeof header);
+  guint16 type = (header[0] << 8) | header[1];
+  guint16 length = (header[2] << 8) | header[3];
+  guint32 cookie = ((guint32) header[4] << 24) | (header[5] << 16) | (header[6] << 8) | header[7];
+  g_assert_cmphex (cookie, ==, STUN_MAGIC_COOKIE);
+  g_assert_cmpmem (header + 8, 12, request + 8, 12);
+  g_assert_cmphex (type, ==, 0x0113); /* Allocate error response */
+  g_assert_cmpuint (length % 4, ==, 0);
+
+  g_autofree guint8 *attrs = g_malloc (length);
+  g_assert_true (g_input_stream_read_all (in, attrs, length, &got, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (got, ==, length);
+  gboolean saw_401 = FALSE;
+  for (guint off = 0; off + 4 <= length;)
+    {
+      guint16 attr = (attrs[off] << 8) | attrs[off + 1];
+      guint16 len = (attrs[off + 2] << 8) | attrs[off + 3];
+      g_assert_cmpuint (off + 4 + len, <=, length);
+      if (attr == 0x0009 && len >= 4) /* ERROR-CODE */
+        saw_401 = attrs[off + 6] * 100 + attrs[off + 7] == 401;
+      off += 4 + ((len + 3) & ~3u);
+    }
+  g_assert_true (saw_401);
+
+  guint connections = 0;
+  guint64 up = 0, down = 0;
+  WAIT_FOR ((confab_turn_tls_proxy_get_stats (f->proxy, &connections, &up, &down),
+             down == sizeof header + length));
+  g_assert_cmpuint (connections, ==, 1);
+  g_assert_cmpuint (up, ==, sizeof request);
+  g_assert_cmpuint (down, ==, sizeof header + length);
+  g_autofree char *last_error = confab_turn_tls_proxy_dup_last_error (f->proxy);
+  g_assert_null (last_error);
+}
+
+static void
+on_gathered (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Fixture *f = data;
+  GError *error = NULL;
+  if (!confab_ice_session_gather_finish (CONFAB_ICE_SESSION (source), result, &error))
+    {
+      if (!f->gather_error)
+        f->gather_error = error;
+      else
+        g_error_free (error);
+    }
+  if (++f->gathered == 2)
+    g_main_loop_quit (f->loop);
+}
+
+static void
+on_state (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  Fixture *f = data;
+  if (confab_ice_session_get_state (f->peers[0]) == CONFAB_ICE_STATE_CONNECTED
+      && confab_ice_session_get_state (f->peers[1]) == CONFAB_ICE_STATE_CONNECTED)
+    g_main_loop_quit (f->loop);
+}
+
+static void
+test_relayed (Fixture *f, gconstpointer data)
+{
+  if (f->skip_reason)
+    {
+      g_test_skip (f->skip_reason);
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  gboolean through_session = data != NULL;
+  g_autofree char *uri = NULL;
+
+  if (through_session)
+    {
+      /* What the app does with --turn turns:...: the session makes its own proxy. */
+      uri = g_strdup_printf ("turns:127.0.0.1:%u", f->tls_port);
+    }
+  else
+    {
+      /* An IP literal: the certificate's IP address is checked, and there is
+       * no detour through ::1 (coturn listens on 127.0.0.1 only) to eat into
+       * libnice's Allocate timeout under valgrind. */
+      f->proxy = confab_turn_tls_proxy_new ("127.0.0.1", f->tls_port, f->ca, &error);
+      g_assert_no_error (error);
+      /* libnice sees a plain TCP TURN server on loopback: the proxy. */
+      uri = g_strdup_printf ("turn:127.0.0.1:%u?transport=tcp",
+                             confab_turn_tls_proxy_get_port (f->proxy));
+    }
+  g_autoptr (ConfabIceServer) turn = confab_ice_server_parse (uri, CONFAB_ICE_SERVER_TURN, &error);
+  g_assert_no_error (error);
+  turn->username = g_strdup ("alice");
+  turn->password = g_strdup ("secret");
+  if (through_session)
+    turn->ca_file = g_build_filename (f->dir, "ca.pem", NULL);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      f->peers[i] = confab_ice_session_new (i == 0);
+      confab_ice_session_add_local_address (f->peers[i], "127.0.0.1");
+      confab_ice_session_set_turn_server (f->peers[i], turn);
+      confab_ice_session_set_relay_only (f->peers[i], TRUE);
+      /* A TLS handshake comes first: generous, for valgrind. */
+      confab_ice_session_set_gather_timeout (f->peers[i], 20000);
+      confab_ice_session_gather_async (f->peers[i], NULL, on_gathered, f);
+    }
+  g_main_loop_run (f->loop);
+  if (f->gather_error && f->proxy)
+    {
+      g_autofree char *proxy_error = confab_turn_tls_proxy_dup_last_error (f->proxy);
+      g_test_message ("the proxy's last error: %s", proxy_error);
+    }
+  g_assert_no_error (f->gather_error);
+
+  ConfabSdp *sdp[2];
+  for (guint i = 0; i < 2; i++)
+    {
+      sdp[i] = confab_sdp_new (i == 0 ? CONFAB_SDP_OFFER : CONFAB_SDP_ANSWER);
+      confab_ice_session_describe (f->peers[i], sdp[i]);
+      g_assert_cmpuint (sdp[i]->candidates->len, >, 0);
+      for (guint c = 0; c < sdp[i]->candidates->len; c++)
+        g_assert_nonnull (strstr (sdp[i]->candidates->pdata[c], " typ relay"));
+      g_signal_connect (f->peers[i], "notify::state", G_CALLBACK (on_state), f);
+    }
+
+  g_assert_true (confab_ice_session_set_remote (f->peers[1], sdp[0], &error));
+  g_assert_true (confab_ice_session_set_remote (f->peers[0], sdp[1], &error));
+  g_assert_no_error (error);
+  g_main_loop_run (f->loop);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      ConfabIcePair pair;
+      g_assert_true (confab_ice_session_get_selected_pair (f->peers[i], &pair));
+      g_test_message ("peer %u: %s %s %s:%u -> %s %s:%u", i, pair.local.protocol,
+                      pair.local.type, pair.local.address, pair.local.port, pair.remote.type,
+                      pair.remote.address, pair.remote.port);
+      g_assert_true (pair.relayed);
+      g_assert_cmpstr (pair.local.type, ==, "relay");
+      /* The relayed address is coturn's, from its relay port range. */
+      g_assert_cmpuint (pair.local.port, >=, RELAY_MIN_PORT);
+      g_assert_cmpuint (pair.local.port, <=, RELAY_MAX_PORT);
+      confab_sdp_free (sdp[i]);
+    }
+
+  if (through_session)
+    return;
+
+  guint connections = 0;
+  guint64 up = 0, down = 0;
+  confab_turn_tls_proxy_get_stats (f->proxy, &connections, &up, &down);
+  g_test_message ("proxy: %u connections, %" G_GUINT64_FORMAT " bytes up, %" G_GUINT64_FORMAT
+                  " down", connections, up, down);
+  /* One TURN connection per peer. */
+  g_assert_cmpuint (connections, >=, 2);
+  g_assert_cmpuint (up, >, 0);
+  g_assert_cmpuint (down, >, 0);
+  g_autofree char *last_error = confab_turn_tls_proxy_dup_last_error (f->proxy);
+  g_assert_null (last_error);
+}
+
+static void
+test_untrusted (Fixture *f, gconstpointer data)
+{
+  if (f->skip_reason)
+    {
+      g_test_skip (f->skip_reason);
+      return;
+    }
+  /* The system's CAs do not know the test CA. */
+  g_autoptr (GError) error = NULL;
+  f->proxy = confab_turn_tls_proxy_new ("127.0.0.1", f->tls_port, NULL, &error);
+  g_assert_no_error (error);
+
+  g_autoptr (GSocketConnection) conn = connect_to_proxy (f);
+  const guint8 binding[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3, 4, 5, 6,
+                               7, 8, 9, 10, 11, 12 };
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), binding,
+                             sizeof binding, NULL, NULL, NULL);
+  g_assert_true (read_until_closed (conn));
+
+  g_autofree char *last_error = confab_turn_tls_proxy_dup_last_error (f->proxy);
+  g_test_message ("last error: %s", last_error);
+  g_assert_nonnull (last_error);
+  g_assert_nonnull (strstr (last_error, "not trusted"));
+
+  guint connections = 1;
+  guint64 up = 1, down = 1;
+  confab_turn_tls_proxy_get_stats (f->proxy, &connections, &up, &down);
+  g_assert_cmpuint (connections, ==, 0);
+  g_assert_cmpuint (up, ==, 0);
+  g_assert_cmpuint (down, ==, 0);
+}
+
+static void
+test_refused (Fixture *f, gconstpointer data)
+{
+  if (f->skip_reason)
+    {
+      g_test_skip (f->skip_reason);
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  f->proxy = confab_turn_tls_proxy_new ("127.0.0.1", free_port (), f->ca, &error);
+  g_assert_no_error (error);
+
+  g_autoptr (GSocketConnection) conn = connect_to_proxy (f);
+  g_assert_true (read_until_closed (conn));
+
+  g_autofree char *last_error = confab_turn_tls_proxy_dup_last_error (f->proxy);
+  g_test_message ("last error: %s", last_error);
+  g_assert_nonnull (last_error);
+  g_assert_nonnull (strstr (last_error, "refused"));
+}
+
+/* A server that takes the TCP connection and never answers the TLS
+ * handshake: the proxy's connections stay pending. Eight of them are
+ * allowed, the ninth is closed at once, and dispose cancels the rest
+ * without waiting for the handshake timeout. */
+static void
+test_limit_and_dispose (Fixture *f, gconstpointer data)
+{
+  if (f->skip_reason)
+    {
+      g_test_skip (f->skip_reason);
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                             G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_assert_true (g_socket_bind (silent, any, FALSE, &error));
+  g_socket_set_listen_backlog (silent, 32);
+  g_assert_true (g_socket_listen (silent, &error));
+  g_autoptr (GSocketAddress) bound = g_socket_get_local_address (silent, &error);
+  g_assert_no_error (error);
+  guint16 silent_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  f->proxy = confab_turn_tls_proxy_new ("127.0.0.1", silent_port, f->ca, &error);
+  g_assert_no_error (error);
+
+  GSocketConnection *conns[8];
+  for (guint i = 0; i < G_N_ELEMENTS (conns); i++)
+    conns[i] = connect_to_proxy (f);
+  g_autoptr (GSocketConnection) extra = connect_to_proxy (f);
+  g_assert_true (read_until_closed (extra));
+  g_autofree char *last_error = confab_turn_tls_proxy_dup_last_error (f->proxy);
+  g_test_message ("last error: %s", last_error);
+  g_assert_nonnull (last_error);
+  g_assert_nonnull (strstr (last_error, "refused a local connection"));
+
+  gint64 start = g_get_monotonic_time ();
+  g_clear_object (&f->proxy);
+  g_test_message ("dispose took %" G_GINT64_FORMAT " us", g_get_monotonic_time () - start);
+  /* Tens of milliseconds normally, a few seconds under valgrind; the
+   * proxy's handshake timeout (15 s) is what must not be waited for. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  for (guint i = 0; i < G_N_ELEMENTS (conns); i++)
+    {
+      g_assert_true (read_until_closed (conns[i]));
+      g_object_unref (conns[i]);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/confab/transport/turn-tls-stun", Fixture, NULL, fixture_setup,
+              test_stun_through_proxy, fixture_teardown);
+  g_test_add ("/confab/transport/turn-tls-relay-only", Fixture, NULL, fixture_setup, test_relayed,
+              fixture_teardown);
+  g_test_add ("/confab/transport/turn-tls-turns-uri", Fixture, "session", fixture_setup,
+              test_relayed, fixture_teardown);
+  g_test_add ("/confab/transport/turn-tls-untrusted", Fixture, NULL, fixture_setup,
+              test_untrusted, fixture_teardown);
+  g_test_add ("/confab/transport/turn-tls-refused", Fixture, NULL, fixture_setup, test_refused,
+              fixture_teardown);
+  g_test_add ("/confab/transport/turn-tls-limit", Fixture, NULL, fixture_setup,
+              test_limit_and_dispose, fixture_teardown);
+  return g_test_run ();
+}
