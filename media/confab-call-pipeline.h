@@ -59,6 +59,16 @@ typedef struct
   guint64 frames_decoded;   /* buffers out of the decoder */
   guint width;              /* of the decoded remote video, 0 before the first frame */
   guint height;
+  /* Rates over the last second or so; 0 when unknown. */
+  double send_kbps;         /* RTP payload+headers sent */
+  double receive_kbps;
+  double decoded_fps;       /* remote frames decoded per second (video); 0 for audio */
+  double jitter_ms;         /* interarrival jitter of the remote stream (RFC 3550) */
+  double remote_loss;       /* fraction of ours the peer reports lost (RTCP RR), 0..1 */
+  char codec[16];           /* "VP8", "OPUS" */
+  guint64 fec_recovered;    /* audio: frames rebuilt from Opus in-band FEC; video: by our FEC */
+  guint64 fec_unrecovered;  /* video: lost media our FEC could not rebuild */
+  guint64 fec_repair_sent;  /* video: FEC repair packets sent */
 } ConfabStreamStats;
 
 typedef struct
@@ -72,6 +82,7 @@ typedef struct
   /* Pushed-in packets that were neither valid RTP nor valid RTCP (or larger
    * than any packet of a call can be); they never reach rtpbin. */
   guint64 invalid_packets;
+  double rtt_ms;            /* from RTCP SR/RR (DLSR), 0 when unknown */
 } ConfabMediaStats;
 
 /* Called from a streaming thread for every outgoing RTP or RTCP packet.
@@ -120,6 +131,14 @@ gboolean confab_call_pipeline_start (ConfabCallPipeline *self, GError **error);
  * CONFAB_MEDIA_ERROR_PIPELINE); its statistics stay readable. Safe to call
  * twice. */
 void confab_call_pipeline_stop (ConfabCallPipeline *self);
+
+/* Call controls, thread-safe, any time after construction. Muted audio
+ * sends silence (the stream keeps its timing); a disabled camera sends
+ * black frames at a low rate, so the peer sees "camera off", not a freeze. */
+void confab_call_pipeline_set_audio_muted (ConfabCallPipeline *self, gboolean muted);
+gboolean confab_call_pipeline_get_audio_muted (ConfabCallPipeline *self);
+void confab_call_pipeline_set_video_enabled (ConfabCallPipeline *self, gboolean enabled);
+gboolean confab_call_pipeline_get_video_enabled (ConfabCallPipeline *self);
 
 /* Thread-safe snapshot of the counters. */
 void confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stats);
