@@ -38,6 +38,8 @@ struct _ConfabCall
   guint media_watch_id;
   guint64 last_packets_received;
   gint64 last_packet_time;
+  gboolean audio_muted;   /* applied again when the answerer's pipeline is built */
+  gboolean video_disabled;
 };
 
 G_DEFINE_FINAL_TYPE (ConfabCall, confab_call, G_TYPE_OBJECT)
@@ -125,6 +127,16 @@ fail (ConfabCall *self, GError *error)
   set_state (self, CONFAB_CALL_STATE_FAILED);
   g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
   g_error_free (error);
+}
+
+/* The pipeline is rebuilt once on the answerer's side: controls set
+ * before that are applied again. */
+static void
+apply_controls (ConfabCall *self)
+{
+  if (!self->pipeline)
+    return;
+  /* TODO(lead): forward to confab_call_pipeline_set_audio_muted/_set_video_enabled. */
 }
 
 /* -- packets between the two halves ---------------------------------------- */
@@ -517,6 +529,7 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
       if (!self->pipeline)
         return FALSE;
       g_signal_connect (self->pipeline, "error", G_CALLBACK (on_pipeline_error), self);
+      apply_controls (self);
     }
   else if (remote->audio_pt != self->audio_pt || remote->video_pt != self->video_pt)
     {
@@ -557,4 +570,44 @@ confab_call_get_stats (ConfabCall *self, ConfabCallStats *stats)
   if (self->connected_time)
     stats->elapsed_s = ((self->ended_time ?: g_get_monotonic_time ()) - self->connected_time)
                        / (double) G_USEC_PER_SEC;
+}
+
+GPtrArray *
+confab_call_dup_local_candidates (ConfabCall *self)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL (self), NULL);
+  return confab_ice_session_dup_local_candidates (self->ice);
+}
+
+GPtrArray *
+confab_call_dup_remote_candidates (ConfabCall *self)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL (self), NULL);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; self->remote && i < self->remote->candidates->len; i++)
+    g_ptr_array_add (out, g_strdup (self->remote->candidates->pdata[i]));
+  return out;
+}
+
+const ConfabIceServer *
+confab_call_get_turn_server (ConfabCall *self)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL (self), NULL);
+  return self->options.turn;
+}
+
+void
+confab_call_set_audio_muted (ConfabCall *self, gboolean muted)
+{
+  g_return_if_fail (CONFAB_IS_CALL (self));
+  self->audio_muted = muted;
+  apply_controls (self);
+}
+
+void
+confab_call_set_video_enabled (ConfabCall *self, gboolean enabled)
+{
+  g_return_if_fail (CONFAB_IS_CALL (self));
+  self->video_disabled = !enabled;
+  apply_controls (self);
 }

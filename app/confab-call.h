@@ -92,6 +92,16 @@ void confab_call_hang_up (ConfabCall *self);
 
 void confab_call_get_stats (ConfabCall *self, ConfabCallStats *stats);
 
+/* For the connection panel: every local and remote candidate as
+ * "candidate:..." lines (remote: empty until the other side's text is in). */
+GPtrArray *confab_call_dup_local_candidates (ConfabCall *self) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *confab_call_dup_remote_candidates (ConfabCall *self) G_GNUC_WARN_UNUSED_RESULT;
+/* The TURN server in use (NULL if none), e.g. for "Relayed through TURN server X (TLS)". */
+const ConfabIceServer *confab_call_get_turn_server (ConfabCall *self);
+/* Media controls, forwarded to the pipeline (no-ops before it exists). */
+void confab_call_set_audio_muted (ConfabCall *self, gboolean muted);
+void confab_call_set_video_enabled (ConfabCall *self, gboolean enabled);
+
 /* The stats as the JSON object --stats writes. */
 char *confab_call_stats_to_json (const ConfabCallStats *stats) G_GNUC_WARN_UNUSED_RESULT;
 

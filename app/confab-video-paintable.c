@@ -180,3 +180,10 @@ confab_video_paintable_get_frames_shown (ConfabVideoPaintable *self)
 {
   return self->frames_shown;
 }
+
+GdkTexture *
+confab_video_paintable_get_texture (ConfabVideoPaintable *self)
+{
+  g_return_val_if_fail (CONFAB_IS_VIDEO_PAINTABLE (self), NULL);
+  return self->texture;
+}

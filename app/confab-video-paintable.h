@@ -21,5 +21,7 @@ ConfabVideoPaintable *confab_video_paintable_new (void) G_GNUC_WARN_UNUSED_RESUL
 void confab_video_paintable_push_sample (ConfabVideoPaintable *self, GstSample *sample);
 
 guint64 confab_video_paintable_get_frames_shown (ConfabVideoPaintable *self);
+/* The frame shown now (UI thread), or NULL before the first. */
+GdkTexture *confab_video_paintable_get_texture (ConfabVideoPaintable *self);
 
 G_END_DECLS

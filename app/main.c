@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "confab-application.h"
 #include "confab-cli.h"
 #include "confab-demo.h"
 
@@ -23,6 +24,7 @@ print_usage (FILE *to)
              "to the other side, paste their answer back, and ICE finds the path.\n"
              "\n"
              "Commands:\n"
+             "  app       the desktop application (start or join a call with copy and paste)\n"
              "  demo      two peers in this process call each other over loopback (the default)\n"
              "  offer     start a call: print an offer, read the answer from standard input\n"
              "  answer    join a call: read the offer from standard input, print the answer\n"
@@ -66,6 +68,11 @@ main (int argc, char **argv)
       if (argc > 1 && command[0] == '-')
         sub_argc = argc, sub_argv = argv;
       status = confab_demo_run (sub_argc, sub_argv);
+    }
+  else if (strcmp (command, "app") == 0)
+    {
+      g_autoptr (ConfabApplication) app = confab_application_new ();
+      status = g_application_run (G_APPLICATION (app), sub_argc, sub_argv);
     }
   else if (strcmp (command, "offer") == 0)
     status = confab_cli_run_peer (CONFAB_SDP_OFFER, sub_argc, sub_argv);
