@@ -32,6 +32,9 @@ confab_application_register_resources (void)
           gtk_css_provider_load_from_resource (css, "/org/confab/Confab/style.css");
           gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
                                                       GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+          /* The icon, also when Confab runs from its build folder. */
+          gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display),
+                                            "/org/confab/Confab/icons");
         }
       g_once_init_leave (&done, 1);
     }
