@@ -3,6 +3,8 @@
 
 #include "confab-call.h"
 
+#include "confab-sdp-compact.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -510,7 +512,8 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
     }
 
   ConfabSdpType expected = self->role == CONFAB_SDP_OFFER ? CONFAB_SDP_ANSWER : CONFAB_SDP_OFFER;
-  g_autoptr (ConfabSdp) remote = confab_sdp_parse (blob, length, expected, error);
+  /* Plain SDP or the compact form for chat apps: both paste fine. */
+  g_autoptr (ConfabSdp) remote = confab_sdp_parse_any (blob, length, expected, error);
   if (!remote)
     return FALSE;
 

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "confab-sdp-compact.h"
+
 #define SCHEMA_ID "org.confab.Confab"
 
 GSettings *
@@ -111,5 +113,5 @@ confab_settings_fill_call_options (GSettings *settings, ConfabCallOptions *optio
 char *
 confab_settings_compact_description (const char *sdp_text, ConfabSdpType type)
 {
-  return g_strdup (sdp_text);
+  return confab_sdp_compact_encode (sdp_text, type);
 }
