@@ -25,6 +25,15 @@ append_json_string (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
+/* JSON numbers use a dot whatever the user's locale (the GUI runs in
+ * theirs: "6,4" would not parse). */
+static void
+append_number (GString *out, const char *name, const char *format, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append_printf (out, "\"%s\": %s", name, g_ascii_formatd (buf, sizeof buf, format, value));
+}
+
 static void
 append_candidate (GString *out, const ConfabIceCandidateInfo *info)
 {
@@ -85,17 +94,27 @@ confab_call_stats_to_json (const ConfabCallStats *stats)
                           ", \"send_failures\": %" G_GUINT64_FORMAT,
                           ice->packets_sent, ice->packets_received, ice->send_failures);
   if (gather_ms >= 0)
-    g_string_append_printf (out, ", \"gathering_ms\": %.1f", gather_ms);
+    {
+      g_string_append (out, ", ");
+      append_number (out, "gathering_ms", "%.1f", gather_ms);
+    }
   if (connect_ms >= 0)
-    g_string_append_printf (out, ", \"checks_ms\": %.1f", connect_ms);
+    {
+      g_string_append (out, ", ");
+      append_number (out, "checks_ms", "%.1f", connect_ms);
+    }
   g_string_append (out, "},\n  \"audio\": ");
   append_stream (out, &stats->media.audio, FALSE);
   g_string_append (out, ",\n  \"video\": ");
   append_stream (out, &stats->media.video, TRUE);
   if (stats->media.first_remote_frame_time && ice->remote_applied_time)
-    g_string_append_printf (out, ",\n  \"first_frame_ms\": %.1f",
-                            (stats->media.first_remote_frame_time - ice->remote_applied_time)
-                              / 1000.0);
-  g_string_append_printf (out, ",\n  \"elapsed_s\": %.3f\n}\n", stats->elapsed_s);
+    {
+      g_string_append (out, ",\n  ");
+      append_number (out, "first_frame_ms", "%.1f",
+                     (stats->media.first_remote_frame_time - ice->remote_applied_time) / 1000.0);
+    }
+  g_string_append (out, ",\n  ");
+  append_number (out, "elapsed_s", "%.3f", stats->elapsed_s);
+  g_string_append (out, "\n}\n");
   return g_string_free (out, FALSE);
 }

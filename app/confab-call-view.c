@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "confab-cli.h"
+#include "confab-connection-panel.h"
 
 struct _ConfabCallView
 {
@@ -18,6 +19,7 @@ struct _ConfabCallView
   GtkLabel *timer_label;
   GtkLabel *verdict_label;
   GtkBox *panel_box;
+  ConfabConnectionPanel *panel;
 
   ConfabCall *call;
   ConfabVideoPaintable *remote;
@@ -187,6 +189,8 @@ detach_call (ConfabCallView *self)
     confab_call_pipeline_set_video_frame_func (pipeline, NULL, NULL, NULL);
   g_clear_object (&self->call);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->panel)
+    confab_connection_panel_set_call (self->panel, NULL);
 }
 
 static void
@@ -261,6 +265,9 @@ confab_call_view_init (ConfabCallView *self)
   self->local = confab_video_paintable_new ();
   gtk_picture_set_paintable (self->remote_picture, GDK_PAINTABLE (self->remote));
   gtk_picture_set_paintable (self->self_picture, GDK_PAINTABLE (self->local));
+  self->panel = CONFAB_CONNECTION_PANEL (confab_connection_panel_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->panel), TRUE);
+  gtk_box_append (self->panel_box, GTK_WIDGET (self->panel));
 }
 
 GtkWidget *
@@ -284,6 +291,7 @@ confab_call_view_set_call (ConfabCallView *self, ConfabCall *call)
   confab_call_set_audio_muted (call, self->muted);
   confab_call_set_video_enabled (call, !self->camera_off);
   g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), self);
+  confab_connection_panel_set_call (self->panel, call);
   self->tick_id = g_timeout_add (500, on_tick, self);
   update_timer_and_verdict (self);
 }
@@ -319,4 +327,10 @@ GtkBox *
 confab_call_view_get_panel_box (ConfabCallView *self)
 {
   return self->panel_box;
+}
+
+ConfabConnectionPanel *
+confab_call_view_get_panel (ConfabCallView *self)
+{
+  return self->panel;
 }

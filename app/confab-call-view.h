@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "confab-call.h"
+#include "confab-connection-panel.h"
 #include "confab-video-paintable.h"
 
 G_BEGIN_DECLS
@@ -29,5 +30,6 @@ ConfabVideoPaintable *confab_call_view_get_local_paintable (ConfabCallView *self
 void confab_call_view_set_panel_revealed (ConfabCallView *self, gboolean revealed);
 /* The side sheet's container, for the connection panel. */
 GtkBox *confab_call_view_get_panel_box (ConfabCallView *self);
+ConfabConnectionPanel *confab_call_view_get_panel (ConfabCallView *self);
 
 G_END_DECLS

@@ -166,6 +166,16 @@ test_call_between_two_windows (void)
     }
 
   confab_call_view_set_panel_revealed (confab_window_get_call_view (w[0]), TRUE);
+  /* The panel shows this very call: its pair is the one the call reports. */
+  ConfabConnectionPanel *panel = confab_call_view_get_panel (confab_window_get_call_view (w[0]));
+  confab_connection_panel_refresh (panel);
+  ConfabCallStats stats;
+  confab_call_get_stats (confab_window_get_call (w[0]), &stats);
+  g_autofree char *port = g_strdup_printf ("%u", stats.pair.local.port);
+  g_assert_cmpstr (confab_connection_panel_get_field (panel, "ice.selected_pair.local.port"), ==,
+                   port);
+  g_assert_cmpstr (confab_connection_panel_get_field (panel, "verdict"), ==,
+                   "Direct connection");
   for (int i = 0; i < 30; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (10000);
   save_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (w[0])),
