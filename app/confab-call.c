@@ -138,7 +138,8 @@ apply_controls (ConfabCall *self)
 {
   if (!self->pipeline)
     return;
-  /* TODO(lead): forward to confab_call_pipeline_set_audio_muted/_set_video_enabled. */
+  confab_call_pipeline_set_audio_muted (self->pipeline, self->audio_muted);
+  confab_call_pipeline_set_video_enabled (self->pipeline, !self->video_disabled);
 }
 
 /* -- packets between the two halves ---------------------------------------- */

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "confab-media-devices.h"
 #include "confab-sdp-compact.h"
 
 #define SCHEMA_ID "org.confab.Confab"
@@ -40,12 +41,41 @@ has_key (GSettings *settings, const char *key)
   return schema && g_settings_schema_has_key (schema, key);
 }
 
+static gboolean
+have_device (ConfabMediaDeviceKind kind)
+{
+  g_autoptr (GPtrArray) devices = confab_media_list_devices (kind);
+  return devices && devices->len > 0;
+}
+
+/* The chosen devices; else the first camera and microphone there are; else
+ * the test pattern and tone, so a machine without them still calls. The
+ * strings point into static storage or are kept alive by @options' owner
+ * through the interned string table. */
+static void
+pick_devices (GSettings *settings, ConfabCallOptions *options)
+{
+  g_autofree char *camera = settings ? g_settings_get_string (settings, "camera-device") : NULL;
+  g_autofree char *mic = settings ? g_settings_get_string (settings, "microphone-device") : NULL;
+  g_autofree char *speaker = settings ? g_settings_get_string (settings, "speaker-device") : NULL;
+
+  if (camera && *camera)
+    options->media.video_source = g_intern_string (camera);
+  else
+    options->media.video_source = have_device (CONFAB_MEDIA_DEVICE_CAMERA) ? "camera" : "test";
+  if (mic && *mic)
+    options->media.audio_source = g_intern_string (mic);
+  else
+    options->media.audio_source = have_device (CONFAB_MEDIA_DEVICE_MICROPHONE) ? "mic" : "test";
+  if (speaker && *speaker)
+    options->media.speaker = g_intern_string (speaker);
+}
+
 gboolean
 confab_settings_fill_call_options (GSettings *settings, ConfabCallOptions *options, GError **error)
 {
-  options->media.video_source = "test";
-  options->media.audio_source = "test";
   options->media.play_audio = TRUE;
+  pick_devices (settings, options);
   if (!settings)
     return TRUE;
 

@@ -3,10 +3,14 @@
 
 #include "confab-call-pipeline.h"
 
+#include "confab-media-devices-private.h"
+
 #include <glib/gi18n-lib.h>
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
+#include <gst/audio/audio.h>
 #include <gst/video/video.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,11 +40,68 @@ G_DEFINE_QUARK (confab-media-error-quark, confab_media_error)
  * SSRCs cannot make rtpbin create jitter buffers and threads without end. */
 #define MAX_STREAMS 16
 
+/* RFC 3550 asks for at least 5 s between RTCP reports, which makes the
+ * loss and round-trip figures lag the call by as much; browsers report
+ * about once a second (the RTCP bandwidth is still a fraction of a
+ * percent of the media's). */
+#define RTCP_MIN_INTERVAL GST_SECOND
+
+/* With the camera off, one black frame every 200 ms: the peer sees a
+ * steady "camera off" picture instead of a freeze, and the encoder costs
+ * next to nothing. */
+#define CAMERA_OFF_INTERVAL (200 * GST_MSECOND)
+
+/* Rates (send_kbps, decoded_fps, ...) are sums over the last second, kept
+ * in 100 ms buckets so that they are cheap to update per packet. */
+#define RATE_BUCKET_US (100 * G_TIME_SPAN_MILLISECOND)
+#define RATE_BUCKETS 16
+#define RATE_WINDOW_BUCKETS 10
+
+/* Sender reports we sent, to turn the peer's LSR and DLSR into a round
+ * trip. Several reports per second at most; 16 outlast any RR delay. */
+#define SENT_REPORTS 16
+
+/* remote_loss is taken over 1 to 2 s of the peer's running totals, and
+ * only once the window holds enough packets to mean something. */
+#define LOSS_WINDOW_US G_USEC_PER_SEC
+#define LOSS_MIN_PACKETS 20
+
 typedef struct
 {
   GstElement *jitterbuffer;
   gint pt; /* -1 until rtpbin exposes the stream's pad */
 } JitterBufferEntry;
+
+typedef struct
+{
+  gint64 first; /* g_get_monotonic_time () of the first amount, 0 before */
+  gint64 epochs[RATE_BUCKETS];
+  guint64 amounts[RATE_BUCKETS];
+} RateMeter;
+
+/* RFC 3550 section 6.4.1 interarrival jitter of one remote stream. */
+typedef struct
+{
+  gboolean valid;
+  guint32 ssrc;
+  guint32 transit;
+  double jitter; /* in RTP clock units */
+} JitterEstimate;
+
+typedef struct
+{
+  guint32 lsr;      /* the middle 32 bits of the SR's NTP timestamp */
+  gint64 sent_time; /* g_get_monotonic_time () when it left */
+} SentReport;
+
+/* A report block's running totals about one of our streams. */
+typedef struct
+{
+  gboolean valid;
+  gint64 time;
+  guint32 highest_seq;
+  gint32 lost;
+} LossReference;
 
 struct _ConfabCallPipeline
 {
@@ -49,10 +110,13 @@ struct _ConfabCallPipeline
   /* Immutable after construction. */
   char *video_source;
   char *audio_source;
-  ConfabMediaConfig config; /* its strings point at the two above */
+  char *speaker;
+  ConfabMediaConfig config; /* its strings point at the three above */
+  GstDevice *speaker_device; /* NULL: autoaudiosink */
   GMainContext *context;
   GstElement *pipeline;
   GstElement *rtpbin;
+  GstElement *volume; /* mutes the microphone */
   GstElement *rtp_src;  /* appsrc feeding recv_rtp_sink_0 */
   GstElement *rtcp_src; /* appsrc feeding recv_rtcp_sink_0 */
   GstElement *video_tee;
@@ -60,6 +124,18 @@ struct _ConfabCallPipeline
 
   /* Owner thread only. */
   gboolean preview_built;
+
+  /* Call controls: the flags are read by streaming threads without a lock;
+   * controls_lock keeps flag and element in step when two threads set
+   * them at once. */
+  GMutex controls_lock;
+  gint audio_muted;   /* atomic */
+  gint video_enabled; /* atomic */
+
+  /* The video source's streaming thread only (and dispose, once it has
+   * stopped). */
+  GstBuffer *black_frame;
+  GstClockTime next_black_pts;
 
   /* Counters, state and the jitter buffer table, touched from streaming
    * threads, the network thread and the owner thread. Never held while
@@ -72,6 +148,11 @@ struct _ConfabCallPipeline
   gboolean lost_frozen;
   guint64 frozen_audio_lost;
   guint64 frozen_video_lost;
+  RateMeter audio_sent, audio_received, video_sent, video_received, video_decoded;
+  JitterEstimate audio_jitter, video_jitter;
+  SentReport sent_reports[SENT_REPORTS];
+  guint next_sent_report;
+  LossReference audio_loss, video_loss;
 
   /* Held while the packet function runs, so that replacing it waits for
    * a call in flight and the destroy notify never races with a call. A
@@ -88,6 +169,11 @@ struct _ConfabCallPipeline
   ConfabVideoFrameFunc frame_func;
   gpointer frame_func_data;
   GDestroyNotify frame_func_destroy;
+
+  GMutex level_func_lock;
+  ConfabAudioLevelFunc level_func;
+  gpointer level_func_data;
+  GDestroyNotify level_func_destroy;
 };
 
 G_DEFINE_FINAL_TYPE (ConfabCallPipeline, confab_call_pipeline, G_TYPE_OBJECT)
@@ -118,6 +204,7 @@ confab_media_config_init (ConfabMediaConfig *config)
     .audio_ssrc = 0,
     .video_ssrc = 0,
     .play_audio = FALSE,
+    .speaker = NULL,
   };
 }
 
@@ -144,6 +231,7 @@ package_for_element (const char *factory)
     { "videorate", "gstreamer1.0-plugins-base" },
     { "audioconvert", "gstreamer1.0-plugins-base" },
     { "audioresample", "gstreamer1.0-plugins-base" },
+    { "volume", "gstreamer1.0-plugins-base" },
     { "opusenc", "gstreamer1.0-plugins-base" },
     { "opusdec", "gstreamer1.0-plugins-base" },
   };
@@ -239,29 +327,95 @@ add_capsfilter (GstBin *bin, const char *name, GstCaps *caps, GError **error)
   return filter;
 }
 
-/* Returns the element of the first device of @device_class, or NULL. */
+/* Adds the element of the device of @kind with @id (NULL: the default
+ * one) to @bin. */
 static GstElement *
-create_device_element (const char *device_class, const char *caps_string, const char *name)
+add_device_element (GstBin *bin, ConfabMediaDeviceKind kind, const char *id, const char *name,
+                    GError **error)
 {
-  g_autoptr (GstDeviceMonitor) monitor = gst_device_monitor_new ();
-  g_autoptr (GstCaps) caps = gst_caps_from_string (caps_string);
-  GList *devices;
-  GstElement *element = NULL;
+  g_autoptr (GstDevice) device = confab_media_device_find (kind, id, error);
+  GstElement *element;
 
-  gst_device_monitor_add_filter (monitor, device_class, caps);
-  /* Without gst_device_monitor_start() this probes the providers once,
-   * which is all we need. */
-  devices = gst_device_monitor_get_devices (monitor);
-  for (GList *l = devices; l != NULL && element == NULL; l = l->next)
+  if (device == NULL)
+    return NULL;
+
+  element = gst_device_create_element (device, name);
+  if (element == NULL)
     {
-      g_autofree char *display_name = gst_device_get_display_name (l->data);
+      g_autofree char *display_name = gst_device_get_display_name (device);
 
-      element = gst_device_create_element (l->data, name);
-      g_debug ("Using %s “%s”", device_class, display_name);
+      g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_NO_DEVICE,
+                   _ ("The device “%s” cannot be opened"), display_name);
+      return NULL;
     }
-  g_list_free_full (devices, gst_object_unref);
 
+  gst_bin_add (bin, element);
   return element;
+}
+
+/* Rates ------------------------------------------------------------------- */
+
+static void
+rate_meter_add (RateMeter *meter, gint64 now, guint64 amount)
+{
+  gint64 epoch = now / RATE_BUCKET_US;
+  guint i = (guint)(epoch % RATE_BUCKETS);
+
+  if (meter->first == 0)
+    meter->first = now;
+  if (meter->epochs[i] != epoch)
+    {
+      meter->epochs[i] = epoch;
+      meter->amounts[i] = 0;
+    }
+  meter->amounts[i] += amount;
+}
+
+/* Per second over the last whole buckets (the one being filled would
+ * read low), or since the first amount when that is more recent. */
+static double
+rate_meter_get (const RateMeter *meter, gint64 now)
+{
+  gint64 epoch = now / RATE_BUCKET_US;
+  gint64 window_start = (epoch - RATE_WINDOW_BUCKETS) * RATE_BUCKET_US;
+  gint64 window_end = epoch * RATE_BUCKET_US;
+  guint64 sum = 0;
+
+  if (meter->first == 0)
+    return 0;
+  window_start = MAX (window_start, meter->first);
+  if (window_end - window_start < RATE_BUCKET_US)
+    return 0;
+
+  for (gint64 e = epoch - RATE_WINDOW_BUCKETS; e < epoch; e++)
+    {
+      guint i = (guint)(e % RATE_BUCKETS);
+
+      if (meter->epochs[i] == e)
+        sum += meter->amounts[i];
+    }
+
+  return (double)sum * G_USEC_PER_SEC / (double)(window_end - window_start);
+}
+
+static void
+jitter_estimate_update (JitterEstimate *estimate, guint32 ssrc, guint32 rtp_time, gint64 now,
+                        gint clock_rate)
+{
+  guint32 arrival = (guint32)gst_util_uint64_scale_int (now, clock_rate, G_USEC_PER_SEC);
+  guint32 transit = arrival - rtp_time;
+  gint32 d;
+
+  if (!estimate->valid || estimate->ssrc != ssrc)
+    {
+      *estimate = (JitterEstimate){ .valid = TRUE, .ssrc = ssrc, .transit = transit };
+      return;
+    }
+
+  /* Modulo 2^32, like the timestamps. */
+  d = (gint32)(transit - estimate->transit);
+  estimate->transit = transit;
+  estimate->jitter += (fabs ((double)d) - estimate->jitter) / 16;
 }
 
 /* Packet classification -------------------------------------------------- */
@@ -350,6 +504,170 @@ classify_packet (const guint8 *data, gsize size)
   return is_valid_rtp (data, size) ? PACKET_RTP : PACKET_INVALID;
 }
 
+/* RTCP reports (RFC 3550 section 6.4) -------------------------------------
+ *
+ * We read the report blocks ourselves rather than ask rtpsession: it keeps
+ * only the last block a peer's SSRC sent, whichever of our SSRCs it was
+ * about, so the audio and video figures would overwrite each other.
+ *
+ * A sender report, followed by its report blocks:
+ *
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |V=2|P|    RC   |   PT=SR=200   |             length            |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                         SSRC of sender                        |
+ * +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
+ * |              NTP timestamp, most significant word             |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |             NTP timestamp, least significant word             |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |      RTP timestamp, sender's packet count, octet count        |
+ * +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
+ * |                 SSRC_1 (SSRC of first source)                 |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * | fraction lost |       cumulative number of packets lost       |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |           extended highest sequence number received           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                      interarrival jitter                      |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                         last SR (LSR)                         |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                   delay since last SR (DLSR)                  |
+ * +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
+ *
+ * A receiver report (PT=RR=201) has the same blocks right after the
+ * sender's SSRC. LSR is the middle 32 bits of the NTP timestamp of our
+ * last SR the peer got, DLSR the time it held it in 1/65536 s: matched
+ * against when that SR left, they give the round trip without any clock
+ * shared with the peer (RFC 3550 section 6.4.1).
+ */
+
+#define RTCP_SR 200
+#define RTCP_RR 201
+#define RTCP_HEADER_SIZE 8
+#define RTCP_SENDER_INFO_SIZE 20
+#define RTCP_REPORT_BLOCK_SIZE 24
+
+/* Under self->lock. @data is a compound packet is_valid_rtcp() accepted. */
+static void
+note_sent_rtcp (ConfabCallPipeline *self, const guint8 *data, gsize size, gint64 now)
+{
+  for (gsize offset = 0; offset + RTCP_HEADER_SIZE <= size;)
+    {
+      gsize length = ((gsize)GST_READ_UINT16_BE (data + offset + 2) + 1) * 4;
+
+      if (length > size - offset)
+        break;
+      if (data[offset + 1] == RTCP_SR && length >= RTCP_HEADER_SIZE + RTCP_SENDER_INFO_SIZE)
+        {
+          SentReport *report = &self->sent_reports[self->next_sent_report];
+
+          report->lsr = GST_READ_UINT32_BE (data + offset + 10);
+          report->sent_time = now;
+          self->next_sent_report = (self->next_sent_report + 1) % SENT_REPORTS;
+        }
+      offset += length;
+    }
+}
+
+/* Under self->lock. */
+static void
+note_report_block (ConfabCallPipeline *self, const guint8 *block, gint64 now)
+{
+  guint32 ssrc = GST_READ_UINT32_BE (block);
+  /* 24-bit signed: duplicates can make it go down. */
+  gint32 lost = (gint32)(GST_READ_UINT32_BE (block + 4) << 8) >> 8;
+  guint32 highest_seq = GST_READ_UINT32_BE (block + 8);
+  guint32 lsr = GST_READ_UINT32_BE (block + 16);
+  guint32 dlsr = GST_READ_UINT32_BE (block + 20);
+  ConfabStreamStats *stream;
+  LossReference *reference;
+
+  if (ssrc == self->config.audio_ssrc)
+    {
+      stream = &self->stats.audio;
+      reference = &self->audio_loss;
+    }
+  else if (ssrc == self->config.video_ssrc)
+    {
+      stream = &self->stats.video;
+      reference = &self->video_loss;
+    }
+  else
+    return; /* about someone else's stream */
+
+  /* Not the block's own fraction lost: that covers the time since the
+   * peer's previous report, and AVPF's early feedback (a PLI after each
+   * video loss) sends reports a few packets apart, whose fractions are
+   * mostly 0 and sometimes large. The running totals give a steady
+   * figure. */
+  if (!reference->valid)
+    {
+      stream->remote_loss = block[4] / 256.0;
+      *reference = (LossReference){ TRUE, now, highest_seq, lost };
+    }
+  else
+    {
+      guint32 expected = highest_seq - reference->highest_seq;
+
+      if (expected >= LOSS_MIN_PACKETS && expected < G_MAXINT32)
+        stream->remote_loss
+            = CLAMP ((double)((gint64)lost - reference->lost) / expected, 0.0, 1.0);
+      if (now - reference->time >= LOSS_WINDOW_US)
+        *reference = (LossReference){ TRUE, now, highest_seq, lost };
+    }
+
+  /* LSR 0: the peer has not had an SR from us yet. */
+  if (lsr == 0)
+    return;
+  for (guint i = 0; i < SENT_REPORTS; i++)
+    {
+      const SentReport *report = &self->sent_reports[i];
+      gint64 rtt;
+
+      if (report->sent_time == 0 || report->lsr != lsr)
+        continue;
+      rtt = now - report->sent_time - (gint64)gst_util_uint64_scale (dlsr, G_USEC_PER_SEC, 65536);
+      /* DLSR's 15 us resolution can make a loopback round trip negative;
+       * more than that is a peer's bogus DLSR. */
+      if (rtt >= -100)
+        self->stats.rtt_ms = MAX (rtt, 0) / 1000.0;
+      return;
+    }
+}
+
+/* Under self->lock. @data is a compound packet is_valid_rtcp() accepted,
+ * but from the network: every block is checked against its packet. */
+static void
+note_received_rtcp (ConfabCallPipeline *self, const guint8 *data, gsize size, gint64 now)
+{
+  for (gsize offset = 0; offset + RTCP_HEADER_SIZE <= size;)
+    {
+      gsize length = ((gsize)GST_READ_UINT16_BE (data + offset + 2) + 1) * 4;
+      guint count = data[offset] & 0x1f;
+      gsize blocks;
+
+      if (length > size - offset)
+        break;
+          if (data[offset + 1] == RTCP_SR)
+        blocks = RTCP_HEADER_SIZE + RTCP_SENDER_INFO_SIZE;
+      else if (data[offset + 1] == RTCP_RR)
+        blocks = RTCP_HEADER_SIZE;
+      else
+        blocks = length; /* no report blocks */
+
+      for (guint i = 0; i < count && blocks + RTCP_REPORT_BLOCK_SIZE <= length; i++)
+        {
+          note_report_block (self, data + offset + blocks, now);
+          blocks += RTCP_REPORT_BLOCK_SIZE;
+        }
+      offset += length;
+    }
+}
+
 /* Probes and sinks (streaming threads) ----------------------------------- */
 
 static guint
@@ -386,6 +704,76 @@ on_video_encoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* The RMS level of @buffer in dBFS (-inf for digital silence). */
+static gboolean
+buffer_level (GstPad *pad, GstBuffer *buffer, double *dbfs)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  GstAudioInfo info;
+  GstMapInfo map;
+  double sum = 0;
+  gsize n = 0;
+
+  if (caps == NULL || !gst_audio_info_from_caps (&info, caps)
+      || !gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return FALSE;
+
+  switch (GST_AUDIO_INFO_FORMAT (&info))
+    {
+    case GST_AUDIO_FORMAT_S16:
+      {
+        const gint16 *samples = (const gint16 *)map.data;
+
+        n = map.size / sizeof *samples;
+        for (gsize i = 0; i < n; i++)
+          sum += (double)samples[i] * samples[i];
+        sum /= 32768.0 * 32768.0;
+        break;
+      }
+
+    case GST_AUDIO_FORMAT_F32:
+      {
+        const float *samples = (const float *)map.data;
+
+        n = map.size / sizeof *samples;
+        for (gsize i = 0; i < n; i++)
+          sum += (double)samples[i] * samples[i];
+        break;
+      }
+
+    default:
+      break;
+    }
+  gst_buffer_unmap (buffer, &map);
+
+  if (n == 0)
+    return FALSE;
+  *dbfs = 10 * log10 (sum / n);
+  return TRUE;
+}
+
+static void
+report_level (ConfabCallPipeline *self, GstPad *pad, GstPadProbeInfo *info, gboolean remote)
+{
+  double dbfs;
+
+  if (!(info->type & GST_PAD_PROBE_TYPE_BUFFER))
+    return;
+
+  g_mutex_lock (&self->level_func_lock);
+  if (self->level_func != NULL && buffer_level (pad, GST_PAD_PROBE_INFO_BUFFER (info), &dbfs))
+    self->level_func (dbfs, remote, self->level_func_data);
+  g_mutex_unlock (&self->level_func_lock);
+}
+
+static GstPadProbeReturn
+on_audio_captured (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  report_level (user_data, pad, info, FALSE);
+
+  return GST_PAD_PROBE_OK;
+}
+
 static GstPadProbeReturn
 on_audio_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
@@ -395,6 +783,129 @@ on_audio_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   self->stats.audio.frames_decoded += count_buffers (info);
   g_mutex_unlock (&self->lock);
 
+  report_level (self, pad, info, TRUE);
+
+  return GST_PAD_PROBE_OK;
+}
+
+/* Opus in-band FEC --------------------------------------------------------
+ *
+ * opusdec (1.22) does not count what it rebuilds from FEC, so we watch its
+ * input and count the frames it can only have decoded from LBRR data (the
+ * low-bitrate copy of the previous frame that SILK puts in a packet):
+ *
+ * - a lost packet reaches opusdec as a GAP event (jitter buffer lost
+ *   event, depayloader), which GstAudioDecoder hands it as an empty buffer;
+ * - with use-inband-fec, opusdec holds each packet back by one; when the
+ *   held one is such an empty buffer and the next packet has data, it
+ *   calls opus_decode (next packet, decode_fec = 1) for the gap's duration;
+ * - libopus then rebuilds the last frame of the gap from the packet's
+ *   LBRR data if the gap covers at least one frame of the packet and
+ *   neither the packet nor the frame before is CELT-only (CELT has no
+ *   LBRR); SILK falls back to concealment when the packet's LBRR flag is
+ *   clear.
+ *
+ * So a frame counts as rebuilt when a GAP of at least the packet's frame
+ * duration is directly followed by a SILK or hybrid packet, after a packet
+ * that was not CELT-only, whose LBRR flag is set. Packets of more than one
+ * frame or of 40/60 ms SILK frames (not what opusenc sends here) are not
+ * counted: their LBRR flags sit elsewhere. */
+
+typedef struct
+{
+  ConfabCallPipeline *self;
+  GstClockTime gap; /* duration of the latest GAP, NONE after a packet */
+  gboolean last_celt;
+} FecCounter;
+
+/* RFC 6716 section 3.1: the TOC byte's configuration gives the mode and
+ * frame size, its last two bits the frame count code. */
+static gboolean
+opus_frame_has_lbrr (const guint8 *data, gsize size, GstClockTime *frame_duration,
+                     gboolean *celt)
+{
+  static const guint16 silk_us[] = { 10000, 20000, 40000, 60000 };
+  guint config, code;
+  gsize offset = 1;
+
+  if (size < 2)
+    return FALSE;
+
+  config = data[0] >> 3;
+  code = data[0] & 0x03;
+  *celt = config >= 16;
+  if (*celt)
+    return FALSE;
+  /* 0..11 SILK (10/20/40/60 ms), 12..15 hybrid (10/20 ms). */
+  *frame_duration = (config < 12 ? silk_us[config & 3] : (config & 1 ? 20000 : 10000)) * GST_USECOND;
+  if (*frame_duration > 20 * GST_MSECOND)
+    return FALSE;
+
+  if (code == 3)
+    {
+      /* One frame, maybe with padding (libopus pads to keep CBR). */
+      if ((data[1] & 0x3f) != 1)
+        return FALSE;
+      offset = 2;
+      if (data[1] & 0x40)
+        {
+          while (offset < size && data[offset] == 255)
+            offset++;
+          offset++;
+        }
+    }
+  else if (code != 0)
+    return FALSE;
+
+  /* The range coder's first binary symbols of probability 1/2 are the
+   * first bits of the frame: mono or mid channel's VAD flag, then its
+   * LBRR flag (RFC 6716 section 4.2.3). */
+  return offset < size && (data[offset] & 0x40) != 0;
+}
+
+static GstPadProbeReturn
+on_opus_input (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  FecCounter *counter = user_data;
+  GstClockTime gap = counter->gap, frame_duration = GST_CLOCK_TIME_NONE;
+  gboolean rebuilt = FALSE, celt = FALSE;
+  GstBuffer *buffer;
+  GstMapInfo map;
+
+  if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
+    {
+      GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+      if (GST_EVENT_TYPE (event) == GST_EVENT_GAP)
+        gst_event_parse_gap (event, NULL, &counter->gap);
+      else if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
+        counter->gap = GST_CLOCK_TIME_NONE;
+      return GST_PAD_PROBE_OK;
+    }
+
+  if (!(info->type & GST_PAD_PROBE_TYPE_BUFFER))
+    return GST_PAD_PROBE_OK;
+
+  buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return GST_PAD_PROBE_OK;
+  if (opus_frame_has_lbrr (map.data, map.size, &frame_duration, &celt) && !counter->last_celt
+      && GST_CLOCK_TIME_IS_VALID (gap)
+      /* opusdec rounds the gap to 2.5 ms. */
+      && gap + 1250 * GST_USECOND >= frame_duration)
+    rebuilt = TRUE;
+  if (map.size > 0)
+    counter->last_celt = celt;
+  gst_buffer_unmap (buffer, &map);
+  counter->gap = GST_CLOCK_TIME_NONE;
+
+  if (rebuilt)
+    {
+      g_mutex_lock (&counter->self->lock);
+      counter->self->stats.audio.fec_recovered++;
+      g_mutex_unlock (&counter->self->lock);
+    }
+
   return GST_PAD_PROBE_OK;
 }
 
@@ -402,6 +913,8 @@ static GstPadProbeReturn
 on_video_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   ConfabCallPipeline *self = user_data;
+  gint64 now;
+  guint frames;
 
   if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
     {
@@ -423,10 +936,14 @@ on_video_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
       return GST_PAD_PROBE_OK;
     }
 
+  now = g_get_monotonic_time ();
+  frames = count_buffers (info);
+
   g_mutex_lock (&self->lock);
-  self->stats.video.frames_decoded += count_buffers (info);
+  self->stats.video.frames_decoded += frames;
+  rate_meter_add (&self->video_decoded, now, frames);
   if (self->stats.first_remote_frame_time == 0)
-    self->stats.first_remote_frame_time = g_get_monotonic_time ();
+    self->stats.first_remote_frame_time = now;
   g_mutex_unlock (&self->lock);
 
   return GST_PAD_PROBE_OK;
@@ -469,6 +986,68 @@ on_opus_latency_query (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* An I420 frame of the camera's size in video black (Y 16, U and V 128),
+ * shared by all the frames sent while the camera is off. */
+static GstBuffer *
+new_black_frame (GstPad *pad)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  GstVideoInfo info;
+  GstBuffer *buffer;
+  GstMapInfo map;
+
+  if (caps == NULL || !gst_video_info_from_caps (&info, caps)
+      || GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_I420)
+    return NULL;
+
+  buffer = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  memset (map.data, 128, map.size);
+  memset (map.data + GST_VIDEO_INFO_PLANE_OFFSET (&info, 0), 16,
+          (gsize)GST_VIDEO_INFO_PLANE_STRIDE (&info, 0) * GST_VIDEO_INFO_COMP_HEIGHT (&info, 0));
+  gst_buffer_unmap (buffer, &map);
+
+  return buffer;
+}
+
+/* With the camera off, replaces its frames by black ones, a few per second.
+ * Done on the raw frames before the tee, so that the preview shows what the
+ * peer sees. */
+static GstPadProbeReturn
+on_camera_frame (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  ConfabCallPipeline *self = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstBuffer *black;
+
+  if (g_atomic_int_get (&self->video_enabled))
+    {
+      self->next_black_pts = GST_CLOCK_TIME_NONE;
+      return GST_PAD_PROBE_OK;
+    }
+
+  if (GST_CLOCK_TIME_IS_VALID (pts) && GST_CLOCK_TIME_IS_VALID (self->next_black_pts)
+      && pts < self->next_black_pts)
+    return GST_PAD_PROBE_DROP;
+  self->next_black_pts = GST_CLOCK_TIME_IS_VALID (pts) ? pts + CAMERA_OFF_INTERVAL
+                                                       : GST_CLOCK_TIME_NONE;
+
+  if (self->black_frame == NULL)
+    self->black_frame = new_black_frame (pad);
+  /* Never the camera's picture while it is off. */
+  if (self->black_frame == NULL)
+    return GST_PAD_PROBE_DROP;
+
+  /* A new buffer sharing the black memory, with the frame's timing. */
+  black = gst_buffer_copy (self->black_frame);
+  gst_buffer_copy_into (black, buffer, GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+  gst_buffer_unref (buffer);
+  GST_PAD_PROBE_INFO_DATA (info) = black;
+
+  return GST_PAD_PROBE_OK;
+}
+
 static void
 add_probe (GstElement *element, const char *pad_name, GstPadProbeType mask,
            GstPadProbeCallback callback, ConfabCallPipeline *self)
@@ -481,17 +1060,29 @@ add_probe (GstElement *element, const char *pad_name, GstPadProbeType mask,
 static void
 count_sent (ConfabCallPipeline *self, const guint8 *data, gsize size, gboolean rtcp)
 {
+  gint64 now = g_get_monotonic_time ();
+
   g_mutex_lock (&self->lock);
   if (rtcp)
-    self->stats.rtcp_packets_sent++;
+    {
+      self->stats.rtcp_packets_sent++;
+      if (is_valid_rtcp (data, size))
+        note_sent_rtcp (self, data, size, now);
+    }
   else if (size >= 2)
     {
       guint pt = data[1] & 0x7f;
 
       if (pt == self->config.audio_pt)
-        self->stats.audio.packets_sent++;
+        {
+          self->stats.audio.packets_sent++;
+          rate_meter_add (&self->audio_sent, now, size);
+        }
       else if (pt == self->config.video_pt)
-        self->stats.video.packets_sent++;
+        {
+          self->stats.video.packets_sent++;
+          rate_meter_add (&self->video_sent, now, size);
+        }
     }
   g_mutex_unlock (&self->lock);
 }
@@ -727,7 +1318,21 @@ build_receive_chain (ConfabCallPipeline *self, guint pt, GPtrArray *chain, GErro
           || chain_add (self, chain, "audioresample", error) == NULL)
         return FALSE;
 
-      if (self->config.play_audio)
+      if (self->config.play_audio && self->speaker_device != NULL)
+        {
+          sink = gst_device_create_element (self->speaker_device, NULL);
+          if (sink == NULL)
+            {
+              g_autofree char *display_name = gst_device_get_display_name (self->speaker_device);
+
+              g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_NO_DEVICE,
+                           _ ("The device “%s” cannot be opened"), display_name);
+              return FALSE;
+            }
+          gst_bin_add (GST_BIN (self->pipeline), sink);
+          g_ptr_array_add (chain, sink);
+        }
+      else if (self->config.play_audio)
         sink = chain_add (self, chain, "autoaudiosink", error);
       else
         sink = chain_add_fakesink (self, chain, TRUE, error);
@@ -742,6 +1347,15 @@ build_receive_chain (ConfabCallPipeline *self, guint pt, GPtrArray *chain, GErro
       add_probe (decoder, "src", GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                  on_audio_decoded, self);
       add_probe (decoder, "src", GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, on_opus_latency_query, self);
+      {
+        g_autoptr (GstPad) pad = gst_element_get_static_pad (decoder, "sink");
+        FecCounter *counter = g_new0 (FecCounter, 1);
+
+        counter->self = self;
+        counter->gap = GST_CLOCK_TIME_NONE;
+        gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                           on_opus_input, counter, g_free);
+      }
     }
   else if (pt == self->config.video_pt)
     {
@@ -933,17 +1547,7 @@ add_video_source (ConfabCallPipeline *self, GError **error)
     }
 
   if (g_str_equal (source, "camera"))
-    {
-      element = create_device_element ("Video/Source", "video/x-raw", "video-source");
-      if (element == NULL)
-        {
-          g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_NO_DEVICE,
-                       _ ("No camera found"));
-          return NULL;
-        }
-      gst_bin_add (bin, element);
-      return element;
-    }
+    return add_device_element (bin, CONFAB_MEDIA_DEVICE_CAMERA, NULL, "video-source", error);
 
   if (g_str_has_prefix (source, "/dev/"))
     {
@@ -959,9 +1563,7 @@ add_video_source (ConfabCallPipeline *self, GError **error)
       return element;
     }
 
-  g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG,
-               _ ("Unknown video source “%s”"), source);
-  return NULL;
+  return add_device_element (bin, CONFAB_MEDIA_DEVICE_CAMERA, source, "video-source", error);
 }
 
 static GstElement *
@@ -974,28 +1576,24 @@ add_audio_source (ConfabCallPipeline *self, GError **error)
   if (g_str_equal (source, "test"))
     {
       element = add_element (bin, "audiotestsrc", "audio-source", error);
-      /* One 20 ms Opus frame per buffer. */
+      /* One 20 ms Opus frame per buffer. Tone bursts of 200 ms every
+       * 300 ms, like syllables: SILK's voice activity detector takes a
+       * steady tone for background noise after a second, and then the
+       * encoder stops sending in-band FEC, as it would in a pause. */
       if (element != NULL)
-        g_object_set (element, "is-live", TRUE, "volume", 0.3, "samplesperbuffer", 960, NULL);
+        {
+          g_object_set (element, "is-live", TRUE, "volume", 0.3, "samplesperbuffer", 960,
+                        "sine-periods-per-tick", 88, "tick-interval", (guint64)(300 * GST_MSECOND),
+                        "apply-tick-ramp", TRUE, NULL);
+          gst_util_set_object_arg (G_OBJECT (element), "wave", "ticks");
+        }
       return element;
     }
 
   if (g_str_equal (source, "mic"))
-    {
-      element = create_device_element ("Audio/Source", "audio/x-raw", "audio-source");
-      if (element == NULL)
-        {
-          g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_NO_DEVICE,
-                       _ ("No microphone found"));
-          return NULL;
-        }
-      gst_bin_add (bin, element);
-      return element;
-    }
+    return add_device_element (bin, CONFAB_MEDIA_DEVICE_MICROPHONE, NULL, "audio-source", error);
 
-  g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG,
-               _ ("Unknown audio source “%s”"), source);
-  return NULL;
+  return add_device_element (bin, CONFAB_MEDIA_DEVICE_MICROPHONE, source, "audio-source", error);
 }
 
 /* libvpx's VP8 worker threads spin while they wait for each other: on a
@@ -1067,6 +1665,7 @@ build_video_send (ConfabCallPipeline *self, GstElement *funnel, GError **error)
 
   add_probe (encoder, "src", GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
              on_video_encoded, self);
+  add_probe (filter, "src", GST_PAD_PROBE_TYPE_BUFFER, on_camera_frame, self);
 
   return link_elements (error, source, convert, scale, rate, filter, self->video_tee, queue,
                         encoder, payloader, NULL)
@@ -1087,9 +1686,16 @@ build_audio_send (ConfabCallPipeline *self, GstElement *funnel, GError **error)
                                                         "channels", G_TYPE_INT, 1, NULL),
                                    error))
              == NULL
+      || (self->volume = add_element (bin, "volume", "mute", error)) == NULL
       || (encoder = add_element (bin, "opusenc", "audio-encoder", error)) == NULL
       || (payloader = add_element (bin, "rtpopuspay", NULL, error)) == NULL)
     return FALSE;
+
+  /* Muting zeroes the samples but keeps the buffers coming: the encoder
+   * goes on sending (tiny) packets with their usual timing, so the peer's
+   * jitter buffer and lip sync see no discontinuity when the mic comes
+   * back. */
+  g_object_set (self->volume, "mute", (gboolean)g_atomic_int_get (&self->audio_muted), NULL);
 
   /* In-band FEC only helps when the encoder expects loss; 10% makes it
    * spend the bits. */
@@ -1102,8 +1708,11 @@ build_audio_send (ConfabCallPipeline *self, GstElement *funnel, GError **error)
 
   add_probe (encoder, "src", GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
              on_audio_encoded, self);
+  /* Before the mute, so that the UI can tell a muted user who talks. */
+  add_probe (filter, "src", GST_PAD_PROBE_TYPE_BUFFER, on_audio_captured, self);
 
-  return link_elements (error, source, convert, resample, filter, encoder, payloader, NULL)
+  return link_elements (error, source, convert, resample, filter, self->volume, encoder,
+                        payloader, NULL)
          && link_pads (payloader, "src", funnel, "sink_%u", error);
 }
 
@@ -1179,6 +1788,17 @@ build_pipeline (ConfabCallPipeline *self, GError **error)
       || !build_video_send (self, funnel, error) || !build_audio_send (self, funnel, error)
       || !link_pads (funnel, "src", self->rtpbin, "send_rtp_sink_0", error))
     return FALSE;
+
+  {
+    GObject *session = NULL;
+
+    g_signal_emit_by_name (self->rtpbin, "get-internal-session", 0, &session);
+    if (session != NULL)
+      {
+        g_object_set (session, "rtcp-min-interval", (guint64)RTCP_MIN_INTERVAL, NULL);
+        g_object_unref (session);
+      }
+  }
 
   if ((rtp_sink = add_packet_sink (self, "rtp-sink", FALSE, error)) == NULL
       || (rtcp_sink = add_packet_sink (self, "rtcp-sink", TRUE, error)) == NULL
@@ -1266,15 +1886,25 @@ confab_call_pipeline_new (const ConfabMediaConfig *config, GError **error)
   self = g_object_new (CONFAB_TYPE_CALL_PIPELINE, NULL);
   self->video_source = g_strdup (config->video_source);
   self->audio_source = g_strdup (config->audio_source);
+  self->speaker = g_strdup (config->speaker);
   self->config = *config;
   self->config.video_source = self->video_source;
   self->config.audio_source = self->audio_source;
+  self->config.speaker = self->speaker;
   if (self->config.video_ssrc == 0)
     self->config.video_ssrc = random_ssrc (self->config.audio_ssrc);
   if (self->config.audio_ssrc == 0)
     self->config.audio_ssrc = random_ssrc (self->config.video_ssrc);
   self->context = g_main_context_ref_thread_default ();
   self->pipeline = gst_object_ref_sink (gst_pipeline_new (NULL));
+
+  /* Looked up now, so that a speaker that is gone fails the call's setup
+   * rather than its first audio packet. */
+  if (self->config.play_audio && self->speaker != NULL
+      && (self->speaker_device
+          = confab_media_device_find (CONFAB_MEDIA_DEVICE_SPEAKER, self->speaker, error))
+             == NULL)
+    return NULL;
 
   if (!build_pipeline (self, error))
     return NULL;
@@ -1327,14 +1957,75 @@ confab_call_pipeline_set_video_frame_func (ConfabCallPipeline *self, ConfabVideo
 }
 
 void
+confab_call_pipeline_set_audio_level_func (ConfabCallPipeline *self, ConfabAudioLevelFunc func,
+                                           gpointer user_data, GDestroyNotify destroy)
+{
+  gpointer old_data;
+  GDestroyNotify old_destroy;
+
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  g_mutex_lock (&self->level_func_lock);
+  old_data = self->level_func_data;
+  old_destroy = self->level_func_destroy;
+  self->level_func = func;
+  self->level_func_data = user_data;
+  self->level_func_destroy = destroy;
+  g_mutex_unlock (&self->level_func_lock);
+
+  if (old_destroy != NULL)
+    old_destroy (old_data);
+}
+
+void
+confab_call_pipeline_set_audio_muted (ConfabCallPipeline *self, gboolean muted)
+{
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  g_mutex_lock (&self->controls_lock);
+  g_atomic_int_set (&self->audio_muted, !!muted);
+  if (self->volume != NULL)
+    g_object_set (self->volume, "mute", !!muted, NULL);
+  g_mutex_unlock (&self->controls_lock);
+}
+
+gboolean
+confab_call_pipeline_get_audio_muted (ConfabCallPipeline *self)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL_PIPELINE (self), FALSE);
+
+  return g_atomic_int_get (&self->audio_muted);
+}
+
+void
+confab_call_pipeline_set_video_enabled (ConfabCallPipeline *self, gboolean enabled)
+{
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  /* The camera probe reads the flag per frame. */
+  g_atomic_int_set (&self->video_enabled, !!enabled);
+}
+
+gboolean
+confab_call_pipeline_get_video_enabled (ConfabCallPipeline *self)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL_PIPELINE (self), FALSE);
+
+  return g_atomic_int_get (&self->video_enabled);
+}
+
+void
 confab_call_pipeline_push_packet (ConfabCallPipeline *self, const guint8 *data, gsize size)
 {
   PacketKind kind;
   GstElement *target = NULL;
+  gint64 now;
 
   g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
 
   kind = classify_packet (data, size);
+
+  now = g_get_monotonic_time ();
 
   g_mutex_lock (&self->lock);
   if (self->running)
@@ -1343,17 +2034,31 @@ confab_call_pipeline_push_packet (ConfabCallPipeline *self, const guint8 *data, 
         {
         case PACKET_RTCP:
           self->stats.rtcp_packets_received++;
+          note_received_rtcp (self, data, size, now);
           target = self->rtcp_src;
           break;
 
         case PACKET_RTP:
           {
             guint pt = data[1] & 0x7f;
+            guint32 rtp_time = GST_READ_UINT32_BE (data + 4);
+            guint32 ssrc = GST_READ_UINT32_BE (data + 8);
 
+            /* Our own jitter figure rather than rtpsession's: taken at
+             * the real arrival, before the appsrc queue, and per stream
+             * without a call into rtpbin under its locks. */
             if (pt == self->config.audio_pt)
-              self->stats.audio.packets_received++;
+              {
+                self->stats.audio.packets_received++;
+                rate_meter_add (&self->audio_received, now, size);
+                jitter_estimate_update (&self->audio_jitter, ssrc, rtp_time, now, 48000);
+              }
             else if (pt == self->config.video_pt)
-              self->stats.video.packets_received++;
+              {
+                self->stats.video.packets_received++;
+                rate_meter_add (&self->video_received, now, size);
+                jitter_estimate_update (&self->video_jitter, ssrc, rtp_time, now, 90000);
+              }
             target = self->rtp_src;
             break;
           }
@@ -1538,6 +2243,7 @@ confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stat
 {
   guint64 audio_lost = 0, video_lost = 0;
   gboolean frozen;
+  gint64 now;
 
   g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
   g_return_if_fail (stats != NULL);
@@ -1549,6 +2255,8 @@ confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stat
   if (!frozen)
     query_lost (self, &audio_lost, &video_lost);
 
+  now = g_get_monotonic_time ();
+
   g_mutex_lock (&self->lock);
   *stats = self->stats;
   if (self->lost_frozen)
@@ -1556,6 +2264,13 @@ confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stat
       audio_lost = self->frozen_audio_lost;
       video_lost = self->frozen_video_lost;
     }
+  stats->audio.send_kbps = rate_meter_get (&self->audio_sent, now) * 8 / 1000;
+  stats->audio.receive_kbps = rate_meter_get (&self->audio_received, now) * 8 / 1000;
+  stats->video.send_kbps = rate_meter_get (&self->video_sent, now) * 8 / 1000;
+  stats->video.receive_kbps = rate_meter_get (&self->video_received, now) * 8 / 1000;
+  stats->video.decoded_fps = rate_meter_get (&self->video_decoded, now);
+  stats->audio.jitter_ms = self->audio_jitter.jitter * 1000 / 48000;
+  stats->video.jitter_ms = self->video_jitter.jitter * 1000 / 90000;
   g_mutex_unlock (&self->lock);
 
   stats->audio.packets_lost = audio_lost;
@@ -1585,12 +2300,16 @@ confab_call_pipeline_dispose (GObject *object)
   gst_clear_object (&self->rtcp_src);
   gst_clear_object (&self->rtpbin);
   self->video_tee = NULL;
+  self->volume = NULL;
   gst_clear_object (&self->pipeline);
+  gst_clear_buffer (&self->black_frame);
+  gst_clear_object (&self->speaker_device);
 
   g_clear_pointer (&self->jitterbuffers, g_hash_table_unref);
 
   confab_call_pipeline_set_packet_func (self, NULL, NULL, NULL);
   confab_call_pipeline_set_video_frame_func (self, NULL, NULL, NULL);
+  confab_call_pipeline_set_audio_level_func (self, NULL, NULL, NULL);
 
   G_OBJECT_CLASS (confab_call_pipeline_parent_class)->dispose (object);
 }
@@ -1602,10 +2321,13 @@ confab_call_pipeline_finalize (GObject *object)
 
   g_free (self->video_source);
   g_free (self->audio_source);
+  g_free (self->speaker);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->packet_func_lock);
   g_mutex_clear (&self->frame_func_lock);
+  g_mutex_clear (&self->level_func_lock);
+  g_mutex_clear (&self->controls_lock);
 
   G_OBJECT_CLASS (confab_call_pipeline_parent_class)->finalize (object);
 }
@@ -1637,5 +2359,11 @@ confab_call_pipeline_init (ConfabCallPipeline *self)
   g_mutex_init (&self->lock);
   g_mutex_init (&self->packet_func_lock);
   g_mutex_init (&self->frame_func_lock);
+  g_mutex_init (&self->level_func_lock);
+  g_mutex_init (&self->controls_lock);
+  self->video_enabled = TRUE;
+  self->next_black_pts = GST_CLOCK_TIME_NONE;
+  g_strlcpy (self->stats.audio.codec, "OPUS", sizeof self->stats.audio.codec);
+  g_strlcpy (self->stats.video.codec, "VP8", sizeof self->stats.video.codec);
   self->jitterbuffers = g_hash_table_new_full (NULL, NULL, NULL, jitter_buffer_entry_free);
 }

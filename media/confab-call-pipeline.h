@@ -23,17 +23,20 @@ GQuark confab_media_error_quark (void);
 typedef enum
 {
   CONFAB_MEDIA_ERROR_MISSING_ELEMENT, /* a GStreamer plugin is not installed */
-  CONFAB_MEDIA_ERROR_NO_DEVICE,       /* the camera or microphone cannot be opened */
-  CONFAB_MEDIA_ERROR_INVALID_CONFIG,  /* e.g. an unknown source name */
+  CONFAB_MEDIA_ERROR_NO_DEVICE,       /* the camera, microphone or speaker (or the device
+                                       * id asked for) is not there */
+  CONFAB_MEDIA_ERROR_INVALID_CONFIG,  /* e.g. a size or payload type out of range */
   CONFAB_MEDIA_ERROR_PIPELINE,        /* a runtime error reported on the bus */
 } ConfabMediaError;
 
 typedef struct
 {
   /* "test" (videotestsrc), "camera" (the first camera the device monitor
-   * finds) or a device path such as "/dev/video0". */
+   * finds), a device path such as "/dev/video0" or the id of a camera from
+   * confab_media_list_devices(). */
   const char *video_source;
-  /* "test" (audiotestsrc) or "mic" (the default microphone). */
+  /* "test" (audiotestsrc), "mic" (the default microphone) or the id of a
+   * microphone from confab_media_list_devices(). */
   const char *audio_source;
   guint width;              /* default 640 */
   guint height;             /* default 360 */
@@ -44,7 +47,10 @@ typedef struct
   guint video_pt;           /* default 96 */
   guint32 audio_ssrc;       /* 0 = random */
   guint32 video_ssrc;       /* 0 = random */
-  gboolean play_audio;      /* TRUE: autoaudiosink; FALSE: a clocked fakesink */
+  gboolean play_audio;      /* TRUE: a speaker; FALSE: a clocked fakesink */
+  /* With play_audio: NULL for the default output (autoaudiosink), or the id
+   * of a speaker from confab_media_list_devices(). Ignored otherwise. */
+  const char *speaker;
 } ConfabMediaConfig;
 
 /* Fills @config with the defaults above. */
@@ -89,6 +95,13 @@ typedef struct
  * @data is only valid during the call. */
 typedef void (*ConfabPacketFunc) (const guint8 *data, gsize size, gpointer user_data);
 
+/* Called from a streaming thread for every buffer of audio (20 ms with our
+ * encoder): @rms_dbfs is its RMS level in dB relative to full scale (-inf
+ * for digital silence). @remote: the peer's decoded audio; otherwise the
+ * local capture before muting (so the UI can say "you are muted" to someone
+ * who talks). Must not block. */
+typedef void (*ConfabAudioLevelFunc) (double rms_dbfs, gboolean remote, gpointer user_data);
+
 /* Called from a streaming thread with each decoded frame as RGBA
  * (GstSample with video/x-raw,format=RGBA caps). @remote tells whether it is
  * the peer's video or the local preview. Must not block. */
@@ -118,6 +131,14 @@ void confab_call_pipeline_set_video_frame_func (ConfabCallPipeline *self,
                                                 gpointer user_data,
                                                 GDestroyNotify destroy);
 
+/* Optional, thread-safe, any time. The same rules as the video frame
+ * function: the callback may not call back into set_audio_level_func; a
+ * later NULL func stops the calls. */
+void confab_call_pipeline_set_audio_level_func (ConfabCallPipeline *self,
+                                                ConfabAudioLevelFunc func,
+                                                gpointer user_data,
+                                                GDestroyNotify destroy);
+
 /* Thread-safe. Demultiplexes RTP from RTCP (rtcp-mux, RFC 5761) and feeds
  * rtpbin. Packets pushed before start or after stop are dropped. Bytes
  * are untrusted: anything that is not RTP/RTCP is counted and dropped. */
@@ -134,7 +155,9 @@ void confab_call_pipeline_stop (ConfabCallPipeline *self);
 
 /* Call controls, thread-safe, any time after construction. Muted audio
  * sends silence (the stream keeps its timing); a disabled camera sends
- * black frames at a low rate, so the peer sees "camera off", not a freeze. */
+ * black frames at a low rate (5 per second), so the peer sees "camera off",
+ * not a freeze, and the local preview shows the same black. The camera
+ * itself keeps capturing (its light stays on). */
 void confab_call_pipeline_set_audio_muted (ConfabCallPipeline *self, gboolean muted);
 gboolean confab_call_pipeline_get_audio_muted (ConfabCallPipeline *self);
 void confab_call_pipeline_set_video_enabled (ConfabCallPipeline *self, gboolean enabled);

@@ -618,13 +618,14 @@ test_invalid_config (void)
 {
   ConfabMediaConfig config;
 
+  /* Any other name is taken for a device id (test-media-controls.c). */
   confab_media_config_init (&config);
   config.video_source = "potato";
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+  assert_config_error (&config, CONFAB_MEDIA_ERROR_NO_DEVICE);
 
   confab_media_config_init (&config);
   config.audio_source = "kazoo";
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+  assert_config_error (&config, CONFAB_MEDIA_ERROR_NO_DEVICE);
 
   confab_media_config_init (&config);
   config.audio_pt = config.video_pt;
