@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "screenshot.h"
+
 #include <gst/gst.h>
 #include <string.h>
 
@@ -84,35 +86,6 @@ mean_luma (GdkTexture *texture)
 }
 
 static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *build = g_getenv ("CONFAB_BUILD_DIR");
-  g_autofree char *path = g_build_filename (build ? build : ".", "tests", "app", name, NULL);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  g_autoptr (GskRenderNode) node = NULL;
-  /* A widget that has not been drawn since its last change gives no node
-   * yet: let a few frames pass. */
-  for (int tries = 0; !node && tries < 100; tries++)
-    {
-      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      if (!node)
-        {
-          g_main_context_iteration (NULL, FALSE);
-          g_usleep (20000);
-        }
-    }
-  g_assert_nonnull (node);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (
-    renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
 test_call_between_two_windows (void)
 {
   ConfabWindow *w[2];
@@ -178,7 +151,7 @@ test_call_between_two_windows (void)
                    "Direct connection");
   for (int i = 0; i < 30; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (10000);
-  save_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (w[0])),
+  confab_test_save_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (w[0])),
                    "call-window.png");
 
   /* Hanging up returns to the start page. */

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "screenshot.h"
+
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -263,39 +265,6 @@ assert_fields_match (ConfabConnectionPanel *panel, JsonNode *root)
     }
 }
 
-/* Renders @widget at its allocated size with the window's renderer, over
- * the window's background (a widget below the window has none of its own). */
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *build_dir = g_getenv ("CONFAB_BUILD_DIR");
-  g_autofree char *dir
-      = build_dir ? g_build_filename (build_dir, "tests", "app", NULL) : g_get_current_dir ();
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GdkRGBA background = { 0.98, 0.98, 0.98, 1 };
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color",
-                                  &background);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr (GdkTexture) texture
-      = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_mkdir_with_parents (dir, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 /* Depth-first, for the widgets a screenshot wants in a given state. */
 static void
 collect (GtkWidget *widget, GType type, GPtrArray *found)
@@ -322,7 +291,7 @@ save_full_screenshot (GtkWidget *panel, const char *name)
 
   collect (panel, GTK_TYPE_VIEWPORT, viewports);
   g_assert_cmpuint (viewports->len, ==, 1);
-  save_screenshot (gtk_viewport_get_child (viewports->pdata[0]), name);
+  confab_test_save_screenshot (gtk_viewport_get_child (viewports->pdata[0]), name);
 }
 
 static void
@@ -365,7 +334,7 @@ test_call (Fixture *f, gconstpointer data)
 
   /* Let the window draw, then keep a picture of it as a test artifact. */
   spin (300);
-  save_screenshot (GTK_WIDGET (f->window), "connection-panel.png");
+  confab_test_save_screenshot (GTK_WIDGET (f->window), "connection-panel.png");
   save_full_screenshot (GTK_WIDGET (f->panel), "connection-panel-full.png");
 }
 
