@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* confab-rtp-packet.h: bounds-checked views of RTP packets (RFC 3550) and a writer.
+ *
+ *     0                   1                   2                   3
+ *     0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *    |V=2|P|X|  CC   |M|     PT      |       sequence number         |
+ *    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *    |                           timestamp                           |
+ *    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *    |           synchronization source (SSRC) identifier            |
+ *    +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
+ *    |            contributing source (CSRC) identifiers             |
+ *    |                             ....                              |
+ *    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *    |   defined by profile (X=1)    |     length (32-bit words)     |
+ *    |                        header extension                       |
+ *    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *    |                   payload ...   |  padding  | padding count   |
+ *    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "confab-fec-common.h"
+
+G_BEGIN_DECLS
+
+/* A parsed view into caller-owned bytes; it never owns or copies them. */
+typedef struct
+{
+  const guint8 *data;
+  gsize len;
+
+  gboolean padding;
+  gboolean extension;
+  guint csrc_count;
+  gboolean marker;
+  guint8 payload_type;
+  guint16 seq;
+  guint32 timestamp;
+  guint32 ssrc;
+  const guint8 *csrcs; /* csrc_count big-endian 32-bit words */
+
+  guint16 ext_profile;
+  const guint8 *ext_data; /* without the 4-byte extension header */
+  gsize ext_len;
+
+  gsize header_len; /* fixed header + CSRCs + extension */
+  const guint8 *payload;
+  gsize payload_len; /* without padding */
+  guint8 padding_len;
+} ConfabRtpView;
+
+/* Parses @data. On anything but CONFAB_FEC_OK, @view is left zeroed. */
+ConfabFecStatus confab_rtp_view_parse (ConfabRtpView *view, const guint8 *data, gsize len);
+
+guint32 confab_rtp_view_get_csrc (const ConfabRtpView *view, guint index);
+
+/* TRUE for what RFC 5761 section 4 demultiplexes as RTCP on a muxed port (second byte
+ * 192-223): such packets parse as RTP but are not media. */
+gboolean confab_rtp_is_rtcp (const guint8 *data, gsize len);
+
+/* Fields for confab_rtp_write(). */
+typedef struct
+{
+  gboolean marker;
+  guint8 payload_type;
+  guint16 seq;
+  guint32 timestamp;
+  guint32 ssrc;
+  guint csrc_count;
+  guint32 csrcs[15];
+  gboolean extension;
+  guint16 ext_profile;
+  const guint8 *ext_data; /* ext_len must be a multiple of 4 */
+  gsize ext_len;
+  guint8 padding_len; /* 0 for none; otherwise total padding bytes including the count */
+} ConfabRtpHeader;
+
+/* Size confab_rtp_write() needs for @hdr and a payload of @payload_len bytes. */
+gsize confab_rtp_packet_size (const ConfabRtpHeader *hdr, gsize payload_len);
+
+ConfabFecStatus confab_rtp_write (const ConfabRtpHeader *hdr, const guint8 *payload,
+                                  gsize payload_len, guint8 *out, gsize out_size, gsize *written);
+
+/* Newly allocated packet, or NULL if @hdr is invalid. */
+G_GNUC_WARN_UNUSED_RESULT
+GBytes *confab_rtp_packet_new (const ConfabRtpHeader *hdr, const guint8 *payload,
+                               gsize payload_len);
+
+G_END_DECLS

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/**
+ * SECTION:element-confabfecdec
+ * @title: confabfecdec
+ *
+ * Recovers lost RTP media packets from ULPFEC (RFC 5109, plain or inside RED) or FlexFEC
+ * (RFC 8627) repair packets as soon as they arrive. Put it *before* the jitter buffer (for
+ * example in front of rtpbin's recv_rtp_sink pad): media packets pass through untouched,
+ * repair packets are consumed, and a recovered packet is pushed the moment it can be
+ * rebuilt, so to the jitter buffer it is merely a late packet. It also works from rtpbin's
+ * #GstRtpBin::request-fec-decoder signal, where it then sits after the jitter buffer.
+ * Duplicates of packets already passed on (received or recovered) are dropped.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=300 ! vp8enc deadline=1 ! rtpvp8pay ! \
+ *   confabfecenc scheme=ulpfec pt=97 overhead=30 ! identity drop-probability=0.05 ! \
+ *   confabfecdec scheme=ulpfec pt=97 ! rtpjitterbuffer ! rtpvp8depay ! vp8dec ! fakesink
+ * ]|
+ * Protects VP8 with ULPFEC, drops 5% of all packets and recovers them; the
+ * #GstConfabFecDec:recovered and #GstConfabFecDec:unrecovered counters tell how well.
+ */
+#include "gstconfabfecdec.h"
+
+#include "confab-fec-decoder.h"
+#include "gstconfabfecenums.h"
+
+GST_DEBUG_CATEGORY_STATIC (confab_fec_dec_debug);
+#define GST_CAT_DEFAULT confab_fec_dec_debug
+
+struct _GstConfabFecDec
+{
+  GstElement parent;
+
+  GstPad *sinkpad;
+  GstPad *srcpad;
+
+  /* properties, under the object lock */
+  ConfabFecScheme scheme;
+  guint pt;
+  gint red_pt;
+  guint32 repair_ssrc;
+
+  /* created on the first buffer, under the object lock (counters are read from it) */
+  ConfabFecDecoder *dec;
+};
+
+enum
+{
+  PROP_0,
+  PROP_SCHEME,
+  PROP_PT,
+  PROP_RED_PT,
+  PROP_REPAIR_SSRC,
+  PROP_RECOVERED,
+  PROP_UNRECOVERED,
+  PROP_REPAIR_PACKETS_RECEIVED,
+  PROP_REPAIR_PACKETS_REJECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE (
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
+
+G_DEFINE_FINAL_TYPE (GstConfabFecDec, gst_confab_fec_dec, GST_TYPE_ELEMENT)
+GST_ELEMENT_REGISTER_DEFINE (confabfecdec, "confabfecdec", GST_RANK_NONE, GST_TYPE_CONFAB_FEC_DEC);
+
+/* Called with the object lock. */
+static gboolean
+ensure_decoder (GstConfabFecDec *self)
+{
+  ConfabFecDecoderConfig cfg;
+  g_autoptr (GError) error = NULL;
+
+  if (self->dec)
+    return TRUE;
+  confab_fec_decoder_config_init (&cfg);
+  if (self->scheme == CONFAB_FEC_SCHEME_FLEXFEC)
+    {
+      cfg.flexfec_pt = (gint) self->pt;
+      cfg.flexfec_ssrc = self->repair_ssrc;
+    }
+  else
+    cfg.ulpfec_pt = (gint) self->pt;
+  cfg.red_pt = self->red_pt;
+  self->dec = confab_fec_decoder_new (&cfg, &error);
+  if (self->dec == NULL)
+    {
+      GST_WARNING_OBJECT (self, "cannot create decoder: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GstFlowReturn
+gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
+{
+  GstConfabFecDec *self = GST_CONFAB_FEC_DEC (parent);
+  GstMapInfo map;
+  ConfabFecPacketKind kind = CONFAB_FEC_PACKET_NOT_RTP;
+  GPtrArray *recovered = NULL;
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime dts = GST_BUFFER_DTS (buffer);
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (gst_buffer_map (buffer, &map, GST_MAP_READ))
+    {
+      GBytes *r;
+
+      GST_OBJECT_LOCK (self);
+      if (ensure_decoder (self))
+        {
+          kind = confab_fec_decoder_push (self->dec, map.data, map.size, NULL);
+          while ((r = confab_fec_decoder_pop_recovered (self->dec)) != NULL)
+            {
+              if (recovered == NULL)
+                recovered = g_ptr_array_new ();
+              g_ptr_array_add (recovered, gst_buffer_new_wrapped_bytes (r));
+              g_bytes_unref (r);
+            }
+        }
+      GST_OBJECT_UNLOCK (self);
+      gst_buffer_unmap (buffer, &map);
+    }
+
+  if (kind == CONFAB_FEC_PACKET_MEDIA || kind == CONFAB_FEC_PACKET_NOT_RTP)
+    ret = gst_pad_push (self->srcpad, buffer);
+  else
+    gst_buffer_unref (buffer);
+
+  if (recovered)
+    {
+      for (guint i = 0; i < recovered->len; i++)
+        {
+          GstBuffer *rb = g_ptr_array_index (recovered, i);
+
+          if (ret != GST_FLOW_OK)
+            {
+              gst_buffer_unref (rb);
+              continue;
+            }
+          /* Recovered now: to the jitter buffer this is a packet arriving late. */
+          GST_BUFFER_PTS (rb) = pts;
+          GST_BUFFER_DTS (rb) = dts;
+          ret = gst_pad_push (self->srcpad, rb);
+        }
+      g_ptr_array_unref (recovered);
+    }
+  return ret;
+}
+
+static gboolean
+gst_confab_fec_dec_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
+{
+  GstConfabFecDec *self = GST_CONFAB_FEC_DEC (parent);
+
+  /* End of stream or a flush: whatever is still missing will not be recovered any more. */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP || GST_EVENT_TYPE (event) == GST_EVENT_EOS)
+    {
+      GST_OBJECT_LOCK (self);
+      if (self->dec)
+        confab_fec_decoder_drain (self->dec);
+      GST_OBJECT_UNLOCK (self);
+    }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static void
+gst_confab_fec_dec_set_property (GObject *object, guint prop_id, const GValue *value,
+                                 GParamSpec *pspec)
+{
+  GstConfabFecDec *self = GST_CONFAB_FEC_DEC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id)
+    {
+    case PROP_SCHEME:
+      self->scheme = g_value_get_enum (value);
+      break;
+    case PROP_PT:
+      self->pt = g_value_get_uint (value);
+      break;
+    case PROP_RED_PT:
+      self->red_pt = g_value_get_int (value);
+      break;
+    case PROP_REPAIR_SSRC:
+      self->repair_ssrc = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      GST_OBJECT_UNLOCK (self);
+      return;
+    }
+  /* Settings take effect on a fresh decoder. */
+  g_clear_pointer (&self->dec, confab_fec_decoder_free);
+  GST_OBJECT_UNLOCK (self);
+  g_object_notify_by_pspec (object, pspec);
+}
+
+static void
+gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstConfabFecDec *self = GST_CONFAB_FEC_DEC (object);
+  ConfabFecDecoderStats stats = { 0 };
+
+  GST_OBJECT_LOCK (self);
+  if (self->dec)
+    confab_fec_decoder_get_stats (self->dec, &stats);
+  switch (prop_id)
+    {
+    case PROP_SCHEME:
+      g_value_set_enum (value, self->scheme);
+      break;
+    case PROP_PT:
+      g_value_set_uint (value, self->pt);
+      break;
+    case PROP_RED_PT:
+      g_value_set_int (value, self->red_pt);
+      break;
+    case PROP_REPAIR_SSRC:
+      g_value_set_uint (value, self->repair_ssrc);
+      break;
+    case PROP_RECOVERED:
+      g_value_set_uint64 (value, stats.recovered);
+      break;
+    case PROP_UNRECOVERED:
+      g_value_set_uint64 (value, stats.unrecovered);
+      break;
+    case PROP_REPAIR_PACKETS_RECEIVED:
+      g_value_set_uint64 (value, stats.repair_packets);
+      break;
+    case PROP_REPAIR_PACKETS_REJECTED:
+      g_value_set_uint64 (value, stats.repair_rejected);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+    }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_confab_fec_dec_finalize (GObject *object)
+{
+  GstConfabFecDec *self = GST_CONFAB_FEC_DEC (object);
+
+  g_clear_pointer (&self->dec, confab_fec_decoder_free);
+  G_OBJECT_CLASS (gst_confab_fec_dec_parent_class)->finalize (object);
+}
+
+static void
+gst_confab_fec_dec_class_init (GstConfabFecDecClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  GST_DEBUG_CATEGORY_INIT (confab_fec_dec_debug, "confabfecdec", 0, "Confab FEC decoder");
+
+  object_class->set_property = gst_confab_fec_dec_set_property;
+  object_class->get_property = gst_confab_fec_dec_get_property;
+  object_class->finalize = gst_confab_fec_dec_finalize;
+
+  properties[PROP_SCHEME]
+      = g_param_spec_enum ("scheme", "Scheme", "Repair packet format", GST_TYPE_CONFAB_FEC_SCHEME,
+                           CONFAB_FEC_SCHEME_FLEXFEC, rw);
+  properties[PROP_PT] = g_param_spec_uint ("pt", "Payload type",
+                                           "Payload type of the repair packets (ULPFEC: also "
+                                           "the RED block type)",
+                                           0, 127, 110, rw);
+  properties[PROP_RED_PT] = g_param_spec_int (
+      "red-pt", "RED payload type",
+      "Payload type of RED (RFC 2198) carrying media and ULPFEC (-1: none)", -1, 127, -1, rw);
+  properties[PROP_REPAIR_SSRC] = g_param_spec_uint (
+      "repair-ssrc", "Repair SSRC",
+      "SSRC of FlexFEC repair packets (0: any SSRC with the payload type)", 0, G_MAXUINT32, 0, rw);
+  properties[PROP_RECOVERED] = g_param_spec_uint64 (
+      "recovered", "Recovered", "Media packets recovered", 0, G_MAXUINT64, 0, ro);
+  properties[PROP_UNRECOVERED]
+      = g_param_spec_uint64 ("unrecovered", "Unrecovered",
+                             "Media packets lost and not recovered (counted when they leave the "
+                             "recovery window)",
+                             0, G_MAXUINT64, 0, ro);
+  properties[PROP_REPAIR_PACKETS_RECEIVED]
+      = g_param_spec_uint64 ("repair-packets-received", "Repair packets received",
+                             "Repair packets received", 0, G_MAXUINT64, 0, ro);
+  properties[PROP_REPAIR_PACKETS_REJECTED]
+      = g_param_spec_uint64 ("repair-packets-rejected", "Repair packets rejected",
+                             "Repair packets refused as malformed, out of window or for unknown "
+                             "SSRCs",
+                             0, G_MAXUINT64, 0, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (
+      element_class, "Confab FEC decoder", "Codec/Decoder/Network/RTP",
+      "Recovers lost RTP packets from ULPFEC or FlexFEC", "Confab developers");
+  gst_type_mark_as_plugin_api (GST_TYPE_CONFAB_FEC_SCHEME, 0);
+}
+
+static void
+gst_confab_fec_dec_init (GstConfabFecDec *self)
+{
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (self->sinkpad, GST_DEBUG_FUNCPTR (gst_confab_fec_dec_chain));
+  gst_pad_set_event_function (self->sinkpad, GST_DEBUG_FUNCPTR (gst_confab_fec_dec_sink_event));
+  GST_PAD_SET_PROXY_CAPS (self->sinkpad);
+  GST_PAD_SET_PROXY_ALLOCATION (self->sinkpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  GST_PAD_SET_PROXY_CAPS (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->scheme = CONFAB_FEC_SCHEME_FLEXFEC;
+  self->pt = 110;
+  self->red_pt = -1;
+}

@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/**
+ * SECTION:element-confabfecenc
+ * @title: confabfecenc
+ *
+ * Adds ULPFEC (RFC 5109) or FlexFEC (RFC 8627) repair packets to an RTP stream. Media packets
+ * pass through untouched (their sequence numbers are never rewritten, so a lost repair packet
+ * never looks like lost media); after each frame (marker bit) the element sends the repair
+ * packets for it, as many as #GstConfabFecEnc:overhead asks for
+ * (#GstConfabFecEnc:key-frame-overhead for VP8 key frames). FlexFEC repair packets go on their own
+ * SSRC
+ * (#GstConfabFecEnc:repair-ssrc); ULPFEC ones on the media SSRC with their own sequence numbers,
+ * told apart by payload type. Use it from rtpbin's #GstRtpBin::request-fec-encoder signal, or
+ * directly after a payloader.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=300 ! vp8enc deadline=1 ! rtpvp8pay ! \
+ *   confabfecenc scheme=flexfec pt=110 overhead=30 key-frame-overhead=60 ! \
+ *   identity drop-probability=0.1 ! confabfecdec scheme=flexfec pt=110 ! \
+ *   rtpjitterbuffer ! rtpvp8depay ! vp8dec ! fakesink
+ * ]|
+ * Encodes VP8, protects it with FlexFEC at 30% overhead, drops 10% of all packets and
+ * recovers them with #confabfecdec.
+ */
+#include "gstconfabfecenc.h"
+
+#include <gst/rtp/rtp.h>
+
+#include "confab-fec-encoder.h"
+#include "confab-rtp-packet.h"
+#include "gstconfabfecenums.h"
+
+GST_DEBUG_CATEGORY_STATIC (confab_fec_enc_debug);
+#define GST_CAT_DEFAULT confab_fec_enc_debug
+
+/* SSRCs protected at once (audio, video, a spare); others pass through unprotected. */
+#define MAX_STREAMS 4
+
+typedef struct
+{
+  guint32 ssrc;
+  ConfabFecEncoder *enc;
+  guint64 protected_seen; /* the encoder's protected count already added to the element's */
+} Stream;
+
+struct _GstConfabFecEnc
+{
+  GstElement parent;
+
+  GstPad *sinkpad;
+  GstPad *srcpad;
+
+  /* properties, under the object lock */
+  ConfabFecScheme scheme;
+  ConfabFecMaskFamily family;
+  guint overhead;
+  guint key_frame_overhead;
+  guint pt;
+  guint32 repair_ssrc;
+  gint protect_pt;
+  guint columns;
+  guint rows;
+  guint min_block;
+  guint64 protected_packets;
+  guint64 repair_packets;
+
+  /* streaming thread only */
+  Stream streams[MAX_STREAMS];
+  guint16 flexfec_seq;
+  gboolean is_vp8;
+};
+
+enum
+{
+  PROP_0,
+  PROP_SCHEME,
+  PROP_OVERHEAD,
+  PROP_KEY_FRAME_OVERHEAD,
+  PROP_MASK_FAMILY,
+  PROP_PT,
+  PROP_REPAIR_SSRC,
+  PROP_PROTECT_PT,
+  PROP_COLUMNS,
+  PROP_ROWS,
+  PROP_MIN_BLOCK,
+  PROP_PROTECTED,
+  PROP_REPAIR_PACKETS_SENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE (
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
+
+G_DEFINE_FINAL_TYPE (GstConfabFecEnc, gst_confab_fec_enc, GST_TYPE_ELEMENT)
+GST_ELEMENT_REGISTER_DEFINE (confabfecenc, "confabfecenc", GST_RANK_NONE, GST_TYPE_CONFAB_FEC_ENC);
+
+static void
+streams_clear (GstConfabFecEnc *self)
+{
+  for (guint i = 0; i < MAX_STREAMS; i++)
+    {
+      g_clear_pointer (&self->streams[i].enc, confab_fec_encoder_free);
+      self->streams[i].ssrc = 0;
+      self->streams[i].protected_seen = 0;
+    }
+}
+
+/* RFC 7741: a VP8 key frame has P=0 in the first payload header byte of the partition that
+ * starts the frame (S=1, PID=0). */
+static gboolean
+vp8_is_key_frame (const ConfabRtpView *v)
+{
+  const guint8 *p = v->payload;
+  gsize len = v->payload_len;
+  gsize off = 1;
+
+  if (len < 1 || !(p[0] & 0x10) || (p[0] & 0x07) != 0)
+    return FALSE;
+  if (p[0] & 0x80)
+    {
+      guint8 x;
+
+      if (len < 2)
+        return FALSE;
+      x = p[1];
+      off = 2;
+      if (x & 0x80) /* I: picture ID, M bit selects 15 bits */
+        {
+          if (len <= off)
+            return FALSE;
+          off += (p[off] & 0x80) ? 2 : 1;
+        }
+      if (x & 0x40) /* L: TL0PICIDX */
+        off++;
+      if (x & 0x30) /* T or K: TID/KEYIDX byte */
+        off++;
+    }
+  return len > off && (p[off] & 0x01) == 0;
+}
+
+static Stream *
+stream_get (GstConfabFecEnc *self, guint32 ssrc)
+{
+  ConfabFecEncoderConfig cfg;
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < MAX_STREAMS; i++)
+    if (self->streams[i].enc && self->streams[i].ssrc == ssrc)
+      return &self->streams[i];
+  for (guint i = 0; i < MAX_STREAMS; i++)
+    if (self->streams[i].enc == NULL)
+      {
+        confab_fec_encoder_config_init (&cfg);
+        GST_OBJECT_LOCK (self);
+        cfg.scheme = self->scheme;
+        cfg.family = self->family;
+        cfg.overhead_percent = self->overhead;
+        cfg.key_frame_overhead_percent = self->key_frame_overhead;
+        cfg.payload_type = (guint8) self->pt;
+        cfg.repair_ssrc = self->repair_ssrc;
+        cfg.columns = self->columns;
+        cfg.rows = self->rows;
+        cfg.min_block = self->min_block;
+        GST_OBJECT_UNLOCK (self);
+        cfg.repair_seq = (guint16) g_random_int ();
+        self->streams[i].enc = confab_fec_encoder_new (&cfg, &error);
+        if (self->streams[i].enc == NULL)
+          {
+            GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("Invalid FEC settings"),
+                                 ("%s", error->message));
+            return NULL;
+          }
+        self->streams[i].ssrc = ssrc;
+        GST_INFO_OBJECT (self, "protecting SSRC %08x", ssrc);
+        return &self->streams[i];
+      }
+  return NULL;
+}
+
+static GstFlowReturn
+gst_confab_fec_enc_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
+{
+  GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (parent);
+  GstMapInfo map;
+  ConfabRtpView v;
+  Stream *stream = NULL;
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime dts = GST_BUFFER_DTS (buffer);
+  GstFlowReturn ret;
+  GPtrArray *repairs = NULL;
+  gint protect_pt;
+  guint overhead, key_overhead;
+  ConfabFecScheme scheme;
+
+  GST_OBJECT_LOCK (self);
+  protect_pt = self->protect_pt;
+  overhead = self->overhead;
+  key_overhead = self->key_frame_overhead;
+  scheme = self->scheme;
+  GST_OBJECT_UNLOCK (self);
+
+  if (gst_buffer_map (buffer, &map, GST_MAP_READ))
+    {
+      if (confab_rtp_view_parse (&v, map.data, map.size) == CONFAB_FEC_OK
+          && (protect_pt < 0 || v.payload_type == protect_pt)
+          && (stream = stream_get (self, v.ssrc)) != NULL)
+        {
+          ConfabFecEncoder *enc = stream->enc;
+          gboolean key = self->is_vp8 && vp8_is_key_frame (&v);
+          ConfabFecEncoderStats st;
+          GBytes *r;
+
+          confab_fec_encoder_set_overhead (enc, overhead, key_overhead);
+          if (scheme == CONFAB_FEC_SCHEME_FLEXFEC)
+            confab_fec_encoder_set_next_repair_seq (enc, self->flexfec_seq);
+          confab_fec_encoder_add_media (enc, map.data, map.size, key);
+          /* Counted when a block ends: a packet is protected once a repair packet covers it. */
+          confab_fec_encoder_get_stats (enc, &st);
+          GST_OBJECT_LOCK (self);
+          self->protected_packets += st.protected_packets - stream->protected_seen;
+          GST_OBJECT_UNLOCK (self);
+          stream->protected_seen = st.protected_packets;
+          while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
+            {
+              if (repairs == NULL)
+                repairs = g_ptr_array_new ();
+              g_ptr_array_add (repairs, gst_buffer_new_wrapped_bytes (r));
+              g_bytes_unref (r);
+              /* All FlexFEC streams share one repair SSRC and so one sequence. */
+              self->flexfec_seq++;
+            }
+        }
+      gst_buffer_unmap (buffer, &map);
+    }
+
+  ret = gst_pad_push (self->srcpad, buffer);
+  if (repairs)
+    {
+      GST_OBJECT_LOCK (self);
+      self->repair_packets += repairs->len;
+      GST_OBJECT_UNLOCK (self);
+      for (guint i = 0; i < repairs->len; i++)
+        {
+          GstBuffer *rb = g_ptr_array_index (repairs, i);
+
+          if (ret != GST_FLOW_OK)
+            {
+              gst_buffer_unref (rb);
+              continue;
+            }
+          GST_BUFFER_PTS (rb) = pts;
+          GST_BUFFER_DTS (rb) = dts;
+          ret = gst_pad_push (self->srcpad, rb);
+        }
+      g_ptr_array_unref (repairs);
+    }
+  return ret;
+}
+
+static gboolean
+gst_confab_fec_enc_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
+{
+  GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (parent);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS)
+    {
+      GstCaps *caps;
+      const gchar *name;
+
+      gst_event_parse_caps (event, &caps);
+      name = gst_structure_get_string (gst_caps_get_structure (caps, 0), "encoding-name");
+      self->is_vp8 = name && g_ascii_strcasecmp (name, "VP8") == 0;
+    }
+  else if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
+    streams_clear (self);
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static gpointer
+prepare_masks_thread (gpointer data)
+{
+  confab_fec_encoder_prepare_masks (data);
+  g_free (data);
+  return NULL;
+}
+
+static GstStateChangeReturn
+gst_confab_fec_enc_change_state (GstElement *element, GstStateChange transition)
+{
+  GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+    {
+      ConfabFecEncoderConfig *cfg = g_new (ConfabFecEncoderConfig, 1);
+
+      confab_fec_encoder_config_init (cfg);
+      GST_OBJECT_LOCK (self);
+      if (self->repair_ssrc == 0)
+        self->repair_ssrc = g_random_int ();
+      cfg->family = self->family;
+      cfg->overhead_percent = self->overhead;
+      cfg->key_frame_overhead_percent = self->key_frame_overhead;
+      GST_OBJECT_UNLOCK (self);
+      self->flexfec_seq = (guint16) g_random_int ();
+      /* Masks are generated on first use; do it now, off the streaming thread. */
+      g_thread_unref (g_thread_new ("confabfec-masks", prepare_masks_thread, cfg));
+    }
+  ret = GST_ELEMENT_CLASS (gst_confab_fec_enc_parent_class)->change_state (element, transition);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    streams_clear (self);
+  return ret;
+}
+
+static void
+gst_confab_fec_enc_set_property (GObject *object, guint prop_id, const GValue *value,
+                                 GParamSpec *pspec)
+{
+  GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id)
+    {
+    case PROP_SCHEME:
+      self->scheme = g_value_get_enum (value);
+      break;
+    case PROP_OVERHEAD:
+      self->overhead = g_value_get_uint (value);
+      break;
+    case PROP_KEY_FRAME_OVERHEAD:
+      self->key_frame_overhead = g_value_get_uint (value);
+      break;
+    case PROP_MASK_FAMILY:
+      self->family = g_value_get_enum (value);
+      break;
+    case PROP_PT:
+      self->pt = g_value_get_uint (value);
+      break;
+    case PROP_REPAIR_SSRC:
+      self->repair_ssrc = g_value_get_uint (value);
+      break;
+    case PROP_PROTECT_PT:
+      self->protect_pt = g_value_get_int (value);
+      break;
+    case PROP_COLUMNS:
+      self->columns = g_value_get_uint (value);
+      break;
+    case PROP_ROWS:
+      self->rows = g_value_get_uint (value);
+      break;
+    case PROP_MIN_BLOCK:
+      self->min_block = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      GST_OBJECT_UNLOCK (self);
+      return;
+    }
+  GST_OBJECT_UNLOCK (self);
+  g_object_notify_by_pspec (object, pspec);
+}
+
+static void
+gst_confab_fec_enc_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id)
+    {
+    case PROP_SCHEME:
+      g_value_set_enum (value, self->scheme);
+      break;
+    case PROP_OVERHEAD:
+      g_value_set_uint (value, self->overhead);
+      break;
+    case PROP_KEY_FRAME_OVERHEAD:
+      g_value_set_uint (value, self->key_frame_overhead);
+      break;
+    case PROP_MASK_FAMILY:
+      g_value_set_enum (value, self->family);
+      break;
+    case PROP_PT:
+      g_value_set_uint (value, self->pt);
+      break;
+    case PROP_REPAIR_SSRC:
+      g_value_set_uint (value, self->repair_ssrc);
+      break;
+    case PROP_PROTECT_PT:
+      g_value_set_int (value, self->protect_pt);
+      break;
+    case PROP_COLUMNS:
+      g_value_set_uint (value, self->columns);
+      break;
+    case PROP_ROWS:
+      g_value_set_uint (value, self->rows);
+      break;
+    case PROP_MIN_BLOCK:
+      g_value_set_uint (value, self->min_block);
+      break;
+    case PROP_PROTECTED:
+      g_value_set_uint64 (value, self->protected_packets);
+      break;
+    case PROP_REPAIR_PACKETS_SENT:
+      g_value_set_uint64 (value, self->repair_packets);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+    }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_confab_fec_enc_finalize (GObject *object)
+{
+  streams_clear (GST_CONFAB_FEC_ENC (object));
+  G_OBJECT_CLASS (gst_confab_fec_enc_parent_class)->finalize (object);
+}
+
+static void
+gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS
+                         | GST_PARAM_MUTABLE_PLAYING;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  GST_DEBUG_CATEGORY_INIT (confab_fec_enc_debug, "confabfecenc", 0, "Confab FEC encoder");
+
+  object_class->set_property = gst_confab_fec_enc_set_property;
+  object_class->get_property = gst_confab_fec_enc_get_property;
+  object_class->finalize = gst_confab_fec_enc_finalize;
+  element_class->change_state = gst_confab_fec_enc_change_state;
+
+  properties[PROP_SCHEME]
+      = g_param_spec_enum ("scheme", "Scheme", "Repair packet format (applies to new streams)",
+                           GST_TYPE_CONFAB_FEC_SCHEME, CONFAB_FEC_SCHEME_FLEXFEC, rw);
+  properties[PROP_OVERHEAD]
+      = g_param_spec_uint ("overhead", "Overhead",
+                           "Repair packets per 100 media packets (delta frames)", 0, 100, 25, rw);
+  properties[PROP_KEY_FRAME_OVERHEAD] = g_param_spec_uint (
+      "key-frame-overhead", "Key frame overhead",
+      "Repair packets per 100 media packets of VP8 key frames", 0, 100, 50, rw);
+  properties[PROP_MASK_FAMILY] = g_param_spec_enum (
+      "mask-family", "Mask family", "Which packets each repair packet protects",
+      GST_TYPE_CONFAB_FEC_MASK_FAMILY, CONFAB_FEC_MASK_RANDOM, rw);
+  properties[PROP_PT] = g_param_spec_uint ("pt", "Payload type",
+                                           "Payload type of the repair packets", 0, 127, 110, rw);
+  properties[PROP_REPAIR_SSRC]
+      = g_param_spec_uint ("repair-ssrc", "Repair SSRC",
+                           "SSRC of FlexFEC repair packets (0: random)", 0, G_MAXUINT32, 0, rw);
+  properties[PROP_PROTECT_PT]
+      = g_param_spec_int ("protect-pt", "Protected payload type",
+                          "Only protect media of this payload type (-1: all)", -1, 127, -1, rw);
+  properties[PROP_COLUMNS]
+      = g_param_spec_uint ("columns", "Columns", "L of the fixed row/column codes", 1, 255, 4, rw);
+  properties[PROP_ROWS]
+      = g_param_spec_uint ("rows", "Rows", "D of the fixed column and 2-D codes", 1, 255, 4, rw);
+  properties[PROP_MIN_BLOCK] = g_param_spec_uint (
+      "min-block", "Minimum block",
+      "Media packets a block holds at least before a frame boundary ends it: more recovers "
+      "better at the same overhead, but delays recovery of the earlier frames (applies to new "
+      "streams)",
+      1, 48, 1, rw);
+  properties[PROP_PROTECTED] = g_param_spec_uint64 (
+      "protected", "Protected", "Media packets protected", 0, G_MAXUINT64, 0, ro);
+  properties[PROP_REPAIR_PACKETS_SENT] = g_param_spec_uint64 (
+      "repair-packets-sent", "Repair packets sent", "Repair packets sent", 0, G_MAXUINT64, 0, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (
+      element_class, "Confab FEC encoder", "Codec/Encoder/Network/RTP",
+      "Adds ULPFEC or FlexFEC repair packets to RTP", "Confab developers");
+  gst_type_mark_as_plugin_api (GST_TYPE_CONFAB_FEC_SCHEME, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_CONFAB_FEC_MASK_FAMILY, 0);
+}
+
+static void
+gst_confab_fec_enc_init (GstConfabFecEnc *self)
+{
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (self->sinkpad, GST_DEBUG_FUNCPTR (gst_confab_fec_enc_chain));
+  gst_pad_set_event_function (self->sinkpad, GST_DEBUG_FUNCPTR (gst_confab_fec_enc_sink_event));
+  GST_PAD_SET_PROXY_CAPS (self->sinkpad);
+  GST_PAD_SET_PROXY_ALLOCATION (self->sinkpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  GST_PAD_SET_PROXY_CAPS (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->scheme = CONFAB_FEC_SCHEME_FLEXFEC;
+  self->family = CONFAB_FEC_MASK_RANDOM;
+  self->overhead = 25;
+  self->key_frame_overhead = 50;
+  self->pt = 110;
+  self->protect_pt = -1;
+  self->columns = 4;
+  self->rows = 4;
+  self->min_block = 1;
+}

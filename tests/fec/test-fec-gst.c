@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* confabfecenc / confabfecdec through GstHarness: the encoder's output, with packets dropped,
+ * decoded by our decoder gives back every media packet bit-exact; without loss the decoder
+ * is a pass-through for media. */
+#include <gst/app/app.h>
+#include <gst/check/gstharness.h>
+#include <gst/gst.h>
+
+#include "confab-rtp-packet.h"
+#include "fec-test-util.h"
+#include "gstconfabfecdec.h"
+#include "gstconfabfecenc.h"
+
+#define CAPS "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96"
+#define MEDIA_SSRC 0x77665544u
+#define FRAMES 60
+#define PER_FRAME 4
+
+static GPtrArray *
+make_media (guint32 seed)
+{
+  GRand *rand = g_rand_new_with_seed (seed);
+  GPtrArray *media = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint16 seq = 65500; /* crosses the wrap */
+
+  for (guint f = 0; f < FRAMES; f++)
+    for (guint i = 0; i < PER_FRAME; i++)
+      g_ptr_array_add (media, fec_test_media_packet (rand, MEDIA_SSRC, seq++, f * 3000,
+                                                     i == PER_FRAME - 1, 900));
+  g_rand_free (rand);
+  return media;
+}
+
+/* The buffer takes its own reference to @b. */
+static GstBuffer *
+to_buffer (GBytes *b)
+{
+  return gst_buffer_new_wrapped_bytes (b);
+}
+
+static GBytes *
+buffer_bytes (GstBuffer *buf)
+{
+  GstMapInfo map;
+  GBytes *b;
+
+  g_assert_true (gst_buffer_map (buf, &map, GST_MAP_READ));
+  b = g_bytes_new (map.data, map.size);
+  gst_buffer_unmap (buf, &map);
+  return b;
+}
+
+static gboolean
+is_media (GBytes *b)
+{
+  ConfabRtpView v;
+  gsize len;
+  const guint8 *d = g_bytes_get_data (b, &len);
+
+  return confab_rtp_view_parse (&v, d, len) == CONFAB_FEC_OK && v.payload_type != 110
+         && v.payload_type != 97;
+}
+
+/* Runs media through the encoder, drops media packets with index % drop_every == 1 (none if
+ * 0), runs the rest through the decoder, and returns what the decoder put out. */
+static GPtrArray *
+run (GPtrArray *media, const char *scheme, guint pt, guint drop_every, guint64 *recovered,
+     guint64 *repair_sent)
+{
+  GstHarness *enc = gst_harness_new ("confabfecenc");
+  GstHarness *dec = gst_harness_new ("confabfecdec");
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GstBuffer *buf;
+  guint media_index = 0;
+
+  gst_util_set_object_arg (G_OBJECT (enc->element), "scheme", scheme);
+  gst_util_set_object_arg (G_OBJECT (dec->element), "scheme", scheme);
+  g_object_set (enc->element, "pt", pt, "overhead", 50, "key-frame-overhead", 50, NULL);
+  g_object_set (dec->element, "pt", pt, NULL);
+  gst_harness_set_src_caps_str (enc, CAPS);
+  gst_harness_set_src_caps_str (dec, CAPS);
+
+  for (guint i = 0; i < media->len; i++)
+    {
+      g_assert_cmpint (gst_harness_push (enc, to_buffer (g_ptr_array_index (media, i))), ==,
+                       GST_FLOW_OK);
+      while ((buf = gst_harness_try_pull (enc)) != NULL)
+        {
+          g_autoptr (GBytes) b = buffer_bytes (buf);
+          gboolean drop = FALSE;
+
+          if (is_media (b))
+            {
+              drop = drop_every && media_index % drop_every == 1;
+              media_index++;
+            }
+          if (drop)
+            gst_buffer_unref (buf);
+          else
+            g_assert_cmpint (gst_harness_push (dec, buf), ==, GST_FLOW_OK);
+          while ((buf = gst_harness_try_pull (dec)) != NULL)
+            {
+              g_ptr_array_add (out, buffer_bytes (buf));
+              gst_buffer_unref (buf);
+            }
+        }
+    }
+  g_assert_cmpuint (media_index, ==, media->len);
+  g_object_get (dec->element, "recovered", recovered, NULL);
+  g_object_get (enc->element, "repair-packets-sent", repair_sent, NULL);
+  {
+    guint64 prot = 0;
+
+    g_object_get (enc->element, "protected", &prot, NULL);
+    g_assert_cmpuint (prot, ==, media->len);
+  }
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+  return out;
+}
+
+static void
+check_recovery (const char *scheme, guint pt)
+{
+  g_autoptr (GPtrArray) media = make_media (11);
+  guint64 recovered = 0, repair_sent = 0;
+  g_autoptr (GPtrArray) out = run (media, scheme, pt, PER_FRAME, &recovered, &repair_sent);
+  GHashTable *seen = g_hash_table_new (NULL, NULL);
+
+  g_assert_cmpuint (repair_sent, ==, FRAMES * PER_FRAME / 2);
+  /* One packet per frame dropped; each frame has two repair packets covering all of it. */
+  g_assert_cmpuint (recovered, ==, FRAMES);
+  g_assert_cmpuint (out->len, ==, media->len);
+  for (guint i = 0; i < out->len; i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < media->len && !found; j++)
+        if (g_bytes_equal (g_ptr_array_index (out, i), g_ptr_array_index (media, j)))
+          {
+            found = TRUE;
+            g_assert_false (g_hash_table_contains (seen, GUINT_TO_POINTER (j)));
+            g_hash_table_add (seen, GUINT_TO_POINTER (j));
+          }
+      g_assert_true (found);
+    }
+  g_hash_table_unref (seen);
+}
+
+static void
+test_flexfec_recovery (void)
+{
+  check_recovery ("flexfec", 110);
+}
+
+static void
+test_ulpfec_recovery (void)
+{
+  check_recovery ("ulpfec", 97);
+}
+
+static void
+test_lossless_passthrough (void)
+{
+  for (guint s = 0; s < 2; s++)
+    {
+      g_autoptr (GPtrArray) media = make_media (12 + s);
+      guint64 recovered = 99, repair_sent = 0;
+      g_autoptr (GPtrArray) out
+          = run (media, s ? "ulpfec" : "flexfec", s ? 97 : 110, 0, &recovered, &repair_sent);
+
+      g_assert_cmpuint (recovered, ==, 0);
+      g_assert_cmpuint (repair_sent, >, 0);
+      /* exactly the media, unchanged and in order */
+      g_assert_cmpuint (out->len, ==, media->len);
+      for (guint i = 0; i < out->len; i++)
+        g_assert_true (g_bytes_equal (g_ptr_array_index (out, i), g_ptr_array_index (media, i)));
+    }
+}
+
+static GstElement *
+on_request_fec_encoder (GstElement *rtpbin, guint session, gpointer user_data)
+{
+  GstElement *enc = gst_element_factory_make ("confabfecenc", NULL);
+
+  g_object_set (enc, "pt", 110, "overhead", 50, NULL);
+  *(GstElement **) user_data = enc;
+  return enc; /* rtpbin takes the floating reference */
+}
+
+/* The encoder plugged in through rtpbin's request-fec-encoder signal adds repair packets
+ * after the session, leaving the media as the session sent it. */
+static void
+test_rtpbin_encoder (void)
+{
+  g_autoptr (GPtrArray) media = make_media (21);
+  GstElement *pipeline = gst_pipeline_new (NULL);
+  GstElement *src = gst_element_factory_make ("appsrc", NULL);
+  GstElement *rtpbin = gst_element_factory_make ("rtpbin", NULL);
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
+  GstElement *enc = NULL;
+  g_autoptr (GstCaps) caps = gst_caps_from_string (CAPS ",ssrc=(uint)2003129668");
+  GstPad *pad;
+  GstSample *sample;
+  guint n_media = 0, n_repair = 0;
+  guint64 repair_sent = 0;
+
+  if (rtpbin == NULL)
+    {
+      g_test_skip ("rtpbin not available");
+      gst_object_unref (pipeline);
+      return;
+    }
+  g_object_set (src, "caps", caps, "format", GST_FORMAT_TIME, NULL);
+  g_object_set (sink, "sync", FALSE, NULL);
+  g_signal_connect (rtpbin, "request-fec-encoder", G_CALLBACK (on_request_fec_encoder), &enc);
+  gst_bin_add_many (GST_BIN (pipeline), src, rtpbin, sink, NULL);
+  pad = gst_element_request_pad_simple (rtpbin, "send_rtp_sink_0");
+  g_assert_nonnull (pad);
+  {
+    GstPad *srcpad = gst_element_get_static_pad (src, "src");
+
+    g_assert_cmpint (gst_pad_link (srcpad, pad), ==, GST_PAD_LINK_OK);
+    gst_object_unref (srcpad);
+  }
+  gst_object_unref (pad);
+  g_assert_true (gst_element_link_pads (rtpbin, "send_rtp_src_0", sink, "sink"));
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  g_assert_nonnull (enc);
+
+  for (guint i = 0; i < media->len; i++)
+    {
+      GstBuffer *buf = to_buffer (g_ptr_array_index (media, i));
+
+      GST_BUFFER_PTS (buf) = i * GST_MSECOND;
+      g_assert_cmpint (gst_app_src_push_buffer (GST_APP_SRC (src), buf), ==, GST_FLOW_OK);
+    }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 5 * GST_SECOND)) != NULL)
+    {
+      g_autoptr (GBytes) b = buffer_bytes (gst_sample_get_buffer (sample));
+
+      if (is_media (b))
+        {
+          /* untouched: same bytes as given to rtpbin */
+          g_assert_true (g_bytes_equal (b, g_ptr_array_index (media, n_media)));
+          n_media++;
+        }
+      else
+        n_repair++;
+      gst_sample_unref (sample);
+    }
+  g_object_get (enc, "repair-packets-sent", &repair_sent, NULL);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+  g_assert_cmpuint (n_media, ==, media->len);
+  g_assert_cmpuint (n_repair, ==, repair_sent);
+  g_assert_cmpuint (n_repair, ==, FRAMES * PER_FRAME / 2);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+  GST_ELEMENT_REGISTER (confabfecenc, NULL);
+  GST_ELEMENT_REGISTER (confabfecdec, NULL);
+  g_test_add_func ("/confab/fec/gst/flexfec-recovery", test_flexfec_recovery);
+  g_test_add_func ("/confab/fec/gst/ulpfec-recovery", test_ulpfec_recovery);
+  g_test_add_func ("/confab/fec/gst/lossless-passthrough", test_lossless_passthrough);
+  g_test_add_func ("/confab/fec/gst/rtpbin-encoder", test_rtpbin_encoder);
+  return g_test_run ();
+}

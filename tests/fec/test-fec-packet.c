@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Wire layouts against byte vectors written by hand from the RFC figures (RFC 3550 5.1,
+ * RFC 5109 7.3/7.4, RFC 8627 4.2.2.1/4.2.2.2, RFC 2198 3), and the parsers on hostile
+ * bytes. */
+#include <string.h>
+
+#include "confab-fec-parity.h"
+#include "confab-flexfec.h"
+#include "confab-red.h"
+#include "confab-rtp-packet.h"
+#include "confab-ulpfec.h"
+
+static void
+assert_bytes (GBytes *bytes, const guint8 *expect, gsize len)
+{
+  gsize got_len = 0;
+  const guint8 *got;
+
+  g_assert_nonnull (bytes);
+  got = g_bytes_get_data (bytes, &got_len);
+  g_assert_cmpmem (got, got_len, expect, len);
+}
+
+/* V=2 P=1 X=1 CC=2 | M=1 PT=111 | seq 0xffff | ts 0 | SSRC | 2 CSRCs | one-byte-header
+ * extension (0xBEDE, 1 word) | payload 01 02 03 | padding 00 00 03. */
+/* clang-format off */
+static const guint8 rtp_full[] = {
+  0xb2, 0xef, 0xff, 0xff,
+  0x00, 0x00, 0x00, 0x00,
+  0x11, 0x22, 0x33, 0x44,
+  0xaa, 0xaa, 0xaa, 0xaa,
+  0xbb, 0xbb, 0xbb, 0xbb,
+  0xbe, 0xde, 0x00, 0x01,
+  0x10, 0xff, 0x00, 0x00,
+  0x01, 0x02, 0x03, 0x00,
+  0x00, 0x03,
+};
+/* clang-format on */
+
+static void
+test_rtp_parse (void)
+{
+  ConfabRtpView v;
+
+  g_assert_cmpint (confab_rtp_view_parse (&v, rtp_full, sizeof rtp_full), ==, CONFAB_FEC_OK);
+  g_assert_true (v.padding);
+  g_assert_true (v.extension);
+  g_assert_cmpuint (v.csrc_count, ==, 2);
+  g_assert_true (v.marker);
+  g_assert_cmpuint (v.payload_type, ==, 111);
+  g_assert_cmpuint (v.seq, ==, 0xffff);
+  g_assert_cmpuint (v.ssrc, ==, 0x11223344);
+  g_assert_cmpuint (confab_rtp_view_get_csrc (&v, 1), ==, 0xbbbbbbbb);
+  g_assert_cmpuint (v.ext_profile, ==, 0xbede);
+  g_assert_cmpuint (v.ext_len, ==, 4);
+  g_assert_cmpuint (v.header_len, ==, 28);
+  g_assert_cmpuint (v.payload_len, ==, 3);
+  g_assert_cmpuint (v.payload[0], ==, 1);
+  g_assert_cmpuint (v.padding_len, ==, 3);
+}
+
+static void
+test_rtp_write (void)
+{
+  static const guint8 ext[] = { 0x10, 0xff, 0x00, 0x00 };
+  static const guint8 payload[] = { 1, 2, 3 };
+  ConfabRtpHeader h = {
+    .marker = TRUE,
+    .payload_type = 111,
+    .seq = 0xffff,
+    .timestamp = 0,
+    .ssrc = 0x11223344,
+    .csrc_count = 2,
+    .csrcs = { 0xaaaaaaaa, 0xbbbbbbbb },
+    .extension = TRUE,
+    .ext_profile = 0xbede,
+    .ext_data = ext,
+    .ext_len = 4,
+    .padding_len = 3,
+  };
+  g_autoptr (GBytes) b = confab_rtp_packet_new (&h, payload, sizeof payload);
+  guint8 small[10];
+  gsize written = 99;
+
+  assert_bytes (b, rtp_full, sizeof rtp_full);
+  g_assert_cmpint (confab_rtp_write (&h, payload, 3, small, sizeof small, &written), ==,
+                   CONFAB_FEC_ERR_NO_SPACE);
+  g_assert_cmpuint (written, ==, 0);
+  h.ext_len = 3; /* not a multiple of 4 */
+  g_assert_cmpint (confab_rtp_write (&h, payload, 3, small, sizeof small, &written), ==,
+                   CONFAB_FEC_ERR_INVALID_ARGUMENT);
+}
+
+static void
+test_rtp_hostile (void)
+{
+  ConfabRtpView v;
+  guint8 buf[64];
+
+  /* Every truncation of a valid packet fails cleanly (the padding count then points at
+   * something else, so accept any error or a consistent view). */
+  for (gsize n = 0; n < sizeof rtp_full; n++)
+    {
+      ConfabFecStatus st = confab_rtp_view_parse (&v, rtp_full, n);
+
+      if (st == CONFAB_FEC_OK)
+        g_assert_cmpuint (v.header_len + v.payload_len + v.padding_len, ==, n);
+    }
+  memcpy (buf, rtp_full, sizeof rtp_full);
+  buf[0] = 0x40; /* version 1 */
+  g_assert_cmpint (confab_rtp_view_parse (&v, buf, 12), ==, CONFAB_FEC_ERR_VERSION);
+  /* CC=15 with no CSRCs */
+  memcpy (buf, rtp_full, 12);
+  buf[0] = 0x8f;
+  g_assert_cmpint (confab_rtp_view_parse (&v, buf, 20), ==, CONFAB_FEC_ERR_TRUNCATED);
+  /* extension length past the end */
+  memcpy (buf, rtp_full, 12);
+  buf[0] = 0x90;
+  buf[12] = 0xbe, buf[13] = 0xde, buf[14] = 0xff, buf[15] = 0xff;
+  g_assert_cmpint (confab_rtp_view_parse (&v, buf, 16), ==, CONFAB_FEC_ERR_TRUNCATED);
+  /* padding count 0 and padding eating the header */
+  memcpy (buf, rtp_full, 12);
+  buf[0] = 0xa0;
+  buf[12] = 0;
+  g_assert_cmpint (confab_rtp_view_parse (&v, buf, 13), ==, CONFAB_FEC_ERR_PADDING);
+  buf[12] = 2;
+  g_assert_cmpint (confab_rtp_view_parse (&v, buf, 13), ==, CONFAB_FEC_ERR_PADDING);
+  buf[12] = 1;
+  g_assert_cmpint (confab_rtp_view_parse (&v, buf, 13), ==, CONFAB_FEC_OK);
+  g_assert_cmpuint (v.payload_len, ==, 0);
+  g_assert_cmpint (confab_rtp_view_parse (&v, NULL, 0), ==, CONFAB_FEC_ERR_TRUNCATED);
+}
+
+static void
+fill_info (ConfabFecRepairInfo *info, const guint8 *payload, gsize payload_len)
+{
+  memset (info, 0, sizeof *info);
+  info->byte0 = 0x25; /* P=1 X=0 CC=5 */
+  info->byte1 = 0xe0; /* M=1 PT=0x60 */
+  info->ts = 0x03040506;
+  info->length = 0x0708;
+  info->payload = payload;
+  info->payload_len = payload_len;
+  info->n_protected = 1;
+  info->protected[0].ssrc = 0x11223344;
+  info->protected[0].sn_base = 0x0102;
+}
+
+static void
+test_ulpfec_layout (void)
+{
+  static const guint8 payload[] = { 0xaa, 0xbb, 0xcc };
+  /* RFC 5109 figures 3 and 4: FEC header, then level 0 header with L=0. Mask bits 0, 2, 15
+   * (most significant first) = 0xA001. */
+  /* clang-format off */
+  static const guint8 short_mask[] = {
+    0x25, 0xe0, 0x01, 0x02,
+    0x03, 0x04, 0x05, 0x06,
+    0x07, 0x08, 0x00, 0x03,
+    0xa0, 0x01, 0xaa, 0xbb,
+    0xcc,
+  };
+  /* clang-format on */
+  /* L=1 (0x40 in byte 0): 48-bit mask, bits 0, 16, 47. */
+  /* clang-format off */
+  static const guint8 long_mask[] = {
+    0x65, 0xe0, 0x01, 0x02,
+    0x03, 0x04, 0x05, 0x06,
+    0x07, 0x08, 0x00, 0x03,
+    0x80, 0x00, 0x80, 0x00,
+    0x00, 0x01, 0xaa, 0xbb,
+    0xcc,
+  };
+  /* clang-format on */
+  /* The same inside an RTP packet wrapped in RED (RFC 2198 final block header 0x61 = PT 97). */
+  /* clang-format off */
+  static const guint8 red_packet[] = {
+    0x80, 0x74, 0x00, 0x09,
+    0x00, 0x00, 0x00, 0x64,
+    0x11, 0x22, 0x33, 0x44,
+    0x61, 0x25, 0xe0, 0x01,
+    0x02, 0x03, 0x04, 0x05,
+    0x06, 0x07, 0x08, 0x00,
+    0x03, 0xa0, 0x01, 0xaa,
+    0xbb, 0xcc,
+  };
+  /* clang-format on */
+  ConfabFecRepairInfo info, parsed;
+  guint8 out[64];
+  gsize written = 0;
+
+  fill_info (&info, payload, sizeof payload);
+  confab_fec_bits_set (&info.protected[0].mask, 0);
+  confab_fec_bits_set (&info.protected[0].mask, 2);
+  confab_fec_bits_set (&info.protected[0].mask, 15);
+  g_assert_cmpint (confab_ulpfec_write (&info, out, sizeof out, &written), ==, CONFAB_FEC_OK);
+  g_assert_cmpmem (out, written, short_mask, sizeof short_mask);
+  g_assert_cmpint (confab_ulpfec_parse (short_mask, sizeof short_mask, 0x11223344, &parsed), ==,
+                   CONFAB_FEC_OK);
+  g_assert_cmpuint (parsed.byte0, ==, 0x25);
+  g_assert_cmpuint (parsed.byte1, ==, 0xe0);
+  g_assert_cmpuint (parsed.ts, ==, 0x03040506);
+  g_assert_cmpuint (parsed.length, ==, 0x0708);
+  g_assert_cmpuint (parsed.protected[0].sn_base, ==, 0x0102);
+  g_assert_cmpmem (&parsed.protected[0].mask, sizeof (ConfabFecBits), &info.protected[0].mask,
+                   sizeof (ConfabFecBits));
+  g_assert_cmpmem (parsed.payload, parsed.payload_len, payload, sizeof payload);
+
+  {
+    g_autoptr (GBytes) red = confab_ulpfec_packet_new (&info, 97, 116, 9, 100);
+
+    assert_bytes (red, red_packet, sizeof red_packet);
+  }
+
+  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
+  confab_fec_bits_set (&info.protected[0].mask, 0);
+  confab_fec_bits_set (&info.protected[0].mask, 16);
+  confab_fec_bits_set (&info.protected[0].mask, 47);
+  g_assert_cmpint (confab_ulpfec_write (&info, out, sizeof out, &written), ==, CONFAB_FEC_OK);
+  g_assert_cmpmem (out, written, long_mask, sizeof long_mask);
+  g_assert_cmpint (confab_ulpfec_parse (long_mask, sizeof long_mask, 1, &parsed), ==,
+                   CONFAB_FEC_OK);
+  g_assert_cmpmem (&parsed.protected[0].mask, sizeof (ConfabFecBits), &info.protected[0].mask,
+                   sizeof (ConfabFecBits));
+
+  /* A mask reaching packet 48 cannot be written. */
+  confab_fec_bits_set (&info.protected[0].mask, 48);
+  g_assert_cmpint (confab_ulpfec_write (&info, out, sizeof out, &written), ==,
+                   CONFAB_FEC_ERR_INVALID_ARGUMENT);
+}
+
+static void
+test_ulpfec_hostile (void)
+{
+  /* clang-format off */
+  static const guint8 good[] = {
+    0x25, 0xe0, 0x01, 0x02,
+    0x03, 0x04, 0x05, 0x06,
+    0x07, 0x08, 0x00, 0x03,
+    0xa0, 0x01, 0xaa, 0xbb,
+    0xcc,
+  };
+  /* clang-format on */
+  guint8 buf[sizeof good];
+  ConfabFecRepairInfo info;
+
+  for (gsize n = 0; n < sizeof good; n++)
+    g_assert_cmpint (confab_ulpfec_parse (good, n, 1, &info), !=, CONFAB_FEC_OK);
+  memcpy (buf, good, sizeof buf);
+  buf[11] = 0x04; /* protection length one past the end */
+  g_assert_cmpint (confab_ulpfec_parse (buf, sizeof buf, 1, &info), ==, CONFAB_FEC_ERR_TRUNCATED);
+  memcpy (buf, good, sizeof buf);
+  buf[0] |= 0x80; /* E */
+  g_assert_cmpint (confab_ulpfec_parse (buf, sizeof buf, 1, &info), ==, CONFAB_FEC_ERR_UNSUPPORTED);
+  memcpy (buf, good, sizeof buf);
+  buf[0] |= 0x40; /* L=1 but only 3 more bytes */
+  g_assert_cmpint (confab_ulpfec_parse (buf, 16, 1, &info), ==, CONFAB_FEC_ERR_TRUNCATED);
+  memcpy (buf, good, sizeof buf);
+  buf[12] = buf[13] = 0; /* empty mask */
+  g_assert_cmpint (confab_ulpfec_parse (buf, sizeof buf, 1, &info), ==, CONFAB_FEC_ERR_MALFORMED);
+}
+
+/* FlexFEC repair packet: RTP header with CC=1 (the protected SSRC as CSRC), PT 110, then the
+ * FEC header of RFC 8627 figure 10/11. */
+#define FLEX_RTP                                                                                   \
+  0x81, 0x6e, 0x00, 0x01, 0x00, 0x00, 0x00, 0x10, 0x99, 0x99, 0x99, 0x99, 0x11, 0x22, 0x33, 0x44
+
+static void
+check_flexfec (const ConfabFecRepairInfo *info, ConfabFlexfecFormat format, const guint8 *expect,
+               gsize expect_len)
+{
+  g_autoptr (GBytes) pkt = NULL;
+  ConfabRtpView v;
+  ConfabFecRepairInfo parsed;
+
+  g_assert_cmpint (confab_flexfec_choose_format (info, format), ==, format);
+  pkt = confab_flexfec_packet_new (info, format, 110, 0x99999999, 1, 0x10);
+  assert_bytes (pkt, expect, expect_len);
+  g_assert_cmpint (confab_rtp_view_parse (&v, expect, expect_len), ==, CONFAB_FEC_OK);
+  g_assert_cmpint (confab_flexfec_parse (&v, &parsed), ==, CONFAB_FEC_OK);
+  g_assert_cmpuint (parsed.n_protected, ==, 1);
+  g_assert_cmpuint (parsed.protected[0].ssrc, ==, 0x11223344);
+  g_assert_cmpuint (parsed.protected[0].sn_base, ==, 0x0102);
+  g_assert_cmpuint (parsed.byte0, ==, info->byte0);
+  g_assert_cmpuint (parsed.byte1, ==, info->byte1);
+  g_assert_cmpuint (parsed.ts, ==, info->ts);
+  g_assert_cmpuint (parsed.length, ==, info->length);
+  g_assert_cmpmem (&parsed.protected[0].mask, sizeof (ConfabFecBits), &info->protected[0].mask,
+                   sizeof (ConfabFecBits));
+  g_assert_cmpmem (parsed.payload, parsed.payload_len, info->payload, info->payload_len);
+  /* and every truncation is refused or parses to a shorter payload */
+  for (gsize n = 0; n < expect_len; n++)
+    {
+      if (confab_rtp_view_parse (&v, expect, n) != CONFAB_FEC_OK)
+        continue;
+      if (confab_flexfec_parse (&v, &parsed) == CONFAB_FEC_OK)
+        g_assert_cmpuint (parsed.payload_len, <, info->payload_len);
+    }
+}
+
+static void
+test_flexfec_layout (void)
+{
+  static const guint8 payload[] = { 0xaa };
+  /* byte 0: R=0 F=0 P=0 X=0 CC=5; k=1 + mask bits 0 and 14 -> 0xC001 */
+  /* clang-format off */
+  static const guint8 mask15[] = {
+    FLEX_RTP,
+    0x05, 0xe0, 0x07, 0x08,
+    0x03, 0x04, 0x05, 0x06,
+    0x01, 0x02, 0xc0, 0x01,
+    0xaa,
+  };
+  /* clang-format on */
+  /* bits 0, 15, 45: first k=0 (0x4000), second word k=1 | bit 15 (0x40000000) | bit 45 (1) */
+  /* clang-format off */
+  static const guint8 mask46[] = {
+    FLEX_RTP,
+    0x05, 0xe0, 0x07, 0x08,
+    0x03, 0x04, 0x05, 0x06,
+    0x01, 0x02, 0x40, 0x00,
+    0xc0, 0x00, 0x00, 0x01,
+    0xaa,
+  };
+  /* clang-format on */
+  /* bits 1, 46, 109: both k=0, last 64 bits 0x8000000000000001 */
+  /* clang-format off */
+  static const guint8 mask110[] = {
+    FLEX_RTP,
+    0x05, 0xe0, 0x07, 0x08,
+    0x03, 0x04, 0x05, 0x06,
+    0x01, 0x02, 0x20, 0x00,
+    0x00, 0x00, 0x00, 0x00,
+    0x80, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x01,
+    0xaa,
+  };
+  /* clang-format on */
+  /* F=1 (0x40): row of L=4, D=0 */
+  /* clang-format off */
+  static const guint8 fixed_row[] = {
+    FLEX_RTP,
+    0x45, 0xe0, 0x07, 0x08,
+    0x03, 0x04, 0x05, 0x06,
+    0x01, 0x02, 0x04, 0x00,
+    0xaa,
+  };
+  /* clang-format on */
+  /* F=1: row of a 2-D code, L=3, D=1 */
+  /* clang-format off */
+  static const guint8 fixed_2d_row[] = {
+    FLEX_RTP,
+    0x45, 0xe0, 0x07, 0x08,
+    0x03, 0x04, 0x05, 0x06,
+    0x01, 0x02, 0x03, 0x01,
+    0xaa,
+  };
+  /* clang-format on */
+  /* F=1: column, L=4, D=3 -> packets 0, 4, 8 */
+  /* clang-format off */
+  static const guint8 fixed_col[] = {
+    FLEX_RTP,
+    0x45, 0xe0, 0x07, 0x08,
+    0x03, 0x04, 0x05, 0x06,
+    0x01, 0x02, 0x04, 0x03,
+    0xaa,
+  };
+  /* clang-format on */
+  ConfabFecRepairInfo info;
+
+  fill_info (&info, payload, 1);
+  info.byte0 = 0x05;
+  confab_fec_bits_set (&info.protected[0].mask, 0);
+  confab_fec_bits_set (&info.protected[0].mask, 14);
+  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FLEXIBLE, mask15, sizeof mask15);
+
+  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
+  confab_fec_bits_set (&info.protected[0].mask, 0);
+  confab_fec_bits_set (&info.protected[0].mask, 15);
+  confab_fec_bits_set (&info.protected[0].mask, 45);
+  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FLEXIBLE, mask46, sizeof mask46);
+
+  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
+  confab_fec_bits_set (&info.protected[0].mask, 1);
+  confab_fec_bits_set (&info.protected[0].mask, 46);
+  confab_fec_bits_set (&info.protected[0].mask, 109);
+  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FLEXIBLE, mask110, sizeof mask110);
+  g_assert_cmpint (confab_flexfec_choose_format (&info, CONFAB_FLEXFEC_FORMAT_FIXED_ROW), ==,
+                   CONFAB_FLEXFEC_FORMAT_FLEXIBLE);
+
+  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
+  for (guint i = 0; i < 4; i++)
+    confab_fec_bits_set (&info.protected[0].mask, i);
+  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FIXED_ROW, fixed_row, sizeof fixed_row);
+
+  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
+  for (guint i = 0; i < 3; i++)
+    confab_fec_bits_set (&info.protected[0].mask, i);
+  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FIXED_2D_ROW, fixed_2d_row, sizeof fixed_2d_row);
+
+  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
+  for (guint i = 0; i < 3; i++)
+    confab_fec_bits_set (&info.protected[0].mask, 4 * i);
+  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FIXED_COLUMN, fixed_col, sizeof fixed_col);
+  g_assert_cmpint (confab_flexfec_choose_format (&info, CONFAB_FLEXFEC_FORMAT_FIXED_ROW), ==,
+                   CONFAB_FLEXFEC_FORMAT_FLEXIBLE);
+}
+
+static void
+test_flexfec_hostile (void)
+{
+  /* clang-format off */
+  guint8 pkt[] = {
+    FLEX_RTP,
+    0x45, 0xe0, 0x07, 0x08,
+    0x03, 0x04, 0x05, 0x06,
+    0x01, 0x02, 0x04, 0x03,
+    0xaa,
+  };
+  /* clang-format on */
+  ConfabRtpView v;
+  ConfabFecRepairInfo info;
+
+  g_assert_cmpint (confab_rtp_view_parse (&v, pkt, sizeof pkt), ==, CONFAB_FEC_OK);
+  pkt[16] = 0xc5; /* R=1 F=1: invalid */
+  g_assert_cmpint (confab_flexfec_parse (&v, &info), ==, CONFAB_FEC_ERR_MALFORMED);
+  pkt[16] = 0x85; /* R=1: retransmission format */
+  g_assert_cmpint (confab_flexfec_parse (&v, &info), ==, CONFAB_FEC_ERR_UNSUPPORTED);
+  pkt[16] = 0x45;
+  pkt[26] = 0; /* L=0 reserved */
+  g_assert_cmpint (confab_flexfec_parse (&v, &info), ==, CONFAB_FEC_ERR_MALFORMED);
+  pkt[26] = 200;
+  pkt[27] = 200; /* a column far wider than any window */
+  g_assert_cmpint (confab_flexfec_parse (&v, &info), ==, CONFAB_FEC_ERR_UNSUPPORTED);
+  /* no CSRC: protects nothing */
+  pkt[0] = 0x80;
+  g_assert_cmpint (confab_rtp_view_parse (&v, pkt, sizeof pkt), ==, CONFAB_FEC_OK);
+  g_assert_cmpint (confab_flexfec_parse (&v, &info), ==, CONFAB_FEC_ERR_MALFORMED);
+  /* CC=15 CSRCs but only... enough bytes for the RTP header, too many protected streams */
+  {
+    guint8 big[12 + 60 + 8] = { 0x8f, 0x6e };
+
+    g_assert_cmpint (confab_rtp_view_parse (&v, big, sizeof big), ==, CONFAB_FEC_OK);
+    g_assert_cmpint (confab_flexfec_parse (&v, &info), ==, CONFAB_FEC_ERR_UNSUPPORTED);
+  }
+}
+
+static void
+test_red_layout (void)
+{
+  /* F=1 PT=96, timestamp offset 0x123, block length 2; final block header PT=97. */
+  static const guint8 red[] = { 0xe0, 0x04, 0x8c, 0x02, 0x61, 0x11, 0x22, 0x33, 0x44, 0x55 };
+  ConfabRedBlock blocks[4];
+  guint n = 0;
+
+  g_assert_cmpint (confab_red_parse (red, sizeof red, blocks, 4, &n), ==, CONFAB_FEC_OK);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (blocks[0].payload_type, ==, 96);
+  g_assert_cmpuint (blocks[0].ts_offset, ==, 0x123);
+  g_assert_cmpmem (blocks[0].data, blocks[0].len, red + 5, 2);
+  g_assert_cmpuint (blocks[1].payload_type, ==, 97);
+  g_assert_cmpmem (blocks[1].data, blocks[1].len, red + 7, 3);
+  for (gsize i = 0; i < 5; i++)
+    g_assert_cmpint (confab_red_parse (red, i, blocks, 4, &n), !=, CONFAB_FEC_OK);
+  /* block length past the end */
+  {
+    guint8 bad[sizeof red];
+
+    memcpy (bad, red, sizeof bad);
+    bad[3] = 0x20;
+    g_assert_cmpint (confab_red_parse (bad, sizeof bad, blocks, 4, &n), ==,
+                     CONFAB_FEC_ERR_TRUNCATED);
+  }
+  g_assert_cmpint (confab_red_parse (red, sizeof red, blocks, 1, &n), ==,
+                   CONFAB_FEC_ERR_UNSUPPORTED);
+}
+
+static void
+test_red_roundtrip (void)
+{
+  guint8 red[64], back[64];
+  gsize red_len = 0, back_len = 0;
+  ConfabRtpView v;
+
+  g_assert_cmpint (
+      confab_red_encapsulate (rtp_full, sizeof rtp_full, 116, red, sizeof red, &red_len), ==,
+      CONFAB_FEC_OK);
+  g_assert_cmpuint (red_len, ==, sizeof rtp_full + 1);
+  g_assert_cmpint (confab_rtp_view_parse (&v, red, red_len), ==, CONFAB_FEC_OK);
+  g_assert_cmpuint (v.payload_type, ==, 116);
+  g_assert_true (v.marker);
+  g_assert_cmpuint (v.payload[0], ==, 111);
+  g_assert_cmpint (confab_red_decapsulate (red, red_len, back, sizeof back, &back_len), ==,
+                   CONFAB_FEC_OK);
+  g_assert_cmpmem (back, back_len, rtp_full, sizeof rtp_full);
+}
+
+static void
+test_parity_roundtrip (void)
+{
+  /* XOR of two packets of different lengths, then recovering one from the other. */
+  static const guint8 payload_a[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+  ConfabRtpHeader ha = { .payload_type = 96, .seq = 7, .timestamp = 1000, .ssrc = 5 };
+  g_autoptr (GBytes) a = confab_rtp_packet_new (&ha, payload_a, sizeof payload_a);
+  ConfabFecParity *p = g_new (ConfabFecParity, 1);
+  guint8 out[64];
+  gsize len = 0;
+  gsize a_len;
+  const guint8 *a_data = g_bytes_get_data (a, &a_len);
+
+  confab_fec_parity_reset (p);
+  confab_fec_parity_add (p, rtp_full, sizeof rtp_full);
+  confab_fec_parity_add (p, a_data, a_len);
+  confab_fec_parity_add (p, rtp_full, sizeof rtp_full);
+  g_assert_cmpint (confab_fec_parity_to_packet (p, 7, 5, out, sizeof out, &len), ==, CONFAB_FEC_OK);
+  g_assert_cmpmem (out, len, a_data, a_len);
+  g_free (p);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/confab/fec/rtp/parse", test_rtp_parse);
+  g_test_add_func ("/confab/fec/rtp/write", test_rtp_write);
+  g_test_add_func ("/confab/fec/rtp/hostile", test_rtp_hostile);
+  g_test_add_func ("/confab/fec/ulpfec/layout", test_ulpfec_layout);
+  g_test_add_func ("/confab/fec/ulpfec/hostile", test_ulpfec_hostile);
+  g_test_add_func ("/confab/fec/flexfec/layout", test_flexfec_layout);
+  g_test_add_func ("/confab/fec/flexfec/hostile", test_flexfec_hostile);
+  g_test_add_func ("/confab/fec/red/layout", test_red_layout);
+  g_test_add_func ("/confab/fec/red/roundtrip", test_red_roundtrip);
+  g_test_add_func ("/confab/fec/parity/roundtrip", test_parity_roundtrip);
+  return g_test_run ();
+}
