@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "confab-ice-server.h"
+#include "confab-media-devices.h"
 #include "confab-settings.h"
 
 struct _ConfabPreferencesWindow
@@ -21,6 +22,9 @@ struct _ConfabPreferencesWindow
   GtkSpinButton *port_max_spin;
   AdwComboRow *quality_row;
   AdwComboRow *fec_row;
+  AdwPreferencesGroup *devices_group;
+  AdwComboRow *device_rows[3];
+  GPtrArray *device_ids[3]; /* per kind: "" (automatic) then the device ids */
 
   GSettings *settings;
 };
@@ -167,11 +171,78 @@ load (ConfabPreferencesWindow *self)
                             self);
 }
 
+static const char *const device_keys[3] = { "camera-device", "microphone-device",
+                                             "speaker-device" };
+
+static void
+on_device_selected (ConfabPreferencesWindow *self, GParamSpec *pspec, AdwComboRow *row)
+{
+  for (guint k = 0; k < 3; k++)
+    if (row == self->device_rows[k])
+      {
+        guint i = adw_combo_row_get_selected (row);
+        if (i < self->device_ids[k]->len)
+          g_settings_set_string (self->settings, device_keys[k], self->device_ids[k]->pdata[i]);
+      }
+}
+
+/* One row per kind, listing what GstDeviceMonitor finds now. A device
+ * chosen earlier but absent now stays listed, so the choice is not lost. */
+static void
+load_devices (ConfabPreferencesWindow *self)
+{
+  static const char *const titles[3] = { N_("Camera"), N_("Microphone"), N_("Speaker") };
+  static const char *const automatic[3] = { N_("Automatic (test pattern if none)"),
+                                            N_("Automatic (test tone if none)"),
+                                            N_("Default output") };
+  static const ConfabMediaDeviceKind kinds[3] = { CONFAB_MEDIA_DEVICE_CAMERA,
+                                                  CONFAB_MEDIA_DEVICE_MICROPHONE,
+                                                  CONFAB_MEDIA_DEVICE_SPEAKER };
+
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autoptr (GPtrArray) devices = confab_media_list_devices (kinds[k]);
+      g_autofree char *chosen = g_settings_get_string (self->settings, device_keys[k]);
+      GtkStringList *names = gtk_string_list_new (NULL);
+      guint selected = 0;
+
+      self->device_ids[k] = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (self->device_ids[k], g_strdup (""));
+      gtk_string_list_append (names, _(automatic[k]));
+      for (guint i = 0; devices && i < devices->len; i++)
+        {
+          ConfabMediaDevice *d = devices->pdata[i];
+          if (g_strcmp0 (d->id, chosen) == 0)
+            selected = self->device_ids[k]->len;
+          g_ptr_array_add (self->device_ids[k], g_strdup (d->id));
+          gtk_string_list_append (names, d->display_name);
+        }
+      if (*chosen && selected == 0)
+        {
+          selected = self->device_ids[k]->len;
+          g_ptr_array_add (self->device_ids[k], g_strdup (chosen));
+          g_autofree char *missing = g_strdup_printf (_("%s (not connected)"), chosen);
+          gtk_string_list_append (names, missing);
+        }
+
+      self->device_rows[k] = ADW_COMBO_ROW (adw_combo_row_new ());
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->device_rows[k]), _(titles[k]));
+      adw_combo_row_set_model (self->device_rows[k], G_LIST_MODEL (names));
+      g_object_unref (names);
+      adw_combo_row_set_selected (self->device_rows[k], selected);
+      g_signal_connect_swapped (self->device_rows[k], "notify::selected",
+                                G_CALLBACK (on_device_selected), self);
+      adw_preferences_group_add (self->devices_group, GTK_WIDGET (self->device_rows[k]));
+    }
+}
+
 static void
 confab_preferences_window_dispose (GObject *object)
 {
   ConfabPreferencesWindow *self = CONFAB_PREFERENCES_WINDOW (object);
   g_clear_object (&self->settings);
+  for (guint k = 0; k < 3; k++)
+    g_clear_pointer (&self->device_ids[k], g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONFAB_TYPE_PREFERENCES_WINDOW);
   G_OBJECT_CLASS (confab_preferences_window_parent_class)->dispose (object);
 }
@@ -195,6 +266,7 @@ confab_preferences_window_class_init (ConfabPreferencesWindowClass *klass)
   BIND (port_max_spin);
   BIND (quality_row);
   BIND (fec_row);
+  BIND (devices_group);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_stun_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_turn_apply);
@@ -226,5 +298,6 @@ confab_preferences_window_new_for (GtkWindow *parent)
     g_object_new (CONFAB_TYPE_PREFERENCES_WINDOW, "transient-for", parent, "modal", TRUE, NULL);
   self->settings = g_steal_pointer (&settings);
   load (self);
+  load_devices (self);
   return GTK_WINDOW (self);
 }

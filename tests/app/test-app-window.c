@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "confab-application.h"
+#include "confab-preferences-window.h"
+#include "confab-settings.h"
 #include "confab-window.h"
 
 #define WATCHDOG_SECONDS 90
@@ -191,6 +193,72 @@ test_damaged_offers (void)
   gtk_window_destroy (GTK_WINDOW (w));
 }
 
+/* Depth-first search for a widget of @type whose title is @title. */
+static GtkWidget *
+find_row (GtkWidget *widget, GType type, const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_row (c, type, title);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_preferences (void)
+{
+  g_autoptr (GSettings) settings = confab_settings_new ();
+  if (!settings)
+    {
+      g_test_skip ("the GSettings schema is not compiled in the build tree");
+      return;
+    }
+  GtkWindow *prefs = confab_preferences_window_new_for (NULL);
+  g_assert_nonnull (prefs);
+  gtk_window_present (prefs);
+
+  /* A bad STUN URI is refused and not stored; a good one is. */
+  GtkWidget *stun = find_row (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, "STUN server (stun:host:port)");
+  g_assert_nonnull (stun);
+  gtk_editable_set_text (GTK_EDITABLE (stun), "stun.example.org");
+  g_signal_emit_by_name (stun, "apply");
+  g_assert_true (gtk_widget_has_css_class (stun, "error"));
+  g_auto (GStrv) none = g_settings_get_strv (settings, "stun-servers");
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+
+  gtk_editable_set_text (GTK_EDITABLE (stun), "stun:stun.example.org:3478");
+  g_signal_emit_by_name (stun, "apply");
+  g_assert_false (gtk_widget_has_css_class (stun, "error"));
+  g_auto (GStrv) one = g_settings_get_strv (settings, "stun-servers");
+  g_assert_cmpstr (one[0], ==, "stun:stun.example.org:3478");
+
+  /* The call options follow the preferences. */
+  ConfabCallOptions options;
+  confab_call_options_init (&options);
+  g_assert_true (confab_settings_fill_call_options (settings, &options, NULL));
+  g_assert_cmpstr (options.stun->host, ==, "stun.example.org");
+  g_assert_cmpuint (options.stun->port, ==, 3478);
+  confab_call_options_clear (&options);
+
+  /* Privacy mode without a TURN server is reported, not silently ignored. */
+  g_settings_set_boolean (settings, "relay-only", TRUE);
+  g_autoptr (GError) error = NULL;
+  confab_call_options_init (&options);
+  g_assert_false (confab_settings_fill_call_options (settings, &options, &error));
+  g_assert_nonnull (strstr (error->message, "TURN"));
+  confab_call_options_clear (&options);
+  g_settings_reset (settings, "relay-only");
+  g_settings_reset (settings, "stun-servers");
+
+  g_assert_nonnull (find_row (GTK_WIDGET (prefs), ADW_TYPE_COMBO_ROW, "Camera"));
+  gtk_window_destroy (prefs);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -207,5 +275,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/confab/app/window/call-between-two-windows", test_call_between_two_windows);
   g_test_add_func ("/confab/app/window/damaged-offers", test_damaged_offers);
+  g_test_add_func ("/confab/app/window/preferences", test_preferences);
   return g_test_run ();
 }
