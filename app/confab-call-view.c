@@ -55,8 +55,10 @@ update_timer_and_verdict (ConfabCallView *self)
   gtk_label_set_text (self->timer_label, timer);
 
   const char *verdict;
-  if (stats.state != CONFAB_CALL_STATE_IN_CALL)
-    verdict = confab_call_state_to_string (stats.state);
+  if (stats.state == CONFAB_CALL_STATE_ENDED || stats.state == CONFAB_CALL_STATE_FAILED)
+    verdict = _("Not connected");
+  else if (stats.state != CONFAB_CALL_STATE_IN_CALL)
+    verdict = _("Connecting…");
   else if (!stats.have_pair)
     verdict = _("Connected");
   else if (stats.pair.relayed)
