@@ -147,6 +147,37 @@ confab_fec_bits_span (const ConfabFecBits *b)
   return 0;
 }
 
+/* Lowest set position, or CONFAB_FEC_MAX_SPAN when empty. */
+static inline guint
+confab_fec_bits_lowest (const ConfabFecBits *b)
+{
+  if (b->w[0])
+    return (guint) __builtin_ctzll (b->w[0]);
+  if (b->w[1])
+    return 64 + (guint) __builtin_ctzll (b->w[1]);
+  return CONFAB_FEC_MAX_SPAN;
+}
+
+/* Moves every position down by @n (positions below @n fall off). */
+static inline void
+confab_fec_bits_shift_down (ConfabFecBits *b, guint n)
+{
+  if (n == 0)
+    return;
+  if (n >= 128)
+    b->w[0] = b->w[1] = 0;
+  else if (n >= 64)
+    {
+      b->w[0] = b->w[1] >> (n - 64);
+      b->w[1] = 0;
+    }
+  else
+    {
+      b->w[0] = (b->w[0] >> n) | (b->w[1] << (64 - n));
+      b->w[1] >>= n;
+    }
+}
+
 /* Runs the statement that follows for every set position @b (a guint it declares) of @bits,
  * lowest first; `continue` moves to the next position. */
 #define CONFAB_FEC_BITS_FOREACH(bits, b)                                                           \

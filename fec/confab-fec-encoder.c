@@ -204,6 +204,7 @@ emit_repair (ConfabFecEncoder *enc, const ConfabFecBits *row, ConfabFlexfecForma
   ConfabFecRepairInfo info = { 0 };
   GBytes *pkt;
   guint k = enc->k;
+  guint lowest;
 
   confab_fec_parity_reset (&enc->parity);
   for (guint j = 0; j < k; j++)
@@ -212,8 +213,12 @@ emit_repair (ConfabFecEncoder *enc, const ConfabFecBits *row, ConfabFlexfecForma
   confab_fec_repair_info_set_parity (&info, &enc->parity);
   info.n_protected = 1;
   info.protected[0].ssrc = enc->ssrc;
-  info.protected[0].sn_base = enc->sn_base;
   info.protected[0].mask = *row;
+  /* SN base is the first packet the repair covers: that is what FlexFEC's fixed L/D form
+   * needs, and it keeps masks (and so headers) short. */
+  lowest = confab_fec_bits_lowest (row);
+  confab_fec_bits_shift_down (&info.protected[0].mask, lowest);
+  info.protected[0].sn_base = (guint16) (enc->sn_base + lowest);
 
   if (enc->config.scheme == CONFAB_FEC_SCHEME_ULPFEC)
     pkt = confab_ulpfec_packet_new (&info, enc->config.payload_type, enc->config.red_payload_type,
@@ -305,8 +310,12 @@ frame_ends_block (ConfabFecEncoder *enc)
 
   if (enc->k < MIN (enc->config.min_block, enc->block_cap))
     return FALSE;
-  if (family_is_fixed (enc->config.family))
+  /* Rows end with a frame once they hold a full row; columns only make sense over the whole
+   * L x D block (that is what spreads a burst over the columns), so they wait for it. */
+  if (enc->config.family == CONFAB_FEC_MASK_ROWS)
     return enc->k >= MIN (enc->config.columns, enc->block_cap);
+  if (family_is_fixed (enc->config.family))
+    return FALSE;
   oh = enc->block_has_key ? enc->config.key_frame_overhead_percent : enc->config.overhead_percent;
   if (oh == 0)
     return TRUE;
@@ -376,10 +385,10 @@ confab_fec_encoder_prepare_masks (const ConfabFecEncoderConfig *config)
   for (guint o = 0; o < G_N_ELEMENTS (overheads); o++)
     for (guint k = 1; k <= MIN (config->max_block, (guint) CONFAB_FEC_MAX_BLOCK); k++)
       {
-        /* repairs_for_block() rounds with a carry: either neighbour of k * overhead. */
-        guint lo = k * overheads[o] / 100;
+        /* repairs_for_block() rounds with a carry of up to one packet either way. */
+        guint mid = k * overheads[o] / 100;
 
-        for (guint m = MAX (lo, 1u); m <= MIN (lo + 1, k) && overheads[o] > 0; m++)
+        for (guint m = MAX (mid, 2u) - 1; m <= MIN (mid + 1, k) && overheads[o] > 0; m++)
           {
             ConfabFecMask mask;
 

@@ -3,7 +3,8 @@
  *
  * Media packets are grouped into blocks of consecutive sequence numbers. A block ends at a
  * frame boundary (marker bit) once it earns at least one repair packet (so small delta
- * frames share a block rather than go unprotected; fixed L x D codes: once it holds a row),
+ * frames share a block rather than go unprotected; fixed rows: once it holds a row; fixed
+ * columns and 2-D: only when the L x D block is full),
  * when it is full, when the sequence numbers jump, or when the caller flushes. Then the
  * encoder picks m repair packets from the overhead the caller set (key frames can get more;
  * fractions carry over to the next block so the long-run overhead is what was asked), takes

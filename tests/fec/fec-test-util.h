@@ -15,7 +15,7 @@ fec_test_media_packet (GRand *rand, guint32 ssrc, guint16 seq, guint32 ts, gbool
   ConfabRtpHeader h = { 0 };
   guint8 ext[8];
   guint8 payload[1400];
-  gsize payload_len = (gsize)g_rand_int_range (rand, 0, (gint32)MIN (max_payload, 1400) + 1);
+  gsize payload_len = (gsize) g_rand_int_range (rand, 0, (gint32) MIN (max_payload, 1400) + 1);
 
   h.marker = marker;
   h.payload_type = g_rand_boolean (rand) ? 96 : 100;
@@ -24,7 +24,7 @@ fec_test_media_packet (GRand *rand, guint32 ssrc, guint16 seq, guint32 ts, gbool
   h.ssrc = ssrc;
   if (g_rand_int_range (rand, 0, 4) == 0)
     {
-      h.csrc_count = (guint)g_rand_int_range (rand, 1, 4);
+      h.csrc_count = (guint) g_rand_int_range (rand, 1, 4);
       for (guint i = 0; i < h.csrc_count; i++)
         h.csrcs[i] = g_rand_int (rand);
     }
@@ -33,13 +33,13 @@ fec_test_media_packet (GRand *rand, guint32 ssrc, guint16 seq, guint32 ts, gbool
       h.extension = TRUE;
       h.ext_profile = 0xbede;
       for (guint i = 0; i < sizeof ext; i++)
-        ext[i] = (guint8)g_rand_int (rand);
+        ext[i] = (guint8) g_rand_int (rand);
       h.ext_data = ext;
-      h.ext_len = 4 * (gsize)g_rand_int_range (rand, 0, 3);
+      h.ext_len = 4 * (gsize) g_rand_int_range (rand, 0, 3);
     }
   if (g_rand_int_range (rand, 0, 8) == 0)
-    h.padding_len = (guint8)g_rand_int_range (rand, 1, 8);
+    h.padding_len = (guint8) g_rand_int_range (rand, 1, 8);
   for (gsize i = 0; i < payload_len; i++)
-    payload[i] = (guint8)g_rand_int (rand);
+    payload[i] = (guint8) g_rand_int (rand);
   return confab_rtp_packet_new (&h, payload, payload_len);
 }

@@ -5,6 +5,8 @@
 
 #include "confab-fec-decoder.h"
 #include "confab-fec-encoder.h"
+#include "confab-fec-parity.h"
+#include "confab-flexfec.h"
 #include "confab-red.h"
 #include "fec-test-util.h"
 
@@ -373,6 +375,9 @@ test_encoder_overhead (void)
   cfg.payload_type = FLEX_PT;
   cfg.overhead_percent = 25;
   cfg.key_frame_overhead_percent = 100;
+  cfg.max_block = 16;
+  /* what the element runs in a worker thread at start-up */
+  confab_fec_encoder_prepare_masks (&cfg);
   enc = confab_fec_encoder_new (&cfg, NULL);
   g_assert_nonnull (enc);
   for (guint f = 0; f < 1000; f++)
@@ -472,9 +477,11 @@ test_encoder_block_boundaries (void)
               const guint8 *rd = g_bytes_get_data (r, &rlen);
 
               g_assert_cmpint (confab_rtp_view_parse (&v, rd, rlen), ==, CONFAB_FEC_OK);
-              /* SN base: the first packet of the block */
-              g_assert_cmpuint (confab_read_u16 (v.payload + 8), ==,
-                                (guint16) (seq - frames_since));
+              /* SN base: the first packet the repair covers, inside the block */
+              g_assert_cmpint (
+                  confab_seq_diff (confab_read_u16 (v.payload + 8), (guint16) (seq - frames_since)),
+                  >=, 0);
+              g_assert_cmpint (confab_seq_diff (confab_read_u16 (v.payload + 8), seq), <, 0);
               g_bytes_unref (r);
               n++;
             }
@@ -488,6 +495,180 @@ test_encoder_block_boundaries (void)
         }
       g_rand_free (rand);
     }
+}
+
+/* FlexFEC's fixed codes at their largest: 11 x 10 = 110 packets, column repair packets in
+ * the F=1 format, one loss in every column recovered. */
+static void
+test_fixed_large_block (void)
+{
+  ConfabFecEncoderConfig cfg;
+  ConfabFecDecoderConfig dcfg;
+  g_autoptr (ConfabFecEncoder) enc = NULL;
+  g_autoptr (ConfabFecDecoder) dec = NULL;
+  GRand *rand = g_rand_new_with_seed (17);
+  GPtrArray *media = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *repairs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GBytes *r;
+  guint recovered = 0;
+
+  confab_fec_encoder_config_init (&cfg);
+  cfg.payload_type = FLEX_PT;
+  cfg.repair_ssrc = REPAIR_SSRC;
+  cfg.family = CONFAB_FEC_MASK_COLUMNS;
+  cfg.columns = 11;
+  cfg.rows = 10;
+  enc = confab_fec_encoder_new (&cfg, NULL);
+  g_assert_nonnull (enc);
+  for (guint i = 0; i < 110; i++)
+    {
+      GBytes *pkt
+          = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (65500 + i), 5, i % 7 == 6, 200);
+      gsize len;
+      const guint8 *d = g_bytes_get_data (pkt, &len);
+
+      g_assert_cmpint (confab_fec_encoder_add_media (enc, d, len, FALSE), ==, CONFAB_FEC_OK);
+      g_ptr_array_add (media, pkt);
+    }
+  while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
+    {
+      ConfabRtpView v;
+      gsize len;
+      const guint8 *d = g_bytes_get_data (r, &len);
+
+      g_assert_cmpint (confab_rtp_view_parse (&v, d, len), ==, CONFAB_FEC_OK);
+      g_assert_cmphex (v.payload[0] & 0xc0, ==, 0x40); /* F=1 */
+      g_assert_cmpuint (v.payload[10], ==, 11);        /* L */
+      g_assert_cmpuint (v.payload[11], ==, 10);        /* D */
+      g_ptr_array_add (repairs, r);
+    }
+  g_assert_cmpuint (repairs->len, ==, 11);
+
+  confab_fec_decoder_config_init (&dcfg);
+  dcfg.flexfec_pt = FLEX_PT;
+  dec = confab_fec_decoder_new (&dcfg, NULL);
+  for (guint i = 0; i < 110; i++)
+    {
+      gsize len;
+      const guint8 *d = g_bytes_get_data (g_ptr_array_index (media, i), &len);
+
+      /* lose packet 12 * c of column c: one per column, spread over the rows */
+      if (i % 11 == (i / 11) && i / 11 < 10)
+        continue;
+      confab_fec_decoder_push (dec, d, len, NULL);
+    }
+  for (guint i = 0; i < repairs->len; i++)
+    {
+      gsize len;
+      const guint8 *d = g_bytes_get_data (g_ptr_array_index (repairs, i), &len);
+      ConfabFecStatus st;
+
+      confab_fec_decoder_push (dec, d, len, &st);
+      g_assert_cmpint (st, ==, CONFAB_FEC_OK);
+    }
+  while ((r = confab_fec_decoder_pop_recovered (dec)) != NULL)
+    {
+      ConfabRtpView v;
+      gsize len;
+      const guint8 *d = g_bytes_get_data (r, &len);
+
+      g_assert_cmpint (confab_rtp_view_parse (&v, d, len), ==, CONFAB_FEC_OK);
+      g_assert_true (g_bytes_equal (r, g_ptr_array_index (media, (guint16) (v.seq - 65500))));
+      recovered++;
+      g_bytes_unref (r);
+    }
+  g_assert_cmpuint (recovered, ==, 10);
+  g_ptr_array_unref (media);
+  g_ptr_array_unref (repairs);
+  g_rand_free (rand);
+}
+
+/* One FlexFEC repair packet over two SSRCs (its CSRC list names both): losing a packet of
+ * either stream is recovered. */
+static void
+test_multi_ssrc (void)
+{
+  GRand *rand = g_rand_new_with_seed (23);
+  ConfabFecParity *parity = g_new (ConfabFecParity, 1);
+  ConfabFecRepairInfo info = { 0 };
+  GBytes *a[3], *b[2];
+  g_autoptr (GBytes) repair = NULL;
+  ConfabFecDecoderConfig cfg;
+  g_autoptr (ConfabFecDecoder) dec = NULL;
+  ConfabFecStatus st;
+  GBytes *rec;
+
+  confab_fec_parity_reset (parity);
+  for (guint i = 0; i < 3; i++)
+    {
+      gsize len;
+      const guint8 *d;
+
+      a[i] = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (65535 + i), 1, FALSE, 300);
+      d = g_bytes_get_data (a[i], &len);
+      confab_fec_parity_add (parity, d, len);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      gsize len;
+      const guint8 *d;
+
+      b[i] = fec_test_media_packet (rand, MEDIA_SSRC + 7, (guint16) (1000 + i), 1, FALSE, 300);
+      d = g_bytes_get_data (b[i], &len);
+      confab_fec_parity_add (parity, d, len);
+    }
+  confab_fec_repair_info_set_parity (&info, parity);
+  info.n_protected = 2;
+  info.protected[0].ssrc = MEDIA_SSRC;
+  info.protected[0].sn_base = 65535;
+  for (guint i = 0; i < 3; i++)
+    confab_fec_bits_set (&info.protected[0].mask, i);
+  info.protected[1].ssrc = MEDIA_SSRC + 7;
+  info.protected[1].sn_base = 1000;
+  for (guint i = 0; i < 2; i++)
+    confab_fec_bits_set (&info.protected[1].mask, i);
+  repair = confab_flexfec_packet_new (&info, CONFAB_FLEXFEC_FORMAT_FLEXIBLE, FLEX_PT, REPAIR_SSRC,
+                                      1, 1);
+  g_assert_nonnull (repair);
+
+  confab_fec_decoder_config_init (&cfg);
+  cfg.flexfec_pt = FLEX_PT;
+  dec = confab_fec_decoder_new (&cfg, NULL);
+  /* a[1] (sequence number 0, after the wrap) is lost */
+  for (guint i = 0; i < 3; i++)
+    if (i != 1)
+      {
+        gsize len;
+        const guint8 *d = g_bytes_get_data (a[i], &len);
+
+        confab_fec_decoder_push (dec, d, len, NULL);
+      }
+  for (guint i = 0; i < 2; i++)
+    {
+      gsize len;
+      const guint8 *d = g_bytes_get_data (b[i], &len);
+
+      confab_fec_decoder_push (dec, d, len, NULL);
+    }
+  {
+    gsize len;
+    const guint8 *d = g_bytes_get_data (repair, &len);
+
+    g_assert_cmpint (confab_fec_decoder_push (dec, d, len, &st), ==, CONFAB_FEC_PACKET_REPAIR);
+    g_assert_cmpint (st, ==, CONFAB_FEC_OK);
+  }
+  rec = confab_fec_decoder_pop_recovered (dec);
+  g_assert_nonnull (rec);
+  g_assert_true (g_bytes_equal (rec, a[1]));
+  g_bytes_unref (rec);
+  g_assert_null (confab_fec_decoder_pop_recovered (dec));
+
+  for (guint i = 0; i < 3; i++)
+    g_bytes_unref (a[i]);
+  for (guint i = 0; i < 2; i++)
+    g_bytes_unref (b[i]);
+  g_free (parity);
+  g_rand_free (rand);
 }
 
 static void
@@ -523,6 +704,8 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/stream/residual-reference", test_residual_reference);
   g_test_add_func ("/confab/fec/encoder/overhead", test_encoder_overhead);
   g_test_add_func ("/confab/fec/encoder/block-boundaries", test_encoder_block_boundaries);
+  g_test_add_func ("/confab/fec/encoder/fixed-large-block", test_fixed_large_block);
   g_test_add_func ("/confab/fec/encoder/config", test_encoder_config);
+  g_test_add_func ("/confab/fec/decoder/multi-ssrc", test_multi_ssrc);
   return g_test_run ();
 }

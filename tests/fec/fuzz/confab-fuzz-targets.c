@@ -163,7 +163,7 @@ fuzz_decoder (const guint8 *data, gsize size, gboolean flex)
 
   while (size - off >= 2)
     {
-      gsize len = ((gsize)data[off] << 8) | data[off + 1];
+      gsize len = ((gsize) data[off] << 8) | data[off + 1];
       const guint8 *pkt;
       ConfabRtpView v;
 
