@@ -58,7 +58,12 @@ append_stream (GString *out, const ConfabStreamStats *s, gboolean video)
                           s->packets_sent, s->packets_received, s->packets_lost, s->frames_encoded,
                           s->frames_decoded);
   if (video)
-    g_string_append_printf (out, ", \"width\": %u, \"height\": %u", s->width, s->height);
+    g_string_append_printf (out,
+                            ", \"width\": %u, \"height\": %u, \"fec_repair_sent\": %" G_GUINT64_FORMAT
+                            ", \"fec_recovered\": %" G_GUINT64_FORMAT
+                            ", \"fec_unrecovered\": %" G_GUINT64_FORMAT,
+                            s->width, s->height, s->fec_repair_sent, s->fec_recovered,
+                            s->fec_unrecovered);
   g_string_append (out, "}");
 }
 

@@ -29,6 +29,9 @@ struct _ConfabCall
   ConfabSdp *remote;
   guint32 audio_ssrc, video_ssrc;
   guint audio_pt, video_pt;
+  /* FlexFEC repair packets: their payload type (0: no FEC) and our SSRC. */
+  guint flexfec_pt;
+  guint32 fec_ssrc;
   guint64 session_id;
 
   gboolean gathered;
@@ -81,6 +84,7 @@ void
 confab_call_options_init (ConfabCallOptions *options)
 {
   memset (options, 0, sizeof *options);
+  options->fec = TRUE;
   confab_media_config_init (&options->media);
 }
 
@@ -365,6 +369,14 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
     self->video_ssrc ^= 0x5a5a;
   self->audio_pt = options->media.audio_pt ?: CONFAB_SDP_DEFAULT_AUDIO_PT;
   self->video_pt = options->media.video_pt ?: CONFAB_SDP_DEFAULT_VIDEO_PT;
+  self->fec_ssrc = options->media.fec_ssrc;
+  while (self->fec_ssrc == 0 || self->fec_ssrc == self->audio_ssrc
+         || self->fec_ssrc == self->video_ssrc)
+    self->fec_ssrc = (guint32) g_random_int_range (1, G_MAXINT32);
+  /* The offerer offers FEC if it wants it; the answerer decides when it
+   * sees the offer. */
+  if (role == CONFAB_SDP_OFFER && options->fec)
+    self->flexfec_pt = options->media.fec_pt ?: CONFAB_SDP_DEFAULT_FLEXFEC_PT;
 
   self->ice = confab_ice_session_new (role == CONFAB_SDP_OFFER);
   if (self->options.stun)
@@ -388,6 +400,10 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
       media.video_pt = self->video_pt;
       media.audio_ssrc = self->audio_ssrc;
       media.video_ssrc = self->video_ssrc;
+      /* Built with FEC as offered; confab_call_set_remote_description()
+       * takes it out again (before start) if the answer declines it. */
+      media.fec_pt = self->flexfec_pt;
+      media.fec_ssrc = self->fec_ssrc;
       self->pipeline = confab_call_pipeline_new (&media, error);
       if (!self->pipeline)
         return NULL;
@@ -494,6 +510,11 @@ confab_call_create_local_description (ConfabCall *self, GError **error)
   sdp->video_pt = self->video_pt;
   sdp->audio_ssrc = self->audio_ssrc;
   sdp->video_ssrc = self->video_ssrc;
+  if (self->flexfec_pt != 0)
+    {
+      sdp->flexfec_pt = self->flexfec_pt;
+      sdp->video_fec_ssrc = self->fec_ssrc;
+    }
   confab_ice_session_describe (self->ice, sdp);
   return confab_sdp_to_string (sdp);
 }
@@ -523,11 +544,15 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
       /* Answer with the offer's payload types so both directions agree. */
       self->audio_pt = remote->audio_pt;
       self->video_pt = remote->video_pt;
+      /* FEC only if offered and wanted here, on the offer's payload type. */
+      self->flexfec_pt = self->options.fec ? remote->flexfec_pt : 0;
       ConfabMediaConfig media = self->options.media;
       media.audio_pt = self->audio_pt;
       media.video_pt = self->video_pt;
       media.audio_ssrc = self->audio_ssrc;
       media.video_ssrc = self->video_ssrc;
+      media.fec_pt = self->flexfec_pt;
+      media.fec_ssrc = self->fec_ssrc;
       g_clear_object (&self->pipeline);
       self->pipeline = confab_call_pipeline_new (&media, error);
       if (!self->pipeline)
@@ -542,6 +567,23 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
                      "%u)"),
                    remote->audio_pt, remote->video_pt, self->audio_pt, self->video_pt);
       return FALSE;
+    }
+  else if (remote->flexfec_pt != 0 && remote->flexfec_pt != self->flexfec_pt
+           && self->flexfec_pt != 0)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                   _("The answer changed the FEC payload type (%u; offered %u)"),
+                   remote->flexfec_pt, self->flexfec_pt);
+      return FALSE;
+    }
+  else if (remote->flexfec_pt == 0 && self->flexfec_pt != 0)
+    {
+      /* The answer declined FEC (an answer that adds FEC we did not offer
+       * is ignored: we have nothing to decode it with). The pipeline has
+       * not started: media starts once both descriptions are applied. */
+      if (!confab_call_pipeline_disable_fec (self->pipeline))
+        g_warning ("FEC declined by the answer, but the media had already started");
+      self->flexfec_pt = 0;
     }
 
   self->remote = g_steal_pointer (&remote);

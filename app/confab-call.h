@@ -35,6 +35,9 @@ typedef struct
   gboolean relay_only;
   guint min_port, max_port;   /* 0, 0 = any */
   char **local_addresses;     /* NULL = every interface */
+  /* Offer (or accept) Confab's FlexFEC on the video; TRUE by default. Used
+   * only when both sides want it. */
+  gboolean fec;
   ConfabMediaConfig media;
 } ConfabCallOptions;
 

@@ -28,6 +28,10 @@ confab_cli_option_group (ConfabCliOptions *cli)
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &cli->relay_only,
       N_("Privacy mode: only offer the TURN relay, so the other side never learns your address"),
       NULL },
+    { "fec", 0, 0, G_OPTION_ARG_STRING, &cli->fec,
+      N_("Protect the video with forward error correction (FlexFEC) when the other side "
+         "supports it (default on)"),
+      "on|off" },
     { "port-range", 0, 0, G_OPTION_ARG_STRING, &cli->port_range,
       N_("Use only these local UDP/TCP ports, e.g. 50000-50100 (for firewall rules)"),
       "MIN-MAX" },
@@ -66,6 +70,7 @@ confab_cli_options_clear (ConfabCliOptions *cli)
   g_clear_pointer (&cli->turn_user, g_free);
   g_clear_pointer (&cli->turn_pass, g_free);
   g_clear_pointer (&cli->turn_ca, g_free);
+  g_clear_pointer (&cli->fec, g_free);
   g_clear_pointer (&cli->port_range, g_free);
   g_clear_pointer (&cli->local_addresses, g_strfreev);
   g_clear_pointer (&cli->video, g_free);
@@ -128,6 +133,17 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("--relay-only needs a TURN server (--turn)"));
+      return FALSE;
+    }
+
+  if (cli->fec == NULL || g_strcmp0 (cli->fec, "on") == 0)
+    options->fec = TRUE;
+  else if (g_strcmp0 (cli->fec, "off") == 0)
+    options->fec = FALSE;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--fec wants on or off, not \"%s\""), cli->fec);
       return FALSE;
     }
 

@@ -25,6 +25,7 @@ typedef struct
   char *turn_pass;
   char *turn_ca;
   gboolean relay_only;
+  char *fec;
   char *port_range;
   char **local_addresses;
   char *video;

@@ -125,6 +125,15 @@ confab_settings_fill_call_options (GSettings *settings, ConfabCallOptions *optio
       options->max_port = hi;
     }
 
+  /* "off" turns FEC off; anything else asks for it. Only FlexFEC is wired
+   * into calls so far, so "ulpfec" and "auto" both mean FlexFEC (when the
+   * other side supports it). */
+  if (has_key (settings, "fec-mode"))
+    {
+      g_autofree char *fec = g_settings_get_string (settings, "fec-mode");
+      options->fec = g_strcmp0 (fec, "off") != 0;
+    }
+
   if (has_key (settings, "video-quality"))
     {
       g_autofree char *quality = g_settings_get_string (settings, "video-quality");

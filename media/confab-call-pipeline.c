@@ -4,6 +4,8 @@
 #include "confab-call-pipeline.h"
 
 #include "confab-media-devices-private.h"
+#include "gstconfabfecdec.h"
+#include "gstconfabfecenc.h"
 
 #include <glib/gi18n-lib.h>
 #include <gst/app/gstappsink.h>
@@ -120,6 +122,11 @@ struct _ConfabCallPipeline
   GstElement *rtp_src;  /* appsrc feeding recv_rtp_sink_0 */
   GstElement *rtcp_src; /* appsrc feeding recv_rtcp_sink_0 */
   GstElement *video_tee;
+  /* With config.fec_pt: after send_rtp_src_0 and before recv_rtp_sink_0;
+   * NULL without FEC (or once confab_call_pipeline_disable_fec() ran,
+   * which only the owner thread does, before start). */
+  GstElement *fec_enc;
+  GstElement *fec_dec;
   GSource *bus_source;
 
   /* Owner thread only. */
@@ -205,6 +212,10 @@ confab_media_config_init (ConfabMediaConfig *config)
     .video_ssrc = 0,
     .play_audio = FALSE,
     .speaker = NULL,
+    .fec_pt = 0,
+    .fec_ssrc = 0,
+    .fec_overhead = 25,
+    .fec_key_frame_overhead = 50,
   };
 }
 
@@ -1232,6 +1243,11 @@ on_request_pt_map (GstElement *rtpbin, guint session, guint pt, gpointer user_da
                                 90000, "payload", G_TYPE_INT, (gint)pt, "rtcp-fb-nack-pli",
                                 G_TYPE_BOOLEAN, TRUE, NULL);
 
+  /* The FEC decoder consumes our repair packets; should one slip through
+   * (another SSRC), it is not a stream for rtpbin to decode. */
+  if (self->config.fec_pt != 0 && pt == self->config.fec_pt)
+    return NULL;
+
   g_debug ("No caps for payload type %u", pt);
   return NULL;
 }
@@ -1755,6 +1771,49 @@ add_packet_source (ConfabCallPipeline *self, const char *name, const char *media
   return gst_object_ref (source);
 }
 
+static gpointer
+register_fec_elements (gpointer data)
+{
+  /* Linked in statically (gst_fec_dep): nothing to install or to find on
+   * a plugin path. */
+  gst_element_register (NULL, "confabfecenc", GST_RANK_NONE, GST_TYPE_CONFAB_FEC_ENC);
+  gst_element_register (NULL, "confabfecdec", GST_RANK_NONE, GST_TYPE_CONFAB_FEC_DEC);
+  return NULL;
+}
+
+/* FlexFEC for the video: the encoder between rtpbin's send_rtp_src_0 and
+ * the RTP appsink (it passes audio and RTCP through: protect-pt), the
+ * decoder between the RTP appsrc and recv_rtp_sink_0, so that a lost
+ * packet is rebuilt as soon as its repair packet arrives and reaches the
+ * jitter buffer merely late (DESIGN.md). The decoder consumes the repair
+ * packets: rtpbin never sees them as a stream. */
+static gboolean
+build_fec (ConfabCallPipeline *self, GstElement *rtp_sink, GError **error)
+{
+  static GOnce registered = G_ONCE_INIT;
+  GstBin *bin = GST_BIN (self->pipeline);
+
+  g_once (&registered, register_fec_elements, NULL);
+
+  if ((self->fec_enc = add_element (bin, "confabfecenc", "fec-enc", error)) == NULL
+      || (self->fec_dec = add_element (bin, "confabfecdec", "fec-dec", error)) == NULL)
+    return FALSE;
+  gst_object_ref (self->fec_enc);
+  gst_object_ref (self->fec_dec);
+
+  gst_util_set_object_arg (G_OBJECT (self->fec_enc), "scheme", "flexfec");
+  g_object_set (self->fec_enc, "pt", self->config.fec_pt, "repair-ssrc", self->config.fec_ssrc,
+                "protect-pt", (gint)self->config.video_pt, "overhead", self->config.fec_overhead,
+                "key-frame-overhead", self->config.fec_key_frame_overhead, NULL);
+  gst_util_set_object_arg (G_OBJECT (self->fec_dec), "scheme", "flexfec");
+  g_object_set (self->fec_dec, "pt", self->config.fec_pt, NULL);
+
+  return link_pads (self->rtpbin, "send_rtp_src_0", self->fec_enc, "sink", error)
+         && link_pads (self->fec_enc, "src", rtp_sink, "sink", error)
+         && link_pads (self->rtp_src, "src", self->fec_dec, "sink", error)
+         && link_pads (self->fec_dec, "src", self->rtpbin, "recv_rtp_sink_0", error);
+}
+
 static gboolean
 build_pipeline (ConfabCallPipeline *self, GError **error)
 {
@@ -1802,15 +1861,22 @@ build_pipeline (ConfabCallPipeline *self, GError **error)
 
   if ((rtp_sink = add_packet_sink (self, "rtp-sink", FALSE, error)) == NULL
       || (rtcp_sink = add_packet_sink (self, "rtcp-sink", TRUE, error)) == NULL
-      || !link_pads (self->rtpbin, "send_rtp_src_0", rtp_sink, "sink", error)
       || !link_pads (self->rtpbin, "send_rtcp_src_0", rtcp_sink, "sink", error))
     return FALSE;
 
   if ((self->rtp_src = add_packet_source (self, "rtp-source", "application/x-rtp", error)) == NULL
       || (self->rtcp_src = add_packet_source (self, "rtcp-source", "application/x-rtcp", error))
              == NULL
-      || !link_pads (self->rtp_src, "src", self->rtpbin, "recv_rtp_sink_0", error)
       || !link_pads (self->rtcp_src, "src", self->rtpbin, "recv_rtcp_sink_0", error))
+    return FALSE;
+
+  if (self->config.fec_pt != 0)
+    {
+      if (!build_fec (self, rtp_sink, error))
+        return FALSE;
+    }
+  else if (!link_pads (self->rtpbin, "send_rtp_src_0", rtp_sink, "sink", error)
+           || !link_pads (self->rtp_src, "src", self->rtpbin, "recv_rtp_sink_0", error))
     return FALSE;
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
@@ -1846,6 +1912,15 @@ validate_config (const ConfabMediaConfig *config, GError **error)
     problem = _ ("audio and video need different payload types");
   else if (config->audio_ssrc != 0 && config->audio_ssrc == config->video_ssrc)
     problem = _ ("audio and video need different SSRCs");
+  else if (config->fec_pt != 0
+           && (config->fec_pt < 96 || config->fec_pt > 127 || config->fec_pt == config->audio_pt
+               || config->fec_pt == config->video_pt))
+    problem = _ ("the FEC payload type must be a free one in 96..127");
+  else if (config->fec_ssrc != 0
+           && (config->fec_ssrc == config->audio_ssrc || config->fec_ssrc == config->video_ssrc))
+    problem = _ ("the FEC repair packets need an SSRC of their own");
+  else if (config->fec_overhead > 100 || config->fec_key_frame_overhead > 100)
+    problem = _ ("the FEC overhead must be between 0 and 100%");
 
   if (problem != NULL)
     {
@@ -1895,6 +1970,9 @@ confab_call_pipeline_new (const ConfabMediaConfig *config, GError **error)
     self->config.video_ssrc = random_ssrc (self->config.audio_ssrc);
   if (self->config.audio_ssrc == 0)
     self->config.audio_ssrc = random_ssrc (self->config.video_ssrc);
+  if (self->config.fec_pt != 0)
+    while (self->config.fec_ssrc == 0 || self->config.fec_ssrc == self->config.audio_ssrc)
+      self->config.fec_ssrc = random_ssrc (self->config.video_ssrc);
   self->context = g_main_context_ref_thread_default ();
   self->pipeline = gst_object_ref_sink (gst_pipeline_new (NULL));
 
@@ -2078,6 +2156,40 @@ confab_call_pipeline_push_packet (ConfabCallPipeline *self, const guint8 *data, 
     gst_app_src_push_buffer (GST_APP_SRC (target), gst_buffer_new_memdup (data, size));
 }
 
+gboolean
+confab_call_pipeline_disable_fec (ConfabCallPipeline *self)
+{
+  GstBin *bin;
+  GstElement *rtp_sink;
+  gboolean started;
+  g_autoptr (GError) error = NULL;
+
+  g_return_val_if_fail (CONFAB_IS_CALL_PIPELINE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  started = self->running || self->stopped;
+  g_mutex_unlock (&self->lock);
+  if (started)
+    return FALSE;
+  if (self->fec_enc == NULL)
+    return TRUE;
+
+  /* Still in NULL state: nothing flows, relinking is plain surgery.
+   * Removing an element unlinks its pads. */
+  bin = GST_BIN (self->pipeline);
+  rtp_sink = gst_bin_get_by_name (bin, "rtp-sink");
+  gst_bin_remove (bin, self->fec_enc);
+  gst_bin_remove (bin, self->fec_dec);
+  gst_clear_object (&self->fec_enc);
+  gst_clear_object (&self->fec_dec);
+  if (!link_pads (self->rtpbin, "send_rtp_src_0", rtp_sink, "sink", &error)
+      || !link_pads (self->rtp_src, "src", self->rtpbin, "recv_rtp_sink_0", &error))
+    g_critical ("Could not relink the pipeline without FEC: %s", error->message);
+  gst_object_unref (rtp_sink);
+
+  return TRUE;
+}
+
 static gboolean
 build_preview (ConfabCallPipeline *self, GError **error)
 {
@@ -2242,6 +2354,7 @@ void
 confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stats)
 {
   guint64 audio_lost = 0, video_lost = 0;
+  guint64 fec_repair_sent = 0, fec_recovered = 0, fec_unrecovered = 0;
   gboolean frozen;
   gint64 now;
 
@@ -2254,6 +2367,15 @@ confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stat
 
   if (!frozen)
     query_lost (self, &audio_lost, &video_lost);
+
+  /* The FEC elements' getters take their object lock, which their
+   * streaming threads hold only briefly and never around our callbacks;
+   * still, not under self->lock. */
+  if (self->fec_enc != NULL)
+    g_object_get (self->fec_enc, "repair-packets-sent", &fec_repair_sent, NULL);
+  if (self->fec_dec != NULL)
+    g_object_get (self->fec_dec, "recovered", &fec_recovered, "unrecovered", &fec_unrecovered,
+                  NULL);
 
   now = g_get_monotonic_time ();
 
@@ -2275,6 +2397,9 @@ confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stat
 
   stats->audio.packets_lost = audio_lost;
   stats->video.packets_lost = video_lost;
+  stats->video.fec_repair_sent = fec_repair_sent;
+  stats->video.fec_recovered = fec_recovered;
+  stats->video.fec_unrecovered = fec_unrecovered;
 }
 
 /* GObject ------------------------------------------------------------------ */
@@ -2298,6 +2423,8 @@ confab_call_pipeline_dispose (GObject *object)
 
   gst_clear_object (&self->rtp_src);
   gst_clear_object (&self->rtcp_src);
+  gst_clear_object (&self->fec_enc);
+  gst_clear_object (&self->fec_dec);
   gst_clear_object (&self->rtpbin);
   self->video_tee = NULL;
   self->volume = NULL;

@@ -51,6 +51,13 @@ typedef struct
   /* With play_audio: NULL for the default output (autoaudiosink), or the id
    * of a speaker from confab_media_list_devices(). Ignored otherwise. */
   const char *speaker;
+  /* Confab's FlexFEC (RFC 8627) on the video: the payload type of the
+   * repair packets, 96..127, or 0 for no FEC. The encoder sits after
+   * rtpbin's send side, the decoder before its jitter buffers. */
+  guint fec_pt;             /* default 0 */
+  guint32 fec_ssrc;         /* of our repair packets; 0 = random */
+  guint fec_overhead;       /* repair packets per 100 video packets, default 25 */
+  guint fec_key_frame_overhead; /* the same for VP8 key frames, default 50 */
 } ConfabMediaConfig;
 
 /* Fills @config with the defaults above. */
@@ -162,6 +169,12 @@ void confab_call_pipeline_set_audio_muted (ConfabCallPipeline *self, gboolean mu
 gboolean confab_call_pipeline_get_audio_muted (ConfabCallPipeline *self);
 void confab_call_pipeline_set_video_enabled (ConfabCallPipeline *self, gboolean enabled);
 gboolean confab_call_pipeline_get_video_enabled (ConfabCallPipeline *self);
+
+/* Owner thread, before confab_call_pipeline_start(): removes the FEC
+ * encoder and decoder that config->fec_pt asked for (the offerer builds
+ * them with its offer, and drops them when the answer declines FEC).
+ * Returns FALSE (and changes nothing) once the pipeline was started. */
+gboolean confab_call_pipeline_disable_fec (ConfabCallPipeline *self);
 
 /* Thread-safe snapshot of the counters. */
 void confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stats);

@@ -542,8 +542,11 @@ append_media (GString *out, const ConfabSdp *sdp, gboolean audio)
 
   /* Without DTLS there is no SRTP: claiming SAVPF would be a lie that
    * browsers and GStreamer's webrtcbin would act upon. */
-  g_string_append_printf (out, "m=%s 9 %s %u\r\n", audio ? "audio" : "video",
+  g_string_append_printf (out, "m=%s 9 %s %u", audio ? "audio" : "video",
                           sdp->fingerprint != NULL ? "UDP/TLS/RTP/SAVPF" : "RTP/AVPF", pt);
+  if (!audio && sdp->flexfec_pt != 0)
+    g_string_append_printf (out, " %u", sdp->flexfec_pt);
+  g_string_append (out, "\r\n");
   g_string_append (out, "c=IN IP4 0.0.0.0\r\n");
   g_string_append_printf (out, "a=mid:%s\r\n", audio ? MID_AUDIO : MID_VIDEO);
   /* BUNDLE: both sections name the one transport, as browsers write it. */
@@ -567,9 +570,19 @@ append_media (GString *out, const ConfabSdp *sdp, gboolean audio)
       g_string_append_printf (out, "a=rtpmap:%u VP8/90000\r\n", pt);
       g_string_append_printf (out, "a=rtcp-fb:%u nack\r\n", pt);
       g_string_append_printf (out, "a=rtcp-fb:%u nack pli\r\n", pt);
+      if (sdp->flexfec_pt != 0)
+        {
+          /* The window in microseconds, as browsers write it. */
+          g_string_append_printf (out, "a=rtpmap:%u flexfec-03/90000\r\n", sdp->flexfec_pt);
+          g_string_append_printf (out, "a=fmtp:%u repair-window=10000000\r\n", sdp->flexfec_pt);
+        }
     }
+  if (!audio && ssrc != 0 && sdp->flexfec_pt != 0 && sdp->video_fec_ssrc != 0)
+    g_string_append_printf (out, "a=ssrc-group:FEC-FR %u %u\r\n", ssrc, sdp->video_fec_ssrc);
   if (ssrc != 0)
     g_string_append_printf (out, "a=ssrc:%u cname:confab\r\n", ssrc);
+  if (!audio && ssrc != 0 && sdp->flexfec_pt != 0 && sdp->video_fec_ssrc != 0)
+    g_string_append_printf (out, "a=ssrc:%u cname:confab\r\n", sdp->video_fec_ssrc);
   /* BUNDLE lets the candidates live in the first section only (RFC 9143). */
   if (audio)
     for (guint i = 0; i < sdp->candidates->len; i++)
@@ -883,6 +896,8 @@ typedef struct
   gboolean end_of_candidates;
   gboolean have_ssrc;
   guint32 ssrc;
+  gboolean have_fec_ssrc; /* from the first a=ssrc-group:FEC-FR */
+  guint32 fec_ssrc;
 } Section;
 
 typedef struct
@@ -1089,6 +1104,7 @@ static const char *const known_attributes[] = {
   "a=group",       "a=mid",
   "a=rtcp-mux",    "a=rtpmap",
   "a=fmtp",        "a=ssrc",
+  "a=ssrc-group",
 };
 
 static gboolean
@@ -1282,6 +1298,33 @@ parse_attribute (Parser *p, const SdpLine *l, const char **field, GError **error
       return TRUE;
     }
 
+  if (IS ("ssrc-group"))
+    {
+      guint64 media_ssrc;
+
+      NEEDS_VALUE ();
+      f = split_fields (value);
+      /* RFC 5956: FEC-FR <media SSRC> <repair SSRC>; other groups (FID
+       * for RTX, SIM) are not needed here. */
+      if (f[0] == NULL || g_ascii_strcasecmp (f[0], "FEC-FR") != 0 || s == NULL || s->audio)
+        return TRUE;
+      if (g_strv_length (f) != 3)
+        {
+          g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_SYNTAX,
+                       "expected \"FEC-FR <media ssrc> <repair ssrc>\"");
+          return FALSE;
+        }
+      if (!parse_number (f[1], "ssrc", 0, G_MAXUINT32, &media_ssrc, error)
+          || !parse_number (f[2], "ssrc", 0, G_MAXUINT32, &number, error))
+        return FALSE;
+      if (!s->have_fec_ssrc)
+        {
+          s->have_fec_ssrc = TRUE;
+          s->fec_ssrc = number;
+        }
+      return TRUE;
+    }
+
 #undef NEEDS_VALUE
 #undef IS
 
@@ -1431,6 +1474,10 @@ find_codec (const Section *s, const char *codec, const char *encoding, guint *pt
               *pt = format;
               return TRUE;
             }
+          /* Repair packets are not a codec to offer instead. */
+          if (name_len == strlen ("flexfec-03")
+              && g_ascii_strncasecmp (r->encoding, "flexfec-03", name_len) == 0)
+            continue;
           /* Browsers list H264 once per profile; name each codec once. */
           g_autofree char *codec_name = g_strndup (r->encoding, name_len);
           g_autofree char *needle = g_strdup_printf (", %s,", codec_name);
@@ -1449,6 +1496,56 @@ find_codec (const Section *s, const char *codec, const char *encoding, guint *pt
                "line %u (%s): %s offers no %s (found %s)", s->line, section_name (s),
                section_name (s), codec, quoted);
   return FALSE;
+}
+
+/* FlexFEC is optional: absent, *pt stays 0. */
+static gboolean
+find_flexfec (const Section *s, guint audio_pt, guint video_pt, guint *pt, GError **error)
+{
+  for (guint i = 0; i < s->formats->len; i++)
+    {
+      guint format = g_array_index (s->formats, guint, i);
+
+      for (guint j = 0; j < s->rtpmaps->len; j++)
+        {
+          const Rtpmap *r = &g_array_index (s->rtpmaps, Rtpmap, j);
+          gsize name_len = strcspn (r->encoding, "/");
+
+          if (r->pt != format || name_len != strlen ("flexfec-03")
+              || g_ascii_strncasecmp (r->encoding, "flexfec-03", name_len) != 0)
+            continue;
+          if (g_ascii_strcasecmp (r->encoding, "flexfec-03/90000") != 0)
+            {
+              g_autofree char *quoted = excerpt (r->encoding);
+
+              g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                           "line %u (a=rtpmap): FlexFEC as \"%s\"; it needs a clock rate of "
+                           "90000",
+                           r->line, quoted);
+              return FALSE;
+            }
+          if (format < FIRST_DYNAMIC_PT)
+            {
+              g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                           "line %u (a=rtpmap): FlexFEC on payload type %u, which is not a "
+                           "dynamic one (%u to %u)",
+                           r->line, format, FIRST_DYNAMIC_PT, LAST_DYNAMIC_PT);
+              return FALSE;
+            }
+          if (format == audio_pt || format == video_pt)
+            {
+              g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                           "line %u (a=rtpmap): FlexFEC on payload type %u, which %s already "
+                           "uses on this transport",
+                           r->line, format, format == audio_pt ? "Opus" : "VP8");
+              return FALSE;
+            }
+          *pt = format;
+          return TRUE;
+        }
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -1635,6 +1732,10 @@ confab_sdp_parse (const char *text, gssize len, ConfabSdpType expected, GError *
     }
   sdp->audio_ssrc = audio->ssrc;
   sdp->video_ssrc = video->ssrc;
+  if (!find_flexfec (video, sdp->audio_pt, sdp->video_pt, &sdp->flexfec_pt, error))
+    goto fail;
+  if (sdp->flexfec_pt != 0 && video->have_fec_ssrc)
+    sdp->video_fec_ssrc = video->fec_ssrc;
 
   if (p.candidates->len == 0)
     {

@@ -46,6 +46,9 @@ typedef enum
 
 #define CONFAB_SDP_DEFAULT_AUDIO_PT 111
 #define CONFAB_SDP_DEFAULT_VIDEO_PT 96
+/* Confab's FlexFEC repair packets for the video (RFC 8627, "flexfec-03"
+ * as browsers name it). */
+#define CONFAB_SDP_DEFAULT_FLEXFEC_PT 110
 
 typedef struct
 {
@@ -73,6 +76,11 @@ typedef struct
   guint video_pt;      /* VP8 payload type, 96..127 */
   guint32 audio_ssrc;  /* from a=ssrc, 0 when absent */
   guint32 video_ssrc;
+  /* FlexFEC on the video: the payload type of the repair packets (an
+   * m=video format with a=rtpmap:<pt> flexfec-03/90000), 0 when absent;
+   * their SSRC is the second one of a=ssrc-group:FEC-FR, 0 when absent. */
+  guint flexfec_pt;
+  guint32 video_fec_ssrc;
 } ConfabSdp;
 
 ConfabSdp *confab_sdp_new (ConfabSdpType type) G_GNUC_WARN_UNUSED_RESULT;

@@ -172,6 +172,9 @@ run_call (guint answer_delay_s)
   assert_stream (o, a, "video", VIDEO_FPS);
   assert_stream (a, o, "audio", AUDIO_FPS);
   assert_stream (o, a, "audio", AUDIO_FPS);
+  /* --fec is on by default on both sides: FlexFEC was negotiated and sent. */
+  g_assert_cmpint (member_int (o, "video", "fec_repair_sent"), >, 0);
+  g_assert_cmpint (member_int (a, "video", "fec_repair_sent"), >, 0);
   g_assert_cmpint (member_int (o, "video", "width"), ==, 640);
   g_assert_cmpint (member_int (o, "video", "height"), ==, 360);
 

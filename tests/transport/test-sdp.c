@@ -39,6 +39,9 @@ make_sample (ConfabSdpType type, gboolean dtls)
       sdp->setup = g_strdup (type == CONFAB_SDP_OFFER ? "actpass" : "active");
       sdp->audio_ssrc = 3570614608u;
       sdp->video_ssrc = 1;
+      /* Our FlexFEC on the video (the plain sample has none). */
+      sdp->flexfec_pt = CONFAB_SDP_DEFAULT_FLEXFEC_PT;
+      sdp->video_fec_ssrc = 4000000000u;
     }
   return sdp;
 }
@@ -64,6 +67,8 @@ assert_sdp_equal (const ConfabSdp *a, const ConfabSdp *b)
   g_assert_cmpuint (a->video_pt, ==, b->video_pt);
   g_assert_cmpuint (a->audio_ssrc, ==, b->audio_ssrc);
   g_assert_cmpuint (a->video_ssrc, ==, b->video_ssrc);
+  g_assert_cmpuint (a->flexfec_pt, ==, b->flexfec_pt);
+  g_assert_cmpuint (a->video_fec_ssrc, ==, b->video_fec_ssrc);
   g_assert_cmpuint (a->candidates->len, ==, b->candidates->len);
   for (guint i = 0; i < a->candidates->len; i++)
     g_assert_cmpstr (g_ptr_array_index (a->candidates, i), ==,
@@ -210,6 +215,11 @@ check_round_trip (ConfabSdpType type, gboolean dtls)
       g_assert_nonnull (strstr (text, "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"));
       g_assert_nonnull (strstr (text, "a=fingerprint:" FINGERPRINT "\r\n"));
       g_assert_nonnull (strstr (text, "a=ssrc:3570614608 cname:confab\r\n"));
+      g_assert_nonnull (strstr (text, "m=video 9 UDP/TLS/RTP/SAVPF 96 110\r\n"));
+      g_assert_nonnull (strstr (text, "a=rtpmap:110 flexfec-03/90000\r\n"));
+      g_assert_nonnull (strstr (text, "a=fmtp:110 repair-window=10000000\r\n"));
+      g_assert_nonnull (strstr (text, "a=ssrc-group:FEC-FR 1 4000000000\r\n"));
+      g_assert_nonnull (strstr (text, "a=ssrc:4000000000 cname:confab\r\n"));
     }
   else
     {
@@ -218,6 +228,8 @@ check_round_trip (ConfabSdpType type, gboolean dtls)
       g_assert_null (strstr (text, "a=fingerprint"));
       g_assert_null (strstr (text, "a=setup"));
       g_assert_null (strstr (text, "a=ssrc"));
+      g_assert_null (strstr (text, "flexfec"));
+      g_assert_cmpuint (back->flexfec_pt, ==, 0);
     }
 }
 
@@ -247,14 +259,42 @@ test_round_trip_other_values (void)
   sdp->video_pt = 120;
   sdp->audio_ssrc = G_MAXUINT32;
   sdp->video_ssrc = 0;
+  sdp->flexfec_pt = 127;
   g_free (sdp->setup);
   sdp->setup = g_strdup ("passive");
   g_free (sdp->fingerprint);
   sdp->fingerprint = g_strdup ("sha-1 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33");
   text = confab_sdp_to_string (sdp);
+  /* Without a video SSRC there is no group to name the repair SSRC in. */
+  g_assert_null (strstr (text, "a=ssrc-group"));
+  sdp->video_fec_ssrc = 0;
   back = parse_ok (text, -1, CONFAB_SDP_ANSWER);
   assert_sdp_equal (sdp, back);
+  g_assert_cmpuint (back->flexfec_pt, ==, 127);
 }
+
+/* How a browser or an older Confab may write FlexFEC: upper case, the
+ * group before the SSRC lines, other groups around it; and an offer
+ * without FEC parses with flexfec_pt 0. */
+static void
+test_flexfec_variants (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *upper = replace_all (text, "flexfec-03/90000", "FlexFEC-03/90000");
+  g_autofree char *grouped = replace_all (upper, "a=ssrc-group:FEC-FR 1 4000000000\r\n",
+                                          "a=ssrc-group:FID 1 5\r\n"
+                                          "a=ssrc-group:FEC-FR 1 4000000000\r\n");
+  g_autofree char *unlisted = replace_all (text, "SAVPF 96 110\r\n", "SAVPF 96\r\n");
+  g_autoptr (ConfabSdp) a = parse_ok (grouped, -1, CONFAB_SDP_OFFER);
+  g_autoptr (ConfabSdp) b = parse_ok (unlisted, -1, CONFAB_SDP_OFFER);
+
+  g_assert_cmpuint (a->flexfec_pt, ==, 110);
+  g_assert_cmpuint (a->video_fec_ssrc, ==, 4000000000u);
+  /* An rtpmap for a payload type the m= line does not list is not offered. */
+  g_assert_cmpuint (b->flexfec_pt, ==, 0);
+  g_assert_cmpuint (b->video_fec_ssrc, ==, 0);
+}
+
 
 /* The blob is real SDP: GStreamer's parser, which webrtcbin uses, sees
  * what a browser would. */
@@ -1127,6 +1167,29 @@ test_reject_wrong_type (void)
 }
 
 static void
+test_reject_flexfec (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *listed_111 = replace_all (text, "SAVPF 96 110", "SAVPF 96 111");
+  g_autofree char *on_opus = replace_all (listed_111, ":110 ", ":111 ");
+  g_autofree char *listed_34 = replace_all (text, "SAVPF 96 110", "SAVPF 96 34");
+  g_autofree char *static_pt = replace_all (listed_34, ":110 ", ":34 ");
+  guint line_no = 0;
+  g_autofree char *needle = NULL;
+
+  g_free (edit_blob (on_opus, "a=rtpmap:111 flexfec", NULL, FALSE, &line_no));
+  needle = g_strdup_printf (
+      "line %u (a=rtpmap): FlexFEC on payload type 111, which Opus already uses", line_no);
+  expect_error (on_opus, CONFAB_SDP_ERROR_INVALID, needle);
+  expect_error (static_pt, CONFAB_SDP_ERROR_INVALID,
+                "(a=rtpmap): FlexFEC on payload type 34, which is not a dynamic one");
+  expect_line_error (text, "a=rtpmap:110", "a=rtpmap:110 flexfec-03/48000",
+                     CONFAB_SDP_ERROR_INVALID, "a=rtpmap", "FlexFEC as \"flexfec-03/48000\"");
+  expect_line_error (text, "a=ssrc-group", "a=ssrc-group:FEC-FR 1", CONFAB_SDP_ERROR_SYNTAX,
+                     "a=ssrc-group", "expected \"FEC-FR <media ssrc> <repair ssrc>\"");
+}
+
+static void
 test_reject_unsupported (void)
 {
   g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
@@ -1376,6 +1439,8 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/sdp/round-trip/answer", test_round_trip_answer);
   g_test_add_func ("/confab/sdp/round-trip/other-values", test_round_trip_other_values);
   g_test_add_func ("/confab/sdp/round-trip/gst-sdp", test_round_trip_gst);
+  g_test_add_func ("/confab/sdp/flexfec-variants", test_flexfec_variants);
+  g_test_add_func ("/confab/sdp/reject-flexfec", test_reject_flexfec);
   g_test_add_func ("/confab/sdp/add-candidate", test_add_candidate);
   g_test_add_func ("/confab/sdp/candidates-libnice", test_candidates_libnice);
   g_test_add_func ("/confab/sdp/tolerance/line-endings", test_tolerance_line_endings);
