@@ -33,7 +33,9 @@ G_DEFINE_FINAL_TYPE (ConfabPreferencesWindow, confab_preferences_window,
                      ADW_TYPE_PREFERENCES_WINDOW)
 
 static const char *const quality_nicks[] = { "low", "medium", "high" };
-static const char *const fec_nicks[] = { "off", "ulpfec", "flexfec", "auto" };
+/* ULPFEC is in the FEC library and elements but not in calls yet: calls
+ * protect video with FlexFEC, so the choice is not offered. */
+static const char *const fec_nicks[] = { "off", "flexfec", "auto" };
 
 static void
 mark_row (ConfabPreferencesWindow *self, AdwEntryRow *row, const GError *error)
@@ -157,7 +159,10 @@ load (ConfabPreferencesWindow *self)
                              g_settings_get_uint (self->settings, "port-range-max"));
   adw_combo_row_set_selected (self->quality_row,
                               index_of (quality_nicks, G_N_ELEMENTS (quality_nicks), quality));
-  adw_combo_row_set_selected (self->fec_row, index_of (fec_nicks, G_N_ELEMENTS (fec_nicks), fec));
+  adw_combo_row_set_selected (self->fec_row,
+                              g_strcmp0 (fec, "ulpfec") == 0
+                                ? 1 /* stored by an older version: calls use FlexFEC */
+                                : index_of (fec_nicks, G_N_ELEMENTS (fec_nicks), fec));
 
   g_signal_connect_swapped (self->relay_only_switch, "notify::active", G_CALLBACK (on_relay_only),
                             self);
