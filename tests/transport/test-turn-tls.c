@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "confab-ice-server.h"
+#include "transport-test-util.h"
 #include "confab-ice-session-private.h"
 #include "confab-turn-tls-proxy.h"
 
@@ -42,26 +43,6 @@ on_watchdog (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static guint
-free_port (void)
-{
-  g_autoptr (GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                           G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_assert_true (g_socket_bind (sock, any, FALSE, NULL));
-  g_autoptr (GSocketAddress) bound = g_socket_get_local_address (sock, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static gboolean
-listening (guint port)
-{
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketConnection) conn =
-    g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  return conn != NULL;
-}
 
 static void
 run_openssl (Fixture *f, const char *const *args)
@@ -141,8 +122,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   make_certificates (f);
 
-  f->tls_port = free_port ();
-  guint plain_port = free_port ();
+  f->tls_port = transport_test_free_port ();
+  guint plain_port = transport_test_free_port ();
   g_autofree char *tls_listen = g_strdup_printf ("--tls-listening-port=%u", f->tls_port);
   g_autofree char *listen = g_strdup_printf ("--listening-port=%u", plain_port);
   g_autofree char *cert = g_strdup_printf ("--cert=%s/server.pem", f->dir);
@@ -161,9 +142,7 @@ fixture_setup (Fixture *f, gconstpointer data)
     "--simple-log", pidfile, db, NULL);
   g_assert_no_error (error);
 
-  for (int i = 0; i < 100 && !listening (f->tls_port); i++)
-    g_usleep (50 * 1000);
-  g_assert_true (listening (f->tls_port));
+  transport_test_wait_listening (f->tls_port);
 }
 
 static void
@@ -477,7 +456,7 @@ test_refused (Fixture *f, gconstpointer data)
       return;
     }
   g_autoptr (GError) error = NULL;
-  f->proxy = confab_turn_tls_proxy_new ("127.0.0.1", free_port (), f->ca, &error);
+  f->proxy = confab_turn_tls_proxy_new ("127.0.0.1", transport_test_free_port (), f->ca, &error);
   g_assert_no_error (error);
 
   g_autoptr (GSocketConnection) conn = connect_to_proxy (f);

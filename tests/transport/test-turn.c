@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "confab-ice-server.h"
+#include "transport-test-util.h"
 #include "confab-ice-session-private.h"
 
 #define WATCHDOG_SECONDS 60
@@ -36,26 +37,6 @@ on_watchdog (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static guint
-free_port (void)
-{
-  g_autoptr (GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                           G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_assert_true (g_socket_bind (sock, any, FALSE, NULL));
-  g_autoptr (GSocketAddress) bound = g_socket_get_local_address (sock, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static gboolean
-coturn_listening (guint port)
-{
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketConnection) conn =
-    g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  return conn != NULL;
-}
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
@@ -69,7 +50,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   f->dir = g_dir_make_tmp ("confab-turn-XXXXXX", &error);
   g_assert_no_error (error);
-  f->port = free_port ();
+  f->port = transport_test_free_port ();
   g_autofree char *listen = g_strdup_printf ("--listening-port=%u", f->port);
   g_autofree char *pidfile = g_strdup_printf ("--pidfile=%s/turn.pid", f->dir);
   g_autofree char *db = g_strdup_printf ("--userdb=%s/turn.db", f->dir);
@@ -85,9 +66,7 @@ fixture_setup (Fixture *f, gconstpointer data)
     "--log-file=stdout", "--simple-log", pidfile, db, NULL);
   g_assert_no_error (error);
 
-  for (int i = 0; i < 100 && !coturn_listening (f->port); i++)
-    g_usleep (50 * 1000);
-  g_assert_true (coturn_listening (f->port));
+  transport_test_wait_listening (f->port);
 }
 
 static void
