@@ -239,6 +239,12 @@ on_pipeline_error (ConfabCallPipeline *pipeline, GError *error, gpointer data)
   fail (self, g_error_copy (error));
 }
 
+static int
+connect_timeout_s (ConfabCall *self)
+{
+  return self->role == CONFAB_SDP_OFFER ? OFFERER_CONNECT_TIMEOUT_S : ANSWERER_CONNECT_TIMEOUT_S;
+}
+
 static gboolean
 on_connect_timeout (gpointer data)
 {
@@ -254,9 +260,7 @@ on_connect_timeout (gpointer data)
                            "without a TURN server)")
                        : _("The other side did not connect within %d seconds (did they paste the "
                            "answer? %u addresses of theirs were tried)"),
-                     self->role == CONFAB_SDP_OFFER ? OFFERER_CONNECT_TIMEOUT_S
-                                                    : ANSWERER_CONNECT_TIMEOUT_S,
-                     n));
+                     connect_timeout_s (self), n));
   return G_SOURCE_REMOVE;
 }
 
@@ -276,11 +280,34 @@ maybe_apply_remote (ConfabCall *self)
     }
   set_state (self, CONFAB_CALL_STATE_CONNECTING);
   self->connect_timeout_id =
-    g_timeout_add_seconds (self->role == CONFAB_SDP_OFFER ? OFFERER_CONNECT_TIMEOUT_S
-                                                          : ANSWERER_CONNECT_TIMEOUT_S,
-                           on_connect_timeout, self);
+    g_timeout_add_seconds (connect_timeout_s (self), on_connect_timeout, self);
   /* Loopback can connect before we get here. */
   on_ice_state (NULL, NULL, self);
+}
+
+/* The pipeline with this call's payload types and SSRCs: the offerer's
+ * own, or the offer's echoed by the answerer. Controls set before (the
+ * answerer's pipeline comes late) are applied to it. */
+static gboolean
+build_pipeline (ConfabCall *self, GError **error)
+{
+  ConfabMediaConfig media = self->options.media;
+  media.audio_pt = self->audio_pt;
+  media.video_pt = self->video_pt;
+  media.audio_ssrc = self->audio_ssrc;
+  media.video_ssrc = self->video_ssrc;
+  media.fec_pt = self->flexfec_pt;
+  media.fec_ssrc = self->fec_ssrc;
+
+  g_autoptr (ConfabCallPipeline) pipeline = confab_call_pipeline_new (&media, error);
+  if (!pipeline)
+    return FALSE;
+  if (self->pipeline)
+    g_signal_handlers_disconnect_by_data (self->pipeline, self);
+  g_set_object (&self->pipeline, pipeline);
+  g_signal_connect (self->pipeline, "error", G_CALLBACK (on_pipeline_error), self);
+  apply_controls (self);
+  return TRUE;
 }
 
 /* -- GObject ----------------------------------------------------------------- */
@@ -395,19 +422,10 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
    * anything is printed for the other side. */
   if (role == CONFAB_SDP_OFFER)
     {
-      ConfabMediaConfig media = self->options.media;
-      media.audio_pt = self->audio_pt;
-      media.video_pt = self->video_pt;
-      media.audio_ssrc = self->audio_ssrc;
-      media.video_ssrc = self->video_ssrc;
       /* Built with FEC as offered; confab_call_set_remote_description()
        * takes it out again (before start) if the answer declines it. */
-      media.fec_pt = self->flexfec_pt;
-      media.fec_ssrc = self->fec_ssrc;
-      self->pipeline = confab_call_pipeline_new (&media, error);
-      if (!self->pipeline)
+      if (!build_pipeline (self, error))
         return NULL;
-      g_signal_connect (self->pipeline, "error", G_CALLBACK (on_pipeline_error), self);
     }
 
   return g_steal_pointer (&self);
@@ -546,19 +564,8 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
       self->video_pt = remote->video_pt;
       /* FEC only if offered and wanted here, on the offer's payload type. */
       self->flexfec_pt = self->options.fec ? remote->flexfec_pt : 0;
-      ConfabMediaConfig media = self->options.media;
-      media.audio_pt = self->audio_pt;
-      media.video_pt = self->video_pt;
-      media.audio_ssrc = self->audio_ssrc;
-      media.video_ssrc = self->video_ssrc;
-      media.fec_pt = self->flexfec_pt;
-      media.fec_ssrc = self->fec_ssrc;
-      g_clear_object (&self->pipeline);
-      self->pipeline = confab_call_pipeline_new (&media, error);
-      if (!self->pipeline)
+      if (!build_pipeline (self, error))
         return FALSE;
-      g_signal_connect (self->pipeline, "error", G_CALLBACK (on_pipeline_error), self);
-      apply_controls (self);
     }
   else if (remote->audio_pt != self->audio_pt || remote->video_pt != self->video_pt)
     {

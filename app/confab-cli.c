@@ -208,13 +208,20 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
 
 /* -- output ------------------------------------------------------------------- */
 
-gboolean
-confab_cli_write_stats (const char *path, const ConfabCallStats *stats, GError **error)
+void
+confab_cli_write_stats (const char *path, ConfabCall *call)
 {
-  g_autofree char *json = confab_call_stats_to_json (stats);
+  ConfabCallStats stats;
+  g_autoptr (GError) error = NULL;
+
+  if (!path || !call)
+    return;
+  confab_call_get_stats (call, &stats);
+  g_autofree char *json = confab_call_stats_to_json (&stats);
   /* g_file_set_contents() writes a temporary file and renames it over
    * @path, so a reader never sees half a file. */
-  return g_file_set_contents (path, json, -1, error);
+  if (!g_file_set_contents (path, json, -1, &error))
+    g_printerr ("confab: %s\n", error->message);
 }
 
 char *
@@ -258,23 +265,11 @@ finish (Peer *peer, int status)
   g_main_loop_quit (peer->loop);
 }
 
-static void
-write_stats_now (Peer *peer)
-{
-  ConfabCallStats stats;
-  g_autoptr (GError) error = NULL;
-
-  if (!peer->cli->stats)
-    return;
-  confab_call_get_stats (peer->call, &stats);
-  if (!confab_cli_write_stats (peer->cli->stats, &stats, &error))
-    g_printerr ("confab: %s\n", error->message);
-}
-
 static gboolean
 on_stats_timer (gpointer data)
 {
-  write_stats_now (data);
+  Peer *peer = data;
+  confab_cli_write_stats (peer->cli->stats, peer->call);
   return G_SOURCE_CONTINUE;
 }
 
@@ -570,7 +565,7 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
   peer.sigterm = g_unix_signal_add (SIGTERM, on_signal, &peer);
   if (cli.stats)
     {
-      write_stats_now (&peer);
+      confab_cli_write_stats (cli.stats, peer.call);
       peer.stats_timer = g_timeout_add_seconds (1, on_stats_timer, &peer);
     }
 
@@ -590,7 +585,7 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
 
   g_cancellable_cancel (peer.cancellable);
   confab_call_hang_up (peer.call);
-  write_stats_now (&peer);
+  confab_cli_write_stats (cli.stats, peer.call);
 
   if (peer.status == CONFAB_EXIT_OK && confab_call_get_state (peer.call) == CONFAB_CALL_STATE_ENDED)
     {

@@ -48,8 +48,9 @@ gboolean confab_cli_build_call_options (ConfabCliOptions *cli,
 
 int confab_cli_run_peer (ConfabSdpType role, int argc, char **argv);
 
-/* Writes @stats as JSON to @path atomically (temporary file + rename). */
-gboolean confab_cli_write_stats (const char *path, const ConfabCallStats *stats, GError **error);
+/* Writes @call's stats as JSON to @path atomically (temporary file +
+ * rename); a failure is reported on stderr. No-op when either is NULL. */
+void confab_cli_write_stats (const char *path, ConfabCall *call);
 
 /* One line for people: "direct: udp host 192.0.2.1:5000 <-> host 192.0.2.2:6000". */
 char *confab_cli_describe_pair (const ConfabIcePair *pair) G_GNUC_WARN_UNUSED_RESULT;

@@ -57,22 +57,11 @@ demo_finish (Demo *demo, int status)
     g_main_loop_quit (demo->loop);
 }
 
-static void
-write_stats (Demo *demo)
-{
-  g_autoptr (GError) error = NULL;
-  ConfabCallStats stats;
-  if (!demo->cli->stats || !demo->peers[0])
-    return;
-  confab_call_get_stats (demo->peers[0], &stats);
-  if (!confab_cli_write_stats (demo->cli->stats, &stats, &error))
-    g_printerr ("confab: %s\n", error->message);
-}
-
 static gboolean
 on_stats_timer (gpointer data)
 {
-  write_stats (data);
+  Demo *demo = data;
+  confab_cli_write_stats (demo->cli->stats, demo->peers[0]);
   return G_SOURCE_CONTINUE;
 }
 
@@ -379,7 +368,7 @@ confab_demo_run (int argc, char **argv)
         g_main_loop_run (demo.loop);
     }
 
-  write_stats (&demo);
+  confab_cli_write_stats (cli.stats, demo.peers[0]);
   if (demo.peers[0])
     print_summary (&demo);
 

@@ -140,6 +140,16 @@ run_nice_thread (gpointer data)
 
 static void complete_gathering (ConfabIceSession *self, gboolean timed_out);
 
+/* Owner thread: what "state" reads, with a notification when it changes. */
+static void
+report_state (ConfabIceSession *self, ConfabIceState state)
+{
+  if (state == self->reported_state)
+    return;
+  self->reported_state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
 static gboolean
 on_owner_update (gpointer data)
 {
@@ -166,11 +176,7 @@ on_owner_update (gpointer data)
   self->reported_pair_serial = self->pair_serial;
   g_mutex_unlock (&self->lock);
 
-  if (state != self->reported_state)
-    {
-      self->reported_state = state;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-    }
+  report_state (self, state);
   if (pair_changed)
     g_signal_emit (self, signals[SIGNAL_SELECTED_PAIR_CHANGED], 0);
 
@@ -679,21 +685,6 @@ on_gather_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static guint
-count_local_candidates (ConfabIceSession *self, NiceCandidateType only_type, gboolean any_type)
-{
-  GSList *cands = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
-  guint n = 0;
-  for (GSList *l = cands; l; l = l->next)
-    {
-      NiceCandidate *c = l->data;
-      if (any_type || c->type == only_type)
-        n++;
-    }
-  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
-  return n;
-}
-
 static void
 complete_gathering (ConfabIceSession *self, gboolean timed_out)
 {
@@ -713,18 +704,22 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
     g_debug ("gathering timed out after %u ms; going on with what was gathered",
              self->gather_timeout_ms);
 
-  /* Tell the UI what was found, in gathering order. */
+  /* Tell the UI what was found, in gathering order, counting as we go. */
+  guint n_candidates = 0, n_relays = 0;
   GSList *cands = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
   for (GSList *l = cands; l; l = l->next)
     {
+      NiceCandidate *c = l->data;
       ConfabIceCandidateInfo info;
-      fill_candidate_info (&info, l->data);
+      n_candidates++;
+      n_relays += c->type == NICE_CANDIDATE_TYPE_RELAYED;
+      fill_candidate_info (&info, c);
       g_autofree char *where = g_strdup_printf ("%s %s:%u", info.protocol, info.address, info.port);
       g_signal_emit (self, signals[SIGNAL_CANDIDATE_GATHERED], 0, info.type, where);
     }
   g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
 
-  if (self->relay_only && count_local_candidates (self, NICE_CANDIDATE_TYPE_RELAYED, FALSE) == 0)
+  if (self->relay_only && n_relays == 0)
     {
       g_autofree char *uri = confab_ice_server_to_string (self->turn);
       g_autofree char *tls_error = self->tls_proxy
@@ -742,7 +737,7 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
                                  uri);
       return;
     }
-  if (count_local_candidates (self, 0, TRUE) == 0)
+  if (n_candidates == 0)
     {
       g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_CANDIDATES,
                                "no network address could be used for the call");
@@ -754,11 +749,7 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
     self->state = CONFAB_ICE_STATE_GATHERED;
   ConfabIceState state = self->state;
   g_mutex_unlock (&self->lock);
-  if (state != self->reported_state)
-    {
-      self->reported_state = state;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-    }
+  report_state (self, state);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -912,8 +903,7 @@ confab_ice_session_gather_async (ConfabIceSession *self, GCancellable *cancellab
   g_mutex_lock (&self->lock);
   self->state = CONFAB_ICE_STATE_GATHERING;
   g_mutex_unlock (&self->lock);
-  self->reported_state = CONFAB_ICE_STATE_GATHERING;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  report_state (self, CONFAB_ICE_STATE_GATHERING);
 
   GatherData *gd = g_new0 (GatherData, 1);
   g_task_set_task_data (task, gd, gather_data_free);
@@ -1190,9 +1180,5 @@ confab_ice_session_close (ConfabIceSession *self)
   self->receiving = FALSE;
   self->state = CONFAB_ICE_STATE_CLOSED;
   g_mutex_unlock (&self->lock);
-  if (self->reported_state != CONFAB_ICE_STATE_CLOSED)
-    {
-      self->reported_state = CONFAB_ICE_STATE_CLOSED;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-    }
+  report_state (self, CONFAB_ICE_STATE_CLOSED);
 }
