@@ -306,15 +306,6 @@ on_gathered (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-on_state (GObject *object, GParamSpec *pspec, gpointer data)
-{
-  Fixture *f = data;
-  if (confab_ice_session_get_state (f->peers[0]) == CONFAB_ICE_STATE_CONNECTED
-      && confab_ice_session_get_state (f->peers[1]) == CONFAB_ICE_STATE_CONNECTED)
-    g_main_loop_quit (f->loop);
-}
-
-static void
 test_relayed (Fixture *f, gconstpointer data)
 {
   if (f->skip_reason)
@@ -367,36 +358,7 @@ test_relayed (Fixture *f, gconstpointer data)
     }
   g_assert_no_error (f->gather_error);
 
-  ConfabSdp *sdp[2];
-  for (guint i = 0; i < 2; i++)
-    {
-      sdp[i] = confab_sdp_new (i == 0 ? CONFAB_SDP_OFFER : CONFAB_SDP_ANSWER);
-      confab_ice_session_describe (f->peers[i], sdp[i]);
-      g_assert_cmpuint (sdp[i]->candidates->len, >, 0);
-      for (guint c = 0; c < sdp[i]->candidates->len; c++)
-        g_assert_nonnull (strstr (sdp[i]->candidates->pdata[c], " typ relay"));
-      g_signal_connect (f->peers[i], "notify::state", G_CALLBACK (on_state), f);
-    }
-
-  g_assert_true (confab_ice_session_set_remote (f->peers[1], sdp[0], &error));
-  g_assert_true (confab_ice_session_set_remote (f->peers[0], sdp[1], &error));
-  g_assert_no_error (error);
-  g_main_loop_run (f->loop);
-
-  for (guint i = 0; i < 2; i++)
-    {
-      ConfabIcePair pair;
-      g_assert_true (confab_ice_session_get_selected_pair (f->peers[i], &pair));
-      g_test_message ("peer %u: %s %s %s:%u -> %s %s:%u", i, pair.local.protocol,
-                      pair.local.type, pair.local.address, pair.local.port, pair.remote.type,
-                      pair.remote.address, pair.remote.port);
-      g_assert_true (pair.relayed);
-      g_assert_cmpstr (pair.local.type, ==, "relay");
-      /* The relayed address is coturn's, from its relay port range. */
-      g_assert_cmpuint (pair.local.port, >=, RELAY_MIN_PORT);
-      g_assert_cmpuint (pair.local.port, <=, RELAY_MAX_PORT);
-      confab_sdp_free (sdp[i]);
-    }
+  transport_test_connect_relayed (f->peers, f->loop, RELAY_MIN_PORT, RELAY_MAX_PORT);
 
   if (through_session)
     return;
