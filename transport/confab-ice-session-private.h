@@ -10,5 +10,8 @@ G_BEGIN_DECLS
 
 NiceAgent *confab_ice_session_get_agent (ConfabIceSession *self);
 guint confab_ice_session_get_stream_id (ConfabIceSession *self);
+/* How long libnice waits after its last check before it reports FAILED
+ * (60 s by default here); tests shorten it to reach FAILED quickly. */
+void confab_ice_session_set_idle_timeout (ConfabIceSession *self, guint timeout_ms);
 
 G_END_DECLS

@@ -593,6 +593,12 @@ confab_ice_session_get_stream_id (ConfabIceSession *self)
   return self->stream_id;
 }
 
+void
+confab_ice_session_set_idle_timeout (ConfabIceSession *self, guint timeout_ms)
+{
+  g_object_set (self->agent, "idle-timeout", timeout_ms, NULL);
+}
+
 /* -- configuration ---------------------------------------------------------- */
 
 void

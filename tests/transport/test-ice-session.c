@@ -241,6 +241,38 @@ test_late_answer (Fixture *f, gconstpointer data)
 }
 
 static void
+on_answerer_state (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  gboolean *saw_failed = data;
+  if (confab_ice_session_get_state (CONFAB_ICE_SESSION (object)) == CONFAB_ICE_STATE_FAILED)
+    *saw_failed = TRUE;
+}
+
+/* The recovery itself: the answerer's checks all fail and libnice reports
+ * FAILED (made quick here with a short idle timeout) long before the answer
+ * reaches the offerer; the session must still connect when the offerer's
+ * checks arrive. */
+static void
+test_recovers_from_failed (Fixture *f, gconstpointer data)
+{
+  gboolean saw_failed = FALSE;
+  confab_ice_session_set_idle_timeout (f->answerer, 500);
+  gather_both (f);
+  g_signal_connect (f->answerer, "notify::state", G_CALLBACK (on_answerer_state), &saw_failed);
+
+  g_autoptr (GError) error = NULL;
+  g_assert_true (confab_ice_session_set_remote (f->answerer, f->offer, &error));
+  while (!saw_failed)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("the answerer reported FAILED; now the offerer gets the answer");
+  on_late_answer (f);
+
+  wait_connected (f);
+  assert_pair_matches_libnice (f->answerer);
+  exchange_packets (f);
+}
+
+static void
 test_own_description_rejected (Fixture *f, gconstpointer data)
 {
   gather_both (f);
@@ -388,6 +420,8 @@ main (int argc, char **argv)
               test_connect_loopback, fixture_teardown);
   g_test_add ("/confab/transport/late-answer", Fixture, GUINT_TO_POINTER (20), fixture_setup,
               test_late_answer, fixture_teardown);
+  g_test_add ("/confab/transport/recovers-from-failed", Fixture, NULL, fixture_setup,
+              test_recovers_from_failed, fixture_teardown);
   g_test_add ("/confab/transport/own-description-rejected", Fixture, NULL, fixture_setup,
               test_own_description_rejected, fixture_teardown);
   g_test_add ("/confab/transport/unusable-candidates", Fixture, NULL, fixture_setup,
