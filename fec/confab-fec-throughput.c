@@ -64,7 +64,6 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
   ecfg.repair_ssrc = REPAIR_SSRC;
   ecfg.overhead_percent = overhead;
   ecfg.key_frame_overhead_percent = overhead;
-  enc = confab_fec_encoder_new (&ecfg, NULL);
 
   /* Encode: only the encoder is timed (best of REPEAT runs, the machine may be shared); the
    * wire list is built in a separate pass. */

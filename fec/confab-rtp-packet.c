@@ -168,3 +168,32 @@ confab_rtp_packet_new (const ConfabRtpHeader *hdr, const guint8 *payload, gsize 
     }
   return g_bytes_new_take (buf, written);
 }
+
+gboolean
+confab_vp8_payload_starts_key_frame (const guint8 *p, gsize len)
+{
+  gsize off = 1;
+
+  if (len < 1 || !(p[0] & 0x10) || (p[0] & 0x07) != 0)
+    return FALSE;
+  if (p[0] & 0x80)
+    {
+      guint8 x;
+
+      if (len < 2)
+        return FALSE;
+      x = p[1];
+      off = 2;
+      if (x & 0x80) /* I: picture ID, M bit selects 15 bits */
+        {
+          if (len <= off)
+            return FALSE;
+          off += (p[off] & 0x80) ? 2 : 1;
+        }
+      if (x & 0x40) /* L: TL0PICIDX */
+        off++;
+      if (x & 0x30) /* T or K: TID/KEYIDX byte */
+        off++;
+    }
+  return len > off && (p[off] & 0x01) == 0;
+}

@@ -62,6 +62,10 @@ guint32 confab_rtp_view_get_csrc (const ConfabRtpView *view, guint index);
  * 192-223): such packets parse as RTP but are not media. */
 gboolean confab_rtp_is_rtcp (const guint8 *data, gsize len);
 
+/* RFC 7741: TRUE when a VP8 RTP payload starts a key frame (S=1, PID=0 and
+ * the payload header's P bit clear). Bounds-checked; FALSE on short input. */
+gboolean confab_vp8_payload_starts_key_frame (const guint8 *payload, gsize len);
+
 /* Fields for confab_rtp_write(). */
 typedef struct
 {

@@ -110,39 +110,6 @@ streams_clear (GstConfabFecEnc *self)
     }
 }
 
-/* RFC 7741: a VP8 key frame has P=0 in the first payload header byte of the partition that
- * starts the frame (S=1, PID=0). */
-static gboolean
-vp8_is_key_frame (const ConfabRtpView *v)
-{
-  const guint8 *p = v->payload;
-  gsize len = v->payload_len;
-  gsize off = 1;
-
-  if (len < 1 || !(p[0] & 0x10) || (p[0] & 0x07) != 0)
-    return FALSE;
-  if (p[0] & 0x80)
-    {
-      guint8 x;
-
-      if (len < 2)
-        return FALSE;
-      x = p[1];
-      off = 2;
-      if (x & 0x80) /* I: picture ID, M bit selects 15 bits */
-        {
-          if (len <= off)
-            return FALSE;
-          off += (p[off] & 0x80) ? 2 : 1;
-        }
-      if (x & 0x40) /* L: TL0PICIDX */
-        off++;
-      if (x & 0x30) /* T or K: TID/KEYIDX byte */
-        off++;
-    }
-  return len > off && (p[off] & 0x01) == 0;
-}
-
 static Stream *
 stream_get (GstConfabFecEnc *self, guint32 ssrc)
 {
@@ -211,7 +178,7 @@ gst_confab_fec_enc_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
           && (stream = stream_get (self, v.ssrc)) != NULL)
         {
           ConfabFecEncoder *enc = stream->enc;
-          gboolean key = self->is_vp8 && vp8_is_key_frame (&v);
+          gboolean key = self->is_vp8 && confab_vp8_payload_starts_key_frame (v.payload, v.payload_len);
           ConfabFecEncoderStats st;
           GBytes *r;
 

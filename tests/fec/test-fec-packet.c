@@ -517,6 +517,30 @@ test_parity_roundtrip (void)
   g_free (p);
 }
 
+/* RFC 7741 payload descriptors, by hand: what the FEC encoder protects more. */
+static void
+test_vp8_key_frame (void)
+{
+  /* S=1 PID=0, no extension; payload header P=0: key frame. */
+  static const guint8 key[] = { 0x10, 0x00 };
+  /* Same, P=1: delta frame. */
+  static const guint8 delta[] = { 0x10, 0x01 };
+  /* X=1 with I (15-bit picture ID) and L: the payload header is at offset 5. */
+  static const guint8 ext_key[] = { 0x90, 0xc0, 0x80, 0x12, 0x07, 0x00 };
+  static const guint8 ext_delta[] = { 0x90, 0xc0, 0x80, 0x12, 0x07, 0x01 };
+  /* Not the start of partition 0 (S=0). */
+  static const guint8 middle[] = { 0x00, 0x00 };
+
+  g_assert_true (confab_vp8_payload_starts_key_frame (key, sizeof key));
+  g_assert_false (confab_vp8_payload_starts_key_frame (delta, sizeof delta));
+  g_assert_true (confab_vp8_payload_starts_key_frame (ext_key, sizeof ext_key));
+  g_assert_false (confab_vp8_payload_starts_key_frame (ext_delta, sizeof ext_delta));
+  g_assert_false (confab_vp8_payload_starts_key_frame (middle, sizeof middle));
+  /* Truncated inside the descriptor: never a read past the end. */
+  for (gsize n = 0; n < sizeof ext_key; n++)
+    g_assert_false (confab_vp8_payload_starts_key_frame (ext_key, n));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -531,5 +555,6 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/red/layout", test_red_layout);
   g_test_add_func ("/confab/fec/red/roundtrip", test_red_roundtrip);
   g_test_add_func ("/confab/fec/parity/roundtrip", test_parity_roundtrip);
+  g_test_add_func ("/confab/fec/vp8/key-frame", test_vp8_key_frame);
   return g_test_run ();
 }

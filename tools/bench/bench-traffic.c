@@ -7,43 +7,14 @@
  * on every run. */
 #include "bench-traffic.h"
 
+#include "confab-rtp-packet.h"
+
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <string.h>
 
 #define BENCH_VIDEO_PT 96
 #define BENCH_MTU 1200
-
-/* Key frame from the VP8 payload (RFC 7741): the descriptor, then at the start of a
- * partition 0 (S=1, PID=0) the payload header whose P bit is 0 for key frames. */
-static gboolean
-vp8_packet_starts_key_frame (const guint8 *p, gsize len)
-{
-  gsize off = 1;
-
-  if (len < 1 || !(p[0] & 0x10) || (p[0] & 0x07) != 0)
-    return FALSE;
-  if (p[0] & 0x80)
-    {
-      guint8 x;
-
-      if (len < 2)
-        return FALSE;
-      x = p[1];
-      off = 2;
-      if (x & 0x80)
-        {
-          if (off >= len)
-            return FALSE;
-          off += (p[off] & 0x80) ? 2 : 1;
-        }
-      if (x & 0x40)
-        off++;
-      if (x & 0x30)
-        off++;
-    }
-  return off < len && (p[off] & 0x01) == 0;
-}
 
 BenchStream *
 bench_stream_new_vp8 (const BenchVideoSpec *spec, GError **error)
@@ -123,7 +94,7 @@ bench_stream_new_vp8 (const BenchVideoSpec *spec, GError **error)
         {
           gsize hl = 12 + 4 * (d[0] & 0x0f);
 
-          frame_key = map.size > hl && vp8_packet_starts_key_frame (d + hl, map.size - hl);
+          frame_key = map.size > hl && confab_vp8_payload_starts_key_frame (d + hl, map.size - hl);
           key_frames += frame_key;
         }
       have_ts = TRUE;
