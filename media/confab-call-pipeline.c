@@ -616,10 +616,9 @@ note_report_block (ConfabCallPipeline *self, const guint8 *block, gint64 now)
    * mostly 0 and sometimes large. The running totals give a steady
    * figure. */
   if (!reference->valid)
-    {
-      stream->remote_loss = block[4] / 256.0;
-      *reference = (LossReference){ TRUE, now, highest_seq, lost };
-    }
+    /* The first report only starts the window: its own fraction lost is
+     * the noisy figure this avoids. */
+    *reference = (LossReference){ TRUE, now, highest_seq, lost };
   else
     {
       guint32 expected = highest_seq - reference->highest_seq;
