@@ -84,6 +84,39 @@ confab_rtp_is_rtcp (const guint8 *data, gsize len)
   return data != NULL && len >= 2 && data[1] >= 192 && data[1] <= 223;
 }
 
+gboolean
+confab_rtcp_compound_next (const guint8 *data, gsize len, gsize *offset, ConfabRtcpView *packet)
+{
+  gsize at = *offset;
+  gsize size;
+
+  if (data == NULL || at > len || len - at < 4 || (data[at] >> 6) != 2)
+    return FALSE;
+  size = (((gsize) data[at + 2] << 8 | data[at + 3]) + 1) * 4;
+  if (size > len - at)
+    return FALSE;
+
+  packet->type = data[at + 1];
+  packet->count = data[at] & 0x1f;
+  packet->data = data + at;
+  packet->len = size;
+  *offset = at + size;
+  return TRUE;
+}
+
+gboolean
+confab_rtcp_compound_is_valid (const guint8 *data, gsize len)
+{
+  ConfabRtcpView packet;
+  gsize offset = 0;
+
+  if (!confab_rtp_is_rtcp (data, len) || len < 8)
+    return FALSE;
+  while (confab_rtcp_compound_next (data, len, &offset, &packet))
+    ;
+  return offset == len;
+}
+
 static gboolean
 header_is_valid (const ConfabRtpHeader *hdr)
 {

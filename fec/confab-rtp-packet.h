@@ -62,6 +62,32 @@ guint32 confab_rtp_view_get_csrc (const ConfabRtpView *view, guint index);
  * 192-223): such packets parse as RTP but are not media. */
 gboolean confab_rtp_is_rtcp (const guint8 *data, gsize len);
 
+/* One packet of an RTCP compound packet (RFC 3550 section 6.1):
+ *
+ *     0                   1                   2                   3
+ *     0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *    |V=2|P|  count  |      type     |    length (32-bit words - 1)  |
+ *    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ */
+typedef struct
+{
+  guint8 type;        /* 200 SR, 201 RR, 205 RTPFB, 206 PSFB, ... */
+  guint8 count;       /* the 5-bit count (report blocks, FMT for feedback) */
+  const guint8 *data; /* the whole packet, header included */
+  gsize len;          /* (length + 1) * 4 */
+} ConfabRtcpView;
+
+/* Walks a compound packet: start with *offset = 0; each call fills @packet with the next
+ * packet and returns TRUE, or returns FALSE at the end or at a packet that does not fit
+ * (V != 2, or a length past the end). Bounds-checked for bytes from the network. */
+gboolean confab_rtcp_compound_next (const guint8 *data, gsize len, gsize *offset,
+                                    ConfabRtcpView *packet);
+
+/* TRUE when @data is an RTCP compound packet: at least one header, RTCP packet types
+ * (confab_rtp_is_rtcp()), and exactly a sequence of whole packets. */
+gboolean confab_rtcp_compound_is_valid (const guint8 *data, gsize len);
+
 /* RFC 7741: TRUE when a VP8 RTP payload starts a key frame (S=1, PID=0 and
  * the payload header's P bit clear). Bounds-checked; FALSE on short input. */
 gboolean confab_vp8_payload_starts_key_frame (const guint8 *payload, gsize len);

@@ -7,16 +7,17 @@
  * pass through untouched (their sequence numbers are never rewritten, so a lost repair packet
  * never looks like lost media); after each frame (marker bit) the element sends the repair
  * packets for it, as many as #GstConfabFecEnc:overhead asks for
- * (#GstConfabFecEnc:key-frame-overhead for VP8 key frames). FlexFEC repair packets go on their own
- * SSRC
- * (#GstConfabFecEnc:repair-ssrc); ULPFEC ones on the media SSRC with their own sequence numbers,
+ * (#GstConfabFecEnc:key-frame-overhead for VP8 key frames). Key frames are found from the codec
+ * #GstConfabFecEnc:encoding-name names; left empty, from the caps' encoding-name, which after
+ * rtpbin or rtpfunnel is usually absent, so set the property in a call. FlexFEC repair packets go
+ * on their own SSRC (#GstConfabFecEnc:repair-ssrc); ULPFEC ones on the media SSRC with their own sequence numbers,
  * told apart by payload type. Use it from rtpbin's #GstRtpBin::request-fec-encoder signal, or
  * directly after a payloader.
  *
  * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=300 ! vp8enc deadline=1 ! rtpvp8pay ! \
- *   confabfecenc scheme=flexfec pt=110 overhead=30 key-frame-overhead=60 ! \
+ *   confabfecenc scheme=flexfec pt=110 overhead=30 key-frame-overhead=60 encoding-name=VP8 ! \
  *   identity drop-probability=0.1 ! confabfecdec scheme=flexfec pt=110 ! \
  *   rtpjitterbuffer ! rtpvp8depay ! vp8dec ! fakesink
  * ]|
@@ -64,11 +65,14 @@ struct _GstConfabFecEnc
   guint min_block;
   guint64 protected_packets;
   guint64 repair_packets;
+  guint64 key_frames;
+  /* The codec set by the encoding-name property; NULL: learnt from caps. */
+  gchar *encoding_name;
 
   /* streaming thread only */
   Stream streams[MAX_STREAMS];
   guint16 flexfec_seq;
-  gboolean is_vp8;
+  gboolean caps_vp8; /* the caps' encoding-name says VP8 */
 };
 
 enum
@@ -86,6 +90,8 @@ enum
   PROP_MIN_BLOCK,
   PROP_PROTECTED,
   PROP_REPAIR_PACKETS_SENT,
+  PROP_ENCODING_NAME,
+  PROP_KEY_FRAMES,
   N_PROPS
 };
 
@@ -163,12 +169,15 @@ gst_confab_fec_enc_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
   gint protect_pt;
   guint overhead, key_overhead;
   ConfabFecScheme scheme;
+  gboolean is_vp8;
 
   GST_OBJECT_LOCK (self);
   protect_pt = self->protect_pt;
   overhead = self->overhead;
   key_overhead = self->key_frame_overhead;
   scheme = self->scheme;
+  is_vp8 = self->encoding_name ? g_ascii_strcasecmp (self->encoding_name, "VP8") == 0
+                               : self->caps_vp8;
   GST_OBJECT_UNLOCK (self);
 
   if (gst_buffer_map (buffer, &map, GST_MAP_READ))
@@ -178,7 +187,7 @@ gst_confab_fec_enc_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
           && (stream = stream_get (self, v.ssrc)) != NULL)
         {
           ConfabFecEncoder *enc = stream->enc;
-          gboolean key = self->is_vp8 && confab_vp8_payload_starts_key_frame (v.payload, v.payload_len);
+          gboolean key = is_vp8 && confab_vp8_payload_starts_key_frame (v.payload, v.payload_len);
           ConfabFecEncoderStats st;
           GBytes *r;
 
@@ -190,6 +199,9 @@ gst_confab_fec_enc_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
           confab_fec_encoder_get_stats (enc, &st);
           GST_OBJECT_LOCK (self);
           self->protected_packets += st.protected_packets - stream->protected_seen;
+          /* A key frame's first packet (S=1, PID=0) counts it once. */
+          if (key)
+            self->key_frames++;
           GST_OBJECT_UNLOCK (self);
           stream->protected_seen = st.protected_packets;
           while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
@@ -241,7 +253,9 @@ gst_confab_fec_enc_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
 
       gst_event_parse_caps (event, &caps);
       name = gst_structure_get_string (gst_caps_get_structure (caps, 0), "encoding-name");
-      self->is_vp8 = name && g_ascii_strcasecmp (name, "VP8") == 0;
+      GST_OBJECT_LOCK (self);
+      self->caps_vp8 = name && g_ascii_strcasecmp (name, "VP8") == 0;
+      GST_OBJECT_UNLOCK (self);
     }
   else if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
     streams_clear (self);
@@ -323,6 +337,12 @@ gst_confab_fec_enc_set_property (GObject *object, guint prop_id, const GValue *v
     case PROP_MIN_BLOCK:
       self->min_block = g_value_get_uint (value);
       break;
+    case PROP_ENCODING_NAME:
+      g_free (self->encoding_name);
+      self->encoding_name = g_value_dup_string (value);
+      if (self->encoding_name && self->encoding_name[0] == '\0')
+        g_clear_pointer (&self->encoding_name, g_free);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       GST_OBJECT_UNLOCK (self);
@@ -376,6 +396,12 @@ gst_confab_fec_enc_get_property (GObject *object, guint prop_id, GValue *value, 
     case PROP_REPAIR_PACKETS_SENT:
       g_value_set_uint64 (value, self->repair_packets);
       break;
+    case PROP_ENCODING_NAME:
+      g_value_set_string (value, self->encoding_name);
+      break;
+    case PROP_KEY_FRAMES:
+      g_value_set_uint64 (value, self->key_frames);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -387,6 +413,7 @@ static void
 gst_confab_fec_enc_finalize (GObject *object)
 {
   streams_clear (GST_CONFAB_FEC_ENC (object));
+  g_free (GST_CONFAB_FEC_ENC (object)->encoding_name);
   G_OBJECT_CLASS (gst_confab_fec_enc_parent_class)->finalize (object);
 }
 
@@ -440,6 +467,14 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
       "protected", "Protected", "Media packets protected", 0, G_MAXUINT64, 0, ro);
   properties[PROP_REPAIR_PACKETS_SENT] = g_param_spec_uint64 (
       "repair-packets-sent", "Repair packets sent", "Repair packets sent", 0, G_MAXUINT64, 0, ro);
+  properties[PROP_ENCODING_NAME] = g_param_spec_string (
+      "encoding-name", "Encoding name",
+      "Codec of the protected media as SDP names it (\"VP8\"), which tells key frames apart; "
+      "empty: the caps' encoding-name",
+      NULL, rw);
+  properties[PROP_KEY_FRAMES] = g_param_spec_uint64 (
+      "key-frames", "Key frames", "Key frames seen (and protected with key-frame-overhead)", 0,
+      G_MAXUINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);

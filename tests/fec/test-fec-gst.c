@@ -5,6 +5,7 @@
 #include <gst/app/app.h>
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
+#include <string.h>
 
 #include "confab-rtp-packet.h"
 #include "fec-test-util.h"
@@ -134,6 +135,57 @@ run (GPtrArray *media, const char *scheme, guint pt, guint drop_every, guint64 *
   gst_harness_teardown (enc);
   gst_harness_teardown (dec);
   return out;
+}
+
+/* A VP8 packet (RFC 7741): descriptor S=1, PID=0 on a frame's first packet, then the payload
+ * header whose P bit is clear on key frames. */
+static GstBuffer *
+vp8_packet (guint16 seq, guint32 ts, gboolean first, gboolean last, gboolean key)
+{
+  ConfabRtpHeader hdr = { .marker = last, .payload_type = 96, .seq = seq, .timestamp = ts,
+                          .ssrc = MEDIA_SSRC };
+  guint8 payload[600];
+
+  memset (payload, 0xa5, sizeof payload);
+  payload[0] = first ? 0x10 : 0x00;
+  payload[1] = key ? 0x00 : 0x01;
+  return to_buffer (confab_rtp_packet_new (&hdr, payload, sizeof payload));
+}
+
+/* After rtpbin or rtpfunnel the caps no longer name the codec: the encoding-name property
+ * must still let key frames get key-frame-overhead. With overhead 0 only key frames earn
+ * repair packets. */
+static void
+run_key_frames (const char *encoding_name, guint64 *key_frames, guint64 *repairs)
+{
+  GstHarness *enc = gst_harness_new ("confabfecenc");
+  guint16 seq = 1000;
+
+  g_object_set (enc->element, "overhead", 0, "key-frame-overhead", 50, "encoding-name",
+                encoding_name, NULL);
+  gst_harness_set_src_caps_str (enc, "application/x-rtp");
+  for (guint f = 0; f < 20; f++)
+    for (guint i = 0; i < PER_FRAME; i++)
+      g_assert_cmpint (gst_harness_push (enc, vp8_packet (seq++, f * 3000, i == 0,
+                                                          i == PER_FRAME - 1, f % 10 == 0)),
+                       ==, GST_FLOW_OK);
+  g_object_get (enc->element, "key-frames", key_frames, "repair-packets-sent", repairs, NULL);
+  gst_harness_teardown (enc);
+}
+
+static void
+test_key_frames_from_property (void)
+{
+  guint64 key_frames, repairs;
+
+  run_key_frames ("VP8", &key_frames, &repairs);
+  g_assert_cmpuint (key_frames, ==, 2);
+  g_assert_cmpuint (repairs, >=, 2);
+
+  /* Bare caps and no property: nothing says VP8, so no key frame is seen. */
+  run_key_frames (NULL, &key_frames, &repairs);
+  g_assert_cmpuint (key_frames, ==, 0);
+  g_assert_cmpuint (repairs, ==, 0);
 }
 
 static void
@@ -287,5 +339,6 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/gst/ulpfec-recovery", test_ulpfec_recovery);
   g_test_add_func ("/confab/fec/gst/lossless-passthrough", test_lossless_passthrough);
   g_test_add_func ("/confab/fec/gst/rtpbin-encoder", test_rtpbin_encoder);
+  g_test_add_func ("/confab/fec/gst/key-frames-from-property", test_key_frames_from_property);
   return g_test_run ();
 }

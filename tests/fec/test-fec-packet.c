@@ -541,6 +541,44 @@ test_vp8_key_frame (void)
     g_assert_false (confab_vp8_payload_starts_key_frame (ext_key, n));
 }
 
+/* RTCP compounds come from the network: every cut and every bad length is refused, and the
+ * walker never reads past the end. */
+static void
+test_rtcp_compound (void)
+{
+  /* An RR with one report block (8 + 24 bytes), then an SDES with one empty chunk. */
+  guint8 compound[44] = { 0x81, 201, 0x00, 0x07 };
+  ConfabRtcpView packet;
+  gsize offset = 0;
+
+  compound[32] = 0x81;
+  compound[33] = 202;
+  compound[35] = 0x02;
+  g_assert_true (confab_rtcp_compound_is_valid (compound, sizeof compound));
+  g_assert_true (confab_rtcp_compound_next (compound, sizeof compound, &offset, &packet));
+  g_assert_cmpuint (packet.type, ==, 201);
+  g_assert_cmpuint (packet.count, ==, 1);
+  g_assert_cmpuint (packet.len, ==, 32);
+  g_assert_true (confab_rtcp_compound_next (compound, sizeof compound, &offset, &packet));
+  g_assert_cmpuint (packet.type, ==, 202);
+  g_assert_cmpuint (packet.len, ==, 12);
+  g_assert_false (confab_rtcp_compound_next (compound, sizeof compound, &offset, &packet));
+  g_assert_cmpuint (offset, ==, sizeof compound);
+
+  /* Cut anywhere but between the two packets (the RR alone is a valid compound). */
+  for (gsize cut = 0; cut < sizeof compound; cut++)
+    g_assert_true (confab_rtcp_compound_is_valid (compound, cut) == (cut == 32));
+  compound[35] = 0x03; /* the SDES claims more than is there */
+  g_assert_false (confab_rtcp_compound_is_valid (compound, sizeof compound));
+  compound[35] = 0x02;
+  compound[0] = 0x41; /* version 1 */
+  g_assert_false (confab_rtcp_compound_is_valid (compound, sizeof compound));
+  compound[0] = 0x81;
+  compound[1] = 96; /* an RTP payload type, not RTCP */
+  g_assert_false (confab_rtcp_compound_is_valid (compound, sizeof compound));
+  g_assert_false (confab_rtcp_compound_is_valid (NULL, 0));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -556,5 +594,6 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/red/roundtrip", test_red_roundtrip);
   g_test_add_func ("/confab/fec/parity/roundtrip", test_parity_roundtrip);
   g_test_add_func ("/confab/fec/vp8/key-frame", test_vp8_key_frame);
+  g_test_add_func ("/confab/fec/rtcp/compound", test_rtcp_compound);
   return g_test_run ();
 }
