@@ -14,7 +14,7 @@ PACKAGES="
   libgtk-4-dev libadwaita-1-dev
   libjson-glib-dev
   gettext desktop-file-utils appstream
-  coturn xvfb xauth dbus python3 valgrind
+  coturn xvfb xauth dbus python3 valgrind clang-format
 "
 
 missing=""
