@@ -36,8 +36,8 @@ make_sample (ConfabSdpType type)
     confab_sdp_add_candidate (sdp, sample_candidates[i]);
   sdp->fingerprint = g_strdup (FINGERPRINT);
   sdp->setup = g_strdup (type == CONFAB_SDP_OFFER ? "actpass" : "active");
-  sdp->audio_ssrc = 3570614608u;
-  sdp->video_ssrc = 2231627014u;
+  add_confab_media (sdp, CONFAB_SDP_DEFAULT_AUDIO_PT, 3570614608u, CONFAB_SDP_DEFAULT_VIDEO_PT,
+                    2231627014u, 0, 0);
   return sdp;
 }
 

@@ -36,12 +36,12 @@ make_sample (ConfabSdpType type, gboolean dtls)
     {
       sdp->fingerprint = g_strdup (FINGERPRINT);
       sdp->setup = g_strdup (type == CONFAB_SDP_OFFER ? "actpass" : "active");
-      sdp->audio_ssrc = 3570614608u;
-      sdp->video_ssrc = 1;
       /* Our FlexFEC on the video (the plain sample has none). */
-      sdp->flexfec_pt = CONFAB_SDP_DEFAULT_FLEXFEC_PT;
-      sdp->video_fec_ssrc = 4000000000u;
+      add_confab_media (sdp, CONFAB_SDP_DEFAULT_AUDIO_PT, 3570614608u, CONFAB_SDP_DEFAULT_VIDEO_PT,
+                        1, CONFAB_SDP_DEFAULT_FLEXFEC_PT, 4000000000u);
     }
+  else
+    add_confab_media (sdp, CONFAB_SDP_DEFAULT_AUDIO_PT, 0, CONFAB_SDP_DEFAULT_VIDEO_PT, 0, 0, 0);
   return sdp;
 }
 
@@ -139,8 +139,8 @@ test_new_defaults (void)
 
   g_assert_cmpint (a->type, ==, CONFAB_SDP_OFFER);
   g_assert_cmpint (b->type, ==, CONFAB_SDP_ANSWER);
-  g_assert_cmpuint (a->audio_pt, ==, CONFAB_SDP_DEFAULT_AUDIO_PT);
-  g_assert_cmpuint (a->video_pt, ==, CONFAB_SDP_DEFAULT_VIDEO_PT);
+  /* The sections are the caller's (the call's negotiation adds them). */
+  g_assert_cmpuint (a->media->len, ==, 0);
   g_assert_cmpuint (a->candidates->len, ==, 0);
   g_assert_null (a->fingerprint);
   /* JSEP: 63 random bits. */
@@ -195,7 +195,7 @@ check_round_trip (ConfabSdpType type, gboolean dtls)
       g_assert_null (strstr (text, "a=setup"));
       g_assert_null (strstr (text, "a=ssrc"));
       g_assert_null (strstr (text, "flexfec"));
-      g_assert_cmpuint (back->flexfec_pt, ==, 0);
+      g_assert_cmpuint (sdp_pt (back, CONFAB_SDP_MEDIA_VIDEO, "flexfec-03"), ==, 0);
     }
 }
 
@@ -221,27 +221,24 @@ test_round_trip_other_values (void)
   g_autoptr (ConfabSdp) back = NULL;
 
   sdp->session_id = G_MAXUINT64;
-  sdp->audio_pt = 109;
-  sdp->video_pt = 120;
-  sdp->audio_ssrc = G_MAXUINT32;
-  sdp->video_ssrc = 0;
-  sdp->flexfec_pt = 127;
+  g_ptr_array_set_size (sdp->media, 0);
+  /* Without a video SSRC there is no group to name the repair SSRC in. */
+  add_confab_media (sdp, 109, G_MAXUINT32, 120, 0, 127, 4000000000u);
   g_free (sdp->setup);
   sdp->setup = g_strdup ("passive");
   g_free (sdp->fingerprint);
   sdp->fingerprint = g_strdup ("sha-1 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33");
   text = confab_sdp_to_string (sdp);
-  /* Without a video SSRC there is no group to name the repair SSRC in. */
   g_assert_null (strstr (text, "a=ssrc-group"));
-  sdp->video_fec_ssrc = 0;
   back = parse_ok (text, -1, CONFAB_SDP_ANSWER);
   assert_sdp_equal (sdp, back);
-  g_assert_cmpuint (back->flexfec_pt, ==, 127);
+  g_assert_cmpuint (sdp_pt (back, CONFAB_SDP_MEDIA_VIDEO, "flexfec-03"), ==, 127);
 }
 
 /* How a browser or an older Confab may write FlexFEC: upper case, the
  * group before the SSRC lines, other groups around it; and an offer
- * without FEC parses with flexfec_pt 0. */
+ * without FEC parses with no FlexFEC format (its group and repair SSRC
+ * stay in the model; negotiation ignores them without the format). */
 static void
 test_flexfec_variants (void)
 {
@@ -254,11 +251,10 @@ test_flexfec_variants (void)
   g_autoptr (ConfabSdp) a = parse_ok (grouped, -1, CONFAB_SDP_OFFER);
   g_autoptr (ConfabSdp) b = parse_ok (unlisted, -1, CONFAB_SDP_OFFER);
 
-  g_assert_cmpuint (a->flexfec_pt, ==, 110);
-  g_assert_cmpuint (a->video_fec_ssrc, ==, 4000000000u);
+  g_assert_cmpuint (sdp_pt (a, CONFAB_SDP_MEDIA_VIDEO, "flexfec-03"), ==, 110);
+  g_assert_cmpuint (sdp_fec_ssrc (a), ==, 4000000000u);
   /* An rtpmap for a payload type the m= line does not list is not offered. */
-  g_assert_cmpuint (b->flexfec_pt, ==, 0);
-  g_assert_cmpuint (b->video_fec_ssrc, ==, 0);
+  g_assert_cmpuint (sdp_pt (b, CONFAB_SDP_MEDIA_VIDEO, "flexfec-03"), ==, 0);
 }
 
 
@@ -686,10 +682,7 @@ test_browser_chrome (void)
   g_assert_cmpstr (sdp->ice_pwd, ==, "bG3jK9mXq2rT5vW8yZ1aC4eF");
   g_assert_cmpstr (sdp->fingerprint, ==, FINGERPRINT);
   g_assert_cmpstr (sdp->setup, ==, "actpass");
-  g_assert_cmpuint (sdp->audio_pt, ==, 111);
-  g_assert_cmpuint (sdp->video_pt, ==, 96);
-  g_assert_cmpuint (sdp->audio_ssrc, ==, 3570614608u);
-  g_assert_cmpuint (sdp->video_ssrc, ==, 2231627014u);
+  assert_streams (sdp, 111, 96, 3570614608u, 2231627014u);
   g_assert_cmpuint (sdp->candidates->len, ==, G_N_ELEMENTS (usable));
   for (guint i = 0; i < G_N_ELEMENTS (usable); i++)
     g_assert_cmpstr (g_ptr_array_index (sdp->candidates, i), ==, usable[i]);
@@ -714,10 +707,7 @@ test_browser_firefox (void)
   g_assert_cmpstr (sdp->ice_pwd, ==, "e0c9e0fc8e7b1b1d6c1e0c4f9b5f1a2d");
   g_assert_cmpstr (sdp->fingerprint, ==, FINGERPRINT);
   g_assert_cmpstr (sdp->setup, ==, "active");
-  g_assert_cmpuint (sdp->audio_pt, ==, 109);
-  g_assert_cmpuint (sdp->video_pt, ==, 120);
-  g_assert_cmpuint (sdp->audio_ssrc, ==, 2655508255u);
-  g_assert_cmpuint (sdp->video_ssrc, ==, 1283716102u);
+  assert_streams (sdp, 109, 120, 2655508255u, 1283716102u);
   /* The host candidate repeated in m=video counts once. */
   g_assert_cmpuint (sdp->candidates->len, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (sdp->candidates, 0), ==,
@@ -1259,8 +1249,8 @@ parse_anything (const char *text, gsize len, ConfabSdpType type)
       g_assert_nonnull (sdp->ice_pwd);
       g_assert_cmpuint (sdp->candidates->len, >, 0);
       g_assert_cmpuint (sdp->candidates->len, <=, CONFAB_SDP_MAX_CANDIDATES);
-      g_assert_cmpuint (sdp->audio_pt, >=, 96);
-      g_assert_cmpuint (sdp->video_pt, <=, 127);
+      g_assert_cmpuint (sdp_pt (sdp, CONFAB_SDP_MEDIA_AUDIO, "opus"), >=, 96);
+      g_assert_cmpuint (sdp_pt (sdp, CONFAB_SDP_MEDIA_VIDEO, "VP8"), <=, 127);
 
       /* Whatever was accepted is written back as a blob that reads the
        * same: nothing accepted can make the writer produce garbage. */
