@@ -288,18 +288,26 @@ maybe_apply_remote (ConfabCall *self)
 /* The pipeline with this call's payload types and SSRCs: the offerer's
  * own, or the offer's echoed by the answerer. Controls set before (the
  * answerer's pipeline comes late) are applied to it. */
+/* The negotiated streams onto the pipeline's configuration (until the
+ * pipeline takes the streams themselves). */
 static void
 apply_streams (const ConfabStreamSet *streams, ConfabMediaConfig *media)
 {
-  const ConfabStreamParams *audio = confab_stream_set_find (streams, CONFAB_STREAM_KIND_AUDIO);
-  const ConfabStreamParams *video = confab_stream_set_find (streams, CONFAB_STREAM_KIND_VIDEO);
+  for (guint i = 0; i < streams->n_streams; i++)
+    {
+      const ConfabStreamParams *s = &streams->streams[i];
 
-  media->audio_pt = audio->pt;
-  media->audio_ssrc = audio->local_ssrc;
-  media->video_pt = video->pt;
-  media->video_ssrc = video->local_ssrc;
-  media->fec_pt = video->fec_pt;
-  media->fec_ssrc = video->local_fec_ssrc;
+      if (s->kind == CONFAB_STREAM_KIND_AUDIO)
+        {
+          media->audio_pt = s->pt;
+          media->audio_ssrc = s->local_ssrc;
+          continue;
+        }
+      media->video_pt = s->pt;
+      media->video_ssrc = s->local_ssrc;
+      media->fec_pt = s->fec_pt;
+      media->fec_ssrc = s->local_fec_ssrc;
+    }
 }
 
 static gboolean

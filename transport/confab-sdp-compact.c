@@ -631,11 +631,24 @@ decode_frame (Reader *r, ConfabSdpType *type_out, GError **error)
                                   error);
 }
 
-/* A paste whose prefix read_prefix() has read into @r and @prefix. */
+/* Both ways in. With @not_compact (parse_any), a paste that is not meant
+ * to be compact text sets it and returns NULL without an error; the prefix
+ * is read once either way, and one cut short ("confab1" and a full stop)
+ * is reported as such. */
 static char *
-decode_paste (const char *text, gssize len, Reader *r, PrefixResult prefix, guint version,
-              ConfabSdpType *type_out, GError **error)
+decode_paste (const char *text, gssize len, gboolean *not_compact, ConfabSdpType *type_out,
+              GError **error)
 {
+  Reader r;
+  guint version = 0;
+  PrefixResult prefix = start_reading (&r, &text, &len, &version);
+
+  if (not_compact != NULL)
+    {
+      *not_compact = prefix == PREFIX_EMPTY || prefix == PREFIX_MISMATCH;
+      if (*not_compact)
+        return NULL;
+    }
   if (!confab_sdp_take_input (&text, &len, MAX_TEXT_LEN, "the compact text", error))
     return NULL;
 
@@ -660,21 +673,16 @@ decode_paste (const char *text, gssize len, Reader *r, PrefixResult prefix, guin
       set_version_error (error, version);
       return NULL;
     }
-  return decode_frame (r, type_out, error);
+  return decode_frame (&r, type_out, error);
 }
 
 char *
 confab_sdp_compact_decode (const char *text, gssize len, ConfabSdpType *type_out, GError **error)
 {
-  Reader r;
-  guint version = 0;
-  PrefixResult prefix;
-
   g_return_val_if_fail (text != NULL || len <= 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  prefix = start_reading (&r, &text, &len, &version);
-  return decode_paste (text, len, &r, prefix, version, type_out, error);
+  return decode_paste (text, len, NULL, type_out, error);
 }
 
 ConfabSdp *
@@ -682,22 +690,16 @@ confab_sdp_parse_any (const char *text, gssize len, ConfabSdpType expected, GErr
 {
   g_autofree char *sdp_text = NULL;
   g_autoptr (GError) local = NULL;
+  gboolean not_compact;
   ConfabSdpType type;
   ConfabSdp *sdp;
-  Reader r;
-  guint version = 0;
-  PrefixResult prefix;
 
   g_return_val_if_fail (text != NULL || len <= 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* The prefix is read once; a paste cut inside it ("confab1" and a full
-   * stop) was meant to be compact text, and is reported as cut short. */
-  prefix = start_reading (&r, &text, &len, &version);
-  if (prefix == PREFIX_EMPTY || prefix == PREFIX_MISMATCH)
+  sdp_text = decode_paste (text, len, &not_compact, &type, error);
+  if (not_compact)
     return confab_sdp_parse (text, len, expected, error);
-
-  sdp_text = decode_paste (text, len, &r, prefix, version, &type, error);
   if (sdp_text == NULL)
     return NULL;
   /* The same words as for plain SDP: the person swapped the blobs. */

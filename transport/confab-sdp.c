@@ -64,24 +64,22 @@ direction_to_string (ConfabSdpDirection direction)
 /* ------------------------------------------------------------------------ */
 
 static void
-codec_free (gpointer data)
+codec_clear (gpointer data)
 {
   ConfabSdpCodec *c = data;
 
-  g_free (c->name);
-  g_free (c->fmtp);
-  g_ptr_array_unref (c->rtcp_fb);
-  g_free (c);
+  g_clear_pointer (&c->rtcp_fb, g_ptr_array_unref);
+  g_clear_pointer (&c->fmtp, g_free);
+  g_clear_pointer (&c->name, g_free);
 }
 
 static void
-ssrc_group_free (gpointer data)
+ssrc_group_clear (gpointer data)
 {
   ConfabSdpSsrcGroup *g = data;
 
-  g_free (g->semantics);
   g_array_unref (g->ssrcs);
-  g_free (g);
+  g_free (g->semantics);
 }
 
 static void
@@ -91,9 +89,9 @@ media_free (gpointer data)
 
   g_free (m->mid);
   g_free (m->proto);
-  g_ptr_array_unref (m->codecs);
+  g_array_unref (m->codecs);
   g_array_unref (m->ssrcs);
-  g_ptr_array_unref (m->ssrc_groups);
+  g_array_unref (m->ssrc_groups);
   g_free (m);
 }
 
@@ -164,9 +162,11 @@ confab_sdp_add_media (ConfabSdp *sdp, ConfabSdpMediaKind kind, const char *mid)
   m->port = 9; /* "discard": ICE decides the real one (RFC 8839 4.2.5) */
   m->direction = CONFAB_SDP_SENDRECV;
   m->rtcp_mux = TRUE;
-  m->codecs = g_ptr_array_new_with_free_func (codec_free);
+  m->codecs = g_array_new (FALSE, FALSE, sizeof (ConfabSdpCodec));
+  g_array_set_clear_func (m->codecs, codec_clear);
   m->ssrcs = g_array_new (FALSE, FALSE, sizeof (guint32));
-  m->ssrc_groups = g_ptr_array_new_with_free_func (ssrc_group_free);
+  m->ssrc_groups = g_array_new (FALSE, FALSE, sizeof (ConfabSdpSsrcGroup));
+  g_array_set_clear_func (m->ssrc_groups, ssrc_group_clear);
   g_ptr_array_add (sdp->media, m);
   return m;
 }
@@ -175,19 +175,19 @@ ConfabSdpCodec *
 confab_sdp_media_add_codec (ConfabSdpMedia *media, guint pt, const char *name, guint clock_rate,
                             guint channels, const char *fmtp)
 {
-  ConfabSdpCodec *c;
+  ConfabSdpCodec c = {
+    .pt = pt,
+    .name = g_strdup (name),
+    .clock_rate = clock_rate,
+    .channels = channels,
+    .fmtp = g_strdup (fmtp),
+    .rtcp_fb = g_ptr_array_new_with_free_func (g_free),
+  };
 
   g_return_val_if_fail (media != NULL, NULL);
 
-  c = g_new0 (ConfabSdpCodec, 1);
-  c->pt = pt;
-  c->name = g_strdup (name);
-  c->clock_rate = clock_rate;
-  c->channels = channels;
-  c->fmtp = g_strdup (fmtp);
-  c->rtcp_fb = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (media->codecs, c);
-  return c;
+  g_array_append_val (media->codecs, c);
+  return &g_array_index (media->codecs, ConfabSdpCodec, media->codecs->len - 1);
 }
 
 void
@@ -214,16 +214,15 @@ void
 confab_sdp_media_add_ssrc_group (ConfabSdpMedia *media, const char *semantics,
                                  const guint32 *ssrcs, guint n_ssrcs)
 {
-  ConfabSdpSsrcGroup *g;
+  ConfabSdpSsrcGroup g;
 
   g_return_if_fail (media != NULL);
   g_return_if_fail (semantics != NULL);
 
-  g = g_new0 (ConfabSdpSsrcGroup, 1);
-  g->semantics = g_strdup (semantics);
-  g->ssrcs = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n_ssrcs);
-  g_array_append_vals (g->ssrcs, ssrcs, n_ssrcs);
-  g_ptr_array_add (media->ssrc_groups, g);
+  g.semantics = g_strdup (semantics);
+  g.ssrcs = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n_ssrcs);
+  g_array_append_vals (g.ssrcs, ssrcs, n_ssrcs);
+  g_array_append_val (media->ssrc_groups, g);
 }
 
 ConfabSdpMedia *
@@ -287,7 +286,7 @@ confab_sdp_media_find_codec (const ConfabSdpMedia *media, const char *name, guin
 
   for (guint i = 0; i < media->codecs->len; i++)
     {
-      const ConfabSdpCodec *c = g_ptr_array_index (media->codecs, i);
+      const ConfabSdpCodec *c = &g_array_index (media->codecs, ConfabSdpCodec, i);
 
       if (c->name != NULL && g_ascii_strcasecmp (c->name, name) == 0
           && c->clock_rate == clock_rate && (channels == 0 || c->channels == channels))
@@ -311,7 +310,7 @@ confab_sdp_media_get_fec_ssrc (const ConfabSdpMedia *media)
 
   for (guint i = 0; i < media->ssrc_groups->len; i++)
     {
-      const ConfabSdpSsrcGroup *g = g_ptr_array_index (media->ssrc_groups, i);
+      const ConfabSdpSsrcGroup *g = &g_array_index (media->ssrc_groups, ConfabSdpSsrcGroup, i);
 
       if (g_ascii_strcasecmp (g->semantics, "FEC-FR") == 0 && g->ssrcs->len == 2)
         return g_array_index (g->ssrcs, guint32, 1);
@@ -348,7 +347,7 @@ append_media (GString *out, const ConfabSdp *sdp, const ConfabSdpMedia *m, gbool
   g_string_append_printf (out, "m=%s %u %s", confab_sdp_media_kind_to_string (m->kind), m->port,
                           sdp->fingerprint != NULL ? "UDP/TLS/RTP/SAVPF" : "RTP/AVPF");
   for (guint i = 0; i < m->codecs->len; i++)
-    g_string_append_printf (out, " %u", ((const ConfabSdpCodec *) m->codecs->pdata[i])->pt);
+    g_string_append_printf (out, " %u", g_array_index (m->codecs, ConfabSdpCodec, i).pt);
   g_string_append (out, "\r\n");
   g_string_append (out, "c=IN IP4 0.0.0.0\r\n");
   g_string_append_printf (out, "a=mid:%s\r\n", m->mid);
@@ -365,10 +364,10 @@ append_media (GString *out, const ConfabSdp *sdp, const ConfabSdpMedia *m, gbool
   if (m->rtcp_mux)
     g_string_append (out, "a=rtcp-mux\r\n");
   for (guint i = 0; i < m->codecs->len; i++)
-    append_codec (out, g_ptr_array_index (m->codecs, i));
+    append_codec (out, &g_array_index (m->codecs, ConfabSdpCodec, i));
   for (guint i = 0; i < m->ssrc_groups->len; i++)
     {
-      const ConfabSdpSsrcGroup *g = g_ptr_array_index (m->ssrc_groups, i);
+      const ConfabSdpSsrcGroup *g = &g_array_index (m->ssrc_groups, ConfabSdpSsrcGroup, i);
 
       g_string_append_printf (out, "a=ssrc-group:%s", g->semantics);
       for (guint j = 0; j < g->ssrcs->len; j++)

@@ -97,9 +97,9 @@ typedef struct
   guint port;
   ConfabSdpDirection direction;
   gboolean rtcp_mux;
-  GPtrArray *codecs;      /* ConfabSdpCodec, in the m-line's order */
+  GArray *codecs;         /* ConfabSdpCodec, in the m-line's order */
   GArray *ssrcs;          /* guint32, each once, in the order of their first a=ssrc */
-  GPtrArray *ssrc_groups; /* ConfabSdpSsrcGroup */
+  GArray *ssrc_groups;    /* ConfabSdpSsrcGroup */
 } ConfabSdpMedia;
 
 typedef struct
@@ -140,8 +140,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabSdp, confab_sdp_free)
 void confab_sdp_add_candidate (ConfabSdp *sdp, const char *candidate);
 
 /* Building a description: the section, then its formats and SSRCs. The
- * returned pointers belong to @sdp. A new section is a sendrecv one on
- * port 9 with rtcp-mux, as Confab writes them. */
+ * returned pointers belong to @sdp; a codec's stays valid until the next
+ * codec is added to its section. A new section is a sendrecv one on port 9
+ * with rtcp-mux, as Confab writes them. */
 ConfabSdpMedia *confab_sdp_add_media (ConfabSdp *sdp, ConfabSdpMediaKind kind, const char *mid);
 ConfabSdpCodec *confab_sdp_media_add_codec (ConfabSdpMedia *media,
                                             guint pt,

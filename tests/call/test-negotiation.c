@@ -269,22 +269,34 @@ test_missing_section (void)
   g_assert_cmpuint (set.n_streams, ==, 99);
 }
 
-/* The offerer's side: an answer that keeps everything. */
+/* The offerer's side: our offer (FEC if @fec), then an answer on the
+ * default payload types with FEC on @answer_fec_pt (0: none). Returns
+ * whether the answer declined our FEC. */
+static gboolean
+offer_and_apply (gboolean fec, guint answer_fec_pt, ConfabStreamSet *set)
+{
+  ConfabLocalMedia local = our_media (fec);
+  g_autoptr (ConfabSdp) answer = peer_blob (CONFAB_SDP_ANSWER, 111, 96, answer_fec_pt);
+  g_autoptr (GError) error = NULL;
+  gboolean declined = TRUE; /* reset by every call */
+
+  confab_negotiation_offer (&local, set);
+  g_assert_true (confab_negotiation_apply_answer (set, answer, &declined, &error));
+  g_assert_no_error (error);
+  /* The peer's SSRCs, whatever happened to FEC. */
+  assert_stream (audio_of (set), CONFAB_STREAM_KIND_AUDIO, "0", "OPUS", 111, OUR_AUDIO_SSRC,
+                 PEER_AUDIO_SSRC);
+  assert_stream (video_of (set), CONFAB_STREAM_KIND_VIDEO, "1", "VP8", 96, OUR_VIDEO_SSRC,
+                 PEER_VIDEO_SSRC);
+  return declined;
+}
+
 static void
 test_apply_answer_accepts_fec (void)
 {
-  ConfabLocalMedia local = our_media (TRUE);
-  g_autoptr (ConfabSdp) answer = peer_blob (CONFAB_SDP_ANSWER, 111, 96, 110);
   ConfabStreamSet set;
-  gboolean declined = TRUE;
 
-  confab_negotiation_offer (&local, &set);
-  g_assert_true (confab_negotiation_apply_answer (&set, answer, &declined, NULL));
-  g_assert_false (declined);
-  assert_stream (audio_of (&set), CONFAB_STREAM_KIND_AUDIO, "0", "OPUS", 111, OUR_AUDIO_SSRC,
-                 PEER_AUDIO_SSRC);
-  assert_stream (video_of (&set), CONFAB_STREAM_KIND_VIDEO, "1", "VP8", 96, OUR_VIDEO_SSRC,
-                 PEER_VIDEO_SSRC);
+  g_assert_false (offer_and_apply (TRUE, 110, &set));
   g_assert_cmpuint (video_of (&set)->fec_pt, ==, 110);
   g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, PEER_FEC_SSRC);
 }
@@ -292,31 +304,20 @@ test_apply_answer_accepts_fec (void)
 static void
 test_apply_answer_declines_fec (void)
 {
-  ConfabLocalMedia local = our_media (TRUE);
-  g_autoptr (ConfabSdp) answer = peer_blob (CONFAB_SDP_ANSWER, 111, 96, 0);
   ConfabStreamSet set;
-  gboolean declined = FALSE;
 
-  confab_negotiation_offer (&local, &set);
-  g_assert_true (confab_negotiation_apply_answer (&set, answer, &declined, NULL));
-  g_assert_true (declined);
+  g_assert_true (offer_and_apply (TRUE, 0, &set));
   g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
   g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
-  g_assert_cmpuint (video_of (&set)->remote_ssrc, ==, PEER_VIDEO_SSRC);
 }
 
 /* FEC the answer adds without our offer is ignored: nothing decodes it. */
 static void
 test_apply_answer_adds_fec (void)
 {
-  ConfabLocalMedia local = our_media (FALSE);
-  g_autoptr (ConfabSdp) answer = peer_blob (CONFAB_SDP_ANSWER, 111, 96, 110);
   ConfabStreamSet set;
-  gboolean declined = TRUE;
 
-  confab_negotiation_offer (&local, &set);
-  g_assert_true (confab_negotiation_apply_answer (&set, answer, &declined, NULL));
-  g_assert_false (declined);
+  g_assert_false (offer_and_apply (FALSE, 110, &set));
   g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
   g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
 }

@@ -27,8 +27,8 @@ assert_media_equal (const ConfabSdpMedia *a, const ConfabSdpMedia *b)
   g_assert_cmpuint (a->codecs->len, ==, b->codecs->len);
   for (guint i = 0; i < a->codecs->len; i++)
     {
-      const ConfabSdpCodec *ca = g_ptr_array_index (a->codecs, i);
-      const ConfabSdpCodec *cb = g_ptr_array_index (b->codecs, i);
+      const ConfabSdpCodec *ca = &g_array_index (a->codecs, ConfabSdpCodec, i);
+      const ConfabSdpCodec *cb = &g_array_index (b->codecs, ConfabSdpCodec, i);
 
       g_assert_cmpuint (ca->pt, ==, cb->pt);
       g_assert_cmpstr (ca->name, ==, cb->name);
@@ -44,8 +44,8 @@ assert_media_equal (const ConfabSdpMedia *a, const ConfabSdpMedia *b)
   g_assert_cmpuint (a->ssrc_groups->len, ==, b->ssrc_groups->len);
   for (guint i = 0; i < a->ssrc_groups->len; i++)
     {
-      const ConfabSdpSsrcGroup *ga = g_ptr_array_index (a->ssrc_groups, i);
-      const ConfabSdpSsrcGroup *gb = g_ptr_array_index (b->ssrc_groups, i);
+      const ConfabSdpSsrcGroup *ga = &g_array_index (a->ssrc_groups, ConfabSdpSsrcGroup, i);
+      const ConfabSdpSsrcGroup *gb = &g_array_index (b->ssrc_groups, ConfabSdpSsrcGroup, i);
 
       g_assert_cmpstr (ga->semantics, ==, gb->semantics);
       g_assert_cmpmem (ga->ssrcs->data, ga->ssrcs->len * sizeof (guint32), gb->ssrcs->data,
@@ -72,7 +72,7 @@ sdp_pt (const ConfabSdp *sdp, ConfabSdpMediaKind kind, const char *name)
 
   for (guint i = 0; m != NULL && c == NULL && i < m->codecs->len; i++)
     {
-      const ConfabSdpCodec *each = g_ptr_array_index (m->codecs, i);
+      const ConfabSdpCodec *each = &g_array_index (m->codecs, ConfabSdpCodec, i);
 
       if (each->name != NULL && g_ascii_strcasecmp (each->name, name) == 0)
         c = each;
