@@ -760,6 +760,21 @@ test_parse_any (void)
     g_assert_null (sdp);
     g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_EMPTY);
   }
+
+  /* So is a paste cut inside the prefix: it was meant to be compact. */
+  {
+    static const char *const cut[] = { "confab1", "\"Confab1\".", "confab" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cut); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (ConfabSdp) sdp = confab_sdp_parse_any (cut[i], -1, CONFAB_SDP_OFFER, &error);
+
+        g_assert_null (sdp);
+        g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED);
+        assert_good_message (error);
+      }
+  }
 }
 
 /* ------------------------------------------------------------------------ */

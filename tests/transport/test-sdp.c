@@ -696,6 +696,104 @@ test_browser_chrome (void)
   expect_error (trickled, CONFAB_SDP_ERROR_TRUNCATED, "no a=end-of-candidates line");
 }
 
+/* The model keeps what the sections say beyond Confab's codecs: every
+ * format in the m-line's order, with its fmtp and rtcp-fb, the SSRCs and
+ * their groups, and the direction. */
+static void
+test_browser_chrome_model (void)
+{
+  g_autoptr (ConfabSdp) sdp = parse_ok (chrome_offer, -1, CONFAB_SDP_OFFER);
+  const ConfabSdpMedia *audio, *video;
+  const ConfabSdpCodec *opus, *vp8, *rtx;
+  const ConfabSdpSsrcGroup *fid;
+
+  g_assert_cmpuint (sdp->media->len, ==, 2);
+  audio = g_ptr_array_index (sdp->media, 0);
+  video = g_ptr_array_index (sdp->media, 1);
+  g_assert_true (confab_sdp_find_media (sdp, CONFAB_SDP_MEDIA_AUDIO) == audio);
+  g_assert_true (confab_sdp_find_media (sdp, CONFAB_SDP_MEDIA_VIDEO) == video);
+  g_assert_cmpint (audio->kind, ==, CONFAB_SDP_MEDIA_AUDIO);
+  g_assert_cmpstr (audio->mid, ==, "0");
+  g_assert_cmpstr (audio->proto, ==, "UDP/TLS/RTP/SAVPF");
+  g_assert_cmpuint (audio->port, ==, 9);
+  g_assert_cmpint (audio->direction, ==, CONFAB_SDP_SENDRECV);
+  g_assert_true (audio->rtcp_mux);
+
+  /* m=audio ... 111 63 9 0 8 13 110 126 */
+  g_assert_cmpuint (audio->codecs->len, ==, 8);
+  opus = &g_array_index (audio->codecs, ConfabSdpCodec, 0);
+  g_assert_true (confab_sdp_media_find_codec (audio, "OPUS", 48000, 2) == opus);
+  g_assert_null (confab_sdp_media_find_codec (audio, "opus", 48000, 1));
+  g_assert_cmpuint (opus->pt, ==, 111);
+  g_assert_cmpstr (opus->name, ==, "opus");
+  g_assert_cmpuint (opus->clock_rate, ==, 48000);
+  g_assert_cmpuint (opus->channels, ==, 2);
+  g_assert_cmpstr (opus->fmtp, ==, "minptime=10;useinbandfec=1");
+  g_assert_cmpuint (opus->rtcp_fb->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (opus->rtcp_fb, 0), ==, "transport-cc");
+  g_assert_cmpuint (g_array_index (audio->codecs, ConfabSdpCodec, 3).pt, ==, 0);
+  g_assert_cmpstr (g_array_index (audio->codecs, ConfabSdpCodec, 3).name, ==, "PCMU");
+  g_assert_cmpuint (g_array_index (audio->codecs, ConfabSdpCodec, 3).channels, ==, 0);
+  g_assert_cmpuint (confab_sdp_media_get_ssrc (audio), ==, 3570614608u);
+  g_assert_cmpuint (audio->ssrcs->len, ==, 1);
+
+  /* m=video ... 96 97 102 103 45 46 98 99 */
+  g_assert_cmpuint (video->codecs->len, ==, 8);
+  vp8 = confab_sdp_media_find_codec (video, "VP8", 90000, 0);
+  g_assert_true (vp8 == &g_array_index (video->codecs, ConfabSdpCodec, 0));
+  g_assert_null (vp8->fmtp);
+  g_assert_cmpuint (vp8->rtcp_fb->len, ==, 5);
+  g_assert_cmpstr (g_ptr_array_index (vp8->rtcp_fb, 2), ==, "ccm fir");
+  g_assert_cmpstr (g_ptr_array_index (vp8->rtcp_fb, 4), ==, "nack pli");
+  rtx = &g_array_index (video->codecs, ConfabSdpCodec, 1);
+  g_assert_cmpuint (rtx->pt, ==, 97);
+  g_assert_cmpstr (rtx->name, ==, "rtx");
+  g_assert_cmpstr (rtx->fmtp, ==, "apt=96");
+  g_assert_cmpuint (video->ssrcs->len, ==, 2);
+  g_assert_cmpuint (confab_sdp_media_get_ssrc (video), ==, 2231627014u);
+  g_assert_cmpuint (video->ssrc_groups->len, ==, 1);
+  fid = &g_array_index (video->ssrc_groups, ConfabSdpSsrcGroup, 0);
+  g_assert_cmpstr (fid->semantics, ==, "FID");
+  g_assert_cmpuint (fid->ssrcs->len, ==, 2);
+  g_assert_cmpuint (g_array_index (fid->ssrcs, guint32, 1), ==, 632943048u);
+  /* A FID group is no repair stream. */
+  g_assert_cmpuint (confab_sdp_media_get_fec_ssrc (video), ==, 0);
+}
+
+/* a=sendonly and friends, per section or for the session, are kept and
+ * written back. */
+static void
+test_direction (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *video_recv = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *session_only = NULL;
+  g_autoptr (ConfabSdp) a = NULL;
+  g_autoptr (ConfabSdp) b = NULL;
+  g_autofree char *again = NULL;
+  char *video;
+
+  video_recv = g_strdup (text);
+  video = strstr (video_recv, "m=video");
+  memcpy (strstr (video, "a=sendrecv"), "a=recvonly", strlen ("a=recvonly"));
+  a = parse_ok (video_recv, -1, CONFAB_SDP_OFFER);
+  g_assert_cmpint (((ConfabSdpMedia *) a->media->pdata[0])->direction, ==, CONFAB_SDP_SENDRECV);
+  g_assert_cmpint (((ConfabSdpMedia *) a->media->pdata[1])->direction, ==, CONFAB_SDP_RECVONLY);
+  again = confab_sdp_to_string (a);
+  g_assert_cmpstr (again, ==, video_recv);
+
+  /* A session-level one is the default of the sections without their own. */
+  session = replace_all (text, "t=0 0\r\n", "t=0 0\r\na=sendonly\r\n");
+  b = parse_ok (session, -1, CONFAB_SDP_OFFER);
+  g_assert_cmpint (((ConfabSdpMedia *) b->media->pdata[0])->direction, ==, CONFAB_SDP_SENDRECV);
+  g_clear_pointer (&b, confab_sdp_free);
+  session_only = edit_blob (session, "a=sendrecv", NULL, TRUE, NULL);
+  b = parse_ok (session_only, -1, CONFAB_SDP_OFFER);
+  g_assert_cmpint (((ConfabSdpMedia *) b->media->pdata[0])->direction, ==, CONFAB_SDP_SENDONLY);
+  g_assert_cmpint (((ConfabSdpMedia *) b->media->pdata[1])->direction, ==, CONFAB_SDP_SENDONLY);
+}
+
 static void
 test_browser_firefox (void)
 {
@@ -1023,12 +1121,12 @@ test_reject_no_usable_candidate (void)
 static void
 test_reject_ice_credentials (void)
 {
+  g_autoptr (ConfabSdp) sdp = NULL;
+  guint line_no;
   g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
   g_autofree char *no_pwd = edit_blob (text, "a=ice-pwd", NULL, TRUE, NULL);
   g_autofree char *no_ufrag = edit_blob (text, "a=ice-ufrag", NULL, TRUE, NULL);
   g_autofree char *audio_only = NULL;
-  g_autoptr (ConfabSdp) sdp = NULL;
-  guint line_no;
   g_autofree char *video_ufrag = NULL;
   g_autofree char *needle = NULL;
   char *at;
@@ -1405,6 +1503,8 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/sdp/tolerance/hard-wrap", test_tolerance_hard_wrap);
   g_test_add_func ("/confab/sdp/tolerance/soft-wrap", test_tolerance_soft_wrap);
   g_test_add_func ("/confab/sdp/browser/chrome", test_browser_chrome);
+  g_test_add_func ("/confab/sdp/browser/chrome-model", test_browser_chrome_model);
+  g_test_add_func ("/confab/sdp/direction", test_direction);
   g_test_add_func ("/confab/sdp/browser/firefox", test_browser_firefox);
   g_test_add_func ("/confab/sdp/reject/empty", test_reject_empty);
   g_test_add_func ("/confab/sdp/reject/garbled", test_reject_garbled);
