@@ -178,6 +178,15 @@ find_flexfec (const Section *s, guint audio_pt, guint video_pt, guint *pt, GErro
   return TRUE;
 }
 
+static gboolean
+has_codec (const ConfabSdpMedia *m, guint pt)
+{
+  for (guint i = 0; i < m->codecs->len; i++)
+    if (g_array_index (m->codecs, ConfabSdpCodec, i).pt == pt)
+      return TRUE;
+  return FALSE;
+}
+
 /* The checked section into the result: its formats with their rtpmap,
  * fmtp and rtcp-fb, its mid, and the session's direction if it has none. */
 static void
@@ -199,6 +208,10 @@ fill_media (const Parser *p, const Section *s)
       const char *fmtp = NULL;
       ConfabSdpCodec *codec;
 
+      /* "96 96" is accepted; the model lists a format once, so that what
+       * the writer makes of it parses again. */
+      if (has_codec (m, pt))
+        continue;
       if (parts != NULL)
         {
           /* parse_rtpmap() checked the clock rate; odd channels count as none. */

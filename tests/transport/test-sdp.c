@@ -794,6 +794,19 @@ test_direction (void)
   g_assert_cmpint (((ConfabSdpMedia *) b->media->pdata[1])->direction, ==, CONFAB_SDP_SENDONLY);
 }
 
+/* A format listed twice is one format, written once. */
+static void
+test_repeated_format (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *twice = replace_all (text, "SAVPF 96 110\r\n", "SAVPF 96 96 110 96\r\n");
+  g_autoptr (ConfabSdp) sdp = parse_ok (twice, -1, CONFAB_SDP_OFFER);
+  g_autofree char *again = confab_sdp_to_string (sdp);
+
+  g_assert_cmpuint (((ConfabSdpMedia *) sdp->media->pdata[1])->codecs->len, ==, 2);
+  g_assert_cmpstr (again, ==, text);
+}
+
 static void
 test_browser_firefox (void)
 {
@@ -1505,6 +1518,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/sdp/browser/chrome", test_browser_chrome);
   g_test_add_func ("/confab/sdp/browser/chrome-model", test_browser_chrome_model);
   g_test_add_func ("/confab/sdp/direction", test_direction);
+  g_test_add_func ("/confab/sdp/repeated-format", test_repeated_format);
   g_test_add_func ("/confab/sdp/browser/firefox", test_browser_firefox);
   g_test_add_func ("/confab/sdp/reject/empty", test_reject_empty);
   g_test_add_func ("/confab/sdp/reject/garbled", test_reject_garbled);
