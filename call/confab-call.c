@@ -285,9 +285,6 @@ maybe_apply_remote (ConfabCall *self)
   on_ice_state (NULL, NULL, self);
 }
 
-/* The pipeline with this call's payload types and SSRCs: the offerer's
- * own, or the offer's echoed by the answerer. Controls set before (the
- * answerer's pipeline comes late) are applied to it. */
 /* The negotiated streams onto the pipeline's configuration (until the
  * pipeline takes the streams themselves). */
 static void
@@ -310,6 +307,9 @@ apply_streams (const ConfabStreamSet *streams, ConfabMediaConfig *media)
     }
 }
 
+/* The pipeline with this call's payload types and SSRCs: the offerer's
+ * own, or the offer's echoed by the answerer. Controls set before (the
+ * answerer's pipeline comes late) are applied to it. */
 static gboolean
 build_pipeline (ConfabCall *self, GError **error)
 {

@@ -2,8 +2,9 @@
  *
  * The strict parser for pasted text: the paste becomes logical lines
  * (confab-sdp-lines.c), each line is checked (confab-sdp-fields.c), then
- * the whole is, here, and the result becomes a ConfabSdp. GstSDPMessage is not used for parsing: it
- * accepts nearly anything and cannot say which line was wrong.
+ * the whole is, here, and the result becomes a ConfabSdp. GstSDPMessage
+ * is not used for parsing: it accepts nearly anything and cannot say which
+ * line was wrong.
  */
 
 #include "confab-sdp-private.h"
@@ -142,9 +143,10 @@ find_codec (const Section *s, const char *codec, const char *encoding, guint *pt
   return FALSE;
 }
 
-/* FlexFEC is optional: absent, *pt stays 0. */
+/* FlexFEC is optional, but a listed one must be usable: 90000 Hz, on a
+ * payload type of its own. The model keeps it for negotiation. */
 static gboolean
-find_flexfec (const Section *s, guint audio_pt, guint video_pt, guint *pt, GError **error)
+check_flexfec (const Section *s, guint audio_pt, guint video_pt, GError **error)
 {
   for (guint i = 0; i < s->listed->len; i++)
     {
@@ -171,7 +173,6 @@ find_flexfec (const Section *s, guint audio_pt, guint video_pt, guint *pt, GErro
                        r->line, r->pt, r->pt == audio_pt ? "Opus" : "VP8");
           return FALSE;
         }
-      *pt = r->pt;
       return TRUE;
     }
 
@@ -276,7 +277,7 @@ confab_sdp_parse (const char *text, gssize len, ConfabSdpType expected, GError *
   const SdpLine *first;
   gboolean complete = FALSE;
   ConfabSdpType type;
-  guint audio_pt, video_pt, fec_pt = 0;
+  guint audio_pt, video_pt;
 
   g_return_val_if_fail (text != NULL || len <= 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -410,7 +411,7 @@ confab_sdp_parse (const char *text, gssize len, ConfabSdpType expected, GError *
                    video->line, video_pt);
       goto fail;
     }
-  if (!find_flexfec (video, audio_pt, video_pt, &fec_pt, error))
+  if (!check_flexfec (video, audio_pt, video_pt, error))
     goto fail;
 
   if (p.candidates->len == 0)
