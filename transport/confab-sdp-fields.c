@@ -416,9 +416,11 @@ parse_attribute (Parser *p, const SdpLine *l, const char **field, GError **error
                                                  127, &number, error);
       if (!confab_sdp_parse_number (f[0], "payload type", 0, 127, &number, fmtp ? error : NULL))
         {
-          param.any_pt = !fmtp && strcmp (f[0], "*") == 0;
-          if (!param.any_pt)
+          /* "a=rtcp-fb:* nack": every format (RFC 4585 4.2). */
+          if (fmtp || strcmp (f[0], "*") != 0)
             return !fmtp;
+          param.any_pt = TRUE;
+          number = 0;
         }
       param.pt = number;
       if (fmtp)
