@@ -3,6 +3,7 @@
 
 #include "confab-call.h"
 
+#include "confab-negotiation.h"
 #include "confab-sdp-compact.h"
 
 #include <glib/gi18n.h>
@@ -27,11 +28,10 @@ struct _ConfabCall
   ConfabIceSession *ice;
   ConfabCallPipeline *pipeline;
   ConfabSdp *remote;
-  guint32 audio_ssrc, video_ssrc;
-  guint audio_pt, video_pt;
-  /* FlexFEC repair packets: their payload type (0: no FEC) and our SSRC. */
-  guint flexfec_pt;
-  guint32 fec_ssrc;
+  /* What we can do, and what negotiation made of it: the offerer's streams
+   * from the start, the answerer's once the offer is in. */
+  ConfabLocalMedia local;
+  ConfabStreamSet streams;
   guint64 session_id;
 
   gboolean gathered;
@@ -285,6 +285,28 @@ maybe_apply_remote (ConfabCall *self)
   on_ice_state (NULL, NULL, self);
 }
 
+/* The negotiated streams onto the pipeline's configuration (until the
+ * pipeline takes the streams themselves). */
+static void
+apply_streams (const ConfabStreamSet *streams, ConfabMediaConfig *media)
+{
+  for (guint i = 0; i < streams->n_streams; i++)
+    {
+      const ConfabStreamParams *s = &streams->streams[i];
+
+      if (s->kind == CONFAB_STREAM_KIND_AUDIO)
+        {
+          media->audio_pt = s->pt;
+          media->audio_ssrc = s->local_ssrc;
+          continue;
+        }
+      media->video_pt = s->pt;
+      media->video_ssrc = s->local_ssrc;
+      media->fec_pt = s->fec_pt;
+      media->fec_ssrc = s->local_fec_ssrc;
+    }
+}
+
 /* The pipeline with this call's payload types and SSRCs: the offerer's
  * own, or the offer's echoed by the answerer. Controls set before (the
  * answerer's pipeline comes late) are applied to it. */
@@ -292,12 +314,7 @@ static gboolean
 build_pipeline (ConfabCall *self, GError **error)
 {
   ConfabMediaConfig media = self->options.media;
-  media.audio_pt = self->audio_pt;
-  media.video_pt = self->video_pt;
-  media.audio_ssrc = self->audio_ssrc;
-  media.video_ssrc = self->video_ssrc;
-  media.fec_pt = self->flexfec_pt;
-  media.fec_ssrc = self->fec_ssrc;
+  apply_streams (&self->streams, &media);
 
   g_autoptr (ConfabCallPipeline) pipeline = confab_call_pipeline_new (&media, error);
   if (!pipeline)
@@ -390,20 +407,20 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   self->options.local_addresses = g_strdupv (options->local_addresses);
 
   self->session_id = ((guint64) g_random_int () << 31) ^ g_random_int ();
-  self->audio_ssrc = options->media.audio_ssrc ?: (guint32) g_random_int_range (1, G_MAXINT32);
-  self->video_ssrc = options->media.video_ssrc ?: (guint32) g_random_int_range (1, G_MAXINT32);
-  if (self->video_ssrc == self->audio_ssrc)
-    self->video_ssrc ^= 0x5a5a;
-  self->audio_pt = options->media.audio_pt ?: CONFAB_SDP_DEFAULT_AUDIO_PT;
-  self->video_pt = options->media.video_pt ?: CONFAB_SDP_DEFAULT_VIDEO_PT;
-  self->fec_ssrc = options->media.fec_ssrc;
-  while (self->fec_ssrc == 0 || self->fec_ssrc == self->audio_ssrc
-         || self->fec_ssrc == self->video_ssrc)
-    self->fec_ssrc = (guint32) g_random_int_range (1, G_MAXINT32);
+  self->local = (ConfabLocalMedia){
+    .audio_pt = options->media.audio_pt,
+    .video_pt = options->media.video_pt,
+    .fec_pt = options->media.fec_pt,
+    .fec = options->fec,
+    .audio_ssrc = options->media.audio_ssrc,
+    .video_ssrc = options->media.video_ssrc,
+    .fec_ssrc = options->media.fec_ssrc,
+  };
+  confab_local_media_pick_ssrcs (&self->local);
   /* The offerer offers FEC if it wants it; the answerer decides when it
    * sees the offer. */
-  if (role == CONFAB_SDP_OFFER && options->fec)
-    self->flexfec_pt = options->media.fec_pt ?: CONFAB_SDP_DEFAULT_FLEXFEC_PT;
+  if (role == CONFAB_SDP_OFFER)
+    confab_negotiation_offer (&self->local, &self->streams);
 
   self->ice = confab_ice_session_new (role == CONFAB_SDP_OFFER);
   if (self->options.stun)
@@ -522,17 +539,8 @@ confab_call_create_local_description (ConfabCall *self, GError **error)
       return NULL;
     }
 
-  g_autoptr (ConfabSdp) sdp = confab_sdp_new (self->role);
-  sdp->session_id = self->session_id;
-  sdp->audio_pt = self->audio_pt;
-  sdp->video_pt = self->video_pt;
-  sdp->audio_ssrc = self->audio_ssrc;
-  sdp->video_ssrc = self->video_ssrc;
-  if (self->flexfec_pt != 0)
-    {
-      sdp->flexfec_pt = self->flexfec_pt;
-      sdp->video_fec_ssrc = self->fec_ssrc;
-    }
+  g_autoptr (ConfabSdp) sdp =
+    confab_negotiation_describe (&self->streams, self->role, self->session_id);
   confab_ice_session_describe (self->ice, sdp);
   return confab_sdp_to_string (sdp);
 }
@@ -559,38 +567,20 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
 
   if (self->role == CONFAB_SDP_ANSWER)
     {
-      /* Answer with the offer's payload types so both directions agree. */
-      self->audio_pt = remote->audio_pt;
-      self->video_pt = remote->video_pt;
-      /* FEC only if offered and wanted here, on the offer's payload type. */
-      self->flexfec_pt = self->options.fec ? remote->flexfec_pt : 0;
-      if (!build_pipeline (self, error))
+      if (!confab_negotiation_answer (&self->local, remote, &self->streams, error)
+          || !build_pipeline (self, error))
         return FALSE;
     }
-  else if (remote->audio_pt != self->audio_pt || remote->video_pt != self->video_pt)
+  else
     {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
-                   _("The answer changed the payload types (audio %u, video %u; offered %u and "
-                     "%u)"),
-                   remote->audio_pt, remote->video_pt, self->audio_pt, self->video_pt);
-      return FALSE;
-    }
-  else if (remote->flexfec_pt != 0 && remote->flexfec_pt != self->flexfec_pt
-           && self->flexfec_pt != 0)
-    {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
-                   _("The answer changed the FEC payload type (%u; offered %u)"),
-                   remote->flexfec_pt, self->flexfec_pt);
-      return FALSE;
-    }
-  else if (remote->flexfec_pt == 0 && self->flexfec_pt != 0)
-    {
-      /* The answer declined FEC (an answer that adds FEC we did not offer
-       * is ignored: we have nothing to decode it with). The pipeline has
-       * not started: media starts once both descriptions are applied. */
-      if (!confab_call_pipeline_disable_fec (self->pipeline))
+      gboolean fec_declined;
+
+      if (!confab_negotiation_apply_answer (&self->streams, remote, &fec_declined, error))
+        return FALSE;
+      /* The pipeline has not started: media starts once both descriptions
+       * are applied. */
+      if (fec_declined && !confab_call_pipeline_disable_fec (self->pipeline))
         g_warning ("FEC declined by the answer, but the media had already started");
-      self->flexfec_pt = 0;
     }
 
   self->remote = g_steal_pointer (&remote);

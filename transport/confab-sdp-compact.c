@@ -15,6 +15,7 @@
  */
 
 #include "confab-sdp-compact.h"
+#include "confab-sdp-private.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -155,36 +156,6 @@ base64url_value (gunichar c)
   if (c == '_')
     return 63;
   return -1;
-}
-
-/* @digits holds only base64url characters. Returns NULL when the length
- * cannot be the end of a base64 text (one character left over carries
- * fewer than 8 bits): the paste was cut. */
-static GByteArray *
-base64url_decode (const GString *digits)
-{
-  GByteArray *out;
-  guint32 acc = 0;
-  guint bits = 0;
-
-  if (digits->len % 4 == 1)
-    return NULL;
-
-  out = g_byte_array_sized_new (digits->len * 3 / 4 + 1);
-  for (gsize i = 0; i < digits->len; i++)
-    {
-      acc = acc << 6 | (guint32) base64url_value ((guchar) digits->str[i]);
-      bits += 6;
-      if (bits >= 8)
-        {
-          guint8 b = (guint8) (acc >> (bits - 8));
-
-          g_byte_array_append (out, &b, 1);
-          bits -= 8;
-          acc &= (1u << bits) - 1;
-        }
-    }
-  return out;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -443,6 +414,15 @@ set_bad_char_error (GError **error, const Reader *r)
 }
 
 static void
+set_version_error (GError **error, guint version)
+{
+  g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
+               "this compact text is format %u, which this version of Confab cannot read; "
+               "update Confab or ask for the plain SDP text",
+               version);
+}
+
+static void
 set_incomplete_error (GError **error)
 {
   g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED,
@@ -510,19 +490,23 @@ read_prefix (Reader *r, guint *version_out)
   return PREFIX_OK;
 }
 
+/* The start of every way in: a NULL @text is empty, a negative @len is
+ * measured, and the prefix is read. */
+static PrefixResult
+start_reading (Reader *r, const char **text, gssize *len, guint *version_out)
+{
+  confab_sdp_take_input (text, len, G_MAXSIZE, NULL, NULL);
+  reader_init (r, *text, *len);
+  return read_prefix (r, version_out);
+}
+
 gboolean
 confab_sdp_compact_looks_like (const char *text, gssize len)
 {
   Reader r;
   guint version;
 
-  if (text == NULL)
-    return FALSE;
-  if (len < 0)
-    len = strlen (text);
-
-  reader_init (&r, text, len);
-  return read_prefix (&r, &version) == PREFIX_OK;
+  return start_reading (&r, &text, &len, &version) == PREFIX_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -562,88 +546,58 @@ confab_sdp_compact_encode (const char *sdp_text, ConfabSdpType type)
   return g_string_free (out, FALSE);
 }
 
-char *
-confab_sdp_compact_decode (const char *text, gssize len, ConfabSdpType *type_out, GError **error)
+/* What follows the prefix: the base64url digits, decoded as they are read
+ * (punctuation is allowed only at the end; reported, if something follows
+ * it, as the first character that does not belong), then the frame. */
+static char *
+decode_frame (Reader *r, ConfabSdpType *type_out, GError **error)
 {
-  g_autoptr (GString) digits = NULL;
-  g_autoptr (GByteArray) frame = NULL;
-  Reader r, pending;
+  g_autoptr (GByteArray) frame = g_byte_array_new ();
+  Reader pending;
   gboolean have_pending = FALSE;
-  guint version = 0;
-  guint32 crc;
+  gsize n_digits = 0;
+  guint32 acc = 0, crc;
+  guint bits = 0;
   gsize body_len;
 
-  g_return_val_if_fail (text != NULL || len <= 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (text == NULL)
-    text = "";
-  if (len < 0)
-    len = strlen (text);
-
-  if ((gsize) len > MAX_TEXT_LEN)
+  while (reader_next (r))
     {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TOO_LARGE,
-                   "the compact text has %" G_GSIZE_FORMAT " bytes; at most %u are accepted",
-                   (gsize) len, MAX_TEXT_LEN);
-      return NULL;
-    }
+      int v = r->bad_byte < 0 ? base64url_value (r->c) : -1;
 
-  reader_init (&r, text, len);
-  switch (read_prefix (&r, &version))
-    {
-    case PREFIX_OK:
-      break;
-    case PREFIX_EMPTY:
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_EMPTY, "nothing was pasted");
-      return NULL;
-    case PREFIX_CUT:
-      set_incomplete_error (error);
-      return NULL;
-    case PREFIX_MISMATCH:
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_SYNTAX,
-                   "this is not Confab's compact text, which starts with \"%s\"",
-                   CONFAB_SDP_COMPACT_PREFIX);
-      return NULL;
-    }
-  if (version != FRAME_VERSION)
-    {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
-                   "this compact text is format %u, which this version of Confab cannot read; "
-                   "update Confab or ask for the plain SDP text",
-                   version);
-      return NULL;
-    }
-
-  /* Punctuation is allowed only at the end; reported, if something
-   * follows it, as the first character that does not belong. */
-  digits = g_string_sized_new (len);
-  while (reader_next (&r))
-    {
-      if (r.bad_byte < 0 && base64url_value (r.c) >= 0)
+      if (v >= 0)
         {
           if (have_pending)
             {
               set_bad_char_error (error, &pending);
               return NULL;
             }
-          g_string_append_c (digits, (char) r.c);
+          n_digits++;
+          acc = acc << 6 | (guint32) v;
+          bits += 6;
+          if (bits >= 8)
+            {
+              guint8 b = (guint8) (acc >> (bits - 8));
+
+              g_byte_array_append (frame, &b, 1);
+              bits -= 8;
+              acc &= (1u << bits) - 1;
+            }
         }
-      else if (r.bad_byte < 0 && is_wrapping (r.c))
+      else if (r->bad_byte < 0 && is_wrapping (r->c))
         {
           if (!have_pending)
-            pending = r;
+            pending = *r;
           have_pending = TRUE;
         }
       else
         {
-          set_bad_char_error (error, have_pending ? &pending : &r);
+          set_bad_char_error (error, have_pending ? &pending : r);
           return NULL;
         }
     }
 
-  frame = base64url_decode (digits);
-  if (frame == NULL || frame->len < FRAME_HEADER_LEN + 1 + FRAME_CRC_LEN)
+  /* One digit left over carries fewer than 8 bits: the paste was cut. */
+  if (n_digits % 4 == 1 || frame->len < FRAME_HEADER_LEN + 1 + FRAME_CRC_LEN)
     {
       set_incomplete_error (error);
       return NULL;
@@ -661,10 +615,7 @@ confab_sdp_compact_decode (const char *text, gssize len, ConfabSdpType *type_out
    * version byte is a damaged paste, not a newer Confab. */
   if (frame->data[0] != FRAME_VERSION)
     {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
-                   "this compact text is format %u, which this version of Confab cannot read; "
-                   "update Confab or ask for the plain SDP text",
-                   frame->data[0]);
+      set_version_error (error, frame->data[0]);
       return NULL;
     }
   if (frame->data[1] != FRAME_TYPE_OFFER && frame->data[1] != FRAME_TYPE_ANSWER)
@@ -680,34 +631,81 @@ confab_sdp_compact_decode (const char *text, gssize len, ConfabSdpType *type_out
                                   error);
 }
 
+/* Both ways in. With @not_compact (parse_any), a paste that is not meant
+ * to be compact text sets it and returns NULL without an error; the prefix
+ * is read once either way, and one cut short ("confab1" and a full stop)
+ * is reported as such. */
+static char *
+decode_paste (const char *text, gssize len, gboolean *not_compact, ConfabSdpType *type_out,
+              GError **error)
+{
+  Reader r;
+  guint version = 0;
+  PrefixResult prefix = start_reading (&r, &text, &len, &version);
+
+  if (not_compact != NULL)
+    {
+      *not_compact = prefix == PREFIX_EMPTY || prefix == PREFIX_MISMATCH;
+      if (*not_compact)
+        return NULL;
+    }
+  if (!confab_sdp_take_input (&text, &len, MAX_TEXT_LEN, "the compact text", error))
+    return NULL;
+
+  switch (prefix)
+    {
+    case PREFIX_OK:
+      break;
+    case PREFIX_EMPTY:
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_EMPTY, "nothing was pasted");
+      return NULL;
+    case PREFIX_CUT:
+      set_incomplete_error (error);
+      return NULL;
+    case PREFIX_MISMATCH:
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_SYNTAX,
+                   "this is not Confab's compact text, which starts with \"%s\"",
+                   CONFAB_SDP_COMPACT_PREFIX);
+      return NULL;
+    }
+  if (version != FRAME_VERSION)
+    {
+      set_version_error (error, version);
+      return NULL;
+    }
+  return decode_frame (&r, type_out, error);
+}
+
+char *
+confab_sdp_compact_decode (const char *text, gssize len, ConfabSdpType *type_out, GError **error)
+{
+  g_return_val_if_fail (text != NULL || len <= 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return decode_paste (text, len, NULL, type_out, error);
+}
+
 ConfabSdp *
 confab_sdp_parse_any (const char *text, gssize len, ConfabSdpType expected, GError **error)
 {
   g_autofree char *sdp_text = NULL;
   g_autoptr (GError) local = NULL;
+  gboolean not_compact;
   ConfabSdpType type;
   ConfabSdp *sdp;
 
   g_return_val_if_fail (text != NULL || len <= 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (text == NULL)
-    text = "";
-  if (len < 0)
-    len = strlen (text);
-
-  if (!confab_sdp_compact_looks_like (text, len))
+  sdp_text = decode_paste (text, len, &not_compact, &type, error);
+  if (not_compact)
     return confab_sdp_parse (text, len, expected, error);
-
-  sdp_text = confab_sdp_compact_decode (text, len, &type, error);
   if (sdp_text == NULL)
     return NULL;
   /* The same words as for plain SDP: the person swapped the blobs. */
   if (type != expected)
     {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_WRONG_TYPE,
-                   "this is an %s; paste the %s from the other side",
-                   confab_sdp_type_to_string (type), confab_sdp_type_to_string (expected));
+      confab_sdp_set_wrong_type_error (error, type, expected);
       return NULL;
     }
 

@@ -59,7 +59,8 @@ char *confab_sdp_compact_decode (const char *text, gssize len, ConfabSdpType *ty
 
 /* What the app calls on a paste: the compact form or plain SDP, either way
  * parsed by confab_sdp_parse(). A compact answer where an offer is expected
- * (or the reverse) is CONFAB_SDP_ERROR_WRONG_TYPE. */
+ * (or the reverse) is CONFAB_SDP_ERROR_WRONG_TYPE; a paste cut inside the
+ * prefix ("confab1" and nothing after) is CONFAB_SDP_ERROR_TRUNCATED. */
 ConfabSdp *confab_sdp_parse_any (const char *text, gssize len, ConfabSdpType expected,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

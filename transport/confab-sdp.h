@@ -50,6 +50,58 @@ typedef enum
  * as browsers name it). */
 #define CONFAB_SDP_DEFAULT_FLEXFEC_PT 110
 
+typedef enum
+{
+  CONFAB_SDP_MEDIA_AUDIO,
+  CONFAB_SDP_MEDIA_VIDEO,
+  /* m=application (data channels), the only other kind browsers write;
+   * the parser refuses it today. */
+  CONFAB_SDP_MEDIA_OTHER,
+} ConfabSdpMediaKind;
+
+typedef enum
+{
+  CONFAB_SDP_SENDRECV,
+  CONFAB_SDP_SENDONLY,
+  CONFAB_SDP_RECVONLY,
+  CONFAB_SDP_INACTIVE,
+} ConfabSdpDirection;
+
+/* One format of an m-line and what the attributes say about it. */
+typedef struct
+{
+  guint pt;
+  char *name;         /* a=rtpmap encoding name as written ("opus", "VP8",
+                       * "flexfec-03"); NULL for a format without a=rtpmap */
+  guint clock_rate;   /* 0 without a=rtpmap */
+  guint channels;     /* 0 when the rtpmap gives none */
+  char *fmtp;         /* a=fmtp parameters ("minptime=10;useinbandfec=1"), NULL when none */
+  GPtrArray *rtcp_fb; /* owned strings: "nack", "nack pli", ... */
+} ConfabSdpCodec;
+
+/* a=ssrc-group (RFC 5576): "FEC-FR <media> <repair>", "FID <media> <rtx>", ... */
+typedef struct
+{
+  char *semantics;
+  GArray *ssrcs;      /* guint32, in the order written */
+} ConfabSdpSsrcGroup;
+
+/* One m-section. The ICE and DTLS attributes are not here: with BUNDLE
+ * every section shares one transport, described by the session fields. */
+typedef struct
+{
+  ConfabSdpMediaKind kind;
+  char *mid;
+  char *proto;        /* as parsed; NULL in our own, the writer derives it
+                       * from the fingerprint */
+  guint port;
+  ConfabSdpDirection direction;
+  gboolean rtcp_mux;
+  GArray *codecs;         /* ConfabSdpCodec, in the m-line's order */
+  GArray *ssrcs;          /* guint32, each once, in the order of their first a=ssrc */
+  GArray *ssrc_groups;    /* ConfabSdpSsrcGroup */
+} ConfabSdpMedia;
+
 typedef struct
 {
   ConfabSdpType type;
@@ -72,15 +124,11 @@ typedef struct
                         * lower-case name and upper-case hex (RFC 8122) */
   char *setup;         /* "actpass", "active" or "passive" */
 
-  guint audio_pt;      /* Opus payload type, 96..127 */
-  guint video_pt;      /* VP8 payload type, 96..127 */
-  guint32 audio_ssrc;  /* from a=ssrc, 0 when absent */
-  guint32 video_ssrc;
-  /* FlexFEC on the video: the payload type of the repair packets (an
-   * m=video format with a=rtpmap:<pt> flexfec-03/90000), 0 when absent;
-   * their SSRC is the second one of a=ssrc-group:FEC-FR, 0 when absent. */
-  guint flexfec_pt;
-  guint32 video_fec_ssrc;
+  /* The m-sections in order (ConfabSdpMedia). A parsed blob has exactly
+   * an m=audio with Opus 48000/2 followed by an m=video with VP8 90000,
+   * payload types 96..127 that differ, and FlexFEC (if listed) as
+   * flexfec-03/90000 on a third one. */
+  GPtrArray *media;
 } ConfabSdp;
 
 ConfabSdp *confab_sdp_new (ConfabSdpType type) G_GNUC_WARN_UNUSED_RESULT;
@@ -90,6 +138,52 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabSdp, confab_sdp_free)
 /* Adds a copy of @candidate ("candidate:..." with or without "a=").
  * For our own candidates; the caller guarantees the syntax. */
 void confab_sdp_add_candidate (ConfabSdp *sdp, const char *candidate);
+
+/* Building a description: the section, then its formats and SSRCs. The
+ * returned pointers belong to @sdp; a codec's stays valid until the next
+ * codec is added to its section. A new section is a sendrecv one on port 9
+ * with rtcp-mux, as Confab writes them. */
+ConfabSdpMedia *confab_sdp_add_media (ConfabSdp *sdp, ConfabSdpMediaKind kind, const char *mid);
+ConfabSdpCodec *confab_sdp_media_add_codec (ConfabSdpMedia *media,
+                                            guint pt,
+                                            const char *name,
+                                            guint clock_rate,
+                                            guint channels,
+                                            const char *fmtp);
+void confab_sdp_codec_add_rtcp_fb (ConfabSdpCodec *codec, const char *feedback);
+/* Adds @ssrc unless the section lists it already. */
+void confab_sdp_media_add_ssrc (ConfabSdpMedia *media, guint32 ssrc);
+void confab_sdp_media_add_ssrc_group (ConfabSdpMedia *media,
+                                      const char *semantics,
+                                      const guint32 *ssrcs,
+                                      guint n_ssrcs);
+
+/* Confab's own sections, attribute for attribute as it has always written
+ * them: Opus with in-band FEC; VP8 with NACK and PLI, and FlexFEC repair
+ * packets on @fec_pt unless it is 0 (the FEC-FR group only when both
+ * SSRCs are known). An SSRC of 0 is left out. */
+ConfabSdpMedia *confab_sdp_add_opus_media (ConfabSdp *sdp, const char *mid, guint pt, guint32 ssrc);
+ConfabSdpMedia *confab_sdp_add_vp8_media (ConfabSdp *sdp,
+                                          const char *mid,
+                                          guint pt,
+                                          guint32 ssrc,
+                                          guint fec_pt,
+                                          guint32 fec_ssrc);
+
+/* Reading one: the first section of @kind, or NULL. */
+const ConfabSdpMedia *confab_sdp_find_media (const ConfabSdp *sdp, ConfabSdpMediaKind kind);
+/* The first format named @name (case-insensitive) with that clock rate and,
+ * unless @channels is 0, that many channels; NULL if none. */
+const ConfabSdpCodec *confab_sdp_media_find_codec (const ConfabSdpMedia *media,
+                                                   const char *name,
+                                                   guint clock_rate,
+                                                   guint channels);
+/* The media SSRC: the first a=ssrc, 0 when there is none. */
+guint32 confab_sdp_media_get_ssrc (const ConfabSdpMedia *media);
+/* The repair SSRC: the second of the first a=ssrc-group:FEC-FR, 0 when
+ * there is none. */
+guint32 confab_sdp_media_get_fec_ssrc (const ConfabSdpMedia *media);
+const char *confab_sdp_media_kind_to_string (ConfabSdpMediaKind kind);
 
 /* The blob, CRLF line endings, ending with CRLF. */
 char *confab_sdp_to_string (const ConfabSdp *sdp) G_GNUC_WARN_UNUSED_RESULT;

@@ -36,8 +36,8 @@ make_sample (ConfabSdpType type)
     confab_sdp_add_candidate (sdp, sample_candidates[i]);
   sdp->fingerprint = g_strdup (FINGERPRINT);
   sdp->setup = g_strdup (type == CONFAB_SDP_OFFER ? "actpass" : "active");
-  sdp->audio_ssrc = 3570614608u;
-  sdp->video_ssrc = 2231627014u;
+  add_confab_media (sdp, CONFAB_SDP_DEFAULT_AUDIO_PT, 3570614608u, CONFAB_SDP_DEFAULT_VIDEO_PT,
+                    2231627014u, 0, 0);
   return sdp;
 }
 
@@ -759,6 +759,21 @@ test_parse_any (void)
     sdp = confab_sdp_parse_any ("", 0, CONFAB_SDP_OFFER, &error);
     g_assert_null (sdp);
     g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_EMPTY);
+  }
+
+  /* So is a paste cut inside the prefix: it was meant to be compact. */
+  {
+    static const char *const cut[] = { "confab1", "\"Confab1\".", "confab" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cut); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (ConfabSdp) sdp = confab_sdp_parse_any (cut[i], -1, CONFAB_SDP_OFFER, &error);
+
+        g_assert_null (sdp);
+        g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED);
+        assert_good_message (error);
+      }
   }
 }
 

@@ -36,12 +36,12 @@ make_sample (ConfabSdpType type, gboolean dtls)
     {
       sdp->fingerprint = g_strdup (FINGERPRINT);
       sdp->setup = g_strdup (type == CONFAB_SDP_OFFER ? "actpass" : "active");
-      sdp->audio_ssrc = 3570614608u;
-      sdp->video_ssrc = 1;
       /* Our FlexFEC on the video (the plain sample has none). */
-      sdp->flexfec_pt = CONFAB_SDP_DEFAULT_FLEXFEC_PT;
-      sdp->video_fec_ssrc = 4000000000u;
+      add_confab_media (sdp, CONFAB_SDP_DEFAULT_AUDIO_PT, 3570614608u, CONFAB_SDP_DEFAULT_VIDEO_PT,
+                        1, CONFAB_SDP_DEFAULT_FLEXFEC_PT, 4000000000u);
     }
+  else
+    add_confab_media (sdp, CONFAB_SDP_DEFAULT_AUDIO_PT, 0, CONFAB_SDP_DEFAULT_VIDEO_PT, 0, 0, 0);
   return sdp;
 }
 
@@ -139,8 +139,8 @@ test_new_defaults (void)
 
   g_assert_cmpint (a->type, ==, CONFAB_SDP_OFFER);
   g_assert_cmpint (b->type, ==, CONFAB_SDP_ANSWER);
-  g_assert_cmpuint (a->audio_pt, ==, CONFAB_SDP_DEFAULT_AUDIO_PT);
-  g_assert_cmpuint (a->video_pt, ==, CONFAB_SDP_DEFAULT_VIDEO_PT);
+  /* The sections are the caller's (the call's negotiation adds them). */
+  g_assert_cmpuint (a->media->len, ==, 0);
   g_assert_cmpuint (a->candidates->len, ==, 0);
   g_assert_null (a->fingerprint);
   /* JSEP: 63 random bits. */
@@ -195,7 +195,7 @@ check_round_trip (ConfabSdpType type, gboolean dtls)
       g_assert_null (strstr (text, "a=setup"));
       g_assert_null (strstr (text, "a=ssrc"));
       g_assert_null (strstr (text, "flexfec"));
-      g_assert_cmpuint (back->flexfec_pt, ==, 0);
+      g_assert_cmpuint (sdp_pt (back, CONFAB_SDP_MEDIA_VIDEO, "flexfec-03"), ==, 0);
     }
 }
 
@@ -221,27 +221,24 @@ test_round_trip_other_values (void)
   g_autoptr (ConfabSdp) back = NULL;
 
   sdp->session_id = G_MAXUINT64;
-  sdp->audio_pt = 109;
-  sdp->video_pt = 120;
-  sdp->audio_ssrc = G_MAXUINT32;
-  sdp->video_ssrc = 0;
-  sdp->flexfec_pt = 127;
+  g_ptr_array_set_size (sdp->media, 0);
+  /* Without a video SSRC there is no group to name the repair SSRC in. */
+  add_confab_media (sdp, 109, G_MAXUINT32, 120, 0, 127, 4000000000u);
   g_free (sdp->setup);
   sdp->setup = g_strdup ("passive");
   g_free (sdp->fingerprint);
   sdp->fingerprint = g_strdup ("sha-1 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33");
   text = confab_sdp_to_string (sdp);
-  /* Without a video SSRC there is no group to name the repair SSRC in. */
   g_assert_null (strstr (text, "a=ssrc-group"));
-  sdp->video_fec_ssrc = 0;
   back = parse_ok (text, -1, CONFAB_SDP_ANSWER);
   assert_sdp_equal (sdp, back);
-  g_assert_cmpuint (back->flexfec_pt, ==, 127);
+  g_assert_cmpuint (sdp_pt (back, CONFAB_SDP_MEDIA_VIDEO, "flexfec-03"), ==, 127);
 }
 
 /* How a browser or an older Confab may write FlexFEC: upper case, the
  * group before the SSRC lines, other groups around it; and an offer
- * without FEC parses with flexfec_pt 0. */
+ * without FEC parses with no FlexFEC format (its group and repair SSRC
+ * stay in the model; negotiation ignores them without the format). */
 static void
 test_flexfec_variants (void)
 {
@@ -254,11 +251,10 @@ test_flexfec_variants (void)
   g_autoptr (ConfabSdp) a = parse_ok (grouped, -1, CONFAB_SDP_OFFER);
   g_autoptr (ConfabSdp) b = parse_ok (unlisted, -1, CONFAB_SDP_OFFER);
 
-  g_assert_cmpuint (a->flexfec_pt, ==, 110);
-  g_assert_cmpuint (a->video_fec_ssrc, ==, 4000000000u);
+  g_assert_cmpuint (sdp_pt (a, CONFAB_SDP_MEDIA_VIDEO, "flexfec-03"), ==, 110);
+  g_assert_cmpuint (sdp_fec_ssrc (a), ==, 4000000000u);
   /* An rtpmap for a payload type the m= line does not list is not offered. */
-  g_assert_cmpuint (b->flexfec_pt, ==, 0);
-  g_assert_cmpuint (b->video_fec_ssrc, ==, 0);
+  g_assert_cmpuint (sdp_pt (b, CONFAB_SDP_MEDIA_VIDEO, "flexfec-03"), ==, 0);
 }
 
 
@@ -686,10 +682,7 @@ test_browser_chrome (void)
   g_assert_cmpstr (sdp->ice_pwd, ==, "bG3jK9mXq2rT5vW8yZ1aC4eF");
   g_assert_cmpstr (sdp->fingerprint, ==, FINGERPRINT);
   g_assert_cmpstr (sdp->setup, ==, "actpass");
-  g_assert_cmpuint (sdp->audio_pt, ==, 111);
-  g_assert_cmpuint (sdp->video_pt, ==, 96);
-  g_assert_cmpuint (sdp->audio_ssrc, ==, 3570614608u);
-  g_assert_cmpuint (sdp->video_ssrc, ==, 2231627014u);
+  assert_streams (sdp, 111, 96, 3570614608u, 2231627014u);
   g_assert_cmpuint (sdp->candidates->len, ==, G_N_ELEMENTS (usable));
   for (guint i = 0; i < G_N_ELEMENTS (usable); i++)
     g_assert_cmpstr (g_ptr_array_index (sdp->candidates, i), ==, usable[i]);
@@ -703,6 +696,117 @@ test_browser_chrome (void)
   expect_error (trickled, CONFAB_SDP_ERROR_TRUNCATED, "no a=end-of-candidates line");
 }
 
+/* The model keeps what the sections say beyond Confab's codecs: every
+ * format in the m-line's order, with its fmtp and rtcp-fb, the SSRCs and
+ * their groups, and the direction. */
+static void
+test_browser_chrome_model (void)
+{
+  g_autoptr (ConfabSdp) sdp = parse_ok (chrome_offer, -1, CONFAB_SDP_OFFER);
+  const ConfabSdpMedia *audio, *video;
+  const ConfabSdpCodec *opus, *vp8, *rtx;
+  const ConfabSdpSsrcGroup *fid;
+
+  g_assert_cmpuint (sdp->media->len, ==, 2);
+  audio = g_ptr_array_index (sdp->media, 0);
+  video = g_ptr_array_index (sdp->media, 1);
+  g_assert_true (confab_sdp_find_media (sdp, CONFAB_SDP_MEDIA_AUDIO) == audio);
+  g_assert_true (confab_sdp_find_media (sdp, CONFAB_SDP_MEDIA_VIDEO) == video);
+  g_assert_cmpint (audio->kind, ==, CONFAB_SDP_MEDIA_AUDIO);
+  g_assert_cmpstr (audio->mid, ==, "0");
+  g_assert_cmpstr (audio->proto, ==, "UDP/TLS/RTP/SAVPF");
+  g_assert_cmpuint (audio->port, ==, 9);
+  g_assert_cmpint (audio->direction, ==, CONFAB_SDP_SENDRECV);
+  g_assert_true (audio->rtcp_mux);
+
+  /* m=audio ... 111 63 9 0 8 13 110 126 */
+  g_assert_cmpuint (audio->codecs->len, ==, 8);
+  opus = &g_array_index (audio->codecs, ConfabSdpCodec, 0);
+  g_assert_true (confab_sdp_media_find_codec (audio, "OPUS", 48000, 2) == opus);
+  g_assert_null (confab_sdp_media_find_codec (audio, "opus", 48000, 1));
+  g_assert_cmpuint (opus->pt, ==, 111);
+  g_assert_cmpstr (opus->name, ==, "opus");
+  g_assert_cmpuint (opus->clock_rate, ==, 48000);
+  g_assert_cmpuint (opus->channels, ==, 2);
+  g_assert_cmpstr (opus->fmtp, ==, "minptime=10;useinbandfec=1");
+  g_assert_cmpuint (opus->rtcp_fb->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (opus->rtcp_fb, 0), ==, "transport-cc");
+  g_assert_cmpuint (g_array_index (audio->codecs, ConfabSdpCodec, 3).pt, ==, 0);
+  g_assert_cmpstr (g_array_index (audio->codecs, ConfabSdpCodec, 3).name, ==, "PCMU");
+  g_assert_cmpuint (g_array_index (audio->codecs, ConfabSdpCodec, 3).channels, ==, 0);
+  g_assert_cmpuint (confab_sdp_media_get_ssrc (audio), ==, 3570614608u);
+  g_assert_cmpuint (audio->ssrcs->len, ==, 1);
+
+  /* m=video ... 96 97 102 103 45 46 98 99 */
+  g_assert_cmpuint (video->codecs->len, ==, 8);
+  vp8 = confab_sdp_media_find_codec (video, "VP8", 90000, 0);
+  g_assert_true (vp8 == &g_array_index (video->codecs, ConfabSdpCodec, 0));
+  g_assert_null (vp8->fmtp);
+  g_assert_cmpuint (vp8->rtcp_fb->len, ==, 5);
+  g_assert_cmpstr (g_ptr_array_index (vp8->rtcp_fb, 2), ==, "ccm fir");
+  g_assert_cmpstr (g_ptr_array_index (vp8->rtcp_fb, 4), ==, "nack pli");
+  rtx = &g_array_index (video->codecs, ConfabSdpCodec, 1);
+  g_assert_cmpuint (rtx->pt, ==, 97);
+  g_assert_cmpstr (rtx->name, ==, "rtx");
+  g_assert_cmpstr (rtx->fmtp, ==, "apt=96");
+  g_assert_cmpuint (video->ssrcs->len, ==, 2);
+  g_assert_cmpuint (confab_sdp_media_get_ssrc (video), ==, 2231627014u);
+  g_assert_cmpuint (video->ssrc_groups->len, ==, 1);
+  fid = &g_array_index (video->ssrc_groups, ConfabSdpSsrcGroup, 0);
+  g_assert_cmpstr (fid->semantics, ==, "FID");
+  g_assert_cmpuint (fid->ssrcs->len, ==, 2);
+  g_assert_cmpuint (g_array_index (fid->ssrcs, guint32, 1), ==, 632943048u);
+  /* A FID group is no repair stream. */
+  g_assert_cmpuint (confab_sdp_media_get_fec_ssrc (video), ==, 0);
+}
+
+/* a=sendonly and friends, per section or for the session, are kept and
+ * written back. */
+static void
+test_direction (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *video_recv = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *session_only = NULL;
+  g_autoptr (ConfabSdp) a = NULL;
+  g_autoptr (ConfabSdp) b = NULL;
+  g_autofree char *again = NULL;
+  char *video;
+
+  video_recv = g_strdup (text);
+  video = strstr (video_recv, "m=video");
+  memcpy (strstr (video, "a=sendrecv"), "a=recvonly", strlen ("a=recvonly"));
+  a = parse_ok (video_recv, -1, CONFAB_SDP_OFFER);
+  g_assert_cmpint (((ConfabSdpMedia *) a->media->pdata[0])->direction, ==, CONFAB_SDP_SENDRECV);
+  g_assert_cmpint (((ConfabSdpMedia *) a->media->pdata[1])->direction, ==, CONFAB_SDP_RECVONLY);
+  again = confab_sdp_to_string (a);
+  g_assert_cmpstr (again, ==, video_recv);
+
+  /* A session-level one is the default of the sections without their own. */
+  session = replace_all (text, "t=0 0\r\n", "t=0 0\r\na=sendonly\r\n");
+  b = parse_ok (session, -1, CONFAB_SDP_OFFER);
+  g_assert_cmpint (((ConfabSdpMedia *) b->media->pdata[0])->direction, ==, CONFAB_SDP_SENDRECV);
+  g_clear_pointer (&b, confab_sdp_free);
+  session_only = edit_blob (session, "a=sendrecv", NULL, TRUE, NULL);
+  b = parse_ok (session_only, -1, CONFAB_SDP_OFFER);
+  g_assert_cmpint (((ConfabSdpMedia *) b->media->pdata[0])->direction, ==, CONFAB_SDP_SENDONLY);
+  g_assert_cmpint (((ConfabSdpMedia *) b->media->pdata[1])->direction, ==, CONFAB_SDP_SENDONLY);
+}
+
+/* A format listed twice is one format, written once. */
+static void
+test_repeated_format (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *twice = replace_all (text, "SAVPF 96 110\r\n", "SAVPF 96 96 110 96\r\n");
+  g_autoptr (ConfabSdp) sdp = parse_ok (twice, -1, CONFAB_SDP_OFFER);
+  g_autofree char *again = confab_sdp_to_string (sdp);
+
+  g_assert_cmpuint (((ConfabSdpMedia *) sdp->media->pdata[1])->codecs->len, ==, 2);
+  g_assert_cmpstr (again, ==, text);
+}
+
 static void
 test_browser_firefox (void)
 {
@@ -714,10 +818,7 @@ test_browser_firefox (void)
   g_assert_cmpstr (sdp->ice_pwd, ==, "e0c9e0fc8e7b1b1d6c1e0c4f9b5f1a2d");
   g_assert_cmpstr (sdp->fingerprint, ==, FINGERPRINT);
   g_assert_cmpstr (sdp->setup, ==, "active");
-  g_assert_cmpuint (sdp->audio_pt, ==, 109);
-  g_assert_cmpuint (sdp->video_pt, ==, 120);
-  g_assert_cmpuint (sdp->audio_ssrc, ==, 2655508255u);
-  g_assert_cmpuint (sdp->video_ssrc, ==, 1283716102u);
+  assert_streams (sdp, 109, 120, 2655508255u, 1283716102u);
   /* The host candidate repeated in m=video counts once. */
   g_assert_cmpuint (sdp->candidates->len, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (sdp->candidates, 0), ==,
@@ -1033,12 +1134,12 @@ test_reject_no_usable_candidate (void)
 static void
 test_reject_ice_credentials (void)
 {
+  g_autoptr (ConfabSdp) sdp = NULL;
+  guint line_no;
   g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
   g_autofree char *no_pwd = edit_blob (text, "a=ice-pwd", NULL, TRUE, NULL);
   g_autofree char *no_ufrag = edit_blob (text, "a=ice-ufrag", NULL, TRUE, NULL);
   g_autofree char *audio_only = NULL;
-  g_autoptr (ConfabSdp) sdp = NULL;
-  guint line_no;
   g_autofree char *video_ufrag = NULL;
   g_autofree char *needle = NULL;
   char *at;
@@ -1259,8 +1360,8 @@ parse_anything (const char *text, gsize len, ConfabSdpType type)
       g_assert_nonnull (sdp->ice_pwd);
       g_assert_cmpuint (sdp->candidates->len, >, 0);
       g_assert_cmpuint (sdp->candidates->len, <=, CONFAB_SDP_MAX_CANDIDATES);
-      g_assert_cmpuint (sdp->audio_pt, >=, 96);
-      g_assert_cmpuint (sdp->video_pt, <=, 127);
+      g_assert_cmpuint (sdp_pt (sdp, CONFAB_SDP_MEDIA_AUDIO, "opus"), >=, 96);
+      g_assert_cmpuint (sdp_pt (sdp, CONFAB_SDP_MEDIA_VIDEO, "VP8"), <=, 127);
 
       /* Whatever was accepted is written back as a blob that reads the
        * same: nothing accepted can make the writer produce garbage. */
@@ -1415,6 +1516,9 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/sdp/tolerance/hard-wrap", test_tolerance_hard_wrap);
   g_test_add_func ("/confab/sdp/tolerance/soft-wrap", test_tolerance_soft_wrap);
   g_test_add_func ("/confab/sdp/browser/chrome", test_browser_chrome);
+  g_test_add_func ("/confab/sdp/browser/chrome-model", test_browser_chrome_model);
+  g_test_add_func ("/confab/sdp/direction", test_direction);
+  g_test_add_func ("/confab/sdp/repeated-format", test_repeated_format);
   g_test_add_func ("/confab/sdp/browser/firefox", test_browser_firefox);
   g_test_add_func ("/confab/sdp/reject/empty", test_reject_empty);
   g_test_add_func ("/confab/sdp/reject/garbled", test_reject_garbled);

@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Offer/answer negotiation without a network or a pipeline: descriptions
+ * as the other side writes them (built, written and parsed back, as a
+ * paste would be), and the streams each side ends up with.
+ */
+#include "confab-negotiation.h"
+
+#include <string.h>
+
+#define OUR_AUDIO_SSRC 1001
+#define OUR_VIDEO_SSRC 1002
+#define OUR_FEC_SSRC 1003
+#define PEER_AUDIO_SSRC 2001
+#define PEER_VIDEO_SSRC 2002
+#define PEER_FEC_SSRC 2003
+
+static ConfabLocalMedia
+our_media (gboolean fec)
+{
+  return (ConfabLocalMedia){
+    .fec = fec,
+    .audio_ssrc = OUR_AUDIO_SSRC,
+    .video_ssrc = OUR_VIDEO_SSRC,
+    .fec_ssrc = OUR_FEC_SSRC,
+  };
+}
+
+/* The other side's description: what @sdp says, with an ICE part, as a
+ * blob and parsed back (so everything here is what a paste gives). */
+static ConfabSdp *
+as_pasted (ConfabSdp *sdp)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  ConfabSdp *back;
+
+  sdp->ice_ufrag = g_strdup ("Peer");
+  sdp->ice_pwd = g_strdup ("peerpeerpeerpeerpeerpeer");
+  confab_sdp_add_candidate (sdp, "candidate:1 1 UDP 2130706431 192.0.2.7 50000 typ host");
+  text = confab_sdp_to_string (sdp);
+  back = confab_sdp_parse (text, -1, sdp->type, &error);
+  g_assert_no_error (error);
+  confab_sdp_free (sdp);
+  return back;
+}
+
+/* A peer's blob with Confab's sections; @fec_pt 0 for none. */
+static ConfabSdp *
+peer_blob (ConfabSdpType type, guint audio_pt, guint video_pt, guint fec_pt)
+{
+  ConfabSdp *sdp = confab_sdp_new (type);
+
+  confab_sdp_add_opus_media (sdp, "0", audio_pt, PEER_AUDIO_SSRC);
+  confab_sdp_add_vp8_media (sdp, "1", video_pt, PEER_VIDEO_SSRC, fec_pt, PEER_FEC_SSRC);
+  return as_pasted (sdp);
+}
+
+static void
+assert_stream (const ConfabStreamParams *s, ConfabStreamKind kind, const char *mid,
+               const char *codec, guint pt, guint32 local_ssrc, guint32 remote_ssrc)
+{
+  g_assert_nonnull (s);
+  g_assert_cmpint (s->kind, ==, kind);
+  g_assert_cmpstr (s->mid, ==, mid);
+  g_assert_cmpstr (s->codec, ==, codec);
+  g_assert_cmpuint (s->pt, ==, pt);
+  g_assert_cmpuint (s->clock_rate, ==, kind == CONFAB_STREAM_KIND_AUDIO ? 48000 : 90000);
+  g_assert_cmpuint (s->channels, ==, kind == CONFAB_STREAM_KIND_AUDIO ? 2 : 0);
+  g_assert_cmpuint (s->local_ssrc, ==, local_ssrc);
+  g_assert_cmpuint (s->remote_ssrc, ==, remote_ssrc);
+  g_assert_true (s->send);
+  g_assert_true (s->receive);
+}
+
+static const ConfabStreamParams *
+audio_of (const ConfabStreamSet *set)
+{
+  return confab_stream_set_find (set, CONFAB_STREAM_KIND_AUDIO);
+}
+
+static const ConfabStreamParams *
+video_of (const ConfabStreamSet *set)
+{
+  return confab_stream_set_find (set, CONFAB_STREAM_KIND_VIDEO);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_pick_ssrcs (void)
+{
+  ConfabLocalMedia given = { .audio_ssrc = 7, .video_ssrc = 7, .fec_ssrc = 7 };
+
+  for (guint i = 0; i < 100; i++)
+    {
+      ConfabLocalMedia local = { 0 };
+
+      confab_local_media_pick_ssrcs (&local);
+      g_assert_cmpuint (local.audio_ssrc, !=, 0);
+      g_assert_cmpuint (local.video_ssrc, !=, 0);
+      g_assert_cmpuint (local.fec_ssrc, !=, 0);
+      g_assert_cmpuint (local.audio_ssrc, !=, local.video_ssrc);
+      g_assert_cmpuint (local.fec_ssrc, !=, local.audio_ssrc);
+      g_assert_cmpuint (local.fec_ssrc, !=, local.video_ssrc);
+    }
+
+  /* Given ones are kept, but never shared. */
+  confab_local_media_pick_ssrcs (&given);
+  g_assert_cmpuint (given.audio_ssrc, ==, 7);
+  g_assert_cmpuint (given.video_ssrc, ==, 7 ^ 0x5a5a);
+  g_assert_cmpuint (given.fec_ssrc, !=, 7);
+  g_assert_cmpuint (given.fec_ssrc, !=, 7 ^ 0x5a5a);
+}
+
+static void
+test_offer (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  ConfabStreamSet set;
+
+  confab_negotiation_offer (&local, &set);
+  g_assert_cmpuint (set.n_streams, ==, 2);
+  assert_stream (&set.streams[0], CONFAB_STREAM_KIND_AUDIO, "0", "OPUS", 111, OUR_AUDIO_SSRC, 0);
+  assert_stream (&set.streams[1], CONFAB_STREAM_KIND_VIDEO, "1", "VP8", 96, OUR_VIDEO_SSRC, 0);
+  g_assert_cmpuint (set.streams[0].fec_pt, ==, 0);
+  g_assert_cmpuint (set.streams[1].fec_pt, ==, CONFAB_SDP_DEFAULT_FLEXFEC_PT);
+  g_assert_cmpuint (set.streams[1].local_fec_ssrc, ==, OUR_FEC_SSRC);
+  g_assert_cmpuint (set.streams[1].remote_fec_ssrc, ==, 0);
+
+  /* Our own numbers, and no FEC when we do not want it. */
+  local.audio_pt = 109;
+  local.video_pt = 120;
+  local.fec_pt = 127;
+  confab_negotiation_offer (&local, &set);
+  g_assert_cmpuint (audio_of (&set)->pt, ==, 109);
+  g_assert_cmpuint (video_of (&set)->pt, ==, 120);
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 127);
+  local.fec = FALSE;
+  confab_negotiation_offer (&local, &set);
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+}
+
+/* The answerer echoes the offer's payload types and takes the peer's
+ * SSRCs from its a=ssrc lines; FEC offered and wanted is accepted. */
+static void
+test_answer_fec_accepted (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  g_autoptr (ConfabSdp) offer = peer_blob (CONFAB_SDP_OFFER, 109, 120, 127);
+  g_autoptr (GError) error = NULL;
+  ConfabStreamSet set;
+
+  g_assert_true (confab_negotiation_answer (&local, offer, &set, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (set.n_streams, ==, 2);
+  assert_stream (audio_of (&set), CONFAB_STREAM_KIND_AUDIO, "0", "OPUS", 109, OUR_AUDIO_SSRC,
+                 PEER_AUDIO_SSRC);
+  assert_stream (video_of (&set), CONFAB_STREAM_KIND_VIDEO, "1", "VP8", 120, OUR_VIDEO_SSRC,
+                 PEER_VIDEO_SSRC);
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 127);
+  g_assert_cmpuint (video_of (&set)->local_fec_ssrc, ==, OUR_FEC_SSRC);
+  g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, PEER_FEC_SSRC);
+}
+
+static void
+test_answer_fec_declined_by_us (void)
+{
+  ConfabLocalMedia local = our_media (FALSE);
+  g_autoptr (ConfabSdp) offer = peer_blob (CONFAB_SDP_OFFER, 111, 96, 110);
+  ConfabStreamSet set;
+
+  g_assert_true (confab_negotiation_answer (&local, offer, &set, NULL));
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+  g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
+}
+
+static void
+test_answer_fec_not_offered (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  g_autoptr (ConfabSdp) offer = peer_blob (CONFAB_SDP_OFFER, 111, 96, 0);
+  ConfabSdp *grouped = confab_sdp_new (CONFAB_SDP_OFFER);
+  g_autoptr (ConfabSdp) group_only = NULL;
+  const guint32 group[] = { PEER_VIDEO_SSRC, PEER_FEC_SSRC };
+  ConfabStreamSet set;
+
+  g_assert_true (confab_negotiation_answer (&local, offer, &set, NULL));
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+  g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
+
+  /* A FEC-FR group without a FlexFEC format names no repair stream. */
+  confab_sdp_add_opus_media (grouped, "0", 111, PEER_AUDIO_SSRC);
+  confab_sdp_media_add_ssrc_group (confab_sdp_add_vp8_media (grouped, "1", 96, PEER_VIDEO_SSRC,
+                                                             0, 0),
+                                   "FEC-FR", group, G_N_ELEMENTS (group));
+  group_only = as_pasted (grouped);
+  g_assert_cmpuint (confab_sdp_media_get_fec_ssrc (
+                        confab_sdp_find_media (group_only, CONFAB_SDP_MEDIA_VIDEO)),
+                    ==, PEER_FEC_SSRC);
+  g_assert_true (confab_negotiation_answer (&local, group_only, &set, NULL));
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+  g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
+}
+
+/* A peer that did not say its SSRCs: 0, "unknown", as before. */
+static void
+test_answer_without_ssrcs (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  ConfabSdp *sdp = confab_sdp_new (CONFAB_SDP_OFFER);
+  g_autoptr (ConfabSdp) offer = NULL;
+  ConfabStreamSet set;
+
+  confab_sdp_add_opus_media (sdp, "0", 111, 0);
+  confab_sdp_add_vp8_media (sdp, "1", 96, 0, 110, PEER_FEC_SSRC);
+  offer = as_pasted (sdp);
+  g_assert_true (confab_negotiation_answer (&local, offer, &set, NULL));
+  g_assert_cmpuint (audio_of (&set)->remote_ssrc, ==, 0);
+  g_assert_cmpuint (video_of (&set)->remote_ssrc, ==, 0);
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 110);
+  g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
+}
+
+/* Missing sections are refused as the parser has always refused them, and
+ * by negotiation for a description made any other way. */
+static void
+test_missing_section (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  g_autoptr (ConfabSdp) audio_only = confab_sdp_new (CONFAB_SDP_OFFER);
+  g_autoptr (ConfabSdp) video_only = confab_sdp_new (CONFAB_SDP_OFFER);
+  g_autoptr (ConfabSdp) no_vp8 = confab_sdp_new (CONFAB_SDP_OFFER);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (ConfabSdp) parsed = NULL;
+  ConfabStreamSet set = { .n_streams = 99 };
+
+  audio_only->ice_ufrag = g_strdup ("Peer");
+  audio_only->ice_pwd = g_strdup ("peerpeerpeerpeerpeerpeer");
+  confab_sdp_add_candidate (audio_only, "candidate:1 1 UDP 2130706431 192.0.2.7 50000 typ host");
+  confab_sdp_add_opus_media (audio_only, "0", 111, PEER_AUDIO_SSRC);
+  text = confab_sdp_to_string (audio_only);
+  parsed = confab_sdp_parse (text, -1, CONFAB_SDP_OFFER, &error);
+  g_assert_null (parsed);
+  g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED);
+  g_assert_nonnull (strstr (error->message, "the m=video section is missing"));
+  g_clear_error (&error);
+
+  g_assert_false (confab_negotiation_answer (&local, audio_only, &set, &error));
+  g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING);
+  g_assert_nonnull (strstr (error->message, "m=video"));
+  g_clear_error (&error);
+
+  confab_sdp_add_vp8_media (video_only, "1", 96, PEER_VIDEO_SSRC, 0, 0);
+  g_assert_false (confab_negotiation_answer (&local, video_only, &set, &error));
+  g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING);
+  g_assert_nonnull (strstr (error->message, "m=audio"));
+  g_clear_error (&error);
+
+  confab_sdp_add_opus_media (no_vp8, "0", 111, 0);
+  confab_sdp_media_add_codec (confab_sdp_add_media (no_vp8, CONFAB_SDP_MEDIA_VIDEO, "1"), 97,
+                              "H264", 90000, 0, NULL);
+  g_assert_false (confab_negotiation_answer (&local, no_vp8, &set, &error));
+  g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "VP8"));
+
+  /* Nothing was written on failure. */
+  g_assert_cmpuint (set.n_streams, ==, 99);
+}
+
+/* The offerer's side: our offer (FEC if @fec), then an answer on the
+ * default payload types with FEC on @answer_fec_pt (0: none). Returns
+ * whether the answer declined our FEC. */
+static gboolean
+offer_and_apply (gboolean fec, guint answer_fec_pt, ConfabStreamSet *set)
+{
+  ConfabLocalMedia local = our_media (fec);
+  g_autoptr (ConfabSdp) answer = peer_blob (CONFAB_SDP_ANSWER, 111, 96, answer_fec_pt);
+  g_autoptr (GError) error = NULL;
+  gboolean declined = TRUE; /* reset by every call */
+
+  confab_negotiation_offer (&local, set);
+  g_assert_true (confab_negotiation_apply_answer (set, answer, &declined, &error));
+  g_assert_no_error (error);
+  /* The peer's SSRCs, whatever happened to FEC. */
+  assert_stream (audio_of (set), CONFAB_STREAM_KIND_AUDIO, "0", "OPUS", 111, OUR_AUDIO_SSRC,
+                 PEER_AUDIO_SSRC);
+  assert_stream (video_of (set), CONFAB_STREAM_KIND_VIDEO, "1", "VP8", 96, OUR_VIDEO_SSRC,
+                 PEER_VIDEO_SSRC);
+  return declined;
+}
+
+static void
+test_apply_answer_accepts_fec (void)
+{
+  ConfabStreamSet set;
+
+  g_assert_false (offer_and_apply (TRUE, 110, &set));
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 110);
+  g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, PEER_FEC_SSRC);
+}
+
+static void
+test_apply_answer_declines_fec (void)
+{
+  ConfabStreamSet set;
+
+  g_assert_true (offer_and_apply (TRUE, 0, &set));
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+  g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
+}
+
+/* FEC the answer adds without our offer is ignored: nothing decodes it. */
+static void
+test_apply_answer_adds_fec (void)
+{
+  ConfabStreamSet set;
+
+  g_assert_false (offer_and_apply (FALSE, 110, &set));
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+  g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
+}
+
+static void
+expect_refused (const ConfabSdp *answer, const char *message)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  g_autoptr (GError) error = NULL;
+  ConfabStreamSet set, before;
+
+  confab_negotiation_offer (&local, &set);
+  before = set;
+  g_assert_false (confab_negotiation_apply_answer (&set, answer, NULL, &error));
+  g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_true (memcmp (&set, &before, sizeof set) == 0);
+}
+
+static void
+test_apply_answer_changes_pts (void)
+{
+  g_autoptr (ConfabSdp) audio = peer_blob (CONFAB_SDP_ANSWER, 109, 96, 110);
+  g_autoptr (ConfabSdp) video = peer_blob (CONFAB_SDP_ANSWER, 111, 120, 110);
+
+  expect_refused (audio, "The answer changed the payload types (audio 109, video 96; offered 111 "
+                         "and 96)");
+  expect_refused (video, "The answer changed the payload types (audio 111, video 120; offered 111 "
+                         "and 96)");
+}
+
+static void
+test_apply_answer_changes_fec_pt (void)
+{
+  g_autoptr (ConfabSdp) answer = peer_blob (CONFAB_SDP_ANSWER, 111, 96, 127);
+
+  expect_refused (answer, "The answer changed the FEC payload type (127; offered 110)");
+}
+
+/* Our description is what Confab has always written for these streams. */
+static void
+test_describe (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  ConfabStreamSet set;
+  g_autoptr (ConfabSdp) ours = NULL;
+  g_autoptr (ConfabSdp) expected = confab_sdp_new (CONFAB_SDP_OFFER);
+  g_autofree char *text = NULL;
+  g_autofree char *expected_text = NULL;
+
+  confab_negotiation_offer (&local, &set);
+  ours = confab_negotiation_describe (&set, CONFAB_SDP_OFFER, 42);
+  g_assert_cmpint (ours->type, ==, CONFAB_SDP_OFFER);
+  g_assert_cmpuint (ours->session_id, ==, 42);
+  expected->session_id = 42;
+  confab_sdp_add_opus_media (expected, "0", 111, OUR_AUDIO_SSRC);
+  confab_sdp_add_vp8_media (expected, "1", 96, OUR_VIDEO_SSRC, 110, OUR_FEC_SSRC);
+  text = confab_sdp_to_string (ours);
+  expected_text = confab_sdp_to_string (expected);
+  g_assert_cmpstr (text, ==, expected_text);
+  g_assert_nonnull (strstr (text, "m=video 9 RTP/AVPF 96 110\r\n"));
+  g_assert_nonnull (strstr (text, "a=ssrc-group:FEC-FR 1002 1003\r\n"));
+
+  /* Declined FEC leaves no trace of it. */
+  set.streams[1].fec_pt = 0;
+  g_clear_pointer (&ours, confab_sdp_free);
+  g_clear_pointer (&text, g_free);
+  ours = confab_negotiation_describe (&set, CONFAB_SDP_ANSWER, 42);
+  text = confab_sdp_to_string (ours);
+  g_assert_null (strstr (text, "flexfec"));
+  g_assert_null (strstr (text, "1003"));
+}
+
+/* Both sides through the blobs: they end up with the same streams seen
+ * from either end. */
+static void
+test_round_trip (void)
+{
+  ConfabLocalMedia offerer = { .audio_pt = 109, .video_pt = 120, .fec = TRUE,
+                               .audio_ssrc = 11, .video_ssrc = 12, .fec_ssrc = 13 };
+  ConfabLocalMedia answerer = { .fec = TRUE, .audio_ssrc = 21, .video_ssrc = 22,
+                                .fec_ssrc = 23 };
+  ConfabStreamSet o, a;
+  g_autoptr (ConfabSdp) offer = NULL;
+  g_autoptr (ConfabSdp) answer = NULL;
+
+  confab_negotiation_offer (&offerer, &o);
+  offer = as_pasted (confab_negotiation_describe (&o, CONFAB_SDP_OFFER, 1));
+  g_assert_true (confab_negotiation_answer (&answerer, offer, &a, NULL));
+  answer = as_pasted (confab_negotiation_describe (&a, CONFAB_SDP_ANSWER, 2));
+  g_assert_true (confab_negotiation_apply_answer (&o, answer, NULL, NULL));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (o.streams[i].pt, ==, a.streams[i].pt);
+      g_assert_cmpuint (o.streams[i].fec_pt, ==, a.streams[i].fec_pt);
+      g_assert_cmpuint (o.streams[i].local_ssrc, ==, a.streams[i].remote_ssrc);
+      g_assert_cmpuint (o.streams[i].remote_ssrc, ==, a.streams[i].local_ssrc);
+    }
+  g_assert_cmpuint (o.streams[0].pt, ==, 109);
+  g_assert_cmpuint (o.streams[1].pt, ==, 120);
+  g_assert_cmpuint (o.streams[1].fec_pt, ==, CONFAB_SDP_DEFAULT_FLEXFEC_PT);
+  g_assert_cmpuint (o.streams[1].remote_fec_ssrc, ==, 23);
+  g_assert_cmpuint (a.streams[1].remote_fec_ssrc, ==, 13);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/confab/negotiation/pick-ssrcs", test_pick_ssrcs);
+  g_test_add_func ("/confab/negotiation/offer", test_offer);
+  g_test_add_func ("/confab/negotiation/answer/fec-accepted", test_answer_fec_accepted);
+  g_test_add_func ("/confab/negotiation/answer/fec-declined-by-us",
+                   test_answer_fec_declined_by_us);
+  g_test_add_func ("/confab/negotiation/answer/fec-not-offered", test_answer_fec_not_offered);
+  g_test_add_func ("/confab/negotiation/answer/without-ssrcs", test_answer_without_ssrcs);
+  g_test_add_func ("/confab/negotiation/answer/missing-section", test_missing_section);
+  g_test_add_func ("/confab/negotiation/apply-answer/accepts-fec", test_apply_answer_accepts_fec);
+  g_test_add_func ("/confab/negotiation/apply-answer/declines-fec",
+                   test_apply_answer_declines_fec);
+  g_test_add_func ("/confab/negotiation/apply-answer/adds-fec", test_apply_answer_adds_fec);
+  g_test_add_func ("/confab/negotiation/apply-answer/changes-pts", test_apply_answer_changes_pts);
+  g_test_add_func ("/confab/negotiation/apply-answer/changes-fec-pt",
+                   test_apply_answer_changes_fec_pt);
+  g_test_add_func ("/confab/negotiation/describe", test_describe);
+  g_test_add_func ("/confab/negotiation/round-trip", test_round_trip);
+
+  return g_test_run ();
+}
