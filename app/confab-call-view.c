@@ -3,10 +3,8 @@
 
 #include "confab-call-view.h"
 
-#include <glib/gi18n.h>
-
-#include "confab-cli.h"
 #include "confab-connection-panel.h"
+#include "confab-verdict.h"
 
 struct _ConfabCallView
 {
@@ -42,7 +40,8 @@ on_frame (GstSample *sample, gboolean remote, gpointer data)
 static void
 update_timer_and_verdict (ConfabCallView *self)
 {
-  ConfabCallStats stats;
+  g_auto (ConfabCallStats) stats = { 0 };
+  g_auto (ConfabVerdict) verdict = { 0 };
 
   if (!self->call)
     return;
@@ -54,18 +53,9 @@ update_timer_and_verdict (ConfabCallView *self)
                              : g_strdup_printf ("%u:%02u", seconds / 60, seconds % 60);
   gtk_label_set_text (self->timer_label, timer);
 
-  const char *verdict;
-  if (stats.state == CONFAB_CALL_STATE_ENDED || stats.state == CONFAB_CALL_STATE_FAILED)
-    verdict = _("Not connected");
-  else if (stats.state != CONFAB_CALL_STATE_IN_CALL)
-    verdict = _("Connecting…");
-  else if (!stats.have_pair)
-    verdict = _("Connected");
-  else if (stats.pair.relayed)
-    verdict = _("Relayed through TURN");
-  else
-    verdict = _("Direct connection");
-  gtk_label_set_text (self->verdict_label, verdict);
+  /* The panel's headline, so the badge and the panel never disagree. */
+  confab_verdict_init (&verdict, &stats);
+  gtk_label_set_text (self->verdict_label, verdict.title);
 }
 
 static gboolean

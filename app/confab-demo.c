@@ -109,17 +109,12 @@ update_window_status (Demo *demo)
     return;
   for (guint i = 0; i < 2; i++)
     {
-      ConfabIcePair pair;
-      ConfabCallState state = confab_call_get_state (demo->peers[i]);
-      if (state == CONFAB_CALL_STATE_IN_CALL
-          && confab_ice_session_get_selected_pair (confab_call_get_ice_session (demo->peers[i]),
-                                                   &pair))
-        {
-          g_autofree char *text = confab_cli_describe_pair (&pair);
-          confab_demo_window_set_status (demo->window, i, text);
-        }
-      else
-        confab_demo_window_set_status (demo->window, i, confab_call_state_to_string (state));
+      g_auto (ConfabCallStats) stats = { 0 };
+      confab_call_get_stats (demo->peers[i], &stats);
+      g_autofree char *text
+          = stats.state == CONFAB_CALL_STATE_IN_CALL ? confab_cli_describe_pair (&stats) : NULL;
+      confab_demo_window_set_status (demo->window, i,
+                                     text ?: confab_call_state_to_string (stats.state));
     }
 }
 
@@ -137,7 +132,7 @@ on_state (GObject *object, GParamSpec *pspec, gpointer data)
 
   demo->in_call = TRUE;
   g_clear_handle_id (&demo->setup_timer, g_source_remove);
-  ConfabCallStats stats;
+  g_auto (ConfabCallStats) stats = { 0 };
   confab_call_get_stats (demo->peers[0], &stats);
   g_printerr (_("confab: connected %.1f ms after the answer was applied\n"),
               (stats.ice.connected_time - stats.ice.remote_applied_time) / 1000.0);
@@ -267,17 +262,12 @@ print_summary (Demo *demo)
     {
       if (!demo->peers[i])
         continue;
-      ConfabCallStats s;
+      g_auto (ConfabCallStats) s = { 0 };
       confab_call_get_stats (demo->peers[i], &s);
       printf ("\n%s (%s)\n", i == 0 ? _("Caller") : _("Callee"),
               i == 0 ? _("ICE controlling") : _("ICE controlled"));
-      if (s.have_pair)
-        {
-          g_autofree char *pair = confab_cli_describe_pair (&s.pair);
-          printf ("  %-16s %s\n", _("selected pair"), pair);
-        }
-      else
-        printf ("  %-16s %s\n", _("selected pair"), _("none"));
+      g_autofree char *pair = confab_cli_describe_pair (&s);
+      printf ("  %-16s %s\n", _("selected pair"), pair ?: _("none"));
       printf ("  %-16s %s, %.1f s in the call\n", _("state"),
               confab_call_state_to_string (s.state), s.elapsed_s);
       if (s.ice.connected_time && s.ice.remote_applied_time)

@@ -189,7 +189,7 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
     case CONFAB_CALL_STATE_ENDED:
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "call") == 0)
         {
-          ConfabCallStats stats;
+          g_auto (ConfabCallStats) stats = { 0 };
           confab_call_get_stats (self->call, &stats);
           guint s = (guint) stats.elapsed_s;
           g_autofree char *text = g_strdup_printf (_("Call ended after %u:%02u"), s / 60, s % 60);

@@ -163,17 +163,47 @@ show_panel (Fixture *f, ConfabCall *call)
 }
 
 static JsonNode *
-parse_diagnostics (ConfabConnectionPanel *panel)
+parse_text (const char *text)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = confab_connection_panel_dup_diagnostics (panel);
 
   g_assert_nonnull (text);
   json_parser_load_from_data (parser, text, -1, &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
   return json_node_copy (json_parser_get_root (parser));
+}
+
+static JsonNode *
+parse_diagnostics (ConfabConnectionPanel *panel)
+{
+  g_autofree char *text = confab_connection_panel_dup_diagnostics (panel);
+  return parse_text (text);
+}
+
+/* The same members with the same kinds of value, all the way down (the
+ * figures themselves move on between two snapshots). */
+static void
+assert_same_members (JsonNode *a, JsonNode *b, const char *path)
+{
+  if (JSON_NODE_TYPE (a) != JSON_NODE_TYPE (b))
+    g_error ("%s: a %s and a %s", path, json_node_type_name (a), json_node_type_name (b));
+  if (!JSON_NODE_HOLDS_OBJECT (a))
+    return;
+
+  g_autoptr (GList) names = json_object_get_members (json_node_get_object (a));
+  g_assert_cmpuint (g_list_length (names), ==,
+                    json_object_get_size (json_node_get_object (b)));
+  for (GList *l = names; l; l = l->next)
+    {
+      g_autofree char *member = g_strdup_printf ("%s.%s", path, (const char *) l->data);
+      JsonNode *other = json_object_get_member (json_node_get_object (b), l->data);
+      if (!other)
+        g_error ("%s: only in the diagnostics", member);
+      assert_same_members (json_object_get_member (json_node_get_object (a), l->data), other,
+                           member);
+    }
 }
 
 static JsonNode *
@@ -318,7 +348,13 @@ test_call (Fixture *f, gconstpointer data)
   g_assert_true (
       g_str_has_prefix (json_node_get_string (lookup (root, "verdict")), "Direct connection"));
 
-  /* The diagnostics are the stats JSON plus the panel's own members. */
+  /* The diagnostics are the --stats object of the same call, member for member. */
+  g_auto (ConfabCallStats) stats = { 0 };
+  confab_call_get_stats (f->peers[0], &stats);
+  g_autofree char *stats_text = confab_call_stats_to_json (&stats);
+  g_autoptr (JsonNode) stats_root = parse_text (stats_text);
+  assert_same_members (root, stats_root, "");
+
   JsonObject *object = json_node_get_object (root);
   const char *const members[] = {
     "call",        "ice",    "audio", "video", "elapsed_s", "local_candidates", "remote_candidates",
