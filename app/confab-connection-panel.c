@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "confab-call-ticker.h"
 #include "confab-verdict.h"
 
 #define UNKNOWN "—"
@@ -141,7 +142,7 @@ struct _ConfabConnectionPanel
   AdwExpanderRow *remote_expander;
 
   ConfabCall *call;
-  guint tick_id;
+  ConfabCallTicker ticker; /* while mapped, with a call */
 
   GPtrArray *figures;      /* of Figure*, display order */
   GHashTable *figure_keys; /* key -> Figure* */
@@ -575,18 +576,20 @@ confab_connection_panel_refresh (ConfabConnectionPanel *self)
                          stats.remote_candidates ?: none);
 }
 
-static gboolean
-on_tick (gpointer data)
-{
-  confab_connection_panel_refresh (data);
-  return G_SOURCE_CONTINUE;
-}
-
+/* Refreshes now, and then every second and on each state change, but only
+ * while someone can see it: a snapshot costs a few locks and builds the
+ * JSON. Without a call nothing changes between refreshes. */
 static void
-on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
+follow_call (ConfabConnectionPanel *self)
 {
-  /* The verdict should not lag a state change by up to a second. */
-  confab_connection_panel_refresh (data);
+  if (self->call && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      confab_call_ticker_start (&self->ticker, self->call, 1000,
+                                (ConfabCallTickFunc) confab_connection_panel_refresh, self);
+      return;
+    }
+  confab_call_ticker_stop (&self->ticker);
+  confab_connection_panel_refresh (self);
 }
 
 static void
@@ -608,11 +611,7 @@ confab_connection_panel_map (GtkWidget *widget)
   ConfabConnectionPanel *self = CONFAB_CONNECTION_PANEL (widget);
 
   GTK_WIDGET_CLASS (confab_connection_panel_parent_class)->map (widget);
-  /* Only while someone can see it: the snapshot costs a few locks and a
-   * JSON round trip. */
-  confab_connection_panel_refresh (self);
-  if (!self->tick_id)
-    self->tick_id = g_timeout_add_seconds (1, on_tick, self);
+  follow_call (self);
 }
 
 static void
@@ -620,17 +619,8 @@ confab_connection_panel_unmap (GtkWidget *widget)
 {
   ConfabConnectionPanel *self = CONFAB_CONNECTION_PANEL (widget);
 
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+  confab_call_ticker_stop (&self->ticker);
   GTK_WIDGET_CLASS (confab_connection_panel_parent_class)->unmap (widget);
-}
-
-static void
-detach_call (ConfabConnectionPanel *self)
-{
-  if (!self->call)
-    return;
-  g_signal_handlers_disconnect_by_data (self->call, self);
-  g_clear_object (&self->call);
 }
 
 static void
@@ -638,8 +628,8 @@ confab_connection_panel_dispose (GObject *object)
 {
   ConfabConnectionPanel *self = CONFAB_CONNECTION_PANEL (object);
 
-  g_clear_handle_id (&self->tick_id, g_source_remove);
-  detach_call (self);
+  confab_call_ticker_stop (&self->ticker);
+  g_clear_object (&self->call);
   /* The toast overlay is both AdwBin's child and a template child: let the
    * bin let go of it first, or dispose_template() unparents it behind the
    * bin's back and the bin's own dispose touches a dead widget. */
@@ -718,18 +708,8 @@ confab_connection_panel_set_call (ConfabConnectionPanel *self, ConfabCall *call)
   g_return_if_fail (CONFAB_IS_CONNECTION_PANEL (self));
   g_return_if_fail (!call || CONFAB_IS_CALL (call));
 
-  if (self->call == call)
-    {
-      confab_connection_panel_refresh (self);
-      return;
-    }
-  detach_call (self);
-  if (call)
-    {
-      self->call = g_object_ref (call);
-      g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), self);
-    }
-  confab_connection_panel_refresh (self);
+  g_set_object (&self->call, call);
+  follow_call (self);
 }
 
 ConfabCall *

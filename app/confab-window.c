@@ -530,10 +530,9 @@ confab_window_dispose (GObject *object)
 static void
 confab_window_class_init (ConfabWindowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = confab_window_dispose;
+  G_OBJECT_CLASS (klass)->dispose = confab_window_dispose;
 
   g_type_ensure (CONFAB_TYPE_CALL_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

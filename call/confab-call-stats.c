@@ -11,13 +11,17 @@
 #include "confab-verdict.h"
 
 #include <math.h>
+#include <string.h>
 
+/* Leaves an empty snapshot, ready for confab_call_get_stats() again. */
 void
 confab_call_stats_clear (ConfabCallStats *stats)
 {
-  g_clear_pointer (&stats->local_candidates, g_strfreev);
-  g_clear_pointer (&stats->remote_candidates, g_strfreev);
-  g_clear_pointer (&stats->turn, confab_ice_server_free);
+  g_strfreev (stats->local_candidates);
+  g_strfreev (stats->remote_candidates);
+  if (stats->turn)
+    confab_ice_server_free (stats->turn);
+  memset (stats, 0, sizeof *stats);
 }
 
 /* What the hand-written file used to print (%.1f ms, %.3f s), as a number. */
@@ -73,38 +77,72 @@ ice_object (const ConfabCallStats *stats)
   return object;
 }
 
+typedef enum
+{
+  FIELD_COUNT,  /* guint64 */
+  FIELD_SIZE,   /* guint */
+  FIELD_DOUBLE,
+} FieldType;
+
+/* A stream's figures in the order the object lists them. */
+static const struct
+{
+  const char *name;
+  FieldType type;
+  gsize offset;
+  gboolean video_only;
+} stream_fields[] = {
+#define FIELD(name, type, video_only) \
+  { #name, type, G_STRUCT_OFFSET (ConfabStreamStats, name), video_only }
+  FIELD (packets_sent, FIELD_COUNT, FALSE),
+  FIELD (packets_received, FIELD_COUNT, FALSE),
+  FIELD (packets_lost, FIELD_COUNT, FALSE),
+  FIELD (frames_encoded, FIELD_COUNT, FALSE),
+  FIELD (frames_decoded, FIELD_COUNT, FALSE),
+  FIELD (width, FIELD_SIZE, TRUE),
+  FIELD (height, FIELD_SIZE, TRUE),
+  FIELD (fec_repair_sent, FIELD_COUNT, TRUE),
+  FIELD (fec_recovered, FIELD_COUNT, FALSE),
+  FIELD (fec_unrecovered, FIELD_COUNT, TRUE),
+  FIELD (decoded_fps, FIELD_DOUBLE, TRUE),
+  FIELD (send_kbps, FIELD_DOUBLE, FALSE),
+  FIELD (receive_kbps, FIELD_DOUBLE, FALSE),
+  FIELD (jitter_ms, FIELD_DOUBLE, FALSE),
+  FIELD (remote_loss, FIELD_DOUBLE, FALSE),
+#undef FIELD
+};
+
 static JsonObject *
 stream_object (const ConfabStreamStats *s, gboolean video)
 {
   JsonObject *object = json_object_new ();
 
-  json_object_set_int_member (object, "packets_sent", s->packets_sent);
-  json_object_set_int_member (object, "packets_received", s->packets_received);
-  json_object_set_int_member (object, "packets_lost", s->packets_lost);
-  json_object_set_int_member (object, "frames_encoded", s->frames_encoded);
-  json_object_set_int_member (object, "frames_decoded", s->frames_decoded);
-  if (video)
+  for (guint i = 0; i < G_N_ELEMENTS (stream_fields); i++)
     {
-      json_object_set_int_member (object, "width", s->width);
-      json_object_set_int_member (object, "height", s->height);
-      json_object_set_int_member (object, "fec_repair_sent", s->fec_repair_sent);
+      const char *name = stream_fields[i].name;
+      gconstpointer field = G_STRUCT_MEMBER_P (s, stream_fields[i].offset);
+
+      if (stream_fields[i].video_only && !video)
+        continue;
+      switch (stream_fields[i].type)
+        {
+        case FIELD_COUNT:
+          json_object_set_int_member (object, name, *(const guint64 *) field);
+          break;
+        case FIELD_SIZE:
+          json_object_set_int_member (object, name, *(const guint *) field);
+          break;
+        case FIELD_DOUBLE:
+          json_object_set_double_member (object, name, *(const double *) field);
+          break;
+        }
     }
-  json_object_set_int_member (object, "fec_recovered", s->fec_recovered);
   if (video)
-    {
-      json_object_set_int_member (object, "fec_unrecovered", s->fec_unrecovered);
-      /* Repair packets travel under their own payload type, so packets_sent
-       * counts media only and this is the overhead on top of it. */
-      json_object_set_double_member (object, "fec_overhead",
-                                     s->packets_sent
-                                         ? (double) s->fec_repair_sent / s->packets_sent
-                                         : 0);
-      json_object_set_double_member (object, "decoded_fps", s->decoded_fps);
-    }
-  json_object_set_double_member (object, "send_kbps", s->send_kbps);
-  json_object_set_double_member (object, "receive_kbps", s->receive_kbps);
-  json_object_set_double_member (object, "jitter_ms", s->jitter_ms);
-  json_object_set_double_member (object, "remote_loss", s->remote_loss);
+    /* Repair packets travel under their own payload type, so packets_sent
+     * counts media only and this is the overhead on top of it. */
+    json_object_set_double_member (object, "fec_overhead",
+                                   s->packets_sent ? (double) s->fec_repair_sent / s->packets_sent
+                                                   : 0);
   json_object_set_string_member (object, "codec", s->codec);
   return object;
 }

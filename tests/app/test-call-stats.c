@@ -13,6 +13,7 @@
 
 #include "confab-cli.h"
 #include "confab-verdict.h"
+#include "json-path.h"
 
 static void
 set_candidate (ConfabIceCandidateInfo *info, const char *type, const char *protocol,
@@ -62,36 +63,40 @@ fill_in_call (ConfabCallStats *stats)
 }
 
 static JsonNode *
-lookup (JsonNode *root, const char *path)
+value_at (JsonNode *root, const char *path)
 {
-  g_auto (GStrv) parts = g_strsplit (path, ".", -1);
-  JsonNode *node = root;
-
-  for (guint i = 0; node && parts[i]; i++)
-    node = JSON_NODE_HOLDS_OBJECT (node)
-               ? json_object_get_member (json_node_get_object (node), parts[i])
-               : NULL;
+  JsonNode *node = confab_test_json_member (root, path);
+  if (!node || !JSON_NODE_HOLDS_VALUE (node))
+    g_error ("%s: no value", path);
   return node;
 }
 
 static double
 number (JsonNode *root, const char *path)
 {
-  JsonNode *node = lookup (root, path);
-  if (!node || !JSON_NODE_HOLDS_VALUE (node))
-    g_error ("%s: no number", path);
-  return json_node_get_double (node);
+  return json_node_get_double (value_at (root, path));
 }
 
-static JsonNode *
-parse (const char *text)
+static const char *
+string (JsonNode *root, const char *path)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
+  return json_node_get_string (value_at (root, path));
+}
 
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
+static guint
+array_length (JsonNode *root, const char *path)
+{
+  JsonNode *node = confab_test_json_member (root, path);
+  if (!node || !JSON_NODE_HOLDS_ARRAY (node))
+    g_error ("%s: no array", path);
+  return json_array_get_length (json_node_get_array (node));
+}
+
+static gboolean
+is_null (JsonNode *root, const char *path)
+{
+  JsonNode *node = confab_test_json_member (root, path);
+  return node && JSON_NODE_HOLDS_NULL (node);
 }
 
 static void
@@ -116,21 +121,20 @@ test_model (void)
     "turn_server", "verdict"
   };
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (!lookup (root, keys[i]))
+    if (!confab_test_json_member (root, keys[i]))
       g_error ("no %s", keys[i]);
 
-  g_assert_cmpstr (json_node_get_string (lookup (root, "call.state")), ==, "in-call");
-  g_assert_cmpstr (json_node_get_string (lookup (root, "ice.state")), ==, "connected");
-  g_assert_cmpstr (json_node_get_string (lookup (root, "ice.selected_pair.remote.type")), ==,
-                   "srflx");
-  g_assert_cmpint (json_node_get_int (lookup (root, "ice.selected_pair.local.port")), ==, 50000);
-  g_assert_false (json_node_get_boolean (lookup (root, "ice.selected_pair.relayed")));
-  g_assert_cmpint (json_node_get_int (lookup (root, "video.packets_lost")), ==, 2);
-  g_assert_cmpint (json_node_get_int (lookup (root, "audio.fec_recovered")), ==, 3);
-  g_assert_cmpstr (json_node_get_string (lookup (root, "video.codec")), ==, "VP8");
+  g_assert_cmpstr (string (root, "call.state"), ==, "in-call");
+  g_assert_cmpstr (string (root, "ice.state"), ==, "connected");
+  g_assert_cmpstr (string (root, "ice.selected_pair.remote.type"), ==, "srflx");
+  g_assert_cmpfloat (number (root, "ice.selected_pair.local.port"), ==, 50000);
+  g_assert_false (json_node_get_boolean (value_at (root, "ice.selected_pair.relayed")));
+  g_assert_cmpfloat (number (root, "video.packets_lost"), ==, 2);
+  g_assert_cmpfloat (number (root, "audio.fec_recovered"), ==, 3);
+  g_assert_cmpstr (string (root, "video.codec"), ==, "VP8");
   /* Audio has no picture and no repair packets of ours. */
-  g_assert_null (lookup (root, "audio.width"));
-  g_assert_null (lookup (root, "audio.fec_overhead"));
+  g_assert_null (confab_test_json_member (root, "audio.width"));
+  g_assert_null (confab_test_json_member (root, "audio.fec_overhead"));
 
   /* Derived figures: timings between stamps, rounded as the file always had them. */
   g_assert_cmpfloat (number (root, "ice.gathering_ms"), ==, 1.3);
@@ -141,51 +145,47 @@ test_model (void)
   g_assert_cmpfloat (number (root, "rtt_ms"), ==, 6.4);
   g_assert_cmpfloat (number (root, "video.remote_loss"), ==, 0.125);
 
-  JsonArray *local = json_node_get_array (lookup (root, "local_candidates"));
-  g_assert_cmpuint (json_array_get_length (local), ==, 1);
-  g_assert_cmpstr (json_array_get_string_element (local, 0), ==, stats.local_candidates[0]);
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (lookup (root, "remote_candidates"))),
-                    ==, 0);
-  g_assert_true (JSON_NODE_HOLDS_NULL (lookup (root, "turn_server")));
-  g_assert_cmpstr (json_node_get_string (lookup (root, "verdict")), ==,
-                   "Direct connection (host ↔ srflx over UDP)");
+  g_assert_cmpuint (array_length (root, "local_candidates"), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (
+                       json_node_get_array (confab_test_json_member (root, "local_candidates")), 0),
+                   ==, stats.local_candidates[0]);
+  g_assert_cmpuint (array_length (root, "remote_candidates"), ==, 0);
+  g_assert_true (is_null (root, "turn_server"));
+  g_assert_cmpstr (string (root, "verdict"), ==, "Direct connection (host ↔ srflx over UDP)");
 
   /* The text --stats writes is that same object. */
   g_autofree char *text = confab_call_stats_to_json (&stats);
-  g_autoptr (JsonNode) reparsed = parse (text);
+  g_autoptr (JsonNode) reparsed = confab_test_json_parse (text);
   g_assert_true (json_node_equal (root, reparsed));
 }
 
-/* Before the pair, the timings that have no end yet are absent, not 0. */
+/* Before the pair, and without a call at all: what is not known yet is
+ * absent or null, not 0. */
 static void
-test_model_early (void)
+test_model_not_in_call (void)
 {
-  ConfabCallStats stats = { .state = CONFAB_CALL_STATE_WAITING };
-  stats.ice.gather_start_time = 5;
-  g_autoptr (JsonNode) root = confab_call_stats_to_json_node (&stats);
+  ConfabCallStats waiting = { .state = CONFAB_CALL_STATE_WAITING };
+  waiting.ice.gather_start_time = 5;
+  g_autoptr (JsonNode) early = confab_call_stats_to_json_node (&waiting);
+  g_autoptr (JsonNode) none = confab_call_stats_to_json_node (NULL);
+  const char *const timings[] = { "ice.gathering_ms", "ice.checks_ms", "first_frame_ms" };
 
-  g_assert_true (JSON_NODE_HOLDS_NULL (lookup (root, "ice.selected_pair")));
-  g_assert_null (lookup (root, "ice.gathering_ms"));
-  g_assert_null (lookup (root, "ice.checks_ms"));
-  g_assert_null (lookup (root, "first_frame_ms"));
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (lookup (root, "local_candidates"))),
-                    ==, 0);
-  g_assert_cmpstr (json_node_get_string (lookup (root, "verdict")), ==,
-                   "Not connected yet (Waiting for the other side)");
-}
+  g_assert_true (is_null (early, "ice.selected_pair"));
+  for (guint i = 0; i < G_N_ELEMENTS (timings); i++)
+    g_assert_null (confab_test_json_member (early, timings[i]));
+  g_assert_cmpstr (string (early, "verdict"), ==, "Not connected yet (Waiting for the other side)");
 
-static void
-test_model_no_call (void)
-{
-  g_autoptr (JsonNode) root = confab_call_stats_to_json_node (NULL);
+  g_assert_true (is_null (none, "call"));
+  g_assert_null (confab_test_json_member (none, "ice"));
+  g_assert_true (is_null (none, "turn_server"));
+  g_assert_cmpstr (string (none, "verdict"), ==, "Not connected (No call)");
 
-  g_assert_true (JSON_NODE_HOLDS_NULL (lookup (root, "call")));
-  g_assert_null (lookup (root, "ice"));
-  g_assert_true (JSON_NODE_HOLDS_NULL (lookup (root, "turn_server")));
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (lookup (root, "local_candidates"))),
-                    ==, 0);
-  g_assert_cmpstr (json_node_get_string (lookup (root, "verdict")), ==,
-                   "Not connected (No call)");
+  JsonNode *roots[] = { early, none };
+  for (guint i = 0; i < G_N_ELEMENTS (roots); i++)
+    {
+      g_assert_cmpuint (array_length (roots[i], "local_candidates"), ==, 0);
+      g_assert_cmpuint (array_length (roots[i], "remote_candidates"), ==, 0);
+    }
 }
 
 /* gtk_init() and the CLI's setlocale() take LC_NUMERIC from the user: JSON
@@ -216,7 +216,7 @@ test_model_comma_locale (void)
 
   g_test_message ("%s: %s", found, text);
   g_assert_nonnull (strstr (text, "6.4"));
-  g_autoptr (JsonNode) root = parse (text);
+  g_autoptr (JsonNode) root = confab_test_json_parse (text);
   g_assert_cmpfloat (number (root, "rtt_ms"), ==, 6.4);
   g_assert_cmpfloat (number (root, "elapsed_s"), ==, 6.28);
 }
@@ -303,8 +303,7 @@ test_verdict_relayed (void)
 
   /* The snapshot names the server without its credentials. */
   g_autoptr (JsonNode) root = confab_call_stats_to_json_node (&stats);
-  g_assert_cmpstr (json_node_get_string (lookup (root, "turn_server")), ==,
-                   "turn:[2001:db8::1]:3478?transport=udp");
+  g_assert_cmpstr (string (root, "turn_server"), ==, "turn:[2001:db8::1]:3478?transport=udp");
 
   /* A relay but no server configured: the relay's own address. */
   g_clear_pointer (&stats.turn, confab_ice_server_free);
@@ -376,8 +375,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/confab/app/call-stats/model", test_model);
-  g_test_add_func ("/confab/app/call-stats/model-early", test_model_early);
-  g_test_add_func ("/confab/app/call-stats/model-no-call", test_model_no_call);
+  g_test_add_func ("/confab/app/call-stats/model-not-in-call", test_model_not_in_call);
   g_test_add_func ("/confab/app/call-stats/model-comma-locale", test_model_comma_locale);
   g_test_add_func ("/confab/app/call-stats/verdict-states", test_verdict_states);
   g_test_add_func ("/confab/app/call-stats/verdict-relayed", test_verdict_relayed);

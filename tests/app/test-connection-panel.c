@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "json-path.h"
 #include "screenshot.h"
 
 #include <gst/gst.h>
@@ -89,30 +90,30 @@ on_failed (ConfabCall *call, GError *error, gpointer data)
     f->error = g_error_copy (error);
 }
 
+/* @from has gathered: its description goes to @to, as a person would paste it. */
+static gboolean
+hand_over (GObject *from, GAsyncResult *result, ConfabCall *to, GError **error)
+{
+  g_autofree char *text = NULL;
+
+  return confab_call_gather_finish (CONFAB_CALL (from), result, error)
+         && (text = confab_call_create_local_description (CONFAB_CALL (from), error))
+         && confab_call_set_remote_description (to, text, -1, error);
+}
+
 static void
 on_callee_gathered (GObject *source, GAsyncResult *result, gpointer data)
 {
   Fixture *f = data;
-  g_autofree char *answer = NULL;
-
-  if (!confab_call_gather_finish (CONFAB_CALL (source), result, &f->error)
-      || !(answer = confab_call_create_local_description (CONFAB_CALL (source), &f->error)))
-    return;
-  confab_call_set_remote_description (f->peers[0], answer, -1, &f->error);
+  hand_over (source, result, f->peers[0], &f->error);
 }
 
 static void
 on_caller_gathered (GObject *source, GAsyncResult *result, gpointer data)
 {
   Fixture *f = data;
-  g_autofree char *offer = NULL;
-
-  if (!confab_call_gather_finish (CONFAB_CALL (source), result, &f->error)
-      || !(offer = confab_call_create_local_description (CONFAB_CALL (source), &f->error)))
-    return;
-  if (!confab_call_set_remote_description (f->peers[1], offer, -1, &f->error))
-    return;
-  confab_call_gather_async (f->peers[1], NULL, on_callee_gathered, f);
+  if (hand_over (source, result, f->peers[1], &f->error))
+    confab_call_gather_async (f->peers[1], NULL, on_callee_gathered, f);
 }
 
 /* The demo's flow, with the same text a person would carry. */
@@ -163,23 +164,10 @@ show_panel (Fixture *f, ConfabCall *call)
 }
 
 static JsonNode *
-parse_text (const char *text)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-
-  g_assert_nonnull (text);
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static JsonNode *
 parse_diagnostics (ConfabConnectionPanel *panel)
 {
   g_autofree char *text = confab_connection_panel_dup_diagnostics (panel);
-  return parse_text (text);
+  return confab_test_json_parse (text);
 }
 
 /* The same members with the same kinds of value, all the way down (the
@@ -206,16 +194,11 @@ assert_same_members (JsonNode *a, JsonNode *b, const char *path)
     }
 }
 
+/* A figure: a JSON null is as unknown as a missing member. */
 static JsonNode *
 lookup (JsonNode *root, const char *key)
 {
-  g_auto (GStrv) parts = g_strsplit (key, ".", -1);
-  JsonNode *node = root;
-
-  for (guint i = 0; node && parts[i]; i++)
-    node = JSON_NODE_HOLDS_OBJECT (node)
-               ? json_object_get_member (json_node_get_object (node), parts[i])
-               : NULL;
+  JsonNode *node = confab_test_json_member (root, key);
   return node && !JSON_NODE_HOLDS_NULL (node) ? node : NULL;
 }
 
@@ -352,7 +335,7 @@ test_call (Fixture *f, gconstpointer data)
   g_auto (ConfabCallStats) stats = { 0 };
   confab_call_get_stats (f->peers[0], &stats);
   g_autofree char *stats_text = confab_call_stats_to_json (&stats);
-  g_autoptr (JsonNode) stats_root = parse_text (stats_text);
+  g_autoptr (JsonNode) stats_root = confab_test_json_parse (stats_text);
   assert_same_members (root, stats_root, "");
 
   JsonObject *object = json_node_get_object (root);
