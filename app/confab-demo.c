@@ -154,50 +154,49 @@ on_remote_frame (GstSample *sample, gboolean remote, gpointer data)
     confab_video_paintable_push_sample (data, sample);
 }
 
+/* One side has gathered: its offer or answer goes to the other, as the
+ * two people of a real call would copy it. */
+static gboolean
+hand_over (Demo *demo, GObject *source, GAsyncResult *result)
+{
+  ConfabCall *from = CONFAB_CALL (source);
+  gboolean offer = from == demo->peers[0];
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!confab_call_gather_finish (from, result, &error)
+      || !(text = confab_call_create_local_description (from, &error)))
+    g_printerr (offer ? _("confab: the caller could not make an offer: %s\n")
+                      : _("confab: the callee could not answer: %s\n"),
+                error->message);
+  else
+    {
+      g_printerr (offer ? _("confab: the caller offered (%zu bytes); the callee reads it\n")
+                        : _("confab: the callee answered (%zu bytes); the caller applies it\n"),
+                  strlen (text));
+      if (confab_call_set_remote_description (demo->peers[offer ? 1 : 0], text, -1, &error))
+        return TRUE;
+      g_printerr (offer ? _("confab: the callee rejected the offer: %s\n")
+                        : _("confab: the caller rejected the answer: %s\n"),
+                  error->message);
+    }
+  demo_finish (demo, CONFAB_EXIT_FAILURE);
+  return FALSE;
+}
+
 static void
 on_callee_gathered (GObject *source, GAsyncResult *result, gpointer data)
 {
-  Demo *demo = data;
-  g_autoptr (GError) error = NULL;
-
-  g_autofree char *answer = NULL;
-  if (!confab_call_gather_finish (CONFAB_CALL (source), result, &error)
-      || !(answer = confab_call_create_local_description (CONFAB_CALL (source), &error)))
-    {
-      g_printerr (_("confab: the callee could not answer: %s\n"), error->message);
-      demo_finish (demo, CONFAB_EXIT_FAILURE);
-      return;
-    }
-  g_printerr (_("confab: the callee answered (%zu bytes); the caller applies it\n"),
-              strlen (answer));
-  if (!confab_call_set_remote_description (demo->peers[0], answer, -1, &error))
-    {
-      g_printerr (_("confab: the caller rejected the answer: %s\n"), error->message);
-      demo_finish (demo, CONFAB_EXIT_FAILURE);
-    }
+  hand_over (data, source, result);
 }
 
 static void
 on_caller_gathered (GObject *source, GAsyncResult *result, gpointer data)
 {
   Demo *demo = data;
-  g_autoptr (GError) error = NULL;
 
-  g_autofree char *offer = NULL;
-  if (!confab_call_gather_finish (CONFAB_CALL (source), result, &error)
-      || !(offer = confab_call_create_local_description (CONFAB_CALL (source), &error)))
-    {
-      g_printerr (_("confab: the caller could not make an offer: %s\n"), error->message);
-      demo_finish (demo, CONFAB_EXIT_FAILURE);
-      return;
-    }
-  g_printerr (_("confab: the caller offered (%zu bytes); the callee reads it\n"), strlen (offer));
-  if (!confab_call_set_remote_description (demo->peers[1], offer, -1, &error))
-    {
-      g_printerr (_("confab: the callee rejected the offer: %s\n"), error->message);
-      demo_finish (demo, CONFAB_EXIT_FAILURE);
-      return;
-    }
+  if (!hand_over (demo, source, result))
+    return;
   if (demo->window)
     confab_call_pipeline_set_video_frame_func (
       confab_call_get_pipeline (demo->peers[1]), on_remote_frame,
