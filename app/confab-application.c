@@ -103,9 +103,8 @@ confab_application_startup (GApplication *app)
 static void
 confab_application_class_init (ConfabApplicationClass *klass)
 {
-  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
-  app_class->activate = confab_application_activate;
-  app_class->startup = confab_application_startup;
+  G_APPLICATION_CLASS (klass)->activate = confab_application_activate;
+  G_APPLICATION_CLASS (klass)->startup = confab_application_startup;
 }
 
 static void

@@ -3,10 +3,9 @@
 
 #include "confab-call-view.h"
 
-#include <glib/gi18n.h>
-
-#include "confab-cli.h"
+#include "confab-call-ticker.h"
 #include "confab-connection-panel.h"
+#include "confab-verdict.h"
 
 struct _ConfabCallView
 {
@@ -24,7 +23,7 @@ struct _ConfabCallView
   ConfabCall *call;
   ConfabVideoPaintable *remote;
   ConfabVideoPaintable *local;
-  guint tick_id;
+  ConfabCallTicker ticker; /* the timer and the badge */
   gboolean muted;
   gboolean camera_off;
 };
@@ -42,7 +41,8 @@ on_frame (GstSample *sample, gboolean remote, gpointer data)
 static void
 update_timer_and_verdict (ConfabCallView *self)
 {
-  ConfabCallStats stats;
+  g_auto (ConfabCallStats) stats = { 0 };
+  g_auto (ConfabVerdict) verdict = { 0 };
 
   if (!self->call)
     return;
@@ -54,31 +54,9 @@ update_timer_and_verdict (ConfabCallView *self)
                              : g_strdup_printf ("%u:%02u", seconds / 60, seconds % 60);
   gtk_label_set_text (self->timer_label, timer);
 
-  const char *verdict;
-  if (stats.state == CONFAB_CALL_STATE_ENDED || stats.state == CONFAB_CALL_STATE_FAILED)
-    verdict = _("Not connected");
-  else if (stats.state != CONFAB_CALL_STATE_IN_CALL)
-    verdict = _("Connecting…");
-  else if (!stats.have_pair)
-    verdict = _("Connected");
-  else if (stats.pair.relayed)
-    verdict = _("Relayed through TURN");
-  else
-    verdict = _("Direct connection");
-  gtk_label_set_text (self->verdict_label, verdict);
-}
-
-static gboolean
-on_tick (gpointer data)
-{
-  update_timer_and_verdict (data);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
-{
-  update_timer_and_verdict (data);
+  /* The panel's headline, so the badge and the panel never disagree. */
+  confab_verdict_init (&verdict, &stats);
+  gtk_label_set_text (self->verdict_label, verdict.title);
 }
 
 static void
@@ -185,12 +163,11 @@ detach_call (ConfabCallView *self)
 {
   if (!self->call)
     return;
-  g_signal_handlers_disconnect_by_data (self->call, self);
+  confab_call_ticker_stop (&self->ticker);
   ConfabCallPipeline *pipeline = confab_call_get_pipeline (self->call);
   if (pipeline)
     confab_call_pipeline_set_video_frame_func (pipeline, NULL, NULL, NULL);
   g_clear_object (&self->call);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->panel)
     confab_connection_panel_set_call (self->panel, NULL);
 }
@@ -292,10 +269,9 @@ confab_call_view_set_call (ConfabCallView *self, ConfabCall *call)
     confab_call_pipeline_set_video_frame_func (pipeline, on_frame, self, NULL);
   confab_call_set_audio_muted (call, self->muted);
   confab_call_set_video_enabled (call, !self->camera_off);
-  g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), self);
   confab_connection_panel_set_call (self->panel, call);
-  self->tick_id = g_timeout_add (500, on_tick, self);
-  update_timer_and_verdict (self);
+  confab_call_ticker_start (&self->ticker, call, 500, (ConfabCallTickFunc) update_timer_and_verdict,
+                            self);
 }
 
 ConfabCall *

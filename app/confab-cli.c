@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "confab-verdict.h"
+
 /* -- options ------------------------------------------------------------------ */
 
 GOptionGroup *
@@ -211,7 +213,7 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
 void
 confab_cli_write_stats (const char *path, ConfabCall *call)
 {
-  ConfabCallStats stats;
+  g_auto (ConfabCallStats) stats = { 0 };
   g_autoptr (GError) error = NULL;
 
   if (!path || !call)
@@ -225,13 +227,16 @@ confab_cli_write_stats (const char *path, ConfabCall *call)
 }
 
 char *
-confab_cli_describe_pair (const ConfabIcePair *pair)
+confab_cli_describe_pair (const ConfabCallStats *stats)
 {
-  return g_strdup_printf ("%s: %s %s %s:%u <-> %s %s:%u",
-                          pair->relayed ? _("relayed through TURN") : _("direct"),
-                          pair->local.protocol, pair->local.type, pair->local.address,
-                          pair->local.port, pair->remote.type, pair->remote.address,
-                          pair->remote.port);
+  const ConfabIcePair *pair = &stats->pair;
+
+  if (!stats->have_pair)
+    return NULL;
+  g_autofree char *verdict = confab_verdict_describe_pair (stats);
+  return g_strdup_printf ("%s: %s %s %s:%u <-> %s %s:%u", verdict, pair->local.protocol,
+                          pair->local.type, pair->local.address, pair->local.port,
+                          pair->remote.type, pair->remote.address, pair->remote.port);
 }
 
 /* -- a peer: confab offer / confab answer --------------------------------------- */
@@ -317,12 +322,13 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
       break;
     case CONFAB_CALL_STATE_IN_CALL:
       {
-        ConfabIcePair pair;
-        if (confab_ice_session_get_selected_pair (confab_call_get_ice_session (peer->call), &pair))
+        g_auto (ConfabCallStats) stats = { 0 };
+        confab_call_get_stats (peer->call, &stats);
+        if (stats.have_pair)
           {
-            g_autofree char *text = confab_cli_describe_pair (&pair);
+            g_autofree char *text = confab_cli_describe_pair (&stats);
             g_printerr (_("confab: connected, %s\n"), text);
-            peer->shown_pair = pair;
+            peer->shown_pair = stats.pair;
           }
         if (peer->cli->duration > 0)
           peer->duration_timer = g_timeout_add (peer->cli->duration * 1000, on_duration_over, peer);
@@ -339,13 +345,14 @@ static void
 on_selected_pair_changed (ConfabIceSession *ice, gpointer data)
 {
   Peer *peer = data;
-  ConfabIcePair pair;
-  if (confab_call_get_state (peer->call) == CONFAB_CALL_STATE_IN_CALL
-      && confab_ice_session_get_selected_pair (ice, &pair)
-      && memcmp (&pair, &peer->shown_pair, sizeof pair) != 0)
+  g_auto (ConfabCallStats) stats = { 0 };
+
+  confab_call_get_stats (peer->call, &stats);
+  if (stats.state == CONFAB_CALL_STATE_IN_CALL && stats.have_pair
+      && memcmp (&stats.pair, &peer->shown_pair, sizeof stats.pair) != 0)
     {
-      peer->shown_pair = pair;
-      g_autofree char *text = confab_cli_describe_pair (&pair);
+      peer->shown_pair = stats.pair;
+      g_autofree char *text = confab_cli_describe_pair (&stats);
       g_printerr (_("confab: the path changed, %s\n"), text);
     }
 }
@@ -589,7 +596,7 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
 
   if (peer.status == CONFAB_EXIT_OK && confab_call_get_state (peer.call) == CONFAB_CALL_STATE_ENDED)
     {
-      ConfabCallStats stats;
+      g_auto (ConfabCallStats) stats = { 0 };
       confab_call_get_stats (peer.call, &stats);
       /* %llu, not G_GUINT64_FORMAT: xgettext cannot see through the macro. */
       g_printerr (_("confab: call ended after %.1f s; video: %llu frames sent, %llu decoded "

@@ -52,7 +52,8 @@ int confab_cli_run_peer (ConfabSdpType role, int argc, char **argv);
  * rename); a failure is reported on stderr. No-op when either is NULL. */
 void confab_cli_write_stats (const char *path, ConfabCall *call);
 
-/* One line for people: "direct: udp host 192.0.2.1:5000 <-> host 192.0.2.2:6000". */
-char *confab_cli_describe_pair (const ConfabIcePair *pair) G_GNUC_WARN_UNUSED_RESULT;
+/* One line for people: "Direct connection: udp host 192.0.2.1:5000 <-> host
+ * 192.0.2.2:6000"; NULL without a selected pair. */
+char *confab_cli_describe_pair (const ConfabCallStats *stats) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every refresh takes one snapshot of the call, turns it into the
- * diagnostics JSON, and formats each figure on display from that JSON. The
- * panel and "Copy diagnostics" therefore can never disagree, and a figure
- * added to confab_call_stats_to_json() later shows up here unchanged.
+ * Every refresh takes one snapshot of the call and shows its stats model
+ * (confab_call_stats_to_json_node()): each figure is formatted from that
+ * JSON, the verdict is the model's. The panel, "Copy diagnostics" and
+ * --stats therefore can never disagree.
  */
 #include "config.h"
 
@@ -11,7 +11,9 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
-#include <locale.h>
+
+#include "confab-call-ticker.h"
+#include "confab-verdict.h"
 
 #define UNKNOWN "—"
 
@@ -71,7 +73,8 @@ typedef struct
   const char *joiner;
 } RowSpec;
 
-/* Display order. Pair rows are built apart: they show four figures each. */
+/* The connection and FEC groups, in display order. Pair rows are built
+ * apart: they show four figures each. */
 static const RowSpec row_specs[] = {
   { GROUP_CONNECTION, N_ ("ICE state"), NULL, "ice.state", FORMAT_TEXT },
   { GROUP_CONNECTION, N_ ("Gathering took"), N_ ("Finding this side’s candidates"),
@@ -89,40 +92,6 @@ static const RowSpec row_specs[] = {
   { GROUP_CONNECTION, N_ ("Send failures"), N_ ("Packets the network refused to take"),
     "ice.send_failures", FORMAT_COUNT },
 
-  { GROUP_AUDIO, N_ ("Codec"), NULL, "audio.codec", FORMAT_TEXT },
-  { GROUP_AUDIO, N_ ("Bitrate sent"), NULL, "audio.send_kbps", FORMAT_KBPS, FIGURE_ZERO_UNKNOWN },
-  { GROUP_AUDIO, N_ ("Bitrate received"), NULL, "audio.receive_kbps", FORMAT_KBPS,
-    FIGURE_ZERO_UNKNOWN },
-  { GROUP_AUDIO, N_ ("Packets sent"), NULL, "audio.packets_sent", FORMAT_COUNT },
-  { GROUP_AUDIO, N_ ("Packets received"), NULL, "audio.packets_received", FORMAT_COUNT },
-  { GROUP_AUDIO, N_ ("Packets lost"), N_ ("Counted by the jitter buffer"), "audio.packets_lost",
-    FORMAT_COUNT },
-  { GROUP_AUDIO, N_ ("Loss at the other side"), N_ ("Of ours, as the other side reports it"),
-    "audio.remote_loss", FORMAT_PERCENT, FIGURE_NEEDS_RTCP },
-  { GROUP_AUDIO, N_ ("Jitter"), NULL, "audio.jitter_ms", FORMAT_MS, FIGURE_ZERO_UNKNOWN },
-  { GROUP_AUDIO, N_ ("Frames encoded"), NULL, "audio.frames_encoded", FORMAT_COUNT },
-  { GROUP_AUDIO, N_ ("Frames decoded"), NULL, "audio.frames_decoded", FORMAT_COUNT },
-
-  { GROUP_VIDEO, N_ ("Codec"), NULL, "video.codec", FORMAT_TEXT },
-  { GROUP_VIDEO, N_ ("Resolution"), N_ ("Of the other side’s video"), "video.width", FORMAT_COUNT,
-    FIGURE_ZERO_UNKNOWN, "video.height",
-    /* Translators: the sign between a video's width and height */
-    N_ ("×") },
-  { GROUP_VIDEO, N_ ("Frame rate"), N_ ("Frames decoded per second"), "video.decoded_fps",
-    FORMAT_FPS, FIGURE_ZERO_UNKNOWN },
-  { GROUP_VIDEO, N_ ("Bitrate sent"), NULL, "video.send_kbps", FORMAT_KBPS, FIGURE_ZERO_UNKNOWN },
-  { GROUP_VIDEO, N_ ("Bitrate received"), NULL, "video.receive_kbps", FORMAT_KBPS,
-    FIGURE_ZERO_UNKNOWN },
-  { GROUP_VIDEO, N_ ("Packets sent"), NULL, "video.packets_sent", FORMAT_COUNT },
-  { GROUP_VIDEO, N_ ("Packets received"), NULL, "video.packets_received", FORMAT_COUNT },
-  { GROUP_VIDEO, N_ ("Packets lost"), N_ ("Counted by the jitter buffer"), "video.packets_lost",
-    FORMAT_COUNT },
-  { GROUP_VIDEO, N_ ("Loss at the other side"), N_ ("Of ours, as the other side reports it"),
-    "video.remote_loss", FORMAT_PERCENT, FIGURE_NEEDS_RTCP },
-  { GROUP_VIDEO, N_ ("Jitter"), NULL, "video.jitter_ms", FORMAT_MS, FIGURE_ZERO_UNKNOWN },
-  { GROUP_VIDEO, N_ ("Frames encoded"), NULL, "video.frames_encoded", FORMAT_COUNT },
-  { GROUP_VIDEO, N_ ("Frames decoded"), NULL, "video.frames_decoded", FORMAT_COUNT },
-
   { GROUP_FEC, N_ ("Video repair overhead"), N_ ("Repair packets per video packet sent"),
     "video.fec_overhead", FORMAT_PERCENT },
   { GROUP_FEC, N_ ("Video repair packets sent"), NULL, "video.fec_repair_sent", FORMAT_COUNT },
@@ -131,6 +100,29 @@ static const RowSpec row_specs[] = {
     "video.fec_unrecovered", FORMAT_COUNT },
   { GROUP_FEC, N_ ("Opus frames rebuilt"), N_ ("From Opus in-band FEC"), "audio.fec_recovered",
     FORMAT_COUNT },
+};
+
+/* The rows of the audio and the video group, keys under "audio." and
+ * "video."; GROUP_VIDEO rows are the video's only. */
+static const RowSpec stream_row_specs[] = {
+  { GROUP_AUDIO, N_ ("Codec"), NULL, "codec", FORMAT_TEXT },
+  { GROUP_VIDEO, N_ ("Resolution"), N_ ("Of the other side’s video"), "width", FORMAT_COUNT,
+    FIGURE_ZERO_UNKNOWN, "height",
+    /* Translators: the sign between a video's width and height */
+    N_ ("×") },
+  { GROUP_VIDEO, N_ ("Frame rate"), N_ ("Frames decoded per second"), "decoded_fps", FORMAT_FPS,
+    FIGURE_ZERO_UNKNOWN },
+  { GROUP_AUDIO, N_ ("Bitrate sent"), NULL, "send_kbps", FORMAT_KBPS, FIGURE_ZERO_UNKNOWN },
+  { GROUP_AUDIO, N_ ("Bitrate received"), NULL, "receive_kbps", FORMAT_KBPS, FIGURE_ZERO_UNKNOWN },
+  { GROUP_AUDIO, N_ ("Packets sent"), NULL, "packets_sent", FORMAT_COUNT },
+  { GROUP_AUDIO, N_ ("Packets received"), NULL, "packets_received", FORMAT_COUNT },
+  { GROUP_AUDIO, N_ ("Packets lost"), N_ ("Counted by the jitter buffer"), "packets_lost",
+    FORMAT_COUNT },
+  { GROUP_AUDIO, N_ ("Loss at the other side"), N_ ("Of ours, as the other side reports it"),
+    "remote_loss", FORMAT_PERCENT, FIGURE_NEEDS_RTCP },
+  { GROUP_AUDIO, N_ ("Jitter"), NULL, "jitter_ms", FORMAT_MS, FIGURE_ZERO_UNKNOWN },
+  { GROUP_AUDIO, N_ ("Frames encoded"), NULL, "frames_encoded", FORMAT_COUNT },
+  { GROUP_AUDIO, N_ ("Frames decoded"), NULL, "frames_decoded", FORMAT_COUNT },
 };
 
 struct _ConfabConnectionPanel
@@ -150,7 +142,7 @@ struct _ConfabConnectionPanel
   AdwExpanderRow *remote_expander;
 
   ConfabCall *call;
-  guint tick_id;
+  ConfabCallTicker ticker; /* while mapped, with a call */
 
   GPtrArray *figures;      /* of Figure*, display order */
   GHashTable *figure_keys; /* key -> Figure* */
@@ -163,287 +155,7 @@ struct _ConfabConnectionPanel
 
 G_DEFINE_FINAL_TYPE (ConfabConnectionPanel, confab_connection_panel, ADW_TYPE_BIN)
 
-enum
-{
-  PROP_0,
-  PROP_CALL,
-  N_PROPS,
-};
-
-static GParamSpec *properties[N_PROPS];
-
 /* -- the snapshot ----------------------------------------------------------- */
-
-static JsonObject *
-ensure_object (JsonObject *root, const char *name)
-{
-  JsonNode *node = json_object_get_member (root, name);
-  if (node && JSON_NODE_HOLDS_OBJECT (node))
-    return json_node_get_object (node);
-  JsonObject *object = json_object_new ();
-  json_object_set_object_member (root, name, object);
-  return object;
-}
-
-/* The stats JSON is another module's: only fill in what it does not (yet)
- * say, so that its own spelling of a figure always wins. */
-static void
-add_double (JsonObject *object, const char *name, double value)
-{
-  if (!json_object_has_member (object, name))
-    json_object_set_double_member (object, name, value);
-}
-
-static void
-add_int (JsonObject *object, const char *name, guint64 value)
-{
-  if (!json_object_has_member (object, name))
-    json_object_set_int_member (object, name, (gint64) value);
-}
-
-static void
-add_stream (JsonObject *root, const char *name, const ConfabStreamStats *s, gboolean video)
-{
-  JsonObject *object = ensure_object (root, name);
-
-  add_double (object, "send_kbps", s->send_kbps);
-  add_double (object, "receive_kbps", s->receive_kbps);
-  add_double (object, "jitter_ms", s->jitter_ms);
-  add_double (object, "remote_loss", s->remote_loss);
-  if (!json_object_has_member (object, "codec"))
-    json_object_set_string_member (object, "codec", s->codec);
-  add_int (object, "fec_recovered", s->fec_recovered);
-  if (!video)
-    return;
-  add_double (object, "decoded_fps", s->decoded_fps);
-  add_int (object, "fec_unrecovered", s->fec_unrecovered);
-  add_int (object, "fec_repair_sent", s->fec_repair_sent);
-  /* Repair packets travel under their own payload type, so packets_sent
-   * counts media only and this is the overhead on top of it. */
-  add_double (object, "fec_overhead",
-              s->packets_sent ? (double) s->fec_repair_sent / s->packets_sent : 0);
-}
-
-static JsonArray *
-string_array (GPtrArray *strings)
-{
-  JsonArray *array = json_array_new ();
-  for (guint i = 0; strings && i < strings->len; i++)
-    json_array_add_string_element (array, strings->pdata[i]);
-  return array;
-}
-
-static char **
-strv_from_array (GPtrArray *strings)
-{
-  GStrvBuilder *builder = g_strv_builder_new ();
-  for (guint i = 0; strings && i < strings->len; i++)
-    g_strv_builder_add (builder, strings->pdata[i]);
-  char **strv = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
-  return strv;
-}
-
-static char *
-format_host_port (const char *host, guint port)
-{
-  if (strchr (host, ':'))
-    return g_strdup_printf ("[%s]:%u", host, port);
-  return g_strdup_printf ("%s:%u", host, port);
-}
-
-static const char *
-turn_transport_name (const ConfabIceServer *turn)
-{
-  if (turn->secure)
-    return "TLS";
-  return turn->transport == CONFAB_ICE_TRANSPORT_TCP ? "TCP" : "UDP";
-}
-
-/* The verdict in words, with the pair's types as its detail. */
-static void
-describe_verdict (ConfabCall *call, const ConfabCallStats *stats, char **title, char **detail,
-                  const char **icon_name, const char **style)
-{
-  *style = NULL;
-  if (!call)
-    {
-      *title = g_strdup (_ ("Not connected"));
-      *detail = g_strdup (_ ("No call"));
-      *icon_name = "network-offline-symbolic";
-      return;
-    }
-
-  switch (stats->state)
-    {
-    case CONFAB_CALL_STATE_NEW:
-    case CONFAB_CALL_STATE_GATHERING:
-      *title = g_strdup (_ ("Not connected yet"));
-      *detail = g_strdup (_ ("Gathering this side’s candidates…"));
-      *icon_name = "network-wired-acquiring-symbolic";
-      return;
-    case CONFAB_CALL_STATE_WAITING:
-      *title = g_strdup (_ ("Not connected yet"));
-      *detail = g_strdup (_ ("Waiting for the other side"));
-      *icon_name = "network-idle-symbolic";
-      return;
-    case CONFAB_CALL_STATE_CONNECTING:
-      *title = g_strdup (_ ("Checking connectivity…"));
-      *detail = g_strdup (_ ("Trying candidate pairs"));
-      *icon_name = "network-wired-acquiring-symbolic";
-      return;
-    case CONFAB_CALL_STATE_ENDED:
-      *title = g_strdup (_ ("Not connected"));
-      *detail = g_strdup (_ ("The call has ended"));
-      *icon_name = "network-offline-symbolic";
-      return;
-    case CONFAB_CALL_STATE_FAILED:
-      *title = g_strdup (_ ("Not connected"));
-      *detail = g_strdup (_ ("The connection failed"));
-      *icon_name = "network-error-symbolic";
-      *style = "error";
-      return;
-    case CONFAB_CALL_STATE_IN_CALL:
-    default:
-      break;
-    }
-
-  if (!stats->have_pair)
-    {
-      *title = g_strdup (_ ("Connected"));
-      *detail = g_strdup (_ ("No candidate pair reported"));
-      *icon_name = "network-transmit-receive-symbolic";
-      return;
-    }
-
-  g_autofree char *protocol = g_ascii_strup (stats->pair.local.protocol, -1);
-  /* Translators: the local and remote candidate types and the transport,
-   * e.g. "host ↔ srflx over UDP" */
-  *detail = g_strdup_printf (_ ("%s ↔ %s over %s"), stats->pair.local.type, stats->pair.remote.type,
-                             protocol);
-  if (!stats->pair.relayed)
-    {
-      *title = g_strdup (_ ("Direct connection"));
-      *icon_name = "network-transmit-receive-symbolic";
-      *style = "success";
-      return;
-    }
-
-  *icon_name = "network-server-symbolic";
-  *style = "accent";
-  const ConfabIceServer *turn = confab_call_get_turn_server (call);
-  if (g_str_equal (stats->pair.local.type, "relay") && turn)
-    {
-      g_autofree char *server = format_host_port (turn->host, turn->port);
-      /* Translators: "Relayed through TURN server turn.example.org:3478 (UDP)" */
-      *title = g_strdup_printf (_ ("Relayed through TURN server %s (%s)"), server,
-                                turn_transport_name (turn));
-    }
-  else if (g_str_equal (stats->pair.local.type, "relay"))
-    {
-      /* No configured server to name (it cannot happen today): name the relay. */
-      g_autofree char *server
-          = format_host_port (stats->pair.local.address, stats->pair.local.port);
-      *title = g_strdup_printf (_ ("Relayed through TURN server %s (%s)"), server, protocol);
-    }
-  else
-    {
-      g_autofree char *server
-          = format_host_port (stats->pair.remote.address, stats->pair.remote.port);
-      /* Translators: the other side's TURN relay address, e.g. "203.0.113.9:49152" */
-      *title = g_strdup_printf (_ ("Relayed through the other side’s TURN server (%s)"), server);
-    }
-}
-
-typedef struct
-{
-  char *title;
-  char *detail;
-  const char *icon_name;
-  const char *style; /* a style class for the icon, or NULL */
-  char **local_candidates;
-  char **remote_candidates;
-} Header;
-
-static void
-header_clear (Header *header)
-{
-  g_free (header->title);
-  g_free (header->detail);
-  g_strfreev (header->local_candidates);
-  g_strfreev (header->remote_candidates);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Header, header_clear)
-
-/* Takes the snapshot; @header gets what is shown outside the figures. */
-static JsonNode *
-take_snapshot (ConfabConnectionPanel *self, Header *header)
-{
-  g_autoptr (JsonNode) node = NULL;
-  g_autoptr (GPtrArray) local = NULL;
-  g_autoptr (GPtrArray) remote = NULL;
-  ConfabCallStats stats = { 0 };
-  JsonObject *root;
-
-  if (self->call)
-    {
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      g_autoptr (GError) error = NULL;
-
-      confab_call_get_stats (self->call, &stats);
-      /* The stats JSON is printf-formatted: under a locale with a decimal
-       * comma (fr, sv, ru: gtk_init() sets LC_NUMERIC) "6,4" would not parse. */
-      locale_t c_numeric = newlocale (LC_NUMERIC_MASK, "C", (locale_t) 0);
-      locale_t previous = uselocale (c_numeric);
-      g_autofree char *json = confab_call_stats_to_json (&stats);
-      uselocale (previous);
-      freelocale (c_numeric);
-      if (json_parser_load_from_data (parser, json, -1, &error)
-          && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        node = json_node_copy (json_parser_get_root (parser));
-      else
-        g_warning ("the stats JSON does not parse: %s", error ? error->message : "not an object");
-      local = confab_call_dup_local_candidates (self->call);
-      remote = confab_call_dup_remote_candidates (self->call);
-    }
-  if (!node)
-    {
-      node = json_node_new (JSON_NODE_OBJECT);
-      json_node_take_object (node, json_object_new ());
-    }
-  root = json_node_get_object (node);
-
-  if (self->call)
-    {
-      add_stream (root, "audio", &stats.media.audio, FALSE);
-      add_stream (root, "video", &stats.media.video, TRUE);
-      add_double (root, "rtt_ms", stats.media.rtt_ms);
-    }
-  else
-    json_object_set_null_member (root, "call");
-
-  json_object_set_array_member (root, "local_candidates", string_array (local));
-  json_object_set_array_member (root, "remote_candidates", string_array (remote));
-  const ConfabIceServer *turn = self->call ? confab_call_get_turn_server (self->call) : NULL;
-  if (turn)
-    {
-      g_autofree char *uri = confab_ice_server_to_string (turn);
-      json_object_set_string_member (root, "turn_server", uri);
-    }
-  else
-    json_object_set_null_member (root, "turn_server");
-
-  describe_verdict (self->call, &stats, &header->title, &header->detail, &header->icon_name,
-                    &header->style);
-  g_autofree char *verdict = g_strdup_printf ("%s (%s)", header->title, header->detail);
-  json_object_set_string_member (root, "verdict", verdict);
-
-  header->local_candidates = strv_from_array (local);
-  header->remote_candidates = strv_from_array (remote);
-
-  return g_steal_pointer (&node);
-}
 
 static JsonNode *
 lookup_path (JsonNode *root, const char *key)
@@ -742,6 +454,24 @@ add_pair_row (ConfabConnectionPanel *self, const char *title, const char *side)
                      FORMAT_TEXT, 0);
 }
 
+/* @stream: the object the spec's keys are in ("audio", "video"), or NULL
+ * when they are whole paths. Keys are interned because figures keep them. */
+static void
+add_spec_row (ConfabConnectionPanel *self, AdwPreferencesGroup *group, const RowSpec *spec,
+              const char *stream)
+{
+  g_autofree char *key = stream ? g_strdup_printf ("%s.%s", stream, spec->key) : NULL;
+  g_autofree char *key2
+      = stream && spec->key2 ? g_strdup_printf ("%s.%s", stream, spec->key2) : NULL;
+  Row row = add_row (group, _ (spec->title), spec->subtitle ? _ (spec->subtitle) : NULL);
+
+  add_figure (self, row.values, row.title, g_intern_string (key ?: spec->key), spec->format,
+              spec->flags);
+  if (spec->key2)
+    add_joined_figure (self, row.values, row.title, _ (spec->joiner), TRUE,
+                       g_intern_string (key2 ?: spec->key2), spec->format, spec->flags);
+}
+
 static void
 build_rows (ConfabConnectionPanel *self)
 {
@@ -755,70 +485,111 @@ build_rows (ConfabConnectionPanel *self)
 
   add_pair_row (self, _ ("This side"), "local");
   add_pair_row (self, _ ("Other side"), "remote");
-
   for (guint i = 0; i < G_N_ELEMENTS (row_specs); i++)
-    {
-      const RowSpec *spec = &row_specs[i];
-      Row row = add_row (groups[spec->group], _ (spec->title),
-                         spec->subtitle ? _ (spec->subtitle) : NULL);
-      add_figure (self, row.values, row.title, spec->key, spec->format, spec->flags);
-      if (spec->key2)
-        add_joined_figure (self, row.values, row.title, _ (spec->joiner), TRUE, spec->key2,
-                           spec->format, spec->flags);
-    }
+    if (row_specs[i].group == GROUP_CONNECTION)
+      add_spec_row (self, groups[GROUP_CONNECTION], &row_specs[i], NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (stream_row_specs); i++)
+    if (stream_row_specs[i].group == GROUP_AUDIO)
+      add_spec_row (self, groups[GROUP_AUDIO], &stream_row_specs[i], "audio");
+  for (guint i = 0; i < G_N_ELEMENTS (stream_row_specs); i++)
+    add_spec_row (self, groups[GROUP_VIDEO], &stream_row_specs[i], "video");
+  for (guint i = 0; i < G_N_ELEMENTS (row_specs); i++)
+    if (row_specs[i].group == GROUP_FEC)
+      add_spec_row (self, groups[GROUP_FEC], &row_specs[i], NULL);
 }
 
 /* -- refreshing ------------------------------------------------------------------ */
 
+/* The verdict's icon, and a style class for it (or NULL). */
 static void
-set_icon_style (GtkWidget *icon, const char *style)
+show_verdict (ConfabConnectionPanel *self, const ConfabVerdict *verdict)
 {
   static const char *const styles[] = { "success", "accent", "error" };
+  const char *icon_name = "network-offline-symbolic";
+  const char *style = NULL;
+
+  switch (verdict->kind)
+    {
+    case CONFAB_VERDICT_GATHERING:
+    case CONFAB_VERDICT_CHECKING:
+      icon_name = "network-wired-acquiring-symbolic";
+      break;
+    case CONFAB_VERDICT_WAITING:
+      icon_name = "network-idle-symbolic";
+      break;
+    case CONFAB_VERDICT_CONNECTED:
+      icon_name = "network-transmit-receive-symbolic";
+      break;
+    case CONFAB_VERDICT_DIRECT:
+      icon_name = "network-transmit-receive-symbolic";
+      style = "success";
+      break;
+    case CONFAB_VERDICT_RELAYED:
+      icon_name = "network-server-symbolic";
+      style = "accent";
+      break;
+    case CONFAB_VERDICT_FAILED:
+      icon_name = "network-error-symbolic";
+      style = "error";
+      break;
+    case CONFAB_VERDICT_NO_CALL:
+    case CONFAB_VERDICT_ENDED:
+    default:
+      break;
+    }
+
+  gtk_label_set_text (self->verdict_label, verdict->title);
+  gtk_label_set_text (self->verdict_detail_label, verdict->detail);
+  gtk_image_set_from_icon_name (self->verdict_icon, icon_name);
   for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
-    gtk_widget_remove_css_class (icon, styles[i]);
+    gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), styles[i]);
   if (style)
-    gtk_widget_add_css_class (icon, style);
+    gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), style);
 }
 
 void
 confab_connection_panel_refresh (ConfabConnectionPanel *self)
 {
-  g_auto (Header) header = { 0 };
+  g_auto (ConfabCallStats) stats = { 0 };
+  g_auto (ConfabVerdict) verdict = { 0 };
+  char *none[] = { NULL };
 
   g_return_if_fail (CONFAB_IS_CONNECTION_PANEL (self));
 
-  JsonNode *snapshot = take_snapshot (self, &header);
+  /* One snapshot: the figures come from its JSON, the verdict and the
+   * candidates from the same stats, so nothing on display can disagree. */
+  if (self->call)
+    confab_call_get_stats (self->call, &stats);
+  const ConfabCallStats *snapshot = self->call ? &stats : NULL;
   g_clear_pointer (&self->snapshot, json_node_unref);
-  self->snapshot = snapshot;
+  self->snapshot = confab_call_stats_to_json_node (snapshot);
 
-  gtk_label_set_text (self->verdict_label, header.title);
-  gtk_label_set_text (self->verdict_detail_label, header.detail);
-  gtk_image_set_from_icon_name (self->verdict_icon, header.icon_name);
-  set_icon_style (GTK_WIDGET (self->verdict_icon), header.style);
-
+  confab_verdict_init (&verdict, snapshot);
+  show_verdict (self, &verdict);
   update_figures (self);
   adw_preferences_group_set_description (
-      self->pair_group, lookup_path (self->snapshot, "ice.selected_pair")
-                            ? _ ("The two addresses the call’s packets travel between")
-                            : _ ("No pair selected yet"));
+      self->pair_group, stats.have_pair ? _ ("The two addresses the call’s packets travel between")
+                                        : _ ("No pair selected yet"));
   update_candidate_rows (self->local_expander, self->local_rows, &self->local_candidates,
-                         header.local_candidates);
+                         stats.local_candidates ?: none);
   update_candidate_rows (self->remote_expander, self->remote_rows, &self->remote_candidates,
-                         header.remote_candidates);
+                         stats.remote_candidates ?: none);
 }
 
-static gboolean
-on_tick (gpointer data)
-{
-  confab_connection_panel_refresh (data);
-  return G_SOURCE_CONTINUE;
-}
-
+/* Refreshes now, and then every second and on each state change, but only
+ * while someone can see it: a snapshot costs a few locks and builds the
+ * JSON. Without a call nothing changes between refreshes. */
 static void
-on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
+follow_call (ConfabConnectionPanel *self)
 {
-  /* The verdict should not lag a state change by up to a second. */
-  confab_connection_panel_refresh (data);
+  if (self->call && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      confab_call_ticker_start (&self->ticker, self->call, 1000,
+                                (ConfabCallTickFunc) confab_connection_panel_refresh, self);
+      return;
+    }
+  confab_call_ticker_stop (&self->ticker);
+  confab_connection_panel_refresh (self);
 }
 
 static void
@@ -840,11 +611,7 @@ confab_connection_panel_map (GtkWidget *widget)
   ConfabConnectionPanel *self = CONFAB_CONNECTION_PANEL (widget);
 
   GTK_WIDGET_CLASS (confab_connection_panel_parent_class)->map (widget);
-  /* Only while someone can see it: the snapshot costs a few locks and a
-   * JSON round trip. */
-  confab_connection_panel_refresh (self);
-  if (!self->tick_id)
-    self->tick_id = g_timeout_add_seconds (1, on_tick, self);
+  follow_call (self);
 }
 
 static void
@@ -852,17 +619,8 @@ confab_connection_panel_unmap (GtkWidget *widget)
 {
   ConfabConnectionPanel *self = CONFAB_CONNECTION_PANEL (widget);
 
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+  confab_call_ticker_stop (&self->ticker);
   GTK_WIDGET_CLASS (confab_connection_panel_parent_class)->unmap (widget);
-}
-
-static void
-detach_call (ConfabConnectionPanel *self)
-{
-  if (!self->call)
-    return;
-  g_signal_handlers_disconnect_by_data (self->call, self);
-  g_clear_object (&self->call);
 }
 
 static void
@@ -870,8 +628,8 @@ confab_connection_panel_dispose (GObject *object)
 {
   ConfabConnectionPanel *self = CONFAB_CONNECTION_PANEL (object);
 
-  g_clear_handle_id (&self->tick_id, g_source_remove);
-  detach_call (self);
+  confab_call_ticker_stop (&self->ticker);
+  g_clear_object (&self->call);
   /* The toast overlay is both AdwBin's child and a template child: let the
    * bin let go of it first, or dispose_template() unparents it behind the
    * bin's back and the bin's own dispose touches a dead widget. */
@@ -898,38 +656,6 @@ confab_connection_panel_finalize (GObject *object)
 }
 
 static void
-confab_connection_panel_get_property (GObject *object, guint prop_id, GValue *value,
-                                      GParamSpec *pspec)
-{
-  ConfabConnectionPanel *self = CONFAB_CONNECTION_PANEL (object);
-
-  switch (prop_id)
-    {
-    case PROP_CALL:
-      g_value_set_object (value, self->call);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-confab_connection_panel_set_property (GObject *object, guint prop_id, const GValue *value,
-                                      GParamSpec *pspec)
-{
-  ConfabConnectionPanel *self = CONFAB_CONNECTION_PANEL (object);
-
-  switch (prop_id)
-    {
-    case PROP_CALL:
-      confab_connection_panel_set_call (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 confab_connection_panel_class_init (ConfabConnectionPanelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -937,15 +663,8 @@ confab_connection_panel_class_init (ConfabConnectionPanelClass *klass)
 
   object_class->dispose = confab_connection_panel_dispose;
   object_class->finalize = confab_connection_panel_finalize;
-  object_class->get_property = confab_connection_panel_get_property;
-  object_class->set_property = confab_connection_panel_set_property;
   widget_class->map = confab_connection_panel_map;
   widget_class->unmap = confab_connection_panel_unmap;
-
-  properties[PROP_CALL]
-      = g_param_spec_object ("call", NULL, NULL, CONFAB_TYPE_CALL,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/confab/Confab/ui/confab-connection-panel.ui");
@@ -989,19 +708,8 @@ confab_connection_panel_set_call (ConfabConnectionPanel *self, ConfabCall *call)
   g_return_if_fail (CONFAB_IS_CONNECTION_PANEL (self));
   g_return_if_fail (!call || CONFAB_IS_CALL (call));
 
-  if (self->call == call)
-    {
-      confab_connection_panel_refresh (self);
-      return;
-    }
-  detach_call (self);
-  if (call)
-    {
-      self->call = g_object_ref (call);
-      g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), self);
-    }
-  confab_connection_panel_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALL]);
+  g_set_object (&self->call, call);
+  follow_call (self);
 }
 
 ConfabCall *
@@ -1016,11 +724,7 @@ confab_connection_panel_dup_diagnostics (ConfabConnectionPanel *self)
 {
   g_return_val_if_fail (CONFAB_IS_CONNECTION_PANEL (self), NULL);
 
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, self->snapshot);
-  return json_generator_to_data (generator, NULL);
+  return confab_call_stats_node_to_json (self->snapshot);
 }
 
 const char *

@@ -27,9 +27,8 @@ ConfabCall *confab_connection_panel_get_call (ConfabConnectionPanel *self);
 /* Takes a new snapshot of the call and shows it. */
 void confab_connection_panel_refresh (ConfabConnectionPanel *self);
 
-/* The snapshot on display as JSON: confab_call_stats_to_json()'s object,
- * completed with the figures it lacks (rates, jitter, RTT, codecs, FEC),
- * plus "local_candidates", "remote_candidates", "turn_server" and "verdict". */
+/* The snapshot on display as JSON: the stats model of
+ * confab_call_stats_to_json(), the object --stats writes. */
 char *
 confab_connection_panel_dup_diagnostics (ConfabConnectionPanel *self) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -109,17 +109,12 @@ update_window_status (Demo *demo)
     return;
   for (guint i = 0; i < 2; i++)
     {
-      ConfabIcePair pair;
-      ConfabCallState state = confab_call_get_state (demo->peers[i]);
-      if (state == CONFAB_CALL_STATE_IN_CALL
-          && confab_ice_session_get_selected_pair (confab_call_get_ice_session (demo->peers[i]),
-                                                   &pair))
-        {
-          g_autofree char *text = confab_cli_describe_pair (&pair);
-          confab_demo_window_set_status (demo->window, i, text);
-        }
-      else
-        confab_demo_window_set_status (demo->window, i, confab_call_state_to_string (state));
+      g_auto (ConfabCallStats) stats = { 0 };
+      confab_call_get_stats (demo->peers[i], &stats);
+      g_autofree char *text
+          = stats.state == CONFAB_CALL_STATE_IN_CALL ? confab_cli_describe_pair (&stats) : NULL;
+      confab_demo_window_set_status (demo->window, i,
+                                     text ?: confab_call_state_to_string (stats.state));
     }
 }
 
@@ -137,7 +132,7 @@ on_state (GObject *object, GParamSpec *pspec, gpointer data)
 
   demo->in_call = TRUE;
   g_clear_handle_id (&demo->setup_timer, g_source_remove);
-  ConfabCallStats stats;
+  g_auto (ConfabCallStats) stats = { 0 };
   confab_call_get_stats (demo->peers[0], &stats);
   g_printerr (_("confab: connected %.1f ms after the answer was applied\n"),
               (stats.ice.connected_time - stats.ice.remote_applied_time) / 1000.0);
@@ -159,50 +154,49 @@ on_remote_frame (GstSample *sample, gboolean remote, gpointer data)
     confab_video_paintable_push_sample (data, sample);
 }
 
+/* One side has gathered: its offer or answer goes to the other, as the
+ * two people of a real call would copy it. */
+static gboolean
+hand_over (Demo *demo, GObject *source, GAsyncResult *result)
+{
+  ConfabCall *from = CONFAB_CALL (source);
+  gboolean offer = from == demo->peers[0];
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!confab_call_gather_finish (from, result, &error)
+      || !(text = confab_call_create_local_description (from, &error)))
+    g_printerr (offer ? _("confab: the caller could not make an offer: %s\n")
+                      : _("confab: the callee could not answer: %s\n"),
+                error->message);
+  else
+    {
+      g_printerr (offer ? _("confab: the caller offered (%zu bytes); the callee reads it\n")
+                        : _("confab: the callee answered (%zu bytes); the caller applies it\n"),
+                  strlen (text));
+      if (confab_call_set_remote_description (demo->peers[offer ? 1 : 0], text, -1, &error))
+        return TRUE;
+      g_printerr (offer ? _("confab: the callee rejected the offer: %s\n")
+                        : _("confab: the caller rejected the answer: %s\n"),
+                  error->message);
+    }
+  demo_finish (demo, CONFAB_EXIT_FAILURE);
+  return FALSE;
+}
+
 static void
 on_callee_gathered (GObject *source, GAsyncResult *result, gpointer data)
 {
-  Demo *demo = data;
-  g_autoptr (GError) error = NULL;
-
-  g_autofree char *answer = NULL;
-  if (!confab_call_gather_finish (CONFAB_CALL (source), result, &error)
-      || !(answer = confab_call_create_local_description (CONFAB_CALL (source), &error)))
-    {
-      g_printerr (_("confab: the callee could not answer: %s\n"), error->message);
-      demo_finish (demo, CONFAB_EXIT_FAILURE);
-      return;
-    }
-  g_printerr (_("confab: the callee answered (%zu bytes); the caller applies it\n"),
-              strlen (answer));
-  if (!confab_call_set_remote_description (demo->peers[0], answer, -1, &error))
-    {
-      g_printerr (_("confab: the caller rejected the answer: %s\n"), error->message);
-      demo_finish (demo, CONFAB_EXIT_FAILURE);
-    }
+  hand_over (data, source, result);
 }
 
 static void
 on_caller_gathered (GObject *source, GAsyncResult *result, gpointer data)
 {
   Demo *demo = data;
-  g_autoptr (GError) error = NULL;
 
-  g_autofree char *offer = NULL;
-  if (!confab_call_gather_finish (CONFAB_CALL (source), result, &error)
-      || !(offer = confab_call_create_local_description (CONFAB_CALL (source), &error)))
-    {
-      g_printerr (_("confab: the caller could not make an offer: %s\n"), error->message);
-      demo_finish (demo, CONFAB_EXIT_FAILURE);
-      return;
-    }
-  g_printerr (_("confab: the caller offered (%zu bytes); the callee reads it\n"), strlen (offer));
-  if (!confab_call_set_remote_description (demo->peers[1], offer, -1, &error))
-    {
-      g_printerr (_("confab: the callee rejected the offer: %s\n"), error->message);
-      demo_finish (demo, CONFAB_EXIT_FAILURE);
-      return;
-    }
+  if (!hand_over (demo, source, result))
+    return;
   if (demo->window)
     confab_call_pipeline_set_video_frame_func (
       confab_call_get_pipeline (demo->peers[1]), on_remote_frame,
@@ -267,17 +261,12 @@ print_summary (Demo *demo)
     {
       if (!demo->peers[i])
         continue;
-      ConfabCallStats s;
+      g_auto (ConfabCallStats) s = { 0 };
       confab_call_get_stats (demo->peers[i], &s);
       printf ("\n%s (%s)\n", i == 0 ? _("Caller") : _("Callee"),
               i == 0 ? _("ICE controlling") : _("ICE controlled"));
-      if (s.have_pair)
-        {
-          g_autofree char *pair = confab_cli_describe_pair (&s.pair);
-          printf ("  %-16s %s\n", _("selected pair"), pair);
-        }
-      else
-        printf ("  %-16s %s\n", _("selected pair"), _("none"));
+      g_autofree char *pair = confab_cli_describe_pair (&s);
+      printf ("  %-16s %s\n", _("selected pair"), pair ?: _("none"));
       printf ("  %-16s %s, %.1f s in the call\n", _("state"),
               confab_call_state_to_string (s.state), s.elapsed_s);
       if (s.ice.connected_time && s.ice.remote_applied_time)

@@ -50,37 +50,35 @@ mark_row (ConfabPreferencesWindow *self, AdwEntryRow *row, const GError *error)
     gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
 }
 
+/* The row's server URI, or NULL (and the row marked) when it does not
+ * parse as a @kind server; "" means no server. */
+static const char *
+get_server_row (ConfabPreferencesWindow *self, AdwEntryRow *row, ConfabIceServerKind kind)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfabIceServer) server = *text ? confab_ice_server_parse (text, kind, &error) : NULL;
+
+  mark_row (self, row, error);
+  return error ? NULL : text;
+}
+
 static void
 on_stun_apply (ConfabPreferencesWindow *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->stun_row));
-  g_autoptr (GError) error = NULL;
-  if (*text)
-    {
-      g_autoptr (ConfabIceServer) s = confab_ice_server_parse (text, CONFAB_ICE_SERVER_STUN, &error);
-      mark_row (self, self->stun_row, error);
-      if (!s)
-        return;
-    }
+  const char *text = get_server_row (self, self->stun_row, CONFAB_ICE_SERVER_STUN);
+  if (!text)
+    return;
   const char *strv[] = { text, NULL };
   g_settings_set_strv (self->settings, "stun-servers", *text ? strv : NULL);
-  mark_row (self, self->stun_row, NULL);
 }
 
 static void
 on_turn_apply (ConfabPreferencesWindow *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->turn_row));
-  g_autoptr (GError) error = NULL;
-  if (*text)
-    {
-      g_autoptr (ConfabIceServer) s = confab_ice_server_parse (text, CONFAB_ICE_SERVER_TURN, &error);
-      mark_row (self, self->turn_row, error);
-      if (!s)
-        return;
-    }
-  g_settings_set_string (self->settings, "turn-server", text);
-  mark_row (self, self->turn_row, NULL);
+  const char *text = get_server_row (self, self->turn_row, CONFAB_ICE_SERVER_TURN);
+  if (text)
+    g_settings_set_string (self->settings, "turn-server", text);
 }
 
 static void

@@ -189,7 +189,7 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
     case CONFAB_CALL_STATE_ENDED:
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "call") == 0)
         {
-          ConfabCallStats stats;
+          g_auto (ConfabCallStats) stats = { 0 };
           confab_call_get_stats (self->call, &stats);
           guint s = (guint) stats.elapsed_s;
           g_autofree char *text = g_strdup_printf (_("Call ended after %u:%02u"), s / 60, s % 60);
@@ -277,28 +277,38 @@ show_description (ConfabWindow *self, GtkTextView *view, GtkCheckButton *compact
     text_view_set_text (view, self->local_description);
 }
 
-static void
-on_offer_gathered (GObject *source, GAsyncResult *result, gpointer data)
+/* Gathering is over: TRUE with self->local_description set, or FALSE with
+ * the reason on the page's progress line (nothing when it was cancelled). */
+static gboolean
+take_local_description (ConfabWindow *self, GObject *source, GAsyncResult *result,
+                        GtkSpinner *spinner, GtkLabel *progress_label)
 {
-  ConfabWindow *self = data;
   g_autoptr (GError) error = NULL;
 
   if (!confab_call_gather_finish (CONFAB_CALL (source), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      gtk_spinner_set_spinning (self->start_spinner, FALSE);
+        return FALSE;
+      gtk_spinner_set_spinning (spinner, FALSE);
       g_autofree char *text = g_strdup_printf (_("Could not gather network addresses: %s"),
                                                error->message);
-      gtk_label_set_text (self->start_progress_label, text);
-      return;
+      gtk_label_set_text (progress_label, text);
+      return FALSE;
     }
   self->local_description = confab_call_create_local_description (self->call, &error);
   if (!self->local_description)
-    {
-      gtk_label_set_text (self->start_progress_label, error->message);
-      return;
-    }
+    gtk_label_set_text (progress_label, error->message);
+  return self->local_description != NULL;
+}
+
+static void
+on_offer_gathered (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ConfabWindow *self = data;
+
+  if (!take_local_description (self, source, result, self->start_spinner,
+                               self->start_progress_label))
+    return;
   gtk_widget_set_visible (self->start_progress, FALSE);
   gtk_spinner_set_spinning (self->start_spinner, FALSE);
   show_description (self, self->offer_view, self->offer_compact_check);
@@ -374,24 +384,10 @@ static void
 on_answer_gathered (GObject *source, GAsyncResult *result, gpointer data)
 {
   ConfabWindow *self = data;
-  g_autoptr (GError) error = NULL;
 
-  if (!confab_call_gather_finish (CONFAB_CALL (source), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      gtk_spinner_set_spinning (self->join_spinner, FALSE);
-      g_autofree char *text = g_strdup_printf (_("Could not gather network addresses: %s"),
-                                               error->message);
-      gtk_label_set_text (self->join_progress_label, text);
-      return;
-    }
-  self->local_description = confab_call_create_local_description (self->call, &error);
-  if (!self->local_description)
-    {
-      gtk_label_set_text (self->join_progress_label, error->message);
-      return;
-    }
+  if (!take_local_description (self, source, result, self->join_spinner,
+                               self->join_progress_label))
+    return;
   show_description (self, self->answer_view, self->answer_compact_check);
   gtk_widget_set_visible (self->answer_box, TRUE);
   self->waiting_since = g_get_monotonic_time ();
@@ -530,10 +526,9 @@ confab_window_dispose (GObject *object)
 static void
 confab_window_class_init (ConfabWindowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = confab_window_dispose;
+  G_OBJECT_CLASS (klass)->dispose = confab_window_dispose;
 
   g_type_ensure (CONFAB_TYPE_CALL_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -1,125 +1,221 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The --stats JSON. Written by hand rather than with json-glib: the object
- * is small and fixed, and it keeps the dependency list to what Debian ships
- * with GStreamer and GTK.
+ * The stats model as JSON. One object serves --stats, the connection panel
+ * and "Copy diagnostics", so a figure is derived (rates, overhead, the
+ * timings, the verdict) in one place and the three cannot disagree.
+ * json-glib writes numbers with g_ascii_dtostr(): a dot in every locale.
  */
 #include "config.h"
 
 #include "confab-call.h"
+#include "confab-verdict.h"
 
-static void
-append_json_string (GString *out, const char *s)
+#include <math.h>
+#include <string.h>
+
+/* Leaves an empty snapshot, ready for confab_call_get_stats() again. */
+void
+confab_call_stats_clear (ConfabCallStats *stats)
 {
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p; p++)
+  g_strfreev (stats->local_candidates);
+  g_strfreev (stats->remote_candidates);
+  if (stats->turn)
+    confab_ice_server_free (stats->turn);
+  memset (stats, 0, sizeof *stats);
+}
+
+/* What the hand-written file used to print (%.1f ms, %.3f s), as a number. */
+static void
+set_rounded (JsonObject *object, const char *name, double value, double scale)
+{
+  json_object_set_double_member (object, name, round (value * scale) / scale);
+}
+
+/* A duration between two g_get_monotonic_time() stamps, when both are known. */
+static void
+set_interval_ms (JsonObject *object, const char *name, gint64 from, gint64 to)
+{
+  if (from && to)
+    set_rounded (object, name, (to - from) / 1000.0, 10);
+}
+
+static JsonObject *
+candidate_object (const ConfabIceCandidateInfo *info)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "type", info->type);
+  json_object_set_string_member (object, "protocol", info->protocol);
+  json_object_set_string_member (object, "address", info->address);
+  json_object_set_int_member (object, "port", info->port);
+  return object;
+}
+
+static JsonObject *
+ice_object (const ConfabCallStats *stats)
+{
+  JsonObject *object = json_object_new ();
+  const ConfabIceStats *ice = &stats->ice;
+
+  json_object_set_string_member (object, "state", confab_ice_state_to_string (stats->ice_state));
+  if (stats->have_pair)
     {
-      guchar c = *p;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
+      JsonObject *pair = json_object_new ();
+      json_object_set_object_member (pair, "local", candidate_object (&stats->pair.local));
+      json_object_set_object_member (pair, "remote", candidate_object (&stats->pair.remote));
+      json_object_set_boolean_member (pair, "relayed", stats->pair.relayed);
+      json_object_set_object_member (object, "selected_pair", pair);
     }
-  g_string_append_c (out, '"');
+  else
+    json_object_set_null_member (object, "selected_pair");
+  json_object_set_int_member (object, "packets_sent", ice->packets_sent);
+  json_object_set_int_member (object, "packets_received", ice->packets_received);
+  json_object_set_int_member (object, "send_failures", ice->send_failures);
+  set_interval_ms (object, "gathering_ms", ice->gather_start_time, ice->gather_end_time);
+  /* From applying the other side's description to a working pair. */
+  set_interval_ms (object, "checks_ms", ice->remote_applied_time, ice->connected_time);
+  return object;
 }
 
-/* JSON numbers use a dot whatever the user's locale (the GUI runs in
- * theirs: "6,4" would not parse). */
-static void
-append_number (GString *out, const char *name, const char *format, double value)
+typedef enum
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_string_append_printf (out, "\"%s\": %s", name, g_ascii_formatd (buf, sizeof buf, format, value));
-}
+  FIELD_COUNT,  /* guint64 */
+  FIELD_SIZE,   /* guint */
+  FIELD_DOUBLE,
+} FieldType;
 
-static void
-append_candidate (GString *out, const ConfabIceCandidateInfo *info)
+/* A stream's figures in the order the object lists them. */
+static const struct
 {
-  g_string_append (out, "{\"type\": ");
-  append_json_string (out, info->type);
-  g_string_append (out, ", \"protocol\": ");
-  append_json_string (out, info->protocol);
-  g_string_append (out, ", \"address\": ");
-  append_json_string (out, info->address);
-  g_string_append_printf (out, ", \"port\": %u}", info->port);
-}
+  const char *name;
+  FieldType type;
+  gsize offset;
+  gboolean video_only;
+} stream_fields[] = {
+#define FIELD(name, type, video_only) \
+  { #name, type, G_STRUCT_OFFSET (ConfabStreamStats, name), video_only }
+  FIELD (packets_sent, FIELD_COUNT, FALSE),
+  FIELD (packets_received, FIELD_COUNT, FALSE),
+  FIELD (packets_lost, FIELD_COUNT, FALSE),
+  FIELD (frames_encoded, FIELD_COUNT, FALSE),
+  FIELD (frames_decoded, FIELD_COUNT, FALSE),
+  FIELD (width, FIELD_SIZE, TRUE),
+  FIELD (height, FIELD_SIZE, TRUE),
+  FIELD (fec_repair_sent, FIELD_COUNT, TRUE),
+  FIELD (fec_recovered, FIELD_COUNT, FALSE),
+  FIELD (fec_unrecovered, FIELD_COUNT, TRUE),
+  FIELD (decoded_fps, FIELD_DOUBLE, TRUE),
+  FIELD (send_kbps, FIELD_DOUBLE, FALSE),
+  FIELD (receive_kbps, FIELD_DOUBLE, FALSE),
+  FIELD (jitter_ms, FIELD_DOUBLE, FALSE),
+  FIELD (remote_loss, FIELD_DOUBLE, FALSE),
+#undef FIELD
+};
 
-static void
-append_stream (GString *out, const ConfabStreamStats *s, gboolean video)
+static JsonObject *
+stream_object (const ConfabStreamStats *s, gboolean video)
 {
-  g_string_append_printf (out,
-                          "{\"packets_sent\": %" G_GUINT64_FORMAT
-                          ", \"packets_received\": %" G_GUINT64_FORMAT
-                          ", \"packets_lost\": %" G_GUINT64_FORMAT
-                          ", \"frames_encoded\": %" G_GUINT64_FORMAT
-                          ", \"frames_decoded\": %" G_GUINT64_FORMAT,
-                          s->packets_sent, s->packets_received, s->packets_lost, s->frames_encoded,
-                          s->frames_decoded);
+  JsonObject *object = json_object_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (stream_fields); i++)
+    {
+      const char *name = stream_fields[i].name;
+      gconstpointer field = G_STRUCT_MEMBER_P (s, stream_fields[i].offset);
+
+      if (stream_fields[i].video_only && !video)
+        continue;
+      switch (stream_fields[i].type)
+        {
+        case FIELD_COUNT:
+          json_object_set_int_member (object, name, *(const guint64 *) field);
+          break;
+        case FIELD_SIZE:
+          json_object_set_int_member (object, name, *(const guint *) field);
+          break;
+        case FIELD_DOUBLE:
+          json_object_set_double_member (object, name, *(const double *) field);
+          break;
+        }
+    }
   if (video)
-    g_string_append_printf (out,
-                            ", \"width\": %u, \"height\": %u, \"fec_repair_sent\": %" G_GUINT64_FORMAT
-                            ", \"fec_recovered\": %" G_GUINT64_FORMAT
-                            ", \"fec_unrecovered\": %" G_GUINT64_FORMAT,
-                            s->width, s->height, s->fec_repair_sent, s->fec_recovered,
-                            s->fec_unrecovered);
-  g_string_append (out, "}");
+    /* Repair packets travel under their own payload type, so packets_sent
+     * counts media only and this is the overhead on top of it. */
+    json_object_set_double_member (object, "fec_overhead",
+                                   s->packets_sent ? (double) s->fec_repair_sent / s->packets_sent
+                                                   : 0);
+  json_object_set_string_member (object, "codec", s->codec);
+  return object;
+}
+
+static JsonArray *
+string_array (char **strings)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; strings && strings[i]; i++)
+    json_array_add_string_element (array, strings[i]);
+  return array;
+}
+
+JsonNode *
+confab_call_stats_to_json_node (const ConfabCallStats *stats)
+{
+  JsonObject *root = json_object_new ();
+  g_auto (ConfabVerdict) verdict = { 0 };
+
+  if (stats)
+    {
+      JsonObject *call = json_object_new ();
+      json_object_set_string_member (call, "state", confab_call_state_to_string (stats->state));
+      json_object_set_object_member (root, "call", call);
+      json_object_set_object_member (root, "ice", ice_object (stats));
+      json_object_set_object_member (root, "audio", stream_object (&stats->media.audio, FALSE));
+      json_object_set_object_member (root, "video", stream_object (&stats->media.video, TRUE));
+      /* From applying the other side's description to the first picture. */
+      set_interval_ms (root, "first_frame_ms", stats->ice.remote_applied_time,
+                       stats->media.first_remote_frame_time);
+      set_rounded (root, "elapsed_s", stats->elapsed_s, 1000);
+      json_object_set_double_member (root, "rtt_ms", stats->media.rtt_ms);
+    }
+  else
+    json_object_set_null_member (root, "call");
+
+  json_object_set_array_member (root, "local_candidates",
+                                string_array (stats ? stats->local_candidates : NULL));
+  json_object_set_array_member (root, "remote_candidates",
+                                string_array (stats ? stats->remote_candidates : NULL));
+  if (stats && stats->turn)
+    {
+      g_autofree char *uri = confab_ice_server_to_string (stats->turn);
+      json_object_set_string_member (root, "turn_server", uri);
+    }
+  else
+    json_object_set_null_member (root, "turn_server");
+
+  confab_verdict_init (&verdict, stats);
+  g_autofree char *words = confab_verdict_to_string (&verdict);
+  json_object_set_string_member (root, "verdict", words);
+
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, root);
+  return node;
+}
+
+char *
+confab_call_stats_node_to_json (JsonNode *node)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, node);
+  g_autofree char *text = json_generator_to_data (generator, NULL);
+  return g_strconcat (text, "\n", NULL);
 }
 
 char *
 confab_call_stats_to_json (const ConfabCallStats *stats)
 {
-  GString *out = g_string_new ("{\n  \"call\": {\"state\": ");
-  append_json_string (out, confab_call_state_to_string (stats->state));
-  g_string_append (out, "},\n  \"ice\": {\"state\": ");
-  append_json_string (out, confab_ice_state_to_string (stats->ice_state));
-  g_string_append (out, ", \"selected_pair\": ");
-  if (stats->have_pair)
-    {
-      g_string_append (out, "{\"local\": ");
-      append_candidate (out, &stats->pair.local);
-      g_string_append (out, ", \"remote\": ");
-      append_candidate (out, &stats->pair.remote);
-      g_string_append_printf (out, ", \"relayed\": %s}", stats->pair.relayed ? "true" : "false");
-    }
-  else
-    g_string_append (out, "null");
-
-  const ConfabIceStats *ice = &stats->ice;
-  double gather_ms = ice->gather_end_time && ice->gather_start_time
-                       ? (ice->gather_end_time - ice->gather_start_time) / 1000.0
-                       : -1;
-  double connect_ms = ice->connected_time && ice->remote_applied_time
-                        ? (ice->connected_time - ice->remote_applied_time) / 1000.0
-                        : -1;
-  g_string_append_printf (out,
-                          ", \"packets_sent\": %" G_GUINT64_FORMAT
-                          ", \"packets_received\": %" G_GUINT64_FORMAT
-                          ", \"send_failures\": %" G_GUINT64_FORMAT,
-                          ice->packets_sent, ice->packets_received, ice->send_failures);
-  if (gather_ms >= 0)
-    {
-      g_string_append (out, ", ");
-      append_number (out, "gathering_ms", "%.1f", gather_ms);
-    }
-  if (connect_ms >= 0)
-    {
-      g_string_append (out, ", ");
-      append_number (out, "checks_ms", "%.1f", connect_ms);
-    }
-  g_string_append (out, "},\n  \"audio\": ");
-  append_stream (out, &stats->media.audio, FALSE);
-  g_string_append (out, ",\n  \"video\": ");
-  append_stream (out, &stats->media.video, TRUE);
-  if (stats->media.first_remote_frame_time && ice->remote_applied_time)
-    {
-      g_string_append (out, ",\n  ");
-      append_number (out, "first_frame_ms", "%.1f",
-                     (stats->media.first_remote_frame_time - ice->remote_applied_time) / 1000.0);
-    }
-  g_string_append (out, ",\n  ");
-  append_number (out, "elapsed_s", "%.3f", stats->elapsed_s);
-  g_string_append (out, "\n}\n");
-  return g_string_free (out, FALSE);
+  g_autoptr (JsonNode) node = confab_call_stats_to_json_node (stats);
+  return confab_call_stats_node_to_json (node);
 }

@@ -613,6 +613,19 @@ confab_call_get_stats (ConfabCall *self, ConfabCallStats *stats)
   if (self->connected_time)
     stats->elapsed_s = ((self->ended_time ?: g_get_monotonic_time ()) - self->connected_time)
                        / (double) G_USEC_PER_SEC;
+  GPtrArray *local = confab_call_dup_local_candidates (self);
+  GPtrArray *remote = confab_call_dup_remote_candidates (self);
+  g_ptr_array_add (local, NULL);
+  g_ptr_array_add (remote, NULL);
+  stats->local_candidates = (char **) g_ptr_array_free (local, FALSE);
+  stats->remote_candidates = (char **) g_ptr_array_free (remote, FALSE);
+  if (self->options.turn)
+    {
+      /* A snapshot gets pasted into bug reports: no credentials in it. */
+      stats->turn = confab_ice_server_copy (self->options.turn);
+      g_clear_pointer (&stats->turn->username, g_free);
+      g_clear_pointer (&stats->turn->password, g_free);
+    }
 }
 
 GPtrArray *

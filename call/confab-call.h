@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "confab-call-pipeline.h"
 #include "confab-ice-server.h"
@@ -44,6 +45,8 @@ typedef struct
 void confab_call_options_init (ConfabCallOptions *options);
 void confab_call_options_clear (ConfabCallOptions *options);
 
+/* One snapshot of a call: everything the connection panel, the call view,
+ * the command line and --stats show comes from one of these. */
 typedef struct
 {
   ConfabCallState state;
@@ -53,7 +56,14 @@ typedef struct
   ConfabIceStats ice;
   ConfabMediaStats media;
   double elapsed_s;           /* since the call connected; 0 before */
+  /* Owned; confab_call_stats_clear() frees them. */
+  char **local_candidates;    /* "candidate:..." lines */
+  char **remote_candidates;   /* empty until the other side's text is in */
+  ConfabIceServer *turn;      /* the TURN server in use without its credentials, NULL = none */
 } ConfabCallStats;
+
+void confab_call_stats_clear (ConfabCallStats *stats);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConfabCallStats, confab_call_stats_clear)
 
 #define CONFAB_TYPE_CALL (confab_call_get_type ())
 G_DECLARE_FINAL_TYPE (ConfabCall, confab_call, CONFAB, CALL, GObject)
@@ -93,6 +103,7 @@ gboolean confab_call_set_remote_description (ConfabCall *self,
 /* Ends the call (idempotent). */
 void confab_call_hang_up (ConfabCall *self);
 
+/* Fills @stats (clear it with confab_call_stats_clear() afterwards). */
 void confab_call_get_stats (ConfabCall *self, ConfabCallStats *stats);
 
 /* For the connection panel: every local and remote candidate as
@@ -105,7 +116,14 @@ const ConfabIceServer *confab_call_get_turn_server (ConfabCall *self);
 void confab_call_set_audio_muted (ConfabCall *self, gboolean muted);
 void confab_call_set_video_enabled (ConfabCall *self, gboolean enabled);
 
-/* The stats as the JSON object --stats writes. */
+/* The stats as one JSON object: what --stats writes, what the connection
+ * panel shows and "Copy diagnostics" copies. Counters, rates, codecs, FEC,
+ * timings, the pair, the candidates, the TURN server and the verdict;
+ * @stats NULL stands for "no call". */
+JsonNode *confab_call_stats_to_json_node (const ConfabCallStats *stats) G_GNUC_WARN_UNUSED_RESULT;
+/* That object as text (pretty, numbers with a dot in every locale). */
 char *confab_call_stats_to_json (const ConfabCallStats *stats) G_GNUC_WARN_UNUSED_RESULT;
+/* The same for a node confab_call_stats_to_json_node() made earlier. */
+char *confab_call_stats_node_to_json (JsonNode *node) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

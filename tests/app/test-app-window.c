@@ -144,7 +144,7 @@ test_call_between_two_windows (void)
   /* The panel shows this very call: its pair is the one the call reports. */
   ConfabConnectionPanel *panel = confab_call_view_get_panel (confab_window_get_call_view (w[0]));
   confab_connection_panel_refresh (panel);
-  ConfabCallStats stats;
+  g_auto (ConfabCallStats) stats = { 0 };
   confab_call_get_stats (confab_window_get_call (w[0]), &stats);
   g_autofree char *port = g_strdup_printf ("%u", stats.pair.local.port);
   g_assert_cmpstr (confab_connection_panel_get_field (panel, "ice.selected_pair.local.port"), ==,

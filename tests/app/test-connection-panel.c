@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "json-path.h"
 #include "screenshot.h"
 
 #include <gst/gst.h>
@@ -89,30 +90,30 @@ on_failed (ConfabCall *call, GError *error, gpointer data)
     f->error = g_error_copy (error);
 }
 
+/* @from has gathered: its description goes to @to, as a person would paste it. */
+static gboolean
+hand_over (GObject *from, GAsyncResult *result, ConfabCall *to, GError **error)
+{
+  g_autofree char *text = NULL;
+
+  return confab_call_gather_finish (CONFAB_CALL (from), result, error)
+         && (text = confab_call_create_local_description (CONFAB_CALL (from), error))
+         && confab_call_set_remote_description (to, text, -1, error);
+}
+
 static void
 on_callee_gathered (GObject *source, GAsyncResult *result, gpointer data)
 {
   Fixture *f = data;
-  g_autofree char *answer = NULL;
-
-  if (!confab_call_gather_finish (CONFAB_CALL (source), result, &f->error)
-      || !(answer = confab_call_create_local_description (CONFAB_CALL (source), &f->error)))
-    return;
-  confab_call_set_remote_description (f->peers[0], answer, -1, &f->error);
+  hand_over (source, result, f->peers[0], &f->error);
 }
 
 static void
 on_caller_gathered (GObject *source, GAsyncResult *result, gpointer data)
 {
   Fixture *f = data;
-  g_autofree char *offer = NULL;
-
-  if (!confab_call_gather_finish (CONFAB_CALL (source), result, &f->error)
-      || !(offer = confab_call_create_local_description (CONFAB_CALL (source), &f->error)))
-    return;
-  if (!confab_call_set_remote_description (f->peers[1], offer, -1, &f->error))
-    return;
-  confab_call_gather_async (f->peers[1], NULL, on_callee_gathered, f);
+  if (hand_over (source, result, f->peers[1], &f->error))
+    confab_call_gather_async (f->peers[1], NULL, on_callee_gathered, f);
 }
 
 /* The demo's flow, with the same text a person would carry. */
@@ -165,27 +166,39 @@ show_panel (Fixture *f, ConfabCall *call)
 static JsonNode *
 parse_diagnostics (ConfabConnectionPanel *panel)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
   g_autofree char *text = confab_connection_panel_dup_diagnostics (panel);
-
-  g_assert_nonnull (text);
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_node_copy (json_parser_get_root (parser));
+  return confab_test_json_parse (text);
 }
 
+/* The same members with the same kinds of value, all the way down (the
+ * figures themselves move on between two snapshots). */
+static void
+assert_same_members (JsonNode *a, JsonNode *b, const char *path)
+{
+  if (JSON_NODE_TYPE (a) != JSON_NODE_TYPE (b))
+    g_error ("%s: a %s and a %s", path, json_node_type_name (a), json_node_type_name (b));
+  if (!JSON_NODE_HOLDS_OBJECT (a))
+    return;
+
+  g_autoptr (GList) names = json_object_get_members (json_node_get_object (a));
+  g_assert_cmpuint (g_list_length (names), ==,
+                    json_object_get_size (json_node_get_object (b)));
+  for (GList *l = names; l; l = l->next)
+    {
+      g_autofree char *member = g_strdup_printf ("%s.%s", path, (const char *) l->data);
+      JsonNode *other = json_object_get_member (json_node_get_object (b), l->data);
+      if (!other)
+        g_error ("%s: only in the diagnostics", member);
+      assert_same_members (json_object_get_member (json_node_get_object (a), l->data), other,
+                           member);
+    }
+}
+
+/* A figure: a JSON null is as unknown as a missing member. */
 static JsonNode *
 lookup (JsonNode *root, const char *key)
 {
-  g_auto (GStrv) parts = g_strsplit (key, ".", -1);
-  JsonNode *node = root;
-
-  for (guint i = 0; node && parts[i]; i++)
-    node = JSON_NODE_HOLDS_OBJECT (node)
-               ? json_object_get_member (json_node_get_object (node), parts[i])
-               : NULL;
+  JsonNode *node = confab_test_json_member (root, key);
   return node && !JSON_NODE_HOLDS_NULL (node) ? node : NULL;
 }
 
@@ -318,7 +331,13 @@ test_call (Fixture *f, gconstpointer data)
   g_assert_true (
       g_str_has_prefix (json_node_get_string (lookup (root, "verdict")), "Direct connection"));
 
-  /* The diagnostics are the stats JSON plus the panel's own members. */
+  /* The diagnostics are the --stats object of the same call, member for member. */
+  g_auto (ConfabCallStats) stats = { 0 };
+  confab_call_get_stats (f->peers[0], &stats);
+  g_autofree char *stats_text = confab_call_stats_to_json (&stats);
+  g_autoptr (JsonNode) stats_root = confab_test_json_parse (stats_text);
+  assert_same_members (root, stats_root, "");
+
   JsonObject *object = json_node_get_object (root);
   const char *const members[] = {
     "call",        "ice",    "audio", "video", "elapsed_s", "local_candidates", "remote_candidates",
