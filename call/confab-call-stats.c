@@ -3,11 +3,13 @@
  * The stats model as JSON. One object serves --stats, the connection panel
  * and "Copy diagnostics", so a figure is derived (rates, overhead, the
  * timings, the verdict) in one place and the three cannot disagree.
- * json-glib writes numbers with g_ascii_dtostr(): a dot in every locale.
+ * Written by confab_json_write(): a dot in every locale, and no
+ * 17-digit tails.
  */
 #include "config.h"
 
 #include "confab-call.h"
+#include "confab-json-writer.h"
 #include "confab-verdict.h"
 
 #include <math.h>
@@ -204,13 +206,7 @@ confab_call_stats_to_json_node (const ConfabCallStats *stats)
 char *
 confab_call_stats_node_to_json (JsonNode *node)
 {
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, node);
-  g_autofree char *text = json_generator_to_data (generator, NULL);
-  return g_strconcat (text, "\n", NULL);
+  return confab_json_write (node);
 }
 
 char *

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "confab-cli.h"
+#include "confab-json-writer.h"
 #include "confab-verdict.h"
 #include "json-path.h"
 
@@ -221,6 +222,50 @@ test_model_comma_locale (void)
   g_assert_cmpfloat (number (root, "elapsed_s"), ==, 6.28);
 }
 
+/* The writer every stats text goes through: shortest exact doubles, escaped strings, the
+ * same tree back when json-glib reads it. */
+static void
+test_json_writer (void)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "checks_ms");
+  json_builder_add_double_value (builder, 62.4);
+  json_builder_set_member_name (builder, "fps");
+  json_builder_add_double_value (builder, 29.0);
+  json_builder_set_member_name (builder, "tiny");
+  json_builder_add_double_value (builder, 1e-9);
+  json_builder_set_member_name (builder, "third");
+  json_builder_add_double_value (builder, 1.0 / 3);
+  json_builder_set_member_name (builder, "count");
+  json_builder_add_int_value (builder, G_MAXINT64);
+  json_builder_set_member_name (builder, "text \"quoted\"");
+  json_builder_add_string_value (builder, "a\\b\n\x01 é");
+  json_builder_set_member_name (builder, "list");
+  json_builder_begin_array (builder);
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_add_null_value (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "empty");
+  json_builder_begin_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  g_autoptr (JsonNode) tree = json_builder_get_root (builder);
+  g_autofree char *text = confab_json_write (tree);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "\"checks_ms\": 62.4,\n"));
+  g_assert_nonnull (strstr (text, "\"fps\": 29.0,\n"));
+  g_assert_nonnull (strstr (text, "\"text \\\"quoted\\\"\": \"a\\\\b\\u000a\\u0001 é\""));
+  g_assert_nonnull (strstr (text, "\"empty\": {}\n}\n"));
+
+  g_autoptr (JsonNode) back = confab_test_json_parse (text);
+  g_assert_true (json_node_equal (tree, back));
+  g_assert_cmpfloat (number (back, "third"), ==, 1.0 / 3);
+  g_assert_cmpfloat (number (back, "tiny"), ==, 1e-9);
+}
+
 static char *
 verdict_for (const ConfabCallStats *stats, ConfabVerdictKind *kind)
 {
@@ -377,6 +422,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confab/app/call-stats/model", test_model);
   g_test_add_func ("/confab/app/call-stats/model-not-in-call", test_model_not_in_call);
   g_test_add_func ("/confab/app/call-stats/model-comma-locale", test_model_comma_locale);
+  g_test_add_func ("/confab/app/call-stats/json-writer", test_json_writer);
   g_test_add_func ("/confab/app/call-stats/verdict-states", test_verdict_states);
   g_test_add_func ("/confab/app/call-stats/verdict-relayed", test_verdict_relayed);
   g_test_add_func ("/confab/app/call-stats/cli-pair", test_cli_pair);
