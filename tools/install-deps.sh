@@ -14,7 +14,7 @@ PACKAGES="
   libgtk-4-dev libadwaita-1-dev
   libjson-glib-dev
   gettext desktop-file-utils appstream
-  coturn xvfb xauth dbus python3 valgrind clang-format
+  coturn xvfb xauth dbus python3 valgrind clang-format locales
 "
 
 missing=""
@@ -24,7 +24,20 @@ for p in $PACKAGES; do
   fi
 done
 
+# The tests check that numbers keep their dot under a decimal-comma locale.
+need_locale() {
+  ! locale -a 2>/dev/null | grep -qi '^fr_FR\.utf-\?8$'
+}
+
+make_locale() {
+  if need_locale && [ "$(id -u)" = 0 ]; then
+    echo "install-deps: generating the fr_FR.UTF-8 locale for the tests" >&2
+    localedef -i fr_FR -f UTF-8 fr_FR.UTF-8
+  fi
+}
+
 if [ -z "$missing" ]; then
+  make_locale
   echo "install-deps: all Confab dependencies are installed" >&2
   exit 0
 fi
@@ -40,3 +53,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >&2
+make_locale
