@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "confab-ice-session-private.h"
+#include "confab-packet-sink-private.h"
 #include "confab-turn-tls-proxy.h"
 
 #include <string.h>
@@ -64,9 +65,7 @@ struct _ConfabIceSession
   gboolean gathering_done;
   gboolean receiving; /* FALSE once closed */
   ConfabIceStats stats;
-  ConfabIceReceiveFunc receive_func;
-  gpointer receive_data;
-  GDestroyNotify receive_destroy;
+  ConfabPacketSink *receiver; /* a ConfabIceReceiveFunc */
 };
 
 G_DEFINE_FINAL_TYPE (ConfabIceSession, confab_ice_session, G_TYPE_OBJECT)
@@ -300,15 +299,16 @@ on_receive (NiceAgent *agent, guint stream_id, guint component_id, guint len, gc
     }
   self->stats.packets_received++;
   self->stats.bytes_received += len;
-  ConfabIceReceiveFunc func = self->receive_func;
-  gpointer user_data = self->receive_data;
+  ConfabPacketSink *receiver = self->receiver ? confab_packet_sink_ref (self->receiver) : NULL;
   g_mutex_unlock (&self->lock);
 
-  /* Called unlocked: the media side may take its own locks. The receive
-   * function is only replaced from the owner thread before media starts or
-   * after recv is detached in dispose. */
-  if (func)
-    func ((const guint8 *) buf, len, user_data);
+  /* Called unlocked: the media side may take its own locks. The reference
+   * keeps the function's data alive if it is replaced meanwhile. */
+  if (receiver)
+    {
+      confab_packet_sink_call (receiver, (const guint8 *) buf, len);
+      confab_packet_sink_unref (receiver);
+    }
 }
 
 /* Closing waits for libnice's last TURN refreshes (which release the
@@ -485,10 +485,7 @@ confab_ice_session_dispose (GObject *object)
       g_clear_object (&self->gather_task);
     }
 
-  if (self->receive_destroy)
-    self->receive_destroy (self->receive_data);
-  self->receive_func = NULL;
-  self->receive_destroy = NULL;
+  confab_packet_sink_replace (&self->receiver, NULL, &self->lock);
 
   G_OBJECT_CLASS (confab_ice_session_parent_class)->dispose (object);
 }
@@ -653,16 +650,8 @@ confab_ice_session_set_receive_func (ConfabIceSession *self, ConfabIceReceiveFun
 {
   g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
 
-  g_mutex_lock (&self->lock);
-  GDestroyNotify old_destroy = self->receive_destroy;
-  gpointer old_data = self->receive_data;
-  self->receive_func = func;
-  self->receive_data = user_data;
-  self->receive_destroy = destroy;
-  g_mutex_unlock (&self->lock);
-
-  if (old_destroy)
-    old_destroy (old_data);
+  confab_packet_sink_replace (&self->receiver, confab_packet_sink_new (func, user_data, destroy),
+                              &self->lock);
 }
 
 /* -- gathering -------------------------------------------------------------- */

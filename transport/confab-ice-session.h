@@ -114,6 +114,9 @@ gboolean confab_ice_session_set_remote (ConfabIceSession *self,
  * socket buffer full): the caller decides; the failure is counted. */
 gboolean confab_ice_session_send (ConfabIceSession *self, const guint8 *data, gsize size);
 
+/* Thread-safe, any time; NULL stops the calls. The previous @destroy runs
+ * once no call to it is in flight (possibly on libnice's thread). A call
+ * normally receives through a ConfabIceLayer, which sets this. */
 void confab_ice_session_set_receive_func (ConfabIceSession *self,
                                           ConfabIceReceiveFunc func,
                                           gpointer user_data,
