@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "confab-ice-candidate-private.h"
 #include "confab-ice-session-private.h"
+#include "confab-ice-thread-private.h"
 #include "confab-packet-sink-private.h"
 #include "confab-turn-tls-proxy.h"
 
@@ -16,17 +18,6 @@ G_DEFINE_QUARK (confab-ice-error-quark, confab_ice_error)
  * controlling side's nominated check arrives) and the app decides when to
  * give up. */
 #define DEFAULT_GATHER_TIMEOUT_MS 10000
-
-/* Shared between the libnice thread and the owner's context. It outlives
- * the session so that callbacks queued on the owner's context after
- * dispose find session == NULL instead of a dangling pointer. */
-typedef struct
-{
-  gatomicrefcount ref;
-  GMutex lock;
-  ConfabIceSession *session; /* NULL once disposed */
-  GMainContext *owner;
-} Bridge;
 
 struct _ConfabIceSession
 {
@@ -44,12 +35,9 @@ struct _ConfabIceSession
   GPtrArray *local_addresses;
   guint gather_timeout_ms;
 
-  GThread *thread;
-  GMainContext *context; /* libnice's */
-  gint quit;
+  ConfabIceThread *nice; /* libnice's thread and context, and the way back */
   NiceAgent *agent;
   guint stream_id;
-  Bridge *bridge;
 
   GTask *gather_task;
   GSource *gather_timeout;
@@ -87,54 +75,6 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-const char *
-confab_ice_state_to_string (ConfabIceState state)
-{
-  switch (state)
-    {
-    case CONFAB_ICE_STATE_NEW: return "new";
-    case CONFAB_ICE_STATE_GATHERING: return "gathering";
-    case CONFAB_ICE_STATE_GATHERED: return "gathered";
-    case CONFAB_ICE_STATE_CHECKING: return "checking";
-    case CONFAB_ICE_STATE_CONNECTED: return "connected";
-    case CONFAB_ICE_STATE_FAILED: return "failed";
-    case CONFAB_ICE_STATE_CLOSED: return "closed";
-    default: return "unknown";
-    }
-}
-
-static Bridge *
-bridge_ref (Bridge *bridge)
-{
-  g_atomic_ref_count_inc (&bridge->ref);
-  return bridge;
-}
-
-static void
-bridge_unref (gpointer data)
-{
-  Bridge *bridge = data;
-  if (g_atomic_ref_count_dec (&bridge->ref))
-    {
-      g_mutex_clear (&bridge->lock);
-      g_main_context_unref (bridge->owner);
-      g_free (bridge);
-    }
-}
-
-static gpointer
-run_nice_thread (gpointer data)
-{
-  ConfabIceSession *self = data;
-  /* A flag rather than g_main_loop_quit(): a quit that comes before the
-   * thread reaches g_main_loop_run() would be lost. */
-  g_main_context_push_thread_default (self->context);
-  while (!g_atomic_int_get (&self->quit))
-    g_main_context_iteration (self->context, TRUE);
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
-}
-
 /* -- owner-context side --------------------------------------------------- */
 
 static void complete_gathering (ConfabIceSession *self, gboolean timed_out);
@@ -149,16 +89,10 @@ report_state (ConfabIceSession *self, ConfabIceState state)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-static gboolean
-on_owner_update (gpointer data)
+static void
+on_owner_update (GObject *object)
 {
-  Bridge *bridge = data;
-
-  g_mutex_lock (&bridge->lock);
-  ConfabIceSession *self = bridge->session ? g_object_ref (bridge->session) : NULL;
-  g_mutex_unlock (&bridge->lock);
-  if (!self)
-    return G_SOURCE_REMOVE;
+  ConfabIceSession *self = CONFAB_ICE_SESSION (object);
 
   g_mutex_lock (&self->lock);
   gboolean gathering_done = self->gathering_done;
@@ -178,21 +112,12 @@ on_owner_update (gpointer data)
   report_state (self, state);
   if (pair_changed)
     g_signal_emit (self, signals[SIGNAL_SELECTED_PAIR_CHANGED], 0);
-
-  g_object_unref (self);
-  return G_SOURCE_REMOVE;
 }
 
 static void
 schedule_owner_update (ConfabIceSession *self)
 {
-  /* Always through a source: g_main_context_invoke() would run the update
-   * on the libnice thread whenever the owner's context is not running. */
-  GSource *source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_owner_update, bridge_ref (self->bridge), bridge_unref);
-  g_source_attach (source, self->bridge->owner);
-  g_source_unref (source);
+  confab_ice_thread_schedule_update (self->nice);
 }
 
 static void
@@ -206,38 +131,21 @@ set_state_locked (ConfabIceSession *self, ConfabIceState state)
 /* -- libnice callbacks (libnice thread, or any thread that unlocks the agent) -- */
 
 static void
-fill_candidate_info (ConfabIceCandidateInfo *info, const NiceCandidate *cand)
-{
-  static const char *const types[] = { "host", "srflx", "prflx", "relay" };
-  memset (info, 0, sizeof *info); /* callers compare pairs with memcmp() */
-  g_strlcpy (info->type, cand->type < G_N_ELEMENTS (types) ? types[cand->type] : "host",
-             sizeof info->type);
-  g_strlcpy (info->protocol, cand->transport == NICE_CANDIDATE_TRANSPORT_UDP ? "udp" : "tcp",
-             sizeof info->protocol);
-  char buf[NICE_ADDRESS_STRING_LEN];
-  nice_address_to_string (&cand->addr, buf);
-  g_strlcpy (info->address, buf, sizeof info->address);
-  info->port = nice_address_get_port (&cand->addr);
-}
-
-static void
 on_new_selected_pair_full (NiceAgent *agent, guint stream_id, guint component_id,
                            NiceCandidate *lcand, NiceCandidate *rcand, gpointer data)
 {
   ConfabIceSession *self = data;
 
+  ConfabIcePair pair;
+  confab_ice_pair_fill (&pair, lcand, rcand);
   g_mutex_lock (&self->lock);
-  fill_candidate_info (&self->pair.local, lcand);
-  fill_candidate_info (&self->pair.remote, rcand);
-  self->pair.relayed = lcand->type == NICE_CANDIDATE_TYPE_RELAYED
-                       || rcand->type == NICE_CANDIDATE_TYPE_RELAYED;
+  self->pair = pair;
   self->have_pair = TRUE;
   self->pair_serial++;
   g_mutex_unlock (&self->lock);
 
-  g_debug ("selected pair: %s %s %s:%u -> %s %s:%u", self->pair.local.protocol,
-           self->pair.local.type, self->pair.local.address, self->pair.local.port,
-           self->pair.remote.type, self->pair.remote.address, self->pair.remote.port);
+  g_autofree char *described = confab_ice_pair_to_string (&pair);
+  g_debug ("selected pair: %s", described);
   schedule_owner_update (self);
 }
 
@@ -311,79 +219,6 @@ on_receive (NiceAgent *agent, guint stream_id, guint component_id, guint len, gc
     }
 }
 
-/* Closing waits for libnice's last TURN refreshes (which release the
- * allocations). nice_agent_close_async() completes on the thread-default
- * context of its caller, so it is called from the libnice thread, and the
- * waiter shares this refcounted record with it in case the wait times out. */
-typedef struct
-{
-  gatomicrefcount ref;
-  NiceAgent *agent;
-  GMutex lock;
-  GCond cond;
-  gboolean done;
-} CloseWait;
-
-static void
-close_wait_unref (CloseWait *wait)
-{
-  if (g_atomic_ref_count_dec (&wait->ref))
-    {
-      g_object_unref (wait->agent);
-      g_mutex_clear (&wait->lock);
-      g_cond_clear (&wait->cond);
-      g_free (wait);
-    }
-}
-
-static void
-on_agent_closed (GObject *source, GAsyncResult *result, gpointer data)
-{
-  CloseWait *wait = data;
-
-  g_mutex_lock (&wait->lock);
-  wait->done = TRUE;
-  g_cond_signal (&wait->cond);
-  g_mutex_unlock (&wait->lock);
-  close_wait_unref (wait);
-}
-
-static gboolean
-on_close_in_nice_thread (gpointer data)
-{
-  CloseWait *wait = data;
-  nice_agent_close_async (wait->agent, on_agent_closed, wait);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-close_agent_and_wait (ConfabIceSession *self)
-{
-  CloseWait *wait = g_new0 (CloseWait, 1);
-  g_atomic_ref_count_init (&wait->ref);
-  g_atomic_ref_count_inc (&wait->ref); /* the callback's */
-  wait->agent = g_object_ref (self->agent);
-  g_mutex_init (&wait->lock);
-  g_cond_init (&wait->cond);
-
-  GSource *source = g_idle_source_new ();
-  g_source_set_callback (source, on_close_in_nice_thread, wait, NULL);
-  g_source_attach (source, self->context);
-  g_source_unref (source);
-
-  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  g_mutex_lock (&wait->lock);
-  while (!wait->done)
-    if (!g_cond_wait_until (&wait->cond, &wait->lock, deadline))
-      break;
-  gboolean done = wait->done;
-  g_mutex_unlock (&wait->lock);
-  if (!done)
-    g_debug ("libnice did not finish closing within 2 s");
-  /* If the callback never ran, its reference is dropped with the context. */
-  close_wait_unref (wait);
-}
-
 /* -- GObject --------------------------------------------------------------- */
 
 static void
@@ -393,14 +228,6 @@ confab_ice_session_init (ConfabIceSession *self)
   self->gather_timeout_ms = DEFAULT_GATHER_TIMEOUT_MS;
   self->receiving = TRUE;
   self->local_addresses = g_ptr_array_new_with_free_func (g_free);
-
-  self->bridge = g_new0 (Bridge, 1);
-  g_atomic_ref_count_init (&self->bridge->ref);
-  g_mutex_init (&self->bridge->lock);
-  self->bridge->session = self;
-  self->bridge->owner = g_main_context_ref_thread_default ();
-
-  self->context = g_main_context_new ();
 }
 
 static void
@@ -412,7 +239,8 @@ confab_ice_session_constructed (GObject *object)
 
   /* Regular nomination: the controlling side picks the pair after checks,
    * which gives the best pair rather than the first. */
-  self->agent = nice_agent_new_full (self->context, NICE_COMPATIBILITY_RFC5245,
+  self->nice = confab_ice_thread_new (object, on_owner_update);
+  self->agent = nice_agent_new_full (confab_ice_thread_get_context (self->nice), NICE_COMPATIBILITY_RFC5245,
                                      NICE_AGENT_OPTION_REGULAR_NOMINATION);
   g_object_set (self->agent,
                 "controlling-mode", self->controlling,
@@ -431,18 +259,12 @@ confab_ice_session_constructed (GObject *object)
 
   self->stream_id = nice_agent_add_stream (self->agent, 1);
   nice_agent_set_stream_name (self->agent, self->stream_id, "audio");
-
-  self->thread = g_thread_new ("confab-ice", run_nice_thread, self);
 }
 
 static void
 confab_ice_session_dispose (GObject *object)
 {
   ConfabIceSession *self = CONFAB_ICE_SESSION (object);
-
-  g_mutex_lock (&self->bridge->lock);
-  self->bridge->session = NULL;
-  g_mutex_unlock (&self->bridge->lock);
 
   g_mutex_lock (&self->lock);
   self->receiving = FALSE;
@@ -451,19 +273,15 @@ confab_ice_session_dispose (GObject *object)
   /* TURN allocations are released with a last refresh, sent from
    * libnice's own thread: wait (briefly) while that thread still runs and
    * the sockets are still read, or the server's answers would never come. */
-  if (self->agent && self->thread)
-    close_agent_and_wait (self);
+  if (self->agent)
+    confab_ice_thread_close_agent (self->nice, self->agent);
 
   if (self->agent && self->stream_id)
-    nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, NULL, NULL);
+    nice_agent_attach_recv (self->agent, self->stream_id, 1,
+                            confab_ice_thread_get_context (self->nice), NULL, NULL);
 
-  if (self->thread)
-    {
-      g_atomic_int_set (&self->quit, TRUE);
-      g_main_context_wakeup (self->context);
-      g_thread_join (self->thread);
-      self->thread = NULL;
-    }
+  if (self->nice)
+    confab_ice_thread_stop (self->nice);
 
   if (self->agent)
     {
@@ -495,9 +313,7 @@ confab_ice_session_finalize (GObject *object)
 {
   ConfabIceSession *self = CONFAB_ICE_SESSION (object);
 
-  /* Sources the agent left behind belong to a context nobody iterates any more. */
-  g_main_context_unref (self->context);
-  bridge_unref (self->bridge);
+  g_clear_pointer (&self->nice, confab_ice_thread_free);
   confab_ice_server_free (self->stun);
   confab_ice_server_free (self->turn);
   g_free (self->stun_ip);
@@ -708,7 +524,7 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
       ConfabIceCandidateInfo info;
       n_candidates++;
       n_relays += c->type == NICE_CANDIDATE_TYPE_RELAYED;
-      fill_candidate_info (&info, c);
+      confab_ice_candidate_info_fill (&info, c);
       g_autofree char *where = g_strdup_printf ("%s %s:%u", info.protocol, info.address, info.port);
       g_signal_emit (self, signals[SIGNAL_CANDIDATE_GATHERED], 0, info.type, where);
     }
@@ -793,7 +609,8 @@ start_gathering (ConfabIceSession *self, GTask *task)
 
   /* The session's thread must be running the agent's context before
    * gathering, or the candidate-gathering-done signal would not come. */
-  nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, on_receive, self);
+  nice_agent_attach_recv (self->agent, self->stream_id, 1,
+                          confab_ice_thread_get_context (self->nice), on_receive, self);
 
   g_mutex_lock (&self->lock);
   self->stats.gather_start_time = g_get_monotonic_time ();
@@ -813,7 +630,7 @@ start_gathering (ConfabIceSession *self, GTask *task)
 
   self->gather_timeout = g_timeout_source_new (self->gather_timeout_ms);
   g_source_set_callback (self->gather_timeout, on_gather_timeout, self, NULL);
-  g_source_attach (self->gather_timeout, self->bridge->owner);
+  g_source_attach (self->gather_timeout, confab_ice_thread_get_owner_context (self->nice));
   schedule_owner_update (self);
 }
 
@@ -1000,30 +817,16 @@ confab_ice_session_describe (ConfabIceSession *self, ConfabSdp *sdp)
   sdp->ice_ufrag = g_steal_pointer (&ufrag);
   sdp->ice_pwd = g_steal_pointer (&pwd);
 
-  GSList *cands = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
-  for (GSList *l = cands; l; l = l->next)
-    {
-      g_autofree char *line = nice_agent_generate_local_candidate_sdp (self->agent, l->data);
-      if (line)
-        confab_sdp_add_candidate (sdp, line);
-    }
-  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+  g_autoptr (GPtrArray) lines = confab_ice_session_dup_local_candidates (self);
+  for (guint i = 0; i < lines->len; i++)
+    confab_sdp_add_candidate (sdp, lines->pdata[i]);
 }
 
 GPtrArray *
 confab_ice_session_dup_local_candidates (ConfabIceSession *self)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-  GSList *cands = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
-  for (GSList *l = cands; l; l = l->next)
-    {
-      char *line = nice_agent_generate_local_candidate_sdp (self->agent, l->data);
-      if (line)
-        g_ptr_array_add (out, g_strdup (g_str_has_prefix (line, "a=") ? line + 2 : line)),
-          g_free (line);
-    }
-  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
-  return out;
+  g_return_val_if_fail (CONFAB_IS_ICE_SESSION (self), NULL);
+  return confab_ice_dup_local_candidate_lines (self->agent, self->stream_id);
 }
 
 gboolean

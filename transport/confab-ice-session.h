@@ -58,6 +58,9 @@ typedef struct
   gboolean relayed;  /* either end is a TURN relay */
 } ConfabIcePair;
 
+/* "udp host 192.0.2.1:5000 -> relay 198.51.100.7:49152", for logs. */
+char *confab_ice_pair_to_string (const ConfabIcePair *pair) G_GNUC_WARN_UNUSED_RESULT;
+
 typedef struct
 {
   guint64 packets_sent;
