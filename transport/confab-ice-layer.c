@@ -45,6 +45,11 @@ confab_ice_layer_close (ConfabPacketLayer *layer)
 }
 
 static void
+confab_ice_layer_init (ConfabIceLayer *self)
+{
+}
+
+static void
 confab_ice_layer_dispose (GObject *object)
 {
   ConfabIceLayer *self = CONFAB_ICE_LAYER (object);
@@ -60,14 +65,10 @@ static void
 confab_ice_layer_class_init (ConfabIceLayerClass *klass)
 {
   ConfabPacketLayerClass *layer_class = CONFAB_PACKET_LAYER_CLASS (klass);
-  G_OBJECT_CLASS (klass)->dispose = confab_ice_layer_dispose;
+  /* Nothing is below: receive() is never called. */
   layer_class->send = confab_ice_layer_send;
   layer_class->close = confab_ice_layer_close;
-}
-
-static void
-confab_ice_layer_init (ConfabIceLayer *self)
-{
+  G_OBJECT_CLASS (klass)->dispose = confab_ice_layer_dispose;
 }
 
 ConfabIceLayer *

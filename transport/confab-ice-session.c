@@ -2,10 +2,10 @@
 #include "config.h"
 
 #include "confab-ice-candidate-private.h"
+#include "confab-ice-resolve-private.h"
 #include "confab-ice-session-private.h"
 #include "confab-ice-thread-private.h"
 #include "confab-packet-sink-private.h"
-#include "confab-turn-tls-proxy.h"
 
 #include <string.h>
 
@@ -26,10 +26,7 @@ struct _ConfabIceSession
   gboolean controlling;
   ConfabIceServer *stun;
   ConfabIceServer *turn;
-  char *stun_ip;
-  char *turn_ip;
-  guint turn_port;             /* the server's, or the TLS proxy's on loopback */
-  ConfabTurnTlsProxy *tls_proxy;
+  ConfabIceAddresses *addresses; /* the servers' as libnice sees them, once resolved */
   gboolean relay_only;
   guint min_port, max_port;
   GPtrArray *local_addresses;
@@ -288,8 +285,8 @@ confab_ice_session_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->agent, self);
       g_clear_object (&self->agent);
     }
-  /* After the agent: its last TURN refreshes went through the proxy. */
-  g_clear_object (&self->tls_proxy);
+  /* After the agent: its last TURN refreshes went through the TLS proxy. */
+  g_clear_pointer (&self->addresses, confab_ice_addresses_free);
 
   if (self->gather_timeout)
     {
@@ -316,8 +313,6 @@ confab_ice_session_finalize (GObject *object)
   g_clear_pointer (&self->nice, confab_ice_thread_free);
   confab_ice_server_free (self->stun);
   confab_ice_server_free (self->turn);
-  g_free (self->stun_ip);
-  g_free (self->turn_ip);
   g_ptr_array_unref (self->local_addresses);
   g_mutex_clear (&self->lock);
 
@@ -472,18 +467,29 @@ confab_ice_session_set_receive_func (ConfabIceSession *self, ConfabIceReceiveFun
 
 /* -- gathering -------------------------------------------------------------- */
 
-typedef struct
+/* Ends gathering with an error; the session stays in GATHERING. */
+static void G_GNUC_PRINTF (3, 4)
+fail_gathering (ConfabIceSession *self, ConfabIceError code, const char *format, ...)
 {
-  guint pending;  /* name lookups still running */
-  GError *error;
-} GatherData;
+  g_autoptr (GTask) task = g_steal_pointer (&self->gather_task);
+  va_list args;
+  va_start (args, format);
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_task_return_new_error (task, CONFAB_ICE_ERROR, code, "%s", message);
+}
 
+/* Owner thread: moves the state on (from @from only, unless @from is -1)
+ * and reports it. */
 static void
-gather_data_free (gpointer data)
+advance_state (ConfabIceSession *self, int from, ConfabIceState to)
 {
-  GatherData *gd = data;
-  g_clear_error (&gd->error);
-  g_free (gd);
+  g_mutex_lock (&self->lock);
+  if (from < 0 || self->state == (ConfabIceState) from)
+    self->state = to;
+  ConfabIceState state = self->state;
+  g_mutex_unlock (&self->lock);
+  report_state (self, state);
 }
 
 static gboolean
@@ -496,11 +502,11 @@ on_gather_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The task stays in place until it returns: the signal handlers below
+ * see a session still gathering. */
 static void
 complete_gathering (ConfabIceSession *self, gboolean timed_out)
 {
-  g_autoptr (GTask) task = g_steal_pointer (&self->gather_task);
-
   if (self->gather_timeout)
     {
       g_source_destroy (self->gather_timeout);
@@ -533,58 +539,47 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
   if (self->relay_only && n_relays == 0)
     {
       g_autofree char *uri = confab_ice_server_to_string (self->turn);
-      g_autofree char *tls_error = self->tls_proxy
-                                     ? confab_turn_tls_proxy_dup_last_error (self->tls_proxy)
-                                     : NULL;
-      if (tls_error)
-        g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_RELAY,
-                                 "relay-only mode, but the TURN server %s gave no relay "
-                                 "address: %s",
-                                 uri, tls_error);
-      else
-        g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_RELAY,
-                                 "relay-only mode, but the TURN server %s gave no relay address "
-                                 "(check the address, the credentials and that it is running)",
-                                 uri);
+      ConfabTurnTlsProxy *proxy = self->addresses ? self->addresses->tls_proxy : NULL;
+      g_autofree char *tls_error = proxy ? confab_turn_tls_proxy_dup_last_error (proxy) : NULL;
+      fail_gathering (self, CONFAB_ICE_ERROR_NO_RELAY,
+                      "relay-only mode, but the TURN server %s gave no relay address%s%s", uri,
+                      tls_error ? ": " : " (check the address, the credentials and that it is "
+                                         "running)",
+                      tls_error ?: "");
       return;
     }
   if (n_candidates == 0)
     {
-      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_CANDIDATES,
-                               "no network address could be used for the call");
+      fail_gathering (self, CONFAB_ICE_ERROR_NO_CANDIDATES,
+                      "no network address could be used for the call");
       return;
     }
 
-  g_mutex_lock (&self->lock);
-  if (self->state == CONFAB_ICE_STATE_GATHERING)
-    self->state = CONFAB_ICE_STATE_GATHERED;
-  ConfabIceState state = self->state;
-  g_mutex_unlock (&self->lock);
-  report_state (self, state);
-
+  advance_state (self, CONFAB_ICE_STATE_GATHERING, CONFAB_ICE_STATE_GATHERED);
+  g_autoptr (GTask) task = g_steal_pointer (&self->gather_task);
   g_task_return_boolean (task, TRUE);
 }
 
 static void
-start_gathering (ConfabIceSession *self, GTask *task)
+start_gathering (ConfabIceSession *self)
 {
-  if (self->stun_ip)
-    g_object_set (self->agent, "stun-server", self->stun_ip, "stun-server-port",
-                  (guint) self->stun->port, NULL);
+  const ConfabIceAddresses *addresses = self->addresses;
+  if (addresses->stun_ip)
+    g_object_set (self->agent, "stun-server", addresses->stun_ip, "stun-server-port",
+                  addresses->stun_port, NULL);
 
-  if (self->turn_ip)
+  if (addresses->turn_ip)
     {
+      /* A TLS proxy is a TCP TURN server to libnice. */
       NiceRelayType type = self->turn->transport == CONFAB_ICE_TRANSPORT_TCP
                              ? NICE_RELAY_TYPE_TURN_TCP
                              : NICE_RELAY_TYPE_TURN_UDP;
-      if (!nice_agent_set_relay_info (self->agent, self->stream_id, 1, self->turn_ip,
-                                      self->turn_port, self->turn->username ?: "",
+      if (!nice_agent_set_relay_info (self->agent, self->stream_id, 1, addresses->turn_ip,
+                                      addresses->turn_port, self->turn->username ?: "",
                                       self->turn->password ?: "", type))
         {
-          g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
-                                   "libnice refused the TURN server %s:%u", self->turn_ip,
-                                   self->turn_port);
-          g_clear_object (&self->gather_task);
+          fail_gathering (self, CONFAB_ICE_ERROR_SETUP, "libnice refused the TURN server %s:%u",
+                          addresses->turn_ip, addresses->turn_port);
           return;
         }
     }
@@ -598,10 +593,8 @@ start_gathering (ConfabIceSession *self, GTask *task)
       nice_address_init (&addr);
       if (!nice_address_set_from_string (&addr, self->local_addresses->pdata[i]))
         {
-          g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
-                                   "\"%s\" is not an IP address",
-                                   (const char *) self->local_addresses->pdata[i]);
-          g_clear_object (&self->gather_task);
+          fail_gathering (self, CONFAB_ICE_ERROR_SETUP, "\"%s\" is not an IP address",
+                          (const char *) self->local_addresses->pdata[i]);
           return;
         }
       nice_agent_add_local_address (self->agent, &addr);
@@ -622,9 +615,8 @@ start_gathering (ConfabIceSession *self, GTask *task)
       if (self->min_port || self->max_port)
         why = g_strdup_printf ("no free UDP port in the range %u-%u", self->min_port,
                                self->max_port);
-      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
-                               "gathering candidates failed%s%s", why ? ": " : "", why ?: "");
-      g_clear_object (&self->gather_task);
+      fail_gathering (self, CONFAB_ICE_ERROR_SETUP, "gathering candidates failed%s%s",
+                      why ? ": " : "", why ?: "");
       return;
     }
 
@@ -634,58 +626,23 @@ start_gathering (ConfabIceSession *self, GTask *task)
   schedule_owner_update (self);
 }
 
-typedef struct
-{
-  GTask *task;
-  gboolean turn; /* which server this lookup is for */
-} LookupData;
-
 static void
-on_lookup_done (GObject *source, GAsyncResult *result, gpointer data)
+on_servers_resolved (GObject *source, GAsyncResult *result, gpointer data)
 {
-  LookupData *ld = data;
-  g_autoptr (GTask) task = ld->task;
-  gboolean is_turn = ld->turn;
-  g_free (ld);
-
+  g_autoptr (GTask) task = data;
   ConfabIceSession *self = g_task_get_source_object (task);
-  GatherData *gd = g_task_get_task_data (task);
-  ConfabIceServer *server = is_turn ? self->turn : self->stun;
   g_autoptr (GError) error = NULL;
 
-  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
-  if (addresses)
-    {
-      /* libnice takes one address; prefer IPv4, which every network has. */
-      GInetAddress *pick = addresses->data;
-      for (GList *l = addresses; l; l = l->next)
-        if (g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4)
-          {
-            pick = l->data;
-            break;
-          }
-      char **slot = is_turn ? &self->turn_ip : &self->stun_ip;
-      g_free (*slot);
-      *slot = g_inet_address_to_string (pick);
-      g_resolver_free_addresses (addresses);
-    }
-  else if (!gd->error)
-    gd->error = g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_RESOLVE,
-                             "cannot resolve the %s server \"%s\": %s", is_turn ? "TURN" : "STUN",
-                             server->host, error->message);
-
-  if (--gd->pending > 0)
-    return;
-
-  if (!self->gather_task)
+  g_autoptr (ConfabIceAddresses) addresses = confab_ice_resolve_servers_finish (result, &error);
+  if (self->gather_task != task)
     return; /* closed meanwhile */
-  if (gd->error)
+  if (!addresses)
     {
-      g_task_return_error (task, g_steal_pointer (&gd->error));
-      g_clear_object (&self->gather_task);
+      fail_gathering (self, error->code, "%s", error->message);
       return;
     }
-  start_gathering (self, task);
+  self->addresses = g_steal_pointer (&addresses);
+  start_gathering (self);
 }
 
 void
@@ -711,88 +668,12 @@ confab_ice_session_gather_async (ConfabIceSession *self, GCancellable *cancellab
     }
 
   g_object_set (self->agent, "force-relay", self->relay_only, NULL);
-
-  g_mutex_lock (&self->lock);
-  self->state = CONFAB_ICE_STATE_GATHERING;
-  g_mutex_unlock (&self->lock);
-  report_state (self, CONFAB_ICE_STATE_GATHERING);
-
-  GatherData *gd = g_new0 (GatherData, 1);
-  g_task_set_task_data (task, gd, gather_data_free);
+  advance_state (self, -1, CONFAB_ICE_STATE_GATHERING);
   self->gather_task = g_object_ref (task);
 
-  /* TURN over TLS: libnice's own TLS mode is not real TLS, so it gets a
-   * plain TCP TURN server on loopback whose bytes go over our TLS leg. */
-  if (self->turn && self->turn->secure && !self->tls_proxy)
-    {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (GTlsDatabase) database = NULL;
-      if (self->turn->ca_file)
-        {
-          database = g_tls_file_database_new (self->turn->ca_file, &error);
-          if (!database)
-            {
-              g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
-                                       "cannot read the TURN server's CA file: %s",
-                                       error->message);
-              g_clear_object (&self->gather_task);
-              return;
-            }
-        }
-      self->tls_proxy = confab_turn_tls_proxy_new (self->turn->host, self->turn->port, database,
-                                                   &error);
-      if (!self->tls_proxy)
-        {
-          g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
-                                   "cannot set up TURN over TLS: %s", error->message);
-          g_clear_object (&self->gather_task);
-          return;
-        }
-    }
-
   /* STUN only matters when relays are allowed to be bypassed. */
-  ConfabIceServer *lookups[2] = { self->relay_only ? NULL : self->stun, self->turn };
-  for (guint i = 0; i < 2; i++)
-    {
-      if (!lookups[i])
-        continue;
-      if (i == 1)
-        self->turn_port = lookups[i]->port;
-      if (i == 1 && self->tls_proxy)
-        {
-          self->turn_ip = g_strdup ("127.0.0.1");
-          self->turn_port = confab_turn_tls_proxy_get_port (self->tls_proxy);
-          continue;
-        }
-      if (g_hostname_is_ip_address (lookups[i]->host))
-        {
-          if (i == 0)
-            self->stun_ip = g_strdup (lookups[i]->host);
-          else
-            self->turn_ip = g_strdup (lookups[i]->host);
-          continue;
-        }
-      gd->pending++;
-    }
-
-  if (gd->pending == 0)
-    {
-      start_gathering (self, task);
-      return;
-    }
-
-  g_autoptr (GResolver) resolver = g_resolver_get_default ();
-  for (guint i = 0; i < 2; i++)
-    {
-      if (!lookups[i] || g_hostname_is_ip_address (lookups[i]->host)
-          || (i == 1 && self->tls_proxy))
-        continue;
-      LookupData *ld = g_new0 (LookupData, 1);
-      ld->task = g_object_ref (task);
-      ld->turn = i == 1;
-      g_resolver_lookup_by_name_async (resolver, lookups[i]->host, cancellable, on_lookup_done,
-                                       ld);
-    }
+  confab_ice_resolve_servers_async (self->relay_only ? NULL : self->stun, self->turn, cancellable,
+                                    on_servers_resolved, g_steal_pointer (&task));
 }
 
 gboolean
@@ -976,7 +857,6 @@ confab_ice_session_close (ConfabIceSession *self)
    * running until dispose so that it can release TURN allocations. */
   g_mutex_lock (&self->lock);
   self->receiving = FALSE;
-  self->state = CONFAB_ICE_STATE_CLOSED;
   g_mutex_unlock (&self->lock);
-  report_state (self, CONFAB_ICE_STATE_CLOSED);
+  advance_state (self, -1, CONFAB_ICE_STATE_CLOSED);
 }

@@ -42,9 +42,8 @@ confab_packet_path_finalize (GObject *object)
 static void
 confab_packet_path_class_init (ConfabPacketPathClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  object_class->dispose = confab_packet_path_dispose;
-  object_class->finalize = confab_packet_path_finalize;
+  G_OBJECT_CLASS (klass)->dispose = confab_packet_path_dispose;
+  G_OBJECT_CLASS (klass)->finalize = confab_packet_path_finalize;
 }
 
 static void

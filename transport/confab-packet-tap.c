@@ -67,7 +67,9 @@ static void
 confab_packet_tap_finalize (GObject *object)
 {
   ConfabPacketTap *self = CONFAB_PACKET_TAP (object);
-  g_clear_pointer (&self->copies, confab_packet_sink_unref);
+  /* Closed, the copies went already; never in a path, they go now. */
+  if (self->copies)
+    confab_packet_sink_unref (self->copies);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (confab_packet_tap_parent_class)->finalize (object);
 }
@@ -76,10 +78,10 @@ static void
 confab_packet_tap_class_init (ConfabPacketTapClass *klass)
 {
   ConfabPacketLayerClass *layer_class = CONFAB_PACKET_LAYER_CLASS (klass);
-  G_OBJECT_CLASS (klass)->finalize = confab_packet_tap_finalize;
   layer_class->send = confab_packet_tap_send;
   layer_class->receive = confab_packet_tap_receive;
   layer_class->close = confab_packet_tap_close;
+  G_OBJECT_CLASS (klass)->finalize = confab_packet_tap_finalize;
 }
 
 static void

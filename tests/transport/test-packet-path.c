@@ -86,20 +86,18 @@ test_layer_close (ConfabPacketLayer *layer)
 static void
 test_layer_finalize (GObject *object)
 {
-  TestLayer *self = TEST_LAYER (object);
-  g_ptr_array_unref (self->sent);
-  g_mutex_clear (&self->lock);
+  g_ptr_array_unref (TEST_LAYER (object)->sent);
+  g_mutex_clear (&TEST_LAYER (object)->lock);
   G_OBJECT_CLASS (test_layer_parent_class)->finalize (object);
 }
 
 static void
 test_layer_class_init (TestLayerClass *klass)
 {
-  ConfabPacketLayerClass *layer_class = CONFAB_PACKET_LAYER_CLASS (klass);
+  CONFAB_PACKET_LAYER_CLASS (klass)->send = test_layer_send;
+  CONFAB_PACKET_LAYER_CLASS (klass)->receive = test_layer_receive;
+  CONFAB_PACKET_LAYER_CLASS (klass)->close = test_layer_close;
   G_OBJECT_CLASS (klass)->finalize = test_layer_finalize;
-  layer_class->send = test_layer_send;
-  layer_class->receive = test_layer_receive;
-  layer_class->close = test_layer_close;
 }
 
 static void
