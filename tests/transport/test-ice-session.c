@@ -12,6 +12,7 @@
 #include "confab-ice-session-private.h"
 #include "confab-packet-path.h"
 #include "confab-packet-tap.h"
+#include "transport-test-util.h"
 
 #define WATCHDOG_SECONDS 60
 
@@ -28,19 +29,12 @@ typedef struct
   gint received_by_answerer;
 } Fixture;
 
-static gboolean
-on_watchdog (gpointer data)
-{
-  g_error ("watchdog: the test did not finish in time");
-  return G_SOURCE_REMOVE;
-}
-
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   f->loop = g_main_loop_new (NULL, FALSE);
   const char *late = g_getenv ("CONFAB_LATE_ANSWER_SECONDS");
-  f->watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS + (late ? atoi (late) : 0), on_watchdog, NULL);
+  f->watchdog = transport_test_watchdog (WATCHDOG_SECONDS + (late ? atoi (late) : 0));
   f->offerer = confab_ice_session_new (TRUE);
   f->answerer = confab_ice_session_new (FALSE);
   /* Loopback only: the test must not depend on the machine's interfaces. */
