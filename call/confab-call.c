@@ -196,6 +196,20 @@ on_media_watch (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Made on first use: layers can be added before media starts. */
+ConfabPacketPath *
+confab_call_get_packet_path (ConfabCall *self)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL (self), NULL);
+  if (!self->path && self->state != CONFAB_CALL_STATE_ENDED
+      && self->state != CONFAB_CALL_STATE_FAILED)
+    {
+      g_autoptr (ConfabIceLayer) bottom = confab_ice_layer_new (self->ice);
+      self->path = confab_packet_path_new (CONFAB_PACKET_LAYER (bottom));
+    }
+  return self->path;
+}
+
 static void
 start_media (ConfabCall *self)
 {
@@ -463,19 +477,6 @@ ConfabCallPipeline *
 confab_call_get_pipeline (ConfabCall *self)
 {
   return self->pipeline;
-}
-
-ConfabPacketPath *
-confab_call_get_packet_path (ConfabCall *self)
-{
-  g_return_val_if_fail (CONFAB_IS_CALL (self), NULL);
-  if (!self->path && self->state != CONFAB_CALL_STATE_ENDED
-      && self->state != CONFAB_CALL_STATE_FAILED)
-    {
-      g_autoptr (ConfabIceLayer) bottom = confab_ice_layer_new (self->ice);
-      self->path = confab_packet_path_new (CONFAB_PACKET_LAYER (bottom));
-    }
-  return self->path;
 }
 
 /* -- the offer/answer flow ------------------------------------------------------ */

@@ -237,7 +237,8 @@ confab_ice_session_constructed (GObject *object)
   /* Regular nomination: the controlling side picks the pair after checks,
    * which gives the best pair rather than the first. */
   self->nice = confab_ice_thread_new (object, on_owner_update);
-  self->agent = nice_agent_new_full (confab_ice_thread_get_context (self->nice), NICE_COMPATIBILITY_RFC5245,
+  self->agent = nice_agent_new_full (confab_ice_thread_get_context (self->nice),
+                                     NICE_COMPATIBILITY_RFC5245,
                                      NICE_AGENT_OPTION_REGULAR_NOMINATION);
   g_object_set (self->agent,
                 "controlling-mode", self->controlling,
@@ -467,16 +468,17 @@ confab_ice_session_set_receive_func (ConfabIceSession *self, ConfabIceReceiveFun
 
 /* -- gathering -------------------------------------------------------------- */
 
-/* Ends gathering with an error; the session stays in GATHERING. */
+/* Ends gathering (@task, owned) with an error; the session stays in
+ * GATHERING. */
 static void G_GNUC_PRINTF (3, 4)
-fail_gathering (ConfabIceSession *self, ConfabIceError code, const char *format, ...)
+fail_gathering (GTask *task, ConfabIceError code, const char *format, ...)
 {
-  g_autoptr (GTask) task = g_steal_pointer (&self->gather_task);
+  g_autoptr (GTask) owned = task;
   va_list args;
   va_start (args, format);
   g_autofree char *message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_task_return_new_error (task, CONFAB_ICE_ERROR, code, "%s", message);
+  g_task_return_new_error (owned, CONFAB_ICE_ERROR, code, "%s", message);
 }
 
 /* Owner thread: moves the state on (from @from only, unless @from is -1)
@@ -502,11 +504,11 @@ on_gather_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The task stays in place until it returns: the signal handlers below
- * see a session still gathering. */
 static void
 complete_gathering (ConfabIceSession *self, gboolean timed_out)
 {
+  g_autoptr (GTask) task = g_steal_pointer (&self->gather_task);
+
   if (self->gather_timeout)
     {
       g_source_destroy (self->gather_timeout);
@@ -541,7 +543,7 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
       g_autofree char *uri = confab_ice_server_to_string (self->turn);
       ConfabTurnTlsProxy *proxy = self->addresses ? self->addresses->tls_proxy : NULL;
       g_autofree char *tls_error = proxy ? confab_turn_tls_proxy_dup_last_error (proxy) : NULL;
-      fail_gathering (self, CONFAB_ICE_ERROR_NO_RELAY,
+      fail_gathering (g_steal_pointer (&task), CONFAB_ICE_ERROR_NO_RELAY,
                       "relay-only mode, but the TURN server %s gave no relay address%s%s", uri,
                       tls_error ? ": " : " (check the address, the credentials and that it is "
                                          "running)",
@@ -550,13 +552,12 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
     }
   if (n_candidates == 0)
     {
-      fail_gathering (self, CONFAB_ICE_ERROR_NO_CANDIDATES,
+      fail_gathering (g_steal_pointer (&task), CONFAB_ICE_ERROR_NO_CANDIDATES,
                       "no network address could be used for the call");
       return;
     }
 
   advance_state (self, CONFAB_ICE_STATE_GATHERING, CONFAB_ICE_STATE_GATHERED);
-  g_autoptr (GTask) task = g_steal_pointer (&self->gather_task);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -578,8 +579,9 @@ start_gathering (ConfabIceSession *self)
                                       addresses->turn_port, self->turn->username ?: "",
                                       self->turn->password ?: "", type))
         {
-          fail_gathering (self, CONFAB_ICE_ERROR_SETUP, "libnice refused the TURN server %s:%u",
-                          addresses->turn_ip, addresses->turn_port);
+          fail_gathering (g_steal_pointer (&self->gather_task), CONFAB_ICE_ERROR_SETUP,
+                          "libnice refused the TURN server %s:%u", addresses->turn_ip,
+                          addresses->turn_port);
           return;
         }
     }
@@ -593,7 +595,8 @@ start_gathering (ConfabIceSession *self)
       nice_address_init (&addr);
       if (!nice_address_set_from_string (&addr, self->local_addresses->pdata[i]))
         {
-          fail_gathering (self, CONFAB_ICE_ERROR_SETUP, "\"%s\" is not an IP address",
+          fail_gathering (g_steal_pointer (&self->gather_task), CONFAB_ICE_ERROR_SETUP,
+                          "\"%s\" is not an IP address",
                           (const char *) self->local_addresses->pdata[i]);
           return;
         }
@@ -615,8 +618,8 @@ start_gathering (ConfabIceSession *self)
       if (self->min_port || self->max_port)
         why = g_strdup_printf ("no free UDP port in the range %u-%u", self->min_port,
                                self->max_port);
-      fail_gathering (self, CONFAB_ICE_ERROR_SETUP, "gathering candidates failed%s%s",
-                      why ? ": " : "", why ?: "");
+      fail_gathering (g_steal_pointer (&self->gather_task), CONFAB_ICE_ERROR_SETUP,
+                      "gathering candidates failed%s%s", why ? ": " : "", why ?: "");
       return;
     }
 
@@ -638,7 +641,8 @@ on_servers_resolved (GObject *source, GAsyncResult *result, gpointer data)
     return; /* closed meanwhile */
   if (!addresses)
     {
-      fail_gathering (self, error->code, "%s", error->message);
+      fail_gathering (g_steal_pointer (&self->gather_task), error->code, "%s",
+                      error->message);
       return;
     }
   self->addresses = g_steal_pointer (&addresses);
