@@ -64,6 +64,12 @@ confab_packet_tap_close (ConfabPacketLayer *layer)
 }
 
 static void
+confab_packet_tap_init (ConfabPacketTap *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+static void
 confab_packet_tap_finalize (GObject *object)
 {
   ConfabPacketTap *self = CONFAB_PACKET_TAP (object);
@@ -82,12 +88,6 @@ confab_packet_tap_class_init (ConfabPacketTapClass *klass)
   layer_class->receive = confab_packet_tap_receive;
   layer_class->close = confab_packet_tap_close;
   G_OBJECT_CLASS (klass)->finalize = confab_packet_tap_finalize;
-}
-
-static void
-confab_packet_tap_init (ConfabPacketTap *self)
-{
-  g_mutex_init (&self->lock);
 }
 
 ConfabPacketTap *

@@ -23,16 +23,11 @@
 
 typedef struct
 {
+  TransportTestTurn t;
   const char *skip_reason; /* static; NULL when coturn and openssl are there */
-  char *dir;
   GTlsDatabase *ca;        /* trusts the test CA only */
-  GSubprocess *coturn;
   guint tls_port;
-  GMainLoop *loop;
   ConfabTurnTlsProxy *proxy;
-  ConfabIceSession *peers[2];
-  GError *gather_error;
-  guint watchdog;
 } Fixture;
 
 static void
@@ -46,7 +41,7 @@ run_openssl (Fixture *f, const char *const *args)
   g_strv_builder_addv (builder, (const char **) args);
   g_auto (GStrv) argv = g_strv_builder_end (builder);
 
-  g_spawn_sync (f->dir, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+  g_spawn_sync (f->t.dir, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                 NULL, &err, &status, &error);
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
@@ -58,7 +53,7 @@ static void
 make_certificates (Fixture *f)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *ext = g_build_filename (f->dir, "server.ext", NULL);
+  g_autofree char *ext = g_build_filename (f->t.dir, "server.ext", NULL);
   g_file_set_contents (ext,
                        "basicConstraints = critical, CA:FALSE\n"
                        "keyUsage = critical, digitalSignature, keyEncipherment\n"
@@ -80,7 +75,7 @@ make_certificates (Fixture *f)
   run_openssl (f, csr);
   run_openssl (f, sign);
 
-  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
+  g_autofree char *ca_path = g_build_filename (f->t.dir, "ca.pem", NULL);
   f->ca = g_tls_file_database_new (ca_path, &error);
   g_assert_no_error (error);
 }
@@ -90,8 +85,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autofree char *turnserver = g_find_program_in_path ("turnserver");
   g_autofree char *openssl = g_find_program_in_path ("openssl");
-  f->loop = g_main_loop_new (NULL, FALSE);
-  f->watchdog = transport_test_watchdog (WATCHDOG_SECONDS);
+  transport_test_turn_init (&f->t, WATCHDOG_SECONDS);
   if (!turnserver)
     {
       f->skip_reason = "coturn's turnserver is not installed (apt-get install coturn)";
@@ -109,7 +103,7 @@ fixture_setup (Fixture *f, gconstpointer data)
     }
 
   g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("confab-turn-tls-XXXXXX", &error);
+  f->t.dir = g_dir_make_tmp ("confab-turn-tls-XXXXXX", &error);
   g_assert_no_error (error);
   make_certificates (f);
 
@@ -117,30 +111,20 @@ fixture_setup (Fixture *f, gconstpointer data)
   guint plain_port = transport_test_free_port ();
   g_autofree char *tls_listen = g_strdup_printf ("--tls-listening-port=%u", f->tls_port);
   g_autofree char *listen = g_strdup_printf ("--listening-port=%u", plain_port);
-  g_autofree char *cert = g_strdup_printf ("--cert=%s/server.pem", f->dir);
-  g_autofree char *pkey = g_strdup_printf ("--pkey=%s/server.key", f->dir);
+  g_autofree char *cert = g_strdup_printf ("--cert=%s/server.pem", f->t.dir);
+  g_autofree char *pkey = g_strdup_printf ("--pkey=%s/server.key", f->t.dir);
   const char *args[] = { tls_listen, listen, cert, pkey, NULL };
-  f->coturn = transport_test_start_coturn (turnserver, f->dir, RELAY_MIN_PORT, RELAY_MAX_PORT,
+  f->t.coturn = transport_test_start_coturn (turnserver, f->t.dir, RELAY_MIN_PORT, RELAY_MAX_PORT,
                                            args, f->tls_port);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  for (guint i = 0; i < 2; i++)
-    g_clear_object (&f->peers[i]);
+  transport_test_turn_clear_peers (&f->t);
   g_clear_object (&f->proxy);
-  transport_test_stop_coturn (&f->coturn);
-  if (f->dir)
-    {
-      g_autoptr (GFile) dir = g_file_new_for_path (f->dir);
-      transport_test_rm_rf (dir);
-      g_free (f->dir);
-    }
+  transport_test_turn_clear (&f->t);
   g_clear_object (&f->ca);
-  g_clear_error (&f->gather_error);
-  g_source_remove (f->watchdog);
-  g_main_loop_unref (f->loop);
 }
 
 /* Sync I/O keeps the STUN tests short; the socket timeout stands in for
@@ -281,18 +265,18 @@ test_relayed (Fixture *f, gconstpointer data)
   turn->username = g_strdup ("alice");
   turn->password = g_strdup ("secret");
   if (through_session)
-    turn->ca_file = g_build_filename (f->dir, "ca.pem", NULL);
+    turn->ca_file = g_build_filename (f->t.dir, "ca.pem", NULL);
 
   /* A TLS handshake comes first: a generous timeout, for valgrind. */
-  f->gather_error = transport_test_gather_relay_only (f->peers, turn, 20000, f->loop);
-  if (f->gather_error && f->proxy)
+  f->t.gather_error = transport_test_gather_relay_only (f->t.peers, turn, 20000, f->t.loop);
+  if (f->t.gather_error && f->proxy)
     {
       g_autofree char *proxy_error = confab_turn_tls_proxy_dup_last_error (f->proxy);
       g_test_message ("the proxy's last error: %s", proxy_error);
     }
-  g_assert_no_error (f->gather_error);
+  g_assert_no_error (f->t.gather_error);
 
-  transport_test_connect_relayed (f->peers, f->loop, RELAY_MIN_PORT, RELAY_MAX_PORT);
+  transport_test_connect_relayed (f->t.peers, f->t.loop, RELAY_MIN_PORT, RELAY_MAX_PORT);
 
   if (through_session)
     return;

@@ -18,49 +18,32 @@
 
 typedef struct
 {
-  GSubprocess *coturn;
+  TransportTestTurn t;
   guint port;
-  char *dir;
-  GMainLoop *loop;
-  ConfabIceSession *peers[2];
-  GError *gather_error;
-  guint watchdog;
 } Fixture;
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autofree char *turnserver = g_find_program_in_path ("turnserver");
-  f->loop = g_main_loop_new (NULL, FALSE);
-  f->watchdog = transport_test_watchdog (WATCHDOG_SECONDS);
+  transport_test_turn_init (&f->t, WATCHDOG_SECONDS);
   if (!turnserver)
     return;
 
   g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("confab-turn-XXXXXX", &error);
+  f->t.dir = g_dir_make_tmp ("confab-turn-XXXXXX", &error);
   g_assert_no_error (error);
   f->port = transport_test_free_port ();
   g_autofree char *listen = g_strdup_printf ("--listening-port=%u", f->port);
   const char *args[] = { listen, "--no-tls", NULL };
-  f->coturn = transport_test_start_coturn (turnserver, f->dir, RELAY_MIN_PORT, RELAY_MAX_PORT,
+  f->t.coturn = transport_test_start_coturn (turnserver, f->t.dir, RELAY_MIN_PORT, RELAY_MAX_PORT,
                                            args, f->port);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  for (guint i = 0; i < 2; i++)
-    g_clear_object (&f->peers[i]);
-  transport_test_stop_coturn (&f->coturn);
-  if (f->dir)
-    {
-      g_autoptr (GFile) dir = g_file_new_for_path (f->dir);
-      transport_test_rm_rf (dir);
-      g_free (f->dir);
-    }
-  g_clear_error (&f->gather_error);
-  g_source_remove (f->watchdog);
-  g_main_loop_unref (f->loop);
+  transport_test_turn_clear (&f->t);
 }
 
 static void
@@ -71,14 +54,14 @@ make_peers (Fixture *f, const char *uri, const char *password)
   g_assert_no_error (error);
   turn->username = g_strdup ("alice");
   turn->password = g_strdup (password);
-  f->gather_error = transport_test_gather_relay_only (f->peers, turn, 5000, f->loop);
+  f->t.gather_error = transport_test_gather_relay_only (f->t.peers, turn, 5000, f->t.loop);
 }
 
 static void
 test_relayed (Fixture *f, gconstpointer data)
 {
   const char *transport = data;
-  if (!f->coturn)
+  if (!f->t.coturn)
     {
       g_test_skip ("coturn's turnserver is not installed (apt-get install coturn)");
       return;
@@ -86,23 +69,23 @@ test_relayed (Fixture *f, gconstpointer data)
 
   g_autofree char *uri = g_strdup_printf ("turn:127.0.0.1:%u?transport=%s", f->port, transport);
   make_peers (f, uri, "secret");
-  g_assert_no_error (f->gather_error);
+  g_assert_no_error (f->t.gather_error);
 
-  transport_test_connect_relayed (f->peers, f->loop, RELAY_MIN_PORT, RELAY_MAX_PORT);
+  transport_test_connect_relayed (f->t.peers, f->t.loop, RELAY_MIN_PORT, RELAY_MAX_PORT);
 }
 
 static void
 test_wrong_password (Fixture *f, gconstpointer data)
 {
-  if (!f->coturn)
+  if (!f->t.coturn)
     {
       g_test_skip ("coturn's turnserver is not installed (apt-get install coturn)");
       return;
     }
   g_autofree char *uri = g_strdup_printf ("turn:127.0.0.1:%u", f->port);
   make_peers (f, uri, "not-the-password");
-  g_assert_error (f->gather_error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_RELAY);
-  g_assert_nonnull (strstr (f->gather_error->message, "credentials"));
+  g_assert_error (f->t.gather_error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_RELAY);
+  g_assert_nonnull (strstr (f->t.gather_error->message, "credentials"));
 }
 
 int

@@ -119,19 +119,63 @@ transport_test_start_coturn (const char *turnserver, const char *dir, guint rela
   return coturn;
 }
 
+/* Stops coturn if it runs and removes its directory if there is one. */
 static inline void
-transport_test_stop_coturn (GSubprocess **coturn)
+transport_test_stop_coturn (GSubprocess **coturn, char **dir)
 {
-  if (!*coturn)
-    return;
-  g_subprocess_force_exit (*coturn);
-  g_subprocess_wait (*coturn, NULL, NULL);
-  g_clear_object (coturn);
+  if (*coturn)
+    {
+      g_subprocess_force_exit (*coturn);
+      g_subprocess_wait (*coturn, NULL, NULL);
+      g_clear_object (coturn);
+    }
+  if (*dir)
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (*dir);
+      transport_test_rm_rf (file);
+      g_clear_pointer (dir, g_free);
+    }
 }
 
 #include <string.h>
 
 #include "confab-ice-session.h"
+
+/* What the TURN tests' fixtures share. */
+typedef struct
+{
+  GMainLoop *loop;
+  guint watchdog;
+  char *dir; /* coturn's state (and certificates) */
+  GSubprocess *coturn;
+  ConfabIceSession *peers[2];
+  GError *gather_error;
+} TransportTestTurn;
+
+static inline void
+transport_test_turn_init (TransportTestTurn *t, guint watchdog_seconds)
+{
+  t->loop = g_main_loop_new (NULL, FALSE);
+  t->watchdog = transport_test_watchdog (watchdog_seconds);
+}
+
+/* The sessions first: they release their TURN allocations as they go. */
+static inline void
+transport_test_turn_clear_peers (TransportTestTurn *t)
+{
+  for (guint i = 0; i < 2; i++)
+    g_clear_object (&t->peers[i]);
+}
+
+static inline void
+transport_test_turn_clear (TransportTestTurn *t)
+{
+  transport_test_turn_clear_peers (t);
+  transport_test_stop_coturn (&t->coturn, &t->dir);
+  g_clear_error (&t->gather_error);
+  g_source_remove (t->watchdog);
+  g_main_loop_unref (t->loop);
+}
 
 typedef struct
 {
