@@ -88,20 +88,32 @@ find_locked (ConfabPacketPath *self, ConfabPacketLayer *layer)
   return G_MAXUINT;
 }
 
-/* Inserts at @index under the lock, or FALSE (and a critical for a layer
- * that was in a path before: a programming error). */
-static gboolean
+typedef enum
+{
+  INSERTED,
+  NOT_INSERTED,
+  REUSED, /* the layer was in a path before: a programming error */
+} Insertion;
+
+/* Inserts at @index under the lock. */
+static Insertion
 insert_locked (ConfabPacketPath *self, ConfabPacketLayer *layer, guint index)
 {
   if (self->closed || index == G_MAXUINT)
-    return FALSE;
+    return NOT_INSERTED;
   if (!confab_packet_layer_attach (layer, self))
-    {
-      g_critical ("confab_packet_path: the layer %p was in a path before", layer);
-      return FALSE;
-    }
+    return REUSED;
   g_ptr_array_insert (self->layers, index, g_object_ref (layer));
-  return TRUE;
+  return INSERTED;
+}
+
+/* Outside the lock: a log handler may do anything. */
+static gboolean
+inserted (Insertion insertion, ConfabPacketLayer *layer)
+{
+  if (insertion == REUSED)
+    g_critical ("confab_packet_path: the layer %p was in a path before", layer);
+  return insertion == INSERTED;
 }
 
 gboolean
@@ -111,9 +123,10 @@ confab_packet_path_push (ConfabPacketPath *self, ConfabPacketLayer *layer)
   g_return_val_if_fail (CONFAB_IS_PACKET_LAYER (layer), FALSE);
 
   g_mutex_lock (&self->lock);
-  gboolean ok = self->layers && insert_locked (self, layer, self->layers->len);
+  Insertion insertion =
+    self->layers ? insert_locked (self, layer, self->layers->len) : NOT_INSERTED;
   g_mutex_unlock (&self->lock);
-  return ok;
+  return inserted (insertion, layer);
 }
 
 gboolean
@@ -125,9 +138,9 @@ confab_packet_path_insert_above (ConfabPacketPath *self, ConfabPacketLayer *laye
 
   g_mutex_lock (&self->lock);
   guint index = find_locked (self, below);
-  gboolean ok = insert_locked (self, layer, index == G_MAXUINT ? index : index + 1);
+  Insertion insertion = insert_locked (self, layer, index == G_MAXUINT ? index : index + 1);
   g_mutex_unlock (&self->lock);
-  return ok;
+  return inserted (insertion, layer);
 }
 
 /* Takes @old out (putting @layer in its place if not NULL) and closes it,
@@ -135,21 +148,21 @@ confab_packet_path_insert_above (ConfabPacketPath *self, ConfabPacketLayer *laye
 static gboolean
 take_out (ConfabPacketPath *self, ConfabPacketLayer *old, ConfabPacketLayer *layer)
 {
+  Insertion insertion = NOT_INSERTED;
   g_mutex_lock (&self->lock);
   guint index = find_locked (self, old);
-  gboolean ok = index != G_MAXUINT;
-  if (ok && layer)
-    ok = insert_locked (self, layer, index + 1);
-  else if (ok && index == 0)
-    {
-      g_critical ("confab_packet_path_remove: the bottom layer can only be replaced");
-      ok = FALSE;
-    }
+  if (index != G_MAXUINT && layer)
+    insertion = insert_locked (self, layer, index + 1);
+  gboolean take = index != G_MAXUINT && (layer ? insertion == INSERTED : index > 0);
   /* The array's reference moves here: the layer is closed and released
    * outside the lock. */
-  ConfabPacketLayer *taken = ok ? g_ptr_array_steal_index (self->layers, index) : NULL;
+  ConfabPacketLayer *taken = take ? g_ptr_array_steal_index (self->layers, index) : NULL;
   g_mutex_unlock (&self->lock);
 
+  if (layer)
+    inserted (insertion, layer);
+  else if (index == 0)
+    g_critical ("confab_packet_path_remove: the bottom layer can only be replaced");
   if (!taken)
     return FALSE;
   confab_packet_layer_close_once (taken);

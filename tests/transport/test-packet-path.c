@@ -16,7 +16,8 @@
 /* @tag: appended on the way down, checked and stripped on the way up
  * (a packet without it is dropped, as a decryption layer would).
  * @drop_odd: drops packets whose first byte is odd, both ways.
- * @wire: the bottom; keeps what is sent instead of passing it on. */
+ * @wire: the bottom; keeps what is sent instead of passing it on.
+ * @goodbye: sends "bye" down when closed (as DTLS sends close_notify). */
 #define TEST_TYPE_LAYER (test_layer_get_type ())
 G_DECLARE_FINAL_TYPE (TestLayer, test_layer, TEST, LAYER, ConfabPacketLayer)
 
@@ -26,6 +27,7 @@ struct _TestLayer
   char tag;
   gboolean drop_odd;
   gboolean wire;
+  gboolean goodbye;
   GMutex lock;
   GPtrArray *sent; /* GBytes, for @wire */
   gint n_closed;
@@ -75,6 +77,8 @@ test_layer_close (ConfabPacketLayer *layer)
 {
   TestLayer *self = TEST_LAYER (layer);
   g_atomic_int_inc (&self->n_closed);
+  if (self->goodbye)
+    confab_packet_layer_send_down (layer, (const guint8 *) "bye", 3);
   if (self->close_log)
     {
       g_mutex_lock (self->close_lock);
@@ -253,7 +257,8 @@ test_order (void)
   media_clear (&media);
 }
 
-/* Closing runs every close() once, top first; after it nothing moves. */
+/* Closing runs every close() once, top first (so the top layer's goodbye
+ * still goes down through the others); after it nothing moves. */
 static void
 test_close_once (void)
 {
@@ -274,9 +279,13 @@ test_close_once (void)
   media_init (&media, path);
   confab_packet_path_push (path, LAYER (a));
   confab_packet_path_push (path, LAYER (b));
+  b->goodbye = TRUE;
 
   send_string (path, "before");
   confab_packet_path_close (path);
+  g_assert_cmpuint (wire_count (wire), ==, 2);
+  g_autofree char *goodbye = wire_packet (wire, 1);
+  g_assert_cmpstr (goodbye, ==, "byeA");
   g_assert_true (confab_packet_path_is_closed (path));
   g_assert_cmpstr (log->str, ==, "BAw");
   g_assert_cmpint (media.destroyed, ==, 1);
@@ -288,7 +297,7 @@ test_close_once (void)
 
   send_string (path, "after");
   receive_string (wire, "afterBA");
-  g_assert_cmpuint (wire_count (wire), ==, 1);
+  g_assert_cmpuint (wire_count (wire), ==, 2);
   g_assert_cmpuint (media.packets->len, ==, 0);
 
   /* Again, and by dispose: nothing runs twice. */
