@@ -3,6 +3,7 @@
 
 #include "confab-call.h"
 
+#include "confab-ice-layer.h"
 #include "confab-negotiation.h"
 #include "confab-sdp-compact.h"
 
@@ -26,6 +27,7 @@ struct _ConfabCall
   ConfabCallOptions options;
 
   ConfabIceSession *ice;
+  ConfabPacketPath *path; /* between the two: the ICE session at the bottom */
   ConfabCallPipeline *pipeline;
   ConfabSdp *remote;
   /* What we can do, and what negotiation made of it: the offerer's streams
@@ -116,6 +118,10 @@ stop_everything (ConfabCall *self)
   g_clear_handle_id (&self->media_watch_id, g_source_remove);
   if (self->pipeline)
     confab_call_pipeline_stop (self->pipeline);
+  /* Top layer first, the ICE session last (its layer closes it). */
+  if (self->path)
+    confab_packet_path_close (self->path);
+  g_clear_object (&self->path);
   if (self->ice)
     confab_ice_session_close (self->ice);
 }
@@ -148,14 +154,15 @@ apply_controls (ConfabCall *self)
 
 /* -- packets between the two halves ---------------------------------------- */
 
+/* A GStreamer streaming thread. */
 static void
 on_media_packet (const guint8 *data, gsize size, gpointer user_data)
 {
-  ConfabIceSession *ice = user_data;
-  /* A refused send is counted by the session; RTP tolerates the loss. */
-  confab_ice_session_send (ice, data, size);
+  ConfabPacketPath *path = user_data;
+  confab_packet_path_send (path, data, size);
 }
 
+/* libnice's thread (or a layer's). */
 static void
 on_network_packet (const guint8 *data, gsize size, gpointer user_data)
 {
@@ -189,6 +196,20 @@ on_media_watch (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Made on first use: layers can be added before media starts. */
+ConfabPacketPath *
+confab_call_get_packet_path (ConfabCall *self)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL (self), NULL);
+  if (!self->path && self->state != CONFAB_CALL_STATE_ENDED
+      && self->state != CONFAB_CALL_STATE_FAILED)
+    {
+      g_autoptr (ConfabIceLayer) bottom = confab_ice_layer_new (self->ice);
+      self->path = confab_packet_path_new (CONFAB_PACKET_LAYER (bottom));
+    }
+  return self->path;
+}
+
 static void
 start_media (ConfabCall *self)
 {
@@ -198,9 +219,12 @@ start_media (ConfabCall *self)
     return;
   self->media_started = TRUE;
 
-  confab_ice_session_set_receive_func (self->ice, on_network_packet,
-                                       g_object_ref (self->pipeline), g_object_unref);
-  confab_call_pipeline_set_packet_func (self->pipeline, on_media_packet, g_object_ref (self->ice),
+  /* The path holds the pipeline and the pipeline the path until the path
+   * is closed (stop_everything). */
+  ConfabPacketPath *path = confab_call_get_packet_path (self);
+  confab_packet_path_set_deliver_func (path, on_network_packet, g_object_ref (self->pipeline),
+                                       g_object_unref);
+  confab_call_pipeline_set_packet_func (self->pipeline, on_media_packet, g_object_ref (path),
                                         g_object_unref);
   if (!confab_call_pipeline_start (self->pipeline, &error))
     {

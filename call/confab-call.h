@@ -12,6 +12,7 @@
 #include "confab-call-pipeline.h"
 #include "confab-ice-server.h"
 #include "confab-ice-session.h"
+#include "confab-packet-path.h"
 #include "confab-sdp.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,10 @@ ConfabSdpType confab_call_get_role (ConfabCall *self);
 ConfabCallState confab_call_get_state (ConfabCall *self);
 ConfabIceSession *confab_call_get_ice_session (ConfabCall *self);
 ConfabCallPipeline *confab_call_get_pipeline (ConfabCall *self);
+/* Between the ICE session (its bottom) and the media: add layers
+ * (encryption, a loss simulator, a capture tap) before the call connects.
+ * NULL once the call has ended. */
+ConfabPacketPath *confab_call_get_packet_path (ConfabCall *self);
 
 void confab_call_gather_async (ConfabCall *self,
                                GCancellable *cancellable,

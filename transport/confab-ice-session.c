@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "confab-ice-candidate-private.h"
+#include "confab-ice-resolve-private.h"
 #include "confab-ice-session-private.h"
-#include "confab-turn-tls-proxy.h"
+#include "confab-ice-thread-private.h"
+#include "confab-packet-sink-private.h"
 
 #include <string.h>
 
@@ -16,17 +19,6 @@ G_DEFINE_QUARK (confab-ice-error-quark, confab_ice_error)
  * give up. */
 #define DEFAULT_GATHER_TIMEOUT_MS 10000
 
-/* Shared between the libnice thread and the owner's context. It outlives
- * the session so that callbacks queued on the owner's context after
- * dispose find session == NULL instead of a dangling pointer. */
-typedef struct
-{
-  gatomicrefcount ref;
-  GMutex lock;
-  ConfabIceSession *session; /* NULL once disposed */
-  GMainContext *owner;
-} Bridge;
-
 struct _ConfabIceSession
 {
   GObject parent_instance;
@@ -34,21 +26,15 @@ struct _ConfabIceSession
   gboolean controlling;
   ConfabIceServer *stun;
   ConfabIceServer *turn;
-  char *stun_ip;
-  char *turn_ip;
-  guint turn_port;             /* the server's, or the TLS proxy's on loopback */
-  ConfabTurnTlsProxy *tls_proxy;
+  ConfabIceAddresses *addresses; /* the servers' as libnice sees them, once resolved */
   gboolean relay_only;
   guint min_port, max_port;
   GPtrArray *local_addresses;
   guint gather_timeout_ms;
 
-  GThread *thread;
-  GMainContext *context; /* libnice's */
-  gint quit;
+  ConfabIceThread *nice; /* libnice's thread and context, and the way back */
   NiceAgent *agent;
   guint stream_id;
-  Bridge *bridge;
 
   GTask *gather_task;
   GSource *gather_timeout;
@@ -64,9 +50,7 @@ struct _ConfabIceSession
   gboolean gathering_done;
   gboolean receiving; /* FALSE once closed */
   ConfabIceStats stats;
-  ConfabIceReceiveFunc receive_func;
-  gpointer receive_data;
-  GDestroyNotify receive_destroy;
+  ConfabPacketSink *receiver; /* a ConfabIceReceiveFunc */
 };
 
 G_DEFINE_FINAL_TYPE (ConfabIceSession, confab_ice_session, G_TYPE_OBJECT)
@@ -88,54 +72,6 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-const char *
-confab_ice_state_to_string (ConfabIceState state)
-{
-  switch (state)
-    {
-    case CONFAB_ICE_STATE_NEW: return "new";
-    case CONFAB_ICE_STATE_GATHERING: return "gathering";
-    case CONFAB_ICE_STATE_GATHERED: return "gathered";
-    case CONFAB_ICE_STATE_CHECKING: return "checking";
-    case CONFAB_ICE_STATE_CONNECTED: return "connected";
-    case CONFAB_ICE_STATE_FAILED: return "failed";
-    case CONFAB_ICE_STATE_CLOSED: return "closed";
-    default: return "unknown";
-    }
-}
-
-static Bridge *
-bridge_ref (Bridge *bridge)
-{
-  g_atomic_ref_count_inc (&bridge->ref);
-  return bridge;
-}
-
-static void
-bridge_unref (gpointer data)
-{
-  Bridge *bridge = data;
-  if (g_atomic_ref_count_dec (&bridge->ref))
-    {
-      g_mutex_clear (&bridge->lock);
-      g_main_context_unref (bridge->owner);
-      g_free (bridge);
-    }
-}
-
-static gpointer
-run_nice_thread (gpointer data)
-{
-  ConfabIceSession *self = data;
-  /* A flag rather than g_main_loop_quit(): a quit that comes before the
-   * thread reaches g_main_loop_run() would be lost. */
-  g_main_context_push_thread_default (self->context);
-  while (!g_atomic_int_get (&self->quit))
-    g_main_context_iteration (self->context, TRUE);
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
-}
-
 /* -- owner-context side --------------------------------------------------- */
 
 static void complete_gathering (ConfabIceSession *self, gboolean timed_out);
@@ -150,16 +86,10 @@ report_state (ConfabIceSession *self, ConfabIceState state)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-static gboolean
-on_owner_update (gpointer data)
+static void
+on_owner_update (GObject *object)
 {
-  Bridge *bridge = data;
-
-  g_mutex_lock (&bridge->lock);
-  ConfabIceSession *self = bridge->session ? g_object_ref (bridge->session) : NULL;
-  g_mutex_unlock (&bridge->lock);
-  if (!self)
-    return G_SOURCE_REMOVE;
+  ConfabIceSession *self = CONFAB_ICE_SESSION (object);
 
   g_mutex_lock (&self->lock);
   gboolean gathering_done = self->gathering_done;
@@ -179,21 +109,12 @@ on_owner_update (gpointer data)
   report_state (self, state);
   if (pair_changed)
     g_signal_emit (self, signals[SIGNAL_SELECTED_PAIR_CHANGED], 0);
-
-  g_object_unref (self);
-  return G_SOURCE_REMOVE;
 }
 
 static void
 schedule_owner_update (ConfabIceSession *self)
 {
-  /* Always through a source: g_main_context_invoke() would run the update
-   * on the libnice thread whenever the owner's context is not running. */
-  GSource *source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_owner_update, bridge_ref (self->bridge), bridge_unref);
-  g_source_attach (source, self->bridge->owner);
-  g_source_unref (source);
+  confab_ice_thread_schedule_update (self->nice);
 }
 
 static void
@@ -207,38 +128,21 @@ set_state_locked (ConfabIceSession *self, ConfabIceState state)
 /* -- libnice callbacks (libnice thread, or any thread that unlocks the agent) -- */
 
 static void
-fill_candidate_info (ConfabIceCandidateInfo *info, const NiceCandidate *cand)
-{
-  static const char *const types[] = { "host", "srflx", "prflx", "relay" };
-  memset (info, 0, sizeof *info); /* callers compare pairs with memcmp() */
-  g_strlcpy (info->type, cand->type < G_N_ELEMENTS (types) ? types[cand->type] : "host",
-             sizeof info->type);
-  g_strlcpy (info->protocol, cand->transport == NICE_CANDIDATE_TRANSPORT_UDP ? "udp" : "tcp",
-             sizeof info->protocol);
-  char buf[NICE_ADDRESS_STRING_LEN];
-  nice_address_to_string (&cand->addr, buf);
-  g_strlcpy (info->address, buf, sizeof info->address);
-  info->port = nice_address_get_port (&cand->addr);
-}
-
-static void
 on_new_selected_pair_full (NiceAgent *agent, guint stream_id, guint component_id,
                            NiceCandidate *lcand, NiceCandidate *rcand, gpointer data)
 {
   ConfabIceSession *self = data;
 
+  ConfabIcePair pair;
+  confab_ice_pair_fill (&pair, lcand, rcand);
   g_mutex_lock (&self->lock);
-  fill_candidate_info (&self->pair.local, lcand);
-  fill_candidate_info (&self->pair.remote, rcand);
-  self->pair.relayed = lcand->type == NICE_CANDIDATE_TYPE_RELAYED
-                       || rcand->type == NICE_CANDIDATE_TYPE_RELAYED;
+  self->pair = pair;
   self->have_pair = TRUE;
   self->pair_serial++;
   g_mutex_unlock (&self->lock);
 
-  g_debug ("selected pair: %s %s %s:%u -> %s %s:%u", self->pair.local.protocol,
-           self->pair.local.type, self->pair.local.address, self->pair.local.port,
-           self->pair.remote.type, self->pair.remote.address, self->pair.remote.port);
+  g_autofree char *described = confab_ice_pair_to_string (&pair);
+  g_debug ("selected pair: %s", described);
   schedule_owner_update (self);
 }
 
@@ -300,88 +204,16 @@ on_receive (NiceAgent *agent, guint stream_id, guint component_id, guint len, gc
     }
   self->stats.packets_received++;
   self->stats.bytes_received += len;
-  ConfabIceReceiveFunc func = self->receive_func;
-  gpointer user_data = self->receive_data;
+  ConfabPacketSink *receiver = self->receiver ? confab_packet_sink_ref (self->receiver) : NULL;
   g_mutex_unlock (&self->lock);
 
-  /* Called unlocked: the media side may take its own locks. The receive
-   * function is only replaced from the owner thread before media starts or
-   * after recv is detached in dispose. */
-  if (func)
-    func ((const guint8 *) buf, len, user_data);
-}
-
-/* Closing waits for libnice's last TURN refreshes (which release the
- * allocations). nice_agent_close_async() completes on the thread-default
- * context of its caller, so it is called from the libnice thread, and the
- * waiter shares this refcounted record with it in case the wait times out. */
-typedef struct
-{
-  gatomicrefcount ref;
-  NiceAgent *agent;
-  GMutex lock;
-  GCond cond;
-  gboolean done;
-} CloseWait;
-
-static void
-close_wait_unref (CloseWait *wait)
-{
-  if (g_atomic_ref_count_dec (&wait->ref))
+  /* Called unlocked: the media side may take its own locks. The reference
+   * keeps the function's data alive if it is replaced meanwhile. */
+  if (receiver)
     {
-      g_object_unref (wait->agent);
-      g_mutex_clear (&wait->lock);
-      g_cond_clear (&wait->cond);
-      g_free (wait);
+      confab_packet_sink_call (receiver, (const guint8 *) buf, len);
+      confab_packet_sink_unref (receiver);
     }
-}
-
-static void
-on_agent_closed (GObject *source, GAsyncResult *result, gpointer data)
-{
-  CloseWait *wait = data;
-
-  g_mutex_lock (&wait->lock);
-  wait->done = TRUE;
-  g_cond_signal (&wait->cond);
-  g_mutex_unlock (&wait->lock);
-  close_wait_unref (wait);
-}
-
-static gboolean
-on_close_in_nice_thread (gpointer data)
-{
-  CloseWait *wait = data;
-  nice_agent_close_async (wait->agent, on_agent_closed, wait);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-close_agent_and_wait (ConfabIceSession *self)
-{
-  CloseWait *wait = g_new0 (CloseWait, 1);
-  g_atomic_ref_count_init (&wait->ref);
-  g_atomic_ref_count_inc (&wait->ref); /* the callback's */
-  wait->agent = g_object_ref (self->agent);
-  g_mutex_init (&wait->lock);
-  g_cond_init (&wait->cond);
-
-  GSource *source = g_idle_source_new ();
-  g_source_set_callback (source, on_close_in_nice_thread, wait, NULL);
-  g_source_attach (source, self->context);
-  g_source_unref (source);
-
-  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  g_mutex_lock (&wait->lock);
-  while (!wait->done)
-    if (!g_cond_wait_until (&wait->cond, &wait->lock, deadline))
-      break;
-  gboolean done = wait->done;
-  g_mutex_unlock (&wait->lock);
-  if (!done)
-    g_debug ("libnice did not finish closing within 2 s");
-  /* If the callback never ran, its reference is dropped with the context. */
-  close_wait_unref (wait);
 }
 
 /* -- GObject --------------------------------------------------------------- */
@@ -393,14 +225,6 @@ confab_ice_session_init (ConfabIceSession *self)
   self->gather_timeout_ms = DEFAULT_GATHER_TIMEOUT_MS;
   self->receiving = TRUE;
   self->local_addresses = g_ptr_array_new_with_free_func (g_free);
-
-  self->bridge = g_new0 (Bridge, 1);
-  g_atomic_ref_count_init (&self->bridge->ref);
-  g_mutex_init (&self->bridge->lock);
-  self->bridge->session = self;
-  self->bridge->owner = g_main_context_ref_thread_default ();
-
-  self->context = g_main_context_new ();
 }
 
 static void
@@ -412,7 +236,9 @@ confab_ice_session_constructed (GObject *object)
 
   /* Regular nomination: the controlling side picks the pair after checks,
    * which gives the best pair rather than the first. */
-  self->agent = nice_agent_new_full (self->context, NICE_COMPATIBILITY_RFC5245,
+  self->nice = confab_ice_thread_new (object, on_owner_update);
+  self->agent = nice_agent_new_full (confab_ice_thread_get_context (self->nice),
+                                     NICE_COMPATIBILITY_RFC5245,
                                      NICE_AGENT_OPTION_REGULAR_NOMINATION);
   g_object_set (self->agent,
                 "controlling-mode", self->controlling,
@@ -431,18 +257,12 @@ confab_ice_session_constructed (GObject *object)
 
   self->stream_id = nice_agent_add_stream (self->agent, 1);
   nice_agent_set_stream_name (self->agent, self->stream_id, "audio");
-
-  self->thread = g_thread_new ("confab-ice", run_nice_thread, self);
 }
 
 static void
 confab_ice_session_dispose (GObject *object)
 {
   ConfabIceSession *self = CONFAB_ICE_SESSION (object);
-
-  g_mutex_lock (&self->bridge->lock);
-  self->bridge->session = NULL;
-  g_mutex_unlock (&self->bridge->lock);
 
   g_mutex_lock (&self->lock);
   self->receiving = FALSE;
@@ -451,27 +271,23 @@ confab_ice_session_dispose (GObject *object)
   /* TURN allocations are released with a last refresh, sent from
    * libnice's own thread: wait (briefly) while that thread still runs and
    * the sockets are still read, or the server's answers would never come. */
-  if (self->agent && self->thread)
-    close_agent_and_wait (self);
+  if (self->agent)
+    confab_ice_thread_close_agent (self->nice, self->agent);
 
   if (self->agent && self->stream_id)
-    nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, NULL, NULL);
+    nice_agent_attach_recv (self->agent, self->stream_id, 1,
+                            confab_ice_thread_get_context (self->nice), NULL, NULL);
 
-  if (self->thread)
-    {
-      g_atomic_int_set (&self->quit, TRUE);
-      g_main_context_wakeup (self->context);
-      g_thread_join (self->thread);
-      self->thread = NULL;
-    }
+  if (self->nice)
+    confab_ice_thread_stop (self->nice);
 
   if (self->agent)
     {
       g_signal_handlers_disconnect_by_data (self->agent, self);
       g_clear_object (&self->agent);
     }
-  /* After the agent: its last TURN refreshes went through the proxy. */
-  g_clear_object (&self->tls_proxy);
+  /* After the agent: its last TURN refreshes went through the TLS proxy. */
+  g_clear_pointer (&self->addresses, confab_ice_addresses_free);
 
   if (self->gather_timeout)
     {
@@ -485,10 +301,7 @@ confab_ice_session_dispose (GObject *object)
       g_clear_object (&self->gather_task);
     }
 
-  if (self->receive_destroy)
-    self->receive_destroy (self->receive_data);
-  self->receive_func = NULL;
-  self->receive_destroy = NULL;
+  confab_packet_sink_replace (&self->receiver, NULL, &self->lock);
 
   G_OBJECT_CLASS (confab_ice_session_parent_class)->dispose (object);
 }
@@ -498,13 +311,9 @@ confab_ice_session_finalize (GObject *object)
 {
   ConfabIceSession *self = CONFAB_ICE_SESSION (object);
 
-  /* Sources the agent left behind belong to a context nobody iterates any more. */
-  g_main_context_unref (self->context);
-  bridge_unref (self->bridge);
+  g_clear_pointer (&self->nice, confab_ice_thread_free);
   confab_ice_server_free (self->stun);
   confab_ice_server_free (self->turn);
-  g_free (self->stun_ip);
-  g_free (self->turn_ip);
   g_ptr_array_unref (self->local_addresses);
   g_mutex_clear (&self->lock);
 
@@ -653,32 +462,36 @@ confab_ice_session_set_receive_func (ConfabIceSession *self, ConfabIceReceiveFun
 {
   g_return_if_fail (CONFAB_IS_ICE_SESSION (self));
 
-  g_mutex_lock (&self->lock);
-  GDestroyNotify old_destroy = self->receive_destroy;
-  gpointer old_data = self->receive_data;
-  self->receive_func = func;
-  self->receive_data = user_data;
-  self->receive_destroy = destroy;
-  g_mutex_unlock (&self->lock);
-
-  if (old_destroy)
-    old_destroy (old_data);
+  confab_packet_sink_replace (&self->receiver, confab_packet_sink_new (func, user_data, destroy),
+                              &self->lock);
 }
 
 /* -- gathering -------------------------------------------------------------- */
 
-typedef struct
+/* Ends gathering (@task, owned) with an error; the session stays in
+ * GATHERING. */
+static void G_GNUC_PRINTF (3, 4)
+fail_gathering (GTask *task, ConfabIceError code, const char *format, ...)
 {
-  guint pending;  /* name lookups still running */
-  GError *error;
-} GatherData;
+  g_autoptr (GTask) owned = task;
+  va_list args;
+  va_start (args, format);
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_task_return_new_error (owned, CONFAB_ICE_ERROR, code, "%s", message);
+}
 
+/* Owner thread: moves the state on (from @from only, unless @from is -1)
+ * and reports it. */
 static void
-gather_data_free (gpointer data)
+advance_state (ConfabIceSession *self, int from, ConfabIceState to)
 {
-  GatherData *gd = data;
-  g_clear_error (&gd->error);
-  g_free (gd);
+  g_mutex_lock (&self->lock);
+  if (from < 0 || self->state == (ConfabIceState) from)
+    self->state = to;
+  ConfabIceState state = self->state;
+  g_mutex_unlock (&self->lock);
+  report_state (self, state);
 }
 
 static gboolean
@@ -719,7 +532,7 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
       ConfabIceCandidateInfo info;
       n_candidates++;
       n_relays += c->type == NICE_CANDIDATE_TYPE_RELAYED;
-      fill_candidate_info (&info, c);
+      confab_ice_candidate_info_fill (&info, c);
       g_autofree char *where = g_strdup_printf ("%s %s:%u", info.protocol, info.address, info.port);
       g_signal_emit (self, signals[SIGNAL_CANDIDATE_GATHERED], 0, info.type, where);
     }
@@ -728,58 +541,47 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
   if (self->relay_only && n_relays == 0)
     {
       g_autofree char *uri = confab_ice_server_to_string (self->turn);
-      g_autofree char *tls_error = self->tls_proxy
-                                     ? confab_turn_tls_proxy_dup_last_error (self->tls_proxy)
-                                     : NULL;
-      if (tls_error)
-        g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_RELAY,
-                                 "relay-only mode, but the TURN server %s gave no relay "
-                                 "address: %s",
-                                 uri, tls_error);
-      else
-        g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_RELAY,
-                                 "relay-only mode, but the TURN server %s gave no relay address "
-                                 "(check the address, the credentials and that it is running)",
-                                 uri);
+      ConfabTurnTlsProxy *proxy = self->addresses ? self->addresses->tls_proxy : NULL;
+      g_autofree char *tls_error = proxy ? confab_turn_tls_proxy_dup_last_error (proxy) : NULL;
+      fail_gathering (g_steal_pointer (&task), CONFAB_ICE_ERROR_NO_RELAY,
+                      "relay-only mode, but the TURN server %s gave no relay address%s%s", uri,
+                      tls_error ? ": " : " (check the address, the credentials and that it is "
+                                         "running)",
+                      tls_error ?: "");
       return;
     }
   if (n_candidates == 0)
     {
-      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_NO_CANDIDATES,
-                               "no network address could be used for the call");
+      fail_gathering (g_steal_pointer (&task), CONFAB_ICE_ERROR_NO_CANDIDATES,
+                      "no network address could be used for the call");
       return;
     }
 
-  g_mutex_lock (&self->lock);
-  if (self->state == CONFAB_ICE_STATE_GATHERING)
-    self->state = CONFAB_ICE_STATE_GATHERED;
-  ConfabIceState state = self->state;
-  g_mutex_unlock (&self->lock);
-  report_state (self, state);
-
+  advance_state (self, CONFAB_ICE_STATE_GATHERING, CONFAB_ICE_STATE_GATHERED);
   g_task_return_boolean (task, TRUE);
 }
 
 static void
-start_gathering (ConfabIceSession *self, GTask *task)
+start_gathering (ConfabIceSession *self)
 {
-  if (self->stun_ip)
-    g_object_set (self->agent, "stun-server", self->stun_ip, "stun-server-port",
-                  (guint) self->stun->port, NULL);
+  const ConfabIceAddresses *addresses = self->addresses;
+  if (addresses->stun_ip)
+    g_object_set (self->agent, "stun-server", addresses->stun_ip, "stun-server-port",
+                  addresses->stun_port, NULL);
 
-  if (self->turn_ip)
+  if (addresses->turn_ip)
     {
+      /* A TLS proxy is a TCP TURN server to libnice. */
       NiceRelayType type = self->turn->transport == CONFAB_ICE_TRANSPORT_TCP
                              ? NICE_RELAY_TYPE_TURN_TCP
                              : NICE_RELAY_TYPE_TURN_UDP;
-      if (!nice_agent_set_relay_info (self->agent, self->stream_id, 1, self->turn_ip,
-                                      self->turn_port, self->turn->username ?: "",
+      if (!nice_agent_set_relay_info (self->agent, self->stream_id, 1, addresses->turn_ip,
+                                      addresses->turn_port, self->turn->username ?: "",
                                       self->turn->password ?: "", type))
         {
-          g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
-                                   "libnice refused the TURN server %s:%u", self->turn_ip,
-                                   self->turn_port);
-          g_clear_object (&self->gather_task);
+          fail_gathering (g_steal_pointer (&self->gather_task), CONFAB_ICE_ERROR_SETUP,
+                          "libnice refused the TURN server %s:%u", addresses->turn_ip,
+                          addresses->turn_port);
           return;
         }
     }
@@ -793,10 +595,9 @@ start_gathering (ConfabIceSession *self, GTask *task)
       nice_address_init (&addr);
       if (!nice_address_set_from_string (&addr, self->local_addresses->pdata[i]))
         {
-          g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
-                                   "\"%s\" is not an IP address",
-                                   (const char *) self->local_addresses->pdata[i]);
-          g_clear_object (&self->gather_task);
+          fail_gathering (g_steal_pointer (&self->gather_task), CONFAB_ICE_ERROR_SETUP,
+                          "\"%s\" is not an IP address",
+                          (const char *) self->local_addresses->pdata[i]);
           return;
         }
       nice_agent_add_local_address (self->agent, &addr);
@@ -804,7 +605,8 @@ start_gathering (ConfabIceSession *self, GTask *task)
 
   /* The session's thread must be running the agent's context before
    * gathering, or the candidate-gathering-done signal would not come. */
-  nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context, on_receive, self);
+  nice_agent_attach_recv (self->agent, self->stream_id, 1,
+                          confab_ice_thread_get_context (self->nice), on_receive, self);
 
   g_mutex_lock (&self->lock);
   self->stats.gather_start_time = g_get_monotonic_time ();
@@ -816,70 +618,35 @@ start_gathering (ConfabIceSession *self, GTask *task)
       if (self->min_port || self->max_port)
         why = g_strdup_printf ("no free UDP port in the range %u-%u", self->min_port,
                                self->max_port);
-      g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
-                               "gathering candidates failed%s%s", why ? ": " : "", why ?: "");
-      g_clear_object (&self->gather_task);
+      fail_gathering (g_steal_pointer (&self->gather_task), CONFAB_ICE_ERROR_SETUP,
+                      "gathering candidates failed%s%s", why ? ": " : "", why ?: "");
       return;
     }
 
   self->gather_timeout = g_timeout_source_new (self->gather_timeout_ms);
   g_source_set_callback (self->gather_timeout, on_gather_timeout, self, NULL);
-  g_source_attach (self->gather_timeout, self->bridge->owner);
+  g_source_attach (self->gather_timeout, confab_ice_thread_get_owner_context (self->nice));
   schedule_owner_update (self);
 }
 
-typedef struct
-{
-  GTask *task;
-  gboolean turn; /* which server this lookup is for */
-} LookupData;
-
 static void
-on_lookup_done (GObject *source, GAsyncResult *result, gpointer data)
+on_servers_resolved (GObject *source, GAsyncResult *result, gpointer data)
 {
-  LookupData *ld = data;
-  g_autoptr (GTask) task = ld->task;
-  gboolean is_turn = ld->turn;
-  g_free (ld);
-
+  g_autoptr (GTask) task = data;
   ConfabIceSession *self = g_task_get_source_object (task);
-  GatherData *gd = g_task_get_task_data (task);
-  ConfabIceServer *server = is_turn ? self->turn : self->stun;
   g_autoptr (GError) error = NULL;
 
-  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
-  if (addresses)
-    {
-      /* libnice takes one address; prefer IPv4, which every network has. */
-      GInetAddress *pick = addresses->data;
-      for (GList *l = addresses; l; l = l->next)
-        if (g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4)
-          {
-            pick = l->data;
-            break;
-          }
-      char **slot = is_turn ? &self->turn_ip : &self->stun_ip;
-      g_free (*slot);
-      *slot = g_inet_address_to_string (pick);
-      g_resolver_free_addresses (addresses);
-    }
-  else if (!gd->error)
-    gd->error = g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_RESOLVE,
-                             "cannot resolve the %s server \"%s\": %s", is_turn ? "TURN" : "STUN",
-                             server->host, error->message);
-
-  if (--gd->pending > 0)
-    return;
-
-  if (!self->gather_task)
+  g_autoptr (ConfabIceAddresses) addresses = confab_ice_resolve_servers_finish (result, &error);
+  if (self->gather_task != task)
     return; /* closed meanwhile */
-  if (gd->error)
+  if (!addresses)
     {
-      g_task_return_error (task, g_steal_pointer (&gd->error));
-      g_clear_object (&self->gather_task);
+      fail_gathering (g_steal_pointer (&self->gather_task), error->code, "%s",
+                      error->message);
       return;
     }
-  start_gathering (self, task);
+  self->addresses = g_steal_pointer (&addresses);
+  start_gathering (self);
 }
 
 void
@@ -905,88 +672,12 @@ confab_ice_session_gather_async (ConfabIceSession *self, GCancellable *cancellab
     }
 
   g_object_set (self->agent, "force-relay", self->relay_only, NULL);
-
-  g_mutex_lock (&self->lock);
-  self->state = CONFAB_ICE_STATE_GATHERING;
-  g_mutex_unlock (&self->lock);
-  report_state (self, CONFAB_ICE_STATE_GATHERING);
-
-  GatherData *gd = g_new0 (GatherData, 1);
-  g_task_set_task_data (task, gd, gather_data_free);
+  advance_state (self, -1, CONFAB_ICE_STATE_GATHERING);
   self->gather_task = g_object_ref (task);
 
-  /* TURN over TLS: libnice's own TLS mode is not real TLS, so it gets a
-   * plain TCP TURN server on loopback whose bytes go over our TLS leg. */
-  if (self->turn && self->turn->secure && !self->tls_proxy)
-    {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (GTlsDatabase) database = NULL;
-      if (self->turn->ca_file)
-        {
-          database = g_tls_file_database_new (self->turn->ca_file, &error);
-          if (!database)
-            {
-              g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
-                                       "cannot read the TURN server's CA file: %s",
-                                       error->message);
-              g_clear_object (&self->gather_task);
-              return;
-            }
-        }
-      self->tls_proxy = confab_turn_tls_proxy_new (self->turn->host, self->turn->port, database,
-                                                   &error);
-      if (!self->tls_proxy)
-        {
-          g_task_return_new_error (task, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,
-                                   "cannot set up TURN over TLS: %s", error->message);
-          g_clear_object (&self->gather_task);
-          return;
-        }
-    }
-
   /* STUN only matters when relays are allowed to be bypassed. */
-  ConfabIceServer *lookups[2] = { self->relay_only ? NULL : self->stun, self->turn };
-  for (guint i = 0; i < 2; i++)
-    {
-      if (!lookups[i])
-        continue;
-      if (i == 1)
-        self->turn_port = lookups[i]->port;
-      if (i == 1 && self->tls_proxy)
-        {
-          self->turn_ip = g_strdup ("127.0.0.1");
-          self->turn_port = confab_turn_tls_proxy_get_port (self->tls_proxy);
-          continue;
-        }
-      if (g_hostname_is_ip_address (lookups[i]->host))
-        {
-          if (i == 0)
-            self->stun_ip = g_strdup (lookups[i]->host);
-          else
-            self->turn_ip = g_strdup (lookups[i]->host);
-          continue;
-        }
-      gd->pending++;
-    }
-
-  if (gd->pending == 0)
-    {
-      start_gathering (self, task);
-      return;
-    }
-
-  g_autoptr (GResolver) resolver = g_resolver_get_default ();
-  for (guint i = 0; i < 2; i++)
-    {
-      if (!lookups[i] || g_hostname_is_ip_address (lookups[i]->host)
-          || (i == 1 && self->tls_proxy))
-        continue;
-      LookupData *ld = g_new0 (LookupData, 1);
-      ld->task = g_object_ref (task);
-      ld->turn = i == 1;
-      g_resolver_lookup_by_name_async (resolver, lookups[i]->host, cancellable, on_lookup_done,
-                                       ld);
-    }
+  confab_ice_resolve_servers_async (self->relay_only ? NULL : self->stun, self->turn, cancellable,
+                                    on_servers_resolved, g_steal_pointer (&task));
 }
 
 gboolean
@@ -1011,30 +702,16 @@ confab_ice_session_describe (ConfabIceSession *self, ConfabSdp *sdp)
   sdp->ice_ufrag = g_steal_pointer (&ufrag);
   sdp->ice_pwd = g_steal_pointer (&pwd);
 
-  GSList *cands = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
-  for (GSList *l = cands; l; l = l->next)
-    {
-      g_autofree char *line = nice_agent_generate_local_candidate_sdp (self->agent, l->data);
-      if (line)
-        confab_sdp_add_candidate (sdp, line);
-    }
-  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+  g_autoptr (GPtrArray) lines = confab_ice_session_dup_local_candidates (self);
+  for (guint i = 0; i < lines->len; i++)
+    confab_sdp_add_candidate (sdp, lines->pdata[i]);
 }
 
 GPtrArray *
 confab_ice_session_dup_local_candidates (ConfabIceSession *self)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-  GSList *cands = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
-  for (GSList *l = cands; l; l = l->next)
-    {
-      char *line = nice_agent_generate_local_candidate_sdp (self->agent, l->data);
-      if (line)
-        g_ptr_array_add (out, g_strdup (g_str_has_prefix (line, "a=") ? line + 2 : line)),
-          g_free (line);
-    }
-  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
-  return out;
+  g_return_val_if_fail (CONFAB_IS_ICE_SESSION (self), NULL);
+  return confab_ice_dup_local_candidate_lines (self->agent, self->stream_id);
 }
 
 gboolean
@@ -1184,7 +861,6 @@ confab_ice_session_close (ConfabIceSession *self)
    * running until dispose so that it can release TURN allocations. */
   g_mutex_lock (&self->lock);
   self->receiving = FALSE;
-  self->state = CONFAB_ICE_STATE_CLOSED;
   g_mutex_unlock (&self->lock);
-  report_state (self, CONFAB_ICE_STATE_CLOSED);
+  advance_state (self, -1, CONFAB_ICE_STATE_CLOSED);
 }

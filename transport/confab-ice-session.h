@@ -58,6 +58,9 @@ typedef struct
   gboolean relayed;  /* either end is a TURN relay */
 } ConfabIcePair;
 
+/* "udp host 192.0.2.1:5000 -> relay 198.51.100.7:49152", for logs. */
+char *confab_ice_pair_to_string (const ConfabIcePair *pair) G_GNUC_WARN_UNUSED_RESULT;
+
 typedef struct
 {
   guint64 packets_sent;
@@ -114,6 +117,9 @@ gboolean confab_ice_session_set_remote (ConfabIceSession *self,
  * socket buffer full): the caller decides; the failure is counted. */
 gboolean confab_ice_session_send (ConfabIceSession *self, const guint8 *data, gsize size);
 
+/* Thread-safe, any time; NULL stops the calls. The previous @destroy runs
+ * once no call to it is in flight (possibly on libnice's thread). A call
+ * normally receives through a ConfabIceLayer, which sets this. */
 void confab_ice_session_set_receive_func (ConfabIceSession *self,
                                           ConfabIceReceiveFunc func,
                                           gpointer user_data,

@@ -198,22 +198,46 @@ connection_close (Connection *conn)
   connection_maybe_free (conn);
 }
 
+/* Where every asynchronous step of a connection ends. A failed step
+ * (@ok FALSE) closes the connection, keeping @why (owned, may be NULL) as
+ * the last error unless the connection was going away anyway; a step that
+ * finishes while the connection closes lets it go. TRUE if the step may
+ * go on. */
+static gboolean
+step_finished (Connection *conn, gboolean ok, const GError *error, char *why)
+{
+  g_autofree char *message = why;
+
+  conn->pending--;
+  if (!ok)
+    {
+      if (message && !conn->closing && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_last_error (conn->proxy, g_steal_pointer (&message));
+      connection_close (conn);
+      return FALSE;
+    }
+  if (conn->closing)
+    {
+      connection_maybe_free (conn);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void pump_read (Pump *pump);
 
-/* @server_side: the error came from the server's stream, not libnice's. */
-static void
-pump_failed (Pump *pump, const GError *error, gboolean server_side)
+/* @server_side: the error came from the server's stream, not libnice's.
+ * Only that is worth showing (a reset, a TLS alert); libnice closing its
+ * end is not, nor is an EOF from the server, which is how coturn drops a
+ * connection it no longer wants (the allocation was deleted). */
+static char *
+describe_lost (Pump *pump, const GError *error, gboolean server_side)
 {
-  Connection *conn = pump->conn;
-  /* An error on the server's side while the connection was up is worth
-   * showing (a reset, a TLS alert); libnice closing its end is not. */
-  if (error && server_side && !conn->closing
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    set_last_error (conn->proxy,
-                    g_strdup_printf ("the connection to the TURN server %s:%u was lost: %s",
-                                     conn->proxy->server_host, conn->proxy->server_port,
-                                     error->message));
-  connection_close (conn);
+  if (!error || !server_side)
+    return NULL;
+  return g_strdup_printf ("the connection to the TURN server %s:%u was lost: %s",
+                          pump->conn->proxy->server_host, pump->conn->proxy->server_port,
+                          error->message);
 }
 
 static void
@@ -224,12 +248,8 @@ on_pump_written (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
   gsize written = 0;
 
-  conn->pending--;
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, &error))
-    {
-      pump_failed (pump, error, pump->up);
-      return;
-    }
+  gboolean ok =
+    g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, &error);
 
   ConfabTurnTlsProxy *self = conn->proxy;
   g_mutex_lock (&self->lock);
@@ -239,9 +259,7 @@ on_pump_written (GObject *source, GAsyncResult *result, gpointer data)
     self->bytes_down += written;
   g_mutex_unlock (&self->lock);
 
-  if (conn->closing)
-    connection_maybe_free (conn);
-  else
+  if (step_finished (conn, ok, error, ok ? NULL : describe_lost (pump, error, pump->up)))
     pump_read (pump);
 }
 
@@ -252,20 +270,9 @@ on_pump_read (GObject *source, GAsyncResult *result, gpointer data)
   Connection *conn = pump->conn;
   g_autoptr (GError) error = NULL;
 
-  conn->pending--;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-  if (n <= 0)
-    {
-      /* An EOF from the server is how coturn drops a connection it no
-       * longer wants (the allocation was deleted): not an error. */
-      pump_failed (pump, error, !pump->up);
-      return;
-    }
-  if (conn->closing)
-    {
-      connection_maybe_free (conn);
-      return;
-    }
+  if (!step_finished (conn, n > 0, error, n > 0 ? NULL : describe_lost (pump, error, !pump->up)))
+    return;
 
   conn->pending++;
   g_output_stream_write_all_async (pump->out, pump->buffer, n, G_PRIORITY_DEFAULT,
@@ -301,20 +308,12 @@ on_handshake (GObject *source, GAsyncResult *result, gpointer data)
   ConfabTurnTlsProxy *self = conn->proxy;
   g_autoptr (GError) error = NULL;
 
-  conn->pending--;
-  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
-    {
-      if (!conn->closing && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_last_error (self, describe_connect_error (conn, error));
-      connection_close (conn);
-      return;
-    }
-  conn->handshaked = TRUE;
-  if (conn->closing)
-    {
-      connection_maybe_free (conn);
-      return;
-    }
+  /* Known before the step ends: closing a handshaked connection says
+   * goodbye to the server. */
+  conn->handshaked = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
+  if (!step_finished (conn, conn->handshaked, error,
+                      conn->handshaked ? NULL : describe_connect_error (conn, error)))
+    return;
   stop_connect_timeout (conn);
 
   g_mutex_lock (&self->lock);
@@ -339,20 +338,10 @@ on_tcp_connected (GObject *source, GAsyncResult *result, gpointer data)
   ConfabTurnTlsProxy *self = conn->proxy;
   g_autoptr (GError) error = NULL;
 
-  conn->pending--;
   conn->tcp = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
-  if (!conn->tcp)
-    {
-      if (!conn->closing && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_last_error (self, describe_connect_error (conn, error));
-      connection_close (conn);
-      return;
-    }
-  if (conn->closing)
-    {
-      connection_maybe_free (conn);
-      return;
-    }
+  if (!step_finished (conn, conn->tcp != NULL, error,
+                      conn->tcp ? NULL : describe_connect_error (conn, error)))
+    return;
 
   GSocket *socket = g_socket_connection_get_socket (conn->tcp);
   /* GSocketClient's timeout stays on the socket; the connect timer bounds

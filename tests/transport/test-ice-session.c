@@ -7,8 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confab-ice-layer.h"
 #include "confab-ice-server.h"
 #include "confab-ice-session-private.h"
+#include "confab-packet-path.h"
+#include "confab-packet-tap.h"
+#include "transport-test-util.h"
 
 #define WATCHDOG_SECONDS 60
 
@@ -25,19 +29,12 @@ typedef struct
   gint received_by_answerer;
 } Fixture;
 
-static gboolean
-on_watchdog (gpointer data)
-{
-  g_error ("watchdog: the test did not finish in time");
-  return G_SOURCE_REMOVE;
-}
-
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   f->loop = g_main_loop_new (NULL, FALSE);
   const char *late = g_getenv ("CONFAB_LATE_ANSWER_SECONDS");
-  f->watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS + (late ? atoi (late) : 0), on_watchdog, NULL);
+  f->watchdog = transport_test_watchdog (WATCHDOG_SECONDS + (late ? atoi (late) : 0));
   f->offerer = confab_ice_session_new (TRUE);
   f->answerer = confab_ice_session_new (FALSE);
   /* Loopback only: the test must not depend on the machine's interfaces. */
@@ -183,7 +180,7 @@ exchange_packets (Fixture *f)
 }
 
 static void
-test_connect_loopback (Fixture *f, gconstpointer data)
+connect_both (Fixture *f)
 {
   gather_both (f);
 
@@ -196,6 +193,12 @@ test_connect_loopback (Fixture *f, gconstpointer data)
   g_assert_true (ok_);
 
   wait_connected (f);
+}
+
+static void
+test_connect_loopback (Fixture *f, gconstpointer data)
+{
+  connect_both (f);
   assert_pair_matches_libnice (f->offerer);
   assert_pair_matches_libnice (f->answerer);
   exchange_packets (f);
@@ -204,6 +207,100 @@ test_connect_loopback (Fixture *f, gconstpointer data)
   confab_ice_session_get_stats (f->offerer, &stats);
   g_test_message ("loopback: connected %.1f ms after the answer was applied",
                   (stats.connected_time - stats.remote_applied_time) / 1000.0);
+}
+
+/* What one side's packet path delivered: numbered packets, in order. */
+typedef struct
+{
+  gint count;
+  gint out_of_order;
+  guint32 next;
+} Delivered;
+
+static void
+on_path_deliver (const guint8 *data, gsize size, gpointer user_data)
+{
+  Delivered *d = user_data;
+  g_assert_cmpuint (size, ==, 100);
+  guint32 seq = ((guint32) data[0] << 24) | (data[1] << 16) | (data[2] << 8) | data[3];
+  if (seq != d->next)
+    g_atomic_int_inc (&d->out_of_order);
+  d->next = seq + 1;
+  g_atomic_int_inc (&d->count);
+}
+
+static void
+send_numbered (ConfabPacketPath *path, guint32 first, guint n)
+{
+  for (guint32 seq = first; seq < first + n; seq++)
+    {
+      guint8 packet[100] = { seq >> 24, seq >> 16, seq >> 8, seq };
+      confab_packet_path_send (path, packet, sizeof packet);
+    }
+}
+
+static void
+wait_delivered (Delivered *d, gint count, gint64 timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+  while (g_atomic_int_get (&d->count) < count && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+}
+
+/* Two connected sessions, each the bottom of a packet path with a tap on
+ * top: numbered packets go through both paths, in order, and are counted
+ * by the taps; closing a path closes its session and stops delivery. */
+static void
+test_packet_path (Fixture *f, gconstpointer data)
+{
+  connect_both (f);
+
+  ConfabIceSession *sessions[2] = { f->offerer, f->answerer };
+  ConfabPacketPath *paths[2];
+  ConfabPacketTap *taps[2];
+  Delivered delivered[2] = { 0 };
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (ConfabIceLayer) bottom = confab_ice_layer_new (sessions[i]);
+      paths[i] = confab_packet_path_new (CONFAB_PACKET_LAYER (bottom));
+      taps[i] = confab_packet_tap_new ();
+      g_assert_true (confab_packet_path_push (paths[i], CONFAB_PACKET_LAYER (taps[i])));
+      confab_packet_path_set_deliver_func (paths[i], on_path_deliver, &delivered[i], NULL);
+    }
+
+  send_numbered (paths[0], 0, 50);
+  send_numbered (paths[1], 0, 50);
+  wait_delivered (&delivered[0], 50, 10000);
+  wait_delivered (&delivered[1], 50, 10000);
+  for (guint i = 0; i < 2; i++)
+    {
+      ConfabPacketTapStats stats;
+      confab_packet_tap_get_stats (taps[i], &stats);
+      g_assert_cmpint (delivered[i].count, ==, 50);
+      g_assert_cmpint (delivered[i].out_of_order, ==, 0);
+      g_assert_cmpuint (stats.packets_sent, ==, 50);
+      g_assert_cmpuint (stats.bytes_sent, ==, 5000);
+      g_assert_cmpuint (stats.packets_received, ==, 50);
+      g_assert_cmpuint (stats.bytes_received, ==, 5000);
+    }
+
+  /* The offerer hangs up: its session closes with its path. */
+  confab_packet_path_close (paths[0]);
+  g_assert_cmpint (confab_ice_session_get_state (f->offerer), ==, CONFAB_ICE_STATE_CLOSED);
+  g_assert_true (confab_packet_layer_is_closed (CONFAB_PACKET_LAYER (taps[0])));
+  send_numbered (paths[1], 50, 10);
+  send_numbered (paths[0], 50, 10);
+  wait_delivered (&delivered[0], 60, 300);
+  g_assert_cmpint (delivered[0].count, ==, 50);
+  ConfabPacketTapStats stats;
+  confab_packet_tap_get_stats (taps[0], &stats);
+  g_assert_cmpuint (stats.packets_sent, ==, 50);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_object_unref (paths[i]);
+      g_object_unref (taps[i]);
+    }
 }
 
 static gboolean
@@ -418,6 +515,8 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/transport/server-uris", test_server_uris);
   g_test_add ("/confab/transport/connect-loopback", Fixture, NULL, fixture_setup,
               test_connect_loopback, fixture_teardown);
+  g_test_add ("/confab/transport/packet-path-over-ice", Fixture, NULL, fixture_setup,
+              test_packet_path, fixture_teardown);
   g_test_add ("/confab/transport/late-answer", Fixture, GUINT_TO_POINTER (20), fixture_setup,
               test_late_answer, fixture_teardown);
   g_test_add ("/confab/transport/recovers-from-failed", Fixture, NULL, fixture_setup,

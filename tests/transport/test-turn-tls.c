@@ -23,26 +23,12 @@
 
 typedef struct
 {
+  TransportTestTurn t;
   const char *skip_reason; /* static; NULL when coturn and openssl are there */
-  char *dir;
   GTlsDatabase *ca;        /* trusts the test CA only */
-  GSubprocess *coturn;
   guint tls_port;
-  GMainLoop *loop;
   ConfabTurnTlsProxy *proxy;
-  ConfabIceSession *peers[2];
-  guint gathered;
-  GError *gather_error;
-  guint watchdog;
 } Fixture;
-
-static gboolean
-on_watchdog (gpointer data)
-{
-  g_error ("watchdog: the test did not finish in %d s", WATCHDOG_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
 
 static void
 run_openssl (Fixture *f, const char *const *args)
@@ -55,7 +41,7 @@ run_openssl (Fixture *f, const char *const *args)
   g_strv_builder_addv (builder, (const char **) args);
   g_auto (GStrv) argv = g_strv_builder_end (builder);
 
-  g_spawn_sync (f->dir, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+  g_spawn_sync (f->t.dir, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                 NULL, &err, &status, &error);
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
@@ -67,7 +53,7 @@ static void
 make_certificates (Fixture *f)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *ext = g_build_filename (f->dir, "server.ext", NULL);
+  g_autofree char *ext = g_build_filename (f->t.dir, "server.ext", NULL);
   g_file_set_contents (ext,
                        "basicConstraints = critical, CA:FALSE\n"
                        "keyUsage = critical, digitalSignature, keyEncipherment\n"
@@ -89,7 +75,7 @@ make_certificates (Fixture *f)
   run_openssl (f, csr);
   run_openssl (f, sign);
 
-  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
+  g_autofree char *ca_path = g_build_filename (f->t.dir, "ca.pem", NULL);
   f->ca = g_tls_file_database_new (ca_path, &error);
   g_assert_no_error (error);
 }
@@ -99,8 +85,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autofree char *turnserver = g_find_program_in_path ("turnserver");
   g_autofree char *openssl = g_find_program_in_path ("openssl");
-  f->loop = g_main_loop_new (NULL, FALSE);
-  f->watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
+  transport_test_turn_init (&f->t, WATCHDOG_SECONDS);
   if (!turnserver)
     {
       f->skip_reason = "coturn's turnserver is not installed (apt-get install coturn)";
@@ -118,7 +103,7 @@ fixture_setup (Fixture *f, gconstpointer data)
     }
 
   g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("confab-turn-tls-XXXXXX", &error);
+  f->t.dir = g_dir_make_tmp ("confab-turn-tls-XXXXXX", &error);
   g_assert_no_error (error);
   make_certificates (f);
 
@@ -126,62 +111,20 @@ fixture_setup (Fixture *f, gconstpointer data)
   guint plain_port = transport_test_free_port ();
   g_autofree char *tls_listen = g_strdup_printf ("--tls-listening-port=%u", f->tls_port);
   g_autofree char *listen = g_strdup_printf ("--listening-port=%u", plain_port);
-  g_autofree char *cert = g_strdup_printf ("--cert=%s/server.pem", f->dir);
-  g_autofree char *pkey = g_strdup_printf ("--pkey=%s/server.key", f->dir);
-  g_autofree char *pidfile = g_strdup_printf ("--pidfile=%s/turn.pid", f->dir);
-  g_autofree char *db = g_strdup_printf ("--userdb=%s/turn.db", f->dir);
-  g_autofree char *minp = g_strdup_printf ("--min-port=%d", RELAY_MIN_PORT);
-  g_autofree char *maxp = g_strdup_printf ("--max-port=%d", RELAY_MAX_PORT);
-
-  f->coturn = g_subprocess_new (
-    G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, turnserver,
-    "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", tls_listen, listen, cert, pkey,
-    minp, maxp, "--user=alice:secret", "--realm=confab.test", "--lt-cred-mech",
-    /* coturn refuses to relay to loopback peers unless told; both peers are here. */
-    "--allow-loopback-peers", "--no-dtls", "--no-cli", "--fingerprint", "--log-file=stdout",
-    "--simple-log", pidfile, db, NULL);
-  g_assert_no_error (error);
-
-  transport_test_wait_listening (f->tls_port);
-}
-
-static void
-rm_rf (GFile *file)
-{
-  g_autoptr (GFileEnumerator) children =
-    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children)
-    {
-      GFile *child;
-      while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child)
-        rm_rf (child);
-    }
-  g_file_delete (file, NULL, NULL);
+  g_autofree char *cert = g_strdup_printf ("--cert=%s/server.pem", f->t.dir);
+  g_autofree char *pkey = g_strdup_printf ("--pkey=%s/server.key", f->t.dir);
+  const char *args[] = { tls_listen, listen, cert, pkey, NULL };
+  f->t.coturn = transport_test_start_coturn (turnserver, f->t.dir, RELAY_MIN_PORT, RELAY_MAX_PORT,
+                                           args, f->tls_port);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  for (guint i = 0; i < 2; i++)
-    g_clear_object (&f->peers[i]);
+  transport_test_turn_clear_peers (&f->t);
   g_clear_object (&f->proxy);
-  if (f->coturn)
-    {
-      g_subprocess_force_exit (f->coturn);
-      g_subprocess_wait (f->coturn, NULL, NULL);
-      g_clear_object (&f->coturn);
-    }
-  if (f->dir)
-    {
-      g_autoptr (GFile) dir = g_file_new_for_path (f->dir);
-      rm_rf (dir);
-      g_free (f->dir);
-    }
+  transport_test_turn_clear (&f->t);
   g_clear_object (&f->ca);
-  g_clear_error (&f->gather_error);
-  g_source_remove (f->watchdog);
-  g_main_loop_unref (f->loop);
 }
 
 /* Sync I/O keeps the STUN tests short; the socket timeout stands in for
@@ -290,22 +233,6 @@ test_stun_through_proxy (Fixture *f, gconstpointer data)
 }
 
 static void
-on_gathered (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Fixture *f = data;
-  GError *error = NULL;
-  if (!confab_ice_session_gather_finish (CONFAB_ICE_SESSION (source), result, &error))
-    {
-      if (!f->gather_error)
-        f->gather_error = error;
-      else
-        g_error_free (error);
-    }
-  if (++f->gathered == 2)
-    g_main_loop_quit (f->loop);
-}
-
-static void
 test_relayed (Fixture *f, gconstpointer data)
 {
   if (f->skip_reason)
@@ -338,27 +265,18 @@ test_relayed (Fixture *f, gconstpointer data)
   turn->username = g_strdup ("alice");
   turn->password = g_strdup ("secret");
   if (through_session)
-    turn->ca_file = g_build_filename (f->dir, "ca.pem", NULL);
+    turn->ca_file = g_build_filename (f->t.dir, "ca.pem", NULL);
 
-  for (guint i = 0; i < 2; i++)
-    {
-      f->peers[i] = confab_ice_session_new (i == 0);
-      confab_ice_session_add_local_address (f->peers[i], "127.0.0.1");
-      confab_ice_session_set_turn_server (f->peers[i], turn);
-      confab_ice_session_set_relay_only (f->peers[i], TRUE);
-      /* A TLS handshake comes first: generous, for valgrind. */
-      confab_ice_session_set_gather_timeout (f->peers[i], 20000);
-      confab_ice_session_gather_async (f->peers[i], NULL, on_gathered, f);
-    }
-  g_main_loop_run (f->loop);
-  if (f->gather_error && f->proxy)
+  /* A TLS handshake comes first: a generous timeout, for valgrind. */
+  f->t.gather_error = transport_test_gather_relay_only (f->t.peers, turn, 20000, f->t.loop);
+  if (f->t.gather_error && f->proxy)
     {
       g_autofree char *proxy_error = confab_turn_tls_proxy_dup_last_error (f->proxy);
       g_test_message ("the proxy's last error: %s", proxy_error);
     }
-  g_assert_no_error (f->gather_error);
+  g_assert_no_error (f->t.gather_error);
 
-  transport_test_connect_relayed (f->peers, f->loop, RELAY_MIN_PORT, RELAY_MAX_PORT);
+  transport_test_connect_relayed (f->t.peers, f->t.loop, RELAY_MIN_PORT, RELAY_MAX_PORT);
 
   if (through_session)
     return;
@@ -486,17 +404,15 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/confab/transport/turn-tls-stun", Fixture, NULL, fixture_setup,
-              test_stun_through_proxy, fixture_teardown);
-  g_test_add ("/confab/transport/turn-tls-relay-only", Fixture, NULL, fixture_setup, test_relayed,
-              fixture_teardown);
-  g_test_add ("/confab/transport/turn-tls-turns-uri", Fixture, "session", fixture_setup,
-              test_relayed, fixture_teardown);
-  g_test_add ("/confab/transport/turn-tls-untrusted", Fixture, NULL, fixture_setup,
-              test_untrusted, fixture_teardown);
-  g_test_add ("/confab/transport/turn-tls-refused", Fixture, NULL, fixture_setup, test_refused,
-              fixture_teardown);
-  g_test_add ("/confab/transport/turn-tls-limit", Fixture, NULL, fixture_setup,
-              test_limit_and_dispose, fixture_teardown);
+  static const TransportTestCase cases[] = {
+    { "turn-tls-stun", NULL, (GTestFixtureFunc) test_stun_through_proxy },
+    { "turn-tls-relay-only", NULL, (GTestFixtureFunc) test_relayed },
+    { "turn-tls-turns-uri", "session", (GTestFixtureFunc) test_relayed },
+    { "turn-tls-untrusted", NULL, (GTestFixtureFunc) test_untrusted },
+    { "turn-tls-refused", NULL, (GTestFixtureFunc) test_refused },
+    { "turn-tls-limit", NULL, (GTestFixtureFunc) test_limit_and_dispose },
+  };
+  transport_test_add_cases (cases, G_N_ELEMENTS (cases), sizeof (Fixture),
+                            (GTestFixtureFunc) fixture_setup, (GTestFixtureFunc) fixture_teardown);
   return g_test_run ();
 }

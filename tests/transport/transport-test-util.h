@@ -1,11 +1,59 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Small helpers the transport tests share: loopback ports and waiting for
- * a server (coturn) to listen.
+ * What the ICE and TURN tests share: a watchdog, loopback ports, a coturn
+ * on loopback, and two relay-only sessions that gather and connect.
  */
 #pragma once
 
 #include <gio/gio.h>
+
+static inline gboolean
+transport_test_on_watchdog (gpointer data)
+{
+  g_error ("watchdog: the test did not finish in %u s", GPOINTER_TO_UINT (data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Fails the test if the main loop still runs after @seconds. */
+static inline guint
+transport_test_watchdog (guint seconds)
+{
+  return g_timeout_add_seconds (seconds, transport_test_on_watchdog, GUINT_TO_POINTER (seconds));
+}
+
+/* A fixture test, registered as /confab/transport/<name>. */
+typedef struct
+{
+  const char *name;
+  gconstpointer data;
+  GTestFixtureFunc test;
+} TransportTestCase;
+
+static inline void
+transport_test_add_cases (const TransportTestCase *cases, guint n_cases, gsize fixture_size,
+                          GTestFixtureFunc setup, GTestFixtureFunc teardown)
+{
+  for (guint i = 0; i < n_cases; i++)
+    {
+      g_autofree char *path = g_strconcat ("/confab/transport/", cases[i].name, NULL);
+      g_test_add_vtable (path, fixture_size, cases[i].data, setup, cases[i].test, teardown);
+    }
+}
+
+static inline void
+transport_test_rm_rf (GFile *file)
+{
+  g_autoptr (GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children)
+    {
+      GFile *child;
+      while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child)
+        transport_test_rm_rf (child);
+    }
+  g_file_delete (file, NULL, NULL);
+}
 
 /* A TCP port on 127.0.0.1 that was free a moment ago. */
 static inline guint
@@ -38,9 +86,139 @@ transport_test_wait_listening (guint port)
   g_assert_true (transport_test_listening (port));
 }
 
+/* Starts coturn with its state in @dir, relaying on 127.0.0.1 from ports
+ * @relay_min_port to @relay_max_port for alice:secret, with @args (how it
+ * listens) added, and waits until it accepts TCP on @wait_port. */
+static inline GSubprocess *
+transport_test_start_coturn (const char *turnserver, const char *dir, guint relay_min_port,
+                             guint relay_max_port, const char *const *args, guint wait_port)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
+  g_strv_builder_add_many (argv, turnserver, "-n", "--listening-ip=127.0.0.1",
+                           "--relay-ip=127.0.0.1", "--user=alice:secret", "--realm=confab.test",
+                           "--lt-cred-mech",
+                           /* coturn refuses to relay to loopback peers unless told; both
+                            * peers are here. */
+                           "--allow-loopback-peers", "--no-dtls", "--no-cli", "--fingerprint",
+                           "--log-file=stdout", "--simple-log", NULL);
+  g_autofree char *minp = g_strdup_printf ("--min-port=%u", relay_min_port);
+  g_autofree char *maxp = g_strdup_printf ("--max-port=%u", relay_max_port);
+  g_autofree char *pidfile = g_strdup_printf ("--pidfile=%s/turn.pid", dir);
+  g_autofree char *db = g_strdup_printf ("--userdb=%s/turn.db", dir);
+  g_strv_builder_add_many (argv, minp, maxp, pidfile, db, NULL);
+  g_strv_builder_addv (argv, (const char **) args);
+  g_auto (GStrv) strv = g_strv_builder_end (argv);
+
+  GSubprocess *coturn = g_subprocess_newv ((const char *const *) strv,
+                                           G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                             | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                           &error);
+  g_assert_no_error (error);
+  transport_test_wait_listening (wait_port);
+  return coturn;
+}
+
+/* Stops coturn if it runs and removes its directory if there is one. */
+static inline void
+transport_test_stop_coturn (GSubprocess **coturn, char **dir)
+{
+  if (*coturn)
+    {
+      g_subprocess_force_exit (*coturn);
+      g_subprocess_wait (*coturn, NULL, NULL);
+      g_clear_object (coturn);
+    }
+  if (*dir)
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (*dir);
+      transport_test_rm_rf (file);
+      g_clear_pointer (dir, g_free);
+    }
+}
+
 #include <string.h>
 
 #include "confab-ice-session.h"
+
+/* What the TURN tests' fixtures share. */
+typedef struct
+{
+  GMainLoop *loop;
+  guint watchdog;
+  char *dir; /* coturn's state (and certificates) */
+  GSubprocess *coturn;
+  ConfabIceSession *peers[2];
+  GError *gather_error;
+} TransportTestTurn;
+
+static inline void
+transport_test_turn_init (TransportTestTurn *t, guint watchdog_seconds)
+{
+  t->loop = g_main_loop_new (NULL, FALSE);
+  t->watchdog = transport_test_watchdog (watchdog_seconds);
+}
+
+/* The sessions first: they release their TURN allocations as they go. */
+static inline void
+transport_test_turn_clear_peers (TransportTestTurn *t)
+{
+  for (guint i = 0; i < 2; i++)
+    g_clear_object (&t->peers[i]);
+}
+
+static inline void
+transport_test_turn_clear (TransportTestTurn *t)
+{
+  transport_test_turn_clear_peers (t);
+  transport_test_stop_coturn (&t->coturn, &t->dir);
+  g_clear_error (&t->gather_error);
+  g_source_remove (t->watchdog);
+  g_main_loop_unref (t->loop);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  guint gathered;
+  GError *error; /* the first */
+} TransportTestGather;
+
+static inline void
+transport_test_on_gathered (GObject *source, GAsyncResult *result, gpointer data)
+{
+  TransportTestGather *g = data;
+  GError *error = NULL;
+  if (!confab_ice_session_gather_finish (CONFAB_ICE_SESSION (source), result, &error))
+    {
+      if (!g->error)
+        g->error = error;
+      else
+        g_error_free (error);
+    }
+  if (++g->gathered == 2)
+    g_main_loop_quit (g->loop);
+}
+
+/* Makes two relay-only sessions on loopback through @turn (peers[0]
+ * controlling) and gathers both; returns the first error, or NULL. */
+static inline GError *
+transport_test_gather_relay_only (ConfabIceSession **peers, const ConfabIceServer *turn,
+                                  guint gather_timeout_ms, GMainLoop *loop)
+{
+  TransportTestGather g = { loop, 0, NULL };
+  for (guint i = 0; i < 2; i++)
+    {
+      peers[i] = confab_ice_session_new (i == 0);
+      confab_ice_session_add_local_address (peers[i], "127.0.0.1");
+      confab_ice_session_set_turn_server (peers[i], turn);
+      confab_ice_session_set_relay_only (peers[i], TRUE);
+      confab_ice_session_set_gather_timeout (peers[i], gather_timeout_ms);
+      confab_ice_session_gather_async (peers[i], NULL, transport_test_on_gathered, &g);
+    }
+  g_main_loop_run (loop);
+  return g.error;
+}
 
 typedef struct
 {
@@ -48,7 +226,7 @@ typedef struct
   GMainLoop *loop;
 } TransportTestPair;
 
-static void
+static inline void
 transport_test_on_state (GObject *object, GParamSpec *pspec, gpointer data)
 {
   TransportTestPair *p = data;
@@ -91,9 +269,8 @@ transport_test_connect_relayed (ConfabIceSession **peers, GMainLoop *loop, guint
       ConfabIcePair pair;
       g_signal_handler_disconnect (peers[i], handlers[i]);
       g_assert_true (confab_ice_session_get_selected_pair (peers[i], &pair));
-      g_test_message ("peer %u: %s %s %s:%u -> %s %s:%u", i, pair.local.protocol,
-                      pair.local.type, pair.local.address, pair.local.port, pair.remote.type,
-                      pair.remote.address, pair.remote.port);
+      g_autofree char *described = confab_ice_pair_to_string (&pair);
+      g_test_message ("peer %u: %s", i, described);
       g_assert_true (pair.relayed);
       g_assert_cmpstr (pair.local.type, ==, "relay");
       g_assert_cmpuint (pair.local.port, >=, relay_min_port);
