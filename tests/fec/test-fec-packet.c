@@ -579,6 +579,24 @@ test_rtcp_compound (void)
   g_assert_false (confab_rtcp_compound_is_valid (NULL, 0));
 }
 
+static void
+test_random_ssrc (void)
+{
+  guint32 avoid[64];
+
+  for (guint i = 0; i < 1000; i++)
+    g_assert_cmpuint (confab_rtp_random_ssrc (NULL, 0), !=, 0);
+  /* With the generator seeded, the next SSRCs are known: avoiding them must skip them. */
+  for (guint i = 0; i < G_N_ELEMENTS (avoid); i++)
+    {
+      g_random_set_seed (7);
+      avoid[i] = confab_rtp_random_ssrc (avoid, i);
+      g_assert_cmpuint (avoid[i], !=, 0);
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpuint (avoid[i], !=, avoid[j]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -595,5 +613,6 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/parity/roundtrip", test_parity_roundtrip);
   g_test_add_func ("/confab/fec/vp8/key-frame", test_vp8_key_frame);
   g_test_add_func ("/confab/fec/rtcp/compound", test_rtcp_compound);
+  g_test_add_func ("/confab/fec/rtp/random-ssrc", test_random_ssrc);
   return g_test_run ();
 }

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "gstconfabfeccommon.h"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE (
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
+
+void
+gst_confab_fec_class_add_pad_templates (GstElementClass *klass)
+{
+  gst_element_class_add_static_pad_template (klass, &sink_template);
+  gst_element_class_add_static_pad_template (klass, &src_template);
+}
+
+void
+gst_confab_fec_add_pads (GstElement *element, GstPadChainFunction chain,
+                         GstPadEventFunction event, GstPad **sinkpad, GstPad **srcpad)
+{
+  *sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (*sinkpad, chain);
+  gst_pad_set_event_function (*sinkpad, event);
+  GST_PAD_SET_PROXY_CAPS (*sinkpad);
+  GST_PAD_SET_PROXY_ALLOCATION (*sinkpad);
+  gst_element_add_pad (element, *sinkpad);
+
+  *srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  GST_PAD_SET_PROXY_CAPS (*srcpad);
+  gst_element_add_pad (element, *srcpad);
+}
+
+void
+gst_confab_fec_collect (GPtrArray **buffers, GBytes *bytes)
+{
+  if (*buffers == NULL)
+    *buffers = g_ptr_array_new ();
+  g_ptr_array_add (*buffers, gst_buffer_new_wrapped_bytes (bytes));
+}
+
+GstFlowReturn
+gst_confab_fec_push_after (GstPad *srcpad, GstFlowReturn ret, GPtrArray *buffers,
+                           GstClockTime pts, GstClockTime dts)
+{
+  if (buffers == NULL)
+    return ret;
+  for (guint i = 0; i < buffers->len; i++)
+    {
+      GstBuffer *b = g_ptr_array_index (buffers, i);
+
+      if (ret != GST_FLOW_OK)
+        {
+          gst_buffer_unref (b);
+          continue;
+        }
+      GST_BUFFER_PTS (b) = pts;
+      GST_BUFFER_DTS (b) = dts;
+      ret = gst_pad_push (srcpad, b);
+    }
+  g_ptr_array_unref (buffers);
+  return ret;
+}
