@@ -19,6 +19,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _ConfabFecEncoder ConfabFecEncoder;
+
 typedef struct
 {
   ConfabFecScheme scheme;
@@ -51,8 +53,6 @@ typedef struct
   guint64 repair_bytes;
   guint64 blocks;
 } ConfabFecEncoderStats;
-
-typedef struct _ConfabFecEncoder ConfabFecEncoder;
 
 /* Defaults: FlexFEC, random masks, 25% (50% for key frames), PT 0, blocks of up to 48. */
 void confab_fec_encoder_config_init (ConfabFecEncoderConfig *config);

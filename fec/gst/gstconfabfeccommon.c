@@ -59,3 +59,62 @@ gst_confab_fec_push_after (GstPad *srcpad, GstFlowReturn ret, GPtrArray *buffers
   g_ptr_array_unref (buffers);
   return ret;
 }
+
+void
+gst_confab_fec_field_set (gpointer instance, gsize offset, const GValue *value)
+{
+  gpointer field = G_STRUCT_MEMBER_P (instance, offset);
+
+  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
+    {
+    case G_TYPE_ENUM:
+      *(gint *) field = g_value_get_enum (value);
+      break;
+    case G_TYPE_INT:
+      *(gint *) field = g_value_get_int (value);
+      break;
+    case G_TYPE_UINT:
+      *(guint *) field = g_value_get_uint (value);
+      break;
+    case G_TYPE_UINT64:
+      *(guint64 *) field = g_value_get_uint64 (value);
+      break;
+    case G_TYPE_STRING:
+      {
+        const gchar *str = g_value_get_string (value);
+
+        g_free (*(gchar **) field);
+        *(gchar **) field = str && str[0] ? g_strdup (str) : NULL;
+      }
+      break;
+    default:
+      g_return_if_reached ();
+    }
+}
+
+void
+gst_confab_fec_field_get (gconstpointer instance, gsize offset, GValue *value)
+{
+  gconstpointer field = G_STRUCT_MEMBER_P (instance, offset);
+
+  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
+    {
+    case G_TYPE_ENUM:
+      g_value_set_enum (value, *(const gint *) field);
+      break;
+    case G_TYPE_INT:
+      g_value_set_int (value, *(const gint *) field);
+      break;
+    case G_TYPE_UINT:
+      g_value_set_uint (value, *(const guint *) field);
+      break;
+    case G_TYPE_UINT64:
+      g_value_set_uint64 (value, *(const guint64 *) field);
+      break;
+    case G_TYPE_STRING:
+      g_value_set_string (value, *(gchar *const *) field);
+      break;
+    default:
+      g_return_if_reached ();
+    }
+}

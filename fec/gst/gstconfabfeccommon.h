@@ -26,4 +26,10 @@ void gst_confab_fec_collect (GPtrArray **buffers, GBytes *bytes);
 GstFlowReturn gst_confab_fec_push_after (GstPad *srcpad, GstFlowReturn ret, GPtrArray *buffers,
                                          GstClockTime pts, GstClockTime dts);
 
+/* Properties kept as plain fields of the element instance: @offset is the field's place in
+ * it (0: not such a property), its type the pspec's value type (enum, int, uint, uint64 or
+ * string; an empty string is stored as NULL). Call with the object lock held. */
+void gst_confab_fec_field_set (gpointer instance, gsize offset, const GValue *value);
+void gst_confab_fec_field_get (gconstpointer instance, gsize offset, GValue *value);
+
 G_END_DECLS

@@ -146,32 +146,29 @@ gst_confab_fec_dec_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   return gst_pad_event_default (pad, parent, event);
 }
 
+/* The settings; the other properties are the decoder's counters. */
+#define FIELD(name) G_STRUCT_OFFSET (GstConfabFecDec, name)
+static const gsize prop_fields[N_PROPS] = {
+  [PROP_SCHEME] = FIELD (scheme),
+  [PROP_PT] = FIELD (pt),
+  [PROP_RED_PT] = FIELD (red_pt),
+  [PROP_REPAIR_SSRC] = FIELD (repair_ssrc),
+};
+#undef FIELD
+
 static void
 gst_confab_fec_dec_set_property (GObject *object, guint prop_id, const GValue *value,
                                  GParamSpec *pspec)
 {
   GstConfabFecDec *self = GST_CONFAB_FEC_DEC (object);
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
+  if (prop_id >= N_PROPS || prop_fields[prop_id] == 0)
     {
-    case PROP_SCHEME:
-      self->scheme = g_value_get_enum (value);
-      break;
-    case PROP_PT:
-      self->pt = g_value_get_uint (value);
-      break;
-    case PROP_RED_PT:
-      self->red_pt = g_value_get_int (value);
-      break;
-    case PROP_REPAIR_SSRC:
-      self->repair_ssrc = g_value_get_uint (value);
-      break;
-    default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      GST_OBJECT_UNLOCK (self);
       return;
     }
+  GST_OBJECT_LOCK (self);
+  gst_confab_fec_field_set (self, prop_fields[prop_id], value);
   /* Settings take effect on a fresh decoder. */
   g_clear_pointer (&self->dec, confab_fec_decoder_free);
   GST_OBJECT_UNLOCK (self);
@@ -189,18 +186,6 @@ gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, 
     confab_fec_decoder_get_stats (self->dec, &stats);
   switch (prop_id)
     {
-    case PROP_SCHEME:
-      g_value_set_enum (value, self->scheme);
-      break;
-    case PROP_PT:
-      g_value_set_uint (value, self->pt);
-      break;
-    case PROP_RED_PT:
-      g_value_set_int (value, self->red_pt);
-      break;
-    case PROP_REPAIR_SSRC:
-      g_value_set_uint (value, self->repair_ssrc);
-      break;
     case PROP_RECOVERED:
       g_value_set_uint64 (value, stats.recovered);
       break;
@@ -214,7 +199,10 @@ gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, 
       g_value_set_uint64 (value, stats.repair_rejected);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (prop_id < N_PROPS && prop_fields[prop_id] != 0)
+        gst_confab_fec_field_get (self, prop_fields[prop_id], value);
+      else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
     }
   GST_OBJECT_UNLOCK (self);

@@ -306,56 +306,38 @@ gst_confab_fec_enc_change_state (GstElement *element, GstStateChange transition)
   return ret;
 }
 
+#define FIELD(name) G_STRUCT_OFFSET (GstConfabFecEnc, name)
+static const gsize prop_fields[N_PROPS] = {
+  [PROP_SCHEME] = FIELD (scheme),
+  [PROP_OVERHEAD] = FIELD (overhead),
+  [PROP_KEY_FRAME_OVERHEAD] = FIELD (key_frame_overhead),
+  [PROP_MASK_FAMILY] = FIELD (family),
+  [PROP_PT] = FIELD (pt),
+  [PROP_REPAIR_SSRC] = FIELD (repair_ssrc),
+  [PROP_PROTECT_PT] = FIELD (protect_pt),
+  [PROP_COLUMNS] = FIELD (columns),
+  [PROP_ROWS] = FIELD (rows),
+  [PROP_MIN_BLOCK] = FIELD (min_block),
+  [PROP_PROTECTED] = FIELD (protected_packets),
+  [PROP_REPAIR_PACKETS_SENT] = FIELD (repair_packets),
+  [PROP_ENCODING_NAME] = FIELD (encoding_name),
+  [PROP_KEY_FRAMES] = FIELD (key_frames),
+};
+#undef FIELD
+
 static void
 gst_confab_fec_enc_set_property (GObject *object, guint prop_id, const GValue *value,
                                  GParamSpec *pspec)
 {
   GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (object);
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
+  if (prop_id >= N_PROPS || prop_fields[prop_id] == 0)
     {
-    case PROP_SCHEME:
-      self->scheme = g_value_get_enum (value);
-      break;
-    case PROP_OVERHEAD:
-      self->overhead = g_value_get_uint (value);
-      break;
-    case PROP_KEY_FRAME_OVERHEAD:
-      self->key_frame_overhead = g_value_get_uint (value);
-      break;
-    case PROP_MASK_FAMILY:
-      self->family = g_value_get_enum (value);
-      break;
-    case PROP_PT:
-      self->pt = g_value_get_uint (value);
-      break;
-    case PROP_REPAIR_SSRC:
-      self->repair_ssrc = g_value_get_uint (value);
-      break;
-    case PROP_PROTECT_PT:
-      self->protect_pt = g_value_get_int (value);
-      break;
-    case PROP_COLUMNS:
-      self->columns = g_value_get_uint (value);
-      break;
-    case PROP_ROWS:
-      self->rows = g_value_get_uint (value);
-      break;
-    case PROP_MIN_BLOCK:
-      self->min_block = g_value_get_uint (value);
-      break;
-    case PROP_ENCODING_NAME:
-      g_free (self->encoding_name);
-      self->encoding_name = g_value_dup_string (value);
-      if (self->encoding_name && self->encoding_name[0] == '\0')
-        g_clear_pointer (&self->encoding_name, g_free);
-      break;
-    default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      GST_OBJECT_UNLOCK (self);
       return;
     }
+  GST_OBJECT_LOCK (self);
+  gst_confab_fec_field_set (self, prop_fields[prop_id], value);
   g_atomic_int_set (&self->settings_changed, TRUE);
   GST_OBJECT_UNLOCK (self);
   g_object_notify_by_pspec (object, pspec);
@@ -366,55 +348,13 @@ gst_confab_fec_enc_get_property (GObject *object, guint prop_id, GValue *value, 
 {
   GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (object);
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
+  if (prop_id >= N_PROPS || prop_fields[prop_id] == 0)
     {
-    case PROP_SCHEME:
-      g_value_set_enum (value, self->scheme);
-      break;
-    case PROP_OVERHEAD:
-      g_value_set_uint (value, self->overhead);
-      break;
-    case PROP_KEY_FRAME_OVERHEAD:
-      g_value_set_uint (value, self->key_frame_overhead);
-      break;
-    case PROP_MASK_FAMILY:
-      g_value_set_enum (value, self->family);
-      break;
-    case PROP_PT:
-      g_value_set_uint (value, self->pt);
-      break;
-    case PROP_REPAIR_SSRC:
-      g_value_set_uint (value, self->repair_ssrc);
-      break;
-    case PROP_PROTECT_PT:
-      g_value_set_int (value, self->protect_pt);
-      break;
-    case PROP_COLUMNS:
-      g_value_set_uint (value, self->columns);
-      break;
-    case PROP_ROWS:
-      g_value_set_uint (value, self->rows);
-      break;
-    case PROP_MIN_BLOCK:
-      g_value_set_uint (value, self->min_block);
-      break;
-    case PROP_PROTECTED:
-      g_value_set_uint64 (value, self->protected_packets);
-      break;
-    case PROP_REPAIR_PACKETS_SENT:
-      g_value_set_uint64 (value, self->repair_packets);
-      break;
-    case PROP_ENCODING_NAME:
-      g_value_set_string (value, self->encoding_name);
-      break;
-    case PROP_KEY_FRAMES:
-      g_value_set_uint64 (value, self->key_frames);
-      break;
-    default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+      return;
     }
+  GST_OBJECT_LOCK (self);
+  gst_confab_fec_field_get (self, prop_fields[prop_id], value);
   GST_OBJECT_UNLOCK (self);
 }
 

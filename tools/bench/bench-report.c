@@ -587,6 +587,13 @@ json_str (JsonBuilder *jb, const char *name, const char *v)
 }
 
 static void
+json_bool (JsonBuilder *jb, const char *name, gboolean v)
+{
+  json_builder_set_member_name (jb, name);
+  json_builder_add_boolean_value (jb, v);
+}
+
+static void
 json_tally (JsonBuilder *jb, const BenchTally *t)
 {
   json_int (jb, "runs", t->runs);
@@ -655,8 +662,7 @@ bench_write_json (Bench *b, const char *path, GError **error)
       json_int (jb, "overhead_asked_pct", r->overhead);
       json_str (jb, "scheme", bench_scheme_name (r->scheme));
       json_str (jb, "code", r->available ? r->params : r->why_not);
-      json_builder_set_member_name (jb, "available");
-      json_builder_add_boolean_value (jb, r->available);
+      json_bool (jb, "available", r->available);
       json_int (jb, "encoded_media_packets", r->enc_media);
       json_int (jb, "encoded_repair_packets", r->enc_repair);
       json_int (jb, "encoded_media_bytes", r->enc_media_bytes);
@@ -693,8 +699,7 @@ bench_write_json (Bench *b, const char *path, GError **error)
       json_builder_begin_object (jb);
       json_str (jb, "encoder", o->source);
       json_int (jb, "bitrate_kbps", o->bitrate_kbps);
-      json_builder_set_member_name (jb, "inband_fec");
-      json_builder_add_boolean_value (jb, o->inband_fec);
+      json_bool (jb, "inband_fec", o->inband_fec);
       json_int (jb, "loss_hint_pct", o->loss_hint);
       json_int (jb, "frames", o->frames);
       json_int (jb, "lost", o->lost);
@@ -723,8 +728,7 @@ bench_write_json (Bench *b, const char *path, GError **error)
       json_str (jb, "name", x->name);
       json_str (jb, "target", x->target);
       json_str (jb, "measured", x->measured);
-      json_builder_set_member_name (jb, "met");
-      json_builder_add_boolean_value (jb, x->met);
+      json_bool (jb, "met", x->met);
       json_builder_end_object (jb);
       g_free (x->measured);
     }
