@@ -593,26 +593,67 @@ json_bool (JsonBuilder *jb, const char *name, gboolean v)
   json_builder_add_boolean_value (jb, v);
 }
 
+/* A guint64 member of a struct, written as a JSON integer member. */
+typedef struct
+{
+  const char *name;
+  gsize offset;
+} JsonCount;
+
+static void
+json_counts (JsonBuilder *jb, gconstpointer base, const JsonCount *counts, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    json_int (jb, counts[i].name, G_STRUCT_MEMBER (guint64, base, counts[i].offset));
+}
+
 static void
 json_tally (JsonBuilder *jb, const BenchTally *t)
 {
-  json_int (jb, "runs", t->runs);
-  json_int (jb, "media_packets", t->media);
-  json_int (jb, "lost", t->lost);
-  json_int (jb, "recovered", t->recovered);
-  json_int (jb, "unrecovered", t->unrecovered);
+#define COUNT(name, member) { name, G_STRUCT_OFFSET (BenchTally, member) }
+  static const JsonCount totals[] = {
+    COUNT ("runs", runs),           COUNT ("media_packets", media), COUNT ("lost", lost),
+    COUNT ("recovered", recovered), COUNT ("unrecovered", unrecovered),
+  };
+  static const JsonCount details[] = {
+    COUNT ("decoder_reported_recovered", reported_recovered),
+    COUNT ("corrupt", corrupt),
+    COUNT ("spurious", spurious),
+    COUNT ("repair_sent", repair_sent),
+    COUNT ("repair_lost", repair_lost),
+    COUNT ("frames", frames),
+    COUNT ("frames_complete", frames_complete),
+    COUNT ("frames_frozen", frames_frozen),
+  };
+#undef COUNT
+
+  json_counts (jb, t, totals, G_N_ELEMENTS (totals));
   json_num (jb, "residual_pct", bench_residual_pct (t));
-  json_int (jb, "decoder_reported_recovered", t->reported_recovered);
-  json_int (jb, "corrupt", t->corrupt);
-  json_int (jb, "spurious", t->spurious);
-  json_int (jb, "repair_sent", t->repair_sent);
-  json_int (jb, "repair_lost", t->repair_lost);
-  json_int (jb, "frames", t->frames);
-  json_int (jb, "frames_complete", t->frames_complete);
-  json_int (jb, "frames_frozen", t->frames_frozen);
+  json_counts (jb, t, details, G_N_ELEMENTS (details));
   json_num (jb, "frames_complete_pct", pct (t->frames_complete, t->frames));
   json_num (jb, "frames_frozen_pct", pct (t->frames_frozen, t->frames));
 }
+
+#define COUNT(type, name, member) { name, G_STRUCT_OFFSET (type, member) }
+static const JsonCount encoded_counts[] = {
+  COUNT (Result, "encoded_media_packets", enc_media),
+  COUNT (Result, "encoded_repair_packets", enc_repair),
+  COUNT (Result, "encoded_media_bytes", enc_media_bytes),
+  COUNT (Result, "encoded_repair_bytes", enc_repair_bytes),
+};
+static const JsonCount opus_counts[] = {
+  COUNT (BenchOpusRow, "frames", frames),
+  COUNT (BenchOpusRow, "lost", lost),
+  COUNT (BenchOpusRow, "rebuilt_from_lbrr", rebuilt),
+  COUNT (BenchOpusRow, "concealed", concealed),
+  COUNT (BenchOpusRow, "concealed_next_also_lost", next_lost),
+  COUNT (BenchOpusRow, "packets_with_lbrr", lbrr_packets),
+  COUNT (BenchOpusRow, "silk_packets", silk_packets),
+  COUNT (BenchOpusRow, "hybrid_packets", hybrid_packets),
+  COUNT (BenchOpusRow, "celt_packets", celt_packets),
+  COUNT (BenchOpusRow, "fec_decode_differs_from_plc", fec_plc_differs),
+};
+#undef COUNT
 
 gboolean
 bench_write_json (Bench *b, const char *path, GError **error)
@@ -662,11 +703,9 @@ bench_write_json (Bench *b, const char *path, GError **error)
       json_int (jb, "overhead_asked_pct", r->overhead);
       json_str (jb, "scheme", bench_scheme_name (r->scheme));
       json_str (jb, "code", r->available ? r->params : r->why_not);
-      json_bool (jb, "available", r->available);
-      json_int (jb, "encoded_media_packets", r->enc_media);
-      json_int (jb, "encoded_repair_packets", r->enc_repair);
-      json_int (jb, "encoded_media_bytes", r->enc_media_bytes);
-      json_int (jb, "encoded_repair_bytes", r->enc_repair_bytes);
+      json_builder_set_member_name (jb, "available");
+      json_builder_add_boolean_value (jb, r->available);
+      json_counts (jb, r, encoded_counts, G_N_ELEMENTS (encoded_counts));
       json_num (jb, "overhead_packets_pct", overhead_pkts (r));
       json_num (jb, "overhead_bytes_pct", overhead_bytes (r));
       json_tally (jb, &r->t);
@@ -701,16 +740,7 @@ bench_write_json (Bench *b, const char *path, GError **error)
       json_int (jb, "bitrate_kbps", o->bitrate_kbps);
       json_bool (jb, "inband_fec", o->inband_fec);
       json_int (jb, "loss_hint_pct", o->loss_hint);
-      json_int (jb, "frames", o->frames);
-      json_int (jb, "lost", o->lost);
-      json_int (jb, "rebuilt_from_lbrr", o->rebuilt);
-      json_int (jb, "concealed", o->concealed);
-      json_int (jb, "concealed_next_also_lost", o->next_lost);
-      json_int (jb, "packets_with_lbrr", o->lbrr_packets);
-      json_int (jb, "silk_packets", o->silk_packets);
-      json_int (jb, "hybrid_packets", o->hybrid_packets);
-      json_int (jb, "celt_packets", o->celt_packets);
-      json_int (jb, "fec_decode_differs_from_plc", o->fec_plc_differs);
+      json_counts (jb, o, opus_counts, G_N_ELEMENTS (opus_counts));
       json_num (jb, "snr_rebuilt_db", o->snr_rebuilt_db);
       json_num (jb, "snr_concealed_db", o->snr_concealed_db);
       json_num (jb, "kbps_measured", o->frames ? o->bytes * 8.0 / (o->frames * 0.02) / 1000 : NAN);
