@@ -43,3 +43,24 @@ fec_test_media_packet (GRand *rand, guint32 ssrc, guint16 seq, guint32 ts, gbool
     payload[i] = (guint8) g_rand_int (rand);
   return confab_rtp_packet_new (&h, payload, payload_len);
 }
+
+/* Bytes written as hex digits, spaces allowed between bytes: how the layout tests copy
+ * packets from the RFC figures. */
+static inline GBytes *
+fec_test_hex (const char *hex)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  for (const char *p = hex; *p; p++)
+    {
+      guint8 b;
+
+      if (*p == ' ')
+        continue;
+      g_assert_true (g_ascii_isxdigit (p[0]) && g_ascii_isxdigit (p[1]));
+      b = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+      g_byte_array_append (out, &b, 1);
+      p++;
+    }
+  return g_byte_array_free_to_bytes (out);
+}
