@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Helpers shared by the FEC tests: deterministic media packets. */
+/* Helpers shared by the FEC tests: deterministic media packets, decoders, hex vectors. */
 #pragma once
 
 #include <string.h>
 
+#include "confab-fec-decoder.h"
 #include "confab-rtp-packet.h"
 
 /* A media packet whose header and payload vary with @seed: CSRCs, extensions, padding and
@@ -63,4 +64,21 @@ fec_test_hex (const char *hex)
       p++;
     }
   return g_byte_array_free_to_bytes (out);
+}
+
+/* A decoder with default sizes for these payload types (-1: none) and FlexFEC repair SSRC
+ * (0: any). */
+static inline ConfabFecDecoder *
+fec_test_decoder_new (gint flexfec_pt, guint32 flexfec_ssrc, gint ulpfec_pt, gint red_pt)
+{
+  ConfabFecDecoderConfig cfg;
+  ConfabFecDecoder *dec;
+
+  confab_fec_decoder_config_init (&cfg);
+  cfg.flexfec_pt = flexfec_pt, cfg.flexfec_ssrc = flexfec_ssrc;
+  cfg.ulpfec_pt = ulpfec_pt, cfg.red_pt = red_pt;
+  /* Defaults and valid payload types cannot fail. */
+  dec = confab_fec_decoder_new (&cfg, NULL);
+  g_assert_nonnull (dec);
+  return dec;
 }
