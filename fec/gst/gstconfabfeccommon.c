@@ -60,11 +60,15 @@ gst_confab_fec_push_after (GstPad *srcpad, GstFlowReturn ret, GPtrArray *buffers
   return ret;
 }
 
-void
-gst_confab_fec_field_set (gpointer instance, gsize offset, const GValue *value)
+gboolean
+gst_confab_fec_fields_set (gpointer instance, const gsize *fields, guint n_fields, guint prop_id,
+                           const GValue *value)
 {
-  gpointer field = G_STRUCT_MEMBER_P (instance, offset);
+  gpointer field;
 
+  if (prop_id >= n_fields || fields[prop_id] == 0)
+    return FALSE;
+  field = G_STRUCT_MEMBER_P (instance, fields[prop_id]);
   switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
     {
     case G_TYPE_ENUM:
@@ -88,15 +92,20 @@ gst_confab_fec_field_set (gpointer instance, gsize offset, const GValue *value)
       }
       break;
     default:
-      g_return_if_reached ();
+      g_return_val_if_reached (FALSE);
     }
+  return TRUE;
 }
 
-void
-gst_confab_fec_field_get (gconstpointer instance, gsize offset, GValue *value)
+gboolean
+gst_confab_fec_fields_get (gconstpointer instance, const gsize *fields, guint n_fields,
+                           guint prop_id, GValue *value)
 {
-  gconstpointer field = G_STRUCT_MEMBER_P (instance, offset);
+  gconstpointer field;
 
+  if (prop_id >= n_fields || fields[prop_id] == 0)
+    return FALSE;
+  field = G_STRUCT_MEMBER_P (instance, fields[prop_id]);
   switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
     {
     case G_TYPE_ENUM:
@@ -115,6 +124,53 @@ gst_confab_fec_field_get (gconstpointer instance, gsize offset, GValue *value)
       g_value_set_string (value, *(gchar *const *) field);
       break;
     default:
-      g_return_if_reached ();
+      g_return_val_if_reached (FALSE);
     }
+  return TRUE;
+}
+
+G_DEFINE_QUARK (gst-confab-fec-fields, fields)
+
+static const GstConfabFecFields *
+fields_of (GObject *object)
+{
+  return g_type_get_qdata (G_OBJECT_TYPE (object), fields_quark ());
+}
+
+static void
+set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  const GstConfabFecFields *f = fields_of (object);
+  gboolean known;
+
+  GST_OBJECT_LOCK (object);
+  known = gst_confab_fec_fields_set (object, f->fields, f->n_fields, prop_id, value);
+  if (known && f->changed)
+    f->changed (object);
+  GST_OBJECT_UNLOCK (object);
+  if (known)
+    g_object_notify_by_pspec (object, pspec);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+void
+gst_confab_fec_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  const GstConfabFecFields *f = fields_of (object);
+  gboolean known;
+
+  GST_OBJECT_LOCK (object);
+  known = gst_confab_fec_fields_get (object, f->fields, f->n_fields, prop_id, value);
+  GST_OBJECT_UNLOCK (object);
+  if (!known)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+void
+gst_confab_fec_class_install_fields (GObjectClass *klass, const GstConfabFecFields *fields)
+{
+  g_type_set_qdata (G_OBJECT_CLASS_TYPE (klass), fields_quark (), (gpointer) fields);
+  klass->set_property = set_property;
+  klass->get_property = gst_confab_fec_get_property;
 }

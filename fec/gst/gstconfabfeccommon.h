@@ -26,10 +26,30 @@ void gst_confab_fec_collect (GPtrArray **buffers, GBytes *bytes);
 GstFlowReturn gst_confab_fec_push_after (GstPad *srcpad, GstFlowReturn ret, GPtrArray *buffers,
                                          GstClockTime pts, GstClockTime dts);
 
-/* Properties kept as plain fields of the element instance: @offset is the field's place in
- * it (0: not such a property), its type the pspec's value type (enum, int, uint, uint64 or
- * string; an empty string is stored as NULL). Call with the object lock held. */
-void gst_confab_fec_field_set (gpointer instance, gsize offset, const GValue *value);
-void gst_confab_fec_field_get (gconstpointer instance, gsize offset, GValue *value);
+/* Properties kept as plain fields of a struct: @fields[prop_id] is the field's offset in
+ * @instance (0: not one of these), its type the value's (enum, int, uint, uint64 or string;
+ * an empty string is stored as NULL). FALSE, touching nothing, for other properties. The
+ * caller holds whatever lock guards @instance. */
+gboolean gst_confab_fec_fields_set (gpointer instance, const gsize *fields, guint n_fields,
+                                    guint prop_id, const GValue *value);
+gboolean gst_confab_fec_fields_get (gconstpointer instance, const gsize *fields, guint n_fields,
+                                    guint prop_id, GValue *value);
+
+/* An element class whose settings are plain fields: its set_property sets one in @fields
+ * under the object lock and then, still under it, calls @changed (if not NULL); its
+ * get_property reads them. @fields must outlive the class. */
+typedef struct
+{
+  const gsize *fields; /* offsets by property id, as for gst_confab_fec_fields_set() */
+  guint n_fields;
+  void (*changed) (GObject *object);
+} GstConfabFecFields;
+
+void gst_confab_fec_class_install_fields (GObjectClass *klass, const GstConfabFecFields *fields);
+
+/* The get_property gst_confab_fec_class_install_fields() installs, for a class that adds
+ * properties of its own and chains to it for the rest. */
+void gst_confab_fec_get_property (GObject *object, guint prop_id, GValue *value,
+                                  GParamSpec *pspec);
 
 G_END_DECLS

@@ -146,7 +146,6 @@ gst_confab_fec_dec_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   return gst_pad_event_default (pad, parent, event);
 }
 
-/* The settings; the other properties are the decoder's counters. */
 #define FIELD(name) G_STRUCT_OFFSET (GstConfabFecDec, name)
 static const gsize prop_fields[N_PROPS] = {
   [PROP_SCHEME] = FIELD (scheme),
@@ -155,25 +154,24 @@ static const gsize prop_fields[N_PROPS] = {
   [PROP_REPAIR_SSRC] = FIELD (repair_ssrc),
 };
 #undef FIELD
+/* The decoder's counters. */
+#define STAT(name) G_STRUCT_OFFSET (ConfabFecDecoderStats, name)
+static const gsize prop_stats[N_PROPS] = {
+  [PROP_RECOVERED] = STAT (recovered),
+  [PROP_UNRECOVERED] = STAT (unrecovered),
+  [PROP_REPAIR_PACKETS_RECEIVED] = STAT (repair_packets),
+  [PROP_REPAIR_PACKETS_REJECTED] = STAT (repair_rejected),
+};
+#undef STAT
 
+/* Called with the object lock: settings take effect on a fresh decoder. */
 static void
-gst_confab_fec_dec_set_property (GObject *object, guint prop_id, const GValue *value,
-                                 GParamSpec *pspec)
+on_settings_changed (GObject *object)
 {
-  GstConfabFecDec *self = GST_CONFAB_FEC_DEC (object);
-
-  if (prop_id >= N_PROPS || prop_fields[prop_id] == 0)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  GST_OBJECT_LOCK (self);
-  gst_confab_fec_field_set (self, prop_fields[prop_id], value);
-  /* Settings take effect on a fresh decoder. */
-  g_clear_pointer (&self->dec, confab_fec_decoder_free);
-  GST_OBJECT_UNLOCK (self);
-  g_object_notify_by_pspec (object, pspec);
+  g_clear_pointer (&GST_CONFAB_FEC_DEC (object)->dec, confab_fec_decoder_free);
 }
+
+static const GstConfabFecFields fields = { prop_fields, N_PROPS, on_settings_changed };
 
 static void
 gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
@@ -184,28 +182,9 @@ gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, 
   GST_OBJECT_LOCK (self);
   if (self->dec)
     confab_fec_decoder_get_stats (self->dec, &stats);
-  switch (prop_id)
-    {
-    case PROP_RECOVERED:
-      g_value_set_uint64 (value, stats.recovered);
-      break;
-    case PROP_UNRECOVERED:
-      g_value_set_uint64 (value, stats.unrecovered);
-      break;
-    case PROP_REPAIR_PACKETS_RECEIVED:
-      g_value_set_uint64 (value, stats.repair_packets);
-      break;
-    case PROP_REPAIR_PACKETS_REJECTED:
-      g_value_set_uint64 (value, stats.repair_rejected);
-      break;
-    default:
-      if (prop_id < N_PROPS && prop_fields[prop_id] != 0)
-        gst_confab_fec_field_get (self, prop_fields[prop_id], value);
-      else
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-    }
   GST_OBJECT_UNLOCK (self);
+  if (!gst_confab_fec_fields_get (&stats, prop_stats, N_PROPS, prop_id, value))
+    gst_confab_fec_get_property (object, prop_id, value, pspec);
 }
 
 static void
@@ -227,7 +206,7 @@ gst_confab_fec_dec_class_init (GstConfabFecDecClass *klass)
 
   GST_DEBUG_CATEGORY_INIT (confab_fec_dec_debug, "confabfecdec", 0, "Confab FEC decoder");
 
-  object_class->set_property = gst_confab_fec_dec_set_property;
+  gst_confab_fec_class_install_fields (object_class, &fields);
   object_class->get_property = gst_confab_fec_dec_get_property;
   object_class->finalize = gst_confab_fec_dec_finalize;
 

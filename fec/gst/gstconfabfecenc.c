@@ -325,38 +325,14 @@ static const gsize prop_fields[N_PROPS] = {
 };
 #undef FIELD
 
+/* Called with the object lock. */
 static void
-gst_confab_fec_enc_set_property (GObject *object, guint prop_id, const GValue *value,
-                                 GParamSpec *pspec)
+on_settings_changed (GObject *object)
 {
-  GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (object);
-
-  if (prop_id >= N_PROPS || prop_fields[prop_id] == 0)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  GST_OBJECT_LOCK (self);
-  gst_confab_fec_field_set (self, prop_fields[prop_id], value);
-  g_atomic_int_set (&self->settings_changed, TRUE);
-  GST_OBJECT_UNLOCK (self);
-  g_object_notify_by_pspec (object, pspec);
+  g_atomic_int_set (&GST_CONFAB_FEC_ENC (object)->settings_changed, TRUE);
 }
 
-static void
-gst_confab_fec_enc_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (object);
-
-  if (prop_id >= N_PROPS || prop_fields[prop_id] == 0)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  GST_OBJECT_LOCK (self);
-  gst_confab_fec_field_get (self, prop_fields[prop_id], value);
-  GST_OBJECT_UNLOCK (self);
-}
+static const GstConfabFecFields fields = { prop_fields, N_PROPS, on_settings_changed };
 
 static void
 gst_confab_fec_enc_finalize (GObject *object)
@@ -377,8 +353,7 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
 
   GST_DEBUG_CATEGORY_INIT (confab_fec_enc_debug, "confabfecenc", 0, "Confab FEC encoder");
 
-  object_class->set_property = gst_confab_fec_enc_set_property;
-  object_class->get_property = gst_confab_fec_enc_get_property;
+  gst_confab_fec_class_install_fields (object_class, &fields);
   object_class->finalize = gst_confab_fec_enc_finalize;
   element_class->change_state = gst_confab_fec_enc_change_state;
 
