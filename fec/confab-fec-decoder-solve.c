@@ -142,34 +142,56 @@ repair_pending (const Repair *rep)
   return rep && rep->used && rep->missing >= 2;
 }
 
+/* The (@k + 1)-th largest of the @n values at @v (Hoare's selection; reorders @v). */
+static guint64
+kth_largest (guint64 *v, gint n, gint k)
+{
+  gint lo = 0, hi = n - 1;
+
+  while (lo < hi)
+    {
+      guint64 pivot = v[lo + (hi - lo) / 2];
+      gint i = lo, j = hi;
+
+      while (i <= j)
+        {
+          while (v[i] > pivot)
+            i++;
+          while (v[j] < pivot)
+            j--;
+          if (i <= j)
+            {
+              guint64 t = v[i];
+
+              v[i++] = v[j];
+              v[j--] = t;
+            }
+        }
+      if (k <= j)
+        hi = j;
+      else if (k >= i)
+        lo = i;
+      else
+        return v[k];
+    }
+  return v[k];
+}
+
 /* Only the MAX_ELIM_ROWS newest pending repair packets take part in elimination: the serial
- * of the MAX_ELIM_ROWS-th newest (0 when there are fewer), found by repeatedly taking the
- * largest serial below the last one. */
+ * of the MAX_ELIM_ROWS-th newest, or 0 when there are no more than that. Serials are
+ * unique. */
 static guint64
 elimination_min_serial (ConfabFecDecoder *dec)
 {
+  guint64 serials[1024]; /* max_repairs is at most 1024 */
   guint n_pending = 0;
-  guint64 bound = G_MAXUINT64;
 
   for (guint r = 0; r < dec->config.max_repairs; r++)
     if (repair_pending (dec->repairs[r]))
-      n_pending++;
+      serials[n_pending++] = dec->repairs[r]->serial;
   if (n_pending <= MAX_ELIM_ROWS)
     return 0;
-  for (guint i = 0; i < MAX_ELIM_ROWS; i++)
-    {
-      guint64 best = 0;
-
-      for (guint r = 0; r < dec->config.max_repairs; r++)
-        {
-          Repair *rep = dec->repairs[r];
-
-          if (repair_pending (rep) && rep->serial < bound && rep->serial > best)
-            best = rep->serial;
-        }
-      bound = best;
-    }
-  return bound;
+  return kth_largest (serials, (gint) n_pending, MAX_ELIM_ROWS - 1);
 }
 
 /* Fills one elimination row per pending repair packet: its missing packets as unknowns, and

@@ -671,6 +671,60 @@ test_encoder_config (void)
   confab_fec_encoder_free (enc);
 }
 
+/* Encoders whose FlexFEC packets go out on one repair SSRC number them from one counter. */
+static void
+test_shared_repair_seq (void)
+{
+  GRand *rand = g_rand_new_with_seed (11);
+  guint16 next = 65534;
+  ConfabFecEncoderConfig cfg;
+  ConfabFecEncoder *enc[2];
+  guint16 expect = next;
+
+  confab_fec_encoder_config_init (&cfg);
+  cfg.payload_type = FLEX_PT;
+  cfg.repair_ssrc = REPAIR_SSRC;
+  cfg.overhead_percent = 100;
+  cfg.shared_repair_seq = &next;
+  for (guint e = 0; e < 2; e++)
+    {
+      enc[e] = confab_fec_encoder_new (&cfg, NULL);
+      g_assert_nonnull (enc[e]);
+    }
+  /* Frames of two packets from either stream in turn, across the sequence wrap. */
+  for (guint f = 0; f < 8; f++)
+    {
+      ConfabFecEncoder *x = enc[f % 2];
+      GBytes *r;
+
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autoptr (GBytes) pkt = fec_test_media_packet (rand, MEDIA_SSRC + f % 2,
+                                                          (guint16) (100 + 2 * (f / 2) + i), f,
+                                                          i == 1, 100);
+
+          g_assert_cmpint (confab_fec_encoder_add_media (x, g_bytes_get_data (pkt, NULL),
+                                                         g_bytes_get_size (pkt), FALSE),
+                           ==, CONFAB_FEC_OK);
+        }
+      while ((r = confab_fec_encoder_pop_repair (x)) != NULL)
+        {
+          ConfabRtpView v;
+
+          g_assert_cmpint (confab_rtp_view_parse (&v, g_bytes_get_data (r, NULL),
+                                                  g_bytes_get_size (r)),
+                           ==, CONFAB_FEC_OK);
+          g_assert_cmpuint (v.seq, ==, expect++);
+          g_bytes_unref (r);
+        }
+    }
+  g_assert_cmpuint (next, ==, expect);
+  g_assert_cmpuint ((guint16) (expect - 65534), ==, 16);
+  for (guint e = 0; e < 2; e++)
+    confab_fec_encoder_free (enc[e]);
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -682,6 +736,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/encoder/block-boundaries", test_encoder_block_boundaries);
   g_test_add_func ("/confab/fec/encoder/fixed-large-block", test_fixed_large_block);
   g_test_add_func ("/confab/fec/encoder/config", test_encoder_config);
+  g_test_add_func ("/confab/fec/encoder/shared-repair-seq", test_shared_repair_seq);
   g_test_add_func ("/confab/fec/decoder/multi-ssrc", test_multi_ssrc);
   return g_test_run ();
 }
