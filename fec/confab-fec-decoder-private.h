@@ -77,6 +77,9 @@ struct _ConfabFecDecoder
   guint64 use_clock;
 
   Repair **repairs; /* max_repairs entries, allocated on first use */
+  /* Entries from here on are all free: new repair packets take the lowest free entry, so
+   * the scans on every packet stop at the few in use. */
+  guint repairs_end;
   guint n_repairs;
   guint64 repair_serial;
   gboolean elim_dirty;
@@ -185,6 +188,17 @@ void confab_fec_dec_deliver (ConfabFecDecoder *dec, guint stream, gint64 ext, gu
                              gsize len);
 
 /* confab-fec-decoder-solve.c */
-void confab_fec_dec_run_recovery (ConfabFecDecoder *dec);
+void confab_fec_dec_solve (ConfabFecDecoder *dec);
+
+/* Recovers what the waiting repair packets now allow. Most packets arrive with none waiting
+ * (no loss): that case costs no call. */
+static inline void
+confab_fec_dec_run_recovery (ConfabFecDecoder *dec)
+{
+  if (dec->n_repairs > 0)
+    confab_fec_dec_solve (dec);
+  else
+    dec->elim_dirty = FALSE;
+}
 
 G_END_DECLS

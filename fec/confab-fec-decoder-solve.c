@@ -81,7 +81,7 @@ run_peeling (ConfabFecDecoder *dec)
   while (progress && dec->n_repairs > 0)
     {
       progress = FALSE;
-      for (guint r = 0; r < dec->config.max_repairs; r++)
+      for (guint r = 0; r < dec->repairs_end; r++)
         {
           Repair *rep = confab_fec_dec_repair_at (dec, r);
           guint stream;
@@ -186,7 +186,7 @@ elimination_min_serial (ConfabFecDecoder *dec)
   guint64 serials[1024]; /* max_repairs is at most 1024 */
   guint n_pending = 0;
 
-  for (guint r = 0; r < dec->config.max_repairs; r++)
+  for (guint r = 0; r < dec->repairs_end; r++)
     if (repair_pending (dec->repairs[r]))
       serials[n_pending++] = dec->repairs[r]->serial;
   if (n_pending <= MAX_ELIM_ROWS)
@@ -204,7 +204,7 @@ elimination_fill (ConfabFecDecoder *dec, guint *n_unknowns)
   guint64 min_serial = elimination_min_serial (dec);
   guint n_rows = 0;
 
-  for (guint r = 0; r < dec->config.max_repairs; r++)
+  for (guint r = 0; r < dec->repairs_end; r++)
     {
       Repair *rep = dec->repairs[r];
       guint64 *unk;
@@ -251,7 +251,7 @@ elimination_rebuild (ConfabFecDecoder *dec, guint i)
   if (u < 0)
     return NULL;
   confab_fec_parity_reset (&dec->scratch);
-  for (guint r = 0; r < dec->config.max_repairs; r++)
+  for (guint r = 0; r < dec->repairs_end; r++)
     if (comb[r / 64] & (G_GUINT64_CONSTANT (1) << (r % 64)))
       {
         confab_fec_parity_add_parity (&dec->scratch, &dec->repairs[r]->parity);
@@ -321,7 +321,7 @@ run_elimination (ConfabFecDecoder *dec)
 }
 
 void
-confab_fec_dec_run_recovery (ConfabFecDecoder *dec)
+confab_fec_dec_solve (ConfabFecDecoder *dec)
 {
   run_peeling (dec);
   if (dec->elim_dirty)

@@ -70,7 +70,7 @@ confab_fec_dec_stream_create (ConfabFecDecoder *dec, guint32 ssrc, guint16 seq)
   s = &dec->streams[victim];
   if (s->active)
     {
-      for (guint r = 0; r < dec->config.max_repairs; r++)
+      for (guint r = 0; r < dec->repairs_end; r++)
         {
           Repair *rep = confab_fec_dec_repair_at (dec, r);
 
@@ -108,6 +108,8 @@ confab_fec_dec_repair_free (ConfabFecDecoder *dec, guint idx)
       rep->used = FALSE;
       dec->n_repairs--;
     }
+  while (dec->repairs_end > 0 && confab_fec_dec_repair_at (dec, dec->repairs_end - 1) == NULL)
+    dec->repairs_end--;
 }
 
 /* Drops repair packets that reach below a stream's window: the packets they need are gone. */
@@ -119,7 +121,7 @@ repairs_expire (ConfabFecDecoder *dec, guint stream)
 
   if (dec->n_repairs == 0)
     return;
-  for (guint r = 0; r < dec->config.max_repairs; r++)
+  for (guint r = 0; r < dec->repairs_end; r++)
     {
       Repair *rep = confab_fec_dec_repair_at (dec, r);
       const RepairProt *prot = rep ? confab_fec_dec_repair_prot (rep, stream) : NULL;
@@ -178,7 +180,7 @@ repairs_notify (ConfabFecDecoder *dec, guint stream, gint64 ext)
 {
   if (dec->n_repairs == 0)
     return;
-  for (guint r = 0; r < dec->config.max_repairs; r++)
+  for (guint r = 0; r < dec->repairs_end; r++)
     {
       Repair *rep = confab_fec_dec_repair_at (dec, r);
       const RepairProt *prot = rep ? confab_fec_dec_repair_prot (rep, stream) : NULL;
@@ -347,6 +349,7 @@ confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *inf
   rep = dec->repairs[slot_idx];
   memcpy (rep, &tmp_prot, G_STRUCT_OFFSET (Repair, parity));
   rep->used = TRUE;
+  dec->repairs_end = MAX (dec->repairs_end, slot_idx + 1);
   rep->serial = ++dec->repair_serial;
   rep->missing = missing;
   confab_fec_parity_from_repair (&rep->parity, info);

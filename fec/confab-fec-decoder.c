@@ -255,7 +255,7 @@ confab_fec_decoder_drain (ConfabFecDecoder *dec)
        * them. */
       top = s->highest;
       bottom = s->start;
-      for (guint r = 0; r < dec->config.max_repairs; r++)
+      for (guint r = 0; r < dec->repairs_end; r++)
         {
           Repair *rep = confab_fec_dec_repair_at (dec, r);
           const RepairProt *prot = rep ? confab_fec_dec_repair_prot (rep, i) : NULL;
