@@ -31,6 +31,7 @@ struct _ConfabFecEncoder
 
   gint64 credit; /* overhead owed, in percent of a packet, carried across blocks */
   guint16 repair_seq;
+  guint16 *next_seq; /* &repair_seq, or the shared counter */
   GQueue repairs;
   ConfabFecParity parity;
   ConfabFecEncoderStats stats;
@@ -132,6 +133,7 @@ confab_fec_encoder_new (const ConfabFecEncoderConfig *config, GError **error)
   /* Sized for the largest block any family can use, so changing family never reallocates. */
   enc->block = g_new (BlockPacket, CONFAB_FLEXFEC_MAX_MASK_BITS);
   enc->repair_seq = config->repair_seq;
+  enc->next_seq = config->shared_repair_seq ? config->shared_repair_seq : &enc->repair_seq;
   g_queue_init (&enc->repairs);
   return enc;
 }
@@ -222,14 +224,14 @@ emit_repair (ConfabFecEncoder *enc, const ConfabFecBits *row, ConfabFlexfecForma
 
   if (enc->config.scheme == CONFAB_FEC_SCHEME_ULPFEC)
     pkt = confab_ulpfec_packet_new (&info, enc->config.payload_type, enc->config.red_payload_type,
-                                    enc->repair_seq, enc->last_ts);
+                                    *enc->next_seq, enc->last_ts);
   else
     pkt = confab_flexfec_packet_new (&info, confab_flexfec_choose_format (&info, format),
                                      enc->config.payload_type, enc->config.repair_ssrc,
-                                     enc->repair_seq, enc->last_ts);
+                                     *enc->next_seq, enc->last_ts);
   if (pkt == NULL)
     return;
-  enc->repair_seq++;
+  (*enc->next_seq)++;
   enc->stats.repair_packets++;
   enc->stats.repair_bytes += g_bytes_get_size (pkt);
   g_queue_push_tail (&enc->repairs, pkt);
@@ -371,7 +373,7 @@ void
 confab_fec_encoder_set_next_repair_seq (ConfabFecEncoder *enc, guint16 seq)
 {
   g_return_if_fail (enc != NULL);
-  enc->repair_seq = seq;
+  *enc->next_seq = seq;
 }
 
 void

@@ -19,6 +19,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _ConfabFecEncoder ConfabFecEncoder;
+
 typedef struct
 {
   ConfabFecScheme scheme;
@@ -29,6 +31,10 @@ typedef struct
   gint red_payload_type;            /* ULPFEC: >= 0 wraps repair packets in RED */
   guint32 repair_ssrc;              /* FlexFEC: SSRC of the repair stream */
   guint16 repair_seq;               /* first repair sequence number */
+  /* When set, the counter numbering this encoder's repair packets instead of its own (and
+   * repair_seq is ignored): encoders whose FlexFEC packets share one repair SSRC share one
+   * sequence. Must outlive the encoder. */
+  guint16 *shared_repair_seq;
   guint max_block;                  /* most media packets per block (1-48) */
   guint min_block; /* fewest media packets before a frame boundary may end a block: larger
                     * blocks recover more for the same overhead but delay recovery of the
@@ -47,8 +53,6 @@ typedef struct
   guint64 repair_bytes;
   guint64 blocks;
 } ConfabFecEncoderStats;
-
-typedef struct _ConfabFecEncoder ConfabFecEncoder;
 
 /* Defaults: FlexFEC, random masks, 25% (50% for key frames), PT 0, blocks of up to 48. */
 void confab_fec_encoder_config_init (ConfabFecEncoderConfig *config);

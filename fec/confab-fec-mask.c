@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "confab-fec-gf2-private.h"
+
 #define N_CANDIDATES 48
 /* Loss probability the candidates are scored for: the reference point. */
 #define SCORE_LOSS 0.10
@@ -14,9 +16,8 @@ confab_fec_mask_recoverable (const ConfabFecMask *mask, guint64 lost_media, guin
 {
   guint64 v[64];
   guint n = 0;
-  guint rank = 0;
+  guint rank;
   guint64 result = 0;
-  guint64 todo;
 
   g_return_val_if_fail (mask != NULL && mask->k <= 64 && mask->m <= 64, 0);
 
@@ -32,61 +33,11 @@ confab_fec_mask_recoverable (const ConfabFecMask *mask, guint64 lost_media, guin
     }
   /* Reduced row echelon form over the lost columns: a lost packet is recoverable exactly
    * when its unit vector is in the row space, i.e. is one of the reduced rows. */
-  todo = lost_media;
-  while (todo && rank < n)
-    {
-      guint b = (guint) __builtin_ctzll (todo);
-      guint64 bit = G_GUINT64_CONSTANT (1) << b;
-      guint p;
-
-      todo &= todo - 1;
-      for (p = rank; p < n && !(v[p] & bit); p++)
-        ;
-      if (p == n)
-        continue;
-      if (p != rank)
-        {
-          guint64 t = v[p];
-          v[p] = v[rank];
-          v[rank] = t;
-        }
-      for (guint i = 0; i < n; i++)
-        if (i != rank && (v[i] & bit))
-          v[i] ^= v[rank];
-      rank++;
-    }
+  rank = confab_fec_gf2_reduce (v, n, 1, NULL, 0);
   for (guint i = 0; i < rank; i++)
     if ((v[i] & (v[i] - 1)) == 0)
       result |= v[i];
   return result;
-}
-
-static guint
-rank64 (guint64 *v, guint n)
-{
-  guint rank = 0;
-
-  for (guint b = 0; b < 64 && rank < n; b++)
-    {
-      guint64 bit = G_GUINT64_CONSTANT (1) << b;
-      guint p;
-
-      for (p = rank; p < n && !(v[p] & bit); p++)
-        ;
-      if (p == n)
-        continue;
-      if (p != rank)
-        {
-          guint64 t = v[p];
-          v[p] = v[rank];
-          v[rank] = t;
-        }
-      for (guint i = rank + 1; i < n; i++)
-        if (v[i] & bit)
-          v[i] ^= v[rank];
-      rank++;
-    }
-  return rank;
 }
 
 gboolean
@@ -110,7 +61,7 @@ confab_fec_mask_recovers_bursts (const ConfabFecMask *mask, guint burst)
             if (confab_fec_bits_get (&mask->rows[r], start + j))
               cols[j] |= G_GUINT64_CONSTANT (1) << r;
         }
-      if (rank64 (cols, w) != w)
+      if (confab_fec_gf2_reduce (cols, w, 1, NULL, 0) != w)
         return FALSE;
     }
   return TRUE;

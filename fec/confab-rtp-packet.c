@@ -230,3 +230,20 @@ confab_vp8_payload_starts_key_frame (const guint8 *p, gsize len)
     }
   return len > off && (p[off] & 0x01) == 0;
 }
+
+guint32
+confab_rtp_random_ssrc (const guint32 *avoid, gsize n_avoid)
+{
+  g_return_val_if_fail (avoid != NULL || n_avoid == 0, 0);
+
+  for (;;)
+    {
+      guint32 ssrc = g_random_int ();
+      gboolean taken = ssrc == 0;
+
+      for (gsize i = 0; i < n_avoid && !taken; i++)
+        taken = avoid[i] == ssrc;
+      if (!taken)
+        return ssrc;
+    }
+}

@@ -120,4 +120,8 @@ G_GNUC_WARN_UNUSED_RESULT
 GBytes *confab_rtp_packet_new (const ConfabRtpHeader *hdr, const guint8 *payload,
                                gsize payload_len);
 
+/* A random SSRC (RFC 3550 section 8) for a new stream: never 0 (which our APIs read as
+ * "unset") and none of the @n_avoid SSRCs at @avoid (the session's others). Uses g_random. */
+guint32 confab_rtp_random_ssrc (const guint32 *avoid, gsize n_avoid);
+
 G_END_DECLS

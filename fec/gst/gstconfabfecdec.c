@@ -23,6 +23,7 @@
 #include "gstconfabfecdec.h"
 
 #include "confab-fec-decoder.h"
+#include "gstconfabfeccommon.h"
 #include "gstconfabfecenums.h"
 
 GST_DEBUG_CATEGORY_STATIC (confab_fec_dec_debug);
@@ -60,11 +61,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE (
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
 
 G_DEFINE_FINAL_TYPE (GstConfabFecDec, gst_confab_fec_dec, GST_TYPE_ELEMENT)
 GST_ELEMENT_REGISTER_DEFINE (confabfecdec, "confabfecdec", GST_RANK_NONE, GST_TYPE_CONFAB_FEC_DEC);
@@ -117,9 +113,7 @@ gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
           kind = confab_fec_decoder_push (self->dec, map.data, map.size, NULL);
           while ((r = confab_fec_decoder_pop_recovered (self->dec)) != NULL)
             {
-              if (recovered == NULL)
-                recovered = g_ptr_array_new ();
-              g_ptr_array_add (recovered, gst_buffer_new_wrapped_bytes (r));
+              gst_confab_fec_collect (&recovered, r);
               g_bytes_unref (r);
             }
         }
@@ -132,25 +126,8 @@ gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
   else
     gst_buffer_unref (buffer);
 
-  if (recovered)
-    {
-      for (guint i = 0; i < recovered->len; i++)
-        {
-          GstBuffer *rb = g_ptr_array_index (recovered, i);
-
-          if (ret != GST_FLOW_OK)
-            {
-              gst_buffer_unref (rb);
-              continue;
-            }
-          /* Recovered now: to the jitter buffer this is a packet arriving late. */
-          GST_BUFFER_PTS (rb) = pts;
-          GST_BUFFER_DTS (rb) = dts;
-          ret = gst_pad_push (self->srcpad, rb);
-        }
-      g_ptr_array_unref (recovered);
-    }
-  return ret;
+  /* Recovered now: to the jitter buffer these are packets arriving late. */
+  return gst_confab_fec_push_after (self->srcpad, ret, recovered, pts, dts);
 }
 
 static gboolean
@@ -169,37 +146,32 @@ gst_confab_fec_dec_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   return gst_pad_event_default (pad, parent, event);
 }
 
-static void
-gst_confab_fec_dec_set_property (GObject *object, guint prop_id, const GValue *value,
-                                 GParamSpec *pspec)
-{
-  GstConfabFecDec *self = GST_CONFAB_FEC_DEC (object);
+#define FIELD(name) G_STRUCT_OFFSET (GstConfabFecDec, name)
+static const gsize prop_fields[N_PROPS] = {
+  [PROP_SCHEME] = FIELD (scheme),
+  [PROP_PT] = FIELD (pt),
+  [PROP_RED_PT] = FIELD (red_pt),
+  [PROP_REPAIR_SSRC] = FIELD (repair_ssrc),
+};
+#undef FIELD
+/* The decoder's counters. */
+#define STAT(name) G_STRUCT_OFFSET (ConfabFecDecoderStats, name)
+static const gsize prop_stats[N_PROPS] = {
+  [PROP_RECOVERED] = STAT (recovered),
+  [PROP_UNRECOVERED] = STAT (unrecovered),
+  [PROP_REPAIR_PACKETS_RECEIVED] = STAT (repair_packets),
+  [PROP_REPAIR_PACKETS_REJECTED] = STAT (repair_rejected),
+};
+#undef STAT
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_SCHEME:
-      self->scheme = g_value_get_enum (value);
-      break;
-    case PROP_PT:
-      self->pt = g_value_get_uint (value);
-      break;
-    case PROP_RED_PT:
-      self->red_pt = g_value_get_int (value);
-      break;
-    case PROP_REPAIR_SSRC:
-      self->repair_ssrc = g_value_get_uint (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      GST_OBJECT_UNLOCK (self);
-      return;
-    }
-  /* Settings take effect on a fresh decoder. */
-  g_clear_pointer (&self->dec, confab_fec_decoder_free);
-  GST_OBJECT_UNLOCK (self);
-  g_object_notify_by_pspec (object, pspec);
+/* Called with the object lock: settings take effect on a fresh decoder. */
+static void
+on_settings_changed (GObject *object)
+{
+  g_clear_pointer (&GST_CONFAB_FEC_DEC (object)->dec, confab_fec_decoder_free);
 }
+
+static const GstConfabFecFields fields = { prop_fields, N_PROPS, on_settings_changed };
 
 static void
 gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
@@ -210,37 +182,9 @@ gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, 
   GST_OBJECT_LOCK (self);
   if (self->dec)
     confab_fec_decoder_get_stats (self->dec, &stats);
-  switch (prop_id)
-    {
-    case PROP_SCHEME:
-      g_value_set_enum (value, self->scheme);
-      break;
-    case PROP_PT:
-      g_value_set_uint (value, self->pt);
-      break;
-    case PROP_RED_PT:
-      g_value_set_int (value, self->red_pt);
-      break;
-    case PROP_REPAIR_SSRC:
-      g_value_set_uint (value, self->repair_ssrc);
-      break;
-    case PROP_RECOVERED:
-      g_value_set_uint64 (value, stats.recovered);
-      break;
-    case PROP_UNRECOVERED:
-      g_value_set_uint64 (value, stats.unrecovered);
-      break;
-    case PROP_REPAIR_PACKETS_RECEIVED:
-      g_value_set_uint64 (value, stats.repair_packets);
-      break;
-    case PROP_REPAIR_PACKETS_REJECTED:
-      g_value_set_uint64 (value, stats.repair_rejected);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-    }
   GST_OBJECT_UNLOCK (self);
+  if (!gst_confab_fec_fields_get (&stats, prop_stats, N_PROPS, prop_id, value))
+    gst_confab_fec_get_property (object, prop_id, value, pspec);
 }
 
 static void
@@ -262,7 +206,7 @@ gst_confab_fec_dec_class_init (GstConfabFecDecClass *klass)
 
   GST_DEBUG_CATEGORY_INIT (confab_fec_dec_debug, "confabfecdec", 0, "Confab FEC decoder");
 
-  object_class->set_property = gst_confab_fec_dec_set_property;
+  gst_confab_fec_class_install_fields (object_class, &fields);
   object_class->get_property = gst_confab_fec_dec_get_property;
   object_class->finalize = gst_confab_fec_dec_finalize;
 
@@ -296,8 +240,7 @@ gst_confab_fec_dec_class_init (GstConfabFecDecClass *klass)
                              0, G_MAXUINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_confab_fec_class_add_pad_templates (element_class);
   gst_element_class_set_static_metadata (
       element_class, "Confab FEC decoder", "Codec/Decoder/Network/RTP",
       "Recovers lost RTP packets from ULPFEC or FlexFEC", "Confab developers");
@@ -307,16 +250,9 @@ gst_confab_fec_dec_class_init (GstConfabFecDecClass *klass)
 static void
 gst_confab_fec_dec_init (GstConfabFecDec *self)
 {
-  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
-  gst_pad_set_chain_function (self->sinkpad, GST_DEBUG_FUNCPTR (gst_confab_fec_dec_chain));
-  gst_pad_set_event_function (self->sinkpad, GST_DEBUG_FUNCPTR (gst_confab_fec_dec_sink_event));
-  GST_PAD_SET_PROXY_CAPS (self->sinkpad);
-  GST_PAD_SET_PROXY_ALLOCATION (self->sinkpad);
-  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
-
-  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
-  GST_PAD_SET_PROXY_CAPS (self->srcpad);
-  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+  gst_confab_fec_add_pads (GST_ELEMENT (self), GST_DEBUG_FUNCPTR (gst_confab_fec_dec_chain),
+                           GST_DEBUG_FUNCPTR (gst_confab_fec_dec_sink_event), &self->sinkpad,
+                           &self->srcpad);
 
   self->scheme = CONFAB_FEC_SCHEME_FLEXFEC;
   self->pt = 110;

@@ -30,6 +30,7 @@
 
 #include "confab-fec-encoder.h"
 #include "confab-rtp-packet.h"
+#include "gstconfabfeccommon.h"
 #include "gstconfabfecenums.h"
 
 GST_DEBUG_CATEGORY_STATIC (confab_fec_enc_debug);
@@ -69,10 +70,21 @@ struct _GstConfabFecEnc
   /* The codec set by the encoding-name property; NULL: learnt from caps. */
   gchar *encoding_name;
 
+  gboolean caps_vp8; /* the caps' encoding-name says VP8 */
+  /* Set (atomically) when a property or the caps change what the chain function uses. */
+  gint settings_changed;
+
   /* streaming thread only */
   Stream streams[MAX_STREAMS];
+  /* All FlexFEC streams share one repair SSRC and so one sequence, this one. */
   guint16 flexfec_seq;
-  gboolean caps_vp8; /* the caps' encoding-name says VP8 */
+  struct
+  {
+    gint protect_pt;
+    guint overhead;
+    guint key_frame_overhead;
+    gboolean vp8;
+  } chain_settings; /* the properties as of the last change */
 };
 
 enum
@@ -96,11 +108,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE (
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rtp"));
 
 G_DEFINE_FINAL_TYPE (GstConfabFecEnc, gst_confab_fec_enc, GST_TYPE_ELEMENT)
 GST_ELEMENT_REGISTER_DEFINE (confabfecenc, "confabfecenc", GST_RANK_NONE, GST_TYPE_CONFAB_FEC_ENC);
@@ -141,6 +148,8 @@ stream_get (GstConfabFecEnc *self, guint32 ssrc)
         cfg.min_block = self->min_block;
         GST_OBJECT_UNLOCK (self);
         cfg.repair_seq = (guint16) g_random_int ();
+        if (cfg.scheme == CONFAB_FEC_SCHEME_FLEXFEC)
+          cfg.shared_repair_seq = &self->flexfec_seq;
         self->streams[i].enc = confab_fec_encoder_new (&cfg, &error);
         if (self->streams[i].enc == NULL)
           {
@@ -155,90 +164,88 @@ stream_get (GstConfabFecEnc *self, guint32 ssrc)
   return NULL;
 }
 
+/* Takes the properties the chain function uses, when they changed: not a lock per packet. */
+static void
+chain_settings_update (GstConfabFecEnc *self)
+{
+  if (!g_atomic_int_compare_and_exchange (&self->settings_changed, TRUE, FALSE))
+    return;
+  GST_OBJECT_LOCK (self);
+  self->chain_settings.protect_pt = self->protect_pt;
+  self->chain_settings.overhead = self->overhead;
+  self->chain_settings.key_frame_overhead = self->key_frame_overhead;
+  self->chain_settings.vp8 = self->encoding_name
+                                 ? g_ascii_strcasecmp (self->encoding_name, "VP8") == 0
+                                 : self->caps_vp8;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Feeds one media packet to its stream's encoder; returns the repair packets it released. */
+static GPtrArray *
+protect (GstConfabFecEnc *self, const ConfabRtpView *v)
+{
+  Stream *stream;
+  ConfabFecEncoder *enc;
+  gboolean key;
+  ConfabFecEncoderStats st;
+  GPtrArray *repairs = NULL;
+  guint64 newly_protected;
+  GBytes *r;
+
+  if (self->chain_settings.protect_pt >= 0 && v->payload_type != self->chain_settings.protect_pt)
+    return NULL;
+  stream = stream_get (self, v->ssrc);
+  if (stream == NULL)
+    return NULL;
+  enc = stream->enc;
+  /* A key frame's first packet (S=1, PID=0) counts it once. */
+  key = self->chain_settings.vp8
+        && confab_vp8_payload_starts_key_frame (v->payload, v->payload_len);
+  confab_fec_encoder_set_overhead (enc, self->chain_settings.overhead,
+                                   self->chain_settings.key_frame_overhead);
+  confab_fec_encoder_add_media (enc, v->data, v->len, key);
+  while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
+    {
+      gst_confab_fec_collect (&repairs, r);
+      g_bytes_unref (r);
+    }
+  /* Counted when a block ends: a packet is protected once a repair packet covers it. */
+  confab_fec_encoder_get_stats (enc, &st);
+  newly_protected = st.protected_packets - stream->protected_seen;
+  stream->protected_seen = st.protected_packets;
+  if (key || newly_protected > 0 || repairs)
+    {
+      GST_OBJECT_LOCK (self);
+      self->protected_packets += newly_protected;
+      self->key_frames += key ? 1 : 0;
+      self->repair_packets += repairs ? repairs->len : 0;
+      GST_OBJECT_UNLOCK (self);
+    }
+  return repairs;
+}
+
 static GstFlowReturn
 gst_confab_fec_enc_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
   GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (parent);
   GstMapInfo map;
   ConfabRtpView v;
-  Stream *stream = NULL;
   GstClockTime pts = GST_BUFFER_PTS (buffer);
   GstClockTime dts = GST_BUFFER_DTS (buffer);
   GstFlowReturn ret;
   GPtrArray *repairs = NULL;
-  gint protect_pt;
-  guint overhead, key_overhead;
-  ConfabFecScheme scheme;
-  gboolean is_vp8;
 
-  GST_OBJECT_LOCK (self);
-  protect_pt = self->protect_pt;
-  overhead = self->overhead;
-  key_overhead = self->key_frame_overhead;
-  scheme = self->scheme;
-  is_vp8 = self->encoding_name ? g_ascii_strcasecmp (self->encoding_name, "VP8") == 0
-                               : self->caps_vp8;
-  GST_OBJECT_UNLOCK (self);
-
+  chain_settings_update (self);
   if (gst_buffer_map (buffer, &map, GST_MAP_READ))
     {
-      if (confab_rtp_view_parse (&v, map.data, map.size) == CONFAB_FEC_OK
-          && (protect_pt < 0 || v.payload_type == protect_pt)
-          && (stream = stream_get (self, v.ssrc)) != NULL)
-        {
-          ConfabFecEncoder *enc = stream->enc;
-          gboolean key = is_vp8 && confab_vp8_payload_starts_key_frame (v.payload, v.payload_len);
-          ConfabFecEncoderStats st;
-          GBytes *r;
-
-          confab_fec_encoder_set_overhead (enc, overhead, key_overhead);
-          if (scheme == CONFAB_FEC_SCHEME_FLEXFEC)
-            confab_fec_encoder_set_next_repair_seq (enc, self->flexfec_seq);
-          confab_fec_encoder_add_media (enc, map.data, map.size, key);
-          /* Counted when a block ends: a packet is protected once a repair packet covers it. */
-          confab_fec_encoder_get_stats (enc, &st);
-          GST_OBJECT_LOCK (self);
-          self->protected_packets += st.protected_packets - stream->protected_seen;
-          /* A key frame's first packet (S=1, PID=0) counts it once. */
-          if (key)
-            self->key_frames++;
-          GST_OBJECT_UNLOCK (self);
-          stream->protected_seen = st.protected_packets;
-          while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
-            {
-              if (repairs == NULL)
-                repairs = g_ptr_array_new ();
-              g_ptr_array_add (repairs, gst_buffer_new_wrapped_bytes (r));
-              g_bytes_unref (r);
-              /* All FlexFEC streams share one repair SSRC and so one sequence. */
-              self->flexfec_seq++;
-            }
-        }
+      if (confab_rtp_view_parse (&v, map.data, map.size) == CONFAB_FEC_OK)
+        repairs = protect (self, &v);
       gst_buffer_unmap (buffer, &map);
     }
 
   ret = gst_pad_push (self->srcpad, buffer);
-  if (repairs)
-    {
-      GST_OBJECT_LOCK (self);
-      self->repair_packets += repairs->len;
-      GST_OBJECT_UNLOCK (self);
-      for (guint i = 0; i < repairs->len; i++)
-        {
-          GstBuffer *rb = g_ptr_array_index (repairs, i);
-
-          if (ret != GST_FLOW_OK)
-            {
-              gst_buffer_unref (rb);
-              continue;
-            }
-          GST_BUFFER_PTS (rb) = pts;
-          GST_BUFFER_DTS (rb) = dts;
-          ret = gst_pad_push (self->srcpad, rb);
-        }
-      g_ptr_array_unref (repairs);
-    }
-  return ret;
+  /* The frame's repair packets go right after its last packet. */
+  return gst_confab_fec_push_after (self->srcpad, ret, repairs, pts, dts);
 }
 
 static gboolean
@@ -255,6 +262,7 @@ gst_confab_fec_enc_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       name = gst_structure_get_string (gst_caps_get_structure (caps, 0), "encoding-name");
       GST_OBJECT_LOCK (self);
       self->caps_vp8 = name && g_ascii_strcasecmp (name, "VP8") == 0;
+      g_atomic_int_set (&self->settings_changed, TRUE);
       GST_OBJECT_UNLOCK (self);
     }
   else if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
@@ -283,7 +291,7 @@ gst_confab_fec_enc_change_state (GstElement *element, GstStateChange transition)
       confab_fec_encoder_config_init (cfg);
       GST_OBJECT_LOCK (self);
       if (self->repair_ssrc == 0)
-        self->repair_ssrc = g_random_int ();
+        self->repair_ssrc = confab_rtp_random_ssrc (NULL, 0);
       cfg->family = self->family;
       cfg->overhead_percent = self->overhead;
       cfg->key_frame_overhead_percent = self->key_frame_overhead;
@@ -298,116 +306,33 @@ gst_confab_fec_enc_change_state (GstElement *element, GstStateChange transition)
   return ret;
 }
 
-static void
-gst_confab_fec_enc_set_property (GObject *object, guint prop_id, const GValue *value,
-                                 GParamSpec *pspec)
-{
-  GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (object);
+#define FIELD(name) G_STRUCT_OFFSET (GstConfabFecEnc, name)
+static const gsize prop_fields[N_PROPS] = {
+  [PROP_SCHEME] = FIELD (scheme),
+  [PROP_OVERHEAD] = FIELD (overhead),
+  [PROP_KEY_FRAME_OVERHEAD] = FIELD (key_frame_overhead),
+  [PROP_MASK_FAMILY] = FIELD (family),
+  [PROP_PT] = FIELD (pt),
+  [PROP_REPAIR_SSRC] = FIELD (repair_ssrc),
+  [PROP_PROTECT_PT] = FIELD (protect_pt),
+  [PROP_COLUMNS] = FIELD (columns),
+  [PROP_ROWS] = FIELD (rows),
+  [PROP_MIN_BLOCK] = FIELD (min_block),
+  [PROP_PROTECTED] = FIELD (protected_packets),
+  [PROP_REPAIR_PACKETS_SENT] = FIELD (repair_packets),
+  [PROP_ENCODING_NAME] = FIELD (encoding_name),
+  [PROP_KEY_FRAMES] = FIELD (key_frames),
+};
+#undef FIELD
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_SCHEME:
-      self->scheme = g_value_get_enum (value);
-      break;
-    case PROP_OVERHEAD:
-      self->overhead = g_value_get_uint (value);
-      break;
-    case PROP_KEY_FRAME_OVERHEAD:
-      self->key_frame_overhead = g_value_get_uint (value);
-      break;
-    case PROP_MASK_FAMILY:
-      self->family = g_value_get_enum (value);
-      break;
-    case PROP_PT:
-      self->pt = g_value_get_uint (value);
-      break;
-    case PROP_REPAIR_SSRC:
-      self->repair_ssrc = g_value_get_uint (value);
-      break;
-    case PROP_PROTECT_PT:
-      self->protect_pt = g_value_get_int (value);
-      break;
-    case PROP_COLUMNS:
-      self->columns = g_value_get_uint (value);
-      break;
-    case PROP_ROWS:
-      self->rows = g_value_get_uint (value);
-      break;
-    case PROP_MIN_BLOCK:
-      self->min_block = g_value_get_uint (value);
-      break;
-    case PROP_ENCODING_NAME:
-      g_free (self->encoding_name);
-      self->encoding_name = g_value_dup_string (value);
-      if (self->encoding_name && self->encoding_name[0] == '\0')
-        g_clear_pointer (&self->encoding_name, g_free);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      GST_OBJECT_UNLOCK (self);
-      return;
-    }
-  GST_OBJECT_UNLOCK (self);
-  g_object_notify_by_pspec (object, pspec);
+/* Called with the object lock. */
+static void
+on_settings_changed (GObject *object)
+{
+  g_atomic_int_set (&GST_CONFAB_FEC_ENC (object)->settings_changed, TRUE);
 }
 
-static void
-gst_confab_fec_enc_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  GstConfabFecEnc *self = GST_CONFAB_FEC_ENC (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_SCHEME:
-      g_value_set_enum (value, self->scheme);
-      break;
-    case PROP_OVERHEAD:
-      g_value_set_uint (value, self->overhead);
-      break;
-    case PROP_KEY_FRAME_OVERHEAD:
-      g_value_set_uint (value, self->key_frame_overhead);
-      break;
-    case PROP_MASK_FAMILY:
-      g_value_set_enum (value, self->family);
-      break;
-    case PROP_PT:
-      g_value_set_uint (value, self->pt);
-      break;
-    case PROP_REPAIR_SSRC:
-      g_value_set_uint (value, self->repair_ssrc);
-      break;
-    case PROP_PROTECT_PT:
-      g_value_set_int (value, self->protect_pt);
-      break;
-    case PROP_COLUMNS:
-      g_value_set_uint (value, self->columns);
-      break;
-    case PROP_ROWS:
-      g_value_set_uint (value, self->rows);
-      break;
-    case PROP_MIN_BLOCK:
-      g_value_set_uint (value, self->min_block);
-      break;
-    case PROP_PROTECTED:
-      g_value_set_uint64 (value, self->protected_packets);
-      break;
-    case PROP_REPAIR_PACKETS_SENT:
-      g_value_set_uint64 (value, self->repair_packets);
-      break;
-    case PROP_ENCODING_NAME:
-      g_value_set_string (value, self->encoding_name);
-      break;
-    case PROP_KEY_FRAMES:
-      g_value_set_uint64 (value, self->key_frames);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-    }
-  GST_OBJECT_UNLOCK (self);
-}
+static const GstConfabFecFields fields = { prop_fields, N_PROPS, on_settings_changed };
 
 static void
 gst_confab_fec_enc_finalize (GObject *object)
@@ -428,8 +353,7 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
 
   GST_DEBUG_CATEGORY_INIT (confab_fec_enc_debug, "confabfecenc", 0, "Confab FEC encoder");
 
-  object_class->set_property = gst_confab_fec_enc_set_property;
-  object_class->get_property = gst_confab_fec_enc_get_property;
+  gst_confab_fec_class_install_fields (object_class, &fields);
   object_class->finalize = gst_confab_fec_enc_finalize;
   element_class->change_state = gst_confab_fec_enc_change_state;
 
@@ -477,8 +401,7 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
       G_MAXUINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_confab_fec_class_add_pad_templates (element_class);
   gst_element_class_set_static_metadata (
       element_class, "Confab FEC encoder", "Codec/Encoder/Network/RTP",
       "Adds ULPFEC or FlexFEC repair packets to RTP", "Confab developers");
@@ -489,16 +412,9 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
 static void
 gst_confab_fec_enc_init (GstConfabFecEnc *self)
 {
-  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
-  gst_pad_set_chain_function (self->sinkpad, GST_DEBUG_FUNCPTR (gst_confab_fec_enc_chain));
-  gst_pad_set_event_function (self->sinkpad, GST_DEBUG_FUNCPTR (gst_confab_fec_enc_sink_event));
-  GST_PAD_SET_PROXY_CAPS (self->sinkpad);
-  GST_PAD_SET_PROXY_ALLOCATION (self->sinkpad);
-  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
-
-  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
-  GST_PAD_SET_PROXY_CAPS (self->srcpad);
-  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+  gst_confab_fec_add_pads (GST_ELEMENT (self), GST_DEBUG_FUNCPTR (gst_confab_fec_enc_chain),
+                           GST_DEBUG_FUNCPTR (gst_confab_fec_enc_sink_event), &self->sinkpad,
+                           &self->srcpad);
 
   self->scheme = CONFAB_FEC_SCHEME_FLEXFEC;
   self->family = CONFAB_FEC_MASK_RANDOM;
@@ -509,4 +425,5 @@ gst_confab_fec_enc_init (GstConfabFecEnc *self)
   self->columns = 4;
   self->rows = 4;
   self->min_block = 1;
+  self->settings_changed = TRUE;
 }

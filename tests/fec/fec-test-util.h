@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Helpers shared by the FEC tests: deterministic media packets. */
+/* Helpers shared by the FEC tests: deterministic media packets, decoders, hex vectors. */
 #pragma once
 
 #include <string.h>
 
+#include "confab-fec-decoder.h"
 #include "confab-rtp-packet.h"
 
 /* A media packet whose header and payload vary with @seed: CSRCs, extensions, padding and
@@ -42,4 +43,42 @@ fec_test_media_packet (GRand *rand, guint32 ssrc, guint16 seq, guint32 ts, gbool
   for (gsize i = 0; i < payload_len; i++)
     payload[i] = (guint8) g_rand_int (rand);
   return confab_rtp_packet_new (&h, payload, payload_len);
+}
+
+/* Bytes written as hex digits, spaces allowed between bytes: how the layout tests copy
+ * packets from the RFC figures. */
+static inline GBytes *
+fec_test_hex (const char *hex)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  for (const char *p = hex; *p; p++)
+    {
+      guint8 b;
+
+      if (*p == ' ')
+        continue;
+      g_assert_true (g_ascii_isxdigit (p[0]) && g_ascii_isxdigit (p[1]));
+      b = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+      g_byte_array_append (out, &b, 1);
+      p++;
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* A decoder with default sizes for these payload types (-1: none) and FlexFEC repair SSRC
+ * (0: any). */
+static inline ConfabFecDecoder *
+fec_test_decoder_new (gint flexfec_pt, guint32 flexfec_ssrc, gint ulpfec_pt, gint red_pt)
+{
+  ConfabFecDecoderConfig cfg;
+  ConfabFecDecoder *dec;
+
+  confab_fec_decoder_config_init (&cfg);
+  cfg.flexfec_pt = flexfec_pt, cfg.flexfec_ssrc = flexfec_ssrc;
+  cfg.ulpfec_pt = ulpfec_pt, cfg.red_pt = red_pt;
+  /* Defaults and valid payload types cannot fail. */
+  dec = confab_fec_decoder_new (&cfg, NULL);
+  g_assert_nonnull (dec);
+  return dec;
 }

@@ -21,17 +21,7 @@
 static ConfabFecDecoder *
 new_decoder (void)
 {
-  ConfabFecDecoderConfig cfg;
-  g_autoptr (GError) error = NULL;
-  ConfabFecDecoder *dec;
-
-  confab_fec_decoder_config_init (&cfg);
-  cfg.flexfec_pt = FLEX_PT;
-  cfg.ulpfec_pt = ULP_PT;
-  cfg.red_pt = RED_PT;
-  dec = confab_fec_decoder_new (&cfg, &error);
-  g_assert_no_error (error);
-  return dec;
+  return fec_test_decoder_new (FLEX_PT, 0, ULP_PT, RED_PT);
 }
 
 static ConfabFecPacketKind
@@ -122,12 +112,68 @@ drain_checked (ConfabFecDecoder *dec, Block *b)
   return n;
 }
 
-static void
-test_unknown_ssrc (void)
+/* Sends a FlexFEC repair packet for @info; returns the decoder's verdict. */
+static ConfabFecStatus
+push_flex_repair (ConfabFecDecoder *dec, const ConfabFecRepairInfo *info)
 {
-  g_autoptr (ConfabFecDecoder) dec = new_decoder ();
-  GRand *rand = g_rand_new_with_seed (1);
-  Block *b = block_new (rand, 100, 4);
+  g_autoptr (GBytes) r = flex_repair (info);
+  ConfabFecStatus st;
+
+  g_assert_cmpint (push (dec, r, &st), ==, CONFAB_FEC_PACKET_REPAIR);
+  return st;
+}
+
+/* @count media packets from @seq on, none of them protected. */
+static void
+push_unprotected (ConfabFecDecoder *dec, GRand *rand, guint16 seq, guint count)
+{
+  for (guint i = 0; i < count; i++)
+    {
+      g_autoptr (GBytes) m
+          = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (seq + i), 1, FALSE, 50);
+
+      push (dec, m, NULL);
+    }
+}
+
+/* A decoder and one block, from a seed and the block's first sequence number and size. */
+typedef struct
+{
+  guint32 seed;
+  guint16 base;
+  guint n;
+} BlockSpec;
+
+typedef struct
+{
+  ConfabFecDecoder *dec;
+  GRand *rand;
+  Block *b;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  const BlockSpec *spec = data;
+
+  f->dec = new_decoder ();
+  f->rand = g_rand_new_with_seed (spec->seed);
+  f->b = block_new (f->rand, spec->base, spec->n);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  block_free (f->b);
+  g_rand_free (f->rand);
+  confab_fec_decoder_free (f->dec);
+}
+
+static void
+test_unknown_ssrc (Fixture *f, gconstpointer data)
+{
+  ConfabFecDecoder *dec = f->dec;
+  Block *b = f->b;
   g_autoptr (GBytes) flex = NULL;
   g_autoptr (GBytes) ulp = NULL;
   ConfabFecStatus st;
@@ -150,58 +196,32 @@ test_unknown_ssrc (void)
   confab_fec_decoder_get_stats (dec, &stats);
   g_assert_cmpuint (stats.repair_rejected, ==, 3);
   g_assert_cmpuint (drain_checked (dec, b), ==, 0);
-  block_free (b);
-  g_rand_free (rand);
 }
 
 static void
-test_mask_outside_window (void)
+test_mask_outside_window (Fixture *f, gconstpointer data)
 {
-  g_autoptr (ConfabFecDecoder) dec = new_decoder ();
-  GRand *rand = g_rand_new_with_seed (2);
-  Block *b = block_new (rand, 65530, 12); /* across the wrap */
-  ConfabFecStatus st;
+  ConfabFecDecoder *dec = f->dec;
+  Block *b = f->b; /* across the wrap */
 
   for (guint i = 0; i < b->n; i++)
     if (i != 3)
       push (dec, b->media[i], NULL);
   /* far ahead */
   b->info.protected[0].sn_base = (guint16) (65530 + 500);
-  {
-    g_autoptr (GBytes) r = flex_repair (&b->info);
-
-    push (dec, r, &st);
-    g_assert_cmpint (st, ==, CONFAB_FEC_ERR_OUT_OF_WINDOW);
-  }
+  g_assert_cmpint (push_flex_repair (dec, &b->info), ==, CONFAB_FEC_ERR_OUT_OF_WINDOW);
   /* far behind the window */
   b->info.protected[0].sn_base = 65530 - 1000;
-  {
-    g_autoptr (GBytes) r = flex_repair (&b->info);
-
-    push (dec, r, &st);
-    g_assert_cmpint (st, ==, CONFAB_FEC_ERR_OUT_OF_WINDOW);
-  }
+  g_assert_cmpint (push_flex_repair (dec, &b->info), ==, CONFAB_FEC_ERR_OUT_OF_WINDOW);
   /* a mask whose last bit reaches too far ahead */
   b->info.protected[0].sn_base = (guint16) (65530 + 100);
   confab_fec_bits_set (&b->info.protected[0].mask, 109);
-  {
-    g_autoptr (GBytes) r = flex_repair (&b->info);
-
-    push (dec, r, &st);
-    g_assert_cmpint (st, ==, CONFAB_FEC_ERR_OUT_OF_WINDOW);
-  }
+  g_assert_cmpint (push_flex_repair (dec, &b->info), ==, CONFAB_FEC_ERR_OUT_OF_WINDOW);
   confab_fec_bits_clear (&b->info.protected[0].mask, 109);
   /* the honest one still works */
   b->info.protected[0].sn_base = 65530;
-  {
-    g_autoptr (GBytes) r = flex_repair (&b->info);
-
-    push (dec, r, &st);
-    g_assert_cmpint (st, ==, CONFAB_FEC_OK);
-  }
+  g_assert_cmpint (push_flex_repair (dec, &b->info), ==, CONFAB_FEC_OK);
   g_assert_cmpuint (drain_checked (dec, b), ==, 1);
-  block_free (b);
-  g_rand_free (rand);
 }
 
 static void
@@ -239,39 +259,28 @@ test_truncated (void)
 }
 
 static void
-test_lying_lengths (void)
+test_lying_lengths (Fixture *f, gconstpointer data)
 {
-  g_autoptr (ConfabFecDecoder) dec = new_decoder ();
-  GRand *rand = g_rand_new_with_seed (4);
-  Block *b = block_new (rand, 7, 3);
+  ConfabFecDecoder *dec = f->dec;
+  Block *b = f->b;
   ConfabFecDecoderStats stats;
-  ConfabFecStatus st;
 
   push (dec, b->media[0], NULL);
   push (dec, b->media[2], NULL);
   /* Length recovery claiming far more than the repair payload carries. */
   b->info.length ^= 0x4000;
-  {
-    g_autoptr (GBytes) r = flex_repair (&b->info);
-
-    push (dec, r, &st);
-  }
+  push_flex_repair (dec, &b->info);
   confab_fec_decoder_get_stats (dec, &stats);
   g_assert_cmpuint (stats.recovery_failed, ==, 1);
   g_assert_cmpuint (stats.recovered, ==, 0);
   g_assert_null (confab_fec_decoder_pop_recovered (dec));
-  block_free (b);
-  g_rand_free (rand);
 }
 
 static void
-test_duplicates_and_late_repair (void)
+test_duplicates_and_late_repair (Fixture *f, gconstpointer data)
 {
-  g_autoptr (ConfabFecDecoder) dec = new_decoder ();
-  GRand *rand = g_rand_new_with_seed (5);
-  Block *b = block_new (rand, 65000, 6);
-  g_autoptr (GBytes) r = NULL;
-  ConfabFecStatus st;
+  ConfabFecDecoder *dec = f->dec;
+  Block *b = f->b;
   ConfabFecDecoderStats stats;
 
   for (guint i = 1; i < b->n; i++)
@@ -280,19 +289,9 @@ test_duplicates_and_late_repair (void)
       g_assert_cmpint (push (dec, b->media[i], NULL), ==, CONFAB_FEC_PACKET_DUPLICATE);
     }
   /* 200 later packets, well inside the 256-packet window */
-  for (guint i = 0; i < 200; i++)
-    {
-      g_autoptr (GBytes) m
-          = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (65006 + i), 1, FALSE, 50);
-
-      push (dec, m, NULL);
-    }
-  r = flex_repair (&b->info);
+  push_unprotected (dec, f->rand, 65006, 200);
   for (guint i = 0; i < 5; i++)
-    {
-      g_assert_cmpint (push (dec, r, &st), ==, CONFAB_FEC_PACKET_REPAIR);
-      g_assert_cmpint (st, ==, CONFAB_FEC_OK);
-    }
+    g_assert_cmpint (push_flex_repair (dec, &b->info), ==, CONFAB_FEC_OK);
   g_assert_cmpuint (drain_checked (dec, b), ==, 1);
   /* the original arrives after all */
   g_assert_cmpint (push (dec, b->media[0], NULL), ==, CONFAB_FEC_PACKET_DUPLICATE);
@@ -301,17 +300,8 @@ test_duplicates_and_late_repair (void)
   g_assert_cmpuint (stats.repair_useless, ==, 4);
 
   /* 300 more: now the block has left the window and its repair packet is refused. */
-  for (guint i = 0; i < 300; i++)
-    {
-      g_autoptr (GBytes) m
-          = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (65206 + i), 1, FALSE, 50);
-
-      push (dec, m, NULL);
-    }
-  push (dec, r, &st);
-  g_assert_cmpint (st, ==, CONFAB_FEC_ERR_OUT_OF_WINDOW);
-  block_free (b);
-  g_rand_free (rand);
+  push_unprotected (dec, f->rand, 65206, 300);
+  g_assert_cmpint (push_flex_repair (dec, &b->info), ==, CONFAB_FEC_ERR_OUT_OF_WINDOW);
 }
 
 /* Upper bound on what the default configuration may hold: every slot of every stream full,
@@ -491,12 +481,21 @@ test_bad_config (void)
 int
 main (int argc, char **argv)
 {
+  static const BlockSpec unknown_ssrc = { 1, 100, 4 };
+  static const BlockSpec across_wrap = { 2, 65530, 12 };
+  static const BlockSpec lying = { 4, 7, 3 };
+  static const BlockSpec late = { 5, 65000, 6 };
+
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/confab/fec/hostile/unknown-ssrc", test_unknown_ssrc);
-  g_test_add_func ("/confab/fec/hostile/mask-outside-window", test_mask_outside_window);
+  g_test_add ("/confab/fec/hostile/unknown-ssrc", Fixture, &unknown_ssrc, fixture_set_up,
+              test_unknown_ssrc, fixture_tear_down);
+  g_test_add ("/confab/fec/hostile/mask-outside-window", Fixture, &across_wrap, fixture_set_up,
+              test_mask_outside_window, fixture_tear_down);
   g_test_add_func ("/confab/fec/hostile/truncated", test_truncated);
-  g_test_add_func ("/confab/fec/hostile/lying-lengths", test_lying_lengths);
-  g_test_add_func ("/confab/fec/hostile/duplicates-late-repair", test_duplicates_and_late_repair);
+  g_test_add ("/confab/fec/hostile/lying-lengths", Fixture, &lying, fixture_set_up,
+              test_lying_lengths, fixture_tear_down);
+  g_test_add ("/confab/fec/hostile/duplicates-late-repair", Fixture, &late, fixture_set_up,
+              test_duplicates_and_late_repair, fixture_tear_down);
   g_test_add_func ("/confab/fec/hostile/flood", test_flood);
   g_test_add_func ("/confab/fec/hostile/garbage", test_garbage);
   g_test_add_func ("/confab/fec/hostile/rtcp-mux", test_rtcp_mux);

@@ -275,17 +275,11 @@ run_pattern (Block *b, const ConfabFecMask *mask, guint64 lost, guint64 lost_row
 static void
 exhaustive (ConfabFecMaskFamily family)
 {
-  ConfabFecDecoderConfig cfg;
   GRand *rand = g_rand_new_with_seed (42 + family);
-  g_autoptr (GError) error = NULL;
   Block b = { 0 };
   guint64 patterns = 0;
 
-  confab_fec_decoder_config_init (&cfg);
-  cfg.ulpfec_pt = ULP_PT;
-  cfg.flexfec_pt = FLEX_PT;
-  b.dec = confab_fec_decoder_new (&cfg, &error);
-  g_assert_no_error (error);
+  b.dec = fec_test_decoder_new (FLEX_PT, 0, ULP_PT, -1);
 
   for (guint k = 1; k <= MAX_K; k++)
     for (guint m = 1; m <= MAX_M; m++)
@@ -343,14 +337,10 @@ test_exhaustive_bursty (void)
 static void
 test_exhaustive_fixed (void)
 {
-  ConfabFecDecoderConfig cfg;
   GRand *rand = g_rand_new_with_seed (99);
   Block b = { 0 };
 
-  confab_fec_decoder_config_init (&cfg);
-  cfg.flexfec_pt = FLEX_PT;
-  cfg.ulpfec_pt = ULP_PT;
-  b.dec = confab_fec_decoder_new (&cfg, NULL);
+  b.dec = fec_test_decoder_new (FLEX_PT, 0, ULP_PT, -1);
   for (ConfabFecMaskFamily f = CONFAB_FEC_MASK_ROWS; f <= CONFAB_FEC_MASK_2D; f++)
     for (guint k = 1; k <= MAX_K; k++)
       for (guint l = 1; l <= MIN (k, 5u); l++)

@@ -9,6 +9,7 @@
 #include "confab-red.h"
 #include "confab-rtp-packet.h"
 #include "confab-ulpfec.h"
+#include "fec-test-util.h"
 
 static void
 assert_bytes (GBytes *bytes, const guint8 *expect, gsize len)
@@ -25,17 +26,11 @@ assert_bytes (GBytes *bytes, const guint8 *expect, gsize len)
  * extension (0xBEDE, 1 word) | payload 01 02 03 | padding 00 00 03. */
 /* clang-format off */
 static const guint8 rtp_full[] = {
-  0xb2, 0xef, 0xff, 0xff,
-  0x00, 0x00, 0x00, 0x00,
-  0x11, 0x22, 0x33, 0x44,
-  0xaa, 0xaa, 0xaa, 0xaa,
-  0xbb, 0xbb, 0xbb, 0xbb,
-  0xbe, 0xde, 0x00, 0x01,
-  0x10, 0xff, 0x00, 0x00,
-  0x01, 0x02, 0x03, 0x00,
-  0x00, 0x03,
-};
-/* clang-format on */
+  0xb2, 0xef, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x11, 0x22, 0x33, 0x44, /* fixed header */
+  0xaa, 0xaa, 0xaa, 0xaa, 0xbb, 0xbb, 0xbb, 0xbb,                         /* CSRCs */
+  0xbe, 0xde, 0x00, 0x01, 0x10, 0xff, 0x00, 0x00,                         /* extension */
+  0x01, 0x02, 0x03, 0x00, 0x00, 0x03, /* payload, padding */
+};/* clang-format on */
 
 static void
 test_rtp_parse (void)
@@ -146,45 +141,21 @@ fill_info (ConfabFecRepairInfo *info, const guint8 *payload, gsize payload_len)
   info->protected[0].sn_base = 0x0102;
 }
 
+/* RFC 5109 figures 3 and 4: FEC header, then level 0 header with L=0. Mask bits 0, 2, 15
+ * (most significant first) = 0xA001; payload aa bb cc. */
+#define ULP_SHORT_MASK_HEX "25e00102 03040506 07080003 a001 aabbcc"
+
 static void
 test_ulpfec_layout (void)
 {
   static const guint8 payload[] = { 0xaa, 0xbb, 0xcc };
-  /* RFC 5109 figures 3 and 4: FEC header, then level 0 header with L=0. Mask bits 0, 2, 15
-   * (most significant first) = 0xA001. */
-  /* clang-format off */
-  static const guint8 short_mask[] = {
-    0x25, 0xe0, 0x01, 0x02,
-    0x03, 0x04, 0x05, 0x06,
-    0x07, 0x08, 0x00, 0x03,
-    0xa0, 0x01, 0xaa, 0xbb,
-    0xcc,
-  };
-  /* clang-format on */
+  g_autoptr (GBytes) short_mask = fec_test_hex (ULP_SHORT_MASK_HEX);
   /* L=1 (0x40 in byte 0): 48-bit mask, bits 0, 16, 47. */
-  /* clang-format off */
-  static const guint8 long_mask[] = {
-    0x65, 0xe0, 0x01, 0x02,
-    0x03, 0x04, 0x05, 0x06,
-    0x07, 0x08, 0x00, 0x03,
-    0x80, 0x00, 0x80, 0x00,
-    0x00, 0x01, 0xaa, 0xbb,
-    0xcc,
-  };
-  /* clang-format on */
-  /* The same inside an RTP packet wrapped in RED (RFC 2198 final block header 0x61 = PT 97). */
-  /* clang-format off */
-  static const guint8 red_packet[] = {
-    0x80, 0x74, 0x00, 0x09,
-    0x00, 0x00, 0x00, 0x64,
-    0x11, 0x22, 0x33, 0x44,
-    0x61, 0x25, 0xe0, 0x01,
-    0x02, 0x03, 0x04, 0x05,
-    0x06, 0x07, 0x08, 0x00,
-    0x03, 0xa0, 0x01, 0xaa,
-    0xbb, 0xcc,
-  };
-  /* clang-format on */
+  g_autoptr (GBytes) long_mask = fec_test_hex ("65e00102 03040506 07080003 80008000 0001 aabbcc");
+  /* The first inside an RTP packet wrapped in RED (RFC 2198 final block header 0x61 = PT 97). */
+  g_autoptr (GBytes) red_packet
+      = fec_test_hex ("80740009 00000064 11223344 61 " ULP_SHORT_MASK_HEX);
+  g_autoptr (GBytes) red = NULL;
   ConfabFecRepairInfo info, parsed;
   guint8 out[64];
   gsize written = 0;
@@ -194,9 +165,10 @@ test_ulpfec_layout (void)
   confab_fec_bits_set (&info.protected[0].mask, 2);
   confab_fec_bits_set (&info.protected[0].mask, 15);
   g_assert_cmpint (confab_ulpfec_write (&info, out, sizeof out, &written), ==, CONFAB_FEC_OK);
-  g_assert_cmpmem (out, written, short_mask, sizeof short_mask);
-  g_assert_cmpint (confab_ulpfec_parse (short_mask, sizeof short_mask, 0x11223344, &parsed), ==,
-                   CONFAB_FEC_OK);
+  assert_bytes (short_mask, out, written);
+  g_assert_cmpint (confab_ulpfec_parse (g_bytes_get_data (short_mask, NULL),
+                                        g_bytes_get_size (short_mask), 0x11223344, &parsed),
+                   ==, CONFAB_FEC_OK);
   g_assert_cmpuint (parsed.byte0, ==, 0x25);
   g_assert_cmpuint (parsed.byte1, ==, 0xe0);
   g_assert_cmpuint (parsed.ts, ==, 0x03040506);
@@ -206,20 +178,18 @@ test_ulpfec_layout (void)
                    sizeof (ConfabFecBits));
   g_assert_cmpmem (parsed.payload, parsed.payload_len, payload, sizeof payload);
 
-  {
-    g_autoptr (GBytes) red = confab_ulpfec_packet_new (&info, 97, 116, 9, 100);
-
-    assert_bytes (red, red_packet, sizeof red_packet);
-  }
+  red = confab_ulpfec_packet_new (&info, 97, 116, 9, 100);
+  assert_bytes (red, g_bytes_get_data (red_packet, NULL), g_bytes_get_size (red_packet));
 
   memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
   confab_fec_bits_set (&info.protected[0].mask, 0);
   confab_fec_bits_set (&info.protected[0].mask, 16);
   confab_fec_bits_set (&info.protected[0].mask, 47);
   g_assert_cmpint (confab_ulpfec_write (&info, out, sizeof out, &written), ==, CONFAB_FEC_OK);
-  g_assert_cmpmem (out, written, long_mask, sizeof long_mask);
-  g_assert_cmpint (confab_ulpfec_parse (long_mask, sizeof long_mask, 1, &parsed), ==,
-                   CONFAB_FEC_OK);
+  assert_bytes (long_mask, out, written);
+  g_assert_cmpint (confab_ulpfec_parse (g_bytes_get_data (long_mask, NULL),
+                                        g_bytes_get_size (long_mask), 1, &parsed),
+                   ==, CONFAB_FEC_OK);
   g_assert_cmpmem (&parsed.protected[0].mask, sizeof (ConfabFecBits), &info.protected[0].mask,
                    sizeof (ConfabFecBits));
 
@@ -232,46 +202,44 @@ test_ulpfec_layout (void)
 static void
 test_ulpfec_hostile (void)
 {
-  /* clang-format off */
-  static const guint8 good[] = {
-    0x25, 0xe0, 0x01, 0x02,
-    0x03, 0x04, 0x05, 0x06,
-    0x07, 0x08, 0x00, 0x03,
-    0xa0, 0x01, 0xaa, 0xbb,
-    0xcc,
-  };
-  /* clang-format on */
-  guint8 buf[sizeof good];
+  g_autoptr (GBytes) good_bytes = fec_test_hex (ULP_SHORT_MASK_HEX);
+  gsize good_len;
+  const guint8 *good = g_bytes_get_data (good_bytes, &good_len);
+  guint8 buf[32];
   ConfabFecRepairInfo info;
 
-  for (gsize n = 0; n < sizeof good; n++)
+  g_assert_cmpuint (good_len, <=, sizeof buf);
+  for (gsize n = 0; n < good_len; n++)
     g_assert_cmpint (confab_ulpfec_parse (good, n, 1, &info), !=, CONFAB_FEC_OK);
-  memcpy (buf, good, sizeof buf);
+  memcpy (buf, good, good_len);
   buf[11] = 0x04; /* protection length one past the end */
-  g_assert_cmpint (confab_ulpfec_parse (buf, sizeof buf, 1, &info), ==, CONFAB_FEC_ERR_TRUNCATED);
-  memcpy (buf, good, sizeof buf);
+  g_assert_cmpint (confab_ulpfec_parse (buf, good_len, 1, &info), ==, CONFAB_FEC_ERR_TRUNCATED);
+  memcpy (buf, good, good_len);
   buf[0] |= 0x80; /* E */
-  g_assert_cmpint (confab_ulpfec_parse (buf, sizeof buf, 1, &info), ==, CONFAB_FEC_ERR_UNSUPPORTED);
-  memcpy (buf, good, sizeof buf);
+  g_assert_cmpint (confab_ulpfec_parse (buf, good_len, 1, &info), ==, CONFAB_FEC_ERR_UNSUPPORTED);
+  memcpy (buf, good, good_len);
   buf[0] |= 0x40; /* L=1 but only 3 more bytes */
   g_assert_cmpint (confab_ulpfec_parse (buf, 16, 1, &info), ==, CONFAB_FEC_ERR_TRUNCATED);
-  memcpy (buf, good, sizeof buf);
+  memcpy (buf, good, good_len);
   buf[12] = buf[13] = 0; /* empty mask */
-  g_assert_cmpint (confab_ulpfec_parse (buf, sizeof buf, 1, &info), ==, CONFAB_FEC_ERR_MALFORMED);
+  g_assert_cmpint (confab_ulpfec_parse (buf, good_len, 1, &info), ==, CONFAB_FEC_ERR_MALFORMED);
 }
 
 /* FlexFEC repair packet: RTP header with CC=1 (the protected SSRC as CSRC), PT 110, then the
- * FEC header of RFC 8627 figure 10/11. */
-#define FLEX_RTP                                                                                   \
-  0x81, 0x6e, 0x00, 0x01, 0x00, 0x00, 0x00, 0x10, 0x99, 0x99, 0x99, 0x99, 0x11, 0x22, 0x33, 0x44
+ * FEC header of RFC 8627 figure 10/11 up to the mask: byte 0 (R=0 F=? P=0 X=0 CC=5), M=1
+ * PT=0x60, length 0x0708, TS 0x03040506, SN base 0x0102. */
+#define FLEX_RTP_HEX "816e0001 00000010 99999999 11223344 "
+#define FLEX_FLEXIBLE_HEX FLEX_RTP_HEX "05e00708 03040506 0102 "
+#define FLEX_FIXED_HEX FLEX_RTP_HEX "45e00708 03040506 0102 "
 
 static void
-check_flexfec (const ConfabFecRepairInfo *info, ConfabFlexfecFormat format, const guint8 *expect,
-               gsize expect_len)
+check_flexfec (const ConfabFecRepairInfo *info, ConfabFlexfecFormat format, GBytes *expect_bytes)
 {
   g_autoptr (GBytes) pkt = NULL;
   ConfabRtpView v;
   ConfabFecRepairInfo parsed;
+  gsize expect_len;
+  const guint8 *expect = g_bytes_get_data (expect_bytes, &expect_len);
 
   g_assert_cmpint (confab_flexfec_choose_format (info, format), ==, format);
   pkt = confab_flexfec_packet_new (info, format, 110, 0x99999999, 1, 0x10);
@@ -302,126 +270,57 @@ static void
 test_flexfec_layout (void)
 {
   static const guint8 payload[] = { 0xaa };
-  /* byte 0: R=0 F=0 P=0 X=0 CC=5; k=1 + mask bits 0 and 14 -> 0xC001 */
-  /* clang-format off */
-  static const guint8 mask15[] = {
-    FLEX_RTP,
-    0x05, 0xe0, 0x07, 0x08,
-    0x03, 0x04, 0x05, 0x06,
-    0x01, 0x02, 0xc0, 0x01,
-    0xaa,
+  static const struct
+  {
+    ConfabFlexfecFormat format;
+    guint bits[4];
+    guint n_bits;
+    const char *hex;        /* the whole packet */
+    gboolean no_fixed_rows; /* the fixed row format cannot say it */
+  } cases[] = {
+    /* k=1 + mask bits 0 and 14 -> 0xC001 */
+    { CONFAB_FLEXFEC_FORMAT_FLEXIBLE, { 0, 14 }, 2, FLEX_FLEXIBLE_HEX "c001 aa", FALSE },
+    /* bits 0, 15, 45: first k=0 (0x4000), second word k=1 | bit 15 (0x40000000) | bit 45 */
+    { CONFAB_FLEXFEC_FORMAT_FLEXIBLE, { 0, 15, 45 }, 3, FLEX_FLEXIBLE_HEX "4000 c0000001 aa",
+      FALSE },
+    /* bits 1, 46, 109: both k=0, last 64 bits 0x8000000000000001 */
+    { CONFAB_FLEXFEC_FORMAT_FLEXIBLE, { 1, 46, 109 }, 3,
+      FLEX_FLEXIBLE_HEX "2000 00000000 80000000 00000001 aa", TRUE },
+    /* F=1 (0x40): row of L=4, D=0 */
+    { CONFAB_FLEXFEC_FORMAT_FIXED_ROW, { 0, 1, 2, 3 }, 4, FLEX_FIXED_HEX "0400 aa", FALSE },
+    /* F=1: row of a 2-D code, L=3, D=1 */
+    { CONFAB_FLEXFEC_FORMAT_FIXED_2D_ROW, { 0, 1, 2 }, 3, FLEX_FIXED_HEX "0301 aa", FALSE },
+    /* F=1: column, L=4, D=3 -> packets 0, 4, 8 */
+    { CONFAB_FLEXFEC_FORMAT_FIXED_COLUMN, { 0, 4, 8 }, 3, FLEX_FIXED_HEX "0403 aa", TRUE },
   };
-  /* clang-format on */
-  /* bits 0, 15, 45: first k=0 (0x4000), second word k=1 | bit 15 (0x40000000) | bit 45 (1) */
-  /* clang-format off */
-  static const guint8 mask46[] = {
-    FLEX_RTP,
-    0x05, 0xe0, 0x07, 0x08,
-    0x03, 0x04, 0x05, 0x06,
-    0x01, 0x02, 0x40, 0x00,
-    0xc0, 0x00, 0x00, 0x01,
-    0xaa,
-  };
-  /* clang-format on */
-  /* bits 1, 46, 109: both k=0, last 64 bits 0x8000000000000001 */
-  /* clang-format off */
-  static const guint8 mask110[] = {
-    FLEX_RTP,
-    0x05, 0xe0, 0x07, 0x08,
-    0x03, 0x04, 0x05, 0x06,
-    0x01, 0x02, 0x20, 0x00,
-    0x00, 0x00, 0x00, 0x00,
-    0x80, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x01,
-    0xaa,
-  };
-  /* clang-format on */
-  /* F=1 (0x40): row of L=4, D=0 */
-  /* clang-format off */
-  static const guint8 fixed_row[] = {
-    FLEX_RTP,
-    0x45, 0xe0, 0x07, 0x08,
-    0x03, 0x04, 0x05, 0x06,
-    0x01, 0x02, 0x04, 0x00,
-    0xaa,
-  };
-  /* clang-format on */
-  /* F=1: row of a 2-D code, L=3, D=1 */
-  /* clang-format off */
-  static const guint8 fixed_2d_row[] = {
-    FLEX_RTP,
-    0x45, 0xe0, 0x07, 0x08,
-    0x03, 0x04, 0x05, 0x06,
-    0x01, 0x02, 0x03, 0x01,
-    0xaa,
-  };
-  /* clang-format on */
-  /* F=1: column, L=4, D=3 -> packets 0, 4, 8 */
-  /* clang-format off */
-  static const guint8 fixed_col[] = {
-    FLEX_RTP,
-    0x45, 0xe0, 0x07, 0x08,
-    0x03, 0x04, 0x05, 0x06,
-    0x01, 0x02, 0x04, 0x03,
-    0xaa,
-  };
-  /* clang-format on */
   ConfabFecRepairInfo info;
 
   fill_info (&info, payload, 1);
   info.byte0 = 0x05;
-  confab_fec_bits_set (&info.protected[0].mask, 0);
-  confab_fec_bits_set (&info.protected[0].mask, 14);
-  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FLEXIBLE, mask15, sizeof mask15);
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr (GBytes) expect = fec_test_hex (cases[c].hex);
 
-  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
-  confab_fec_bits_set (&info.protected[0].mask, 0);
-  confab_fec_bits_set (&info.protected[0].mask, 15);
-  confab_fec_bits_set (&info.protected[0].mask, 45);
-  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FLEXIBLE, mask46, sizeof mask46);
-
-  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
-  confab_fec_bits_set (&info.protected[0].mask, 1);
-  confab_fec_bits_set (&info.protected[0].mask, 46);
-  confab_fec_bits_set (&info.protected[0].mask, 109);
-  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FLEXIBLE, mask110, sizeof mask110);
-  g_assert_cmpint (confab_flexfec_choose_format (&info, CONFAB_FLEXFEC_FORMAT_FIXED_ROW), ==,
-                   CONFAB_FLEXFEC_FORMAT_FLEXIBLE);
-
-  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
-  for (guint i = 0; i < 4; i++)
-    confab_fec_bits_set (&info.protected[0].mask, i);
-  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FIXED_ROW, fixed_row, sizeof fixed_row);
-
-  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
-  for (guint i = 0; i < 3; i++)
-    confab_fec_bits_set (&info.protected[0].mask, i);
-  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FIXED_2D_ROW, fixed_2d_row, sizeof fixed_2d_row);
-
-  memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
-  for (guint i = 0; i < 3; i++)
-    confab_fec_bits_set (&info.protected[0].mask, 4 * i);
-  check_flexfec (&info, CONFAB_FLEXFEC_FORMAT_FIXED_COLUMN, fixed_col, sizeof fixed_col);
-  g_assert_cmpint (confab_flexfec_choose_format (&info, CONFAB_FLEXFEC_FORMAT_FIXED_ROW), ==,
-                   CONFAB_FLEXFEC_FORMAT_FLEXIBLE);
+      memset (&info.protected[0].mask, 0, sizeof (ConfabFecBits));
+      for (guint i = 0; i < cases[c].n_bits; i++)
+        confab_fec_bits_set (&info.protected[0].mask, cases[c].bits[i]);
+      check_flexfec (&info, cases[c].format, expect);
+      if (cases[c].no_fixed_rows)
+        g_assert_cmpint (confab_flexfec_choose_format (&info, CONFAB_FLEXFEC_FORMAT_FIXED_ROW), ==,
+                         CONFAB_FLEXFEC_FORMAT_FLEXIBLE);
+    }
 }
 
 static void
 test_flexfec_hostile (void)
 {
-  /* clang-format off */
-  guint8 pkt[] = {
-    FLEX_RTP,
-    0x45, 0xe0, 0x07, 0x08,
-    0x03, 0x04, 0x05, 0x06,
-    0x01, 0x02, 0x04, 0x03,
-    0xaa,
-  };
-  /* clang-format on */
+  gsize len;
+  g_autofree guint8 *pkt
+      = g_bytes_unref_to_data (fec_test_hex (FLEX_FIXED_HEX "0403 aa"), &len);
   ConfabRtpView v;
   ConfabFecRepairInfo info;
 
-  g_assert_cmpint (confab_rtp_view_parse (&v, pkt, sizeof pkt), ==, CONFAB_FEC_OK);
+  g_assert_cmpint (confab_rtp_view_parse (&v, pkt, len), ==, CONFAB_FEC_OK);
   pkt[16] = 0xc5; /* R=1 F=1: invalid */
   g_assert_cmpint (confab_flexfec_parse (&v, &info), ==, CONFAB_FEC_ERR_MALFORMED);
   pkt[16] = 0x85; /* R=1: retransmission format */
@@ -434,7 +333,7 @@ test_flexfec_hostile (void)
   g_assert_cmpint (confab_flexfec_parse (&v, &info), ==, CONFAB_FEC_ERR_UNSUPPORTED);
   /* no CSRC: protects nothing */
   pkt[0] = 0x80;
-  g_assert_cmpint (confab_rtp_view_parse (&v, pkt, sizeof pkt), ==, CONFAB_FEC_OK);
+  g_assert_cmpint (confab_rtp_view_parse (&v, pkt, len), ==, CONFAB_FEC_OK);
   g_assert_cmpint (confab_flexfec_parse (&v, &info), ==, CONFAB_FEC_ERR_MALFORMED);
   /* CC=15 CSRCs but only... enough bytes for the RTP header, too many protected streams */
   {
@@ -579,6 +478,24 @@ test_rtcp_compound (void)
   g_assert_false (confab_rtcp_compound_is_valid (NULL, 0));
 }
 
+static void
+test_random_ssrc (void)
+{
+  guint32 avoid[64];
+
+  for (guint i = 0; i < 1000; i++)
+    g_assert_cmpuint (confab_rtp_random_ssrc (NULL, 0), !=, 0);
+  /* With the generator seeded, the next SSRCs are known: avoiding them must skip them. */
+  for (guint i = 0; i < G_N_ELEMENTS (avoid); i++)
+    {
+      g_random_set_seed (7);
+      avoid[i] = confab_rtp_random_ssrc (avoid, i);
+      g_assert_cmpuint (avoid[i], !=, 0);
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpuint (avoid[i], !=, avoid[j]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -595,5 +512,6 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/parity/roundtrip", test_parity_roundtrip);
   g_test_add_func ("/confab/fec/vp8/key-frame", test_vp8_key_frame);
   g_test_add_func ("/confab/fec/rtcp/compound", test_rtcp_compound);
+  g_test_add_func ("/confab/fec/rtp/random-ssrc", test_random_ssrc);
   return g_test_run ();
 }

@@ -52,22 +52,6 @@ test_seed (void)
   return env ? (guint32) g_ascii_strtoull (env, NULL, 10) : (guint32) g_test_rand_int ();
 }
 
-/* Packet as sent, with whether it is media and its original (un-RED) bytes. */
-typedef struct
-{
-  GBytes *wire;
-  gboolean media;
-} Sent;
-
-static void
-sent_free (gpointer p)
-{
-  Sent *s = p;
-
-  g_bytes_unref (s->wire);
-  g_free (s);
-}
-
 static GBytes *
 unwrap (GBytes *b, gboolean red)
 {
@@ -104,11 +88,12 @@ run_stream (const StreamParams *p, guint32 seed, StreamResult *res)
 {
   GRand *rand = g_rand_new_with_seed (seed);
   ConfabFecEncoderConfig ecfg;
-  ConfabFecDecoderConfig dcfg;
   g_autoptr (ConfabFecEncoder) enc = NULL;
   g_autoptr (ConfabFecDecoder) dec = NULL;
   g_autoptr (GError) error = NULL;
-  GPtrArray *sent = g_ptr_array_new_with_free_func (sent_free);
+  /* Packets as sent (GBytes), and which of them are media rather than repair packets. */
+  GPtrArray *sent = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GHashTable *is_media = g_hash_table_new (NULL, NULL);
   GHashTable *originals = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_bytes_unref);
   GHashTable *delivered = g_hash_table_new (NULL, NULL);
   guint16 seq = (guint16) (65536 - 150 + g_rand_int_range (rand, 0, 100));
@@ -133,13 +118,7 @@ run_stream (const StreamParams *p, guint32 seed, StreamResult *res)
   enc = confab_fec_encoder_new (&ecfg, &error);
   g_assert_no_error (error);
 
-  confab_fec_decoder_config_init (&dcfg);
-  dcfg.flexfec_pt = FLEX_PT;
-  dcfg.flexfec_ssrc = REPAIR_SSRC;
-  dcfg.ulpfec_pt = ULP_PT;
-  dcfg.red_pt = red ? RED_PT : -1;
-  dec = confab_fec_decoder_new (&dcfg, &error);
-  g_assert_no_error (error);
+  dec = fec_test_decoder_new (FLEX_PT, REPAIR_SSRC, ULP_PT, red ? RED_PT : -1);
 
   /* Sender */
   for (guint f = 0; f < p->frames; f++)
@@ -154,7 +133,7 @@ run_stream (const StreamParams *p, guint32 seed, StreamResult *res)
           GBytes *pkt = fec_test_media_packet (rand, MEDIA_SSRC, seq, ts, i == k - 1, 1200);
           gsize len;
           const guint8 *d = g_bytes_get_data (pkt, &len);
-          Sent *s = g_new0 (Sent, 1);
+          GBytes *wire;
 
           g_assert_cmpint (confab_fec_encoder_add_media (enc, d, len, key), ==, CONFAB_FEC_OK);
           g_hash_table_insert (originals, GUINT_TO_POINTER (seq), g_bytes_ref (pkt));
@@ -165,12 +144,12 @@ run_stream (const StreamParams *p, guint32 seed, StreamResult *res)
 
               g_assert_cmpint (confab_red_encapsulate (d, len, RED_PT, buf, sizeof buf, &rlen), ==,
                                CONFAB_FEC_OK);
-              s->wire = g_bytes_new (buf, rlen);
+              wire = g_bytes_new (buf, rlen);
             }
           else
-            s->wire = g_bytes_ref (pkt);
-          s->media = TRUE;
-          g_ptr_array_add (sent, s);
+            wire = g_bytes_ref (pkt);
+          g_hash_table_add (is_media, wire);
+          g_ptr_array_add (sent, wire);
           g_bytes_unref (pkt);
           seq++;
           res->media++;
@@ -181,10 +160,7 @@ run_stream (const StreamParams *p, guint32 seed, StreamResult *res)
       confab_fec_encoder_flush (enc);
       while ((rep = confab_fec_encoder_pop_repair (enc)) != NULL)
         {
-          Sent *s = g_new0 (Sent, 1);
-
-          s->wire = rep;
-          g_ptr_array_add (sent, s);
+          g_ptr_array_add (sent, rep);
           res->repair_sent++;
           if (red)
             seq++;
@@ -198,7 +174,7 @@ run_stream (const StreamParams *p, guint32 seed, StreamResult *res)
 
     for (guint i = 0; i < sent->len; i++)
       {
-        Sent *s = g_ptr_array_index (sent, i);
+        GBytes *s = g_ptr_array_index (sent, i);
         gboolean drop;
 
         if (p->burst_loss > 0)
@@ -214,7 +190,7 @@ run_stream (const StreamParams *p, guint32 seed, StreamResult *res)
           drop = g_rand_double (rand) < p->loss;
         if (drop)
           {
-            if (s->media)
+            if (g_hash_table_contains (is_media, s))
               res->lost_media++;
             continue;
           }
@@ -237,18 +213,18 @@ run_stream (const StreamParams *p, guint32 seed, StreamResult *res)
     /* Receiver */
     for (guint i = 0; i < wire->len; i++)
       {
-        Sent *s = g_ptr_array_index (wire, i);
+        GBytes *s = g_ptr_array_index (wire, i);
         gsize len;
-        const guint8 *d = g_bytes_get_data (s->wire, &len);
+        const guint8 *d = g_bytes_get_data (s, &len);
         ConfabFecStatus st;
         ConfabFecPacketKind kind = confab_fec_decoder_push (dec, d, len, &st);
         GBytes *rec;
 
-        if (s->media)
+        if (g_hash_table_contains (is_media, s))
           {
             g_assert_cmpint (kind, !=, CONFAB_FEC_PACKET_REPAIR);
             if (kind == CONFAB_FEC_PACKET_MEDIA)
-              check_delivered (originals, delivered, s->wire, red);
+              check_delivered (originals, delivered, s, red);
           }
         else
           g_assert_cmpint (kind, ==, CONFAB_FEC_PACKET_REPAIR);
@@ -273,6 +249,7 @@ run_stream (const StreamParams *p, guint32 seed, StreamResult *res)
 
   g_hash_table_unref (delivered);
   g_hash_table_unref (originals);
+  g_hash_table_unref (is_media);
   g_ptr_array_unref (sent);
   g_rand_free (rand);
 }
@@ -283,6 +260,21 @@ mode_name (Mode m)
   return m == MODE_ULPFEC ? "ulpfec" : m == MODE_RED_ULPFEC ? "red+ulpfec" : "flexfec";
 }
 
+/* Runs @p on a fresh seed and logs its figures under @what; returns the residual media
+ * loss in percent. */
+static double
+run_logged (const StreamParams *p, const char *what, StreamResult *r)
+{
+  guint32 seed = test_seed ();
+  double residual;
+
+  run_stream (p, seed, r);
+  residual = 100.0 * (r->media - r->delivered) / r->media;
+  g_test_message ("%s, seed %u: %u media, %u lost, %u recovered, residual %.2f%%", what, seed,
+                  r->media, r->lost_media, r->recovered, residual);
+  return residual;
+}
+
 static void
 test_lossless_passthrough (void)
 {
@@ -291,10 +283,8 @@ test_lossless_passthrough (void)
       StreamParams p
           = { .mode = m, .family = CONFAB_FEC_MASK_RANDOM, .overhead = 30, .frames = 200 };
       StreamResult r;
-      guint32 seed = test_seed ();
 
-      g_test_message ("%s seed %u", mode_name (m), seed);
-      run_stream (&p, seed, &r);
+      run_logged (&p, mode_name (m), &r);
       g_assert_cmpuint (r.delivered, ==, r.media);
       g_assert_cmpuint (r.recovered, ==, 0);
       g_assert_cmpuint (r.repair_sent, >, 0);
@@ -324,14 +314,12 @@ test_random_streams (void)
             .frames = 300,
           };
           StreamResult r;
-          guint32 seed = test_seed ();
+          g_autofree char *what
+              = g_strdup_printf ("%s family %d overhead %u%% loss %.0f%%%s", mode_name (m),
+                                 families[f], p.overhead, p.loss * 100,
+                                 p.burst_loss > 0 ? " (bursty)" : "");
 
-          run_stream (&p, seed, &r);
-          g_test_message ("%s family %d overhead %u%% loss %.0f%%%s seed %u: %u media, %u lost, "
-                          "%u recovered, residual %.2f%%",
-                          mode_name (m), families[f], p.overhead, p.loss * 100,
-                          p.burst_loss > 0 ? " (bursty)" : "", seed, r.media, r.lost_media,
-                          r.recovered, 100.0 * (r.media - r.delivered) / r.media);
+          run_logged (&p, what, &r);
           /* FEC must help, not hurt. */
           g_assert_cmpuint (r.media - r.delivered, <=, r.lost_media);
           if (r.lost_media >= 10 && p.burst_loss == 0)
@@ -351,15 +339,9 @@ test_residual_reference (void)
     .frames = 2000,
   };
   StreamResult r;
-  guint32 seed = test_seed ();
 
-  run_stream (&p, seed, &r);
-  g_test_message ("flexfec random 25%% overhead, 10%% loss, seed %u: %u media, %u lost, %u "
-                  "recovered, residual %.2f%%",
-                  seed, r.media, r.lost_media, r.recovered,
-                  100.0 * (r.media - r.delivered) / r.media);
   /* GStreamer's rtpulpfec leaves about 7.5% here; we must be far below that. */
-  g_assert_cmpfloat (100.0 * (r.media - r.delivered) / r.media, <, 5.0);
+  g_assert_cmpfloat (run_logged (&p, "flexfec random 25% overhead, 10% loss", &r), <, 5.0);
 }
 
 static void
@@ -503,7 +485,6 @@ static void
 test_fixed_large_block (void)
 {
   ConfabFecEncoderConfig cfg;
-  ConfabFecDecoderConfig dcfg;
   g_autoptr (ConfabFecEncoder) enc = NULL;
   g_autoptr (ConfabFecDecoder) dec = NULL;
   GRand *rand = g_rand_new_with_seed (17);
@@ -544,9 +525,7 @@ test_fixed_large_block (void)
     }
   g_assert_cmpuint (repairs->len, ==, 11);
 
-  confab_fec_decoder_config_init (&dcfg);
-  dcfg.flexfec_pt = FLEX_PT;
-  dec = confab_fec_decoder_new (&dcfg, NULL);
+  dec = fec_test_decoder_new (FLEX_PT, 0, -1, -1);
   for (guint i = 0; i < 110; i++)
     {
       gsize len;
@@ -593,7 +572,6 @@ test_multi_ssrc (void)
   ConfabFecRepairInfo info = { 0 };
   GBytes *a[3], *b[2];
   g_autoptr (GBytes) repair = NULL;
-  ConfabFecDecoderConfig cfg;
   g_autoptr (ConfabFecDecoder) dec = NULL;
   ConfabFecStatus st;
   GBytes *rec;
@@ -631,9 +609,7 @@ test_multi_ssrc (void)
                                       1, 1);
   g_assert_nonnull (repair);
 
-  confab_fec_decoder_config_init (&cfg);
-  cfg.flexfec_pt = FLEX_PT;
-  dec = confab_fec_decoder_new (&cfg, NULL);
+  dec = fec_test_decoder_new (FLEX_PT, 0, -1, -1);
   /* a[1] (sequence number 0, after the wrap) is lost */
   for (guint i = 0; i < 3; i++)
     if (i != 1)
@@ -695,6 +671,60 @@ test_encoder_config (void)
   confab_fec_encoder_free (enc);
 }
 
+/* Encoders whose FlexFEC packets go out on one repair SSRC number them from one counter. */
+static void
+test_shared_repair_seq (void)
+{
+  GRand *rand = g_rand_new_with_seed (11);
+  guint16 next = 65534;
+  ConfabFecEncoderConfig cfg;
+  ConfabFecEncoder *enc[2];
+  guint16 expect = next;
+
+  confab_fec_encoder_config_init (&cfg);
+  cfg.payload_type = FLEX_PT;
+  cfg.repair_ssrc = REPAIR_SSRC;
+  cfg.overhead_percent = 100;
+  cfg.shared_repair_seq = &next;
+  for (guint e = 0; e < 2; e++)
+    {
+      enc[e] = confab_fec_encoder_new (&cfg, NULL);
+      g_assert_nonnull (enc[e]);
+    }
+  /* Frames of two packets from either stream in turn, across the sequence wrap. */
+  for (guint f = 0; f < 8; f++)
+    {
+      ConfabFecEncoder *x = enc[f % 2];
+      GBytes *r;
+
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autoptr (GBytes) pkt = fec_test_media_packet (rand, MEDIA_SSRC + f % 2,
+                                                          (guint16) (100 + 2 * (f / 2) + i), f,
+                                                          i == 1, 100);
+
+          g_assert_cmpint (confab_fec_encoder_add_media (x, g_bytes_get_data (pkt, NULL),
+                                                         g_bytes_get_size (pkt), FALSE),
+                           ==, CONFAB_FEC_OK);
+        }
+      while ((r = confab_fec_encoder_pop_repair (x)) != NULL)
+        {
+          ConfabRtpView v;
+
+          g_assert_cmpint (confab_rtp_view_parse (&v, g_bytes_get_data (r, NULL),
+                                                  g_bytes_get_size (r)),
+                           ==, CONFAB_FEC_OK);
+          g_assert_cmpuint (v.seq, ==, expect++);
+          g_bytes_unref (r);
+        }
+    }
+  g_assert_cmpuint (next, ==, expect);
+  g_assert_cmpuint ((guint16) (expect - 65534), ==, 16);
+  for (guint e = 0; e < 2; e++)
+    confab_fec_encoder_free (enc[e]);
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -706,6 +736,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/encoder/block-boundaries", test_encoder_block_boundaries);
   g_test_add_func ("/confab/fec/encoder/fixed-large-block", test_fixed_large_block);
   g_test_add_func ("/confab/fec/encoder/config", test_encoder_config);
+  g_test_add_func ("/confab/fec/encoder/shared-repair-seq", test_shared_repair_seq);
   g_test_add_func ("/confab/fec/decoder/multi-ssrc", test_multi_ssrc);
   return g_test_run ();
 }

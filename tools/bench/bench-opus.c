@@ -364,6 +364,22 @@ encode_gst (const gint16 *pcm, gsize n, guint bitrate_kbps, guint hint, GError *
   return packets;
 }
 
+/* Analyses @packets (taken; NULL after an encoder error) into @row and appends it to @rows,
+ * or clears @row. */
+static gboolean
+add_row (GArray *rows, BenchOpusRow *row, GPtrArray *packets, const BenchLossRun *run,
+         GError **error)
+{
+  gboolean ok = packets != NULL && analyse (packets, run, row, error);
+
+  g_clear_pointer (&packets, g_ptr_array_unref);
+  if (ok)
+    g_array_append_vals (rows, row, 1);
+  else
+    bench_opus_row_clear (row);
+  return ok;
+}
+
 GArray *
 bench_opus_run (const guint *bitrates, guint n_bitrates, const guint *hints, guint n_hints,
                 double seconds, const BenchLossModel *loss, guint64 seed, GError **error)
@@ -388,15 +404,11 @@ bench_opus_run (const guint *bitrates, guint n_bitrates, const guint *hints, gui
         row.loss_hint = fec ? hints[h] : 10;
         row.inband_fec = fec;
         packets = encode_libopus (pcm, n, row.bitrate_kbps, row.loss_hint, fec, error);
-        if (packets == NULL || !analyse (packets, run, &row, error))
+        if (!add_row (rows, &row, packets, run, error))
           {
-            g_clear_pointer (&packets, g_ptr_array_unref);
-            bench_opus_row_clear (&row);
             g_array_unref (rows);
             return NULL;
           }
-        g_ptr_array_unref (packets);
-        g_array_append_val (rows, row);
       }
 
   {
@@ -408,15 +420,11 @@ bench_opus_run (const guint *bitrates, guint n_bitrates, const guint *hints, gui
     row.loss_hint = 10;
     row.inband_fec = TRUE;
     packets = encode_gst (pcm, n, row.bitrate_kbps, row.loss_hint, error);
-    if (packets == NULL || !analyse (packets, run, &row, error))
+    if (!add_row (rows, &row, packets, run, error))
       {
-        g_clear_pointer (&packets, g_ptr_array_unref);
-        bench_opus_row_clear (&row);
         g_array_unref (rows);
         return NULL;
       }
-    g_ptr_array_unref (packets);
-    g_array_append_val (rows, row);
   }
   return rows;
 }
