@@ -3,6 +3,8 @@
 
 #include "confab-negotiation.h"
 
+#include "confab-rtp-packet.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -14,17 +16,26 @@
 void
 confab_local_media_pick_ssrcs (ConfabLocalMedia *local)
 {
+  guint32 *ssrcs[] = { &local->audio_ssrc, &local->video_ssrc, &local->fec_ssrc };
+
   g_return_if_fail (local != NULL);
 
-  if (local->audio_ssrc == 0)
-    local->audio_ssrc = (guint32) g_random_int_range (1, G_MAXINT32);
-  if (local->video_ssrc == 0)
-    local->video_ssrc = (guint32) g_random_int_range (1, G_MAXINT32);
-  if (local->video_ssrc == local->audio_ssrc)
-    local->video_ssrc ^= 0x5a5a;
-  while (local->fec_ssrc == 0 || local->fec_ssrc == local->audio_ssrc
-         || local->fec_ssrc == local->video_ssrc)
-    local->fec_ssrc = (guint32) g_random_int_range (1, G_MAXINT32);
+  /* A given SSRC is kept unless an earlier one already has it. */
+  for (guint i = 0; i < G_N_ELEMENTS (ssrcs); i++)
+    {
+      guint32 others[G_N_ELEMENTS (ssrcs) - 1];
+      gsize n_others = 0;
+      gboolean taken = FALSE;
+
+      for (guint j = 0; j < G_N_ELEMENTS (ssrcs); j++)
+        if (j != i && *ssrcs[j] != 0)
+          {
+            others[n_others++] = *ssrcs[j];
+            taken |= j < i && *ssrcs[j] == *ssrcs[i];
+          }
+      if (*ssrcs[i] == 0 || taken)
+        *ssrcs[i] = confab_rtp_random_ssrc (others, n_others);
+    }
 }
 
 const ConfabStreamParams *
