@@ -430,7 +430,7 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   self->options.turn = options->turn ? confab_ice_server_copy (options->turn) : NULL;
   self->options.local_addresses = g_strdupv (options->local_addresses);
 
-  self->session_id = ((guint64) g_random_int () << 31) ^ g_random_int ();
+  self->session_id = confab_sdp_new_session_id ();
   self->local = (ConfabLocalMedia){
     .audio_pt = options->media.audio_pt,
     .video_pt = options->media.video_pt,

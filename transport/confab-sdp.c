@@ -95,16 +95,22 @@ media_free (gpointer data)
   g_free (m);
 }
 
+guint64
+confab_sdp_new_session_id (void)
+{
+  /* JSEP (RFC 8829 5.2.1) asks for 63 random bits, so that the value stays
+   * positive for parsers that read it as a signed 64-bit number. */
+  return (((guint64) g_random_int () << 32) | g_random_int ())
+         & G_GUINT64_CONSTANT (0x7fffffffffffffff);
+}
+
 ConfabSdp *
 confab_sdp_new (ConfabSdpType type)
 {
   ConfabSdp *sdp = g_new0 (ConfabSdp, 1);
 
   sdp->type = type;
-  /* JSEP (RFC 8829 5.2.1) asks for 63 random bits, so that the value stays
-   * positive for parsers that read it as a signed 64-bit number. */
-  sdp->session_id = (((guint64) g_random_int () << 32) | g_random_int ())
-                    & G_GUINT64_CONSTANT (0x7fffffffffffffff);
+  sdp->session_id = confab_sdp_new_session_id ();
   sdp->candidates = g_ptr_array_new_with_free_func (g_free);
   sdp->media = g_ptr_array_new_with_free_func (media_free);
 

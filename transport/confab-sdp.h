@@ -131,6 +131,9 @@ typedef struct
   GPtrArray *media;
 } ConfabSdp;
 
+/* A random o= session id for a new description (63 bits, RFC 8829). */
+guint64 confab_sdp_new_session_id (void);
+
 ConfabSdp *confab_sdp_new (ConfabSdpType type) G_GNUC_WARN_UNUSED_RESULT;
 void confab_sdp_free (ConfabSdp *sdp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabSdp, confab_sdp_free)
