@@ -5,21 +5,19 @@
  * sources. */
 #include "config.h"
 
-#include "confab-call-pipeline.h"
+#include "media-test-util.h"
 
 #include <gst/video/video.h>
 #include <string.h>
 
-#define CALL_WIDTH 320
-#define CALL_HEIGHT 240
-#define CALL_FRAMERATE 30
+#define CALL_WIDTH MEDIA_TEST_WIDTH
+#define CALL_HEIGHT MEDIA_TEST_HEIGHT
 #define WATCHDOG_SECONDS 30
 
 /* One direction of the wire between the two pipelines. */
 typedef struct
 {
   ConfabCallPipeline *to; /* not owned */
-  guint video_pt;
   guint drop_every; /* drop every Nth video RTP packet; 0: none */
   gint video_seen;  /* atomic */
   gint video_dropped;
@@ -45,30 +43,14 @@ typedef struct
   FrameCounter local;
 } Call;
 
-static gboolean
-is_rtcp (const guint8 *data, gsize size)
-{
-  return size >= 2 && data[1] >= 192 && data[1] <= 223;
-}
-
 static void
 on_packet (const guint8 *data, gsize size, gpointer user_data)
 {
   Link *link = user_data;
 
-  if (link->drop_every > 0 && size >= 12 && !is_rtcp (data, size)
-      && (data[1] & 0x7f) == link->video_pt)
-    {
-      guint n = (guint)g_atomic_int_add (&link->video_seen, 1) + 1;
-
-      if (n % link->drop_every == 0)
-        {
-          g_atomic_int_inc (&link->video_dropped);
-          return;
-        }
-    }
-
-  confab_call_pipeline_push_packet (link->to, data, size);
+  if (!media_test_should_drop (data, size, MEDIA_TEST_VIDEO_PT, link->drop_every,
+                               &link->video_seen, &link->video_dropped))
+    confab_call_pipeline_push_packet (link->to, data, size);
 }
 
 static void
@@ -114,53 +96,20 @@ on_video_frame (GstSample *sample, gboolean remote, gpointer user_data)
   count_frame (remote ? &call->remote : &call->local, sample);
 }
 
-static ConfabCallPipeline *
-new_call_pipeline (void)
-{
-  ConfabMediaConfig config;
-  g_autoptr (GError) error = NULL;
-  ConfabCallPipeline *pipeline;
-
-  confab_media_config_init (&config);
-  config.width = CALL_WIDTH;
-  config.height = CALL_HEIGHT;
-  config.framerate = CALL_FRAMERATE;
-  config.video_bitrate_kbps = 500;
-
-  pipeline = confab_call_pipeline_new (&config, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (pipeline);
-
-  return pipeline;
-}
-
 static void
 call_setup (Call *call, gconstpointer data)
 {
   g_mutex_init (&call->remote.lock);
   g_mutex_init (&call->local.lock);
   call->loop = g_main_loop_new (NULL, FALSE);
-  call->a = new_call_pipeline ();
-  call->b = new_call_pipeline ();
-  call->a_to_b = (Link){ .to = call->b, .video_pt = 96 };
-  call->b_to_a = (Link){ .to = call->a, .video_pt = 96 };
+  call->a = media_test_pipeline_new (NULL, 0);
+  call->b = media_test_pipeline_new (NULL, 0);
+  call->a_to_b = (Link){ .to = call->b };
+  call->b_to_a = (Link){ .to = call->a };
   confab_call_pipeline_set_packet_func (call->a, on_packet, &call->a_to_b, NULL);
   confab_call_pipeline_set_packet_func (call->b, on_packet, &call->b_to_a, NULL);
   g_signal_connect (call->a, "error", G_CALLBACK (on_error), call);
   g_signal_connect (call->b, "error", G_CALLBACK (on_error), call);
-}
-
-/* Nothing (a streaming thread, a bus watch) may keep a pipeline alive. */
-static void
-release (ConfabCallPipeline **pipeline)
-{
-  if (*pipeline == NULL)
-    return;
-
-  confab_call_pipeline_stop (*pipeline);
-  g_object_add_weak_pointer (G_OBJECT (*pipeline), (gpointer *)pipeline);
-  g_object_unref (*pipeline);
-  g_assert_null (*pipeline);
 }
 
 static void
@@ -172,71 +121,32 @@ call_teardown (Call *call, gconstpointer data)
     confab_call_pipeline_stop (call->a);
   if (call->b != NULL)
     confab_call_pipeline_stop (call->b);
-  release (&call->a);
-  release (&call->b);
+  media_test_release (&call->a);
+  media_test_release (&call->b);
   g_clear_pointer (&call->loop, g_main_loop_unref);
   g_mutex_clear (&call->remote.lock);
   g_mutex_clear (&call->local.lock);
-}
-
-static gboolean
-on_watchdog (gpointer user_data)
-{
-  g_error ("watchdog: the test did not finish within %d s", WATCHDOG_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_call_done (gpointer user_data)
-{
-  Call *call = user_data;
-
-  g_main_loop_quit (call->loop);
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*CallDoneFunc) (Call *call);
-
-typedef struct
-{
-  Call *call;
-  CallDoneFunc done;
-} DonePoll;
-
-static gboolean
-on_poll_done (gpointer user_data)
-{
-  DonePoll *poll = user_data;
-
-  if (!poll->done (poll->call))
-    return G_SOURCE_CONTINUE;
-
-  g_main_loop_quit (poll->call->loop);
-  return G_SOURCE_REMOVE;
 }
 
 /* Runs the call for @ms, or until @done says so when it is set (slow
  * machines, valgrind), then stops A before B, so that everything A sent
  * reached a running B. */
 static void
-run_call (Call *call, guint ms, CallDoneFunc done, ConfabMediaStats *a_stats,
+run_call (Call *call, guint ms, MediaTestCondition done, ConfabMediaStats *a_stats,
           ConfabMediaStats *b_stats)
 {
   g_autoptr (GError) error = NULL;
-  guint watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
-  DonePoll poll = { call, done };
+  guint watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 
   confab_call_pipeline_start (call->b, &error);
   g_assert_no_error (error);
   confab_call_pipeline_start (call->a, &error);
   g_assert_no_error (error);
 
-  /* Either source removes itself when it quits the loop. */
   if (done != NULL)
-    g_timeout_add (50, on_poll_done, &poll);
+    media_test_run_until (call->loop, done, call);
   else
-    g_timeout_add (ms, on_call_done, call);
-  g_main_loop_run (call->loop);
+    media_test_run_for (call->loop, ms);
 
   confab_call_pipeline_stop (call->a);
   confab_call_pipeline_stop (call->b);
@@ -368,8 +278,10 @@ frames_of (FrameCounter *counter)
 }
 
 static gboolean
-have_frames (Call *call)
+have_frames (gpointer data)
 {
+  Call *call = data;
+
   return frames_of (&call->remote) >= 30 && frames_of (&call->local) >= 30;
 }
 
@@ -414,7 +326,7 @@ test_garbage (Call *call, gconstpointer data)
 
   confab_call_pipeline_start (call->a, &error);
   g_assert_no_error (error);
-  watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
+  watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 
   /* Random bytes whose version is not 2. */
   for (guint i = 0; i < 500; i++)
@@ -489,8 +401,7 @@ test_garbage (Call *call, gconstpointer data)
       confab_call_pipeline_push_packet (call->a, packet, size);
     }
 
-  g_timeout_add (500, on_call_done, call);
-  g_main_loop_run (call->loop);
+  media_test_run_for (call->loop, 500);
   g_source_remove (watchdog);
 
   confab_call_pipeline_get_stats (call->a, &stats);
@@ -603,41 +514,46 @@ test_threads (Call *call, gconstpointer data)
 }
 
 static void
-assert_config_error (ConfabMediaConfig *config, gint code)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ConfabCallPipeline) pipeline = confab_call_pipeline_new (config, &error);
-
-  g_assert_error (error, CONFAB_MEDIA_ERROR, code);
-  g_assert_null (pipeline);
-  g_test_message ("%s", error->message);
-}
-
-static void
 test_invalid_config (void)
 {
   ConfabMediaConfig config;
+  ConfabStreamParams streams[2];
 
   /* Any other name is taken for a device id (test-media-controls.c). */
   confab_media_config_init (&config);
+  media_test_streams (streams, 0);
   config.video_source = "potato";
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_NO_DEVICE);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_NO_DEVICE);
 
   confab_media_config_init (&config);
   config.audio_source = "kazoo";
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_NO_DEVICE);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_NO_DEVICE);
 
   confab_media_config_init (&config);
-  config.audio_pt = config.video_pt;
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+  streams[0].pt = streams[1].pt;
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
 
-  confab_media_config_init (&config);
-  config.video_pt = 72; /* RTCP's range under rtcp-mux */
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+  media_test_streams (streams, 0);
+  streams[1].pt = 72; /* RTCP's range under rtcp-mux */
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
 
-  confab_media_config_init (&config);
+  media_test_streams (streams, 0);
+  streams[0].local_ssrc = streams[1].local_ssrc = 1234;
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+
+  media_test_streams (streams, 0);
+  g_strlcpy (streams[1].codec, "H264", sizeof streams[1].codec);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+
+  media_test_streams (streams, 0);
+  streams[1] = streams[0];
+  streams[1].pt = 100;
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+  media_test_assert_new_fails (&config, streams, 0, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+
+  media_test_streams (streams, 0);
   config.width = 0;
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
 
   if (g_file_test ("/dev/video99", G_FILE_TEST_EXISTS))
     {
@@ -646,19 +562,29 @@ test_invalid_config (void)
     }
   confab_media_config_init (&config);
   config.video_source = "/dev/video99";
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_NO_DEVICE);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_NO_DEVICE);
+}
+
+/* A pipeline of the default streams with @video_source, or NULL with the
+ * error. */
+static ConfabCallPipeline *
+new_with_source (const char *video_source, GError **error)
+{
+  ConfabMediaConfig config;
+  ConfabStreamParams streams[2];
+
+  confab_media_config_init (&config);
+  config.video_source = video_source;
+  media_test_streams (streams, 0);
+  return confab_call_pipeline_new (&config, streams, G_N_ELEMENTS (streams), error);
 }
 
 static void
 test_no_camera (void)
 {
-  ConfabMediaConfig config;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ConfabCallPipeline) pipeline = NULL;
+  g_autoptr (ConfabCallPipeline) pipeline = new_with_source ("camera", &error);
 
-  confab_media_config_init (&config);
-  config.video_source = "camera";
-  pipeline = confab_call_pipeline_new (&config, &error);
   if (pipeline != NULL)
     {
       g_test_skip ("this machine has a camera");
@@ -672,13 +598,9 @@ test_no_camera (void)
 static void
 test_not_a_camera (void)
 {
-  ConfabMediaConfig config;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ConfabCallPipeline) pipeline = NULL;
+  g_autoptr (ConfabCallPipeline) pipeline = new_with_source ("/dev/null", &error);
 
-  confab_media_config_init (&config);
-  config.video_source = "/dev/null";
-  pipeline = confab_call_pipeline_new (&config, &error);
   g_assert_no_error (error);
 
   g_assert_false (confab_call_pipeline_start (pipeline, &error));
@@ -705,8 +627,9 @@ on_error_quit (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
 }
 
 static gboolean
-b_decodes_video (Call *call)
+b_decodes_video (gpointer data)
 {
+  Call *call = data;
   ConfabMediaStats stats;
 
   confab_call_pipeline_get_stats (call->b, &stats);
@@ -731,7 +654,7 @@ test_missing_decoder (Call *call, gconstpointer data)
   g_signal_handlers_disconnect_by_data (call->b, call);
   g_signal_connect (call->a, "error", G_CALLBACK (on_error_quit), call);
   g_signal_connect (call->b, "error", G_CALLBACK (on_error_quit), call);
-  watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
+  watchdog = media_test_watchdog (WATCHDOG_SECONDS);
   confab_call_pipeline_start (call->b, &error);
   g_assert_no_error (error);
   confab_call_pipeline_start (call->a, &error);
@@ -740,12 +663,7 @@ test_missing_decoder (Call *call, gconstpointer data)
   g_assert_cmpuint (call->errors, ==, 2);
 
   /* The video keeps flowing. */
-  {
-    DonePoll poll = { call, b_decodes_video };
-
-    g_timeout_add (50, on_poll_done, &poll);
-    g_main_loop_run (call->loop);
-  }
+  media_test_run_until (call->loop, b_decodes_video, call);
   g_source_remove (watchdog);
   confab_call_pipeline_get_stats (call->b, &stats);
   gst_registry_add_feature (registry, g_object_ref (opusdec));

@@ -5,17 +5,14 @@
  * in one process with synthetic sources, as in test-call-pipeline.c. */
 #include "config.h"
 
-#include "confab-call-pipeline.h"
 #include "confab-media-devices.h"
+#include "media-test-util.h"
 
 #include <gst/video/video.h>
 #include <math.h>
 #include <string.h>
 
-#define CALL_WIDTH 320
-#define CALL_HEIGHT 240
-#define CALL_FRAMERATE 30
-#define CALL_VIDEO_KBPS 500
+#define CALL_FRAMERATE MEDIA_TEST_FRAMERATE
 #define WATCHDOG_SECONDS 30
 
 /* RMS levels: the test tone plays at -13.5 dBFS (volume 0.3), Opus's
@@ -65,37 +62,16 @@ typedef struct
   guint watchdog;
 } Call;
 
-static gboolean
-is_rtcp (const guint8 *data, gsize size)
-{
-  return size >= 2 && data[1] >= 192 && data[1] <= 223;
-}
-
-static gboolean
-should_drop (guint every, gint *seen, gint *dropped)
-{
-  if (every == 0 || (guint) g_atomic_int_add (seen, 1) % every != every - 1)
-    return FALSE;
-
-  g_atomic_int_inc (dropped);
-  return TRUE;
-}
-
 static void
 on_packet (const guint8 *data, gsize size, gpointer user_data)
 {
   Link *link = user_data;
 
-  if (size >= 12 && !is_rtcp (data, size))
-    {
-      guint pt = data[1] & 0x7f;
-
-      if (pt == 111
-          && should_drop (link->drop_audio_every, &link->audio_seen, &link->audio_dropped))
-        return;
-      if (pt == 96 && should_drop (link->drop_video_every, &link->video_seen, &link->video_dropped))
-        return;
-    }
+  if (media_test_should_drop (data, size, MEDIA_TEST_AUDIO_PT, link->drop_audio_every,
+                              &link->audio_seen, &link->audio_dropped)
+      || media_test_should_drop (data, size, MEDIA_TEST_VIDEO_PT, link->drop_video_every,
+                                 &link->video_seen, &link->video_dropped))
+    return;
 
   confab_call_pipeline_push_packet (link->to, data, size);
 }
@@ -192,33 +168,6 @@ observer_get (Observer *observer)
   return copy;
 }
 
-static ConfabCallPipeline *
-new_call_pipeline (void)
-{
-  ConfabMediaConfig config;
-  g_autoptr (GError) error = NULL;
-  ConfabCallPipeline *pipeline;
-
-  confab_media_config_init (&config);
-  config.width = CALL_WIDTH;
-  config.height = CALL_HEIGHT;
-  config.framerate = CALL_FRAMERATE;
-  config.video_bitrate_kbps = CALL_VIDEO_KBPS;
-
-  pipeline = confab_call_pipeline_new (&config, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (pipeline);
-
-  return pipeline;
-}
-
-static gboolean
-on_watchdog (gpointer user_data)
-{
-  g_error ("watchdog: the test did not finish within %d s", WATCHDOG_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 call_setup (Call *call, gconstpointer data)
 {
@@ -227,8 +176,8 @@ call_setup (Call *call, gconstpointer data)
   observer_reset_levels (&call->a_seen);
   observer_reset_levels (&call->b_seen);
   call->loop = g_main_loop_new (NULL, FALSE);
-  call->a = new_call_pipeline ();
-  call->b = new_call_pipeline ();
+  call->a = media_test_pipeline_new (NULL, 0);
+  call->b = media_test_pipeline_new (NULL, 0);
   call->a_to_b = (Link){ .to = call->b };
   call->b_to_a = (Link){ .to = call->a };
   confab_call_pipeline_set_packet_func (call->a, on_packet, &call->a_to_b, NULL);
@@ -237,7 +186,7 @@ call_setup (Call *call, gconstpointer data)
   confab_call_pipeline_set_audio_level_func (call->b, on_level, &call->b_seen, NULL);
   g_signal_connect (call->a, "error", G_CALLBACK (on_error), call);
   g_signal_connect (call->b, "error", G_CALLBACK (on_error), call);
-  call->watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
+  call->watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 }
 
 static void
@@ -266,49 +215,18 @@ call_start (Call *call)
   g_assert_no_error (error);
 }
 
-static gboolean
-on_timeout_quit (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 run_for (Call *call, guint ms)
 {
-  g_timeout_add (ms, on_timeout_quit, call->loop);
-  g_main_loop_run (call->loop);
-}
-
-typedef gboolean (*Condition) (Call *call);
-
-typedef struct
-{
-  Call *call;
-  Condition condition;
-} Poll;
-
-static gboolean
-on_poll (gpointer user_data)
-{
-  Poll *poll = user_data;
-
-  if (!poll->condition (poll->call))
-    return G_SOURCE_CONTINUE;
-
-  g_main_loop_quit (poll->call->loop);
-  return G_SOURCE_REMOVE;
+  media_test_run_for (call->loop, ms);
 }
 
 /* Runs the call until @condition holds (the watchdog ends a test that
  * waits for ever). */
 static void
-run_until (Call *call, Condition condition)
+run_until (Call *call, MediaTestCondition condition)
 {
-  Poll poll = { call, condition };
-
-  g_timeout_add (50, on_poll, &poll);
-  g_main_loop_run (call->loop);
+  media_test_run_until (call->loop, condition, call);
 }
 
 /* The peer's decoded audio: its level over @ms after the change has had
@@ -367,8 +285,9 @@ test_mute (Call *call, gconstpointer data)
 }
 
 static gboolean
-b_sees_picture (Call *call)
+b_sees_picture (gpointer data)
 {
+  Call *call = data;
   Observer seen = observer_get (&call->b_seen);
 
   return seen.remote_frames > 10 && seen.remote_luma > PICTURE_LUMA;
@@ -493,8 +412,9 @@ test_stats (Call *call, gconstpointer data)
  * most regular reports: under 10% loss B's blocks reach A only every 2 to
  * 3 s. */
 static gboolean
-a_has_loss_reports (Call *call)
+a_has_loss_reports (gpointer data)
 {
+  Call *call = data;
   ConfabMediaStats stats;
 
   confab_call_pipeline_get_stats (call->a, &stats);
@@ -575,9 +495,12 @@ test_list_devices (void)
 static void
 assert_no_device (ConfabMediaConfig *config, const char *id)
 {
+  ConfabStreamParams streams[2];
   g_autoptr (GError) error = NULL;
-  g_autoptr (ConfabCallPipeline) pipeline = confab_call_pipeline_new (config, &error);
+  g_autoptr (ConfabCallPipeline) pipeline = NULL;
 
+  media_test_streams (streams, 0);
+  pipeline = confab_call_pipeline_new (config, streams, G_N_ELEMENTS (streams), &error);
   g_assert_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_NO_DEVICE);
   g_assert_null (pipeline);
   g_test_message ("%s", error->message);
@@ -588,7 +511,6 @@ static void
 test_unknown_device (void)
 {
   ConfabMediaConfig config;
-  g_autoptr (GError) error = NULL;
   g_autoptr (ConfabCallPipeline) pipeline = NULL;
 
   confab_media_config_init (&config);
@@ -606,9 +528,7 @@ test_unknown_device (void)
 
   /* Without play_audio the speaker is not used, nor looked up. */
   config.play_audio = FALSE;
-  pipeline = confab_call_pipeline_new (&config, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (pipeline);
+  pipeline = media_test_pipeline_new (&config, 0);
 }
 
 int

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One negotiated stream of a call as the RTP session tracks it (media/
+ * only): what negotiation agreed (ConfabStreamParams) and what has been
+ * seen of it since: counters, rates, the remote stream's jitter and the
+ * peer's loss of ours. The session keeps an array of these and finds them
+ * by payload type or SSRC; nothing here is audio- or video-specific.
+ * Plain data: the session's lock guards it.
+ */
+#pragma once
+
+#include "confab-call-pipeline.h"
+#include "confab-media-meters.h"
+#include "confab-rtcp-reports.h"
+#include "confab-stream-params.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  ConfabStreamParams params; /* with our SSRCs chosen */
+  /* The counters of the public figures; the rates, jitter and (until
+   * lost_final) packets_lost are filled in by confab_media_stream_get_stats(). */
+  ConfabStreamStats stats;
+  gboolean lost_final; /* stats.packets_lost is the jitter buffers' last word */
+  ConfabRateMeter sent;     /* bytes */
+  ConfabRateMeter received; /* bytes */
+  ConfabRateMeter decoded;  /* frames */
+  ConfabJitterEstimate jitter;
+  ConfabLossReference loss;
+} ConfabMediaStream;
+
+/* Copies @params (valid), choosing an SSRC where it says 0, one that no
+ * stream in @streams (the @n_streams before this one included) uses. */
+void confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamParams *params,
+                               const ConfabMediaStream *streams, guint n_streams);
+
+/* The stream whose media payload type is @pt, or NULL. */
+ConfabMediaStream *confab_media_stream_find_pt (ConfabMediaStream *streams, guint n_streams,
+                                                guint pt);
+/* The stream we send with SSRC @ssrc, or NULL. */
+ConfabMediaStream *confab_media_stream_find_local_ssrc (ConfabMediaStream *streams,
+                                                        guint n_streams, guint32 ssrc);
+
+/* The public figures at @now. */
+void confab_media_stream_get_stats (const ConfabMediaStream *stream, gint64 now,
+                                    ConfabStreamStats *stats);
+
+G_END_DECLS
