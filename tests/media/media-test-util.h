@@ -171,6 +171,64 @@ media_test_fec_encoder (ConfabCallPipeline *pipeline)
   return encoder;
 }
 
+/* Two pipelines of a small call, to be wired back to back with
+ * confab_call_pipeline_set_packet_func(); errors are counted. */
+typedef struct
+{
+  ConfabCallPipeline *a;
+  ConfabCallPipeline *b;
+  GMainLoop *loop;
+  guint errors;
+} MediaTestPair;
+
+static void
+media_test_on_error (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
+{
+  MediaTestPair *pair = user_data;
+
+  g_test_message ("pipeline error: %s", error->message);
+  pair->errors++;
+}
+
+static inline void
+media_test_pair_init (MediaTestPair *pair, guint fec_pt)
+{
+  pair->loop = g_main_loop_new (NULL, FALSE);
+  pair->a = media_test_pipeline_new (NULL, fec_pt);
+  pair->b = media_test_pipeline_new (NULL, fec_pt);
+  pair->errors = 0;
+  g_signal_connect (pair->a, "error", G_CALLBACK (media_test_on_error), pair);
+  g_signal_connect (pair->b, "error", G_CALLBACK (media_test_on_error), pair);
+}
+
+/* B first, so that A's first packets find it running. */
+static inline void
+media_test_pair_start (MediaTestPair *pair)
+{
+  g_autoptr (GError) error = NULL;
+
+  confab_call_pipeline_start (pair->b, &error);
+  g_assert_no_error (error);
+  confab_call_pipeline_start (pair->a, &error);
+  g_assert_no_error (error);
+}
+
+static inline void media_test_release (ConfabCallPipeline **pipeline);
+
+static inline void
+media_test_pair_clear (MediaTestPair *pair)
+{
+  /* Both stop before either goes: each one's packet function feeds the
+   * other. */
+  if (pair->a != NULL)
+    confab_call_pipeline_stop (pair->a);
+  if (pair->b != NULL)
+    confab_call_pipeline_stop (pair->b);
+  media_test_release (&pair->a);
+  media_test_release (&pair->b);
+  g_clear_pointer (&pair->loop, g_main_loop_unref);
+}
+
 /* Stops and drops *@pipeline; nothing (a streaming thread, a bus watch)
  * may keep it alive. */
 static inline void

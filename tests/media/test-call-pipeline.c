@@ -33,12 +33,9 @@ typedef struct
 
 typedef struct
 {
-  ConfabCallPipeline *a;
-  ConfabCallPipeline *b;
+  MediaTestPair pair;
   Link a_to_b;
   Link b_to_a;
-  GMainLoop *loop;
-  guint errors;
   FrameCounter remote;
   FrameCounter local;
 } Call;
@@ -51,15 +48,6 @@ on_packet (const guint8 *data, gsize size, gpointer user_data)
   if (!media_test_should_drop (data, size, MEDIA_TEST_VIDEO_PT, link->drop_every,
                                &link->video_seen, &link->video_dropped))
     confab_call_pipeline_push_packet (link->to, data, size);
-}
-
-static void
-on_error (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
-{
-  Call *call = user_data;
-
-  g_test_message ("pipeline error: %s", error->message);
-  call->errors++;
 }
 
 static void
@@ -101,29 +89,17 @@ call_setup (Call *call, gconstpointer data)
 {
   g_mutex_init (&call->remote.lock);
   g_mutex_init (&call->local.lock);
-  call->loop = g_main_loop_new (NULL, FALSE);
-  call->a = media_test_pipeline_new (NULL, 0);
-  call->b = media_test_pipeline_new (NULL, 0);
-  call->a_to_b = (Link){ .to = call->b };
-  call->b_to_a = (Link){ .to = call->a };
-  confab_call_pipeline_set_packet_func (call->a, on_packet, &call->a_to_b, NULL);
-  confab_call_pipeline_set_packet_func (call->b, on_packet, &call->b_to_a, NULL);
-  g_signal_connect (call->a, "error", G_CALLBACK (on_error), call);
-  g_signal_connect (call->b, "error", G_CALLBACK (on_error), call);
+  media_test_pair_init (&call->pair, 0);
+  call->a_to_b = (Link){ .to = call->pair.b };
+  call->b_to_a = (Link){ .to = call->pair.a };
+  confab_call_pipeline_set_packet_func (call->pair.a, on_packet, &call->a_to_b, NULL);
+  confab_call_pipeline_set_packet_func (call->pair.b, on_packet, &call->b_to_a, NULL);
 }
 
 static void
 call_teardown (Call *call, gconstpointer data)
 {
-  /* Stop both before either goes: each one's packet function feeds the
-   * other. */
-  if (call->a != NULL)
-    confab_call_pipeline_stop (call->a);
-  if (call->b != NULL)
-    confab_call_pipeline_stop (call->b);
-  media_test_release (&call->a);
-  media_test_release (&call->b);
-  g_clear_pointer (&call->loop, g_main_loop_unref);
+  media_test_pair_clear (&call->pair);
   g_mutex_clear (&call->remote.lock);
   g_mutex_clear (&call->local.lock);
 }
@@ -138,22 +114,19 @@ run_call (Call *call, guint ms, MediaTestCondition done, ConfabMediaStats *a_sta
   g_autoptr (GError) error = NULL;
   guint watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 
-  confab_call_pipeline_start (call->b, &error);
-  g_assert_no_error (error);
-  confab_call_pipeline_start (call->a, &error);
-  g_assert_no_error (error);
+  media_test_pair_start (&call->pair);
 
   if (done != NULL)
-    media_test_run_until (call->loop, done, call);
+    media_test_run_until (call->pair.loop, done, call);
   else
-    media_test_run_for (call->loop, ms);
+    media_test_run_for (call->pair.loop, ms);
 
-  confab_call_pipeline_stop (call->a);
-  confab_call_pipeline_stop (call->b);
+  confab_call_pipeline_stop (call->pair.a);
+  confab_call_pipeline_stop (call->pair.b);
   g_source_remove (watchdog);
 
-  confab_call_pipeline_get_stats (call->a, a_stats);
-  confab_call_pipeline_get_stats (call->b, b_stats);
+  confab_call_pipeline_get_stats (call->pair.a, a_stats);
+  confab_call_pipeline_get_stats (call->pair.b, b_stats);
 }
 
 static void
@@ -207,7 +180,7 @@ test_loopback (Call *call, gconstpointer data)
   print_stats ("A", &a);
   print_stats ("B", &b);
 
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
   assert_decoded (&a, &b);
   assert_decoded (&b, &a);
 
@@ -246,7 +219,7 @@ test_video_loss (Call *call, gconstpointer data)
   g_test_message ("dropped %u of %d video packets A -> B", dropped,
                   g_atomic_int_get (&call->a_to_b.video_seen));
 
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
   g_assert_cmpuint (dropped, >, 10);
   g_assert_cmpuint (b.video.packets_received + dropped, ==, a.video.packets_sent);
 
@@ -290,12 +263,12 @@ test_video_frames (Call *call, gconstpointer data)
 {
   ConfabMediaStats a, b;
 
-  confab_call_pipeline_set_video_frame_func (call->a, on_video_frame, call, NULL);
+  confab_call_pipeline_set_video_frame_func (call->pair.a, on_video_frame, call, NULL);
   run_call (call, 0, have_frames, &a, &b);
   print_stats ("A", &a);
   g_test_message ("A: %u remote frames, %u local frames", call->remote.frames, call->local.frames);
 
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
   if (call->remote.bad_frames + call->local.bad_frames > 0)
     g_test_message ("bad frames: remote %ux%u, local %ux%u", call->remote.width,
                     call->remote.height, call->local.width, call->local.height);
@@ -322,9 +295,9 @@ test_garbage (Call *call, gconstpointer data)
   rand = g_rand_new_with_seed (seed);
 
   /* Outside start/stop nothing is counted or queued. */
-  confab_call_pipeline_push_packet (call->a, (const guint8 *)"x", 1);
+  confab_call_pipeline_push_packet (call->pair.a, (const guint8 *)"x", 1);
 
-  confab_call_pipeline_start (call->a, &error);
+  confab_call_pipeline_start (call->pair.a, &error);
   g_assert_no_error (error);
   watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 
@@ -336,7 +309,7 @@ test_garbage (Call *call, gconstpointer data)
       for (gsize j = 0; j < size; j++)
         packet[j] = g_rand_int_range (rand, 0, 256);
       packet[0] = (packet[0] & 0x3f) | (g_rand_int_range (rand, 0, 3) == 0 ? 0x00 : 0x40);
-      confab_call_pipeline_push_packet (call->a, packet, size);
+      confab_call_pipeline_push_packet (call->pair.a, packet, size);
       invalid++;
     }
 
@@ -347,46 +320,46 @@ test_garbage (Call *call, gconstpointer data)
   packet[1] = 96;
   for (gsize size = 0; size < 12; size++)
     {
-      confab_call_pipeline_push_packet (call->a, packet, size);
+      confab_call_pipeline_push_packet (call->pair.a, packet, size);
       invalid++;
     }
   packet[0] = 0x8f; /* 15 CSRCs: 72 bytes of header */
-  confab_call_pipeline_push_packet (call->a, packet, 40);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 40);
   invalid++;
   packet[0] = 0x90; /* an extension header claiming 1000 words */
   packet[14] = 0x03;
   packet[15] = 0xe8;
-  confab_call_pipeline_push_packet (call->a, packet, 100);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 100);
   invalid++;
   packet[0] = 0xa0; /* 200 bytes of padding in a 100-byte packet */
   packet[99] = 200;
-  confab_call_pipeline_push_packet (call->a, packet, 100);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 100);
   invalid++;
   packet[99] = 0; /* padding of zero bytes */
-  confab_call_pipeline_push_packet (call->a, packet, 100);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 100);
   invalid++;
 
   /* RTCP too short, with a length past the end, or followed by junk. */
   memset (packet, 0, sizeof packet);
   packet[0] = 0x80;
   packet[1] = 200; /* SR */
-  confab_call_pipeline_push_packet (call->a, packet, 4);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 4);
   invalid++;
   packet[3] = 6; /* 28 bytes */
-  confab_call_pipeline_push_packet (call->a, packet, 20);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 20);
   invalid++;
-  confab_call_pipeline_push_packet (call->a, packet, 31);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 31);
   invalid++;
 
   /* Packets far larger than any packet of a call, valid headers or not. */
   packet[0] = 0x80;
   packet[1] = 96;
-  confab_call_pipeline_push_packet (call->a, packet, sizeof packet);
+  confab_call_pipeline_push_packet (call->pair.a, packet, sizeof packet);
   invalid++;
   packet[1] = 201;
   packet[2] = 0x3f;
   packet[3] = 0xff; /* an RR of exactly 64 KiB */
-  confab_call_pipeline_push_packet (call->a, packet, sizeof packet);
+  confab_call_pipeline_push_packet (call->pair.a, packet, sizeof packet);
   invalid++;
 
   /* Nothing but the size and the version is checked for these: they reach
@@ -398,22 +371,22 @@ test_garbage (Call *call, gconstpointer data)
       for (gsize j = 0; j < size; j++)
         packet[j] = g_rand_int_range (rand, 0, 256);
       packet[0] = 0x80 | (packet[0] & 0x3f);
-      confab_call_pipeline_push_packet (call->a, packet, size);
+      confab_call_pipeline_push_packet (call->pair.a, packet, size);
     }
 
-  media_test_run_for (call->loop, 500);
+  media_test_run_for (call->pair.loop, 500);
   g_source_remove (watchdog);
 
-  confab_call_pipeline_get_stats (call->a, &stats);
+  confab_call_pipeline_get_stats (call->pair.a, &stats);
   print_stats ("A", &stats);
   g_assert_cmpuint (stats.invalid_packets, >=, invalid);
   g_assert_cmpuint (stats.invalid_packets, <=, invalid + 2000);
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
 
-  confab_call_pipeline_stop (call->a);
-  confab_call_pipeline_stop (call->a);
-  confab_call_pipeline_push_packet (call->a, packet, 100);
-  confab_call_pipeline_get_stats (call->a, &stats);
+  confab_call_pipeline_stop (call->pair.a);
+  confab_call_pipeline_stop (call->pair.a);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 100);
+  confab_call_pipeline_get_stats (call->pair.a, &stats);
   g_assert_cmpuint (stats.invalid_packets, <=, invalid + 2000);
 }
 
@@ -472,27 +445,27 @@ test_threads (Call *call, gconstpointer data)
   guint swaps = 0;
   gint64 end;
 
-  confab_call_pipeline_start (call->a, &error);
+  confab_call_pipeline_start (call->pair.a, &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < G_N_ELEMENTS (pushers); i++)
     {
-      pushers[i] = (Pusher){ .pipeline = call->a };
+      pushers[i] = (Pusher){ .pipeline = call->pair.a };
       threads[i] = g_thread_new ("pusher", push_thread, &pushers[i]);
     }
 
   end = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
   while (g_get_monotonic_time () < end)
     {
-      confab_call_pipeline_set_packet_func (call->a, on_packet_discard, GINT_TO_POINTER (42),
+      confab_call_pipeline_set_packet_func (call->pair.a, on_packet_discard, GINT_TO_POINTER (42),
                                             on_packet_func_destroyed);
       swaps++;
       g_usleep (1000);
     }
-  confab_call_pipeline_stop (call->a);
-  confab_call_pipeline_get_stats (call->a, &stats);
+  confab_call_pipeline_stop (call->pair.a);
+  confab_call_pipeline_get_stats (call->pair.a, &stats);
   g_usleep (50 * 1000);
-  confab_call_pipeline_get_stats (call->a, &after);
+  confab_call_pipeline_get_stats (call->pair.a, &after);
 
   for (guint i = 0; i < G_N_ELEMENTS (pushers); i++)
     {
@@ -509,7 +482,7 @@ test_threads (Call *call, gconstpointer data)
                     stats.audio.packets_received + stats.video.packets_received);
 
   /* The last one goes with the pipeline (the fixture's func replaced). */
-  g_clear_object (&call->a);
+  g_clear_object (&call->pair.a);
   g_assert_cmpint (g_atomic_int_get (&destroyed), ==, swaps);
 }
 
@@ -622,8 +595,8 @@ on_error_quit (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
   g_assert_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_MISSING_ELEMENT);
   g_assert_true (strstr (error->message, "opusdec") != NULL);
   /* Both sides miss the decoder for the other's audio. */
-  if (++call->errors == 2)
-    g_main_loop_quit (call->loop);
+  if (++call->pair.errors == 2)
+    g_main_loop_quit (call->pair.loop);
 }
 
 static gboolean
@@ -632,7 +605,7 @@ b_decodes_video (gpointer data)
   Call *call = data;
   ConfabMediaStats stats;
 
-  confab_call_pipeline_get_stats (call->b, &stats);
+  confab_call_pipeline_get_stats (call->pair.b, &stats);
   return stats.video.frames_decoded > 0;
 }
 
@@ -650,22 +623,19 @@ test_missing_decoder (Call *call, gconstpointer data)
   g_assert_nonnull (opusdec);
   gst_registry_remove_feature (registry, opusdec);
 
-  g_signal_handlers_disconnect_by_data (call->a, call);
-  g_signal_handlers_disconnect_by_data (call->b, call);
-  g_signal_connect (call->a, "error", G_CALLBACK (on_error_quit), call);
-  g_signal_connect (call->b, "error", G_CALLBACK (on_error_quit), call);
+  g_signal_handlers_disconnect_by_data (call->pair.a, &call->pair);
+  g_signal_handlers_disconnect_by_data (call->pair.b, &call->pair);
+  g_signal_connect (call->pair.a, "error", G_CALLBACK (on_error_quit), call);
+  g_signal_connect (call->pair.b, "error", G_CALLBACK (on_error_quit), call);
   watchdog = media_test_watchdog (WATCHDOG_SECONDS);
-  confab_call_pipeline_start (call->b, &error);
-  g_assert_no_error (error);
-  confab_call_pipeline_start (call->a, &error);
-  g_assert_no_error (error);
-  g_main_loop_run (call->loop);
-  g_assert_cmpuint (call->errors, ==, 2);
+  media_test_pair_start (&call->pair);
+  g_main_loop_run (call->pair.loop);
+  g_assert_cmpuint (call->pair.errors, ==, 2);
 
   /* The video keeps flowing. */
-  media_test_run_until (call->loop, b_decodes_video, call);
+  media_test_run_until (call->pair.loop, b_decodes_video, call);
   g_source_remove (watchdog);
-  confab_call_pipeline_get_stats (call->b, &stats);
+  confab_call_pipeline_get_stats (call->pair.b, &stats);
   gst_registry_add_feature (registry, g_object_ref (opusdec));
 
   g_assert_cmpuint (stats.video.frames_decoded, >, 0);

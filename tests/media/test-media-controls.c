@@ -51,14 +51,11 @@ typedef struct
 
 typedef struct
 {
-  ConfabCallPipeline *a;
-  ConfabCallPipeline *b;
+  MediaTestPair pair;
   Link a_to_b;
   Link b_to_a;
   Observer a_seen;
   Observer b_seen;
-  GMainLoop *loop;
-  guint errors;
   guint watchdog;
 } Call;
 
@@ -74,15 +71,6 @@ on_packet (const guint8 *data, gsize size, gpointer user_data)
     return;
 
   confab_call_pipeline_push_packet (link->to, data, size);
-}
-
-static void
-on_error (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
-{
-  Call *call = user_data;
-
-  g_test_message ("pipeline error: %s", error->message);
-  call->errors++;
 }
 
 static void
@@ -175,31 +163,21 @@ call_setup (Call *call, gconstpointer data)
   g_mutex_init (&call->b_seen.lock);
   observer_reset_levels (&call->a_seen);
   observer_reset_levels (&call->b_seen);
-  call->loop = g_main_loop_new (NULL, FALSE);
-  call->a = media_test_pipeline_new (NULL, 0);
-  call->b = media_test_pipeline_new (NULL, 0);
-  call->a_to_b = (Link){ .to = call->b };
-  call->b_to_a = (Link){ .to = call->a };
-  confab_call_pipeline_set_packet_func (call->a, on_packet, &call->a_to_b, NULL);
-  confab_call_pipeline_set_packet_func (call->b, on_packet, &call->b_to_a, NULL);
-  confab_call_pipeline_set_audio_level_func (call->a, on_level, &call->a_seen, NULL);
-  confab_call_pipeline_set_audio_level_func (call->b, on_level, &call->b_seen, NULL);
-  g_signal_connect (call->a, "error", G_CALLBACK (on_error), call);
-  g_signal_connect (call->b, "error", G_CALLBACK (on_error), call);
+  media_test_pair_init (&call->pair, 0);
+  call->a_to_b = (Link){ .to = call->pair.b };
+  call->b_to_a = (Link){ .to = call->pair.a };
+  confab_call_pipeline_set_packet_func (call->pair.a, on_packet, &call->a_to_b, NULL);
+  confab_call_pipeline_set_packet_func (call->pair.b, on_packet, &call->b_to_a, NULL);
+  confab_call_pipeline_set_audio_level_func (call->pair.a, on_level, &call->a_seen, NULL);
+  confab_call_pipeline_set_audio_level_func (call->pair.b, on_level, &call->b_seen, NULL);
   call->watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 }
 
 static void
 call_teardown (Call *call, gconstpointer data)
 {
-  /* Both stop before either goes: each one's packet function feeds the
-   * other. */
-  confab_call_pipeline_stop (call->a);
-  confab_call_pipeline_stop (call->b);
-  g_clear_object (&call->a);
-  g_clear_object (&call->b);
+  media_test_pair_clear (&call->pair);
   g_source_remove (call->watchdog);
-  g_clear_pointer (&call->loop, g_main_loop_unref);
   g_mutex_clear (&call->a_seen.lock);
   g_mutex_clear (&call->b_seen.lock);
 }
@@ -207,18 +185,13 @@ call_teardown (Call *call, gconstpointer data)
 static void
 call_start (Call *call)
 {
-  g_autoptr (GError) error = NULL;
-
-  confab_call_pipeline_start (call->b, &error);
-  g_assert_no_error (error);
-  confab_call_pipeline_start (call->a, &error);
-  g_assert_no_error (error);
+  media_test_pair_start (&call->pair);
 }
 
 static void
 run_for (Call *call, guint ms)
 {
-  media_test_run_for (call->loop, ms);
+  media_test_run_for (call->pair.loop, ms);
 }
 
 /* Runs the call until @condition holds (the watchdog ends a test that
@@ -226,7 +199,7 @@ run_for (Call *call, guint ms)
 static void
 run_until (Call *call, MediaTestCondition condition)
 {
-  media_test_run_until (call->loop, condition, call);
+  media_test_run_until (call->pair.loop, condition, call);
 }
 
 /* The peer's decoded audio: its level over @ms after the change has had
@@ -252,9 +225,9 @@ test_mute (Call *call, gconstpointer data)
   double dbfs;
 
   /* Set before start: survives it. */
-  g_assert_false (confab_call_pipeline_get_audio_muted (call->a));
-  confab_call_pipeline_set_audio_muted (call->a, TRUE);
-  g_assert_true (confab_call_pipeline_get_audio_muted (call->a));
+  g_assert_false (confab_call_pipeline_get_audio_muted (call->pair.a));
+  confab_call_pipeline_set_audio_muted (call->pair.a, TRUE);
+  g_assert_true (confab_call_pipeline_get_audio_muted (call->pair.a));
   call_start (call);
 
   dbfs = b_hears_for (call, 500);
@@ -263,17 +236,17 @@ test_mute (Call *call, gconstpointer data)
   /* The capture level is the one before the mute. */
   g_assert_cmpfloat (observer_get (&call->a_seen).max_local_dbfs, >, SOUND_DBFS);
 
-  confab_call_pipeline_set_audio_muted (call->a, FALSE);
-  g_assert_false (confab_call_pipeline_get_audio_muted (call->a));
+  confab_call_pipeline_set_audio_muted (call->pair.a, FALSE);
+  g_assert_false (confab_call_pipeline_get_audio_muted (call->pair.a));
   dbfs = b_hears_for (call, 500);
   g_test_message ("unmuted: B hears %.1f dBFS", dbfs);
   g_assert_cmpfloat (dbfs, >, SOUND_DBFS);
 
   /* Muted, the stream keeps its packets and timing. */
-  confab_call_pipeline_set_audio_muted (call->a, TRUE);
-  confab_call_pipeline_get_stats (call->a, &before);
+  confab_call_pipeline_set_audio_muted (call->pair.a, TRUE);
+  confab_call_pipeline_get_stats (call->pair.a, &before);
   dbfs = b_hears_for (call, 500);
-  confab_call_pipeline_get_stats (call->a, &after);
+  confab_call_pipeline_get_stats (call->pair.a, &after);
   g_test_message ("muted again: B hears %.1f dBFS, A sent %" G_GUINT64_FORMAT " audio packets "
                   "in 1 s at %.1f kbps",
                   dbfs, after.audio.packets_sent - before.audio.packets_sent,
@@ -281,7 +254,7 @@ test_mute (Call *call, gconstpointer data)
   g_assert_cmpfloat (dbfs, <, SILENCE_DBFS);
   g_assert_cmpuint (after.audio.packets_sent - before.audio.packets_sent, >=, 40);
 
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
 }
 
 static gboolean
@@ -299,14 +272,14 @@ test_camera_off (Call *call, gconstpointer data)
   Observer seen;
   ConfabMediaStats a, b;
 
-  confab_call_pipeline_set_video_frame_func (call->a, on_video_frame, &call->a_seen, NULL);
-  confab_call_pipeline_set_video_frame_func (call->b, on_video_frame, &call->b_seen, NULL);
-  g_assert_true (confab_call_pipeline_get_video_enabled (call->a));
+  confab_call_pipeline_set_video_frame_func (call->pair.a, on_video_frame, &call->a_seen, NULL);
+  confab_call_pipeline_set_video_frame_func (call->pair.b, on_video_frame, &call->b_seen, NULL);
+  g_assert_true (confab_call_pipeline_get_video_enabled (call->pair.a));
   call_start (call);
   run_until (call, b_sees_picture);
 
-  confab_call_pipeline_set_video_enabled (call->a, FALSE);
-  g_assert_false (confab_call_pipeline_get_video_enabled (call->a));
+  confab_call_pipeline_set_video_enabled (call->pair.a, FALSE);
+  g_assert_false (confab_call_pipeline_get_video_enabled (call->pair.a));
   /* A second for the last moving frames to leave and the rate window to
    * fill with black ones. */
   run_for (call, 1500);
@@ -316,24 +289,24 @@ test_camera_off (Call *call, gconstpointer data)
   seen = observer_get (&call->a_seen);
   g_assert_cmpfloat (seen.local_luma, >=, 0);
   g_assert_cmpfloat (seen.local_luma, <, BLACK_LUMA);
-  confab_call_pipeline_get_stats (call->a, &a);
-  confab_call_pipeline_get_stats (call->b, &b);
+  confab_call_pipeline_get_stats (call->pair.a, &a);
+  confab_call_pipeline_get_stats (call->pair.b, &b);
   g_test_message ("camera off: B decodes %.1f fps at %.1f kbps, A's preview luma %.1f",
                   b.video.decoded_fps, b.video.receive_kbps, seen.local_luma);
   /* Black at a low rate, not a freeze. */
   g_assert_cmpfloat (b.video.decoded_fps, >=, 3);
   g_assert_cmpfloat (b.video.decoded_fps, <=, 8);
 
-  confab_call_pipeline_set_video_enabled (call->a, TRUE);
+  confab_call_pipeline_set_video_enabled (call->pair.a, TRUE);
   run_for (call, 1000);
   seen = observer_get (&call->b_seen);
   g_test_message ("camera on again: B's luma %.1f", seen.remote_luma);
   g_assert_cmpfloat (seen.remote_luma, >, PICTURE_LUMA);
   g_assert_cmpfloat (observer_get (&call->a_seen).local_luma, >, PICTURE_LUMA);
-  confab_call_pipeline_get_stats (call->b, &b);
+  confab_call_pipeline_get_stats (call->pair.b, &b);
   g_assert_cmpfloat (b.video.decoded_fps, >, CALL_FRAMERATE * 0.7);
 
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
 }
 
 static void
@@ -394,8 +367,8 @@ test_stats (Call *call, gconstpointer data)
 
   call_start (call);
   run_for (call, 3000);
-  confab_call_pipeline_get_stats (call->a, &a);
-  confab_call_pipeline_get_stats (call->b, &b);
+  confab_call_pipeline_get_stats (call->pair.a, &a);
+  confab_call_pipeline_get_stats (call->pair.b, &b);
   print_stats ("A", &a);
   print_stats ("B", &b);
 
@@ -404,7 +377,7 @@ test_stats (Call *call, gconstpointer data)
   g_assert_cmpfloat (a.video.remote_loss + a.audio.remote_loss, ==, 0);
   g_assert_cmpfloat (b.video.remote_loss + b.audio.remote_loss, ==, 0);
   g_assert_cmpuint (a.audio.fec_recovered + b.audio.fec_recovered, ==, 0);
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
 }
 
 /* GStreamer 1.22's rtpsession leaves report blocks out of early (AVPF)
@@ -417,7 +390,7 @@ a_has_loss_reports (gpointer data)
   Call *call = data;
   ConfabMediaStats stats;
 
-  confab_call_pipeline_get_stats (call->a, &stats);
+  confab_call_pipeline_get_stats (call->pair.a, &stats);
   return stats.audio.remote_loss > 0 && stats.video.remote_loss > 0;
 }
 
@@ -434,8 +407,8 @@ test_loss_stats (Call *call, gconstpointer data)
   call_start (call);
   run_for (call, 2000);
   run_until (call, a_has_loss_reports);
-  confab_call_pipeline_get_stats (call->a, &a);
-  confab_call_pipeline_get_stats (call->b, &b);
+  confab_call_pipeline_get_stats (call->pair.a, &a);
+  confab_call_pipeline_get_stats (call->pair.b, &b);
   print_stats ("A", &a);
   print_stats ("B", &b);
   audio_dropped = g_atomic_int_get (&call->a_to_b.audio_dropped);
@@ -455,7 +428,7 @@ test_loss_stats (Call *call, gconstpointer data)
   g_assert_cmpuint (b.audio.fec_recovered, <=, b.audio.packets_lost);
   g_assert_cmpuint (b.audio.fec_recovered + 5, >=, b.audio.packets_lost);
   g_assert_cmpuint (a.audio.fec_recovered, ==, 0);
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
 }
 
 static void
