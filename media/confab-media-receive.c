@@ -196,15 +196,15 @@ chain_add_fakesink (ConfabRtpSession *session, GPtrArray *chain, gboolean sync, 
   return sink;
 }
 
+/* After rtpopusdepay and opusdec. */
 static gboolean
 build_opus (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *chain,
             GError **error)
 {
-  GstElement *decoder, *sink;
+  GstElement *decoder = g_ptr_array_index (chain, 1);
+  GstElement *sink;
 
-  if (chain_add (session, chain, "rtpopusdepay", error) == NULL
-      || (decoder = chain_add (session, chain, "opusdec", error)) == NULL
-      || chain_add (session, chain, "audioconvert", error) == NULL
+  if (chain_add (session, chain, "audioconvert", error) == NULL
       || chain_add (session, chain, "audioresample", error) == NULL)
     return FALSE;
 
@@ -236,15 +236,16 @@ build_opus (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *cha
   return TRUE;
 }
 
+/* After rtpvp8depay and vp8dec. */
 static gboolean
 build_vp8 (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *chain,
            GError **error)
 {
-  GstElement *depay, *decoder, *sink;
+  GstElement *depay = g_ptr_array_index (chain, 0);
+  GstElement *decoder = g_ptr_array_index (chain, 1);
+  GstElement *sink;
 
-  if ((depay = chain_add (session, chain, "rtpvp8depay", error)) == NULL
-      || (decoder = chain_add (session, chain, "vp8dec", error)) == NULL
-      || chain_add (session, chain, "videoconvert", error) == NULL)
+  if (chain_add (session, chain, "videoconvert", error) == NULL)
     return FALSE;
 
   if (confab_callback_slot_is_set (session->frame_slot))
@@ -275,8 +276,7 @@ gboolean
 confab_media_receive_build (ConfabRtpSession *session, ConfabMediaStream *stream,
                             GPtrArray *chain, GError **error)
 {
-  /* By kind: confab_stream_params_validate() allows Opus audio and VP8
-   * video only. */
+  /* What follows the decoder, by kind (one codec of each). */
   static gboolean (*const builders[]) (ConfabRtpSession *, ConfabMediaStream *, GPtrArray *,
                                        GError **)
       = { [CONFAB_STREAM_KIND_AUDIO] = build_opus, [CONFAB_STREAM_KIND_VIDEO] = build_vp8 };
@@ -286,7 +286,9 @@ confab_media_receive_build (ConfabRtpSession *session, ConfabMediaStream *stream
       if (chain_add_fakesink (session, chain, FALSE, error) == NULL)
         return FALSE;
     }
-  else if (!builders[stream->params.kind](session, stream, chain, error))
+  else if (chain_add (session, chain, stream->codec->depayloader, error) == NULL
+           || chain_add (session, chain, stream->codec->decoder, error) == NULL
+           || !builders[stream->params.kind](session, stream, chain, error))
     return FALSE;
 
   for (guint i = 1; i < chain->len; i++)

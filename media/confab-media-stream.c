@@ -13,10 +13,18 @@ pt_is_valid (guint pt)
   return pt <= 127 && (pt < 64 || pt > 95);
 }
 
-static const char *
-codec_for_kind (ConfabStreamKind kind)
+static const ConfabMediaCodec codecs[] = {
+  { "OPUS", CONFAB_STREAM_KIND_AUDIO, "rtpopuspay", "rtpopusdepay", "opusdec" },
+  { "VP8", CONFAB_STREAM_KIND_VIDEO, "rtpvp8pay", "rtpvp8depay", "vp8dec" },
+};
+
+const ConfabMediaCodec *
+confab_media_codec_find (const char *name, ConfabStreamKind kind)
 {
-  return kind == CONFAB_STREAM_KIND_AUDIO ? "OPUS" : "VP8";
+  for (gsize i = 0; i < G_N_ELEMENTS (codecs); i++)
+    if (codecs[i].kind == kind && g_ascii_strcasecmp (codecs[i].name, name) == 0)
+      return &codecs[i];
+  return NULL;
 }
 
 /* The first thing wrong with @s, compared with the streams before it. */
@@ -27,7 +35,7 @@ stream_problem (const ConfabStreamParams *streams, guint i)
 
   if (s->kind != CONFAB_STREAM_KIND_AUDIO && s->kind != CONFAB_STREAM_KIND_VIDEO)
     return _ ("a stream is neither audio nor video");
-  if (g_ascii_strcasecmp (s->codec, codec_for_kind (s->kind)) != 0 || s->clock_rate == 0)
+  if (confab_media_codec_find (s->codec, s->kind) == NULL || s->clock_rate == 0)
     return _ ("only Opus audio and VP8 video are supported");
   if (!pt_is_valid (s->pt))
     return _ ("a payload type is outside 0..63 and 96..127");
@@ -109,13 +117,16 @@ void
 confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamParams *params,
                           const ConfabMediaStream *streams, guint n_streams)
 {
-  *stream = (ConfabMediaStream){ .params = *params };
+  *stream = (ConfabMediaStream){
+    .params = *params,
+    .codec = confab_media_codec_find (params->codec, params->kind),
+  };
 
   if (stream->params.local_ssrc == 0)
     stream->params.local_ssrc = random_ssrc (&stream->params, streams, n_streams);
   if (stream->params.fec_pt != 0 && stream->params.local_fec_ssrc == 0)
     stream->params.local_fec_ssrc = random_ssrc (&stream->params, streams, n_streams);
-  g_strlcpy (stream->stats.codec, codec_for_kind (params->kind), sizeof stream->stats.codec);
+  g_strlcpy (stream->stats.codec, stream->codec->name, sizeof stream->stats.codec);
 }
 
 ConfabMediaStream *

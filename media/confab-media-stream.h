@@ -16,9 +16,24 @@
 
 G_BEGIN_DECLS
 
+/* What the pipeline knows of a codec: its elements. */
+typedef struct
+{
+  const char *name; /* encoding name as in a=rtpmap, upper case */
+  ConfabStreamKind kind;
+  const char *payloader;
+  const char *depayloader;
+  const char *decoder;
+} ConfabMediaCodec;
+
+/* The codec of @kind named @name (any case), or NULL: the pipeline carries
+ * Opus audio and VP8 video. */
+const ConfabMediaCodec *confab_media_codec_find (const char *name, ConfabStreamKind kind);
+
 typedef struct
 {
   ConfabStreamParams params; /* with our SSRCs chosen */
+  const ConfabMediaCodec *codec;
   /* The counters of the public figures; the rates, jitter and (until
    * lost_final) packets_lost are filled in by confab_media_stream_get_stats(). */
   ConfabStreamStats stats;

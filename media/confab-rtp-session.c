@@ -224,7 +224,7 @@ on_request_pt_map (GstElement *rtpbin, guint session_id, guint pt, gpointer user
   params = &stream->params;
   caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING,
                               params->kind == CONFAB_STREAM_KIND_AUDIO ? "audio" : "video",
-                              "encoding-name", G_TYPE_STRING, params->codec, "clock-rate",
+                              "encoding-name", G_TYPE_STRING, stream->codec->name, "clock-rate",
                               G_TYPE_INT, (gint)params->clock_rate, "payload", G_TYPE_INT,
                               (gint)pt, NULL);
   if (params->channels > 0)
@@ -328,19 +328,19 @@ on_pad_added (GstElement *rtpbin, GstPad *pad, gpointer user_data)
 
 /* The payloader of @stream after the capture's encoder of its kind. */
 static gboolean
-build_send (ConfabRtpSession *session, const ConfabStreamParams *params,
+build_send (ConfabRtpSession *session, const ConfabMediaStream *stream,
             ConfabMediaCapture *capture, GstElement *funnel, GError **error)
 {
+  const ConfabStreamParams *params = &stream->params;
   GstElement *encoder = confab_media_capture_get_encoder (capture, params->kind);
-  gboolean video = params->kind == CONFAB_STREAM_KIND_VIDEO;
   GstElement *payloader
-      = confab_media_add_element (session->bin, video ? "rtpvp8pay" : "rtpopuspay", NULL, error);
+      = confab_media_add_element (session->bin, stream->codec->payloader, NULL, error);
 
   if (payloader == NULL)
     return FALSE;
 
   g_object_set (payloader, "pt", params->pt, "ssrc", params->local_ssrc, NULL);
-  if (video)
+  if (params->kind == CONFAB_STREAM_KIND_VIDEO)
     {
       g_object_set (payloader, "mtu", VIDEO_MTU, NULL);
       gst_util_set_object_arg (G_OBJECT (payloader), "picture-id-mode", "15-bit");
@@ -428,7 +428,7 @@ build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, guint overhead,
   gst_util_set_object_arg (G_OBJECT (session->fec_enc), "scheme", "flexfec");
   g_object_set (session->fec_enc, "pt", params->fec_pt, "repair-ssrc", params->local_fec_ssrc,
                 "protect-pt", (gint)params->pt, "overhead", overhead, "key-frame-overhead",
-                key_frame_overhead, "encoding-name", params->codec, NULL);
+                key_frame_overhead, "encoding-name", stream->codec->name, NULL);
   gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", "flexfec");
   g_object_set (session->fec_dec, "pt", params->fec_pt, "repair-ssrc", params->remote_fec_ssrc,
                 NULL);
@@ -487,7 +487,7 @@ build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCa
   for (guint i = 0; i < session->n_streams; i++)
     {
       if (session->streams[i].params.send
-          && !build_send (session, &session->streams[i].params, capture, funnel, error))
+          && !build_send (session, &session->streams[i], capture, funnel, error))
         return FALSE;
       if (session->streams[i].params.fec_pt != 0)
         fec_stream = &session->streams[i];
