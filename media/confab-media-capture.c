@@ -102,7 +102,7 @@ new_black_frame (GstPad *pad)
   gst_buffer_map (buffer, &map, GST_MAP_WRITE);
   memset (map.data, 128, map.size);
   memset (map.data + GST_VIDEO_INFO_PLANE_OFFSET (&info, 0), 16,
-          (gsize)GST_VIDEO_INFO_PLANE_STRIDE (&info, 0) * GST_VIDEO_INFO_COMP_HEIGHT (&info, 0));
+          (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&info, 0) * GST_VIDEO_INFO_COMP_HEIGHT (&info, 0));
   gst_buffer_unmap (buffer, &map);
 
   return buffer;
@@ -128,8 +128,8 @@ on_camera_frame (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   if (GST_CLOCK_TIME_IS_VALID (pts) && GST_CLOCK_TIME_IS_VALID (capture->next_black_pts)
       && pts < capture->next_black_pts)
     return GST_PAD_PROBE_DROP;
-  capture->next_black_pts = GST_CLOCK_TIME_IS_VALID (pts) ? pts + CAMERA_OFF_INTERVAL
-                                                          : GST_CLOCK_TIME_NONE;
+  capture->next_black_pts
+      = GST_CLOCK_TIME_IS_VALID (pts) ? pts + CAMERA_OFF_INTERVAL : GST_CLOCK_TIME_NONE;
 
   if (capture->black_frame == NULL)
     capture->black_frame = new_black_frame (pad);
@@ -201,7 +201,7 @@ add_audio_source (ConfabMediaCapture *capture, GError **error)
       if (element != NULL)
         {
           g_object_set (element, "is-live", TRUE, "volume", 0.3, "samplesperbuffer", 960,
-                        "sine-periods-per-tick", 88, "tick-interval", (guint64)(300 * GST_MSECOND),
+                        "sine-periods-per-tick", 88, "tick-interval", (guint64) (300 * GST_MSECOND),
                         "apply-tick-ramp", TRUE, NULL);
           gst_util_set_object_arg (G_OBJECT (element), "wave", "ticks");
         }
@@ -260,9 +260,9 @@ build_video (ConfabMediaCapture *capture, GError **error)
       || (filter = confab_media_add_capsfilter (
               bin,
               gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
-                                   G_TYPE_INT, (gint)capture->width, "height", G_TYPE_INT,
-                                   (gint)capture->height, "framerate", GST_TYPE_FRACTION,
-                                   (gint)capture->framerate, 1, "pixel-aspect-ratio",
+                                   G_TYPE_INT, (gint) capture->width, "height", G_TYPE_INT,
+                                   (gint) capture->height, "framerate", GST_TYPE_FRACTION,
+                                   (gint) capture->framerate, 1, "pixel-aspect-ratio",
                                    GST_TYPE_FRACTION, 1, 1, NULL),
               error))
              == NULL
@@ -273,7 +273,7 @@ build_video (ConfabMediaCapture *capture, GError **error)
 
   /* The encoder gets its own thread; when it cannot keep up, old frames
    * are dropped instead of stalling the camera. */
-  g_object_set (queue, "max-size-buffers", 3, "max-size-bytes", 0, "max-size-time", (guint64)0,
+  g_object_set (queue, "max-size-buffers", 3, "max-size-bytes", 0, "max-size-time", (guint64) 0,
                 NULL);
   gst_util_set_object_arg (G_OBJECT (queue), "leaky", "downstream");
 
@@ -281,10 +281,10 @@ build_video (ConfabMediaCapture *capture, GError **error)
    * keyframe at least every 3 s so a receiver that lost one recovers
    * even without a PLI, and error resilience so that decoding goes on
    * after a loss. */
-  g_object_set (encoder, "deadline", (gint64)1, "cpu-used",
+  g_object_set (encoder, "deadline", (gint64) 1, "cpu-used",
                 encoder_speed (capture->width, capture->height), "target-bitrate",
-                (gint)(capture->video_bitrate_kbps * 1000), "keyframe-max-dist",
-                (gint)(capture->framerate * 3), "threads",
+                (gint) (capture->video_bitrate_kbps * 1000), "keyframe-max-dist",
+                (gint) (capture->framerate * 3), "threads",
                 encoder_threads (capture->width, capture->height), "lag-in-frames", 0, NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cbr");
   gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "default");
@@ -319,8 +319,8 @@ build_audio (ConfabMediaCapture *capture, GError **error)
 
   /* In-band FEC only helps when the encoder expects loss; 10% makes it
    * spend the bits. */
-  g_object_set (encoder, "bitrate", (gint)(capture->audio_bitrate_kbps * 1000), "inband-fec",
-                TRUE, "packet-loss-percentage", 10, NULL);
+  g_object_set (encoder, "bitrate", (gint) (capture->audio_bitrate_kbps * 1000), "inband-fec", TRUE,
+                "packet-loss-percentage", 10, NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "frame-size", "20");
   gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
 
@@ -395,7 +395,7 @@ confab_media_capture_build_preview (ConfabMediaCapture *capture, GError **error)
              == NULL)
     return FALSE;
 
-  g_object_set (queue, "max-size-buffers", 2, "max-size-bytes", 0, "max-size-time", (guint64)0,
+  g_object_set (queue, "max-size-buffers", 2, "max-size-bytes", 0, "max-size-time", (guint64) 0,
                 NULL);
   gst_util_set_object_arg (G_OBJECT (queue), "leaky", "downstream");
 

@@ -176,7 +176,7 @@ deliver_frame (GstAppSink *sink, ConfabCallbackSlot *slot, gboolean remote)
 
   confab_callback_slot_lock (slot);
   if (slot->func != NULL)
-    ((ConfabVideoFrameFunc)slot->func) (sample, remote, slot->data);
+    ((ConfabVideoFrameFunc) slot->func) (sample, remote, slot->data);
   confab_callback_slot_unlock (slot);
 
   return GST_FLOW_OK;
@@ -226,8 +226,8 @@ confab_media_report_level (ConfabCallbackSlot *slot, GstBuffer *buffer, gboolean
   confab_callback_slot_lock (slot);
   if (slot->func != NULL && gst_buffer_map (buffer, &map, GST_MAP_READ))
     {
-      if (confab_audio_level_s16 ((const gint16 *)map.data, map.size / sizeof (gint16), &dbfs))
-        ((ConfabAudioLevelFunc)slot->func) (dbfs, remote, slot->data);
+      if (confab_audio_level_s16 ((const gint16 *) map.data, map.size / sizeof (gint16), &dbfs))
+        ((ConfabAudioLevelFunc) slot->func) (dbfs, remote, slot->data);
       gst_buffer_unmap (buffer, &map);
     }
   confab_callback_slot_unlock (slot);

@@ -27,8 +27,7 @@ GstElement *confab_media_add_device_element (GstBin *bin, GstDevice *device,
 /* Takes @caps. */
 GstElement *confab_media_add_capsfilter (GstBin *bin, GstCaps *caps, GError **error);
 
-gboolean confab_media_link_elements (GError **error, GstElement *first,
-                                     ...) G_GNUC_NULL_TERMINATED;
+gboolean confab_media_link_elements (GError **error, GstElement *first, ...) G_GNUC_NULL_TERMINATED;
 /* Static pads, else request pads (e.g. "sink_%u"). */
 gboolean confab_media_link_pads (GstElement *src, const char *src_pad_name, GstElement *sink,
                                  const char *sink_pad_name, GError **error);

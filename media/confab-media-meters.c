@@ -9,7 +9,7 @@ void
 confab_rate_meter_add (ConfabRateMeter *meter, gint64 now, guint64 amount)
 {
   gint64 epoch = now / CONFAB_RATE_BUCKET_US;
-  guint i = (guint)(epoch % CONFAB_RATE_BUCKETS);
+  guint i = (guint) (epoch % CONFAB_RATE_BUCKETS);
 
   if (meter->first == 0)
     meter->first = now;
@@ -37,13 +37,13 @@ confab_rate_meter_get (const ConfabRateMeter *meter, gint64 now)
 
   for (gint64 e = epoch - CONFAB_RATE_WINDOW_BUCKETS; e < epoch; e++)
     {
-      guint i = (guint)(e % CONFAB_RATE_BUCKETS);
+      guint i = (guint) (e % CONFAB_RATE_BUCKETS);
 
       if (meter->epochs[i] == e)
         sum += meter->amounts[i];
     }
 
-  return (double)sum * G_USEC_PER_SEC / (double)(window_end - window_start);
+  return (double) sum * G_USEC_PER_SEC / (double) (window_end - window_start);
 }
 
 void
@@ -52,9 +52,9 @@ confab_jitter_estimate_update (ConfabJitterEstimate *estimate, guint32 ssrc, gui
 {
   /* now * clock_rate / 1e6 without overflow, modulo 2^32 like the RTP
    * clock. */
-  guint64 us = (guint64)MAX (now, 0);
-  guint32 arrival = (guint32)((us / G_USEC_PER_SEC) * clock_rate
-                              + (us % G_USEC_PER_SEC) * clock_rate / G_USEC_PER_SEC);
+  guint64 us = (guint64) MAX (now, 0);
+  guint32 arrival = (guint32) ((us / G_USEC_PER_SEC) * clock_rate
+                               + (us % G_USEC_PER_SEC) * clock_rate / G_USEC_PER_SEC);
   guint32 transit = arrival - rtp_time;
   gint32 d;
 
@@ -64,9 +64,9 @@ confab_jitter_estimate_update (ConfabJitterEstimate *estimate, guint32 ssrc, gui
       return;
     }
 
-  d = (gint32)(transit - estimate->transit);
+  d = (gint32) (transit - estimate->transit);
   estimate->transit = transit;
-  estimate->jitter += (fabs ((double)d) - estimate->jitter) / 16;
+  estimate->jitter += (fabs ((double) d) - estimate->jitter) / 16;
 }
 
 double
@@ -84,7 +84,7 @@ confab_audio_level_s16 (const gint16 *samples, gsize n, double *dbfs)
     return FALSE;
 
   for (gsize i = 0; i < n; i++)
-    sum += (double)samples[i] * samples[i];
+    sum += (double) samples[i] * samples[i];
   *dbfs = 10 * log10 (sum / (32768.0 * 32768.0) / n);
   return TRUE;
 }

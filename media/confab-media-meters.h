@@ -41,8 +41,8 @@ typedef struct
   double jitter; /* in RTP clock units */
 } ConfabJitterEstimate;
 
-void confab_jitter_estimate_update (ConfabJitterEstimate *estimate, guint32 ssrc,
-                                    guint32 rtp_time, gint64 now, guint clock_rate);
+void confab_jitter_estimate_update (ConfabJitterEstimate *estimate, guint32 ssrc, guint32 rtp_time,
+                                    gint64 now, guint clock_rate);
 double confab_jitter_estimate_get_ms (const ConfabJitterEstimate *estimate, guint clock_rate);
 
 /* The RMS level of @n samples in dB relative to full scale; -inf for

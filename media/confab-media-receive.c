@@ -198,8 +198,7 @@ chain_add_fakesink (ConfabRtpSession *session, GPtrArray *chain, gboolean sync, 
 
 /* After rtpopusdepay and opusdec. */
 static gboolean
-build_opus (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *chain,
-            GError **error)
+build_opus (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *chain, GError **error)
 {
   GstElement *decoder = g_ptr_array_index (chain, 1);
   GstElement *sink;
@@ -231,15 +230,15 @@ build_opus (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *cha
                     on_audio_decoded, decode_probe_new (session, stream));
   confab_media_add_probe (decoder, "src", GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, on_opus_latency_query,
                           NULL);
-  add_decode_probe (decoder, "sink", GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-                    on_opus_input, decode_probe_new (session, stream));
+  add_decode_probe (decoder, "sink",
+                    GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_opus_input,
+                    decode_probe_new (session, stream));
   return TRUE;
 }
 
 /* After rtpvp8depay and vp8dec. */
 static gboolean
-build_vp8 (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *chain,
-           GError **error)
+build_vp8 (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *chain, GError **error)
 {
   GstElement *depay = g_ptr_array_index (chain, 0);
   GstElement *decoder = g_ptr_array_index (chain, 1);
@@ -250,8 +249,8 @@ build_vp8 (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *chai
 
   if (confab_callback_slot_is_set (session->frame_slot))
     {
-      if ((sink = confab_media_add_frame_sink (session->bin, NULL, TRUE, session->frame_slot,
-                                               error))
+      if ((sink
+           = confab_media_add_frame_sink (session->bin, NULL, TRUE, session->frame_slot, error))
           == NULL)
         return FALSE;
       g_ptr_array_add (chain, sink);
@@ -273,8 +272,8 @@ build_vp8 (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *chai
 }
 
 gboolean
-confab_media_receive_build (ConfabRtpSession *session, ConfabMediaStream *stream,
-                            GPtrArray *chain, GError **error)
+confab_media_receive_build (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *chain,
+                            GError **error)
 {
   /* What follows the decoder, by kind (one codec of each). */
   static gboolean (*const builders[]) (ConfabRtpSession *, ConfabMediaStream *, GPtrArray *,

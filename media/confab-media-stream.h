@@ -37,7 +37,7 @@ typedef struct
   /* The counters of the public figures; the rates, jitter and (until
    * lost_final) packets_lost are filled in by confab_media_stream_get_stats(). */
   ConfabStreamStats stats;
-  gboolean lost_final; /* stats.packets_lost is the jitter buffers' last word */
+  gboolean lost_final;      /* stats.packets_lost is the jitter buffers' last word */
   ConfabRateMeter sent;     /* bytes */
   ConfabRateMeter received; /* bytes */
   ConfabRateMeter decoded;  /* frames */
@@ -54,8 +54,8 @@ void confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamPara
 ConfabMediaStream *confab_media_stream_find_pt (ConfabMediaStream *streams, guint n_streams,
                                                 guint pt);
 /* The stream we send with SSRC @ssrc, or NULL. */
-ConfabMediaStream *confab_media_stream_find_local_ssrc (ConfabMediaStream *streams,
-                                                        guint n_streams, guint32 ssrc);
+ConfabMediaStream *confab_media_stream_find_local_ssrc (ConfabMediaStream *streams, guint n_streams,
+                                                        guint32 ssrc);
 
 /* The public figures at @now. */
 void confab_media_stream_get_stats (const ConfabMediaStream *stream, gint64 now,

@@ -24,8 +24,8 @@ confab_opus_frame_has_lbrr (const guint8 *data, gsize size, guint64 *frame_durat
   if (*celt)
     return FALSE;
   /* 0..11 SILK (10/20/40/60 ms), 12..15 hybrid (10/20 ms). */
-  *frame_duration_ns = (guint64)(config < 12 ? silk_us[config & 3] : (config & 1 ? 20000 : 10000))
-                       * 1000;
+  *frame_duration_ns
+      = (guint64) (config < 12 ? silk_us[config & 3] : (config & 1 ? 20000 : 10000)) * 1000;
   if (*frame_duration_ns > 20 * MS_NS)
     return FALSE;
 
@@ -74,11 +74,11 @@ confab_opus_fec_counter_packet (ConfabOpusFecCounter *counter, const guint8 *dat
 {
   guint64 frame_duration = CONFAB_OPUS_NO_GAP;
   gboolean celt = FALSE;
-  gboolean rebuilt
-      = confab_opus_frame_has_lbrr (data, size, &frame_duration, &celt) && !counter->last_celt
-        && counter->gap != CONFAB_OPUS_NO_GAP
-        /* opusdec rounds the gap to 2.5 ms. */
-        && counter->gap + MS_NS * 5 / 4 >= frame_duration;
+  gboolean rebuilt = confab_opus_frame_has_lbrr (data, size, &frame_duration, &celt)
+                     && !counter->last_celt
+                     && counter->gap != CONFAB_OPUS_NO_GAP
+                     /* opusdec rounds the gap to 2.5 ms. */
+                     && counter->gap + MS_NS * 5 / 4 >= frame_duration;
 
   if (size > 0)
     counter->last_celt = celt;

@@ -35,7 +35,7 @@ confab_rtcp_foreach_report_block (const guint8 *data, gsize len, ConfabReportBlo
           const guint8 *b = packet.data + at;
           ConfabReportBlock block = {
             .ssrc = confab_read_u32 (b),
-            .lost = (gint32)(confab_read_u32 (b + 4) << 8) >> 8,
+            .lost = (gint32) (confab_read_u32 (b + 4) << 8) >> 8,
             .highest_seq = confab_read_u32 (b + 8),
             .lsr = confab_read_u32 (b + 16),
             .dlsr = confab_read_u32 (b + 20),
@@ -63,8 +63,8 @@ confab_sent_reports_note (ConfabSentReports *sent, const guint8 *data, gsize len
 }
 
 gboolean
-confab_sent_reports_rtt (const ConfabSentReports *sent, const ConfabReportBlock *block,
-                         gint64 now, double *rtt_ms)
+confab_sent_reports_rtt (const ConfabSentReports *sent, const ConfabReportBlock *block, gint64 now,
+                         double *rtt_ms)
 {
   if (block->lsr == 0)
     return FALSE;
@@ -76,7 +76,7 @@ confab_sent_reports_rtt (const ConfabSentReports *sent, const ConfabReportBlock 
       if (sent->reports[i].sent_time == 0 || sent->reports[i].lsr != block->lsr)
         continue;
       rtt = now - sent->reports[i].sent_time
-            - (gint64)((guint64)block->dlsr * G_USEC_PER_SEC / 65536);
+            - (gint64) ((guint64) block->dlsr * G_USEC_PER_SEC / 65536);
       /* DLSR's 15 us resolution can make a loopback round trip negative;
        * more than that is a peer's bogus DLSR. */
       if (rtt < -100)
@@ -100,7 +100,8 @@ confab_loss_reference_update (ConfabLossReference *reference, const ConfabReport
 
       if (expected >= CONFAB_LOSS_MIN_PACKETS && expected < G_MAXINT32)
         {
-          *fraction = CLAMP ((double)((gint64)block->lost - reference->lost) / expected, 0.0, 1.0);
+          *fraction
+              = CLAMP ((double) ((gint64) block->lost - reference->lost) / expected, 0.0, 1.0);
           known = TRUE;
         }
       if (now - reference->time < CONFAB_LOSS_WINDOW_US)

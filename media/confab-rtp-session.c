@@ -60,8 +60,8 @@ count_sent (ConfabRtpSession *session, const guint8 *data, gsize size, gint64 no
       confab_sent_reports_note (&session->sent_reports, data, size, now);
     }
   else if (size >= 2
-           && (stream = confab_media_stream_find_pt (session->streams, session->n_streams,
-                                                     data[1] & 0x7f))
+           && (stream
+               = confab_media_stream_find_pt (session->streams, session->n_streams, data[1] & 0x7f))
                   != NULL)
     {
       stream->stats.packets_sent++;
@@ -87,7 +87,7 @@ deliver_packet (ConfabRtpSession *session, GstBuffer *buffer)
       g_mutex_lock (&session->lock);
       count_sent (session, map.data, map.size, g_get_monotonic_time ());
       g_mutex_unlock (&session->lock);
-      ((ConfabPacketFunc)slot->func) (map.data, map.size, slot->data);
+      ((ConfabPacketFunc) slot->func) (map.data, map.size, slot->data);
     }
   confab_callback_slot_unlock (slot);
 
@@ -225,8 +225,8 @@ on_request_pt_map (GstElement *rtpbin, guint session_id, guint pt, gpointer user
   caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING,
                               params->kind == CONFAB_STREAM_KIND_AUDIO ? "audio" : "video",
                               "encoding-name", G_TYPE_STRING, stream->codec->name, "clock-rate",
-                              G_TYPE_INT, (gint)params->clock_rate, "payload", G_TYPE_INT,
-                              (gint)pt, NULL);
+                              G_TYPE_INT, (gint) params->clock_rate, "payload", G_TYPE_INT,
+                              (gint) pt, NULL);
   if (params->channels > 0)
     {
       g_autofree char *channels = g_strdup_printf ("%u", params->channels);
@@ -270,7 +270,7 @@ void
 confab_rtp_session_post_error (ConfabRtpSession *session, const GError *error)
 {
   GstMessage *message
-      = gst_message_new_error (GST_OBJECT (session->rtpbin), (GError *)error, NULL);
+      = gst_message_new_error (GST_OBJECT (session->rtpbin), (GError *) error, NULL);
 
   gst_element_post_message (GST_ELEMENT (session->bin), message);
 }
@@ -328,8 +328,8 @@ on_pad_added (GstElement *rtpbin, GstPad *pad, gpointer user_data)
 
 /* The payloader of @stream after the capture's encoder of its kind. */
 static gboolean
-build_send (ConfabRtpSession *session, const ConfabMediaStream *stream,
-            ConfabMediaCapture *capture, GstElement *funnel, GError **error)
+build_send (ConfabRtpSession *session, const ConfabMediaStream *stream, ConfabMediaCapture *capture,
+            GstElement *funnel, GError **error)
 {
   const ConfabStreamParams *params = &stream->params;
   GstElement *encoder = confab_media_capture_get_encoder (capture, params->kind);
@@ -380,8 +380,8 @@ add_packet_source (ConfabRtpSession *session, const char *name, const char *medi
   caps = gst_caps_new_empty_simple (media_type);
   /* Arrival time stamps drive the jitter buffer. */
   g_object_set (source, "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", TRUE, "caps",
-                caps, "max-bytes", (guint64)APPSRC_MAX_BYTES, "max-buffers",
-                (guint64)APPSRC_MAX_BUFFERS, "emit-signals", FALSE, NULL);
+                caps, "max-bytes", (guint64) APPSRC_MAX_BYTES, "max-buffers",
+                (guint64) APPSRC_MAX_BUFFERS, "emit-signals", FALSE, NULL);
   gst_util_set_object_arg (G_OBJECT (source), "leaky-type", "downstream");
 
   return gst_object_ref (source);
@@ -427,14 +427,13 @@ build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, guint overhead,
    * would get key-frame-overhead. */
   gst_util_set_object_arg (G_OBJECT (session->fec_enc), "scheme", "flexfec");
   g_object_set (session->fec_enc, "pt", params->fec_pt, "repair-ssrc", params->local_fec_ssrc,
-                "protect-pt", (gint)params->pt, "overhead", overhead, "key-frame-overhead",
+                "protect-pt", (gint) params->pt, "overhead", overhead, "key-frame-overhead",
                 key_frame_overhead, "encoding-name", stream->codec->name, NULL);
   gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", "flexfec");
   g_object_set (session->fec_dec, "pt", params->fec_pt, "repair-ssrc", params->remote_fec_ssrc,
                 NULL);
 
-  return confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->fec_enc, "sink",
-                                 error)
+  return confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->fec_enc, "sink", error)
          && confab_media_link_pads (session->fec_enc, "src", session->rtp_sink, "sink", error)
          && confab_media_link_pads (session->rtp_src, "src", session->fec_dec, "sink", error)
          && confab_media_link_pads (session->fec_dec, "src", session->rtpbin, "recv_rtp_sink_0",
@@ -476,8 +475,7 @@ build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCa
                 "rtcp-sync-send-time", FALSE, NULL);
   gst_util_set_object_arg (G_OBJECT (session->rtpbin), "rtp-profile", "avpf");
   g_signal_connect (session->rtpbin, "request-pt-map", G_CALLBACK (on_request_pt_map), session);
-  g_signal_connect (session->rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer),
-                    session);
+  g_signal_connect (session->rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), session);
   g_signal_connect (session->rtpbin, "pad-added", G_CALLBACK (on_pad_added), session);
 
   /* All streams share session 0 (BUNDLE); rtpfunnel keeps upstream events
@@ -498,7 +496,7 @@ build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCa
   g_signal_emit_by_name (session->rtpbin, "get-internal-session", 0, &internal);
   if (internal != NULL)
     {
-      g_object_set (internal, "rtcp-min-interval", (guint64)RTCP_MIN_INTERVAL, NULL);
+      g_object_set (internal, "rtcp-min-interval", (guint64) RTCP_MIN_INTERVAL, NULL);
       g_object_unref (internal);
     }
 
@@ -623,8 +621,7 @@ query_lost (ConfabRtpSession *session, guint64 lost[CONFAB_MAX_STREAMS])
     {
       gint pt = g_array_index (pts, gint, i);
       ConfabMediaStream *stream
-          = pt >= 0 ? confab_media_stream_find_pt (session->streams, session->n_streams, pt)
-                    : NULL;
+          = pt >= 0 ? confab_media_stream_find_pt (session->streams, session->n_streams, pt) : NULL;
       g_autoptr (GstStructure) stats = NULL;
       guint64 n = 0;
 

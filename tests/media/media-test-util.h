@@ -24,13 +24,21 @@
 static inline void
 media_test_streams (ConfabStreamParams streams[2], guint fec_pt)
 {
-  streams[0] = (ConfabStreamParams){ .kind = CONFAB_STREAM_KIND_AUDIO, .mid = "0",
-                                     .codec = "OPUS", .pt = MEDIA_TEST_AUDIO_PT,
-                                     .clock_rate = 48000, .channels = 2, .send = TRUE,
+  streams[0] = (ConfabStreamParams){ .kind = CONFAB_STREAM_KIND_AUDIO,
+                                     .mid = "0",
+                                     .codec = "OPUS",
+                                     .pt = MEDIA_TEST_AUDIO_PT,
+                                     .clock_rate = 48000,
+                                     .channels = 2,
+                                     .send = TRUE,
                                      .receive = TRUE };
-  streams[1] = (ConfabStreamParams){ .kind = CONFAB_STREAM_KIND_VIDEO, .mid = "1",
-                                     .codec = "VP8", .pt = MEDIA_TEST_VIDEO_PT,
-                                     .clock_rate = 90000, .send = TRUE, .receive = TRUE,
+  streams[1] = (ConfabStreamParams){ .kind = CONFAB_STREAM_KIND_VIDEO,
+                                     .mid = "1",
+                                     .codec = "VP8",
+                                     .pt = MEDIA_TEST_VIDEO_PT,
+                                     .clock_rate = 90000,
+                                     .send = TRUE,
+                                     .receive = TRUE,
                                      .fec_pt = fec_pt };
 }
 
@@ -151,7 +159,7 @@ media_test_should_drop (const guint8 *data, gsize size, guint pt, guint every, g
 {
   if (every == 0 || size < 12 || confab_rtp_is_rtcp (data, size) || (data[1] & 0x7f) != pt)
     return FALSE;
-  if ((guint)g_atomic_int_add (seen, 1) % every != every - 1)
+  if ((guint) g_atomic_int_add (seen, 1) % every != every - 1)
     return FALSE;
 
   g_atomic_int_inc (dropped);
@@ -238,7 +246,7 @@ media_test_release (ConfabCallPipeline **pipeline)
     return;
 
   confab_call_pipeline_stop (*pipeline);
-  g_object_add_weak_pointer (G_OBJECT (*pipeline), (gpointer *)pipeline);
+  g_object_add_weak_pointer (G_OBJECT (*pipeline), (gpointer *) pipeline);
   g_object_unref (*pipeline);
   g_assert_null (*pipeline);
 }

@@ -81,7 +81,7 @@ test_jitter_alternating (void)
     {
       gint64 offset = (i % 2 ? 5 : -5) * MS;
 
-      confab_jitter_estimate_update (&estimate, 7, (guint32)(i * 3000), T0 + i * 33 * MS + offset,
+      confab_jitter_estimate_update (&estimate, 7, (guint32) (i * 3000), T0 + i * 33 * MS + offset,
                                      90000);
     }
   g_assert_cmpfloat_with_epsilon (confab_jitter_estimate_get_ms (&estimate, 90000), 10, 0.5);
@@ -122,7 +122,7 @@ test_level (void)
 
   /* A sine at 0.3 of full scale: 20 log10 (0.3 / sqrt 2) = -13.5 dBFS. */
   for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
-    samples[i] = (gint16)(0.3 * 32767 * sin (2 * G_PI * i / 48.0));
+    samples[i] = (gint16) (0.3 * 32767 * sin (2 * G_PI * i / 48.0));
   g_assert_true (confab_audio_level_s16 (samples, G_N_ELEMENTS (samples), &dbfs));
   g_assert_cmpfloat_with_epsilon (dbfs, -13.47, 0.05);
 }

@@ -9,7 +9,7 @@
 #define MS_NS G_GUINT64_CONSTANT (1000000)
 
 /* TOC byte: configuration, stereo flag, frame count code. */
-#define TOC(config, code) ((guint8)((config) << 3 | (code)))
+#define TOC(config, code) ((guint8) ((config) << 3 | (code)))
 #define SILK_NB_10 0
 #define SILK_NB_20 1
 #define SILK_NB_40 2

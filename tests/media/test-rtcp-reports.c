@@ -27,7 +27,7 @@ compound_begin (Compound *c, guint8 type, guint count, gsize body_words)
 
   p[0] = 0x80 | count;
   p[1] = type;
-  confab_write_u16 (p + 2, (guint16)body_words);
+  confab_write_u16 (p + 2, (guint16) body_words);
   c->len += 4 + 4 * body_words;
   g_assert_cmpuint (c->len, <=, sizeof c->data);
   return p + 4;
@@ -37,7 +37,7 @@ static void
 write_block (guint8 *p, const ConfabReportBlock *b)
 {
   confab_write_u32 (p, b->ssrc);
-  confab_write_u32 (p + 4, ((guint32)b->lost & 0xffffff) | (0x12u << 24));
+  confab_write_u32 (p + 4, ((guint32) b->lost & 0xffffff) | (0x12u << 24));
   confab_write_u32 (p + 8, b->highest_seq);
   confab_write_u32 (p + 12, 42); /* jitter */
   confab_write_u32 (p + 16, b->lsr);
