@@ -324,6 +324,7 @@ confab_call_pipeline_start (ConfabCallPipeline *self, GError **error)
       g_autoptr (GstMessage) message = NULL;
 
       confab_rtp_session_set_running (self->session, FALSE);
+      self->started = FALSE;
 
       /* Report the element's own reason here rather than again through
        * the "error" signal. */
@@ -358,7 +359,7 @@ confab_call_pipeline_stop (ConfabCallPipeline *self)
 
   /* Before the jitter buffers forget their statistics. */
   if (self->session != NULL)
-    confab_rtp_session_set_running (self->session, FALSE);
+    confab_rtp_session_stop (self->session);
   gst_element_set_state (self->pipeline, GST_STATE_NULL);
 }
 

@@ -637,15 +637,23 @@ query_lost (ConfabRtpSession *session, guint64 lost[CONFAB_MAX_STREAMS])
 void
 confab_rtp_session_set_running (ConfabRtpSession *session, gboolean running)
 {
-  guint64 lost[CONFAB_MAX_STREAMS];
-  gboolean finish;
-
   g_mutex_lock (&session->lock);
-  finish = session->running && !running && !session->lost_final;
   session->running = running;
   g_mutex_unlock (&session->lock);
+}
 
-  if (!finish)
+void
+confab_rtp_session_stop (ConfabRtpSession *session)
+{
+  guint64 lost[CONFAB_MAX_STREAMS];
+  gboolean first;
+
+  g_mutex_lock (&session->lock);
+  session->running = FALSE;
+  first = !session->lost_final;
+  g_mutex_unlock (&session->lock);
+
+  if (!first)
     return;
 
   query_lost (session, lost);

@@ -35,10 +35,12 @@ ConfabRtpSession *confab_rtp_session_new (GstBin *bin, const ConfabMediaConfig *
 /* After the pipeline has gone to NULL. */
 void confab_rtp_session_free (ConfabRtpSession *session);
 
-/* Thread-safe. Packets are taken in only while running. With @running
- * FALSE after having run, the jitter buffers' loss counts are kept as
- * final (they forget them when they restart). */
+/* Thread-safe. Packets are taken in only while running. */
 void confab_rtp_session_set_running (ConfabRtpSession *session, gboolean running);
+/* Stops taking packets in and keeps the jitter buffers' loss counts as
+ * final (they forget them when they restart); before the pipeline goes to
+ * NULL. */
+void confab_rtp_session_stop (ConfabRtpSession *session);
 
 /* Thread-safe; see confab_call_pipeline_push_packet(). */
 void confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, gsize size);
