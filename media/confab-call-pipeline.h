@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The media half of a call: capture (or synthetic sources), Opus and VP8
- * encoding, one rtpbin session carrying both streams (BUNDLE, rtcp-mux),
- * jitter buffers, decoding, and the decoded frames handed to whoever
- * displays them.
+ * encoding, one rtpbin session carrying every negotiated stream (BUNDLE,
+ * rtcp-mux; the streams are what ConfabStreamParams say), jitter buffers,
+ * decoding, and the decoded frames handed to whoever displays them.
  *
  * The pipeline knows nothing about the network. Outgoing RTP and RTCP
  * packets leave through the packet function; incoming packets enter through

@@ -586,6 +586,94 @@ test_not_a_camera (void)
   g_assert_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_PIPELINE);
 }
 
+/* What a pipeline sends, by payload type. */
+typedef struct
+{
+  GMutex lock;
+  guint32 ssrcs[128]; /* the last SSRC seen with each payload type, 0: none */
+} SsrcRecorder;
+
+static void
+on_packet_record (const guint8 *data, gsize size, gpointer user_data)
+{
+  SsrcRecorder *recorder = user_data;
+  ConfabRtpView rtp;
+
+  if (confab_rtp_is_rtcp (data, size) || confab_rtp_view_parse (&rtp, data, size) != CONFAB_FEC_OK)
+    return;
+  g_mutex_lock (&recorder->lock);
+  recorder->ssrcs[rtp.payload_type] = rtp.ssrc;
+  g_mutex_unlock (&recorder->lock);
+}
+
+static gboolean
+recorded_all (gpointer data)
+{
+  SsrcRecorder *recorder = data;
+  gboolean all;
+
+  g_mutex_lock (&recorder->lock);
+  all = recorder->ssrcs[MEDIA_TEST_AUDIO_PT] != 0 && recorder->ssrcs[MEDIA_TEST_VIDEO_PT] != 0
+        && recorder->ssrcs[MEDIA_TEST_FEC_PT] != 0;
+  g_mutex_unlock (&recorder->lock);
+
+  return all;
+}
+
+/* The streams' SSRCs are the ones negotiation put in the SDP, the repair
+ * packets' too; 0 has the pipeline pick distinct ones. */
+static void
+test_ssrcs (void)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GError) error = NULL;
+  ConfabMediaConfig config;
+  ConfabStreamParams streams[2];
+  SsrcRecorder recorder = { 0 };
+  ConfabCallPipeline *pipeline;
+  guint watchdog = media_test_watchdog (WATCHDOG_SECONDS);
+
+  g_mutex_init (&recorder.lock);
+  media_test_config (&config);
+  for (guint round = 0; round < 2; round++)
+    {
+      gboolean picked = round == 1;
+
+      media_test_streams (streams, MEDIA_TEST_FEC_PT);
+      if (!picked)
+        {
+          streams[0].local_ssrc = 0x11111111;
+          streams[1].local_ssrc = 0x22222222;
+          streams[1].local_fec_ssrc = 0x33333333;
+        }
+      memset (recorder.ssrcs, 0, sizeof recorder.ssrcs);
+      pipeline = confab_call_pipeline_new (&config, streams, G_N_ELEMENTS (streams), &error);
+      g_assert_no_error (error);
+      confab_call_pipeline_set_packet_func (pipeline, on_packet_record, &recorder, NULL);
+      confab_call_pipeline_start (pipeline, &error);
+      g_assert_no_error (error);
+      media_test_run_until (loop, recorded_all, &recorder);
+      media_test_release (&pipeline);
+
+      g_test_message ("SSRCs audio %08x, video %08x, repair %08x",
+                      recorder.ssrcs[MEDIA_TEST_AUDIO_PT], recorder.ssrcs[MEDIA_TEST_VIDEO_PT],
+                      recorder.ssrcs[MEDIA_TEST_FEC_PT]);
+      if (!picked)
+        {
+          g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_AUDIO_PT], ==, 0x11111111);
+          g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_VIDEO_PT], ==, 0x22222222);
+          g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_FEC_PT], ==, 0x33333333);
+        }
+      g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_AUDIO_PT], !=,
+                       recorder.ssrcs[MEDIA_TEST_VIDEO_PT]);
+      g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_FEC_PT], !=, recorder.ssrcs[MEDIA_TEST_AUDIO_PT]);
+      g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_FEC_PT], !=, recorder.ssrcs[MEDIA_TEST_VIDEO_PT]);
+    }
+
+  g_source_remove (watchdog);
+  g_mutex_clear (&recorder.lock);
+}
+
 static void
 on_error_quit (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
 {
@@ -654,6 +742,7 @@ main (int argc, char *argv[])
               call_teardown);
   g_test_add ("/confab/media/garbage", Call, NULL, call_setup, test_garbage, call_teardown);
   g_test_add ("/confab/media/threads", Call, NULL, call_setup, test_threads, call_teardown);
+  g_test_add_func ("/confab/media/ssrcs", test_ssrcs);
   g_test_add_func ("/confab/media/invalid-config", test_invalid_config);
   g_test_add_func ("/confab/media/no-camera", test_no_camera);
   g_test_add_func ("/confab/media/not-a-camera", test_not_a_camera);
