@@ -15,6 +15,7 @@
 #include "confab-callback-slot.h"
 #include "confab-media-capture.h"
 #include "confab-media-devices-private.h"
+#include "confab-media-stream.h"
 #include "confab-rtp-session.h"
 
 #include <glib/gi18n-lib.h>
@@ -147,14 +148,7 @@ validate_config (const ConfabMediaConfig *config, GError **error)
   else if (config->fec_overhead > 100 || config->fec_key_frame_overhead > 100)
     problem = _ ("the FEC overhead must be between 0 and 100%");
 
-  if (problem != NULL)
-    {
-      g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG,
-                   _ ("Invalid media configuration: %s"), problem);
-      return FALSE;
-    }
-
-  return TRUE;
+  return confab_media_config_problem (problem, error);
 }
 
 /* Whether a stream of @kind is sent. */

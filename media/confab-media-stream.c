@@ -77,14 +77,18 @@ confab_stream_params_validate (const ConfabStreamParams *streams, guint n_stream
   for (guint i = 0; problem == NULL && i < n_streams; i++)
     problem = stream_problem (streams, i);
 
-  if (problem != NULL)
-    {
-      g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG,
-                   _ ("Invalid media configuration: %s"), problem);
-      return FALSE;
-    }
+  return confab_media_config_problem (problem, error);
+}
 
-  return TRUE;
+gboolean
+confab_media_config_problem (const char *problem, GError **error)
+{
+  if (problem == NULL)
+    return TRUE;
+
+  g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG,
+               _ ("Invalid media configuration: %s"), problem);
+  return FALSE;
 }
 
 static gboolean
@@ -130,20 +134,16 @@ confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamParams *p
 }
 
 ConfabMediaStream *
-confab_media_stream_find_pt (ConfabMediaStream *streams, guint n_streams, guint pt)
+confab_media_stream_find (ConfabMediaStream *streams, guint n_streams, ConfabStreamKey key,
+                          guint32 value)
 {
   for (guint i = 0; i < n_streams; i++)
-    if (streams[i].params.pt == pt)
-      return &streams[i];
-  return NULL;
-}
+    {
+      const ConfabStreamParams *params = &streams[i].params;
 
-ConfabMediaStream *
-confab_media_stream_find_local_ssrc (ConfabMediaStream *streams, guint n_streams, guint32 ssrc)
-{
-  for (guint i = 0; i < n_streams; i++)
-    if (streams[i].params.local_ssrc == ssrc)
-      return &streams[i];
+      if ((key == CONFAB_STREAM_BY_PT ? params->pt : params->local_ssrc) == value)
+        return &streams[i];
+    }
   return NULL;
 }
 

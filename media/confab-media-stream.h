@@ -45,17 +45,24 @@ typedef struct
   ConfabLossReference loss;
 } ConfabMediaStream;
 
+/* TRUE without @problem; otherwise FALSE, with @problem (a translated
+ * phrase) in a CONFAB_MEDIA_ERROR_INVALID_CONFIG error. */
+gboolean confab_media_config_problem (const char *problem, GError **error);
+
 /* Copies @params (valid), choosing an SSRC where it says 0, one that no
  * stream in @streams (the @n_streams before this one included) uses. */
 void confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamParams *params,
                                const ConfabMediaStream *streams, guint n_streams);
 
-/* The stream whose media payload type is @pt, or NULL. */
-ConfabMediaStream *confab_media_stream_find_pt (ConfabMediaStream *streams, guint n_streams,
-                                                guint pt);
-/* The stream we send with SSRC @ssrc, or NULL. */
-ConfabMediaStream *confab_media_stream_find_local_ssrc (ConfabMediaStream *streams, guint n_streams,
-                                                        guint32 ssrc);
+typedef enum
+{
+  CONFAB_STREAM_BY_PT,         /* its media payload type (incoming RTP) */
+  CONFAB_STREAM_BY_LOCAL_SSRC, /* the SSRC we send it with (report blocks) */
+} ConfabStreamKey;
+
+/* The stream whose @key is @value, or NULL. */
+ConfabMediaStream *confab_media_stream_find (ConfabMediaStream *streams, guint n_streams,
+                                             ConfabStreamKey key, guint32 value);
 
 /* The public figures at @now. */
 void confab_media_stream_get_stats (const ConfabMediaStream *stream, gint64 now,

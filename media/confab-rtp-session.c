@@ -45,6 +45,12 @@ typedef struct
   gint pt; /* -1 until rtpbin exposes the stream's pad */
 } JitterBufferEntry;
 
+static ConfabMediaStream *
+find_stream (ConfabRtpSession *session, ConfabStreamKey key, guint32 value)
+{
+  return confab_media_stream_find (session->streams, session->n_streams, key, value);
+}
+
 /* Packets out (streaming threads) ------------------------------------------ */
 
 /* Under session->lock. */
@@ -60,9 +66,7 @@ count_sent (ConfabRtpSession *session, const guint8 *data, gsize size, gint64 no
       confab_sent_reports_note (&session->sent_reports, data, size, now);
     }
   else if (size >= 2
-           && (stream
-               = confab_media_stream_find_pt (session->streams, session->n_streams, data[1] & 0x7f))
-                  != NULL)
+           && (stream = find_stream (session, CONFAB_STREAM_BY_PT, data[1] & 0x7f)) != NULL)
     {
       stream->stats.packets_sent++;
       confab_rate_meter_add (&stream->sent, now, size);
@@ -129,8 +133,7 @@ on_report_block (const ConfabReportBlock *block, gpointer user_data)
 {
   ConfabRtpSession *session = user_data;
   gint64 now = g_get_monotonic_time ();
-  ConfabMediaStream *stream
-      = confab_media_stream_find_local_ssrc (session->streams, session->n_streams, block->ssrc);
+  ConfabMediaStream *stream = find_stream (session, CONFAB_STREAM_BY_LOCAL_SSRC, block->ssrc);
 
   if (stream == NULL)
     return; /* about someone else's stream */
@@ -143,8 +146,7 @@ on_report_block (const ConfabReportBlock *block, gpointer user_data)
 static void
 count_received (ConfabRtpSession *session, const ConfabRtpView *rtp, gint64 now)
 {
-  ConfabMediaStream *stream
-      = confab_media_stream_find_pt (session->streams, session->n_streams, rtp->payload_type);
+  ConfabMediaStream *stream = find_stream (session, CONFAB_STREAM_BY_PT, rtp->payload_type);
 
   if (stream == NULL)
     return;
@@ -208,8 +210,7 @@ static GstCaps *
 on_request_pt_map (GstElement *rtpbin, guint session_id, guint pt, gpointer user_data)
 {
   ConfabRtpSession *session = user_data;
-  ConfabMediaStream *stream
-      = confab_media_stream_find_pt (session->streams, session->n_streams, pt);
+  ConfabMediaStream *stream = find_stream (session, CONFAB_STREAM_BY_PT, pt);
   const ConfabStreamParams *params;
   GstCaps *caps;
 
@@ -298,7 +299,7 @@ on_pad_added (GstElement *rtpbin, GstPad *pad, gpointer user_data)
   g_mutex_unlock (&session->lock);
 
   /* The array never moves; a stream's params do not change. */
-  stream = confab_media_stream_find_pt (session->streams, session->n_streams, pt);
+  stream = find_stream (session, CONFAB_STREAM_BY_PT, pt);
   if (stream == NULL)
     g_debug ("Discarding the stream of unknown payload type %u", pt);
 
@@ -620,8 +621,7 @@ query_lost (ConfabRtpSession *session, guint64 lost[CONFAB_MAX_STREAMS])
   for (guint i = 0; i < jitterbuffers->len; i++)
     {
       gint pt = g_array_index (pts, gint, i);
-      ConfabMediaStream *stream
-          = pt >= 0 ? confab_media_stream_find_pt (session->streams, session->n_streams, pt) : NULL;
+      ConfabMediaStream *stream = pt >= 0 ? find_stream (session, CONFAB_STREAM_BY_PT, pt) : NULL;
       g_autoptr (GstStructure) stats = NULL;
       guint64 n = 0;
 

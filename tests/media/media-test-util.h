@@ -179,12 +179,43 @@ media_test_fec_encoder (ConfabCallPipeline *pipeline)
   return encoder;
 }
 
-/* Two pipelines of a small call, to be wired back to back with
- * confab_call_pipeline_set_packet_func(); errors are counted. */
+/* One direction of the wire between two pipelines. */
+typedef struct
+{
+  ConfabCallPipeline *to; /* not owned */
+  guint drop_audio_every; /* drop every Nth RTP packet of that payload type; 0: none */
+  guint drop_video_every;
+  gint audio_seen; /* atomic, like the other counts */
+  gint video_seen;
+  gint audio_dropped;
+  gint video_dropped;
+  gint repair_seen; /* FEC repair packets (never dropped) */
+} MediaTestLink;
+
+/* A ConfabPacketFunc for a MediaTestLink. */
+static void
+media_test_on_packet (const guint8 *data, gsize size, gpointer user_data)
+{
+  MediaTestLink *link = user_data;
+
+  if (size >= 12 && !confab_rtp_is_rtcp (data, size) && (data[1] & 0x7f) == MEDIA_TEST_FEC_PT)
+    g_atomic_int_inc (&link->repair_seen);
+  if (media_test_should_drop (data, size, MEDIA_TEST_AUDIO_PT, link->drop_audio_every,
+                              &link->audio_seen, &link->audio_dropped)
+      || media_test_should_drop (data, size, MEDIA_TEST_VIDEO_PT, link->drop_video_every,
+                                 &link->video_seen, &link->video_dropped))
+    return;
+
+  confab_call_pipeline_push_packet (link->to, data, size);
+}
+
+/* Two pipelines wired back to back; errors are counted. */
 typedef struct
 {
   ConfabCallPipeline *a;
   ConfabCallPipeline *b;
+  MediaTestLink a_to_b;
+  MediaTestLink b_to_a;
   GMainLoop *loop;
   guint errors;
 } MediaTestPair;
@@ -198,13 +229,19 @@ media_test_on_error (ConfabCallPipeline *pipeline, GError *error, gpointer user_
   pair->errors++;
 }
 
+/* @config: NULL for media_test_config(); @fec_pt_a, @fec_pt_b: each
+ * side's FEC payload type, 0 for none. */
 static inline void
-media_test_pair_init (MediaTestPair *pair, guint fec_pt)
+media_test_pair_init (MediaTestPair *pair, const ConfabMediaConfig *config, guint fec_pt_a,
+                      guint fec_pt_b)
 {
-  pair->loop = g_main_loop_new (NULL, FALSE);
-  pair->a = media_test_pipeline_new (NULL, fec_pt);
-  pair->b = media_test_pipeline_new (NULL, fec_pt);
-  pair->errors = 0;
+  *pair = (MediaTestPair){ .loop = g_main_loop_new (NULL, FALSE) };
+  pair->a = media_test_pipeline_new (config, fec_pt_a);
+  pair->b = media_test_pipeline_new (config, fec_pt_b);
+  pair->a_to_b.to = pair->b;
+  pair->b_to_a.to = pair->a;
+  confab_call_pipeline_set_packet_func (pair->a, media_test_on_packet, &pair->a_to_b, NULL);
+  confab_call_pipeline_set_packet_func (pair->b, media_test_on_packet, &pair->b_to_a, NULL);
   g_signal_connect (pair->a, "error", G_CALLBACK (media_test_on_error), pair);
   g_signal_connect (pair->b, "error", G_CALLBACK (media_test_on_error), pair);
 }

@@ -14,15 +14,6 @@
 #define CALL_HEIGHT MEDIA_TEST_HEIGHT
 #define WATCHDOG_SECONDS 30
 
-/* One direction of the wire between the two pipelines. */
-typedef struct
-{
-  ConfabCallPipeline *to; /* not owned */
-  guint drop_every; /* drop every Nth video RTP packet; 0: none */
-  gint video_seen;  /* atomic */
-  gint video_dropped;
-} Link;
-
 typedef struct
 {
   GMutex lock;
@@ -34,21 +25,9 @@ typedef struct
 typedef struct
 {
   MediaTestPair pair;
-  Link a_to_b;
-  Link b_to_a;
   FrameCounter remote;
   FrameCounter local;
 } Call;
-
-static void
-on_packet (const guint8 *data, gsize size, gpointer user_data)
-{
-  Link *link = user_data;
-
-  if (!media_test_should_drop (data, size, MEDIA_TEST_VIDEO_PT, link->drop_every,
-                               &link->video_seen, &link->video_dropped))
-    confab_call_pipeline_push_packet (link->to, data, size);
-}
 
 static void
 count_frame (FrameCounter *counter, GstSample *sample)
@@ -89,11 +68,7 @@ call_setup (Call *call, gconstpointer data)
 {
   g_mutex_init (&call->remote.lock);
   g_mutex_init (&call->local.lock);
-  media_test_pair_init (&call->pair, 0);
-  call->a_to_b = (Link){ .to = call->pair.b };
-  call->b_to_a = (Link){ .to = call->pair.a };
-  confab_call_pipeline_set_packet_func (call->pair.a, on_packet, &call->a_to_b, NULL);
-  confab_call_pipeline_set_packet_func (call->pair.b, on_packet, &call->b_to_a, NULL);
+  media_test_pair_init (&call->pair, NULL, 0, 0);
 }
 
 static void
@@ -211,13 +186,13 @@ test_video_loss (Call *call, gconstpointer data)
   ConfabMediaStats a, b;
   guint dropped;
 
-  call->a_to_b.drop_every = 10;
+  call->pair.a_to_b.drop_video_every = 10;
   run_call (call, 4000, NULL, &a, &b);
   print_stats ("A", &a);
   print_stats ("B", &b);
-  dropped = (guint)g_atomic_int_get (&call->a_to_b.video_dropped);
+  dropped = (guint)g_atomic_int_get (&call->pair.a_to_b.video_dropped);
   g_test_message ("dropped %u of %d video packets A -> B", dropped,
-                  g_atomic_int_get (&call->a_to_b.video_seen));
+                  g_atomic_int_get (&call->pair.a_to_b.video_seen));
 
   g_assert_cmpuint (call->pair.errors, ==, 0);
   g_assert_cmpuint (dropped, >, 10);

@@ -24,18 +24,6 @@
 #define PICTURE_LUMA 50.0
 #define BLACK_LUMA 10.0
 
-/* One direction of the wire. */
-typedef struct
-{
-  ConfabCallPipeline *to; /* not owned */
-  guint drop_audio_every; /* drop every Nth RTP packet of that payload type */
-  guint drop_video_every;
-  gint audio_seen; /* atomic */
-  gint video_seen;
-  gint audio_dropped;
-  gint video_dropped;
-} Link;
-
 /* What one side observes, written by its streaming threads. */
 typedef struct
 {
@@ -52,26 +40,10 @@ typedef struct
 typedef struct
 {
   MediaTestPair pair;
-  Link a_to_b;
-  Link b_to_a;
   Observer a_seen;
   Observer b_seen;
   guint watchdog;
 } Call;
-
-static void
-on_packet (const guint8 *data, gsize size, gpointer user_data)
-{
-  Link *link = user_data;
-
-  if (media_test_should_drop (data, size, MEDIA_TEST_AUDIO_PT, link->drop_audio_every,
-                              &link->audio_seen, &link->audio_dropped)
-      || media_test_should_drop (data, size, MEDIA_TEST_VIDEO_PT, link->drop_video_every,
-                                 &link->video_seen, &link->video_dropped))
-    return;
-
-  confab_call_pipeline_push_packet (link->to, data, size);
-}
 
 static void
 on_level (double dbfs, gboolean remote, gpointer user_data)
@@ -163,11 +135,7 @@ call_setup (Call *call, gconstpointer data)
   g_mutex_init (&call->b_seen.lock);
   observer_reset_levels (&call->a_seen);
   observer_reset_levels (&call->b_seen);
-  media_test_pair_init (&call->pair, 0);
-  call->a_to_b = (Link){ .to = call->pair.b };
-  call->b_to_a = (Link){ .to = call->pair.a };
-  confab_call_pipeline_set_packet_func (call->pair.a, on_packet, &call->a_to_b, NULL);
-  confab_call_pipeline_set_packet_func (call->pair.b, on_packet, &call->b_to_a, NULL);
+  media_test_pair_init (&call->pair, NULL, 0, 0);
   confab_call_pipeline_set_audio_level_func (call->pair.a, on_level, &call->a_seen, NULL);
   confab_call_pipeline_set_audio_level_func (call->pair.b, on_level, &call->b_seen, NULL);
   call->watchdog = media_test_watchdog (WATCHDOG_SECONDS);
@@ -402,8 +370,8 @@ test_loss_stats (Call *call, gconstpointer data)
   ConfabMediaStats a, b;
   guint audio_dropped, video_dropped;
 
-  call->a_to_b.drop_audio_every = 10;
-  call->a_to_b.drop_video_every = 10;
+  call->pair.a_to_b.drop_audio_every = 10;
+  call->pair.a_to_b.drop_video_every = 10;
   call_start (call);
   run_for (call, 2000);
   run_until (call, a_has_loss_reports);
@@ -411,8 +379,8 @@ test_loss_stats (Call *call, gconstpointer data)
   confab_call_pipeline_get_stats (call->pair.b, &b);
   print_stats ("A", &a);
   print_stats ("B", &b);
-  audio_dropped = g_atomic_int_get (&call->a_to_b.audio_dropped);
-  video_dropped = g_atomic_int_get (&call->a_to_b.video_dropped);
+  audio_dropped = g_atomic_int_get (&call->pair.a_to_b.audio_dropped);
+  video_dropped = g_atomic_int_get (&call->pair.a_to_b.video_dropped);
   g_test_message ("dropped %u audio, %u video packets A -> B", audio_dropped, video_dropped);
 
   /* Fraction lost is 8 bits per report interval: 0.1 give or take one

@@ -14,46 +14,10 @@
 
 typedef struct
 {
-  ConfabCallPipeline *to; /* not owned */
-  guint drop_every;       /* drop every Nth video RTP packet; 0: none */
-  gint video_seen;        /* atomic */
-  gint video_dropped;     /* atomic */
-  gint repair_seen;       /* atomic */
-} Link;
-
-typedef struct
-{
   ConfabMediaStats a, b;
   guint dropped, seen, repair_seen;
   guint64 key_frames; /* seen by A's FEC encoder */
 } Result;
-
-static void
-on_packet (const guint8 *data, gsize size, gpointer user_data)
-{
-  Link *link = user_data;
-
-  if (size >= 12 && !confab_rtp_is_rtcp (data, size) && (data[1] & 0x7f) == FEC_PT)
-    g_atomic_int_inc (&link->repair_seen);
-  if (!media_test_should_drop (data, size, MEDIA_TEST_VIDEO_PT, link->drop_every,
-                               &link->video_seen, &link->video_dropped))
-    confab_call_pipeline_push_packet (link->to, data, size);
-}
-
-static void
-on_error (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
-{
-  g_error ("pipeline error: %s", error->message);
-}
-
-static ConfabCallPipeline *
-new_pipeline (const ConfabMediaConfig *config, gboolean fec)
-{
-  ConfabCallPipeline *pipeline = media_test_pipeline_new (config, fec ? FEC_PT : 0);
-
-  g_signal_connect (pipeline, "error", G_CALLBACK (on_error), NULL);
-  return pipeline;
-}
 
 /* @fec_a, @fec_b: whether each side was built with FEC; @disable_a: A
  * drops it again before start (an offer whose answer declined FEC).
@@ -62,53 +26,44 @@ static void
 run_call_with (const ConfabMediaConfig *config, gboolean fec_a, gboolean fec_b,
                gboolean disable_a, guint drop_every, Result *result)
 {
-  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr (GError) error = NULL;
-  ConfabCallPipeline *a = new_pipeline (config, fec_a);
-  ConfabCallPipeline *b = new_pipeline (config, fec_b);
-  Link a_to_b = { .to = b, .drop_every = drop_every };
-  Link b_to_a = { .to = a };
+  MediaTestPair pair;
   guint watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 
+  media_test_pair_init (&pair, config, fec_a ? FEC_PT : 0, fec_b ? FEC_PT : 0);
+  pair.a_to_b.drop_video_every = drop_every;
   if (disable_a)
-    g_assert_true (confab_call_pipeline_disable_fec (a));
+    g_assert_true (confab_call_pipeline_disable_fec (pair.a));
 
-  confab_call_pipeline_set_packet_func (a, on_packet, &a_to_b, NULL);
-  confab_call_pipeline_set_packet_func (b, on_packet, &b_to_a, NULL);
-  confab_call_pipeline_start (b, &error);
-  g_assert_no_error (error);
-  confab_call_pipeline_start (a, &error);
-  g_assert_no_error (error);
+  media_test_pair_start (&pair);
   /* Too late to change its mind. */
-  g_assert_false (confab_call_pipeline_disable_fec (a));
+  g_assert_false (confab_call_pipeline_disable_fec (pair.a));
 
-  media_test_run_for (loop, CALL_MS);
+  media_test_run_for (pair.loop, CALL_MS);
 
-  confab_call_pipeline_stop (a);
-  confab_call_pipeline_stop (b);
+  confab_call_pipeline_stop (pair.a);
+  confab_call_pipeline_stop (pair.b);
   g_source_remove (watchdog);
-  confab_call_pipeline_get_stats (a, &result->a);
-  confab_call_pipeline_get_stats (b, &result->b);
-  result->dropped = (guint)g_atomic_int_get (&a_to_b.video_dropped);
-  result->seen = (guint)g_atomic_int_get (&a_to_b.video_seen);
-  result->repair_seen = (guint)g_atomic_int_get (&a_to_b.repair_seen);
-
+  confab_call_pipeline_get_stats (pair.a, &result->a);
+  confab_call_pipeline_get_stats (pair.b, &result->b);
+  result->dropped = (guint)g_atomic_int_get (&pair.a_to_b.video_dropped);
+  result->seen = (guint)g_atomic_int_get (&pair.a_to_b.video_seen);
+  result->repair_seen = (guint)g_atomic_int_get (&pair.a_to_b.repair_seen);
   if (fec_a && !disable_a)
-    g_object_get (media_test_fec_encoder (a), "key-frames", &result->key_frames, NULL);
-  media_test_release (&a);
-  media_test_release (&b);
+    g_object_get (media_test_fec_encoder (pair.a), "key-frames", &result->key_frames, NULL);
+  g_assert_cmpuint (pair.errors, ==, 0);
+  media_test_pair_clear (&pair);
 
   g_test_message ("FEC A %d B %d%s, drop every %u: A sent %" G_GUINT64_FORMAT
                   " video packets (+%" G_GUINT64_FORMAT " repair, %u on the wire), %u dropped; "
                   "B: jitter buffer lost %" G_GUINT64_FORMAT ", FEC recovered %" G_GUINT64_FORMAT
                   " unrecovered %" G_GUINT64_FORMAT "; frames A encoded %" G_GUINT64_FORMAT
-                  ", B decoded %" G_GUINT64_FORMAT "; audio B decoded %" G_GUINT64_FORMAT
-                  " of %" G_GUINT64_FORMAT,
+                  " (%" G_GUINT64_FORMAT " key frames), B decoded %" G_GUINT64_FORMAT
+                  "; audio B decoded %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
                   fec_a, fec_b, disable_a ? " (A disabled)" : "", drop_every,
                   result->a.video.packets_sent, result->a.video.fec_repair_sent,
                   result->repair_seen, result->dropped, result->b.video.packets_lost,
                   result->b.video.fec_recovered, result->b.video.fec_unrecovered,
-                  result->a.video.frames_encoded, result->b.video.frames_decoded,
+                  result->a.video.frames_encoded, result->key_frames, result->b.video.frames_decoded,
                   result->b.audio.frames_decoded, result->a.audio.frames_encoded);
 }
 
