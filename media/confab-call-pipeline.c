@@ -176,7 +176,8 @@ confab_call_pipeline_new (const ConfabMediaConfig *config, const ConfabStreamPar
   if (!gst_is_initialized ())
     gst_init (NULL, NULL);
 
-  if (!validate_config (config, error) || !confab_stream_params_validate (streams, n_streams, error))
+  if (!validate_config (config, error)
+      || !confab_stream_params_validate (streams, n_streams, error))
     return NULL;
 
   /* Looked up now, so that a speaker that is gone fails the call's setup
