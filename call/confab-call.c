@@ -309,38 +309,14 @@ maybe_apply_remote (ConfabCall *self)
   on_ice_state (NULL, NULL, self);
 }
 
-/* The negotiated streams onto the pipeline's configuration (until the
- * pipeline takes the streams themselves). */
-static void
-apply_streams (const ConfabStreamSet *streams, ConfabMediaConfig *media)
-{
-  for (guint i = 0; i < streams->n_streams; i++)
-    {
-      const ConfabStreamParams *s = &streams->streams[i];
-
-      if (s->kind == CONFAB_STREAM_KIND_AUDIO)
-        {
-          media->audio_pt = s->pt;
-          media->audio_ssrc = s->local_ssrc;
-          continue;
-        }
-      media->video_pt = s->pt;
-      media->video_ssrc = s->local_ssrc;
-      media->fec_pt = s->fec_pt;
-      media->fec_ssrc = s->local_fec_ssrc;
-    }
-}
-
 /* The pipeline with this call's payload types and SSRCs: the offerer's
  * own, or the offer's echoed by the answerer. Controls set before (the
  * answerer's pipeline comes late) are applied to it. */
 static gboolean
 build_pipeline (ConfabCall *self, GError **error)
 {
-  ConfabMediaConfig media = self->options.media;
-  apply_streams (&self->streams, &media);
-
-  g_autoptr (ConfabCallPipeline) pipeline = confab_call_pipeline_new (&media, error);
+  g_autoptr (ConfabCallPipeline) pipeline = confab_call_pipeline_new (
+    &self->options.media, self->streams.streams, self->streams.n_streams, error);
   if (!pipeline)
     return FALSE;
   if (self->pipeline)
@@ -431,15 +407,7 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   self->options.local_addresses = g_strdupv (options->local_addresses);
 
   self->session_id = confab_sdp_new_session_id ();
-  self->local = (ConfabLocalMedia){
-    .audio_pt = options->media.audio_pt,
-    .video_pt = options->media.video_pt,
-    .fec_pt = options->media.fec_pt,
-    .fec = options->fec,
-    .audio_ssrc = options->media.audio_ssrc,
-    .video_ssrc = options->media.video_ssrc,
-    .fec_ssrc = options->media.fec_ssrc,
-  };
+  self->local = (ConfabLocalMedia){ .fec = options->fec };
   confab_local_media_pick_ssrcs (&self->local);
   /* The offerer offers FEC if it wants it; the answerer decides when it
    * sees the offer. */

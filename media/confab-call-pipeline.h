@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The media half of a call: capture (or synthetic sources), Opus and VP8
- * encoding, one rtpbin session carrying both streams (BUNDLE, rtcp-mux),
- * jitter buffers, decoding, and the decoded frames handed to whoever
- * displays them.
+ * encoding, one rtpbin session carrying every negotiated stream (BUNDLE,
+ * rtcp-mux; the streams are what ConfabStreamParams say), jitter buffers,
+ * decoding, and the decoded frames handed to whoever displays them.
  *
  * The pipeline knows nothing about the network. Outgoing RTP and RTCP
  * packets leave through the packet function; incoming packets enter through
@@ -12,6 +12,8 @@
  * carry packets).
  */
 #pragma once
+
+#include "confab-stream-params.h"
 
 #include <gst/gst.h>
 
@@ -43,19 +45,13 @@ typedef struct
   guint framerate;          /* default 30 */
   guint video_bitrate_kbps; /* default 1000 */
   guint audio_bitrate_kbps; /* default 32 */
-  guint audio_pt;           /* default 111 */
-  guint video_pt;           /* default 96 */
-  guint32 audio_ssrc;       /* 0 = random */
-  guint32 video_ssrc;       /* 0 = random */
   gboolean play_audio;      /* TRUE: a speaker; FALSE: a clocked fakesink */
   /* With play_audio: NULL for the default output (autoaudiosink), or the id
    * of a speaker from confab_media_list_devices(). Ignored otherwise. */
   const char *speaker;
-  /* Confab's FlexFEC (RFC 8627) on the video: the payload type of the
-   * repair packets, 96..127, or 0 for no FEC. The encoder sits after
-   * rtpbin's send side, the decoder before its jitter buffers. */
-  guint fec_pt;             /* default 0 */
-  guint32 fec_ssrc;         /* of our repair packets; 0 = random */
+  /* Confab's FlexFEC (RFC 8627), for a stream whose ConfabStreamParams
+   * ask for it (fec_pt): the encoder sits after rtpbin's send side, the
+   * decoder before its jitter buffers. */
   guint fec_overhead;       /* repair packets per 100 video packets, default 25 */
   guint fec_key_frame_overhead; /* the same for VP8 key frames, default 50 */
 } ConfabMediaConfig;
@@ -114,12 +110,26 @@ typedef void (*ConfabAudioLevelFunc) (double rms_dbfs, gboolean remote, gpointer
  * the peer's video or the local preview. Must not block. */
 typedef void (*ConfabVideoFrameFunc) (GstSample *sample, gboolean remote, gpointer user_data);
 
+/* Refuses, with CONFAB_MEDIA_ERROR_INVALID_CONFIG, streams the pipeline
+ * cannot carry: none or more than CONFAB_MAX_STREAMS, two of one kind, a
+ * codec other than Opus for audio or VP8 for video, payload types that
+ * collide with each other or with RTCP (rtcp-mux: 64..95), SSRCs shared
+ * between streams, FEC other than on video or with a payload type
+ * outside 96..127. */
+gboolean confab_stream_params_validate (const ConfabStreamParams *streams, guint n_streams,
+                                        GError **error);
+
 #define CONFAB_TYPE_CALL_PIPELINE (confab_call_pipeline_get_type ())
 G_DECLARE_FINAL_TYPE (ConfabCallPipeline, confab_call_pipeline, CONFAB, CALL_PIPELINE, GObject)
 
-/* Builds the pipeline (does not start it). Fails with CONFAB_MEDIA_ERROR
- * when an element is missing or the configuration is invalid. */
+/* Builds the pipeline (does not start it) for the negotiated @streams:
+ * one payloader and receive chain per stream, payload types and SSRCs as
+ * they say (an SSRC of 0: one is picked). Fails with CONFAB_MEDIA_ERROR
+ * when an element is missing or the configuration or a stream is invalid
+ * (confab_stream_params_validate()). */
 ConfabCallPipeline *confab_call_pipeline_new (const ConfabMediaConfig *config,
+                                              const ConfabStreamParams *streams,
+                                              guint n_streams,
                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 void confab_call_pipeline_set_packet_func (ConfabCallPipeline *self,
@@ -171,7 +181,7 @@ void confab_call_pipeline_set_video_enabled (ConfabCallPipeline *self, gboolean 
 gboolean confab_call_pipeline_get_video_enabled (ConfabCallPipeline *self);
 
 /* Owner thread, before confab_call_pipeline_start(): removes the FEC
- * encoder and decoder that config->fec_pt asked for (the offerer builds
+ * encoder and decoder that a stream's fec_pt asked for (the offerer builds
  * them with its offer, and drops them when the answer declines FEC).
  * Returns FALSE (and changes nothing) once the pipeline was started. */
 gboolean confab_call_pipeline_disable_fec (ConfabCallPipeline *self);

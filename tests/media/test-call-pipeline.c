@@ -5,25 +5,14 @@
  * sources. */
 #include "config.h"
 
-#include "confab-call-pipeline.h"
+#include "media-test-util.h"
 
 #include <gst/video/video.h>
 #include <string.h>
 
-#define CALL_WIDTH 320
-#define CALL_HEIGHT 240
-#define CALL_FRAMERATE 30
+#define CALL_WIDTH MEDIA_TEST_WIDTH
+#define CALL_HEIGHT MEDIA_TEST_HEIGHT
 #define WATCHDOG_SECONDS 30
-
-/* One direction of the wire between the two pipelines. */
-typedef struct
-{
-  ConfabCallPipeline *to; /* not owned */
-  guint video_pt;
-  guint drop_every; /* drop every Nth video RTP packet; 0: none */
-  gint video_seen;  /* atomic */
-  gint video_dropped;
-} Link;
 
 typedef struct
 {
@@ -35,50 +24,10 @@ typedef struct
 
 typedef struct
 {
-  ConfabCallPipeline *a;
-  ConfabCallPipeline *b;
-  Link a_to_b;
-  Link b_to_a;
-  GMainLoop *loop;
-  guint errors;
+  MediaTestPair pair;
   FrameCounter remote;
   FrameCounter local;
 } Call;
-
-static gboolean
-is_rtcp (const guint8 *data, gsize size)
-{
-  return size >= 2 && data[1] >= 192 && data[1] <= 223;
-}
-
-static void
-on_packet (const guint8 *data, gsize size, gpointer user_data)
-{
-  Link *link = user_data;
-
-  if (link->drop_every > 0 && size >= 12 && !is_rtcp (data, size)
-      && (data[1] & 0x7f) == link->video_pt)
-    {
-      guint n = (guint)g_atomic_int_add (&link->video_seen, 1) + 1;
-
-      if (n % link->drop_every == 0)
-        {
-          g_atomic_int_inc (&link->video_dropped);
-          return;
-        }
-    }
-
-  confab_call_pipeline_push_packet (link->to, data, size);
-}
-
-static void
-on_error (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
-{
-  Call *call = user_data;
-
-  g_test_message ("pipeline error: %s", error->message);
-  call->errors++;
-}
 
 static void
 count_frame (FrameCounter *counter, GstSample *sample)
@@ -114,136 +63,45 @@ on_video_frame (GstSample *sample, gboolean remote, gpointer user_data)
   count_frame (remote ? &call->remote : &call->local, sample);
 }
 
-static ConfabCallPipeline *
-new_call_pipeline (void)
-{
-  ConfabMediaConfig config;
-  g_autoptr (GError) error = NULL;
-  ConfabCallPipeline *pipeline;
-
-  confab_media_config_init (&config);
-  config.width = CALL_WIDTH;
-  config.height = CALL_HEIGHT;
-  config.framerate = CALL_FRAMERATE;
-  config.video_bitrate_kbps = 500;
-
-  pipeline = confab_call_pipeline_new (&config, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (pipeline);
-
-  return pipeline;
-}
-
 static void
 call_setup (Call *call, gconstpointer data)
 {
   g_mutex_init (&call->remote.lock);
   g_mutex_init (&call->local.lock);
-  call->loop = g_main_loop_new (NULL, FALSE);
-  call->a = new_call_pipeline ();
-  call->b = new_call_pipeline ();
-  call->a_to_b = (Link){ .to = call->b, .video_pt = 96 };
-  call->b_to_a = (Link){ .to = call->a, .video_pt = 96 };
-  confab_call_pipeline_set_packet_func (call->a, on_packet, &call->a_to_b, NULL);
-  confab_call_pipeline_set_packet_func (call->b, on_packet, &call->b_to_a, NULL);
-  g_signal_connect (call->a, "error", G_CALLBACK (on_error), call);
-  g_signal_connect (call->b, "error", G_CALLBACK (on_error), call);
-}
-
-/* Nothing (a streaming thread, a bus watch) may keep a pipeline alive. */
-static void
-release (ConfabCallPipeline **pipeline)
-{
-  if (*pipeline == NULL)
-    return;
-
-  confab_call_pipeline_stop (*pipeline);
-  g_object_add_weak_pointer (G_OBJECT (*pipeline), (gpointer *)pipeline);
-  g_object_unref (*pipeline);
-  g_assert_null (*pipeline);
+  media_test_pair_init (&call->pair, NULL, 0, 0);
 }
 
 static void
 call_teardown (Call *call, gconstpointer data)
 {
-  /* Stop both before either goes: each one's packet function feeds the
-   * other. */
-  if (call->a != NULL)
-    confab_call_pipeline_stop (call->a);
-  if (call->b != NULL)
-    confab_call_pipeline_stop (call->b);
-  release (&call->a);
-  release (&call->b);
-  g_clear_pointer (&call->loop, g_main_loop_unref);
+  media_test_pair_clear (&call->pair);
   g_mutex_clear (&call->remote.lock);
   g_mutex_clear (&call->local.lock);
-}
-
-static gboolean
-on_watchdog (gpointer user_data)
-{
-  g_error ("watchdog: the test did not finish within %d s", WATCHDOG_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_call_done (gpointer user_data)
-{
-  Call *call = user_data;
-
-  g_main_loop_quit (call->loop);
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*CallDoneFunc) (Call *call);
-
-typedef struct
-{
-  Call *call;
-  CallDoneFunc done;
-} DonePoll;
-
-static gboolean
-on_poll_done (gpointer user_data)
-{
-  DonePoll *poll = user_data;
-
-  if (!poll->done (poll->call))
-    return G_SOURCE_CONTINUE;
-
-  g_main_loop_quit (poll->call->loop);
-  return G_SOURCE_REMOVE;
 }
 
 /* Runs the call for @ms, or until @done says so when it is set (slow
  * machines, valgrind), then stops A before B, so that everything A sent
  * reached a running B. */
 static void
-run_call (Call *call, guint ms, CallDoneFunc done, ConfabMediaStats *a_stats,
+run_call (Call *call, guint ms, MediaTestCondition done, ConfabMediaStats *a_stats,
           ConfabMediaStats *b_stats)
 {
   g_autoptr (GError) error = NULL;
-  guint watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
-  DonePoll poll = { call, done };
+  guint watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 
-  confab_call_pipeline_start (call->b, &error);
-  g_assert_no_error (error);
-  confab_call_pipeline_start (call->a, &error);
-  g_assert_no_error (error);
+  media_test_pair_start (&call->pair);
 
-  /* Either source removes itself when it quits the loop. */
   if (done != NULL)
-    g_timeout_add (50, on_poll_done, &poll);
+    media_test_run_until (call->pair.loop, done, call);
   else
-    g_timeout_add (ms, on_call_done, call);
-  g_main_loop_run (call->loop);
+    media_test_run_for (call->pair.loop, ms);
 
-  confab_call_pipeline_stop (call->a);
-  confab_call_pipeline_stop (call->b);
+  confab_call_pipeline_stop (call->pair.a);
+  confab_call_pipeline_stop (call->pair.b);
   g_source_remove (watchdog);
 
-  confab_call_pipeline_get_stats (call->a, a_stats);
-  confab_call_pipeline_get_stats (call->b, b_stats);
+  confab_call_pipeline_get_stats (call->pair.a, a_stats);
+  confab_call_pipeline_get_stats (call->pair.b, b_stats);
 }
 
 static void
@@ -297,7 +155,7 @@ test_loopback (Call *call, gconstpointer data)
   print_stats ("A", &a);
   print_stats ("B", &b);
 
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
   assert_decoded (&a, &b);
   assert_decoded (&b, &a);
 
@@ -328,15 +186,15 @@ test_video_loss (Call *call, gconstpointer data)
   ConfabMediaStats a, b;
   guint dropped;
 
-  call->a_to_b.drop_every = 10;
+  call->pair.a_to_b.drop_video_every = 10;
   run_call (call, 4000, NULL, &a, &b);
   print_stats ("A", &a);
   print_stats ("B", &b);
-  dropped = (guint)g_atomic_int_get (&call->a_to_b.video_dropped);
+  dropped = (guint)g_atomic_int_get (&call->pair.a_to_b.video_dropped);
   g_test_message ("dropped %u of %d video packets A -> B", dropped,
-                  g_atomic_int_get (&call->a_to_b.video_seen));
+                  g_atomic_int_get (&call->pair.a_to_b.video_seen));
 
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
   g_assert_cmpuint (dropped, >, 10);
   g_assert_cmpuint (b.video.packets_received + dropped, ==, a.video.packets_sent);
 
@@ -368,8 +226,10 @@ frames_of (FrameCounter *counter)
 }
 
 static gboolean
-have_frames (Call *call)
+have_frames (gpointer data)
 {
+  Call *call = data;
+
   return frames_of (&call->remote) >= 30 && frames_of (&call->local) >= 30;
 }
 
@@ -378,12 +238,12 @@ test_video_frames (Call *call, gconstpointer data)
 {
   ConfabMediaStats a, b;
 
-  confab_call_pipeline_set_video_frame_func (call->a, on_video_frame, call, NULL);
+  confab_call_pipeline_set_video_frame_func (call->pair.a, on_video_frame, call, NULL);
   run_call (call, 0, have_frames, &a, &b);
   print_stats ("A", &a);
   g_test_message ("A: %u remote frames, %u local frames", call->remote.frames, call->local.frames);
 
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
   if (call->remote.bad_frames + call->local.bad_frames > 0)
     g_test_message ("bad frames: remote %ux%u, local %ux%u", call->remote.width,
                     call->remote.height, call->local.width, call->local.height);
@@ -410,11 +270,11 @@ test_garbage (Call *call, gconstpointer data)
   rand = g_rand_new_with_seed (seed);
 
   /* Outside start/stop nothing is counted or queued. */
-  confab_call_pipeline_push_packet (call->a, (const guint8 *)"x", 1);
+  confab_call_pipeline_push_packet (call->pair.a, (const guint8 *)"x", 1);
 
-  confab_call_pipeline_start (call->a, &error);
+  confab_call_pipeline_start (call->pair.a, &error);
   g_assert_no_error (error);
-  watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
+  watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 
   /* Random bytes whose version is not 2. */
   for (guint i = 0; i < 500; i++)
@@ -424,7 +284,7 @@ test_garbage (Call *call, gconstpointer data)
       for (gsize j = 0; j < size; j++)
         packet[j] = g_rand_int_range (rand, 0, 256);
       packet[0] = (packet[0] & 0x3f) | (g_rand_int_range (rand, 0, 3) == 0 ? 0x00 : 0x40);
-      confab_call_pipeline_push_packet (call->a, packet, size);
+      confab_call_pipeline_push_packet (call->pair.a, packet, size);
       invalid++;
     }
 
@@ -435,46 +295,46 @@ test_garbage (Call *call, gconstpointer data)
   packet[1] = 96;
   for (gsize size = 0; size < 12; size++)
     {
-      confab_call_pipeline_push_packet (call->a, packet, size);
+      confab_call_pipeline_push_packet (call->pair.a, packet, size);
       invalid++;
     }
   packet[0] = 0x8f; /* 15 CSRCs: 72 bytes of header */
-  confab_call_pipeline_push_packet (call->a, packet, 40);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 40);
   invalid++;
   packet[0] = 0x90; /* an extension header claiming 1000 words */
   packet[14] = 0x03;
   packet[15] = 0xe8;
-  confab_call_pipeline_push_packet (call->a, packet, 100);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 100);
   invalid++;
   packet[0] = 0xa0; /* 200 bytes of padding in a 100-byte packet */
   packet[99] = 200;
-  confab_call_pipeline_push_packet (call->a, packet, 100);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 100);
   invalid++;
   packet[99] = 0; /* padding of zero bytes */
-  confab_call_pipeline_push_packet (call->a, packet, 100);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 100);
   invalid++;
 
   /* RTCP too short, with a length past the end, or followed by junk. */
   memset (packet, 0, sizeof packet);
   packet[0] = 0x80;
   packet[1] = 200; /* SR */
-  confab_call_pipeline_push_packet (call->a, packet, 4);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 4);
   invalid++;
   packet[3] = 6; /* 28 bytes */
-  confab_call_pipeline_push_packet (call->a, packet, 20);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 20);
   invalid++;
-  confab_call_pipeline_push_packet (call->a, packet, 31);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 31);
   invalid++;
 
   /* Packets far larger than any packet of a call, valid headers or not. */
   packet[0] = 0x80;
   packet[1] = 96;
-  confab_call_pipeline_push_packet (call->a, packet, sizeof packet);
+  confab_call_pipeline_push_packet (call->pair.a, packet, sizeof packet);
   invalid++;
   packet[1] = 201;
   packet[2] = 0x3f;
   packet[3] = 0xff; /* an RR of exactly 64 KiB */
-  confab_call_pipeline_push_packet (call->a, packet, sizeof packet);
+  confab_call_pipeline_push_packet (call->pair.a, packet, sizeof packet);
   invalid++;
 
   /* Nothing but the size and the version is checked for these: they reach
@@ -486,23 +346,22 @@ test_garbage (Call *call, gconstpointer data)
       for (gsize j = 0; j < size; j++)
         packet[j] = g_rand_int_range (rand, 0, 256);
       packet[0] = 0x80 | (packet[0] & 0x3f);
-      confab_call_pipeline_push_packet (call->a, packet, size);
+      confab_call_pipeline_push_packet (call->pair.a, packet, size);
     }
 
-  g_timeout_add (500, on_call_done, call);
-  g_main_loop_run (call->loop);
+  media_test_run_for (call->pair.loop, 500);
   g_source_remove (watchdog);
 
-  confab_call_pipeline_get_stats (call->a, &stats);
+  confab_call_pipeline_get_stats (call->pair.a, &stats);
   print_stats ("A", &stats);
   g_assert_cmpuint (stats.invalid_packets, >=, invalid);
   g_assert_cmpuint (stats.invalid_packets, <=, invalid + 2000);
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
 
-  confab_call_pipeline_stop (call->a);
-  confab_call_pipeline_stop (call->a);
-  confab_call_pipeline_push_packet (call->a, packet, 100);
-  confab_call_pipeline_get_stats (call->a, &stats);
+  confab_call_pipeline_stop (call->pair.a);
+  confab_call_pipeline_stop (call->pair.a);
+  confab_call_pipeline_push_packet (call->pair.a, packet, 100);
+  confab_call_pipeline_get_stats (call->pair.a, &stats);
   g_assert_cmpuint (stats.invalid_packets, <=, invalid + 2000);
 }
 
@@ -561,27 +420,27 @@ test_threads (Call *call, gconstpointer data)
   guint swaps = 0;
   gint64 end;
 
-  confab_call_pipeline_start (call->a, &error);
+  confab_call_pipeline_start (call->pair.a, &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < G_N_ELEMENTS (pushers); i++)
     {
-      pushers[i] = (Pusher){ .pipeline = call->a };
+      pushers[i] = (Pusher){ .pipeline = call->pair.a };
       threads[i] = g_thread_new ("pusher", push_thread, &pushers[i]);
     }
 
   end = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
   while (g_get_monotonic_time () < end)
     {
-      confab_call_pipeline_set_packet_func (call->a, on_packet_discard, GINT_TO_POINTER (42),
+      confab_call_pipeline_set_packet_func (call->pair.a, on_packet_discard, GINT_TO_POINTER (42),
                                             on_packet_func_destroyed);
       swaps++;
       g_usleep (1000);
     }
-  confab_call_pipeline_stop (call->a);
-  confab_call_pipeline_get_stats (call->a, &stats);
+  confab_call_pipeline_stop (call->pair.a);
+  confab_call_pipeline_get_stats (call->pair.a, &stats);
   g_usleep (50 * 1000);
-  confab_call_pipeline_get_stats (call->a, &after);
+  confab_call_pipeline_get_stats (call->pair.a, &after);
 
   for (guint i = 0; i < G_N_ELEMENTS (pushers); i++)
     {
@@ -598,46 +457,51 @@ test_threads (Call *call, gconstpointer data)
                     stats.audio.packets_received + stats.video.packets_received);
 
   /* The last one goes with the pipeline (the fixture's func replaced). */
-  g_clear_object (&call->a);
+  g_clear_object (&call->pair.a);
   g_assert_cmpint (g_atomic_int_get (&destroyed), ==, swaps);
-}
-
-static void
-assert_config_error (ConfabMediaConfig *config, gint code)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ConfabCallPipeline) pipeline = confab_call_pipeline_new (config, &error);
-
-  g_assert_error (error, CONFAB_MEDIA_ERROR, code);
-  g_assert_null (pipeline);
-  g_test_message ("%s", error->message);
 }
 
 static void
 test_invalid_config (void)
 {
   ConfabMediaConfig config;
+  ConfabStreamParams streams[2];
 
   /* Any other name is taken for a device id (test-media-controls.c). */
   confab_media_config_init (&config);
+  media_test_streams (streams, 0);
   config.video_source = "potato";
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_NO_DEVICE);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_NO_DEVICE);
 
   confab_media_config_init (&config);
   config.audio_source = "kazoo";
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_NO_DEVICE);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_NO_DEVICE);
 
   confab_media_config_init (&config);
-  config.audio_pt = config.video_pt;
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+  streams[0].pt = streams[1].pt;
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
 
-  confab_media_config_init (&config);
-  config.video_pt = 72; /* RTCP's range under rtcp-mux */
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+  media_test_streams (streams, 0);
+  streams[1].pt = 72; /* RTCP's range under rtcp-mux */
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
 
-  confab_media_config_init (&config);
+  media_test_streams (streams, 0);
+  streams[0].local_ssrc = streams[1].local_ssrc = 1234;
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+
+  media_test_streams (streams, 0);
+  g_strlcpy (streams[1].codec, "H264", sizeof streams[1].codec);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+
+  media_test_streams (streams, 0);
+  streams[1] = streams[0];
+  streams[1].pt = 100;
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+  media_test_assert_new_fails (&config, streams, 0, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+
+  media_test_streams (streams, 0);
   config.width = 0;
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
 
   if (g_file_test ("/dev/video99", G_FILE_TEST_EXISTS))
     {
@@ -646,19 +510,29 @@ test_invalid_config (void)
     }
   confab_media_config_init (&config);
   config.video_source = "/dev/video99";
-  assert_config_error (&config, CONFAB_MEDIA_ERROR_NO_DEVICE);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_NO_DEVICE);
+}
+
+/* A pipeline of the default streams with @video_source, or NULL with the
+ * error. */
+static ConfabCallPipeline *
+new_with_source (const char *video_source, GError **error)
+{
+  ConfabMediaConfig config;
+  ConfabStreamParams streams[2];
+
+  confab_media_config_init (&config);
+  config.video_source = video_source;
+  media_test_streams (streams, 0);
+  return confab_call_pipeline_new (&config, streams, G_N_ELEMENTS (streams), error);
 }
 
 static void
 test_no_camera (void)
 {
-  ConfabMediaConfig config;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ConfabCallPipeline) pipeline = NULL;
+  g_autoptr (ConfabCallPipeline) pipeline = new_with_source ("camera", &error);
 
-  confab_media_config_init (&config);
-  config.video_source = "camera";
-  pipeline = confab_call_pipeline_new (&config, &error);
   if (pipeline != NULL)
     {
       g_test_skip ("this machine has a camera");
@@ -672,13 +546,9 @@ test_no_camera (void)
 static void
 test_not_a_camera (void)
 {
-  ConfabMediaConfig config;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ConfabCallPipeline) pipeline = NULL;
+  g_autoptr (ConfabCallPipeline) pipeline = new_with_source ("/dev/null", &error);
 
-  confab_media_config_init (&config);
-  config.video_source = "/dev/null";
-  pipeline = confab_call_pipeline_new (&config, &error);
   g_assert_no_error (error);
 
   g_assert_false (confab_call_pipeline_start (pipeline, &error));
@@ -691,6 +561,94 @@ test_not_a_camera (void)
   g_assert_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_PIPELINE);
 }
 
+/* What a pipeline sends, by payload type. */
+typedef struct
+{
+  GMutex lock;
+  guint32 ssrcs[128]; /* the last SSRC seen with each payload type, 0: none */
+} SsrcRecorder;
+
+static void
+on_packet_record (const guint8 *data, gsize size, gpointer user_data)
+{
+  SsrcRecorder *recorder = user_data;
+  ConfabRtpView rtp;
+
+  if (confab_rtp_is_rtcp (data, size) || confab_rtp_view_parse (&rtp, data, size) != CONFAB_FEC_OK)
+    return;
+  g_mutex_lock (&recorder->lock);
+  recorder->ssrcs[rtp.payload_type] = rtp.ssrc;
+  g_mutex_unlock (&recorder->lock);
+}
+
+static gboolean
+recorded_all (gpointer data)
+{
+  SsrcRecorder *recorder = data;
+  gboolean all;
+
+  g_mutex_lock (&recorder->lock);
+  all = recorder->ssrcs[MEDIA_TEST_AUDIO_PT] != 0 && recorder->ssrcs[MEDIA_TEST_VIDEO_PT] != 0
+        && recorder->ssrcs[MEDIA_TEST_FEC_PT] != 0;
+  g_mutex_unlock (&recorder->lock);
+
+  return all;
+}
+
+/* The streams' SSRCs are the ones negotiation put in the SDP, the repair
+ * packets' too; 0 has the pipeline pick distinct ones. */
+static void
+test_ssrcs (void)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GError) error = NULL;
+  ConfabMediaConfig config;
+  ConfabStreamParams streams[2];
+  SsrcRecorder recorder = { 0 };
+  ConfabCallPipeline *pipeline;
+  guint watchdog = media_test_watchdog (WATCHDOG_SECONDS);
+
+  g_mutex_init (&recorder.lock);
+  media_test_config (&config);
+  for (guint round = 0; round < 2; round++)
+    {
+      gboolean picked = round == 1;
+
+      media_test_streams (streams, MEDIA_TEST_FEC_PT);
+      if (!picked)
+        {
+          streams[0].local_ssrc = 0x11111111;
+          streams[1].local_ssrc = 0x22222222;
+          streams[1].local_fec_ssrc = 0x33333333;
+        }
+      memset (recorder.ssrcs, 0, sizeof recorder.ssrcs);
+      pipeline = confab_call_pipeline_new (&config, streams, G_N_ELEMENTS (streams), &error);
+      g_assert_no_error (error);
+      confab_call_pipeline_set_packet_func (pipeline, on_packet_record, &recorder, NULL);
+      confab_call_pipeline_start (pipeline, &error);
+      g_assert_no_error (error);
+      media_test_run_until (loop, recorded_all, &recorder);
+      media_test_release (&pipeline);
+
+      g_test_message ("SSRCs audio %08x, video %08x, repair %08x",
+                      recorder.ssrcs[MEDIA_TEST_AUDIO_PT], recorder.ssrcs[MEDIA_TEST_VIDEO_PT],
+                      recorder.ssrcs[MEDIA_TEST_FEC_PT]);
+      if (!picked)
+        {
+          g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_AUDIO_PT], ==, 0x11111111);
+          g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_VIDEO_PT], ==, 0x22222222);
+          g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_FEC_PT], ==, 0x33333333);
+        }
+      g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_AUDIO_PT], !=,
+                       recorder.ssrcs[MEDIA_TEST_VIDEO_PT]);
+      g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_FEC_PT], !=, recorder.ssrcs[MEDIA_TEST_AUDIO_PT]);
+      g_assert_cmphex (recorder.ssrcs[MEDIA_TEST_FEC_PT], !=, recorder.ssrcs[MEDIA_TEST_VIDEO_PT]);
+    }
+
+  g_source_remove (watchdog);
+  g_mutex_clear (&recorder.lock);
+}
+
 static void
 on_error_quit (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
 {
@@ -700,16 +658,17 @@ on_error_quit (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
   g_assert_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_MISSING_ELEMENT);
   g_assert_true (strstr (error->message, "opusdec") != NULL);
   /* Both sides miss the decoder for the other's audio. */
-  if (++call->errors == 2)
-    g_main_loop_quit (call->loop);
+  if (++call->pair.errors == 2)
+    g_main_loop_quit (call->pair.loop);
 }
 
 static gboolean
-b_decodes_video (Call *call)
+b_decodes_video (gpointer data)
 {
+  Call *call = data;
   ConfabMediaStats stats;
 
-  confab_call_pipeline_get_stats (call->b, &stats);
+  confab_call_pipeline_get_stats (call->pair.b, &stats);
   return stats.video.frames_decoded > 0;
 }
 
@@ -727,27 +686,19 @@ test_missing_decoder (Call *call, gconstpointer data)
   g_assert_nonnull (opusdec);
   gst_registry_remove_feature (registry, opusdec);
 
-  g_signal_handlers_disconnect_by_data (call->a, call);
-  g_signal_handlers_disconnect_by_data (call->b, call);
-  g_signal_connect (call->a, "error", G_CALLBACK (on_error_quit), call);
-  g_signal_connect (call->b, "error", G_CALLBACK (on_error_quit), call);
-  watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
-  confab_call_pipeline_start (call->b, &error);
-  g_assert_no_error (error);
-  confab_call_pipeline_start (call->a, &error);
-  g_assert_no_error (error);
-  g_main_loop_run (call->loop);
-  g_assert_cmpuint (call->errors, ==, 2);
+  g_signal_handlers_disconnect_by_data (call->pair.a, &call->pair);
+  g_signal_handlers_disconnect_by_data (call->pair.b, &call->pair);
+  g_signal_connect (call->pair.a, "error", G_CALLBACK (on_error_quit), call);
+  g_signal_connect (call->pair.b, "error", G_CALLBACK (on_error_quit), call);
+  watchdog = media_test_watchdog (WATCHDOG_SECONDS);
+  media_test_pair_start (&call->pair);
+  g_main_loop_run (call->pair.loop);
+  g_assert_cmpuint (call->pair.errors, ==, 2);
 
   /* The video keeps flowing. */
-  {
-    DonePoll poll = { call, b_decodes_video };
-
-    g_timeout_add (50, on_poll_done, &poll);
-    g_main_loop_run (call->loop);
-  }
+  media_test_run_until (call->pair.loop, b_decodes_video, call);
   g_source_remove (watchdog);
-  confab_call_pipeline_get_stats (call->b, &stats);
+  confab_call_pipeline_get_stats (call->pair.b, &stats);
   gst_registry_add_feature (registry, g_object_ref (opusdec));
 
   g_assert_cmpuint (stats.video.frames_decoded, >, 0);
@@ -766,6 +717,7 @@ main (int argc, char *argv[])
               call_teardown);
   g_test_add ("/confab/media/garbage", Call, NULL, call_setup, test_garbage, call_teardown);
   g_test_add ("/confab/media/threads", Call, NULL, call_setup, test_threads, call_teardown);
+  g_test_add_func ("/confab/media/ssrcs", test_ssrcs);
   g_test_add_func ("/confab/media/invalid-config", test_invalid_config);
   g_test_add_func ("/confab/media/no-camera", test_no_camera);
   g_test_add_func ("/confab/media/not-a-camera", test_not_a_camera);

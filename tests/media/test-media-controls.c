@@ -5,17 +5,14 @@
  * in one process with synthetic sources, as in test-call-pipeline.c. */
 #include "config.h"
 
-#include "confab-call-pipeline.h"
 #include "confab-media-devices.h"
+#include "media-test-util.h"
 
 #include <gst/video/video.h>
 #include <math.h>
 #include <string.h>
 
-#define CALL_WIDTH 320
-#define CALL_HEIGHT 240
-#define CALL_FRAMERATE 30
-#define CALL_VIDEO_KBPS 500
+#define CALL_FRAMERATE MEDIA_TEST_FRAMERATE
 #define WATCHDOG_SECONDS 30
 
 /* RMS levels: the test tone plays at -13.5 dBFS (volume 0.3), Opus's
@@ -26,18 +23,6 @@
 /* Mean of R, G and B: about 100 for the SMPTE bars, 0 for video black. */
 #define PICTURE_LUMA 50.0
 #define BLACK_LUMA 10.0
-
-/* One direction of the wire. */
-typedef struct
-{
-  ConfabCallPipeline *to; /* not owned */
-  guint drop_audio_every; /* drop every Nth RTP packet of that payload type */
-  guint drop_video_every;
-  gint audio_seen; /* atomic */
-  gint video_seen;
-  gint audio_dropped;
-  gint video_dropped;
-} Link;
 
 /* What one side observes, written by its streaming threads. */
 typedef struct
@@ -54,60 +39,11 @@ typedef struct
 
 typedef struct
 {
-  ConfabCallPipeline *a;
-  ConfabCallPipeline *b;
-  Link a_to_b;
-  Link b_to_a;
+  MediaTestPair pair;
   Observer a_seen;
   Observer b_seen;
-  GMainLoop *loop;
-  guint errors;
   guint watchdog;
 } Call;
-
-static gboolean
-is_rtcp (const guint8 *data, gsize size)
-{
-  return size >= 2 && data[1] >= 192 && data[1] <= 223;
-}
-
-static gboolean
-should_drop (guint every, gint *seen, gint *dropped)
-{
-  if (every == 0 || (guint) g_atomic_int_add (seen, 1) % every != every - 1)
-    return FALSE;
-
-  g_atomic_int_inc (dropped);
-  return TRUE;
-}
-
-static void
-on_packet (const guint8 *data, gsize size, gpointer user_data)
-{
-  Link *link = user_data;
-
-  if (size >= 12 && !is_rtcp (data, size))
-    {
-      guint pt = data[1] & 0x7f;
-
-      if (pt == 111
-          && should_drop (link->drop_audio_every, &link->audio_seen, &link->audio_dropped))
-        return;
-      if (pt == 96 && should_drop (link->drop_video_every, &link->video_seen, &link->video_dropped))
-        return;
-    }
-
-  confab_call_pipeline_push_packet (link->to, data, size);
-}
-
-static void
-on_error (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
-{
-  Call *call = user_data;
-
-  g_test_message ("pipeline error: %s", error->message);
-  call->errors++;
-}
 
 static void
 on_level (double dbfs, gboolean remote, gpointer user_data)
@@ -192,33 +128,6 @@ observer_get (Observer *observer)
   return copy;
 }
 
-static ConfabCallPipeline *
-new_call_pipeline (void)
-{
-  ConfabMediaConfig config;
-  g_autoptr (GError) error = NULL;
-  ConfabCallPipeline *pipeline;
-
-  confab_media_config_init (&config);
-  config.width = CALL_WIDTH;
-  config.height = CALL_HEIGHT;
-  config.framerate = CALL_FRAMERATE;
-  config.video_bitrate_kbps = CALL_VIDEO_KBPS;
-
-  pipeline = confab_call_pipeline_new (&config, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (pipeline);
-
-  return pipeline;
-}
-
-static gboolean
-on_watchdog (gpointer user_data)
-{
-  g_error ("watchdog: the test did not finish within %d s", WATCHDOG_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 call_setup (Call *call, gconstpointer data)
 {
@@ -226,31 +135,17 @@ call_setup (Call *call, gconstpointer data)
   g_mutex_init (&call->b_seen.lock);
   observer_reset_levels (&call->a_seen);
   observer_reset_levels (&call->b_seen);
-  call->loop = g_main_loop_new (NULL, FALSE);
-  call->a = new_call_pipeline ();
-  call->b = new_call_pipeline ();
-  call->a_to_b = (Link){ .to = call->b };
-  call->b_to_a = (Link){ .to = call->a };
-  confab_call_pipeline_set_packet_func (call->a, on_packet, &call->a_to_b, NULL);
-  confab_call_pipeline_set_packet_func (call->b, on_packet, &call->b_to_a, NULL);
-  confab_call_pipeline_set_audio_level_func (call->a, on_level, &call->a_seen, NULL);
-  confab_call_pipeline_set_audio_level_func (call->b, on_level, &call->b_seen, NULL);
-  g_signal_connect (call->a, "error", G_CALLBACK (on_error), call);
-  g_signal_connect (call->b, "error", G_CALLBACK (on_error), call);
-  call->watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
+  media_test_pair_init (&call->pair, NULL, 0, 0);
+  confab_call_pipeline_set_audio_level_func (call->pair.a, on_level, &call->a_seen, NULL);
+  confab_call_pipeline_set_audio_level_func (call->pair.b, on_level, &call->b_seen, NULL);
+  call->watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 }
 
 static void
 call_teardown (Call *call, gconstpointer data)
 {
-  /* Both stop before either goes: each one's packet function feeds the
-   * other. */
-  confab_call_pipeline_stop (call->a);
-  confab_call_pipeline_stop (call->b);
-  g_clear_object (&call->a);
-  g_clear_object (&call->b);
+  media_test_pair_clear (&call->pair);
   g_source_remove (call->watchdog);
-  g_clear_pointer (&call->loop, g_main_loop_unref);
   g_mutex_clear (&call->a_seen.lock);
   g_mutex_clear (&call->b_seen.lock);
 }
@@ -258,57 +153,21 @@ call_teardown (Call *call, gconstpointer data)
 static void
 call_start (Call *call)
 {
-  g_autoptr (GError) error = NULL;
-
-  confab_call_pipeline_start (call->b, &error);
-  g_assert_no_error (error);
-  confab_call_pipeline_start (call->a, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-on_timeout_quit (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
+  media_test_pair_start (&call->pair);
 }
 
 static void
 run_for (Call *call, guint ms)
 {
-  g_timeout_add (ms, on_timeout_quit, call->loop);
-  g_main_loop_run (call->loop);
-}
-
-typedef gboolean (*Condition) (Call *call);
-
-typedef struct
-{
-  Call *call;
-  Condition condition;
-} Poll;
-
-static gboolean
-on_poll (gpointer user_data)
-{
-  Poll *poll = user_data;
-
-  if (!poll->condition (poll->call))
-    return G_SOURCE_CONTINUE;
-
-  g_main_loop_quit (poll->call->loop);
-  return G_SOURCE_REMOVE;
+  media_test_run_for (call->pair.loop, ms);
 }
 
 /* Runs the call until @condition holds (the watchdog ends a test that
  * waits for ever). */
 static void
-run_until (Call *call, Condition condition)
+run_until (Call *call, MediaTestCondition condition)
 {
-  Poll poll = { call, condition };
-
-  g_timeout_add (50, on_poll, &poll);
-  g_main_loop_run (call->loop);
+  media_test_run_until (call->pair.loop, condition, call);
 }
 
 /* The peer's decoded audio: its level over @ms after the change has had
@@ -334,9 +193,9 @@ test_mute (Call *call, gconstpointer data)
   double dbfs;
 
   /* Set before start: survives it. */
-  g_assert_false (confab_call_pipeline_get_audio_muted (call->a));
-  confab_call_pipeline_set_audio_muted (call->a, TRUE);
-  g_assert_true (confab_call_pipeline_get_audio_muted (call->a));
+  g_assert_false (confab_call_pipeline_get_audio_muted (call->pair.a));
+  confab_call_pipeline_set_audio_muted (call->pair.a, TRUE);
+  g_assert_true (confab_call_pipeline_get_audio_muted (call->pair.a));
   call_start (call);
 
   dbfs = b_hears_for (call, 500);
@@ -345,17 +204,17 @@ test_mute (Call *call, gconstpointer data)
   /* The capture level is the one before the mute. */
   g_assert_cmpfloat (observer_get (&call->a_seen).max_local_dbfs, >, SOUND_DBFS);
 
-  confab_call_pipeline_set_audio_muted (call->a, FALSE);
-  g_assert_false (confab_call_pipeline_get_audio_muted (call->a));
+  confab_call_pipeline_set_audio_muted (call->pair.a, FALSE);
+  g_assert_false (confab_call_pipeline_get_audio_muted (call->pair.a));
   dbfs = b_hears_for (call, 500);
   g_test_message ("unmuted: B hears %.1f dBFS", dbfs);
   g_assert_cmpfloat (dbfs, >, SOUND_DBFS);
 
   /* Muted, the stream keeps its packets and timing. */
-  confab_call_pipeline_set_audio_muted (call->a, TRUE);
-  confab_call_pipeline_get_stats (call->a, &before);
+  confab_call_pipeline_set_audio_muted (call->pair.a, TRUE);
+  confab_call_pipeline_get_stats (call->pair.a, &before);
   dbfs = b_hears_for (call, 500);
-  confab_call_pipeline_get_stats (call->a, &after);
+  confab_call_pipeline_get_stats (call->pair.a, &after);
   g_test_message ("muted again: B hears %.1f dBFS, A sent %" G_GUINT64_FORMAT " audio packets "
                   "in 1 s at %.1f kbps",
                   dbfs, after.audio.packets_sent - before.audio.packets_sent,
@@ -363,12 +222,13 @@ test_mute (Call *call, gconstpointer data)
   g_assert_cmpfloat (dbfs, <, SILENCE_DBFS);
   g_assert_cmpuint (after.audio.packets_sent - before.audio.packets_sent, >=, 40);
 
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
 }
 
 static gboolean
-b_sees_picture (Call *call)
+b_sees_picture (gpointer data)
 {
+  Call *call = data;
   Observer seen = observer_get (&call->b_seen);
 
   return seen.remote_frames > 10 && seen.remote_luma > PICTURE_LUMA;
@@ -380,14 +240,14 @@ test_camera_off (Call *call, gconstpointer data)
   Observer seen;
   ConfabMediaStats a, b;
 
-  confab_call_pipeline_set_video_frame_func (call->a, on_video_frame, &call->a_seen, NULL);
-  confab_call_pipeline_set_video_frame_func (call->b, on_video_frame, &call->b_seen, NULL);
-  g_assert_true (confab_call_pipeline_get_video_enabled (call->a));
+  confab_call_pipeline_set_video_frame_func (call->pair.a, on_video_frame, &call->a_seen, NULL);
+  confab_call_pipeline_set_video_frame_func (call->pair.b, on_video_frame, &call->b_seen, NULL);
+  g_assert_true (confab_call_pipeline_get_video_enabled (call->pair.a));
   call_start (call);
   run_until (call, b_sees_picture);
 
-  confab_call_pipeline_set_video_enabled (call->a, FALSE);
-  g_assert_false (confab_call_pipeline_get_video_enabled (call->a));
+  confab_call_pipeline_set_video_enabled (call->pair.a, FALSE);
+  g_assert_false (confab_call_pipeline_get_video_enabled (call->pair.a));
   /* A second for the last moving frames to leave and the rate window to
    * fill with black ones. */
   run_for (call, 1500);
@@ -397,24 +257,24 @@ test_camera_off (Call *call, gconstpointer data)
   seen = observer_get (&call->a_seen);
   g_assert_cmpfloat (seen.local_luma, >=, 0);
   g_assert_cmpfloat (seen.local_luma, <, BLACK_LUMA);
-  confab_call_pipeline_get_stats (call->a, &a);
-  confab_call_pipeline_get_stats (call->b, &b);
+  confab_call_pipeline_get_stats (call->pair.a, &a);
+  confab_call_pipeline_get_stats (call->pair.b, &b);
   g_test_message ("camera off: B decodes %.1f fps at %.1f kbps, A's preview luma %.1f",
                   b.video.decoded_fps, b.video.receive_kbps, seen.local_luma);
   /* Black at a low rate, not a freeze. */
   g_assert_cmpfloat (b.video.decoded_fps, >=, 3);
   g_assert_cmpfloat (b.video.decoded_fps, <=, 8);
 
-  confab_call_pipeline_set_video_enabled (call->a, TRUE);
+  confab_call_pipeline_set_video_enabled (call->pair.a, TRUE);
   run_for (call, 1000);
   seen = observer_get (&call->b_seen);
   g_test_message ("camera on again: B's luma %.1f", seen.remote_luma);
   g_assert_cmpfloat (seen.remote_luma, >, PICTURE_LUMA);
   g_assert_cmpfloat (observer_get (&call->a_seen).local_luma, >, PICTURE_LUMA);
-  confab_call_pipeline_get_stats (call->b, &b);
+  confab_call_pipeline_get_stats (call->pair.b, &b);
   g_assert_cmpfloat (b.video.decoded_fps, >, CALL_FRAMERATE * 0.7);
 
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
 }
 
 static void
@@ -475,8 +335,8 @@ test_stats (Call *call, gconstpointer data)
 
   call_start (call);
   run_for (call, 3000);
-  confab_call_pipeline_get_stats (call->a, &a);
-  confab_call_pipeline_get_stats (call->b, &b);
+  confab_call_pipeline_get_stats (call->pair.a, &a);
+  confab_call_pipeline_get_stats (call->pair.b, &b);
   print_stats ("A", &a);
   print_stats ("B", &b);
 
@@ -485,7 +345,7 @@ test_stats (Call *call, gconstpointer data)
   g_assert_cmpfloat (a.video.remote_loss + a.audio.remote_loss, ==, 0);
   g_assert_cmpfloat (b.video.remote_loss + b.audio.remote_loss, ==, 0);
   g_assert_cmpuint (a.audio.fec_recovered + b.audio.fec_recovered, ==, 0);
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
 }
 
 /* GStreamer 1.22's rtpsession leaves report blocks out of early (AVPF)
@@ -493,11 +353,12 @@ test_stats (Call *call, gconstpointer data)
  * most regular reports: under 10% loss B's blocks reach A only every 2 to
  * 3 s. */
 static gboolean
-a_has_loss_reports (Call *call)
+a_has_loss_reports (gpointer data)
 {
+  Call *call = data;
   ConfabMediaStats stats;
 
-  confab_call_pipeline_get_stats (call->a, &stats);
+  confab_call_pipeline_get_stats (call->pair.a, &stats);
   return stats.audio.remote_loss > 0 && stats.video.remote_loss > 0;
 }
 
@@ -509,17 +370,17 @@ test_loss_stats (Call *call, gconstpointer data)
   ConfabMediaStats a, b;
   guint audio_dropped, video_dropped;
 
-  call->a_to_b.drop_audio_every = 10;
-  call->a_to_b.drop_video_every = 10;
+  call->pair.a_to_b.drop_audio_every = 10;
+  call->pair.a_to_b.drop_video_every = 10;
   call_start (call);
   run_for (call, 2000);
   run_until (call, a_has_loss_reports);
-  confab_call_pipeline_get_stats (call->a, &a);
-  confab_call_pipeline_get_stats (call->b, &b);
+  confab_call_pipeline_get_stats (call->pair.a, &a);
+  confab_call_pipeline_get_stats (call->pair.b, &b);
   print_stats ("A", &a);
   print_stats ("B", &b);
-  audio_dropped = g_atomic_int_get (&call->a_to_b.audio_dropped);
-  video_dropped = g_atomic_int_get (&call->a_to_b.video_dropped);
+  audio_dropped = g_atomic_int_get (&call->pair.a_to_b.audio_dropped);
+  video_dropped = g_atomic_int_get (&call->pair.a_to_b.video_dropped);
   g_test_message ("dropped %u audio, %u video packets A -> B", audio_dropped, video_dropped);
 
   /* Fraction lost is 8 bits per report interval: 0.1 give or take one
@@ -535,7 +396,7 @@ test_loss_stats (Call *call, gconstpointer data)
   g_assert_cmpuint (b.audio.fec_recovered, <=, b.audio.packets_lost);
   g_assert_cmpuint (b.audio.fec_recovered + 5, >=, b.audio.packets_lost);
   g_assert_cmpuint (a.audio.fec_recovered, ==, 0);
-  g_assert_cmpuint (call->errors, ==, 0);
+  g_assert_cmpuint (call->pair.errors, ==, 0);
 }
 
 static void
@@ -575,9 +436,12 @@ test_list_devices (void)
 static void
 assert_no_device (ConfabMediaConfig *config, const char *id)
 {
+  ConfabStreamParams streams[2];
   g_autoptr (GError) error = NULL;
-  g_autoptr (ConfabCallPipeline) pipeline = confab_call_pipeline_new (config, &error);
+  g_autoptr (ConfabCallPipeline) pipeline = NULL;
 
+  media_test_streams (streams, 0);
+  pipeline = confab_call_pipeline_new (config, streams, G_N_ELEMENTS (streams), &error);
   g_assert_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_NO_DEVICE);
   g_assert_null (pipeline);
   g_test_message ("%s", error->message);
@@ -588,7 +452,6 @@ static void
 test_unknown_device (void)
 {
   ConfabMediaConfig config;
-  g_autoptr (GError) error = NULL;
   g_autoptr (ConfabCallPipeline) pipeline = NULL;
 
   confab_media_config_init (&config);
@@ -606,9 +469,7 @@ test_unknown_device (void)
 
   /* Without play_audio the speaker is not used, nor looked up. */
   config.play_audio = FALSE;
-  pipeline = confab_call_pipeline_new (&config, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (pipeline);
+  pipeline = media_test_pipeline_new (&config, 0);
 }
 
 int

@@ -5,153 +5,72 @@
  * the wire (repair packets are never dropped), with and without FEC. */
 #include "config.h"
 
-#include "confab-call-pipeline.h"
+#include "media-test-util.h"
 
-#define CALL_WIDTH 320
-#define CALL_HEIGHT 240
+#define CALL_WIDTH MEDIA_TEST_WIDTH
 #define CALL_MS 4000
 #define WATCHDOG_SECONDS 40
-#define VIDEO_PT 96
-#define FEC_PT 110
-
-typedef struct
-{
-  ConfabCallPipeline *to; /* not owned */
-  guint drop_every;       /* drop every Nth video RTP packet; 0: none */
-  gint video_seen;        /* atomic */
-  gint video_dropped;     /* atomic */
-  gint repair_seen;       /* atomic */
-} Link;
+#define FEC_PT MEDIA_TEST_FEC_PT
 
 typedef struct
 {
   ConfabMediaStats a, b;
   guint dropped, seen, repair_seen;
+  guint64 key_frames; /* seen by A's FEC encoder */
 } Result;
 
-static void
-on_packet (const guint8 *data, gsize size, gpointer user_data)
-{
-  Link *link = user_data;
-  gboolean rtcp = size >= 2 && data[1] >= 192 && data[1] <= 223;
-
-  if (size >= 12 && !rtcp && (data[1] & 0x7f) == FEC_PT)
-    g_atomic_int_inc (&link->repair_seen);
-  if (link->drop_every > 0 && size >= 12 && !rtcp && (data[1] & 0x7f) == VIDEO_PT)
-    {
-      guint n = (guint)g_atomic_int_add (&link->video_seen, 1) + 1;
-
-      if (n % link->drop_every == 0)
-        {
-          g_atomic_int_inc (&link->video_dropped);
-          return;
-        }
-    }
-
-  confab_call_pipeline_push_packet (link->to, data, size);
-}
-
-static void
-on_error (ConfabCallPipeline *pipeline, GError *error, gpointer user_data)
-{
-  g_error ("pipeline error: %s", error->message);
-}
-
-static gboolean
-on_watchdog (gpointer user_data)
-{
-  g_error ("watchdog: the test did not finish within %d s", WATCHDOG_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_done (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static ConfabCallPipeline *
-new_pipeline (gboolean fec)
-{
-  ConfabMediaConfig config;
-  g_autoptr (GError) error = NULL;
-  ConfabCallPipeline *pipeline;
-
-  confab_media_config_init (&config);
-  config.width = CALL_WIDTH;
-  config.height = CALL_HEIGHT;
-  config.video_bitrate_kbps = 500;
-  config.video_pt = VIDEO_PT;
-  if (fec)
-    config.fec_pt = FEC_PT;
-
-  pipeline = confab_call_pipeline_new (&config, &error);
-  g_assert_no_error (error);
-  g_signal_connect (pipeline, "error", G_CALLBACK (on_error), NULL);
-  return pipeline;
-}
-
-static void
-release (ConfabCallPipeline **pipeline)
-{
-  g_object_add_weak_pointer (G_OBJECT (*pipeline), (gpointer *)pipeline);
-  g_object_unref (*pipeline);
-  g_assert_null (*pipeline);
-}
-
 /* @fec_a, @fec_b: whether each side was built with FEC; @disable_a: A
- * drops it again before start (an offer whose answer declined FEC). */
+ * drops it again before start (an offer whose answer declined FEC).
+ * @config: NULL for media_test_config(). */
 static void
-run_call (gboolean fec_a, gboolean fec_b, gboolean disable_a, guint drop_every, Result *result)
+run_call_with (const ConfabMediaConfig *config, gboolean fec_a, gboolean fec_b,
+               gboolean disable_a, guint drop_every, Result *result)
 {
-  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr (GError) error = NULL;
-  ConfabCallPipeline *a = new_pipeline (fec_a);
-  ConfabCallPipeline *b = new_pipeline (fec_b);
-  Link a_to_b = { .to = b, .drop_every = drop_every };
-  Link b_to_a = { .to = a };
-  guint watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog, NULL);
+  MediaTestPair pair;
+  guint watchdog = media_test_watchdog (WATCHDOG_SECONDS);
 
+  media_test_pair_init (&pair, config, fec_a ? FEC_PT : 0, fec_b ? FEC_PT : 0);
+  pair.a_to_b.drop_video_every = drop_every;
   if (disable_a)
-    g_assert_true (confab_call_pipeline_disable_fec (a));
+    g_assert_true (confab_call_pipeline_disable_fec (pair.a));
 
-  confab_call_pipeline_set_packet_func (a, on_packet, &a_to_b, NULL);
-  confab_call_pipeline_set_packet_func (b, on_packet, &b_to_a, NULL);
-  confab_call_pipeline_start (b, &error);
-  g_assert_no_error (error);
-  confab_call_pipeline_start (a, &error);
-  g_assert_no_error (error);
+  media_test_pair_start (&pair);
   /* Too late to change its mind. */
-  g_assert_false (confab_call_pipeline_disable_fec (a));
+  g_assert_false (confab_call_pipeline_disable_fec (pair.a));
 
-  g_timeout_add (CALL_MS, on_done, loop);
-  g_main_loop_run (loop);
+  media_test_run_for (pair.loop, CALL_MS);
 
-  confab_call_pipeline_stop (a);
-  confab_call_pipeline_stop (b);
+  confab_call_pipeline_stop (pair.a);
+  confab_call_pipeline_stop (pair.b);
   g_source_remove (watchdog);
-  confab_call_pipeline_get_stats (a, &result->a);
-  confab_call_pipeline_get_stats (b, &result->b);
-  result->dropped = (guint)g_atomic_int_get (&a_to_b.video_dropped);
-  result->seen = (guint)g_atomic_int_get (&a_to_b.video_seen);
-  result->repair_seen = (guint)g_atomic_int_get (&a_to_b.repair_seen);
-
-  release (&a);
-  release (&b);
+  confab_call_pipeline_get_stats (pair.a, &result->a);
+  confab_call_pipeline_get_stats (pair.b, &result->b);
+  result->dropped = (guint)g_atomic_int_get (&pair.a_to_b.video_dropped);
+  result->seen = (guint)g_atomic_int_get (&pair.a_to_b.video_seen);
+  result->repair_seen = (guint)g_atomic_int_get (&pair.a_to_b.repair_seen);
+  if (fec_a && !disable_a)
+    g_object_get (media_test_fec_encoder (pair.a), "key-frames", &result->key_frames, NULL);
+  g_assert_cmpuint (pair.errors, ==, 0);
+  media_test_pair_clear (&pair);
 
   g_test_message ("FEC A %d B %d%s, drop every %u: A sent %" G_GUINT64_FORMAT
                   " video packets (+%" G_GUINT64_FORMAT " repair, %u on the wire), %u dropped; "
                   "B: jitter buffer lost %" G_GUINT64_FORMAT ", FEC recovered %" G_GUINT64_FORMAT
                   " unrecovered %" G_GUINT64_FORMAT "; frames A encoded %" G_GUINT64_FORMAT
-                  ", B decoded %" G_GUINT64_FORMAT "; audio B decoded %" G_GUINT64_FORMAT
-                  " of %" G_GUINT64_FORMAT,
+                  " (%" G_GUINT64_FORMAT " key frames), B decoded %" G_GUINT64_FORMAT
+                  "; audio B decoded %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
                   fec_a, fec_b, disable_a ? " (A disabled)" : "", drop_every,
                   result->a.video.packets_sent, result->a.video.fec_repair_sent,
                   result->repair_seen, result->dropped, result->b.video.packets_lost,
                   result->b.video.fec_recovered, result->b.video.fec_unrecovered,
-                  result->a.video.frames_encoded, result->b.video.frames_decoded,
+                  result->a.video.frames_encoded, result->key_frames, result->b.video.frames_decoded,
                   result->b.audio.frames_decoded, result->a.audio.frames_encoded);
+}
+
+static void
+run_call (gboolean fec_a, gboolean fec_b, gboolean disable_a, guint drop_every, Result *result)
+{
+  run_call_with (NULL, fec_a, fec_b, disable_a, drop_every, result);
 }
 
 static void
@@ -228,35 +147,54 @@ test_fec_disabled (void)
   assert_audio_untouched (&r);
 }
 
+/* Key frames get their own overhead in a call: with no repair packets for
+ * other frames, every repair packet A sends protects a key frame. rtpbin
+ * and rtpfunnel leave bare caps, so the encoder only knows the codec from
+ * its encoding-name (set from the stream's). */
+static void
+test_fec_key_frames (void)
+{
+  ConfabMediaConfig config;
+  Result r;
+
+  media_test_config (&config);
+  config.fec_overhead = 0;
+  config.fec_key_frame_overhead = 50;
+  run_call_with (&config, TRUE, TRUE, FALSE, 0, &r);
+
+  g_assert_cmpuint (r.key_frames, >, 0);
+  g_assert_cmpuint (r.a.video.fec_repair_sent, >, 0);
+  g_assert_cmpuint (r.repair_seen, ==, r.a.video.fec_repair_sent);
+  g_assert_cmpuint (r.b.video.frames_decoded * 100, >=, r.a.video.frames_encoded * 85);
+}
+
 static void
 test_fec_invalid_config (void)
 {
-  guint bad_pts[] = { 50, 80, 128, 111, 96 };
+  guint bad_pts[] = { 50, 80, 128, MEDIA_TEST_AUDIO_PT, MEDIA_TEST_VIDEO_PT };
   ConfabMediaConfig config;
+  ConfabStreamParams streams[2];
 
+  confab_media_config_init (&config);
   for (guint i = 0; i < G_N_ELEMENTS (bad_pts); i++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (ConfabCallPipeline) p = NULL;
-
-      confab_media_config_init (&config);
-      config.fec_pt = bad_pts[i];
-      p = confab_call_pipeline_new (&config, &error);
-      g_assert_null (p);
-      g_assert_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+      media_test_streams (streams, bad_pts[i]);
+      media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
     }
 
-  {
-    g_autoptr (GError) error = NULL;
-    g_autoptr (ConfabCallPipeline) p = NULL;
+  media_test_streams (streams, FEC_PT);
+  streams[1].local_ssrc = 1234;
+  streams[1].local_fec_ssrc = 1234;
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
 
-    confab_media_config_init (&config);
-    config.fec_pt = FEC_PT;
-    config.video_ssrc = 1234;
-    config.fec_ssrc = 1234;
-    p = confab_call_pipeline_new (&config, &error);
-    g_assert_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
-  }
+  /* FEC protects video only. */
+  media_test_streams (streams, 0);
+  streams[0].fec_pt = FEC_PT;
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
+
+  config.fec_overhead = 101;
+  media_test_streams (streams, FEC_PT);
+  media_test_assert_new_fails (&config, streams, 2, CONFAB_MEDIA_ERROR_INVALID_CONFIG);
 }
 
 int
@@ -268,6 +206,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confab/media/fec/loss", test_fec_loss);
   g_test_add_func ("/confab/media/fec/no-loss", test_fec_no_loss);
   g_test_add_func ("/confab/media/fec/disabled", test_fec_disabled);
+  g_test_add_func ("/confab/media/fec/key-frames", test_fec_key_frames);
   g_test_add_func ("/confab/media/fec/invalid-config", test_fec_invalid_config);
 
   return g_test_run ();

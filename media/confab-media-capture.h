@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The capture half of a call (media/ only): the camera and microphone (or
+ * synthetic sources), their encoders, the self-view tee and the call
+ * controls (mute, camera off). It knows no payload type, SSRC or peer: the
+ * RTP session (confab-rtp-session.h) payloads what the encoders give, so
+ * that two peers could one day share one camera.
+ */
+#pragma once
+
+#include "confab-call-pipeline.h"
+#include "confab-callback-slot.h"
+#include "confab-stream-params.h"
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _ConfabMediaCapture ConfabMediaCapture;
+
+/* Adds the branches of the kinds asked for to @bin. @frame_slot and
+ * @level_slot (a ConfabVideoFrameFunc and a ConfabAudioLevelFunc) must
+ * outlive the capture. */
+ConfabMediaCapture *confab_media_capture_new (GstBin *bin, const ConfabMediaConfig *config,
+                                              gboolean audio, gboolean video,
+                                              ConfabCallbackSlot *frame_slot,
+                                              ConfabCallbackSlot *level_slot,
+                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* After the pipeline has gone to NULL. */
+void confab_media_capture_free (ConfabMediaCapture *capture);
+
+/* The encoder of @kind, whose src pad gives the encoded stream; NULL when
+ * that kind was not asked for. */
+GstElement *confab_media_capture_get_encoder (ConfabMediaCapture *capture, ConfabStreamKind kind);
+
+/* Owner thread, before the pipeline starts: the local preview branch (a
+ * colour conversion per frame, so only for someone who looks). Once. */
+gboolean confab_media_capture_build_preview (ConfabMediaCapture *capture, GError **error);
+
+guint64 confab_media_capture_get_frames_encoded (ConfabMediaCapture *capture,
+                                                 ConfabStreamKind kind);
+
+/* Thread-safe, any time. */
+void confab_media_capture_set_audio_muted (ConfabMediaCapture *capture, gboolean muted);
+gboolean confab_media_capture_get_audio_muted (ConfabMediaCapture *capture);
+void confab_media_capture_set_video_enabled (ConfabMediaCapture *capture, gboolean enabled);
+gboolean confab_media_capture_get_video_enabled (ConfabMediaCapture *capture);
+
+G_END_DECLS

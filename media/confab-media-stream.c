@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "confab-media-stream.h"
+
+#include <glib/gi18n-lib.h>
+
+/* RFC 5761 section 4: with rtcp-mux, payload types 64..95 would be taken
+ * for RTCP. */
+static gboolean
+pt_is_valid (guint pt)
+{
+  return pt <= 127 && (pt < 64 || pt > 95);
+}
+
+static const ConfabMediaCodec codecs[] = {
+  { "OPUS", CONFAB_STREAM_KIND_AUDIO, "rtpopuspay", "rtpopusdepay", "opusdec" },
+  { "VP8", CONFAB_STREAM_KIND_VIDEO, "rtpvp8pay", "rtpvp8depay", "vp8dec" },
+};
+
+const ConfabMediaCodec *
+confab_media_codec_find (const char *name, ConfabStreamKind kind)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (codecs); i++)
+    if (codecs[i].kind == kind && g_ascii_strcasecmp (codecs[i].name, name) == 0)
+      return &codecs[i];
+  return NULL;
+}
+
+/* The first thing wrong with @s, compared with the streams before it. */
+static const char *
+stream_problem (const ConfabStreamParams *streams, guint i)
+{
+  const ConfabStreamParams *s = &streams[i];
+
+  if (s->kind != CONFAB_STREAM_KIND_AUDIO && s->kind != CONFAB_STREAM_KIND_VIDEO)
+    return _ ("a stream is neither audio nor video");
+  if (confab_media_codec_find (s->codec, s->kind) == NULL || s->clock_rate == 0)
+    return _ ("only Opus audio and VP8 video are supported");
+  if (!pt_is_valid (s->pt))
+    return _ ("a payload type is outside 0..63 and 96..127");
+  if (s->fec_pt != 0 && s->kind != CONFAB_STREAM_KIND_VIDEO)
+    return _ ("only video streams can have FEC");
+  if (s->fec_pt != 0 && (s->fec_pt < 96 || s->fec_pt > 127 || s->fec_pt == s->pt))
+    return _ ("the FEC payload type must be a free one in 96..127");
+  if (s->fec_pt != 0 && s->local_fec_ssrc != 0 && s->local_fec_ssrc == s->local_ssrc)
+    return _ ("the FEC repair packets need an SSRC of their own");
+
+  for (guint j = 0; j < i; j++)
+    {
+      const ConfabStreamParams *t = &streams[j];
+
+      if (t->kind == s->kind)
+        return _ ("at most one audio and one video stream");
+      if (t->pt == s->pt)
+        return _ ("audio and video need different payload types");
+      if (s->local_ssrc != 0 && s->local_ssrc == t->local_ssrc)
+        return _ ("audio and video need different SSRCs");
+      if ((s->fec_pt != 0 && (s->fec_pt == t->pt || s->fec_pt == t->fec_pt))
+          || (t->fec_pt != 0 && t->fec_pt == s->pt))
+        return _ ("the FEC payload type must be a free one in 96..127");
+      if ((s->fec_pt != 0 && s->local_fec_ssrc != 0 && s->local_fec_ssrc == t->local_ssrc)
+          || (t->fec_pt != 0 && t->local_fec_ssrc != 0 && t->local_fec_ssrc == s->local_ssrc))
+        return _ ("the FEC repair packets need an SSRC of their own");
+    }
+
+  return NULL;
+}
+
+gboolean
+confab_stream_params_validate (const ConfabStreamParams *streams, guint n_streams, GError **error)
+{
+  const char *problem = NULL;
+
+  if (streams == NULL || n_streams == 0 || n_streams > CONFAB_MAX_STREAMS)
+    problem = _ ("a call needs between one and four streams");
+  for (guint i = 0; problem == NULL && i < n_streams; i++)
+    problem = stream_problem (streams, i);
+
+  return confab_media_config_problem (problem, error);
+}
+
+gboolean
+confab_media_config_problem (const char *problem, GError **error)
+{
+  if (problem == NULL)
+    return TRUE;
+
+  g_set_error (error, CONFAB_MEDIA_ERROR, CONFAB_MEDIA_ERROR_INVALID_CONFIG,
+               _ ("Invalid media configuration: %s"), problem);
+  return FALSE;
+}
+
+static gboolean
+ssrc_is_taken (guint32 ssrc, const ConfabStreamParams *params, const ConfabMediaStream *streams,
+               guint n_streams)
+{
+  if (ssrc == 0 || ssrc == params->local_ssrc
+      || (params->fec_pt != 0 && ssrc == params->local_fec_ssrc))
+    return TRUE;
+  for (guint i = 0; i < n_streams; i++)
+    if (ssrc == streams[i].params.local_ssrc
+        || (streams[i].params.fec_pt != 0 && ssrc == streams[i].params.local_fec_ssrc))
+      return TRUE;
+  return FALSE;
+}
+
+static guint32
+random_ssrc (const ConfabStreamParams *params, const ConfabMediaStream *streams, guint n_streams)
+{
+  guint32 ssrc;
+
+  do
+    ssrc = g_random_int ();
+  while (ssrc_is_taken (ssrc, params, streams, n_streams));
+
+  return ssrc;
+}
+
+void
+confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamParams *params,
+                          const ConfabMediaStream *streams, guint n_streams)
+{
+  *stream = (ConfabMediaStream){
+    .params = *params,
+    .codec = confab_media_codec_find (params->codec, params->kind),
+  };
+
+  if (stream->params.local_ssrc == 0)
+    stream->params.local_ssrc = random_ssrc (&stream->params, streams, n_streams);
+  if (stream->params.fec_pt != 0 && stream->params.local_fec_ssrc == 0)
+    stream->params.local_fec_ssrc = random_ssrc (&stream->params, streams, n_streams);
+  g_strlcpy (stream->stats.codec, stream->codec->name, sizeof stream->stats.codec);
+}
+
+ConfabMediaStream *
+confab_media_stream_find (ConfabMediaStream *streams, guint n_streams, ConfabStreamKey key,
+                          guint32 value)
+{
+  for (guint i = 0; i < n_streams; i++)
+    {
+      const ConfabStreamParams *params = &streams[i].params;
+
+      if ((key == CONFAB_STREAM_BY_PT ? params->pt : params->local_ssrc) == value)
+        return &streams[i];
+    }
+  return NULL;
+}
+
+void
+confab_media_stream_get_stats (const ConfabMediaStream *stream, gint64 now,
+                               ConfabStreamStats *stats)
+{
+  *stats = stream->stats;
+  stats->send_kbps = confab_rate_meter_get (&stream->sent, now) * 8 / 1000;
+  stats->receive_kbps = confab_rate_meter_get (&stream->received, now) * 8 / 1000;
+  stats->decoded_fps = confab_rate_meter_get (&stream->decoded, now);
+  stats->jitter_ms = confab_jitter_estimate_get_ms (&stream->jitter, stream->params.clock_rate);
+}

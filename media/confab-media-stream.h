@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One negotiated stream of a call as the RTP session tracks it (media/
+ * only): what negotiation agreed (ConfabStreamParams) and what has been
+ * seen of it since: counters, rates, the remote stream's jitter and the
+ * peer's loss of ours. The session keeps an array of these and finds them
+ * by payload type or SSRC; nothing here is audio- or video-specific.
+ * Plain data: the session's lock guards it.
+ */
+#pragma once
+
+#include "confab-call-pipeline.h"
+#include "confab-media-meters.h"
+#include "confab-rtcp-reports.h"
+#include "confab-stream-params.h"
+
+G_BEGIN_DECLS
+
+/* What the pipeline knows of a codec: its elements. */
+typedef struct
+{
+  const char *name; /* encoding name as in a=rtpmap, upper case */
+  ConfabStreamKind kind;
+  const char *payloader;
+  const char *depayloader;
+  const char *decoder;
+} ConfabMediaCodec;
+
+/* The codec of @kind named @name (any case), or NULL: the pipeline carries
+ * Opus audio and VP8 video. */
+const ConfabMediaCodec *confab_media_codec_find (const char *name, ConfabStreamKind kind);
+
+typedef struct
+{
+  ConfabStreamParams params; /* with our SSRCs chosen */
+  const ConfabMediaCodec *codec;
+  /* The counters of the public figures; the rates, jitter and (until
+   * lost_final) packets_lost are filled in by confab_media_stream_get_stats(). */
+  ConfabStreamStats stats;
+  gboolean lost_final;      /* stats.packets_lost is the jitter buffers' last word */
+  ConfabRateMeter sent;     /* bytes */
+  ConfabRateMeter received; /* bytes */
+  ConfabRateMeter decoded;  /* frames */
+  ConfabJitterEstimate jitter;
+  ConfabLossReference loss;
+} ConfabMediaStream;
+
+/* TRUE without @problem; otherwise FALSE, with @problem (a translated
+ * phrase) in a CONFAB_MEDIA_ERROR_INVALID_CONFIG error. */
+gboolean confab_media_config_problem (const char *problem, GError **error);
+
+/* Copies @params (valid), choosing an SSRC where it says 0, one that no
+ * stream in @streams (the @n_streams before this one included) uses. */
+void confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamParams *params,
+                               const ConfabMediaStream *streams, guint n_streams);
+
+typedef enum
+{
+  CONFAB_STREAM_BY_PT,         /* its media payload type (incoming RTP) */
+  CONFAB_STREAM_BY_LOCAL_SSRC, /* the SSRC we send it with (report blocks) */
+} ConfabStreamKey;
+
+/* The stream whose @key is @value, or NULL. */
+ConfabMediaStream *confab_media_stream_find (ConfabMediaStream *streams, guint n_streams,
+                                             ConfabStreamKey key, guint32 value);
+
+/* The public figures at @now. */
+void confab_media_stream_get_stats (const ConfabMediaStream *stream, gint64 now,
+                                    ConfabStreamStats *stats);
+
+G_END_DECLS

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "confab-rtcp-reports.h"
+
+#include "confab-fec-common.h"
+#include "confab-rtp-packet.h"
+
+#define RTCP_SR 200
+#define RTCP_RR 201
+#define RTCP_HEADER_SIZE 8
+#define RTCP_SENDER_INFO_SIZE 20
+#define RTCP_REPORT_BLOCK_SIZE 24
+
+void
+confab_rtcp_foreach_report_block (const guint8 *data, gsize len, ConfabReportBlockFunc func,
+                                  gpointer user_data)
+{
+  ConfabRtcpView packet;
+  gsize offset = 0;
+
+  while (confab_rtcp_compound_next (data, len, &offset, &packet))
+    {
+      gsize at;
+
+      if (packet.type == RTCP_SR)
+        at = RTCP_HEADER_SIZE + RTCP_SENDER_INFO_SIZE;
+      else if (packet.type == RTCP_RR)
+        at = RTCP_HEADER_SIZE;
+      else
+        continue;
+
+      for (guint i = 0; i < packet.count && at + RTCP_REPORT_BLOCK_SIZE <= packet.len; i++)
+        {
+          const guint8 *b = packet.data + at;
+          ConfabReportBlock block = {
+            .ssrc = confab_read_u32 (b),
+            .lost = (gint32) (confab_read_u32 (b + 4) << 8) >> 8,
+            .highest_seq = confab_read_u32 (b + 8),
+            .lsr = confab_read_u32 (b + 16),
+            .dlsr = confab_read_u32 (b + 20),
+          };
+
+          func (&block, user_data);
+          at += RTCP_REPORT_BLOCK_SIZE;
+        }
+    }
+}
+
+void
+confab_sent_reports_note (ConfabSentReports *sent, const guint8 *data, gsize len, gint64 now)
+{
+  ConfabRtcpView packet;
+  gsize offset = 0;
+
+  while (confab_rtcp_compound_next (data, len, &offset, &packet))
+    if (packet.type == RTCP_SR && packet.len >= RTCP_HEADER_SIZE + RTCP_SENDER_INFO_SIZE)
+      {
+        sent->reports[sent->next].lsr = confab_read_u32 (packet.data + 10);
+        sent->reports[sent->next].sent_time = now;
+        sent->next = (sent->next + 1) % CONFAB_SENT_REPORTS;
+      }
+}
+
+gboolean
+confab_sent_reports_rtt (const ConfabSentReports *sent, const ConfabReportBlock *block, gint64 now,
+                         double *rtt_ms)
+{
+  if (block->lsr == 0)
+    return FALSE;
+
+  for (guint i = 0; i < CONFAB_SENT_REPORTS; i++)
+    {
+      gint64 rtt;
+
+      if (sent->reports[i].sent_time == 0 || sent->reports[i].lsr != block->lsr)
+        continue;
+      rtt = now - sent->reports[i].sent_time
+            - (gint64) ((guint64) block->dlsr * G_USEC_PER_SEC / 65536);
+      /* DLSR's 15 us resolution can make a loopback round trip negative;
+       * more than that is a peer's bogus DLSR. */
+      if (rtt < -100)
+        return FALSE;
+      *rtt_ms = MAX (rtt, 0) / 1000.0;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+confab_loss_reference_update (ConfabLossReference *reference, const ConfabReportBlock *block,
+                              gint64 now, double *fraction)
+{
+  gboolean known = FALSE;
+
+  if (reference->valid)
+    {
+      guint32 expected = block->highest_seq - reference->highest_seq;
+
+      if (expected >= CONFAB_LOSS_MIN_PACKETS && expected < G_MAXINT32)
+        {
+          *fraction
+              = CLAMP ((double) ((gint64) block->lost - reference->lost) / expected, 0.0, 1.0);
+          known = TRUE;
+        }
+      if (now - reference->time < CONFAB_LOSS_WINDOW_US)
+        return known;
+    }
+
+  *reference = (ConfabLossReference){ TRUE, now, block->highest_seq, block->lost };
+  return known;
+}

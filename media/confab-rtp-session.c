@@ -1,0 +1,715 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "confab-media-elements.h"
+#include "confab-rtp-packet.h"
+#include "confab-rtp-session-private.h"
+#include "gstconfabfecdec.h"
+#include "gstconfabfecenc.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <stdio.h>
+
+/* Our own packets stay under the payloaders' MTU (1200) and peers use
+ * similar sizes so that they fit any path. 8 KiB leaves room for jumbo
+ * frames and large RTCP compounds; anything bigger is not a packet of a
+ * call but someone trying to make us buffer it. */
+#define MAX_PACKET_SIZE 8192
+
+/* rtpbin's jitter buffer: long enough to reorder packets on a real path,
+ * short enough for a conversation. */
+#define JITTERBUFFER_LATENCY_MS 100
+
+#define VIDEO_MTU 1200
+
+/* A flood of pushed packets must not grow memory without bound: the
+ * appsrc queues are capped and drop their oldest packets first (a late
+ * packet is worth less than a fresh one in a call). */
+#define APPSRC_MAX_BYTES (512 * 1024)
+#define APPSRC_MAX_BUFFERS 1000
+
+/* Bounds the streams (SSRCs) one session accepts, so that a peer making up
+ * SSRCs cannot make rtpbin create jitter buffers and threads without end. */
+#define MAX_RTPBIN_STREAMS 16
+
+/* RFC 3550 asks for at least 5 s between RTCP reports, which makes the
+ * loss and round-trip figures lag the call by as much; browsers report
+ * about once a second (the RTCP bandwidth is still a fraction of a
+ * percent of the media's). */
+#define RTCP_MIN_INTERVAL GST_SECOND
+
+typedef struct
+{
+  GstElement *jitterbuffer;
+  gint pt; /* -1 until rtpbin exposes the stream's pad */
+} JitterBufferEntry;
+
+static ConfabMediaStream *
+find_stream (ConfabRtpSession *session, ConfabStreamKey key, guint32 value)
+{
+  return confab_media_stream_find (session->streams, session->n_streams, key, value);
+}
+
+/* Packets out (streaming threads) ------------------------------------------ */
+
+/* Under session->lock. */
+static void
+count_sent (ConfabRtpSession *session, const guint8 *data, gsize size, gint64 now)
+{
+  ConfabMediaStream *stream;
+
+  if (confab_rtp_is_rtcp (data, size))
+    {
+      session->rtcp_packets_sent++;
+      /* rtpsession's own packets: walked, not validated. */
+      confab_sent_reports_note (&session->sent_reports, data, size, now);
+    }
+  else if (size >= 2
+           && (stream = find_stream (session, CONFAB_STREAM_BY_PT, data[1] & 0x7f)) != NULL)
+    {
+      stream->stats.packets_sent++;
+      confab_rate_meter_add (&stream->sent, now, size);
+    }
+}
+
+static void
+deliver_packet (ConfabRtpSession *session, GstBuffer *buffer)
+{
+  ConfabCallbackSlot *slot = session->packet_slot;
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return;
+
+  /* Counted before the call, so that a receiver the packet function feeds
+   * directly never shows more packets than this sender. (Lock order: the
+   * slot's, then session->lock.) */
+  confab_callback_slot_lock (slot);
+  if (slot->func != NULL)
+    {
+      g_mutex_lock (&session->lock);
+      count_sent (session, map.data, map.size, g_get_monotonic_time ());
+      g_mutex_unlock (&session->lock);
+      ((ConfabPacketFunc) slot->func) (map.data, map.size, slot->data);
+    }
+  confab_callback_slot_unlock (slot);
+
+  gst_buffer_unmap (buffer, &map);
+}
+
+static GstFlowReturn
+on_packet_sample (GstAppSink *sink, gpointer user_data)
+{
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBufferList *list;
+  GstBuffer *buffer;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+
+  /* The payloaders push buffer lists (one per video frame); the appsink
+   * hands them over whole so that no packet of a frame is lost or
+   * reordered. */
+  list = gst_sample_get_buffer_list (sample);
+  if (list != NULL)
+    {
+      guint n = gst_buffer_list_length (list);
+
+      for (guint i = 0; i < n; i++)
+        deliver_packet (user_data, gst_buffer_list_get (list, i));
+    }
+  else if ((buffer = gst_sample_get_buffer (sample)) != NULL)
+    deliver_packet (user_data, buffer);
+
+  return GST_FLOW_OK;
+}
+
+/* Packets in (network threads) --------------------------------------------- */
+
+/* Under session->lock. */
+static void
+on_report_block (const ConfabReportBlock *block, gpointer user_data)
+{
+  ConfabRtpSession *session = user_data;
+  gint64 now = g_get_monotonic_time ();
+  ConfabMediaStream *stream = find_stream (session, CONFAB_STREAM_BY_LOCAL_SSRC, block->ssrc);
+
+  if (stream == NULL)
+    return; /* about someone else's stream */
+
+  confab_loss_reference_update (&stream->loss, block, now, &stream->stats.remote_loss);
+  confab_sent_reports_rtt (&session->sent_reports, block, now, &session->rtt_ms);
+}
+
+/* Under session->lock: @data is valid RTP. */
+static void
+count_received (ConfabRtpSession *session, const ConfabRtpView *rtp, gint64 now)
+{
+  ConfabMediaStream *stream = find_stream (session, CONFAB_STREAM_BY_PT, rtp->payload_type);
+
+  if (stream == NULL)
+    return;
+
+  /* Our own jitter figure rather than rtpsession's: taken at the real
+   * arrival, before the appsrc queue, and per stream without a call into
+   * rtpbin under its locks. */
+  stream->stats.packets_received++;
+  confab_rate_meter_add (&stream->received, now, rtp->len);
+  confab_jitter_estimate_update (&stream->jitter, rtp->ssrc, rtp->timestamp, now,
+                                 stream->params.clock_rate);
+}
+
+void
+confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, gsize size)
+{
+  GstElement *target = NULL;
+  ConfabRtpView rtp;
+  gboolean rtcp = FALSE, valid = FALSE;
+  gint64 now;
+
+  /* RFC 5761 section 4: with RTP and RTCP on one port, the second octet
+   * tells them apart (payload types 64..95 are refused for that). */
+  if (data != NULL && size <= MAX_PACKET_SIZE)
+    {
+      rtcp = confab_rtp_is_rtcp (data, size);
+      valid = rtcp ? confab_rtcp_compound_is_valid (data, size)
+                   : confab_rtp_view_parse (&rtp, data, size) == CONFAB_FEC_OK;
+    }
+
+  now = g_get_monotonic_time ();
+
+  g_mutex_lock (&session->lock);
+  if (session->running)
+    {
+      if (!valid)
+        session->invalid_packets++;
+      else if (rtcp)
+        {
+          session->rtcp_packets_received++;
+          confab_rtcp_foreach_report_block (data, size, on_report_block, session);
+          target = session->rtcp_src;
+        }
+      else
+        {
+          count_received (session, &rtp, now);
+          target = session->rtp_src;
+        }
+    }
+  g_mutex_unlock (&session->lock);
+
+  /* appsrc is thread-safe and never blocks here (leaky); after stop it is
+   * flushing and drops the buffer. */
+  if (target != NULL)
+    gst_app_src_push_buffer (GST_APP_SRC (target), gst_buffer_new_memdup (data, size));
+}
+
+/* rtpbin callbacks ---------------------------------------------------------- */
+
+static GstCaps *
+on_request_pt_map (GstElement *rtpbin, guint session_id, guint pt, gpointer user_data)
+{
+  ConfabRtpSession *session = user_data;
+  ConfabMediaStream *stream = find_stream (session, CONFAB_STREAM_BY_PT, pt);
+  const ConfabStreamParams *params;
+  GstCaps *caps;
+
+  /* The FEC decoder consumes our repair packets; should one slip through
+   * (another SSRC), it is not a stream for rtpbin to decode. */
+  if (stream == NULL)
+    {
+      g_debug ("No caps for payload type %u", pt);
+      return NULL;
+    }
+
+  params = &stream->params;
+  caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING,
+                              params->kind == CONFAB_STREAM_KIND_AUDIO ? "audio" : "video",
+                              "encoding-name", G_TYPE_STRING, stream->codec->name, "clock-rate",
+                              G_TYPE_INT, (gint) params->clock_rate, "payload", G_TYPE_INT,
+                              (gint) pt, NULL);
+  if (params->channels > 0)
+    {
+      g_autofree char *channels = g_strdup_printf ("%u", params->channels);
+
+      gst_caps_set_simple (caps, "encoding-params", G_TYPE_STRING, channels, NULL);
+    }
+  /* rtcp-fb-nack-pli (SDP a=rtcp-fb:<pt> nack pli) lets rtpsession turn a
+   * depayloader's keyframe request into an RTCP PLI; without it the
+   * request is dropped. */
+  if (params->kind == CONFAB_STREAM_KIND_VIDEO)
+    gst_caps_set_simple (caps, "rtcp-fb-nack-pli", G_TYPE_BOOLEAN, TRUE, NULL);
+
+  return caps;
+}
+
+static void
+jitter_buffer_entry_free (gpointer data)
+{
+  JitterBufferEntry *entry = data;
+
+  gst_object_unref (entry->jitterbuffer);
+  g_free (entry);
+}
+
+static void
+on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session_id, guint ssrc,
+                     gpointer user_data)
+{
+  ConfabRtpSession *session = user_data;
+  JitterBufferEntry *entry = g_new0 (JitterBufferEntry, 1);
+
+  entry->jitterbuffer = gst_object_ref (jitterbuffer);
+  entry->pt = -1;
+
+  g_mutex_lock (&session->lock);
+  g_hash_table_replace (session->jitterbuffers, GUINT_TO_POINTER (ssrc), entry);
+  g_mutex_unlock (&session->lock);
+}
+
+void
+confab_rtp_session_post_error (ConfabRtpSession *session, const GError *error)
+{
+  GstMessage *message
+      = gst_message_new_error (GST_OBJECT (session->rtpbin), (GError *) error, NULL);
+
+  gst_element_post_message (GST_ELEMENT (session->bin), message);
+}
+
+static void
+on_pad_added (GstElement *rtpbin, GstPad *pad, gpointer user_data)
+{
+  ConfabRtpSession *session = user_data;
+  g_autofree char *name = gst_pad_get_name (pad);
+  g_autoptr (GPtrArray) chain = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  guint session_id, ssrc, pt;
+  JitterBufferEntry *entry;
+  ConfabMediaStream *stream;
+
+  if (sscanf (name, "recv_rtp_src_%u_%u_%u", &session_id, &ssrc, &pt) != 3)
+    return;
+
+  g_debug ("New remote stream: SSRC %u, payload type %u", ssrc, pt);
+
+  g_mutex_lock (&session->lock);
+  entry = g_hash_table_lookup (session->jitterbuffers, GUINT_TO_POINTER (ssrc));
+  if (entry != NULL)
+    entry->pt = pt;
+  g_mutex_unlock (&session->lock);
+
+  /* The array never moves; a stream's params do not change. */
+  stream = find_stream (session, CONFAB_STREAM_BY_PT, pt);
+  if (stream == NULL)
+    g_debug ("Discarding the stream of unknown payload type %u", pt);
+
+  if (!confab_media_receive_build (session, stream, chain, &error))
+    {
+      g_autoptr (GError) fallback_error = NULL;
+
+      confab_rtp_session_post_error (session, error);
+      /* An unlinked pad would stop rtpbin with a not-linked error and take
+       * the other streams down with it; discard this one instead. */
+      confab_media_receive_remove (session, chain);
+      if (!confab_media_receive_build (session, NULL, chain, &fallback_error))
+        return;
+    }
+
+  g_clear_error (&error);
+  if (!confab_media_receive_attach (pad, chain, &error))
+    confab_rtp_session_post_error (session, error);
+
+  /* The new sinks change the pipeline's latency; the bus handler
+   * redistributes it. */
+  gst_element_post_message (GST_ELEMENT (session->bin),
+                            gst_message_new_latency (GST_OBJECT (rtpbin)));
+}
+
+/* Construction -------------------------------------------------------------- */
+
+/* The payloader of @stream after the capture's encoder of its kind. */
+static gboolean
+build_send (ConfabRtpSession *session, const ConfabMediaStream *stream, ConfabMediaCapture *capture,
+            GstElement *funnel, GError **error)
+{
+  const ConfabStreamParams *params = &stream->params;
+  GstElement *encoder = confab_media_capture_get_encoder (capture, params->kind);
+  GstElement *payloader
+      = confab_media_add_element (session->bin, stream->codec->payloader, NULL, error);
+
+  if (payloader == NULL)
+    return FALSE;
+
+  g_object_set (payloader, "pt", params->pt, "ssrc", params->local_ssrc, NULL);
+  if (params->kind == CONFAB_STREAM_KIND_VIDEO)
+    {
+      g_object_set (payloader, "mtu", VIDEO_MTU, NULL);
+      gst_util_set_object_arg (G_OBJECT (payloader), "picture-id-mode", "15-bit");
+    }
+
+  return confab_media_link_elements (error, encoder, payloader, NULL)
+         && confab_media_link_pads (payloader, "src", funnel, "sink_%u", error);
+}
+
+static GstElement *
+add_packet_sink (ConfabRtpSession *session, const char *name, GError **error)
+{
+  GstAppSinkCallbacks callbacks = { .new_sample = on_packet_sample };
+  GstElement *sink = confab_media_add_element (session->bin, "appsink", name, error);
+
+  if (sink == NULL)
+    return NULL;
+
+  /* Packets leave as soon as they exist: pacing is the network's job. */
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "buffer-list", TRUE, "enable-last-sample",
+                FALSE, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, session, NULL);
+
+  return sink;
+}
+
+static GstElement *
+add_packet_source (ConfabRtpSession *session, const char *name, const char *media_type,
+                   GError **error)
+{
+  GstElement *source = confab_media_add_element (session->bin, "appsrc", name, error);
+  g_autoptr (GstCaps) caps = NULL;
+
+  if (source == NULL)
+    return NULL;
+
+  caps = gst_caps_new_empty_simple (media_type);
+  /* Arrival time stamps drive the jitter buffer. */
+  g_object_set (source, "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", TRUE, "caps",
+                caps, "max-bytes", (guint64) APPSRC_MAX_BYTES, "max-buffers",
+                (guint64) APPSRC_MAX_BUFFERS, "emit-signals", FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (source), "leaky-type", "downstream");
+
+  return gst_object_ref (source);
+}
+
+static gpointer
+register_fec_elements (gpointer data)
+{
+  /* Linked in statically (gst_fec_dep): nothing to install or to find on
+   * a plugin path. */
+  gst_element_register (NULL, "confabfecenc", GST_RANK_NONE, GST_TYPE_CONFAB_FEC_ENC);
+  gst_element_register (NULL, "confabfecdec", GST_RANK_NONE, GST_TYPE_CONFAB_FEC_DEC);
+  return NULL;
+}
+
+/* FlexFEC for @stream: the encoder between rtpbin's send_rtp_src_0 and the
+ * RTP appsink (it passes other streams and RTCP through: protect-pt), the
+ * decoder between the RTP appsrc and recv_rtp_sink_0, so that a lost
+ * packet is rebuilt as soon as its repair packet arrives and reaches the
+ * jitter buffer merely late (DESIGN.md). The decoder consumes the repair
+ * packets: rtpbin never sees them as a stream. */
+static gboolean
+build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, guint overhead,
+           guint key_frame_overhead, GError **error)
+{
+  static GOnce registered = G_ONCE_INIT;
+  const ConfabStreamParams *params = &stream->params;
+
+  g_once (&registered, register_fec_elements, NULL);
+
+  if ((session->fec_enc = confab_media_add_element (session->bin, "confabfecenc", "fec-enc", error))
+          == NULL
+      || (session->fec_dec
+          = confab_media_add_element (session->bin, "confabfecdec", "fec-dec", error))
+             == NULL)
+    return FALSE;
+  gst_object_ref (session->fec_enc);
+  gst_object_ref (session->fec_dec);
+  session->fec_stream = stream;
+
+  /* encoding-name: after rtpfunnel and rtpbin the caps no longer say
+   * which codec the protected packets carry, and without it no key frame
+   * would get key-frame-overhead. */
+  gst_util_set_object_arg (G_OBJECT (session->fec_enc), "scheme", "flexfec");
+  g_object_set (session->fec_enc, "pt", params->fec_pt, "repair-ssrc", params->local_fec_ssrc,
+                "protect-pt", (gint) params->pt, "overhead", overhead, "key-frame-overhead",
+                key_frame_overhead, "encoding-name", stream->codec->name, NULL);
+  gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", "flexfec");
+  g_object_set (session->fec_dec, "pt", params->fec_pt, "repair-ssrc", params->remote_fec_ssrc,
+                NULL);
+
+  return confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->fec_enc, "sink", error)
+         && confab_media_link_pads (session->fec_enc, "src", session->rtp_sink, "sink", error)
+         && confab_media_link_pads (session->rtp_src, "src", session->fec_dec, "sink", error)
+         && confab_media_link_pads (session->fec_dec, "src", session->rtpbin, "recv_rtp_sink_0",
+                                    error);
+}
+
+static gboolean
+link_without_fec (ConfabRtpSession *session, GError **error)
+{
+  return confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->rtp_sink, "sink",
+                                 error)
+         && confab_media_link_pads (session->rtp_src, "src", session->rtpbin, "recv_rtp_sink_0",
+                                    error);
+}
+
+static gboolean
+build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCapture *capture,
+       GError **error)
+{
+  GstElement *funnel, *rtcp_sink;
+  ConfabMediaStream *fec_stream = NULL;
+  GObject *internal = NULL;
+
+  if ((session->rtpbin = confab_media_add_element (session->bin, "rtpbin", "rtpbin", error))
+      == NULL)
+    return FALSE;
+  gst_object_ref (session->rtpbin);
+
+  /* do-lost: the jitter buffer tells the depayloaders about losses (Opus
+   * FEC and PLC, VP8 keyframe requests). rtcp-sync-send-time off: the
+   * sender reports map RTP time to capture time, so the peer lines audio
+   * up with video as they were captured, whatever each encoder's delay.
+   * Retransmission is off: Confab's FEC repairs losses. AVPF allows early
+   * RTCP feedback (PLI). drop-on-latency stays off: lip sync makes a
+   * jitter buffer hold more than its latency, and with it on about half
+   * of the frames were dropped in the loopback test. */
+  g_object_set (session->rtpbin, "latency", JITTERBUFFER_LATENCY_MS, "do-lost", TRUE,
+                "do-retransmission", FALSE, "max-streams", MAX_RTPBIN_STREAMS,
+                "rtcp-sync-send-time", FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (session->rtpbin), "rtp-profile", "avpf");
+  g_signal_connect (session->rtpbin, "request-pt-map", G_CALLBACK (on_request_pt_map), session);
+  g_signal_connect (session->rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), session);
+  g_signal_connect (session->rtpbin, "pad-added", G_CALLBACK (on_pad_added), session);
+
+  /* All streams share session 0 (BUNDLE); rtpfunnel keeps upstream events
+   * such as keyframe requests going to the right encoder. */
+  if ((funnel = confab_media_add_element (session->bin, "rtpfunnel", NULL, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < session->n_streams; i++)
+    {
+      if (session->streams[i].params.send
+          && !build_send (session, &session->streams[i], capture, funnel, error))
+        return FALSE;
+      if (session->streams[i].params.fec_pt != 0)
+        fec_stream = &session->streams[i];
+    }
+  if (!confab_media_link_pads (funnel, "src", session->rtpbin, "send_rtp_sink_0", error))
+    return FALSE;
+
+  g_signal_emit_by_name (session->rtpbin, "get-internal-session", 0, &internal);
+  if (internal != NULL)
+    {
+      g_object_set (internal, "rtcp-min-interval", (guint64) RTCP_MIN_INTERVAL, NULL);
+      g_object_unref (internal);
+    }
+
+  if ((session->rtp_sink = add_packet_sink (session, "rtp-sink", error)) == NULL
+      || (rtcp_sink = add_packet_sink (session, "rtcp-sink", error)) == NULL
+      || !confab_media_link_pads (session->rtpbin, "send_rtcp_src_0", rtcp_sink, "sink", error))
+    return FALSE;
+  gst_object_ref (session->rtp_sink);
+
+  if ((session->rtp_src = add_packet_source (session, "rtp-source", "application/x-rtp", error))
+          == NULL
+      || (session->rtcp_src
+          = add_packet_source (session, "rtcp-source", "application/x-rtcp", error))
+             == NULL
+      || !confab_media_link_pads (session->rtcp_src, "src", session->rtpbin, "recv_rtcp_sink_0",
+                                  error))
+    return FALSE;
+
+  if (fec_stream != NULL)
+    return build_fec (session, fec_stream, config->fec_overhead, config->fec_key_frame_overhead,
+                      error);
+  return link_without_fec (session, error);
+}
+
+ConfabRtpSession *
+confab_rtp_session_new (GstBin *bin, const ConfabMediaConfig *config,
+                        const ConfabStreamParams *streams, guint n_streams, GstDevice *speaker,
+                        ConfabMediaCapture *capture, ConfabCallbackSlot *packet_slot,
+                        ConfabCallbackSlot *frame_slot, ConfabCallbackSlot *level_slot,
+                        GError **error)
+{
+  ConfabRtpSession *session = g_new0 (ConfabRtpSession, 1);
+
+  session->bin = bin;
+  session->play_audio = config->play_audio;
+  session->speaker = speaker != NULL ? gst_object_ref (speaker) : NULL;
+  session->packet_slot = packet_slot;
+  session->frame_slot = frame_slot;
+  session->level_slot = level_slot;
+  g_mutex_init (&session->lock);
+  session->jitterbuffers = g_hash_table_new_full (NULL, NULL, NULL, jitter_buffer_entry_free);
+  for (guint i = 0; i < n_streams; i++)
+    confab_media_stream_init (&session->streams[i], &streams[i], session->streams, i);
+  session->n_streams = n_streams;
+
+  if (!build (session, config, capture, error))
+    {
+      confab_rtp_session_free (session);
+      return NULL;
+    }
+
+  return session;
+}
+
+void
+confab_rtp_session_free (ConfabRtpSession *session)
+{
+  if (session == NULL)
+    return;
+
+  if (session->rtpbin != NULL)
+    g_signal_handlers_disconnect_by_data (session->rtpbin, session);
+  gst_clear_object (&session->rtp_src);
+  gst_clear_object (&session->rtcp_src);
+  gst_clear_object (&session->rtp_sink);
+  gst_clear_object (&session->fec_enc);
+  gst_clear_object (&session->fec_dec);
+  gst_clear_object (&session->rtpbin);
+  gst_clear_object (&session->speaker);
+  g_clear_pointer (&session->jitterbuffers, g_hash_table_unref);
+  g_mutex_clear (&session->lock);
+  g_free (session);
+}
+
+void
+confab_rtp_session_disable_fec (ConfabRtpSession *session)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (session->fec_enc == NULL)
+    return;
+
+  /* Still in NULL state: nothing flows, relinking is plain surgery.
+   * Removing an element unlinks its pads. */
+  gst_bin_remove (session->bin, session->fec_enc);
+  gst_bin_remove (session->bin, session->fec_dec);
+  gst_clear_object (&session->fec_enc);
+  gst_clear_object (&session->fec_dec);
+  session->fec_stream = NULL;
+  if (!link_without_fec (session, &error))
+    g_critical ("Could not relink the pipeline without FEC: %s", error->message);
+}
+
+/* Statistics ---------------------------------------------------------------- */
+
+/* The jitter buffers' lost counts per stream (index as in streams). The
+ * jitter buffers are queried outside session->lock: their property getter
+ * takes their own lock, which their streaming thread may hold while it
+ * runs our probes. */
+static void
+query_lost (ConfabRtpSession *session, guint64 lost[CONFAB_MAX_STREAMS])
+{
+  g_autoptr (GPtrArray) jitterbuffers = g_ptr_array_new_with_free_func (gst_object_unref);
+  g_autoptr (GArray) pts = g_array_new (FALSE, FALSE, sizeof (gint));
+  GHashTableIter iter;
+  gpointer value;
+
+  memset (lost, 0, sizeof (guint64) * CONFAB_MAX_STREAMS);
+
+  g_mutex_lock (&session->lock);
+  g_hash_table_iter_init (&iter, session->jitterbuffers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      JitterBufferEntry *entry = value;
+
+      g_ptr_array_add (jitterbuffers, gst_object_ref (entry->jitterbuffer));
+      g_array_append_val (pts, entry->pt);
+    }
+  g_mutex_unlock (&session->lock);
+
+  for (guint i = 0; i < jitterbuffers->len; i++)
+    {
+      gint pt = g_array_index (pts, gint, i);
+      ConfabMediaStream *stream = pt >= 0 ? find_stream (session, CONFAB_STREAM_BY_PT, pt) : NULL;
+      g_autoptr (GstStructure) stats = NULL;
+      guint64 n = 0;
+
+      if (stream == NULL)
+        continue;
+      g_object_get (g_ptr_array_index (jitterbuffers, i), "stats", &stats, NULL);
+      if (stats != NULL)
+        gst_structure_get_uint64 (stats, "num-lost", &n);
+      lost[stream - session->streams] += n;
+    }
+}
+
+void
+confab_rtp_session_set_running (ConfabRtpSession *session, gboolean running)
+{
+  g_mutex_lock (&session->lock);
+  session->running = running;
+  g_mutex_unlock (&session->lock);
+}
+
+void
+confab_rtp_session_stop (ConfabRtpSession *session)
+{
+  guint64 lost[CONFAB_MAX_STREAMS];
+  gboolean first;
+
+  g_mutex_lock (&session->lock);
+  session->running = FALSE;
+  first = !session->lost_final;
+  g_mutex_unlock (&session->lock);
+
+  if (!first)
+    return;
+
+  query_lost (session, lost);
+  g_mutex_lock (&session->lock);
+  for (guint i = 0; i < session->n_streams; i++)
+    session->streams[i].stats.packets_lost = lost[i];
+  session->lost_final = TRUE;
+  g_mutex_unlock (&session->lock);
+}
+
+void
+confab_rtp_session_get_stats (ConfabRtpSession *session, ConfabMediaStats *stats)
+{
+  guint64 lost[CONFAB_MAX_STREAMS] = { 0 };
+  guint64 repair_sent = 0, recovered = 0, unrecovered = 0;
+  gboolean final;
+  gint64 now;
+
+  g_mutex_lock (&session->lock);
+  final = session->lost_final;
+  g_mutex_unlock (&session->lock);
+  if (!final)
+    query_lost (session, lost);
+
+  /* The FEC elements' getters take their object lock, which their
+   * streaming threads hold only briefly and never around our callbacks;
+   * still, not under session->lock. */
+  if (session->fec_enc != NULL)
+    g_object_get (session->fec_enc, "repair-packets-sent", &repair_sent, NULL);
+  if (session->fec_dec != NULL)
+    g_object_get (session->fec_dec, "recovered", &recovered, "unrecovered", &unrecovered, NULL);
+
+  now = g_get_monotonic_time ();
+  *stats = (ConfabMediaStats){ 0 };
+
+  g_mutex_lock (&session->lock);
+  for (guint i = 0; i < session->n_streams; i++)
+    {
+      ConfabMediaStream *stream = &session->streams[i];
+      ConfabStreamStats *out
+          = stream->params.kind == CONFAB_STREAM_KIND_AUDIO ? &stats->audio : &stats->video;
+
+      confab_media_stream_get_stats (stream, now, out);
+      if (!final)
+        out->packets_lost = lost[i];
+      if (stream == session->fec_stream)
+        {
+          out->fec_repair_sent = repair_sent;
+          out->fec_recovered = recovered;
+          out->fec_unrecovered = unrecovered;
+        }
+    }
+  stats->rtcp_packets_sent = session->rtcp_packets_sent;
+  stats->rtcp_packets_received = session->rtcp_packets_received;
+  stats->first_remote_frame_time = session->first_remote_frame_time;
+  stats->invalid_packets = session->invalid_packets;
+  stats->rtt_ms = session->rtt_ms;
+  g_mutex_unlock (&session->lock);
+}
