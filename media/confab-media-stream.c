@@ -3,6 +3,8 @@
 
 #include "confab-media-stream.h"
 
+#include "confab-rtp-packet.h"
+
 #include <glib/gi18n-lib.h>
 
 /* RFC 5761 section 4: with rtcp-mux, payload types 64..95 would be taken
@@ -91,30 +93,32 @@ confab_media_config_problem (const char *problem, GError **error)
   return FALSE;
 }
 
-static gboolean
-ssrc_is_taken (guint32 ssrc, const ConfabStreamParams *params, const ConfabMediaStream *streams,
-               guint n_streams)
+/* Our SSRCs taken so far: this stream's own and the earlier streams'. */
+static gsize
+taken_ssrcs (const ConfabStreamParams *params, const ConfabMediaStream *streams, guint n_streams,
+             guint32 *taken)
 {
-  if (ssrc == 0 || ssrc == params->local_ssrc
-      || (params->fec_pt != 0 && ssrc == params->local_fec_ssrc))
-    return TRUE;
-  for (guint i = 0; i < n_streams; i++)
-    if (ssrc == streams[i].params.local_ssrc
-        || (streams[i].params.fec_pt != 0 && ssrc == streams[i].params.local_fec_ssrc))
-      return TRUE;
-  return FALSE;
+  gsize n = 0;
+
+  for (guint i = 0; i <= n_streams; i++)
+    {
+      const ConfabStreamParams *p = i < n_streams ? &streams[i].params : params;
+
+      if (p->local_ssrc != 0)
+        taken[n++] = p->local_ssrc;
+      if (p->fec_pt != 0 && p->local_fec_ssrc != 0)
+        taken[n++] = p->local_fec_ssrc;
+    }
+  return n;
 }
 
 static guint32
 random_ssrc (const ConfabStreamParams *params, const ConfabMediaStream *streams, guint n_streams)
 {
-  guint32 ssrc;
+  guint32 taken[2 * (CONFAB_MAX_STREAMS + 1)];
 
-  do
-    ssrc = g_random_int ();
-  while (ssrc_is_taken (ssrc, params, streams, n_streams));
-
-  return ssrc;
+  g_assert (n_streams <= CONFAB_MAX_STREAMS);
+  return confab_rtp_random_ssrc (taken, taken_ssrcs (params, streams, n_streams, taken));
 }
 
 void
