@@ -50,17 +50,12 @@ static void
 on_about (GSimpleAction *action, GVariant *param, gpointer data)
 {
   GtkApplication *app = data;
-  const char *developers[] = { _("The Confab developers"), NULL };
+  const char *developers[] = { _ ("The Confab developers"), NULL };
   GtkWidget *about = adw_about_window_new ();
-  g_object_set (about,
-                "transient-for", gtk_application_get_active_window (app),
-                "application-name", _("Confab"),
-                "application-icon", "org.confab.Confab",
-                "version", PACKAGE_VERSION,
-                "developers", developers,
-                "license-type", GTK_LICENSE_GPL_3_0,
-                "comments", _("Video calls between two people with no server in the middle"),
-                NULL);
+  g_object_set (about, "transient-for", gtk_application_get_active_window (app), "application-name",
+                _ ("Confab"), "application-icon", "org.confab.Confab", "version", PACKAGE_VERSION,
+                "developers", developers, "license-type", GTK_LICENSE_GPL_3_0, "comments",
+                _ ("Video calls between two people with no server in the middle"), NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -118,6 +113,5 @@ confab_application_new (void)
   /* Not unique: two windows of two instances are how people test a call
    * on one machine, and the demo runs beside the app. */
   return g_object_new (CONFAB_TYPE_APPLICATION, "application-id", "org.confab.Confab", "flags",
-                       G_APPLICATION_NON_UNIQUE, "resource-base-path", "/org/confab/Confab",
-                       NULL);
+                       G_APPLICATION_NON_UNIQUE, "resource-base-path", "/org/confab/Confab", NULL);
 }

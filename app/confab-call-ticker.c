@@ -19,11 +19,8 @@ on_state (GObject *object, GParamSpec *pspec, gpointer data)
 }
 
 void
-confab_call_ticker_start (ConfabCallTicker *ticker,
-                          ConfabCall *call,
-                          guint interval_ms,
-                          ConfabCallTickFunc func,
-                          gpointer data)
+confab_call_ticker_start (ConfabCallTicker *ticker, ConfabCall *call, guint interval_ms,
+                          ConfabCallTickFunc func, gpointer data)
 {
   g_return_if_fail (CONFAB_IS_CALL (call));
 

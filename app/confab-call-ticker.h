@@ -24,11 +24,8 @@ typedef struct
 
 /* Stops what @ticker ran before. @ticker must stay at its address until
  * confab_call_ticker_stop(). */
-void confab_call_ticker_start (ConfabCallTicker *ticker,
-                               ConfabCall *call,
-                               guint interval_ms,
-                               ConfabCallTickFunc func,
-                               gpointer data);
+void confab_call_ticker_start (ConfabCallTicker *ticker, ConfabCall *call, guint interval_ms,
+                               ConfabCallTickFunc func, gpointer data);
 /* Idempotent; drops the ticker's reference on the call. */
 void confab_call_ticker_stop (ConfabCallTicker *ticker);
 

@@ -48,10 +48,10 @@ update_timer_and_verdict (ConfabCallView *self)
     return;
   confab_call_get_stats (self->call, &stats);
   guint seconds = (guint) stats.elapsed_s;
-  g_autofree char *timer = seconds >= 3600
-                             ? g_strdup_printf ("%u:%02u:%02u", seconds / 3600,
-                                                seconds / 60 % 60, seconds % 60)
-                             : g_strdup_printf ("%u:%02u", seconds / 60, seconds % 60);
+  g_autofree char *timer
+      = seconds >= 3600
+            ? g_strdup_printf ("%u:%02u:%02u", seconds / 3600, seconds / 60 % 60, seconds % 60)
+            : g_strdup_printf ("%u:%02u", seconds / 60, seconds % 60);
   gtk_label_set_text (self->timer_label, timer);
 
   /* The panel's headline, so the badge and the panel never disagree. */
@@ -195,14 +195,15 @@ confab_call_view_class_init (ConfabCallViewClass *klass)
   object_class->get_property = confab_call_view_get_property;
   object_class->set_property = confab_call_view_set_property;
 
-  properties[PROP_MUTED] = g_param_spec_boolean (
-    "muted", NULL, NULL, FALSE, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CAMERA_OFF] = g_param_spec_boolean (
-    "camera-off", NULL, NULL, FALSE,
-    G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PANEL_REVEALED] = g_param_spec_boolean (
-    "panel-revealed", NULL, NULL, FALSE,
-    G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MUTED]
+      = g_param_spec_boolean ("muted", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAMERA_OFF]
+      = g_param_spec_boolean ("camera-off", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PANEL_REVEALED]
+      = g_param_spec_boolean ("panel-revealed", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -227,8 +228,8 @@ confab_call_view_class_init (ConfabCallViewClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "call.mute",
                                        NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
-                                       "call.camera-off", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "call.camera-off",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "call.hang-up",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "call.fullscreen", NULL);

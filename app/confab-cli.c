@@ -18,47 +18,45 @@ confab_cli_option_group (ConfabCliOptions *cli)
 {
   const GOptionEntry entries[] = {
     { "stun", 0, 0, G_OPTION_ARG_STRING, &cli->stun,
-      N_("STUN server, e.g. stun:stun.example.org:3478"), "URI" },
+      N_ ("STUN server, e.g. stun:stun.example.org:3478"), "URI" },
     { "turn", 0, 0, G_OPTION_ARG_STRING, &cli->turn,
-      N_("TURN server: turn:HOST[:PORT][?transport=udp|tcp] or turns:HOST[:PORT] (TLS)"), "URI" },
-    { "turn-user", 0, 0, G_OPTION_ARG_STRING, &cli->turn_user, N_("TURN user name"), "NAME" },
+      N_ ("TURN server: turn:HOST[:PORT][?transport=udp|tcp] or turns:HOST[:PORT] (TLS)"), "URI" },
+    { "turn-user", 0, 0, G_OPTION_ARG_STRING, &cli->turn_user, N_ ("TURN user name"), "NAME" },
     { "turn-pass", 0, 0, G_OPTION_ARG_STRING, &cli->turn_pass,
-      N_("TURN password (or set CONFAB_TURN_PASS, which other users cannot see)"), "PASSWORD" },
+      N_ ("TURN password (or set CONFAB_TURN_PASS, which other users cannot see)"), "PASSWORD" },
     { "turn-ca", 0, 0, G_OPTION_ARG_FILENAME, &cli->turn_ca,
-      N_("For turns: servers, trust the CA certificates in this PEM file instead of the system's"),
+      N_ ("For turns: servers, trust the CA certificates in this PEM file instead of the system's"),
       "FILE" },
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &cli->relay_only,
-      N_("Privacy mode: only offer the TURN relay, so the other side never learns your address"),
+      N_ ("Privacy mode: only offer the TURN relay, so the other side never learns your address"),
       NULL },
     { "fec", 0, 0, G_OPTION_ARG_STRING, &cli->fec,
-      N_("Protect the video with forward error correction (FlexFEC) when the other side "
-         "supports it (default on)"),
+      N_ ("Protect the video with forward error correction (FlexFEC) when the other side "
+          "supports it (default on)"),
       "on|off" },
     { "port-range", 0, 0, G_OPTION_ARG_STRING, &cli->port_range,
-      N_("Use only these local UDP/TCP ports, e.g. 50000-50100 (for firewall rules)"),
-      "MIN-MAX" },
+      N_ ("Use only these local UDP/TCP ports, e.g. 50000-50100 (for firewall rules)"), "MIN-MAX" },
     { "local-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->local_addresses,
-      N_("Offer only this local address (repeatable; default: every interface)"), "ADDRESS" },
+      N_ ("Offer only this local address (repeatable; default: every interface)"), "ADDRESS" },
     { "video", 0, 0, G_OPTION_ARG_STRING, &cli->video,
-      N_("Video source: test (pattern), camera (first camera) or a device such as /dev/video0"),
+      N_ ("Video source: test (pattern), camera (first camera) or a device such as /dev/video0"),
       "test|camera|DEVICE" },
     { "audio", 0, 0, G_OPTION_ARG_STRING, &cli->audio,
-      N_("Audio source: test (tone) or mic (default microphone)"), "test|mic" },
+      N_ ("Audio source: test (tone) or mic (default microphone)"), "test|mic" },
     { "resolution", 0, 0, G_OPTION_ARG_STRING, &cli->resolution,
-      N_("Video size to send (default 640x360)"), "WxH" },
+      N_ ("Video size to send (default 640x360)"), "WxH" },
     { "framerate", 0, 0, G_OPTION_ARG_INT, &cli->framerate,
-      N_("Video frames per second to send (default 30)"), "FPS" },
+      N_ ("Video frames per second to send (default 30)"), "FPS" },
     { "duration", 0, 0, G_OPTION_ARG_INT, &cli->duration,
-      N_("Hang up this many seconds after connecting (default: run until Ctrl-C)"), "SECONDS" },
+      N_ ("Hang up this many seconds after connecting (default: run until Ctrl-C)"), "SECONDS" },
     { "stats", 0, 0, G_OPTION_ARG_FILENAME, &cli->stats,
-      N_("Write call statistics as JSON to FILE every second and at the end"), "FILE" },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, N_("Print debugging messages"),
-      NULL },
+      N_ ("Write call statistics as JSON to FILE every second and at the end"), "FILE" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, N_ ("Print debugging messages"), NULL },
     { NULL },
   };
 
-  GOptionGroup *group = g_option_group_new ("call", _("Call options:"),
-                                            _("Show the call options"), NULL, NULL);
+  GOptionGroup *group
+      = g_option_group_new ("call", _ ("Call options:"), _ ("Show the call options"), NULL, NULL);
   g_option_group_add_entries (group, entries);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   return group;
@@ -87,14 +85,12 @@ parse_pair (const char *text, char sep, guint64 min, guint64 max, guint64 *a, gu
   g_auto (GStrv) parts = NULL;
   char seps[2] = { sep, '\0' };
   parts = g_strsplit (text, seps, 3);
-  return g_strv_length (parts) == 2
-         && g_ascii_string_to_unsigned (parts[0], 10, min, max, a, NULL)
+  return g_strv_length (parts) == 2 && g_ascii_string_to_unsigned (parts[0], 10, min, max, a, NULL)
          && g_ascii_string_to_unsigned (parts[1], 10, min, max, b, NULL);
 }
 
 gboolean
-confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options,
-                               GError **error)
+confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options, GError **error)
 {
   if (cli->stun)
     {
@@ -111,7 +107,7 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
       if (!cli->turn_user || !pass)
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("--turn needs --turn-user and --turn-pass (or CONFAB_TURN_PASS)"));
+                       _ ("--turn needs --turn-user and --turn-pass (or CONFAB_TURN_PASS)"));
           return FALSE;
         }
       options->turn->username = g_strdup (cli->turn_user);
@@ -119,7 +115,7 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
       if (cli->turn_ca && !options->turn->secure)
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("--turn-ca only applies to turns: (TURN over TLS) servers"));
+                       _ ("--turn-ca only applies to turns: (TURN over TLS) servers"));
           return FALSE;
         }
       options->turn->ca_file = g_strdup (cli->turn_ca);
@@ -127,14 +123,14 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
   else if (cli->turn_user || cli->turn_pass || cli->turn_ca)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--turn-user, --turn-pass and --turn-ca need --turn"));
+                   _ ("--turn-user, --turn-pass and --turn-ca need --turn"));
       return FALSE;
     }
   options->relay_only = cli->relay_only;
   if (cli->relay_only && !cli->turn)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--relay-only needs a TURN server (--turn)"));
+                   _ ("--relay-only needs a TURN server (--turn)"));
       return FALSE;
     }
 
@@ -145,7 +141,7 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
   else
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--fec wants on or off, not \"%s\""), cli->fec);
+                   _ ("--fec wants on or off, not \"%s\""), cli->fec);
       return FALSE;
     }
 
@@ -155,8 +151,8 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
       if (!parse_pair (cli->port_range, '-', 1, 65535, &lo, &hi) || lo > hi)
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("--port-range wants MIN-MAX with 1 <= MIN <= MAX <= 65535, e.g. "
-                         "50000-50100"));
+                       _ ("--port-range wants MIN-MAX with 1 <= MIN <= MAX <= 65535, e.g. "
+                          "50000-50100"));
           return FALSE;
         }
       options->min_port = lo;
@@ -167,7 +163,7 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
     if (!g_hostname_is_ip_address (*a))
       {
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                     _("--local-address \"%s\" is not an IP address"), *a);
+                     _ ("--local-address \"%s\" is not an IP address"), *a);
         return FALSE;
       }
   options->local_addresses = g_strdupv (cli->local_addresses);
@@ -182,8 +178,8 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
       if (!parse_pair (cli->resolution, 'x', 16, 4096, &w, &h) || w % 2 || h % 2)
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("--resolution wants WIDTHxHEIGHT, even numbers from 16 to 4096, e.g. "
-                         "1280x720"));
+                       _ ("--resolution wants WIDTHxHEIGHT, even numbers from 16 to 4096, e.g. "
+                          "1280x720"));
           return FALSE;
         }
       options->media.width = w;
@@ -194,7 +190,7 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
       if (cli->framerate < 1 || cli->framerate > 60)
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("--framerate wants a number from 1 to 60"));
+                       _ ("--framerate wants a number from 1 to 60"));
           return FALSE;
         }
       options->media.framerate = cli->framerate;
@@ -202,7 +198,7 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
   if (cli->duration < 0 || cli->duration > 7 * 24 * 3600)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--duration wants a number of seconds from 0 (no limit) to 604800"));
+                   _ ("--duration wants a number of seconds from 0 (no limit) to 604800"));
       return FALSE;
     }
   return TRUE;
@@ -283,7 +279,7 @@ on_duration_over (gpointer data)
 {
   Peer *peer = data;
   peer->duration_timer = 0;
-  g_printerr (_("confab: %d seconds are over, hanging up\n"), peer->cli->duration);
+  g_printerr (_ ("confab: %d seconds are over, hanging up\n"), peer->cli->duration);
   confab_call_hang_up (peer->call);
   finish (peer, CONFAB_EXIT_OK);
   return G_SOURCE_REMOVE;
@@ -294,7 +290,7 @@ on_signal (gpointer data)
 {
   Peer *peer = data;
   gboolean in_call = confab_call_get_state (peer->call) == CONFAB_CALL_STATE_IN_CALL;
-  g_printerr (in_call ? _("confab: hanging up\n") : _("confab: cancelled\n"));
+  g_printerr (in_call ? _ ("confab: hanging up\n") : _ ("confab: cancelled\n"));
   confab_call_hang_up (peer->call);
   finish (peer, in_call ? CONFAB_EXIT_OK : CONFAB_EXIT_FAILURE);
   return G_SOURCE_CONTINUE;
@@ -304,7 +300,7 @@ static void
 on_call_failed (ConfabCall *call, GError *error, gpointer data)
 {
   Peer *peer = data;
-  g_printerr (_("confab: the call failed: %s\n"), error->message);
+  g_printerr (_ ("confab: the call failed: %s\n"), error->message);
   finish (peer, CONFAB_EXIT_FAILURE);
 }
 
@@ -318,7 +314,7 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
     case CONFAB_CALL_STATE_CONNECTING:
       /* The answerer says "waiting for them" once its answer is out. */
       if (peer->role == CONFAB_SDP_OFFER)
-        g_printerr (_("confab: connecting…\n"));
+        g_printerr (_ ("confab: connecting…\n"));
       break;
     case CONFAB_CALL_STATE_IN_CALL:
       {
@@ -327,13 +323,13 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
         if (stats.have_pair)
           {
             g_autofree char *text = confab_cli_describe_pair (&stats);
-            g_printerr (_("confab: connected, %s\n"), text);
+            g_printerr (_ ("confab: connected, %s\n"), text);
             peer->shown_pair = stats.pair;
           }
         if (peer->cli->duration > 0)
           peer->duration_timer = g_timeout_add (peer->cli->duration * 1000, on_duration_over, peer);
         else
-          g_printerr (_("confab: in the call; Ctrl-C hangs up\n"));
+          g_printerr (_ ("confab: in the call; Ctrl-C hangs up\n"));
         break;
       }
     default:
@@ -353,14 +349,14 @@ on_selected_pair_changed (ConfabIceSession *ice, gpointer data)
     {
       peer->shown_pair = stats.pair;
       g_autofree char *text = confab_cli_describe_pair (&stats);
-      g_printerr (_("confab: the path changed, %s\n"), text);
+      g_printerr (_ ("confab: the path changed, %s\n"), text);
     }
 }
 
 static void
 on_candidate_gathered (ConfabIceSession *ice, const char *type, const char *where, gpointer data)
 {
-  g_printerr (_("confab: candidate %s %s\n"), type, where);
+  g_printerr (_ ("confab: candidate %s %s\n"), type, where);
 }
 
 static void read_next_line (Peer *peer);
@@ -374,29 +370,29 @@ blob_complete (Peer *peer)
   if (!peer->blob_started)
     {
       g_printerr (peer->role == CONFAB_SDP_OFFER
-                    ? _("confab: no answer was given (standard input ended)\n")
-                    : _("confab: no offer was given (standard input ended)\n"));
+                      ? _ ("confab: no answer was given (standard input ended)\n")
+                      : _ ("confab: no offer was given (standard input ended)\n"));
       finish (peer, CONFAB_EXIT_USAGE);
       return;
     }
 
   if (!confab_call_set_remote_description (peer->call, peer->blob->str, peer->blob->len, &error))
     {
-      g_printerr (peer->role == CONFAB_SDP_OFFER ? _("confab: the answer is not valid: %s\n")
-                                                 : _("confab: the offer is not valid: %s\n"),
+      g_printerr (peer->role == CONFAB_SDP_OFFER ? _ ("confab: the answer is not valid: %s\n")
+                                                 : _ ("confab: the offer is not valid: %s\n"),
                   error->message);
       /* A bad paste is the user's to fix (2); a camera that fails is not (1). */
       finish (peer, error->domain == CONFAB_MEDIA_ERROR
-                        && !g_error_matches (error, CONFAB_MEDIA_ERROR,
-                                             CONFAB_MEDIA_ERROR_INVALID_CONFIG)
-                      ? CONFAB_EXIT_FAILURE
-                      : CONFAB_EXIT_USAGE);
+                            && !g_error_matches (error, CONFAB_MEDIA_ERROR,
+                                                 CONFAB_MEDIA_ERROR_INVALID_CONFIG)
+                        ? CONFAB_EXIT_FAILURE
+                        : CONFAB_EXIT_USAGE);
       return;
     }
 
   if (peer->role == CONFAB_SDP_ANSWER)
     {
-      g_printerr (_("confab: offer accepted; gathering candidates…\n"));
+      g_printerr (_ ("confab: offer accepted; gathering candidates…\n"));
       confab_call_gather_async (peer->call, peer->cancellable, on_gathered, peer);
     }
 }
@@ -413,7 +409,7 @@ on_line_read (GObject *source, GAsyncResult *result, gpointer data)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_printerr (_("confab: cannot read standard input: %s\n"), error->message);
+          g_printerr (_ ("confab: cannot read standard input: %s\n"), error->message);
           finish (peer, CONFAB_EXIT_FAILURE);
         }
       return;
@@ -442,7 +438,7 @@ on_line_read (GObject *source, GAsyncResult *result, gpointer data)
   g_string_append_c (peer->blob, '\n');
   if (peer->blob->len > CONFAB_SDP_MAX_SIZE)
     {
-      g_printerr (_("confab: the pasted text is over %d KiB; that is not an offer or answer\n"),
+      g_printerr (_ ("confab: the pasted text is over %d KiB; that is not an offer or answer\n"),
                   CONFAB_SDP_MAX_SIZE / 1024);
       finish (peer, CONFAB_EXIT_USAGE);
       return;
@@ -467,7 +463,7 @@ on_gathered (GObject *source, GAsyncResult *result, gpointer data)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_printerr (_("confab: %s\n"), error->message);
+          g_printerr (_ ("confab: %s\n"), error->message);
           finish (peer, CONFAB_EXIT_FAILURE);
         }
       return;
@@ -488,13 +484,13 @@ on_gathered (GObject *source, GAsyncResult *result, gpointer data)
 
   if (peer->role == CONFAB_SDP_OFFER)
     {
-      g_printerr (_("confab: send the offer above to the other side, then paste their answer "
-                    "here and end it with an empty line\n"));
+      g_printerr (_ ("confab: send the offer above to the other side, then paste their answer "
+                     "here and end it with an empty line\n"));
       read_next_line (peer);
     }
   else
-    g_printerr (_("confab: send the answer above to the other side; waiting for them to "
-                  "connect…\n"));
+    g_printerr (_ ("confab: send the answer above to the other side; waiting for them to "
+                   "connect…\n"));
 }
 
 int
@@ -506,11 +502,11 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
 
   context = g_option_context_new (role == CONFAB_SDP_OFFER ? "" : "");
   g_option_context_set_summary (
-    context, role == CONFAB_SDP_OFFER
-               ? _("Start a call: print an offer on standard output, read the answer from "
-                   "standard input (up to an empty line), then run the call.")
-               : _("Join a call: read the offer from standard input (up to an empty line), "
-                   "print the answer on standard output, then run the call."));
+      context, role == CONFAB_SDP_OFFER
+                   ? _ ("Start a call: print an offer on standard output, read the answer from "
+                        "standard input (up to an empty line), then run the call.")
+                   : _ ("Join a call: read the offer from standard input (up to an empty line), "
+                        "print the answer on standard output, then run the call."));
   g_option_context_set_main_group (context, confab_cli_option_group (&cli));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -521,7 +517,7 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
     }
   if (argc > 1)
     {
-      g_printerr (_("confab: unexpected argument \"%s\" (see --help)\n"), argv[1]);
+      g_printerr (_ ("confab: unexpected argument \"%s\" (see --help)\n"), argv[1]);
       confab_cli_options_clear (&cli);
       return CONFAB_EXIT_USAGE;
     }
@@ -555,10 +551,10 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
     {
       g_printerr ("confab: %s\n", error->message);
       peer.status = error->domain == CONFAB_ICE_SERVER_ERROR
-                        || g_error_matches (error, CONFAB_MEDIA_ERROR,
-                                            CONFAB_MEDIA_ERROR_INVALID_CONFIG)
-                      ? CONFAB_EXIT_USAGE
-                      : CONFAB_EXIT_FAILURE;
+                            || g_error_matches (error, CONFAB_MEDIA_ERROR,
+                                                CONFAB_MEDIA_ERROR_INVALID_CONFIG)
+                        ? CONFAB_EXIT_USAGE
+                        : CONFAB_EXIT_FAILURE;
       goto out;
     }
 
@@ -578,12 +574,12 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
 
   if (role == CONFAB_SDP_OFFER)
     {
-      g_printerr (_("confab: gathering candidates…\n"));
+      g_printerr (_ ("confab: gathering candidates…\n"));
       confab_call_gather_async (peer.call, peer.cancellable, on_gathered, &peer);
     }
   else
     {
-      g_printerr (_("confab: paste the offer, then an empty line\n"));
+      g_printerr (_ ("confab: paste the offer, then an empty line\n"));
       read_next_line (&peer);
     }
 
@@ -599,8 +595,8 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
       g_auto (ConfabCallStats) stats = { 0 };
       confab_call_get_stats (peer.call, &stats);
       /* %llu, not G_GUINT64_FORMAT: xgettext cannot see through the macro. */
-      g_printerr (_("confab: call ended after %.1f s; video: %llu frames sent, %llu decoded "
-                    "(%ux%u); audio: %llu frames sent, %llu decoded\n"),
+      g_printerr (_ ("confab: call ended after %.1f s; video: %llu frames sent, %llu decoded "
+                     "(%ux%u); audio: %llu frames sent, %llu decoded\n"),
                   stats.elapsed_s, (unsigned long long) stats.media.video.frames_encoded,
                   (unsigned long long) stats.media.video.frames_decoded, stats.media.video.width,
                   stats.media.video.height, (unsigned long long) stats.media.audio.frames_encoded,

@@ -12,9 +12,9 @@
 
 G_BEGIN_DECLS
 
-#define CONFAB_EXIT_OK      0
+#define CONFAB_EXIT_OK 0
 #define CONFAB_EXIT_FAILURE 1
-#define CONFAB_EXIT_USAGE   2
+#define CONFAB_EXIT_USAGE 2
 
 /* Shared by every command: the network and media options. */
 typedef struct
@@ -42,8 +42,7 @@ void confab_cli_options_clear (ConfabCliOptions *cli);
 
 /* Turns the parsed strings into call options; a one-line @error names the
  * bad option. */
-gboolean confab_cli_build_call_options (ConfabCliOptions *cli,
-                                        ConfabCallOptions *options,
+gboolean confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options,
                                         GError **error);
 
 int confab_cli_run_peer (ConfabSdpType role, int argc, char **argv);

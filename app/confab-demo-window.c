@@ -50,7 +50,7 @@ make_side (ConfabDemoWindow *self, guint side, const char *title)
                                   -1);
   gtk_box_append (GTK_BOX (box), picture);
 
-  self->status[side] = GTK_LABEL (gtk_label_new (_("Connecting…")));
+  self->status[side] = GTK_LABEL (gtk_label_new (_ ("Connecting…")));
   gtk_label_set_wrap (self->status[side], TRUE);
   gtk_label_set_selectable (self->status[side], TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->status[side]), "dim-label");
@@ -63,9 +63,9 @@ confab_demo_window_init (ConfabDemoWindow *self)
 {
   GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
-                                   adw_window_title_new (_("Confab demo"),
-                                                         _("Two peers calling each other over loopback")));
+  adw_header_bar_set_title_widget (
+      ADW_HEADER_BAR (header),
+      adw_window_title_new (_ ("Confab demo"), _ ("Two peers calling each other over loopback")));
   gtk_box_append (GTK_BOX (toolbar), header);
 
   GtkWidget *sides = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -74,14 +74,14 @@ confab_demo_window_init (ConfabDemoWindow *self)
   gtk_widget_set_margin_end (sides, 12);
   gtk_widget_set_margin_top (sides, 12);
   gtk_widget_set_margin_bottom (sides, 12);
-  gtk_box_append (GTK_BOX (sides), make_side (self, 0, _("The caller receives")));
-  gtk_box_append (GTK_BOX (sides), make_side (self, 1, _("The callee receives")));
+  gtk_box_append (GTK_BOX (sides), make_side (self, 0, _ ("The caller receives")));
+  gtk_box_append (GTK_BOX (sides), make_side (self, 1, _ ("The callee receives")));
   gtk_widget_set_vexpand (sides, TRUE);
   gtk_box_append (GTK_BOX (toolbar), sides);
 
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), toolbar);
   gtk_window_set_default_size (GTK_WINDOW (self), 960, 440);
-  gtk_window_set_title (GTK_WINDOW (self), _("Confab demo"));
+  gtk_window_set_title (GTK_WINDOW (self), _ ("Confab demo"));
 }
 
 ConfabDemoWindow *

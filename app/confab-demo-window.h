@@ -12,7 +12,8 @@
 G_BEGIN_DECLS
 
 #define CONFAB_TYPE_DEMO_WINDOW (confab_demo_window_get_type ())
-G_DECLARE_FINAL_TYPE (ConfabDemoWindow, confab_demo_window, CONFAB, DEMO_WINDOW, AdwApplicationWindow)
+G_DECLARE_FINAL_TYPE (ConfabDemoWindow, confab_demo_window, CONFAB, DEMO_WINDOW,
+                      AdwApplicationWindow)
 
 ConfabDemoWindow *confab_demo_window_new (GtkApplication *app) G_GNUC_WARN_UNUSED_RESULT;
 

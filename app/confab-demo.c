@@ -37,7 +37,7 @@ typedef struct
   gint64 answer_applied_time;
 } Demo;
 
-static const char *const side_names[2] = { N_("caller"), N_("callee") };
+static const char *const side_names[2] = { N_ ("caller"), N_ ("callee") };
 
 static void
 demo_finish (Demo *demo, int status)
@@ -79,7 +79,7 @@ on_setup_timeout (gpointer data)
 {
   Demo *demo = data;
   demo->setup_timer = 0;
-  g_printerr (_("confab: the two peers did not connect within %d seconds\n"),
+  g_printerr (_ ("confab: the two peers did not connect within %d seconds\n"),
               DEMO_SETUP_TIMEOUT_S);
   demo_finish (demo, CONFAB_EXIT_FAILURE);
   return G_SOURCE_REMOVE;
@@ -98,7 +98,7 @@ on_failed (ConfabCall *call, GError *error, gpointer data)
 {
   Demo *demo = data;
   guint side = call == demo->peers[0] ? 0 : 1;
-  g_printerr (_("confab: the %s failed: %s\n"), _(side_names[side]), error->message);
+  g_printerr (_ ("confab: the %s failed: %s\n"), _ (side_names[side]), error->message);
   demo_finish (demo, CONFAB_EXIT_FAILURE);
 }
 
@@ -134,7 +134,7 @@ on_state (GObject *object, GParamSpec *pspec, gpointer data)
   g_clear_handle_id (&demo->setup_timer, g_source_remove);
   g_auto (ConfabCallStats) stats = { 0 };
   confab_call_get_stats (demo->peers[0], &stats);
-  g_printerr (_("confab: connected %.1f ms after the answer was applied\n"),
+  g_printerr (_ ("confab: connected %.1f ms after the answer was applied\n"),
               (stats.ice.connected_time - stats.ice.remote_applied_time) / 1000.0);
 
   int duration = demo->cli->duration;
@@ -142,7 +142,7 @@ on_state (GObject *object, GParamSpec *pspec, gpointer data)
     duration = DEMO_DEFAULT_DURATION_S;
   if (duration > 0)
     {
-      g_printerr (_("confab: calling for %d seconds…\n"), duration);
+      g_printerr (_ ("confab: calling for %d seconds…\n"), duration);
       demo->duration_timer = g_timeout_add (duration * 1000, on_duration_over, demo);
     }
 }
@@ -166,18 +166,18 @@ hand_over (Demo *demo, GObject *source, GAsyncResult *result)
 
   if (!confab_call_gather_finish (from, result, &error)
       || !(text = confab_call_create_local_description (from, &error)))
-    g_printerr (offer ? _("confab: the caller could not make an offer: %s\n")
-                      : _("confab: the callee could not answer: %s\n"),
+    g_printerr (offer ? _ ("confab: the caller could not make an offer: %s\n")
+                      : _ ("confab: the callee could not answer: %s\n"),
                 error->message);
   else
     {
-      g_printerr (offer ? _("confab: the caller offered (%zu bytes); the callee reads it\n")
-                        : _("confab: the callee answered (%zu bytes); the caller applies it\n"),
+      g_printerr (offer ? _ ("confab: the caller offered (%zu bytes); the callee reads it\n")
+                        : _ ("confab: the callee answered (%zu bytes); the caller applies it\n"),
                   strlen (text));
       if (confab_call_set_remote_description (demo->peers[offer ? 1 : 0], text, -1, &error))
         return TRUE;
-      g_printerr (offer ? _("confab: the callee rejected the offer: %s\n")
-                        : _("confab: the caller rejected the answer: %s\n"),
+      g_printerr (offer ? _ ("confab: the callee rejected the offer: %s\n")
+                        : _ ("confab: the caller rejected the answer: %s\n"),
                   error->message);
     }
   demo_finish (demo, CONFAB_EXIT_FAILURE);
@@ -199,8 +199,8 @@ on_caller_gathered (GObject *source, GAsyncResult *result, gpointer data)
     return;
   if (demo->window)
     confab_call_pipeline_set_video_frame_func (
-      confab_call_get_pipeline (demo->peers[1]), on_remote_frame,
-      g_object_ref (confab_demo_window_get_paintable (demo->window, 1)), g_object_unref);
+        confab_call_get_pipeline (demo->peers[1]), on_remote_frame,
+        g_object_ref (confab_demo_window_get_paintable (demo->window, 1)), g_object_unref);
   confab_call_gather_async (demo->peers[1], NULL, on_callee_gathered, demo);
 }
 
@@ -225,8 +225,8 @@ start_demo (Demo *demo)
 
   for (guint i = 0; i < 2; i++)
     {
-      demo->peers[i] = confab_call_new (i == 0 ? CONFAB_SDP_OFFER : CONFAB_SDP_ANSWER, &options,
-                                        &error);
+      demo->peers[i]
+          = confab_call_new (i == 0 ? CONFAB_SDP_OFFER : CONFAB_SDP_ANSWER, &options, &error);
       if (!demo->peers[i])
         {
           g_printerr ("confab: %s\n", error->message);
@@ -242,13 +242,13 @@ start_demo (Demo *demo)
 
   if (demo->window)
     confab_call_pipeline_set_video_frame_func (
-      confab_call_get_pipeline (demo->peers[0]), on_remote_frame,
-      g_object_ref (confab_demo_window_get_paintable (demo->window, 0)), g_object_unref);
+        confab_call_get_pipeline (demo->peers[0]), on_remote_frame,
+        g_object_ref (confab_demo_window_get_paintable (demo->window, 0)), g_object_unref);
 
   demo->setup_timer = g_timeout_add_seconds (DEMO_SETUP_TIMEOUT_S, on_setup_timeout, demo);
   if (demo->cli->stats)
     demo->stats_timer = g_timeout_add_seconds (1, on_stats_timer, demo);
-  g_printerr (_("confab: the caller gathers candidates…\n"));
+  g_printerr (_ ("confab: the caller gathers candidates…\n"));
   confab_call_gather_async (demo->peers[0], NULL, on_caller_gathered, demo);
   return TRUE;
 }
@@ -256,32 +256,32 @@ start_demo (Demo *demo)
 static void
 print_summary (Demo *demo)
 {
-  printf ("%s\n", _("Confab demo: two peers over loopback ICE"));
+  printf ("%s\n", _ ("Confab demo: two peers over loopback ICE"));
   for (guint i = 0; i < 2; i++)
     {
       if (!demo->peers[i])
         continue;
       g_auto (ConfabCallStats) s = { 0 };
       confab_call_get_stats (demo->peers[i], &s);
-      printf ("\n%s (%s)\n", i == 0 ? _("Caller") : _("Callee"),
-              i == 0 ? _("ICE controlling") : _("ICE controlled"));
+      printf ("\n%s (%s)\n", i == 0 ? _ ("Caller") : _ ("Callee"),
+              i == 0 ? _ ("ICE controlling") : _ ("ICE controlled"));
       g_autofree char *pair = confab_cli_describe_pair (&s);
-      printf ("  %-16s %s\n", _("selected pair"), pair ?: _("none"));
-      printf ("  %-16s %s, %.1f s in the call\n", _("state"),
+      printf ("  %-16s %s\n", _ ("selected pair"), pair ?: _ ("none"));
+      printf ("  %-16s %s, %.1f s in the call\n", _ ("state"),
               confab_call_state_to_string (s.state), s.elapsed_s);
       if (s.ice.connected_time && s.ice.remote_applied_time)
-        printf ("  %-16s %.1f ms after the answer was applied\n", _("connected"),
+        printf ("  %-16s %.1f ms after the answer was applied\n", _ ("connected"),
                 (s.ice.connected_time - s.ice.remote_applied_time) / 1000.0);
       printf ("  %-16s %" G_GUINT64_FORMAT " packets sent, %" G_GUINT64_FORMAT
               " received, %" G_GUINT64_FORMAT " lost; %" G_GUINT64_FORMAT
               " frames sent, %" G_GUINT64_FORMAT " decoded (%ux%u)\n",
-              _("video"), s.media.video.packets_sent, s.media.video.packets_received,
+              _ ("video"), s.media.video.packets_sent, s.media.video.packets_received,
               s.media.video.packets_lost, s.media.video.frames_encoded,
               s.media.video.frames_decoded, s.media.video.width, s.media.video.height);
       printf ("  %-16s %" G_GUINT64_FORMAT " packets sent, %" G_GUINT64_FORMAT
               " received, %" G_GUINT64_FORMAT " lost; %" G_GUINT64_FORMAT
               " frames sent, %" G_GUINT64_FORMAT " decoded\n",
-              _("audio"), s.media.audio.packets_sent, s.media.audio.packets_received,
+              _ ("audio"), s.media.audio.packets_sent, s.media.audio.packets_received,
               s.media.audio.packets_lost, s.media.audio.frames_encoded,
               s.media.audio.frames_decoded);
     }
@@ -312,15 +312,16 @@ confab_demo_run (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new ("");
   const GOptionEntry entries[] = {
     { "headless", 0, 0, G_OPTION_ARG_NONE, &headless,
-      N_("Print a summary instead of opening a window, even when a display is available"), NULL },
+      N_ ("Print a summary instead of opening a window, even when a display is available"), NULL },
     { NULL },
   };
 
   g_option_context_set_summary (
-    context, _("Two peers in this process call each other over loopback ICE, with a test pattern "
-               "and a tone unless --video/--audio say otherwise. With a display, a window shows "
-               "both received videos; without one (or with --headless) the call runs for "
-               "--duration seconds (default 10) and a summary is printed."));
+      context,
+      _ ("Two peers in this process call each other over loopback ICE, with a test pattern "
+         "and a tone unless --video/--audio say otherwise. With a display, a window shows "
+         "both received videos; without one (or with --headless) the call runs for "
+         "--duration seconds (default 10) and a summary is printed."));
   g_option_context_set_main_group (context, confab_cli_option_group (&cli));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -335,15 +336,15 @@ confab_demo_run (int argc, char **argv)
 
   Demo demo = { 0 };
   demo.cli = &cli;
-  demo.gui = !headless && (g_getenv ("DISPLAY") || g_getenv ("WAYLAND_DISPLAY"))
-             && gtk_init_check ();
+  demo.gui
+      = !headless && (g_getenv ("DISPLAY") || g_getenv ("WAYLAND_DISPLAY")) && gtk_init_check ();
   demo.sigint = g_unix_signal_add (SIGINT, on_sigint, &demo);
 
   if (demo.gui)
     {
       adw_init ();
-      demo.app = GTK_APPLICATION (adw_application_new ("org.confab.Confab.Demo",
-                                                       G_APPLICATION_NON_UNIQUE));
+      demo.app = GTK_APPLICATION (
+          adw_application_new ("org.confab.Confab.Demo", G_APPLICATION_NON_UNIQUE));
       g_signal_connect (demo.app, "activate", G_CALLBACK (on_activate), &demo);
       g_application_run (G_APPLICATION (demo.app), 0, NULL);
       /* Closing the window ends the demo normally. */

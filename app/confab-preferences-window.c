@@ -102,8 +102,9 @@ on_relay_only (ConfabPreferencesWindow *self)
   g_autofree char *turn = g_settings_get_string (self->settings, "turn-server");
   if (on && !*turn)
     adw_preferences_window_add_toast (
-      ADW_PREFERENCES_WINDOW (self),
-      adw_toast_new (_("Relay only needs a TURN server: calls will not start until one is set")));
+        ADW_PREFERENCES_WINDOW (self),
+        adw_toast_new (
+            _ ("Relay only needs a TURN server: calls will not start until one is set")));
   g_settings_set_boolean (self->settings, "relay-only", on);
 }
 
@@ -159,8 +160,8 @@ load (ConfabPreferencesWindow *self)
                               index_of (quality_nicks, G_N_ELEMENTS (quality_nicks), quality));
   adw_combo_row_set_selected (self->fec_row,
                               g_strcmp0 (fec, "ulpfec") == 0
-                                ? 1 /* stored by an older version: calls use FlexFEC */
-                                : index_of (fec_nicks, G_N_ELEMENTS (fec_nicks), fec));
+                                  ? 1 /* stored by an older version: calls use FlexFEC */
+                                  : index_of (fec_nicks, G_N_ELEMENTS (fec_nicks), fec));
 
   g_signal_connect_swapped (self->relay_only_switch, "notify::active", G_CALLBACK (on_relay_only),
                             self);
@@ -170,12 +171,11 @@ load (ConfabPreferencesWindow *self)
                             self);
   g_signal_connect_swapped (self->quality_row, "notify::selected", G_CALLBACK (on_combo_changed),
                             self);
-  g_signal_connect_swapped (self->fec_row, "notify::selected", G_CALLBACK (on_combo_changed),
-                            self);
+  g_signal_connect_swapped (self->fec_row, "notify::selected", G_CALLBACK (on_combo_changed), self);
 }
 
-static const char *const device_keys[3] = { "camera-device", "microphone-device",
-                                             "speaker-device" };
+static const char *const device_keys[3]
+    = { "camera-device", "microphone-device", "speaker-device" };
 
 static void
 on_device_selected (ConfabPreferencesWindow *self, GParamSpec *pspec, AdwComboRow *row)
@@ -194,13 +194,12 @@ on_device_selected (ConfabPreferencesWindow *self, GParamSpec *pspec, AdwComboRo
 static void
 load_devices (ConfabPreferencesWindow *self)
 {
-  static const char *const titles[3] = { N_("Camera"), N_("Microphone"), N_("Speaker") };
-  static const char *const automatic[3] = { N_("Automatic (test pattern if none)"),
-                                            N_("Automatic (test tone if none)"),
-                                            N_("Default output") };
-  static const ConfabMediaDeviceKind kinds[3] = { CONFAB_MEDIA_DEVICE_CAMERA,
-                                                  CONFAB_MEDIA_DEVICE_MICROPHONE,
-                                                  CONFAB_MEDIA_DEVICE_SPEAKER };
+  static const char *const titles[3] = { N_ ("Camera"), N_ ("Microphone"), N_ ("Speaker") };
+  static const char *const automatic[3]
+      = { N_ ("Automatic (test pattern if none)"), N_ ("Automatic (test tone if none)"),
+          N_ ("Default output") };
+  static const ConfabMediaDeviceKind kinds[3]
+      = { CONFAB_MEDIA_DEVICE_CAMERA, CONFAB_MEDIA_DEVICE_MICROPHONE, CONFAB_MEDIA_DEVICE_SPEAKER };
 
   for (guint k = 0; k < 3; k++)
     {
@@ -211,7 +210,7 @@ load_devices (ConfabPreferencesWindow *self)
 
       self->device_ids[k] = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (self->device_ids[k], g_strdup (""));
-      gtk_string_list_append (names, _(automatic[k]));
+      gtk_string_list_append (names, _ (automatic[k]));
       for (guint i = 0; devices && i < devices->len; i++)
         {
           ConfabMediaDevice *d = devices->pdata[i];
@@ -224,12 +223,12 @@ load_devices (ConfabPreferencesWindow *self)
         {
           selected = self->device_ids[k]->len;
           g_ptr_array_add (self->device_ids[k], g_strdup (chosen));
-          g_autofree char *missing = g_strdup_printf (_("%s (not connected)"), chosen);
+          g_autofree char *missing = g_strdup_printf (_ ("%s (not connected)"), chosen);
           gtk_string_list_append (names, missing);
         }
 
       self->device_rows[k] = ADW_COMBO_ROW (adw_combo_row_new ());
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->device_rows[k]), _(titles[k]));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->device_rows[k]), _ (titles[k]));
       adw_combo_row_set_model (self->device_rows[k], G_LIST_MODEL (names));
       g_object_unref (names);
       adw_combo_row_set_selected (self->device_rows[k], selected);
@@ -257,8 +256,8 @@ confab_preferences_window_class_init (ConfabPreferencesWindowClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = confab_preferences_window_dispose;
   gtk_widget_class_set_template_from_resource (
-    widget_class, "/org/confab/Confab/ui/confab-preferences-window.ui");
-#define BIND(name) \
+      widget_class, "/org/confab/Confab/ui/confab-preferences-window.ui");
+#define BIND(name)                                                                                 \
   gtk_widget_class_bind_template_child (widget_class, ConfabPreferencesWindow, name)
   BIND (stun_row);
   BIND (turn_row);
@@ -290,15 +289,15 @@ confab_preferences_window_new_for (GtkWindow *parent)
   if (!settings)
     {
       GtkWidget *dialog = adw_message_dialog_new (
-        parent, _("Preferences Are Not Available"),
-        _("The settings schema org.confab.Confab is not installed; run “meson install” or "
-          "start Confab from its build folder."));
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+          parent, _ ("Preferences Are Not Available"),
+          _ ("The settings schema org.confab.Confab is not installed; run “meson install” or "
+             "start Confab from its build folder."));
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
       return NULL;
     }
-  ConfabPreferencesWindow *self =
-    g_object_new (CONFAB_TYPE_PREFERENCES_WINDOW, "transient-for", parent, "modal", TRUE, NULL);
+  ConfabPreferencesWindow *self
+      = g_object_new (CONFAB_TYPE_PREFERENCES_WINDOW, "transient-for", parent, "modal", TRUE, NULL);
   self->settings = g_steal_pointer (&settings);
   load (self);
   load_devices (self);

@@ -14,14 +14,14 @@ GSettings *
 confab_settings_new (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchema) schema =
-    source ? g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE) : NULL;
+  g_autoptr (GSettingsSchema) schema
+      = source ? g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE) : NULL;
 
   /* Running from the build tree: use the schema compiled there. */
   if (!schema && g_file_test (CONFAB_SCHEMA_BUILDDIR "/gschemas.compiled", G_FILE_TEST_EXISTS))
     {
       g_autoptr (GSettingsSchemaSource) build_source = g_settings_schema_source_new_from_directory (
-        CONFAB_SCHEMA_BUILDDIR, source, FALSE, NULL);
+          CONFAB_SCHEMA_BUILDDIR, source, FALSE, NULL);
       if (build_source)
         schema = g_settings_schema_source_lookup (build_source, SCHEMA_ID, FALSE);
     }
@@ -79,9 +79,8 @@ confab_settings_fill_call_options (GSettings *settings, ConfabCallOptions *optio
   if (!settings)
     return TRUE;
 
-  g_auto (GStrv) stun = has_key (settings, "stun-servers")
-                          ? g_settings_get_strv (settings, "stun-servers")
-                          : NULL;
+  g_auto (GStrv) stun
+      = has_key (settings, "stun-servers") ? g_settings_get_strv (settings, "stun-servers") : NULL;
   if (stun && stun[0] && *stun[0])
     {
       /* libnice takes one STUN server: the first. */
@@ -90,9 +89,8 @@ confab_settings_fill_call_options (GSettings *settings, ConfabCallOptions *optio
         return FALSE;
     }
 
-  g_autofree char *turn = has_key (settings, "turn-server")
-                            ? g_settings_get_string (settings, "turn-server")
-                            : NULL;
+  g_autofree char *turn
+      = has_key (settings, "turn-server") ? g_settings_get_string (settings, "turn-server") : NULL;
   if (turn && *turn)
     {
       options->turn = confab_ice_server_parse (turn, CONFAB_ICE_SERVER_TURN, error);
@@ -102,12 +100,12 @@ confab_settings_fill_call_options (GSettings *settings, ConfabCallOptions *optio
       options->turn->password = g_settings_get_string (settings, "turn-password");
     }
 
-  options->relay_only = has_key (settings, "relay-only")
-                        && g_settings_get_boolean (settings, "relay-only");
+  options->relay_only
+      = has_key (settings, "relay-only") && g_settings_get_boolean (settings, "relay-only");
   if (options->relay_only && !options->turn)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("privacy mode (relay only) needs a TURN server"));
+                   _ ("privacy mode (relay only) needs a TURN server"));
       return FALSE;
     }
 
@@ -118,7 +116,7 @@ confab_settings_fill_call_options (GSettings *settings, ConfabCallOptions *optio
       if ((lo || hi) && (lo == 0 || hi < lo))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("the port range %u–%u is not valid"), lo, hi);
+                       _ ("the port range %u–%u is not valid"), lo, hi);
           return FALSE;
         }
       options->min_port = lo;

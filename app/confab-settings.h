@@ -17,8 +17,7 @@ GSettings *confab_settings_new (void) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Fills @options from @settings (NULL = defaults); a one-line @error names
  * the preference that is wrong. */
-gboolean confab_settings_fill_call_options (GSettings *settings,
-                                            ConfabCallOptions *options,
+gboolean confab_settings_fill_call_options (GSettings *settings, ConfabCallOptions *options,
                                             GError **error);
 
 /* The description in the compact form for chat apps. */

@@ -14,7 +14,7 @@ struct _ConfabVideoPaintable
   guint64 frames_shown; /* UI thread only */
 
   GMutex lock;
-  GdkTexture *pending;  /* newest frame not yet shown */
+  GdkTexture *pending; /* newest frame not yet shown */
   gboolean update_scheduled;
 };
 
@@ -107,10 +107,9 @@ on_update (gpointer data)
   if (!texture)
     return G_SOURCE_REMOVE;
 
-  gboolean size_changed = !self->texture
-                          || gdk_texture_get_width (texture) != gdk_texture_get_width (self->texture)
-                          || gdk_texture_get_height (texture)
-                               != gdk_texture_get_height (self->texture);
+  gboolean size_changed
+      = !self->texture || gdk_texture_get_width (texture) != gdk_texture_get_width (self->texture)
+        || gdk_texture_get_height (texture) != gdk_texture_get_height (self->texture);
   g_clear_object (&self->texture);
   self->texture = texture;
   self->frames_shown++;
@@ -149,12 +148,12 @@ confab_video_paintable_push_sample (ConfabVideoPaintable *self, GstSample *sampl
       return;
     }
   gsize stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
-  g_autoptr (GBytes) bytes =
-    g_bytes_new_with_free_func (GST_VIDEO_FRAME_PLANE_DATA (frame, 0),
-                                stride * GST_VIDEO_INFO_HEIGHT (&info), free_mapped_frame, frame);
-  GdkTexture *texture = gdk_memory_texture_new (GST_VIDEO_INFO_WIDTH (&info),
-                                                GST_VIDEO_INFO_HEIGHT (&info),
-                                                GDK_MEMORY_R8G8B8A8, bytes, stride);
+  g_autoptr (GBytes) bytes = g_bytes_new_with_free_func (GST_VIDEO_FRAME_PLANE_DATA (frame, 0),
+                                                         stride * GST_VIDEO_INFO_HEIGHT (&info),
+                                                         free_mapped_frame, frame);
+  GdkTexture *texture
+      = gdk_memory_texture_new (GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
+                                GDK_MEMORY_R8G8B8A8, bytes, stride);
 
   g_mutex_lock (&self->lock);
   g_clear_object (&self->pending);

@@ -13,7 +13,8 @@
 G_BEGIN_DECLS
 
 #define CONFAB_TYPE_VIDEO_PAINTABLE (confab_video_paintable_get_type ())
-G_DECLARE_FINAL_TYPE (ConfabVideoPaintable, confab_video_paintable, CONFAB, VIDEO_PAINTABLE, GObject)
+G_DECLARE_FINAL_TYPE (ConfabVideoPaintable, confab_video_paintable, CONFAB, VIDEO_PAINTABLE,
+                      GObject)
 
 ConfabVideoPaintable *confab_video_paintable_new (void) G_GNUC_WARN_UNUSED_RESULT;
 

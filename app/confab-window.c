@@ -79,8 +79,7 @@ text_view_set_text (GtkTextView *view, const char *text)
 static void
 show_inline_error (GtkLabel *label, const char *prefix, const GError *error)
 {
-  g_autofree char *text = error ? g_strdup_printf ("%s %s", prefix, error->message)
-                                : NULL;
+  g_autofree char *text = error ? g_strdup_printf ("%s %s", prefix, error->message) : NULL;
   gtk_label_set_text (label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
 }
@@ -143,7 +142,7 @@ on_call_failed (ConfabCall *call, GError *error, gpointer data)
 
   if (g_strcmp0 (page, "call") == 0)
     {
-      g_autofree char *text = g_strdup_printf (_("The call ended: %s"), error->message);
+      g_autofree char *text = g_strdup_printf (_ ("The call ended: %s"), error->message);
       toast (self, text);
       drop_call (self);
       reset_pages (self);
@@ -152,15 +151,13 @@ on_call_failed (ConfabCall *call, GError *error, gpointer data)
     }
 
   /* Still setting up: say it where the user is looking. */
-  GtkLabel *label = g_strcmp0 (page, "start") == 0 ? self->start_progress_label
-                                                   : self->join_progress_label;
-  gtk_widget_set_visible (g_strcmp0 (page, "start") == 0 ? self->start_progress
-                                                         : self->join_progress,
-                          TRUE);
-  gtk_spinner_set_spinning (g_strcmp0 (page, "start") == 0 ? self->start_spinner
-                                                           : self->join_spinner,
-                            FALSE);
-  g_autofree char *text = g_strdup_printf (_("Could not connect: %s"), error->message);
+  GtkLabel *label
+      = g_strcmp0 (page, "start") == 0 ? self->start_progress_label : self->join_progress_label;
+  gtk_widget_set_visible (
+      g_strcmp0 (page, "start") == 0 ? self->start_progress : self->join_progress, TRUE);
+  gtk_spinner_set_spinning (
+      g_strcmp0 (page, "start") == 0 ? self->start_spinner : self->join_spinner, FALSE);
+  g_autofree char *text = g_strdup_printf (_ ("Could not connect: %s"), error->message);
   gtk_label_set_text (label, text);
   g_clear_handle_id (&self->waiting_timer, g_source_remove);
 }
@@ -178,7 +175,7 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
         {
           gtk_widget_set_visible (self->start_progress, TRUE);
           gtk_spinner_set_spinning (self->start_spinner, TRUE);
-          gtk_label_set_text (self->start_progress_label, _("Connecting…"));
+          gtk_label_set_text (self->start_progress_label, _ ("Connecting…"));
         }
       break;
     case CONFAB_CALL_STATE_IN_CALL:
@@ -192,7 +189,7 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
           g_auto (ConfabCallStats) stats = { 0 };
           confab_call_get_stats (self->call, &stats);
           guint s = (guint) stats.elapsed_s;
-          g_autofree char *text = g_strdup_printf (_("Call ended after %u:%02u"), s / 60, s % 60);
+          g_autofree char *text = g_strdup_printf (_ ("Call ended after %u:%02u"), s / 60, s % 60);
           toast (self, text);
           drop_call (self);
           reset_pages (self);
@@ -223,7 +220,7 @@ create_call (ConfabWindow *self, ConfabSdpType role)
   confab_call_options_init (&options);
   if (!confab_settings_fill_call_options (self->settings, &options, &error))
     {
-      g_autofree char *text = g_strdup_printf (_("Check the preferences: %s"), error->message);
+      g_autofree char *text = g_strdup_printf (_ ("Check the preferences: %s"), error->message);
       toast (self, text);
       confab_call_options_clear (&options);
       return FALSE;
@@ -246,16 +243,16 @@ create_call (ConfabWindow *self, ConfabSdpType role)
 static char *
 describe_servers (ConfabWindow *self, ConfabCall *call)
 {
-  GString *s = g_string_new (_("Gathering network addresses: local interfaces"));
+  GString *s = g_string_new (_ ("Gathering network addresses: local interfaces"));
   g_autoptr (GError) error = NULL;
   ConfabCallOptions options;
   confab_call_options_init (&options);
   if (confab_settings_fill_call_options (self->settings, &options, &error))
     {
       if (options.stun && !options.relay_only)
-        g_string_append_printf (s, _(", STUN server %s"), options.stun->host);
+        g_string_append_printf (s, _ (", STUN server %s"), options.stun->host);
       if (options.turn)
-        g_string_append_printf (s, _(", TURN server %s"), options.turn->host);
+        g_string_append_printf (s, _ (", TURN server %s"), options.turn->host);
     }
   confab_call_options_clear (&options);
   g_string_append (s, "…");
@@ -270,7 +267,7 @@ show_description (ConfabWindow *self, GtkTextView *view, GtkCheckButton *compact
   if (gtk_check_button_get_active (compact))
     {
       g_autofree char *text = confab_settings_compact_description (
-        self->local_description, confab_call_get_role (self->call));
+          self->local_description, confab_call_get_role (self->call));
       text_view_set_text (view, text);
     }
   else
@@ -290,8 +287,8 @@ take_local_description (ConfabWindow *self, GObject *source, GAsyncResult *resul
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return FALSE;
       gtk_spinner_set_spinning (spinner, FALSE);
-      g_autofree char *text = g_strdup_printf (_("Could not gather network addresses: %s"),
-                                               error->message);
+      g_autofree char *text
+          = g_strdup_printf (_ ("Could not gather network addresses: %s"), error->message);
       gtk_label_set_text (progress_label, text);
       return FALSE;
     }
@@ -361,7 +358,7 @@ on_connect_clicked (ConfabWindow *self)
     return;
   if (!confab_call_set_remote_description (self->call, text, -1, &error))
     {
-      show_inline_error (self->answer_error_label, _("That is not a usable answer:"), error);
+      show_inline_error (self->answer_error_label, _ ("That is not a usable answer:"), error);
       return;
     }
   show_inline_error (self->answer_error_label, NULL, NULL);
@@ -375,7 +372,7 @@ on_waiting_tick (gpointer data)
   ConfabWindow *self = data;
   guint s = (g_get_monotonic_time () - self->waiting_since) / G_USEC_PER_SEC;
   g_autofree char *text = g_strdup_printf (
-    _("Waiting for the other side to paste your answer and connect… %u:%02u"), s / 60, s % 60);
+      _ ("Waiting for the other side to paste your answer and connect… %u:%02u"), s / 60, s % 60);
   gtk_label_set_text (self->join_progress_label, text);
   return G_SOURCE_CONTINUE;
 }
@@ -385,8 +382,7 @@ on_answer_gathered (GObject *source, GAsyncResult *result, gpointer data)
 {
   ConfabWindow *self = data;
 
-  if (!take_local_description (self, source, result, self->join_spinner,
-                               self->join_progress_label))
+  if (!take_local_description (self, source, result, self->join_spinner, self->join_progress_label))
     return;
   show_description (self, self->answer_view, self->answer_compact_check);
   gtk_widget_set_visible (self->answer_box, TRUE);
@@ -407,7 +403,7 @@ on_accept_clicked (ConfabWindow *self)
     {
       /* Nothing is half-done: the call is dropped, the paste stays for fixing. */
       drop_call (self);
-      show_inline_error (self->offer_error_label, _("That is not a usable offer:"), error);
+      show_inline_error (self->offer_error_label, _ ("That is not a usable offer:"), error);
       return;
     }
   show_inline_error (self->offer_error_label, NULL, NULL);
@@ -425,7 +421,7 @@ copy_text (ConfabWindow *self, GtkTextView *view)
 {
   g_autofree char *text = text_view_get_text (view);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
-  toast (self, _("Copied to the clipboard"));
+  toast (self, _ ("Copied to the clipboard"));
 }
 
 static void
@@ -453,11 +449,11 @@ on_save_response (GtkNativeDialog *dialog, int response, gpointer data)
       if (!g_file_replace_contents (file, text, strlen (text), NULL, FALSE,
                                     G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
         {
-          g_autofree char *msg = g_strdup_printf (_("Could not save: %s"), error->message);
+          g_autofree char *msg = g_strdup_printf (_ ("Could not save: %s"), error->message);
           toast (self, msg);
         }
       else
-        toast (self, _("Saved"));
+        toast (self, _ ("Saved"));
     }
   g_free (text);
   g_object_unref (dialog);
@@ -467,7 +463,7 @@ static void
 save_text (ConfabWindow *self, GtkTextView *view, const char *name)
 {
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
-    _("Save"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+      _ ("Save"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
   g_object_set_data (G_OBJECT (dialog), "confab-window", self);
   g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), text_view_get_text (view));
@@ -571,10 +567,10 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.start-call", NULL, on_start_call);
   gtk_widget_class_install_action (widget_class, "win.join-call", NULL, on_join_call);
   gtk_widget_class_install_action (widget_class, "win.new-call", NULL, on_new_call);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
-                                       "win.start-call", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK,
-                                       "win.join-call", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.start-call",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "win.join-call",
+                                       NULL);
 }
 
 static void
@@ -624,7 +620,7 @@ char *
 confab_window_dup_local_text (ConfabWindow *self)
 {
   GtkTextView *view = confab_call_get_role (self->call) == CONFAB_SDP_OFFER ? self->offer_view
-                                                                             : self->answer_view;
+                                                                            : self->answer_view;
   return text_view_get_text (view);
 }
 
@@ -647,7 +643,7 @@ const char *
 confab_window_get_inline_error (ConfabWindow *self)
 {
   GtkLabel *label = self->call && confab_call_get_role (self->call) == CONFAB_SDP_OFFER
-                      ? self->answer_error_label
-                      : self->offer_error_label;
+                        ? self->answer_error_label
+                        : self->offer_error_label;
   return gtk_widget_get_visible (GTK_WIDGET (label)) ? gtk_label_get_text (label) : NULL;
 }

@@ -18,19 +18,20 @@ static void
 print_usage (FILE *to)
 {
   fprintf (to, "%s",
-           _("Usage: confab [COMMAND] [OPTIONS]\n"
-             "\n"
-             "A video call between two people with no server in the middle: copy the offer\n"
-             "to the other side, paste their answer back, and ICE finds the path.\n"
-             "\n"
-             "Commands:\n"
-             "  app       the desktop application (start or join a call with copy and paste)\n"
-             "  demo      two peers in this process call each other over loopback (the default)\n"
-             "  offer     start a call: print an offer, read the answer from standard input\n"
-             "  answer    join a call: read the offer from standard input, print the answer\n"
-             "\n"
-             "Run 'confab COMMAND --help-all' for the options of a command.\n"
-             "Exit status: 0 the call ran and ended, 1 it failed, 2 bad usage or a bad pasted text.\n"));
+           _ ("Usage: confab [COMMAND] [OPTIONS]\n"
+              "\n"
+              "A video call between two people with no server in the middle: copy the offer\n"
+              "to the other side, paste their answer back, and ICE finds the path.\n"
+              "\n"
+              "Commands:\n"
+              "  app       the desktop application (start or join a call with copy and paste)\n"
+              "  demo      two peers in this process call each other over loopback (the default)\n"
+              "  offer     start a call: print an offer, read the answer from standard input\n"
+              "  answer    join a call: read the offer from standard input, print the answer\n"
+              "\n"
+              "Run 'confab COMMAND --help-all' for the options of a command.\n"
+              "Exit status: 0 the call ran and ended, 1 it failed, 2 bad usage or a bad pasted "
+              "text.\n"));
 }
 
 int
@@ -80,7 +81,7 @@ main (int argc, char **argv)
     status = confab_cli_run_peer (CONFAB_SDP_ANSWER, sub_argc, sub_argv);
   else
     {
-      g_printerr (_("confab: unknown command \"%s\"\n\n"), command);
+      g_printerr (_ ("confab: unknown command \"%s\"\n\n"), command);
       print_usage (stderr);
       status = CONFAB_EXIT_USAGE;
     }

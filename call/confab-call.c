@@ -45,7 +45,7 @@ struct _ConfabCall
   guint media_watch_id;
   guint64 last_packets_received;
   gint64 last_packet_time;
-  gboolean audio_muted;   /* applied again when the answerer's pipeline is built */
+  gboolean audio_muted; /* applied again when the answerer's pipeline is built */
   gboolean video_disabled;
 };
 
@@ -71,14 +71,22 @@ confab_call_state_to_string (ConfabCallState state)
 {
   switch (state)
     {
-    case CONFAB_CALL_STATE_NEW: return "new";
-    case CONFAB_CALL_STATE_GATHERING: return "gathering";
-    case CONFAB_CALL_STATE_WAITING: return "waiting";
-    case CONFAB_CALL_STATE_CONNECTING: return "connecting";
-    case CONFAB_CALL_STATE_IN_CALL: return "in-call";
-    case CONFAB_CALL_STATE_ENDED: return "ended";
-    case CONFAB_CALL_STATE_FAILED: return "failed";
-    default: return "unknown";
+    case CONFAB_CALL_STATE_NEW:
+      return "new";
+    case CONFAB_CALL_STATE_GATHERING:
+      return "gathering";
+    case CONFAB_CALL_STATE_WAITING:
+      return "waiting";
+    case CONFAB_CALL_STATE_CONNECTING:
+      return "connecting";
+    case CONFAB_CALL_STATE_IN_CALL:
+      return "in-call";
+    case CONFAB_CALL_STATE_ENDED:
+      return "ended";
+    case CONFAB_CALL_STATE_FAILED:
+      return "failed";
+    default:
+      return "unknown";
     }
 }
 
@@ -188,8 +196,8 @@ on_media_watch (gpointer data)
     {
       self->media_watch_id = 0;
       fail (self, g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
-                               _("Nothing has arrived from the other side for %d seconds: "
-                                 "they hung up or the network went away"),
+                               _ ("Nothing has arrived from the other side for %d seconds: "
+                                  "they hung up or the network went away"),
                                MEDIA_TIMEOUT_S));
       return G_SOURCE_REMOVE;
     }
@@ -276,15 +284,15 @@ on_connect_timeout (gpointer data)
   self->connect_timeout_id = 0;
 
   guint n = self->remote ? self->remote->candidates->len : 0;
-  fail (self,
-        g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
-                     self->role == CONFAB_SDP_OFFER
-                       ? _("Could not connect within %d seconds: none of the %u addresses of the "
+  fail (self, g_error_new (
+                  CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                  self->role == CONFAB_SDP_OFFER
+                      ? _ ("Could not connect within %d seconds: none of the %u addresses of the "
                            "other side answered (a firewall, or both sides behind strict NATs "
                            "without a TURN server)")
-                       : _("The other side did not connect within %d seconds (did they paste the "
+                      : _ ("The other side did not connect within %d seconds (did they paste the "
                            "answer? %u addresses of theirs were tried)"),
-                     connect_timeout_s (self), n));
+                  connect_timeout_s (self), n));
   return G_SOURCE_REMOVE;
 }
 
@@ -303,8 +311,8 @@ maybe_apply_remote (ConfabCall *self)
       return;
     }
   set_state (self, CONFAB_CALL_STATE_CONNECTING);
-  self->connect_timeout_id =
-    g_timeout_add_seconds (connect_timeout_s (self), on_connect_timeout, self);
+  self->connect_timeout_id
+      = g_timeout_add_seconds (connect_timeout_s (self), on_connect_timeout, self);
   /* Loopback can connect before we get here. */
   on_ice_state (NULL, NULL, self);
 }
@@ -316,7 +324,7 @@ static gboolean
 build_pipeline (ConfabCall *self, GError **error)
 {
   g_autoptr (ConfabCallPipeline) pipeline = confab_call_pipeline_new (
-    &self->options.media, self->streams.streams, self->streams.n_streams, error);
+      &self->options.media, self->streams.streams, self->streams.n_streams, error);
   if (!pipeline)
     return FALSE;
   if (self->pipeline)
@@ -378,15 +386,14 @@ confab_call_class_init (ConfabCallClass *klass)
   object_class->finalize = confab_call_finalize;
   object_class->get_property = confab_call_get_property;
 
-  properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, CONFAB_CALL_STATE_NEW, CONFAB_CALL_STATE_FAILED,
-                      CONFAB_CALL_STATE_NEW,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] = g_param_spec_int (
+      "state", NULL, NULL, CONFAB_CALL_STATE_NEW, CONFAB_CALL_STATE_FAILED, CONFAB_CALL_STATE_NEW,
+      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The call failed for good; the GError says why in words for people. */
-  signals[SIGNAL_FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -488,8 +495,8 @@ on_gathered (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 void
-confab_call_gather_async (ConfabCall *self, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data)
+confab_call_gather_async (ConfabCall *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
 {
   g_return_if_fail (CONFAB_IS_CALL (self));
 
@@ -531,8 +538,8 @@ confab_call_create_local_description (ConfabCall *self, GError **error)
       return NULL;
     }
 
-  g_autoptr (ConfabSdp) sdp =
-    confab_negotiation_describe (&self->streams, self->role, self->session_id);
+  g_autoptr (ConfabSdp) sdp
+      = confab_negotiation_describe (&self->streams, self->role, self->session_id);
   confab_ice_session_describe (self->ice, sdp);
   return confab_sdp_to_string (sdp);
 }
@@ -547,7 +554,7 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
   if (self->remote)
     {
       g_set_error (error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
-                   _("The other side's description was already given"));
+                   _ ("The other side's description was already given"));
       return FALSE;
     }
 

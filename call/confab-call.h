@@ -32,11 +32,11 @@ const char *confab_call_state_to_string (ConfabCallState state);
 
 typedef struct
 {
-  ConfabIceServer *stun;      /* NULL = none */
-  ConfabIceServer *turn;      /* NULL = none; credentials inside */
+  ConfabIceServer *stun; /* NULL = none */
+  ConfabIceServer *turn; /* NULL = none; credentials inside */
   gboolean relay_only;
-  guint min_port, max_port;   /* 0, 0 = any */
-  char **local_addresses;     /* NULL = every interface */
+  guint min_port, max_port; /* 0, 0 = any */
+  char **local_addresses;   /* NULL = every interface */
   /* Offer (or accept) Confab's FlexFEC on the video; TRUE by default. Used
    * only when both sides want it. */
   gboolean fec;
@@ -56,11 +56,11 @@ typedef struct
   ConfabIcePair pair;
   ConfabIceStats ice;
   ConfabMediaStats media;
-  double elapsed_s;           /* since the call connected; 0 before */
+  double elapsed_s; /* since the call connected; 0 before */
   /* Owned; confab_call_stats_clear() frees them. */
-  char **local_candidates;    /* "candidate:..." lines */
-  char **remote_candidates;   /* empty until the other side's text is in */
-  ConfabIceServer *turn;      /* the TURN server in use without its credentials, NULL = none */
+  char **local_candidates;  /* "candidate:..." lines */
+  char **remote_candidates; /* empty until the other side's text is in */
+  ConfabIceServer *turn;    /* the TURN server in use without its credentials, NULL = none */
 } ConfabCallStats;
 
 void confab_call_stats_clear (ConfabCallStats *stats);
@@ -72,8 +72,7 @@ G_DECLARE_FINAL_TYPE (ConfabCall, confab_call, CONFAB, CALL, GObject)
 /* @role: CONFAB_SDP_OFFER for the caller (ICE-controlling), CONFAB_SDP_ANSWER
  * for the callee. Builds the media pipeline at once, so a missing camera or
  * plugin is reported before anybody copies anything. */
-ConfabCall *confab_call_new (ConfabSdpType role,
-                             const ConfabCallOptions *options,
+ConfabCall *confab_call_new (ConfabSdpType role, const ConfabCallOptions *options,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 ConfabSdpType confab_call_get_role (ConfabCall *self);
@@ -85,10 +84,8 @@ ConfabCallPipeline *confab_call_get_pipeline (ConfabCall *self);
  * NULL once the call has ended. */
 ConfabPacketPath *confab_call_get_packet_path (ConfabCall *self);
 
-void confab_call_gather_async (ConfabCall *self,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data);
+void confab_call_gather_async (ConfabCall *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
 gboolean confab_call_gather_finish (ConfabCall *self, GAsyncResult *result, GError **error);
 
 /* The offer or answer to hand to the other side. The answerer can only
@@ -100,9 +97,7 @@ char *confab_call_create_local_description (ConfabCall *self,
 /* Parses and validates the pasted blob; on success the checks start as
  * soon as the local candidates are gathered. On failure nothing changes and
  * the same call can take another paste. */
-gboolean confab_call_set_remote_description (ConfabCall *self,
-                                             const char *blob,
-                                             gssize length,
+gboolean confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize length,
                                              GError **error);
 
 /* Ends the call (idempotent). */

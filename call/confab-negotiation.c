@@ -119,7 +119,7 @@ read_peer (const ConfabSdp *sdp, PeerStreams *peer, GError **error)
   if (peer->audio == NULL || peer->video == NULL)
     {
       g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING,
-                   _("The %s has no %s section; Confab needs one m=audio and one m=video"),
+                   _ ("The %s has no %s section; Confab needs one m=audio and one m=video"),
                    confab_sdp_type_to_string (sdp->type),
                    peer->audio == NULL ? "m=audio" : "m=video");
       return FALSE;
@@ -161,7 +161,7 @@ confab_negotiation_answer (const ConfabLocalMedia *local, const ConfabSdp *offer
   if (peer.audio_pt == 0 || peer.video_pt == 0)
     {
       g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
-                   _("The offer has no %s; Confab needs Opus and VP8"),
+                   _ ("The offer has no %s; Confab needs Opus and VP8"),
                    peer.audio_pt == 0 ? "Opus" : "VP8");
       return FALSE;
     }
@@ -197,15 +197,15 @@ confab_negotiation_apply_answer (ConfabStreamSet *streams, const ConfabSdp *answ
   if (peer.audio_pt != audio->pt || peer.video_pt != video->pt)
     {
       g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
-                   _("The answer changed the payload types (audio %u, video %u; offered %u and "
-                     "%u)"),
+                   _ ("The answer changed the payload types (audio %u, video %u; offered %u and "
+                      "%u)"),
                    peer.audio_pt, peer.video_pt, audio->pt, video->pt);
       return FALSE;
     }
   if (peer.fec_pt != 0 && video->fec_pt != 0 && peer.fec_pt != video->fec_pt)
     {
       g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
-                   _("The answer changed the FEC payload type (%u; offered %u)"), peer.fec_pt,
+                   _ ("The answer changed the FEC payload type (%u; offered %u)"), peer.fec_pt,
                    video->fec_pt);
       return FALSE;
     }
@@ -224,8 +224,7 @@ confab_negotiation_apply_answer (ConfabStreamSet *streams, const ConfabSdp *answ
 }
 
 ConfabSdp *
-confab_negotiation_describe (const ConfabStreamSet *streams, ConfabSdpType type,
-                             guint64 session_id)
+confab_negotiation_describe (const ConfabStreamSet *streams, ConfabSdpType type, guint64 session_id)
 {
   ConfabSdp *sdp;
 
@@ -240,8 +239,7 @@ confab_negotiation_describe (const ConfabStreamSet *streams, ConfabSdpType type,
       if (s->kind == CONFAB_STREAM_KIND_AUDIO)
         confab_sdp_add_opus_media (sdp, s->mid, s->pt, s->local_ssrc);
       else
-        confab_sdp_add_vp8_media (sdp, s->mid, s->pt, s->local_ssrc, s->fec_pt,
-                                  s->local_fec_ssrc);
+        confab_sdp_add_vp8_media (sdp, s->mid, s->pt, s->local_ssrc, s->fec_pt, s->local_fec_ssrc);
     }
   return sdp;
 }

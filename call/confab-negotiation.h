@@ -27,7 +27,7 @@ typedef struct
   guint audio_pt;
   guint video_pt;
   guint fec_pt;
-  gboolean fec;        /* we want FlexFEC on the video (offer it, or accept it) */
+  gboolean fec; /* we want FlexFEC on the video (offer it, or accept it) */
   /* Our SSRCs, non-zero and distinct: see confab_local_media_pick_ssrcs(). */
   guint32 audio_ssrc;
   guint32 video_ssrc;
@@ -53,25 +53,20 @@ void confab_negotiation_offer (const ConfabLocalMedia *local, ConfabStreamSet *o
  * types, FEC only if offered and wanted here, the peer's SSRCs from its
  * a=ssrc lines. On failure (no audio or video section, no Opus or VP8)
  * returns FALSE with a one-line @error and leaves @out alone. */
-gboolean confab_negotiation_answer (const ConfabLocalMedia *local,
-                                    const ConfabSdp *offer,
-                                    ConfabStreamSet *out,
-                                    GError **error);
+gboolean confab_negotiation_answer (const ConfabLocalMedia *local, const ConfabSdp *offer,
+                                    ConfabStreamSet *out, GError **error);
 
 /* The offerer takes @answer into @streams (what confab_negotiation_offer()
  * gave): the payload types must be the offered ones, a different FEC
  * payload type is refused, an answer without FEC turns it off (and sets
  * @fec_declined, may be NULL), and FEC the answer adds without our offer
  * is ignored. On failure @streams is unchanged. */
-gboolean confab_negotiation_apply_answer (ConfabStreamSet *streams,
-                                          const ConfabSdp *answer,
-                                          gboolean *fec_declined,
-                                          GError **error);
+gboolean confab_negotiation_apply_answer (ConfabStreamSet *streams, const ConfabSdp *answer,
+                                          gboolean *fec_declined, GError **error);
 
 /* Our description of @streams, without the ICE part (the ICE session's
  * confab_ice_session_describe() adds that). */
-ConfabSdp *confab_negotiation_describe (const ConfabStreamSet *streams,
-                                        ConfabSdpType type,
+ConfabSdp *confab_negotiation_describe (const ConfabStreamSet *streams, ConfabSdpType type,
                                         guint64 session_id) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The first stream of @kind, or NULL. */

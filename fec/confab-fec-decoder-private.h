@@ -182,8 +182,7 @@ void confab_fec_dec_stream_advance (ConfabFecDecoder *dec, guint stream, gint64 
 void confab_fec_dec_stream_store (ConfabFecDecoder *dec, guint stream, gint64 ext,
                                   const guint8 *data, gsize len);
 void confab_fec_dec_repair_free (ConfabFecDecoder *dec, guint idx);
-ConfabFecStatus confab_fec_dec_repair_add (ConfabFecDecoder *dec,
-                                           const ConfabFecRepairInfo *info);
+ConfabFecStatus confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *info);
 void confab_fec_dec_deliver (ConfabFecDecoder *dec, guint stream, gint64 ext, guint8 *data,
                              gsize len);
 

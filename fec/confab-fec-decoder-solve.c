@@ -61,8 +61,7 @@ rebuild_from_parity (ConfabFecDecoder *dec, const ConfabFecParity *parity, gsize
       return NULL;
     }
   buf = g_malloc (size);
-  if (confab_fec_parity_to_packet (parity, (guint16) ext, dec->streams[stream].ssrc, buf, size,
-                                   len)
+  if (confab_fec_parity_to_packet (parity, (guint16) ext, dec->streams[stream].ssrc, buf, size, len)
       != CONFAB_FEC_OK)
     {
       dec->stats.recovery_failed++;

@@ -10,7 +10,6 @@
 #include "confab-rtp-packet.h"
 #include "confab-ulpfec.h"
 
-
 void
 confab_fec_decoder_config_init (ConfabFecDecoderConfig *config)
 {
@@ -50,12 +49,12 @@ confab_fec_decoder_new (const ConfabFecDecoderConfig *config, GError **error)
   dec->elim_unk = g_malloc0_n (c->max_repairs, sizeof (guint64[UNK_WORDS]));
   dec->elim_comb = g_new0 (guint64, (gsize) c->max_repairs * dec->comb_words);
   g_queue_init (&dec->output);
-  confab_fec_dec_mem_add (dec, sizeof *dec + sizeof (Stream) * c->max_streams
-                                   + (sizeof (Repair *) + sizeof (guint64) * (UNK_WORDS + dec->comb_words))
-                                         * c->max_repairs);
+  confab_fec_dec_mem_add (
+      dec, sizeof *dec + sizeof (Stream) * c->max_streams
+               + (sizeof (Repair *) + sizeof (guint64) * (UNK_WORDS + dec->comb_words))
+                     * c->max_repairs);
   return dec;
 }
-
 
 void
 confab_fec_decoder_free (ConfabFecDecoder *dec)
@@ -73,7 +72,6 @@ confab_fec_decoder_free (ConfabFecDecoder *dec)
   g_free (dec->elim_comb);
   g_free (dec);
 }
-
 
 static ConfabFecPacketKind
 push_repair (ConfabFecDecoder *dec, ConfabFecStatus st, const ConfabFecRepairInfo *info,

@@ -35,7 +35,7 @@ typedef struct
    * repair_seq is ignored): encoders whose FlexFEC packets share one repair SSRC share one
    * sequence. Must outlive the encoder. */
   guint16 *shared_repair_seq;
-  guint max_block;                  /* most media packets per block (1-48) */
+  guint max_block; /* most media packets per block (1-48) */
   guint min_block; /* fewest media packets before a frame boundary may end a block: larger
                     * blocks recover more for the same overhead but delay recovery of the
                     * earlier frames in them (0 or 1: end at the first boundary that earns a

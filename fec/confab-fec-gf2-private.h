@@ -14,8 +14,8 @@ G_BEGIN_DECLS
  * at aux + i * aux_words; NULL when @aux_words is 0), which is how a caller learns which
  * original rows combine into each reduced one. Inline: it is the decoder's hot loop, and
  * each caller's fixed word count unrolls it. */
-static inline guint confab_fec_gf2_reduce (guint64 *rows, guint n_rows, guint words,
-                                           guint64 *aux, guint aux_words);
+static inline guint confab_fec_gf2_reduce (guint64 *rows, guint n_rows, guint words, guint64 *aux,
+                                           guint aux_words);
 
 /* The single set column of a row with exactly one, or -1. */
 static inline gint
@@ -82,7 +82,7 @@ confab_fec_gf2_reduce (guint64 *rows, guint n_rows, guint words, guint64 *aux, g
               confab_fec_gf2_swap (rows + (gsize) p * words, pivot, words);
               if (aux_words)
                 confab_fec_gf2_swap (aux + (gsize) p * aux_words, aux + (gsize) rank * aux_words,
-                            aux_words);
+                                     aux_words);
             }
           for (guint i = 0; i < n_rows; i++)
             if (i != rank && (rows[(gsize) i * words + w] & bit))
@@ -90,7 +90,7 @@ confab_fec_gf2_reduce (guint64 *rows, guint n_rows, guint words, guint64 *aux, g
                 confab_fec_gf2_xor (rows + (gsize) i * words, pivot, words);
                 if (aux_words)
                   confab_fec_gf2_xor (aux + (gsize) i * aux_words, aux + (gsize) rank * aux_words,
-                             aux_words);
+                                      aux_words);
               }
           rank++;
         }

@@ -52,7 +52,7 @@ typedef struct
   /* Confab's FlexFEC (RFC 8627), for a stream whose ConfabStreamParams
    * ask for it (fec_pt): the encoder sits after rtpbin's send side, the
    * decoder before its jitter buffers. */
-  guint fec_overhead;       /* repair packets per 100 video packets, default 25 */
+  guint fec_overhead;           /* repair packets per 100 video packets, default 25 */
   guint fec_key_frame_overhead; /* the same for VP8 key frames, default 50 */
 } ConfabMediaConfig;
 
@@ -69,15 +69,15 @@ typedef struct
   guint width;              /* of the decoded remote video, 0 before the first frame */
   guint height;
   /* Rates over the last second or so; 0 when unknown. */
-  double send_kbps;         /* RTP payload+headers sent */
+  double send_kbps; /* RTP payload+headers sent */
   double receive_kbps;
-  double decoded_fps;       /* remote frames decoded per second (video); 0 for audio */
-  double jitter_ms;         /* interarrival jitter of the remote stream (RFC 3550) */
-  double remote_loss;       /* fraction of ours the peer reports lost (RTCP RR), 0..1 */
-  char codec[16];           /* "VP8", "OPUS" */
-  guint64 fec_recovered;    /* audio: frames rebuilt from Opus in-band FEC; video: by our FEC */
-  guint64 fec_unrecovered;  /* video: lost media our FEC could not rebuild */
-  guint64 fec_repair_sent;  /* video: FEC repair packets sent */
+  double decoded_fps;      /* remote frames decoded per second (video); 0 for audio */
+  double jitter_ms;        /* interarrival jitter of the remote stream (RFC 3550) */
+  double remote_loss;      /* fraction of ours the peer reports lost (RTCP RR), 0..1 */
+  char codec[16];          /* "VP8", "OPUS" */
+  guint64 fec_recovered;   /* audio: frames rebuilt from Opus in-band FEC; video: by our FEC */
+  guint64 fec_unrecovered; /* video: lost media our FEC could not rebuild */
+  guint64 fec_repair_sent; /* video: FEC repair packets sent */
 } ConfabStreamStats;
 
 typedef struct
@@ -91,7 +91,7 @@ typedef struct
   /* Pushed-in packets that were neither valid RTP nor valid RTCP (or larger
    * than any packet of a call can be); they never reach rtpbin. */
   guint64 invalid_packets;
-  double rtt_ms;            /* from RTCP SR/RR (DLSR), 0 when unknown */
+  double rtt_ms; /* from RTCP SR/RR (DLSR), 0 when unknown */
 } ConfabMediaStats;
 
 /* Called from a streaming thread for every outgoing RTP or RTCP packet.
@@ -128,14 +128,11 @@ G_DECLARE_FINAL_TYPE (ConfabCallPipeline, confab_call_pipeline, CONFAB, CALL_PIP
  * when an element is missing or the configuration or a stream is invalid
  * (confab_stream_params_validate()). */
 ConfabCallPipeline *confab_call_pipeline_new (const ConfabMediaConfig *config,
-                                              const ConfabStreamParams *streams,
-                                              guint n_streams,
+                                              const ConfabStreamParams *streams, guint n_streams,
                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-void confab_call_pipeline_set_packet_func (ConfabCallPipeline *self,
-                                           ConfabPacketFunc func,
-                                           gpointer user_data,
-                                           GDestroyNotify destroy);
+void confab_call_pipeline_set_packet_func (ConfabCallPipeline *self, ConfabPacketFunc func,
+                                           gpointer user_data, GDestroyNotify destroy);
 
 /* Optional; without it decoded video goes to a fakesink (still counted).
  * Set it before confab_call_pipeline_start(): the local preview branch is
@@ -143,18 +140,14 @@ void confab_call_pipeline_set_packet_func (ConfabCallPipeline *self,
  * Neither callback may call back into this pipeline's set_*_func (each runs
  * under the lock that makes replacing it safe); a later NULL func stops the
  * calls, and the destroy notify runs once no call is in flight. */
-void confab_call_pipeline_set_video_frame_func (ConfabCallPipeline *self,
-                                                ConfabVideoFrameFunc func,
-                                                gpointer user_data,
-                                                GDestroyNotify destroy);
+void confab_call_pipeline_set_video_frame_func (ConfabCallPipeline *self, ConfabVideoFrameFunc func,
+                                                gpointer user_data, GDestroyNotify destroy);
 
 /* Optional, thread-safe, any time. The same rules as the video frame
  * function: the callback may not call back into set_audio_level_func; a
  * later NULL func stops the calls. */
-void confab_call_pipeline_set_audio_level_func (ConfabCallPipeline *self,
-                                                ConfabAudioLevelFunc func,
-                                                gpointer user_data,
-                                                GDestroyNotify destroy);
+void confab_call_pipeline_set_audio_level_func (ConfabCallPipeline *self, ConfabAudioLevelFunc func,
+                                                gpointer user_data, GDestroyNotify destroy);
 
 /* Thread-safe. Demultiplexes RTP from RTCP (rtcp-mux, RFC 5761) and feeds
  * rtpbin. Packets pushed before start or after stop are dropped. Bytes

@@ -26,15 +26,15 @@ typedef enum
 typedef struct
 {
   ConfabStreamKind kind;
-  char mid[16];         /* the m-line's a=mid ("0", "1", "audio", ...) */
-  char codec[16];       /* encoding name as in a=rtpmap, upper case: "OPUS", "VP8" */
-  guint pt;             /* media payload type; both directions use the offer's numbers */
-  guint clock_rate;     /* 48000 for Opus, 90000 for VP8 */
-  guint channels;       /* a=rtpmap channels (2 for Opus); 0 for video */
-  guint32 local_ssrc;   /* of the packets we send */
-  guint32 remote_ssrc;  /* the peer's (a=ssrc), 0 when it did not say */
-  gboolean send;        /* direction: we send this stream */
-  gboolean receive;     /* direction: we receive it */
+  char mid[16];        /* the m-line's a=mid ("0", "1", "audio", ...) */
+  char codec[16];      /* encoding name as in a=rtpmap, upper case: "OPUS", "VP8" */
+  guint pt;            /* media payload type; both directions use the offer's numbers */
+  guint clock_rate;    /* 48000 for Opus, 90000 for VP8 */
+  guint channels;      /* a=rtpmap channels (2 for Opus); 0 for video */
+  guint32 local_ssrc;  /* of the packets we send */
+  guint32 remote_ssrc; /* the peer's (a=ssrc), 0 when it did not say */
+  gboolean send;       /* direction: we send this stream */
+  gboolean receive;    /* direction: we receive it */
   /* FlexFEC (RFC 8627, video): the repair packets' payload type, 0 for no
    * FEC, and the repair SSRCs (a=ssrc-group:FEC-FR's second SSRC). */
   guint fec_pt;

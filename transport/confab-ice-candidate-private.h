@@ -10,8 +10,7 @@ G_BEGIN_DECLS
 
 /* Zeroes @info first: pairs are compared with memcmp(). */
 void confab_ice_candidate_info_fill (ConfabIceCandidateInfo *info, const NiceCandidate *cand);
-void confab_ice_pair_fill (ConfabIcePair *pair,
-                           const NiceCandidate *local,
+void confab_ice_pair_fill (ConfabIcePair *pair, const NiceCandidate *local,
                            const NiceCandidate *remote);
 
 /* The agent's local candidates of @stream_id (component 1) as

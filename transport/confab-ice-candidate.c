@@ -10,14 +10,22 @@ confab_ice_state_to_string (ConfabIceState state)
 {
   switch (state)
     {
-    case CONFAB_ICE_STATE_NEW: return "new";
-    case CONFAB_ICE_STATE_GATHERING: return "gathering";
-    case CONFAB_ICE_STATE_GATHERED: return "gathered";
-    case CONFAB_ICE_STATE_CHECKING: return "checking";
-    case CONFAB_ICE_STATE_CONNECTED: return "connected";
-    case CONFAB_ICE_STATE_FAILED: return "failed";
-    case CONFAB_ICE_STATE_CLOSED: return "closed";
-    default: return "unknown";
+    case CONFAB_ICE_STATE_NEW:
+      return "new";
+    case CONFAB_ICE_STATE_GATHERING:
+      return "gathering";
+    case CONFAB_ICE_STATE_GATHERED:
+      return "gathered";
+    case CONFAB_ICE_STATE_CHECKING:
+      return "checking";
+    case CONFAB_ICE_STATE_CONNECTED:
+      return "connected";
+    case CONFAB_ICE_STATE_FAILED:
+      return "failed";
+    case CONFAB_ICE_STATE_CLOSED:
+      return "closed";
+    default:
+      return "unknown";
     }
 }
 
@@ -41,8 +49,8 @@ confab_ice_pair_fill (ConfabIcePair *pair, const NiceCandidate *local, const Nic
 {
   confab_ice_candidate_info_fill (&pair->local, local);
   confab_ice_candidate_info_fill (&pair->remote, remote);
-  pair->relayed = local->type == NICE_CANDIDATE_TYPE_RELAYED
-                  || remote->type == NICE_CANDIDATE_TYPE_RELAYED;
+  pair->relayed
+      = local->type == NICE_CANDIDATE_TYPE_RELAYED || remote->type == NICE_CANDIDATE_TYPE_RELAYED;
 }
 
 char *

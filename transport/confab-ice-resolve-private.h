@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char *stun_ip;   /* NULL: no STUN server */
+  char *stun_ip; /* NULL: no STUN server */
   guint stun_port;
   char *turn_ip;   /* NULL: no TURN server */
   guint turn_port; /* the server's, or the TLS proxy's on loopback */
@@ -29,10 +29,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabIceAddresses, confab_ice_addresses_free)
 
 /* Either server may be NULL. Fails with CONFAB_ICE_ERROR_RESOLVE (a name
  * did not resolve) or CONFAB_ICE_ERROR_SETUP (the TLS proxy). */
-void confab_ice_resolve_servers_async (const ConfabIceServer *stun,
-                                       const ConfabIceServer *turn,
-                                       GCancellable *cancellable,
-                                       GAsyncReadyCallback callback,
+void confab_ice_resolve_servers_async (const ConfabIceServer *stun, const ConfabIceServer *turn,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
                                        gpointer user_data);
 ConfabIceAddresses *confab_ice_resolve_servers_finish (GAsyncResult *result,
                                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;

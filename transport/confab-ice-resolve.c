@@ -76,8 +76,8 @@ on_lookup_done (GObject *source, GAsyncResult *result, gpointer data)
     }
   else if (!r->error)
     r->error = g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_RESOLVE,
-                            "cannot resolve the %s server \"%s\": %s",
-                            which == 1 ? "TURN" : "STUN", r->host[which], error->message);
+                            "cannot resolve the %s server \"%s\": %s", which == 1 ? "TURN" : "STUN",
+                            r->host[which], error->message);
 
   if (--r->pending == 0)
     finish (task);
@@ -103,8 +103,7 @@ set_up_turn (ConfabIceAddresses *addresses, const ConfabIceServer *turn, GError 
           return FALSE;
         }
     }
-  addresses->tls_proxy = confab_turn_tls_proxy_new (turn->host, turn->port, database,
-                                                    &local_error);
+  addresses->tls_proxy = confab_turn_tls_proxy_new (turn->host, turn->port, database, &local_error);
   if (!addresses->tls_proxy)
     {
       g_set_error (error, CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_SETUP,

@@ -4,7 +4,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
-G_DEFINE_QUARK (confab-ice-server-error-quark, confab_ice_server_error)
+G_DEFINE_QUARK (confab - ice - server - error - quark, confab_ice_server_error)
 
 static gboolean
 set_invalid (GError **error, const char *uri, const char *why)
@@ -48,8 +48,8 @@ confab_ice_server_parse (const char *uri, ConfabIceServerKind kind_wanted, GErro
     {
       set_invalid (error, uri,
                    kind_wanted == CONFAB_ICE_SERVER_TURN
-                     ? "expected turn:HOST[:PORT][?transport=udp|tcp] or turns:HOST[:PORT]"
-                     : "expected stun:HOST[:PORT]");
+                       ? "expected turn:HOST[:PORT][?transport=udp|tcp] or turns:HOST[:PORT]"
+                       : "expected stun:HOST[:PORT]");
       return NULL;
     }
 
@@ -190,10 +190,9 @@ confab_ice_server_to_string (const ConfabIceServer *server)
   const char *scheme = server->kind == CONFAB_ICE_SERVER_STUN ? (server->secure ? "stuns" : "stun")
                                                               : (server->secure ? "turns" : "turn");
   gboolean v6 = strchr (server->host, ':') != NULL;
-  return g_strdup_printf ("%s:%s%s%s:%u%s", scheme, v6 ? "[" : "", server->host, v6 ? "]" : "",
-                          server->port,
-                          server->kind == CONFAB_ICE_SERVER_TURN && !server->secure
-                            ? (server->transport == CONFAB_ICE_TRANSPORT_TCP ? "?transport=tcp"
-                                                                             : "?transport=udp")
-                            : "");
+  return g_strdup_printf (
+      "%s:%s%s%s:%u%s", scheme, v6 ? "[" : "", server->host, v6 ? "]" : "", server->port,
+      server->kind == CONFAB_ICE_SERVER_TURN && !server->secure
+          ? (server->transport == CONFAB_ICE_TRANSPORT_TCP ? "?transport=tcp" : "?transport=udp")
+          : "");
 }

@@ -40,13 +40,12 @@ typedef struct
   ConfabIceTransport transport; /* UDP unless ?transport=tcp or secure */
   char *username;               /* TURN only; NULL until set */
   char *password;
-  char *ca_file;                /* turns: only; PEM CA to trust instead of the system's */
+  char *ca_file; /* turns: only; PEM CA to trust instead of the system's */
 } ConfabIceServer;
 
 /* Parses @uri; @kind_wanted says which of stun:/turn: the option accepts.
  * Returns NULL with a one-line @error naming what is wrong. */
-ConfabIceServer *confab_ice_server_parse (const char *uri,
-                                          ConfabIceServerKind kind_wanted,
+ConfabIceServer *confab_ice_server_parse (const char *uri, ConfabIceServerKind kind_wanted,
                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 ConfabIceServer *confab_ice_server_copy (const ConfabIceServer *server) G_GNUC_WARN_UNUSED_RESULT;
 void confab_ice_server_free (ConfabIceServer *server);

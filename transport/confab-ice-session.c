@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (confab-ice-error-quark, confab_ice_error)
+G_DEFINE_QUARK (confab - ice - error - quark, confab_ice_error)
 
 /* libnice gives up on a check after stun-max-retransmissions; with its
  * defaults a controlled agent declares FAILED within seconds. The answerer
@@ -147,8 +147,8 @@ on_new_selected_pair_full (NiceAgent *agent, guint stream_id, guint component_id
 }
 
 static void
-on_component_state_changed (NiceAgent *agent, guint stream_id, guint component_id,
-                            guint nice_state, gpointer data)
+on_component_state_changed (NiceAgent *agent, guint stream_id, guint component_id, guint nice_state,
+                            gpointer data)
 {
   ConfabIceSession *self = data;
 
@@ -237,21 +237,18 @@ confab_ice_session_constructed (GObject *object)
   /* Regular nomination: the controlling side picks the pair after checks,
    * which gives the best pair rather than the first. */
   self->nice = confab_ice_thread_new (object, on_owner_update);
-  self->agent = nice_agent_new_full (confab_ice_thread_get_context (self->nice),
-                                     NICE_COMPATIBILITY_RFC5245,
-                                     NICE_AGENT_OPTION_REGULAR_NOMINATION);
-  g_object_set (self->agent,
-                "controlling-mode", self->controlling,
-                "upnp", FALSE,
+  self->agent
+      = nice_agent_new_full (confab_ice_thread_get_context (self->nice), NICE_COMPATIBILITY_RFC5245,
+                             NICE_AGENT_OPTION_REGULAR_NOMINATION);
+  g_object_set (self->agent, "controlling-mode", self->controlling, "upnp", FALSE,
                 /* libnice keeps a component alive this long after the
                  * last check before it reports FAILED. */
-                "idle-timeout", 60000,
-                NULL);
+                "idle-timeout", 60000, NULL);
 
-  g_signal_connect (self->agent, "new-selected-pair-full",
-                    G_CALLBACK (on_new_selected_pair_full), self);
-  g_signal_connect (self->agent, "component-state-changed",
-                    G_CALLBACK (on_component_state_changed), self);
+  g_signal_connect (self->agent, "new-selected-pair-full", G_CALLBACK (on_new_selected_pair_full),
+                    self);
+  g_signal_connect (self->agent, "component-state-changed", G_CALLBACK (on_component_state_changed),
+                    self);
   g_signal_connect (self->agent, "candidate-gathering-done",
                     G_CALLBACK (on_candidate_gathering_done), self);
 
@@ -366,22 +363,21 @@ confab_ice_session_class_init (ConfabIceSessionClass *klass)
   object_class->set_property = confab_ice_session_set_property;
 
   /* An int rather than a registered enum: the values are ConfabIceState. */
-  properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, CONFAB_ICE_STATE_NEW, CONFAB_ICE_STATE_CLOSED,
-                      CONFAB_ICE_STATE_NEW,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CONTROLLING] =
-    g_param_spec_boolean ("controlling", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] = g_param_spec_int (
+      "state", NULL, NULL, CONFAB_ICE_STATE_NEW, CONFAB_ICE_STATE_CLOSED, CONFAB_ICE_STATE_NEW,
+      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONTROLLING]
+      = g_param_spec_boolean ("controlling", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SIGNAL_SELECTED_PAIR_CHANGED] =
-    g_signal_new ("selected-pair-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                  NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_SELECTED_PAIR_CHANGED]
+      = g_signal_new ("selected-pair-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                      NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* (type, address) of each local candidate as gathering finds it: progress for the UI. */
-  signals[SIGNAL_CANDIDATE_GATHERED] =
-    g_signal_new ("candidate-gathered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_CANDIDATE_GATHERED]
+      = g_signal_new ("candidate-gathered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 ConfabIceSession *
@@ -471,7 +467,7 @@ confab_ice_session_set_receive_func (ConfabIceSession *self, ConfabIceReceiveFun
 /* Ends gathering (@task, owned) with an error; the session stays in
  * GATHERING. */
 static void G_GNUC_PRINTF (3, 4)
-fail_gathering (GTask *task, ConfabIceError code, const char *format, ...)
+    fail_gathering (GTask *task, ConfabIceError code, const char *format, ...)
 {
   g_autoptr (GTask) owned = task;
   va_list args;
@@ -545,8 +541,9 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
       g_autofree char *tls_error = proxy ? confab_turn_tls_proxy_dup_last_error (proxy) : NULL;
       fail_gathering (g_steal_pointer (&task), CONFAB_ICE_ERROR_NO_RELAY,
                       "relay-only mode, but the TURN server %s gave no relay address%s%s", uri,
-                      tls_error ? ": " : " (check the address, the credentials and that it is "
-                                         "running)",
+                      tls_error ? ": "
+                                : " (check the address, the credentials and that it is "
+                                  "running)",
                       tls_error ?: "");
       return;
     }
@@ -573,8 +570,8 @@ start_gathering (ConfabIceSession *self)
     {
       /* A TLS proxy is a TCP TURN server to libnice. */
       NiceRelayType type = self->turn->transport == CONFAB_ICE_TRANSPORT_TCP
-                             ? NICE_RELAY_TYPE_TURN_TCP
-                             : NICE_RELAY_TYPE_TURN_UDP;
+                               ? NICE_RELAY_TYPE_TURN_TCP
+                               : NICE_RELAY_TYPE_TURN_UDP;
       if (!nice_agent_set_relay_info (self->agent, self->stream_id, 1, addresses->turn_ip,
                                       addresses->turn_port, self->turn->username ?: "",
                                       self->turn->password ?: "", type))
@@ -641,8 +638,7 @@ on_servers_resolved (GObject *source, GAsyncResult *result, gpointer data)
     return; /* closed meanwhile */
   if (!addresses)
     {
-      fail_gathering (g_steal_pointer (&self->gather_task), error->code, "%s",
-                      error->message);
+      fail_gathering (g_steal_pointer (&self->gather_task), error->code, "%s", error->message);
       return;
     }
   self->addresses = g_steal_pointer (&addresses);

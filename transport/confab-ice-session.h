@@ -34,10 +34,10 @@ typedef enum
 {
   CONFAB_ICE_STATE_NEW,
   CONFAB_ICE_STATE_GATHERING,
-  CONFAB_ICE_STATE_GATHERED,   /* local description ready, no remote yet */
-  CONFAB_ICE_STATE_CHECKING,   /* remote applied, connectivity checks running */
-  CONFAB_ICE_STATE_CONNECTED,  /* a pair is selected and media can flow */
-  CONFAB_ICE_STATE_FAILED,     /* every pair failed (may still recover, see below) */
+  CONFAB_ICE_STATE_GATHERED,  /* local description ready, no remote yet */
+  CONFAB_ICE_STATE_CHECKING,  /* remote applied, connectivity checks running */
+  CONFAB_ICE_STATE_CONNECTED, /* a pair is selected and media can flow */
+  CONFAB_ICE_STATE_FAILED,    /* every pair failed (may still recover, see below) */
   CONFAB_ICE_STATE_CLOSED,
 } ConfabIceState;
 
@@ -45,8 +45,8 @@ const char *confab_ice_state_to_string (ConfabIceState state);
 
 typedef struct
 {
-  char type[8];      /* host, srflx, prflx, relay */
-  char protocol[4];  /* udp, tcp */
+  char type[8];     /* host, srflx, prflx, relay */
+  char protocol[4]; /* udp, tcp */
   char address[48];
   guint port;
 } ConfabIceCandidateInfo;
@@ -55,7 +55,7 @@ typedef struct
 {
   ConfabIceCandidateInfo local;
   ConfabIceCandidateInfo remote;
-  gboolean relayed;  /* either end is a TURN relay */
+  gboolean relayed; /* either end is a TURN relay */
 } ConfabIcePair;
 
 /* "udp host 192.0.2.1:5000 -> relay 198.51.100.7:49152", for logs. */
@@ -65,13 +65,13 @@ typedef struct
 {
   guint64 packets_sent;
   guint64 bytes_sent;
-  guint64 send_failures;    /* nice_agent_send() refused or short: counted, never silent */
+  guint64 send_failures; /* nice_agent_send() refused or short: counted, never silent */
   guint64 packets_received;
   guint64 bytes_received;
   gint64 gather_start_time; /* g_get_monotonic_time(), 0 = not yet */
   gint64 gather_end_time;
   gint64 remote_applied_time;
-  gint64 connected_time;    /* first CONNECTED */
+  gint64 connected_time; /* first CONNECTED */
 } ConfabIceStats;
 
 /* Called on the libnice thread for every packet received. @data is only valid during the call. */
@@ -94,12 +94,9 @@ void confab_ice_session_set_gather_timeout (ConfabIceSession *self, guint timeou
 
 /* Resolves the server names, gathers every candidate, and completes when
  * gathering is done (or timed out with at least one usable candidate). */
-void confab_ice_session_gather_async (ConfabIceSession *self,
-                                      GCancellable *cancellable,
-                                      GAsyncReadyCallback callback,
-                                      gpointer user_data);
-gboolean confab_ice_session_gather_finish (ConfabIceSession *self,
-                                           GAsyncResult *result,
+void confab_ice_session_gather_async (ConfabIceSession *self, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+gboolean confab_ice_session_gather_finish (ConfabIceSession *self, GAsyncResult *result,
                                            GError **error);
 
 /* Fills the ICE part of @sdp (ufrag, pwd, candidates). After gathering. */
@@ -109,8 +106,7 @@ void confab_ice_session_describe (ConfabIceSession *self, ConfabSdp *sdp);
  * The session stays connectable after libnice's own checks time out: a
  * FAILED component recovers when the peer's checks arrive later (the
  * answerer waits for a human to paste its answer on the other side). */
-gboolean confab_ice_session_set_remote (ConfabIceSession *self,
-                                        const ConfabSdp *remote,
+gboolean confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote,
                                         GError **error);
 
 /* Thread-safe. Returns FALSE when the packet was not sent (not connected,
@@ -120,17 +116,16 @@ gboolean confab_ice_session_send (ConfabIceSession *self, const guint8 *data, gs
 /* Thread-safe, any time; NULL stops the calls. The previous @destroy runs
  * once no call to it is in flight (possibly on libnice's thread). A call
  * normally receives through a ConfabIceLayer, which sets this. */
-void confab_ice_session_set_receive_func (ConfabIceSession *self,
-                                          ConfabIceReceiveFunc func,
-                                          gpointer user_data,
-                                          GDestroyNotify destroy);
+void confab_ice_session_set_receive_func (ConfabIceSession *self, ConfabIceReceiveFunc func,
+                                          gpointer user_data, GDestroyNotify destroy);
 
 ConfabIceState confab_ice_session_get_state (ConfabIceSession *self);
 gboolean confab_ice_session_get_selected_pair (ConfabIceSession *self, ConfabIcePair *pair);
 void confab_ice_session_get_stats (ConfabIceSession *self, ConfabIceStats *stats);
 
 /* Local and remote candidates as "candidate:..." strings, for diagnostics. */
-GPtrArray *confab_ice_session_dup_local_candidates (ConfabIceSession *self) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *
+confab_ice_session_dup_local_candidates (ConfabIceSession *self) G_GNUC_WARN_UNUSED_RESULT;
 
 void confab_ice_session_close (ConfabIceSession *self);
 

@@ -11,16 +11,11 @@ gboolean confab_packet_layer_attach (ConfabPacketLayer *self, ConfabPacketPath *
 /* Runs close() the first time only. */
 void confab_packet_layer_close_once (ConfabPacketLayer *self);
 /* Hand a packet to the layer unless it is closed. */
-void confab_packet_layer_handle (ConfabPacketLayer *self,
-                                 gboolean up,
-                                 const guint8 *data,
+void confab_packet_layer_handle (ConfabPacketLayer *self, gboolean up, const guint8 *data,
                                  gsize size);
 
 /* The packet @from passes on, to its neighbour above (@up) or below. */
-void confab_packet_path_forward (ConfabPacketPath *self,
-                                 ConfabPacketLayer *from,
-                                 gboolean up,
-                                 const guint8 *data,
-                                 gsize size);
+void confab_packet_path_forward (ConfabPacketPath *self, ConfabPacketLayer *from, gboolean up,
+                                 const guint8 *data, gsize size);
 
 G_END_DECLS

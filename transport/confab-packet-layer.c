@@ -29,8 +29,8 @@ confab_packet_layer_real_receive (ConfabPacketLayer *self, const guint8 *data, g
 static void
 confab_packet_layer_finalize (GObject *object)
 {
-  ConfabPacketLayerPrivate *priv =
-    confab_packet_layer_get_instance_private (CONFAB_PACKET_LAYER (object));
+  ConfabPacketLayerPrivate *priv
+      = confab_packet_layer_get_instance_private (CONFAB_PACKET_LAYER (object));
   g_weak_ref_clear (&priv->path);
   G_OBJECT_CLASS (confab_packet_layer_parent_class)->finalize (object);
 }

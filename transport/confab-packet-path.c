@@ -8,7 +8,7 @@ struct _ConfabPacketPath
 {
   GObject parent_instance;
 
-  GMutex lock; /* guards everything below; never held while calling out */
+  GMutex lock;       /* guards everything below; never held while calling out */
   GPtrArray *layers; /* ConfabPacketLayer, bottom first, owned */
   ConfabPacketSink *deliver;
   gboolean closed;
@@ -123,8 +123,8 @@ confab_packet_path_push (ConfabPacketPath *self, ConfabPacketLayer *layer)
   g_return_val_if_fail (CONFAB_IS_PACKET_LAYER (layer), FALSE);
 
   g_mutex_lock (&self->lock);
-  Insertion insertion =
-    self->layers ? insert_locked (self, layer, self->layers->len) : NOT_INSERTED;
+  Insertion insertion
+      = self->layers ? insert_locked (self, layer, self->layers->len) : NOT_INSERTED;
   g_mutex_unlock (&self->lock);
   return inserted (insertion, layer);
 }

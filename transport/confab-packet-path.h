@@ -37,25 +37,21 @@ ConfabPacketPath *confab_packet_path_new (ConfabPacketLayer *bottom) G_GNUC_WARN
 
 /* Thread-safe; replaces the previous function, whose @destroy runs once no
  * packet is being delivered to it. Dropped by close. */
-void confab_packet_path_set_deliver_func (ConfabPacketPath *self,
-                                          ConfabPacketDeliverFunc func,
-                                          gpointer user_data,
-                                          GDestroyNotify destroy);
+void confab_packet_path_set_deliver_func (ConfabPacketPath *self, ConfabPacketDeliverFunc func,
+                                          gpointer user_data, GDestroyNotify destroy);
 
 /* Adds @layer on top, next to the media. FALSE if the path is closed. */
 gboolean confab_packet_path_push (ConfabPacketPath *self, ConfabPacketLayer *layer);
 /* Adds @layer right above @below. FALSE if @below is not in the path or
  * the path is closed. */
-gboolean confab_packet_path_insert_above (ConfabPacketPath *self,
-                                          ConfabPacketLayer *layer,
+gboolean confab_packet_path_insert_above (ConfabPacketPath *self, ConfabPacketLayer *layer,
                                           ConfabPacketLayer *below);
 /* Takes @layer out and closes it. The bottom layer cannot be removed (it
  * can be replaced). FALSE if @layer is not in the path. */
 gboolean confab_packet_path_remove (ConfabPacketPath *self, ConfabPacketLayer *layer);
 /* Puts @layer where @old was and closes @old. FALSE if @old is not in the
  * path or the path is closed. */
-gboolean confab_packet_path_replace (ConfabPacketPath *self,
-                                     ConfabPacketLayer *old,
+gboolean confab_packet_path_replace (ConfabPacketPath *self, ConfabPacketLayer *old,
                                      ConfabPacketLayer *layer);
 
 /* The layers, bottom first, each with a reference. */

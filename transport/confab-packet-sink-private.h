@@ -16,8 +16,7 @@ typedef void (*ConfabPacketSinkFunc) (const guint8 *data, gsize size, gpointer u
 typedef struct _ConfabPacketSink ConfabPacketSink;
 
 /* NULL when @func is NULL (then @destroy runs at once on @user_data). */
-ConfabPacketSink *confab_packet_sink_new (ConfabPacketSinkFunc func,
-                                          gpointer user_data,
+ConfabPacketSink *confab_packet_sink_new (ConfabPacketSinkFunc func, gpointer user_data,
                                           GDestroyNotify destroy) G_GNUC_WARN_UNUSED_RESULT;
 ConfabPacketSink *confab_packet_sink_ref (ConfabPacketSink *sink);
 void confab_packet_sink_unref (ConfabPacketSink *sink);
@@ -31,8 +30,7 @@ void confab_packet_sink_replace (ConfabPacketSink **slot, ConfabPacketSink *sink
 
 /* For callbacks of another shape: @func is stored as given, and read
  * back (to be cast by the caller) with get_func. */
-ConfabPacketSink *confab_packet_sink_new_full (GCallback func,
-                                               gpointer user_data,
+ConfabPacketSink *confab_packet_sink_new_full (GCallback func, gpointer user_data,
                                                GDestroyNotify destroy) G_GNUC_WARN_UNUSED_RESULT;
 GCallback confab_packet_sink_get_func (ConfabPacketSink *sink);
 gpointer confab_packet_sink_get_user_data (ConfabPacketSink *sink);

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint64 packets_sent;     /* toward the network */
+  guint64 packets_sent; /* toward the network */
   guint64 bytes_sent;
   guint64 packets_received; /* toward the media */
   guint64 bytes_received;
@@ -31,10 +31,8 @@ ConfabPacketTap *confab_packet_tap_new (void) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Thread-safe, any time; NULL stops the copies. The previous @destroy runs
  * once no call to it is in flight. */
-void confab_packet_tap_set_func (ConfabPacketTap *self,
-                                 ConfabPacketTapFunc func,
-                                 gpointer user_data,
-                                 GDestroyNotify destroy);
+void confab_packet_tap_set_func (ConfabPacketTap *self, ConfabPacketTapFunc func,
+                                 gpointer user_data, GDestroyNotify destroy);
 
 /* Thread-safe. */
 void confab_packet_tap_get_stats (ConfabPacketTap *self, ConfabPacketTapStats *stats);

@@ -173,7 +173,8 @@ confab_sdp_parse_candidate (const char *value, CandidateUse *use, char **normali
                    "raddr and rport must come together");
       return FALSE;
     }
-  if (rport_text != NULL && !confab_sdp_parse_number (rport_text, "rport", 0, G_MAXUINT16, &rport, error))
+  if (rport_text != NULL
+      && !confab_sdp_parse_number (rport_text, "rport", 0, G_MAXUINT16, &rport, error))
     return FALSE;
   if (raddr != NULL && !is_ip_address (raddr))
     {
@@ -315,4 +316,3 @@ confab_sdp_parse_setup (const char *value, char **normalized, GError **error)
                "setup \"%s\" is not actpass, active or passive", quoted);
   return FALSE;
 }
-

@@ -140,8 +140,8 @@ parse_media_line (Parser *p, const SdpLine *l, const char **field, GError **erro
   g_array_set_clear_func (s->rtpmaps, confab_sdp_clear_leading_string);
   s->params = g_array_new (FALSE, FALSE, sizeof (FormatParam));
   g_array_set_clear_func (s->params, confab_sdp_clear_leading_string);
-  s->media = confab_sdp_add_media (p->sdp, audio ? CONFAB_SDP_MEDIA_AUDIO : CONFAB_SDP_MEDIA_VIDEO,
-                                   "");
+  s->media
+      = confab_sdp_add_media (p->sdp, audio ? CONFAB_SDP_MEDIA_AUDIO : CONFAB_SDP_MEDIA_VIDEO, "");
   s->media->port = port;
   s->media->proto = g_strdup (f[2]);
 
@@ -412,8 +412,9 @@ parse_attribute (Parser *p, const SdpLine *l, const char **field, GError **error
         NEEDS_VALUE ();
       f = confab_sdp_split_fields (value != NULL ? value : "");
       if (f[0] == NULL || f[1] == NULL)
-        return !fmtp || confab_sdp_parse_number (f[0] != NULL ? f[0] : "", "payload type", 0,
-                                                 127, &number, error);
+        return !fmtp
+               || confab_sdp_parse_number (f[0] != NULL ? f[0] : "", "payload type", 0, 127,
+                                           &number, error);
       if (!confab_sdp_parse_number (f[0], "payload type", 0, 127, &number, fmtp ? error : NULL))
         {
           /* "a=rtcp-fb:* nack": every format (RFC 4585 4.2). */
@@ -441,7 +442,8 @@ parse_attribute (Parser *p, const SdpLine *l, const char **field, GError **error
     {
       NEEDS_VALUE ();
       f = confab_sdp_split_fields (value);
-      if (!confab_sdp_parse_number (f[0] != NULL ? f[0] : "", "ssrc", 0, G_MAXUINT32, &number, error))
+      if (!confab_sdp_parse_number (f[0] != NULL ? f[0] : "", "ssrc", 0, G_MAXUINT32, &number,
+                                    error))
         return FALSE;
       /* The first is the media stream; later ones are RTX or FEC. */
       confab_sdp_media_add_ssrc (s->media, number);
@@ -476,8 +478,7 @@ parse_attribute (Parser *p, const SdpLine *l, const char **field, GError **error
           g_array_append_val (ssrcs, ssrc);
         }
       if (ssrcs->len > 0)
-        confab_sdp_media_add_ssrc_group (s->media, f[0], (const guint32 *) ssrcs->data,
-                                         ssrcs->len);
+        confab_sdp_media_add_ssrc_group (s->media, f[0], (const guint32 *) ssrcs->data, ssrcs->len);
       return TRUE;
     }
 
@@ -547,4 +548,3 @@ confab_sdp_parse_line (Parser *p, const SdpLine *l, const char **field, GError *
       return TRUE;
     }
 }
-

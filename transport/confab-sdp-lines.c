@@ -103,7 +103,7 @@ is_decimal (const char *s)
 
 gboolean
 confab_sdp_parse_number (const char *s, const char *what, guint64 min, guint64 max, guint64 *out,
-              GError **error)
+                         GError **error)
 {
   g_autofree char *quoted = NULL;
 
@@ -361,7 +361,6 @@ confab_sdp_split_lines (const char *text, gsize len, GError **error)
 
   return g_steal_pointer (&lines);
 }
-
 
 gboolean
 confab_sdp_take_input (const char **text, gssize *len, gsize max, const char *what, GError **error)

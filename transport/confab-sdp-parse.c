@@ -245,7 +245,8 @@ check_section (const Parser *p, const Section *s, GError **error)
   if (s->mid.line == 0)
     {
       g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING,
-                   "line %u (%s): the section has no a=mid line", s->line, confab_sdp_section_name (s));
+                   "line %u (%s): the section has no a=mid line", s->line,
+                   confab_sdp_section_name (s));
       return FALSE;
     }
   if (!g_strv_contains ((const char *const *) p->bundle, s->mid.value))

@@ -31,8 +31,7 @@ void confab_sdp_clear_leading_string (gpointer data);
 gboolean confab_sdp_take_input (const char **text, gssize *len, gsize max, const char *what,
                                 GError **error);
 /* The person swapped the blobs: the same words for plain and compact. */
-void confab_sdp_set_wrong_type_error (GError **error, ConfabSdpType found,
-                                      ConfabSdpType expected);
+void confab_sdp_set_wrong_type_error (GError **error, ConfabSdpType found, ConfabSdpType expected);
 
 typedef struct
 {
@@ -78,7 +77,7 @@ typedef struct
 /* An a=fmtp or a=rtcp-fb line, attached to its format once all are read. */
 typedef struct
 {
-  char *value;    /* what follows the payload type; first member */
+  char *value; /* what follows the payload type; first member */
   guint pt;
   gboolean any_pt; /* a=rtcp-fb:* */
   gboolean fmtp;
@@ -88,10 +87,10 @@ typedef struct
 {
   gboolean audio;
   guint line;
-  GArray *formats;  /* guint */
-  GArray *rtpmaps;  /* Rtpmap */
+  GArray *formats;   /* guint */
+  GArray *rtpmaps;   /* Rtpmap */
   GPtrArray *listed; /* per format, its Rtpmap or NULL; made by the checks */
-  GArray *params;   /* FormatParam */
+  GArray *params;    /* FormatParam */
   Value mid, ufrag, pwd, fingerprint, setup;
   guint rtcp_mux_line;
   gboolean end_of_candidates;

@@ -217,8 +217,8 @@ confab_sdp_media_add_ssrc (ConfabSdpMedia *media, guint32 ssrc)
 }
 
 void
-confab_sdp_media_add_ssrc_group (ConfabSdpMedia *media, const char *semantics,
-                                 const guint32 *ssrcs, guint n_ssrcs)
+confab_sdp_media_add_ssrc_group (ConfabSdpMedia *media, const char *semantics, const guint32 *ssrcs,
+                                 guint n_ssrcs)
 {
   ConfabSdpSsrcGroup g;
 
@@ -294,8 +294,8 @@ confab_sdp_media_find_codec (const ConfabSdpMedia *media, const char *name, guin
     {
       const ConfabSdpCodec *c = &g_array_index (media->codecs, ConfabSdpCodec, i);
 
-      if (c->name != NULL && g_ascii_strcasecmp (c->name, name) == 0
-          && c->clock_rate == clock_rate && (channels == 0 || c->channels == channels))
+      if (c->name != NULL && g_ascii_strcasecmp (c->name, name) == 0 && c->clock_rate == clock_rate
+          && (channels == 0 || c->channels == channels))
         return c;
     }
   return NULL;

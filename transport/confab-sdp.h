@@ -23,20 +23,20 @@ GQuark confab_sdp_error_quark (void);
 
 typedef enum
 {
-  CONFAB_SDP_ERROR_EMPTY,      /* nothing but white space was pasted */
-  CONFAB_SDP_ERROR_TRUNCATED,  /* the blob stops early (a line or a section is missing at the end) */
-  CONFAB_SDP_ERROR_SYNTAX,     /* a line is not SDP, or a field does not parse */
-  CONFAB_SDP_ERROR_MISSING,    /* a required line or field is absent */
-  CONFAB_SDP_ERROR_INVALID,    /* a field parses but its value is not acceptable */
-  CONFAB_SDP_ERROR_UNSUPPORTED,/* valid SDP, but not something Confab can talk to */
-  CONFAB_SDP_ERROR_WRONG_TYPE, /* an answer where an offer was expected, or the reverse */
-  CONFAB_SDP_ERROR_TOO_LARGE,  /* over CONFAB_SDP_MAX_SIZE bytes, or too many lines/candidates */
+  CONFAB_SDP_ERROR_EMPTY,     /* nothing but white space was pasted */
+  CONFAB_SDP_ERROR_TRUNCATED, /* the blob stops early (a line or a section is missing at the end) */
+  CONFAB_SDP_ERROR_SYNTAX,    /* a line is not SDP, or a field does not parse */
+  CONFAB_SDP_ERROR_MISSING,   /* a required line or field is absent */
+  CONFAB_SDP_ERROR_INVALID,   /* a field parses but its value is not acceptable */
+  CONFAB_SDP_ERROR_UNSUPPORTED, /* valid SDP, but not something Confab can talk to */
+  CONFAB_SDP_ERROR_WRONG_TYPE,  /* an answer where an offer was expected, or the reverse */
+  CONFAB_SDP_ERROR_TOO_LARGE,   /* over CONFAB_SDP_MAX_SIZE bytes, or too many lines/candidates */
 } ConfabSdpError;
 
 /* Hard limits that keep a hostile paste from costing memory or time. */
-#define CONFAB_SDP_MAX_SIZE       (64 * 1024)
+#define CONFAB_SDP_MAX_SIZE (64 * 1024)
 #define CONFAB_SDP_MAX_CANDIDATES 64
-#define CONFAB_SDP_MAX_LINES      1000
+#define CONFAB_SDP_MAX_LINES 1000
 
 typedef enum
 {
@@ -83,7 +83,7 @@ typedef struct
 typedef struct
 {
   char *semantics;
-  GArray *ssrcs;      /* guint32, in the order written */
+  GArray *ssrcs; /* guint32, in the order written */
 } ConfabSdpSsrcGroup;
 
 /* One m-section. The ICE and DTLS attributes are not here: with BUNDLE
@@ -92,23 +92,23 @@ typedef struct
 {
   ConfabSdpMediaKind kind;
   char *mid;
-  char *proto;        /* as parsed; NULL in our own, the writer derives it
-                       * from the fingerprint */
+  char *proto; /* as parsed; NULL in our own, the writer derives it
+                * from the fingerprint */
   guint port;
   ConfabSdpDirection direction;
   gboolean rtcp_mux;
-  GArray *codecs;         /* ConfabSdpCodec, in the m-line's order */
-  GArray *ssrcs;          /* guint32, each once, in the order of their first a=ssrc */
-  GArray *ssrc_groups;    /* ConfabSdpSsrcGroup */
+  GArray *codecs;      /* ConfabSdpCodec, in the m-line's order */
+  GArray *ssrcs;       /* guint32, each once, in the order of their first a=ssrc */
+  GArray *ssrc_groups; /* ConfabSdpSsrcGroup */
 } ConfabSdpMedia;
 
 typedef struct
 {
   ConfabSdpType type;
-  guint64 session_id;  /* o= line; random for our own blobs */
+  guint64 session_id; /* o= line; random for our own blobs */
 
-  char *ice_ufrag;     /* 4..256 ice-chars (RFC 8839) */
-  char *ice_pwd;       /* 22..256 ice-chars */
+  char *ice_ufrag; /* 4..256 ice-chars (RFC 8839) */
+  char *ice_pwd;   /* 22..256 ice-chars */
   /* Each element is an owned string, the attribute without its "a=":
    * "candidate:1 1 UDP 2015363327 192.0.2.1 51000 typ host", normalized by
    * the parser to what libnice's nice_agent_parse_remote_candidate_sdp()
@@ -120,9 +120,9 @@ typedef struct
   GPtrArray *candidates;
 
   /* DTLS, filled in by the encryption issue; NULL when absent. */
-  char *fingerprint;   /* "sha-256 AB:CD:...", parsed ones normalized to
-                        * lower-case name and upper-case hex (RFC 8122) */
-  char *setup;         /* "actpass", "active" or "passive" */
+  char *fingerprint; /* "sha-256 AB:CD:...", parsed ones normalized to
+                      * lower-case name and upper-case hex (RFC 8122) */
+  char *setup;       /* "actpass", "active" or "passive" */
 
   /* The m-sections in order (ConfabSdpMedia). A parsed blob has exactly
    * an m=audio with Opus 48000/2 followed by an m=video with VP8 90000,
@@ -147,40 +147,28 @@ void confab_sdp_add_candidate (ConfabSdp *sdp, const char *candidate);
  * codec is added to its section. A new section is a sendrecv one on port 9
  * with rtcp-mux, as Confab writes them. */
 ConfabSdpMedia *confab_sdp_add_media (ConfabSdp *sdp, ConfabSdpMediaKind kind, const char *mid);
-ConfabSdpCodec *confab_sdp_media_add_codec (ConfabSdpMedia *media,
-                                            guint pt,
-                                            const char *name,
-                                            guint clock_rate,
-                                            guint channels,
-                                            const char *fmtp);
+ConfabSdpCodec *confab_sdp_media_add_codec (ConfabSdpMedia *media, guint pt, const char *name,
+                                            guint clock_rate, guint channels, const char *fmtp);
 void confab_sdp_codec_add_rtcp_fb (ConfabSdpCodec *codec, const char *feedback);
 /* Adds @ssrc unless the section lists it already. */
 void confab_sdp_media_add_ssrc (ConfabSdpMedia *media, guint32 ssrc);
-void confab_sdp_media_add_ssrc_group (ConfabSdpMedia *media,
-                                      const char *semantics,
-                                      const guint32 *ssrcs,
-                                      guint n_ssrcs);
+void confab_sdp_media_add_ssrc_group (ConfabSdpMedia *media, const char *semantics,
+                                      const guint32 *ssrcs, guint n_ssrcs);
 
 /* Confab's own sections, attribute for attribute as it has always written
  * them: Opus with in-band FEC; VP8 with NACK and PLI, and FlexFEC repair
  * packets on @fec_pt unless it is 0 (the FEC-FR group only when both
  * SSRCs are known). An SSRC of 0 is left out. */
 ConfabSdpMedia *confab_sdp_add_opus_media (ConfabSdp *sdp, const char *mid, guint pt, guint32 ssrc);
-ConfabSdpMedia *confab_sdp_add_vp8_media (ConfabSdp *sdp,
-                                          const char *mid,
-                                          guint pt,
-                                          guint32 ssrc,
-                                          guint fec_pt,
-                                          guint32 fec_ssrc);
+ConfabSdpMedia *confab_sdp_add_vp8_media (ConfabSdp *sdp, const char *mid, guint pt, guint32 ssrc,
+                                          guint fec_pt, guint32 fec_ssrc);
 
 /* Reading one: the first section of @kind, or NULL. */
 const ConfabSdpMedia *confab_sdp_find_media (const ConfabSdp *sdp, ConfabSdpMediaKind kind);
 /* The first format named @name (case-insensitive) with that clock rate and,
  * unless @channels is 0, that many channels; NULL if none. */
-const ConfabSdpCodec *confab_sdp_media_find_codec (const ConfabSdpMedia *media,
-                                                   const char *name,
-                                                   guint clock_rate,
-                                                   guint channels);
+const ConfabSdpCodec *confab_sdp_media_find_codec (const ConfabSdpMedia *media, const char *name,
+                                                   guint clock_rate, guint channels);
 /* The media SSRC: the first a=ssrc, 0 when there is none. */
 guint32 confab_sdp_media_get_ssrc (const ConfabSdpMedia *media);
 /* The repair SSRC: the second of the first a=ssrc-group:FEC-FR, 0 when
@@ -204,9 +192,7 @@ char *confab_sdp_to_string (const ConfabSdp *sdp) G_GNUC_WARN_UNUSED_RESULT;
  * On failure returns NULL and sets @error to a one-line message such as
  * "line 7 (a=candidate): port 99999 is out of range" or
  * "the blob is truncated: the m=video section is missing". */
-ConfabSdp *confab_sdp_parse (const char *text,
-                             gssize len,
-                             ConfabSdpType expected,
+ConfabSdp *confab_sdp_parse (const char *text, gssize len, ConfabSdpType expected,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 const char *confab_sdp_type_to_string (ConfabSdpType type);

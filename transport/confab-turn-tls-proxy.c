@@ -90,8 +90,7 @@ describe_certificate_errors (ConfabTurnTlsProxy *self, GTlsCertificateFlags flag
   if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
     return g_strdup ("the TURN server's certificate is not trusted (unknown CA)");
   if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    return g_strdup_printf ("the TURN server's certificate is not valid for %s",
-                            self->server_host);
+    return g_strdup_printf ("the TURN server's certificate is not valid for %s", self->server_host);
   if (flags & G_TLS_CERTIFICATE_EXPIRED)
     return g_strdup ("the TURN server's certificate has expired");
   if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
@@ -125,11 +124,11 @@ describe_connect_error (Connection *conn, const GError *error)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
     return g_strdup_printf ("the TURN server %s:%u is unreachable", host, port);
   if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
-    return g_strdup_printf ("the server at %s:%u does not speak TLS (is it a turns: port?)",
-                            host, port);
+    return g_strdup_printf ("the server at %s:%u does not speak TLS (is it a turns: port?)", host,
+                            port);
   if (error->domain == G_TLS_ERROR)
-    return g_strdup_printf ("the TLS handshake with the TURN server %s:%u failed: %s", host,
-                            port, error->message);
+    return g_strdup_printf ("the TLS handshake with the TURN server %s:%u failed: %s", host, port,
+                            error->message);
   return g_strdup_printf ("cannot connect to the TURN server %s:%u: %s", host, port,
                           error->message);
 }
@@ -248,8 +247,8 @@ on_pump_written (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
   gsize written = 0;
 
-  gboolean ok =
-    g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, &error);
+  gboolean ok
+      = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, &error);
 
   ConfabTurnTlsProxy *self = conn->proxy;
   g_mutex_lock (&self->lock);
@@ -289,9 +288,7 @@ pump_read (Pump *pump)
 }
 
 static gboolean
-on_accept_certificate (GTlsConnection *tls,
-                       GTlsCertificate *peer_cert,
-                       GTlsCertificateFlags errors,
+on_accept_certificate (GTlsConnection *tls, GTlsCertificate *peer_cert, GTlsCertificateFlags errors,
                        gpointer data)
 {
   Connection *conn = data;
@@ -321,10 +318,12 @@ on_handshake (GObject *source, GAsyncResult *result, gpointer data)
   g_mutex_unlock (&self->lock);
 
   GIOStream *local = G_IO_STREAM (conn->local);
-  conn->pumps[0] = (Pump){ .conn = conn, .up = TRUE,
+  conn->pumps[0] = (Pump){ .conn = conn,
+                           .up = TRUE,
                            .in = g_io_stream_get_input_stream (local),
                            .out = g_io_stream_get_output_stream (conn->tls) };
-  conn->pumps[1] = (Pump){ .conn = conn, .up = FALSE,
+  conn->pumps[1] = (Pump){ .conn = conn,
+                           .up = FALSE,
                            .in = g_io_stream_get_input_stream (conn->tls),
                            .out = g_io_stream_get_output_stream (local) };
   pump_read (&conn->pumps[0]);
@@ -355,8 +354,8 @@ on_tcp_connected (GObject *source, GAsyncResult *result, gpointer data)
    * GLib 2.74's GSocketClient leaks its state when cancelled during the
    * handshake (as dispose does). The identity is the name the user gave,
    * matched against the certificate's DNS names or IP addresses. */
-  g_autoptr (GSocketConnectable) identity =
-    g_network_address_new (self->server_host, self->server_port);
+  g_autoptr (GSocketConnectable) identity
+      = g_network_address_new (self->server_host, self->server_port);
   conn->tls = g_tls_client_connection_new (G_IO_STREAM (conn->tcp), identity, &error);
   if (!conn->tls)
     {
@@ -379,10 +378,10 @@ on_connect_timeout (gpointer data)
   Connection *conn = data;
   ConfabTurnTlsProxy *self = conn->proxy;
   g_clear_pointer (&conn->connect_timeout, g_source_unref);
-  set_last_error (self, g_strdup_printf ("the TURN server %s:%u did not complete a TLS "
-                                         "connection within %d s",
-                                         self->server_host, self->server_port,
-                                         CONNECT_TIMEOUT_SECONDS));
+  set_last_error (self,
+                  g_strdup_printf ("the TURN server %s:%u did not complete a TLS "
+                                   "connection within %d s",
+                                   self->server_host, self->server_port, CONNECT_TIMEOUT_SECONDS));
   connection_close (conn);
   return G_SOURCE_REMOVE;
 }
@@ -423,9 +422,9 @@ on_incoming (GSocket *listener, GIOCondition condition, gpointer data)
 
   /* Bound to 127.0.0.1 already; the check guards against that changing. */
   g_autoptr (GSocketAddress) peer = g_socket_get_remote_address (socket, NULL);
-  GInetAddress *address =
-    G_IS_INET_SOCKET_ADDRESS (peer)
-      ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer)) : NULL;
+  GInetAddress *address = G_IS_INET_SOCKET_ADDRESS (peer)
+                              ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer))
+                              : NULL;
   if (!address || !g_inet_address_get_is_loopback (address))
     {
       g_socket_close (socket, NULL);
@@ -533,8 +532,8 @@ confab_turn_tls_proxy_init (ConfabTurnTlsProxy *self)
 static gboolean
 start_listening (ConfabTurnTlsProxy *self, GError **error)
 {
-  self->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, error);
+  self->listener
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
   if (!self->listener)
     return FALSE;
 
@@ -556,9 +555,7 @@ start_listening (ConfabTurnTlsProxy *self, GError **error)
 }
 
 ConfabTurnTlsProxy *
-confab_turn_tls_proxy_new (const char *server_host,
-                           guint16 server_port,
-                           GTlsDatabase *database,
+confab_turn_tls_proxy_new (const char *server_host, guint16 server_port, GTlsDatabase *database,
                            GError **error)
 {
   g_return_val_if_fail (server_host != NULL && *server_host != '\0', NULL);
@@ -593,9 +590,7 @@ confab_turn_tls_proxy_get_port (ConfabTurnTlsProxy *self)
 }
 
 void
-confab_turn_tls_proxy_get_stats (ConfabTurnTlsProxy *self,
-                                 guint *connections,
-                                 guint64 *bytes_up,
+confab_turn_tls_proxy_get_stats (ConfabTurnTlsProxy *self, guint *connections, guint64 *bytes_up,
                                  guint64 *bytes_down)
 {
   g_return_if_fail (CONFAB_IS_TURN_TLS_PROXY (self));

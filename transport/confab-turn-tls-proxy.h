@@ -28,8 +28,7 @@ G_DECLARE_FINAL_TYPE (ConfabTurnTlsProxy, confab_turn_tls_proxy, CONFAB, TURN_TL
  *   for every connection, and the certificate must match it.
  * @database: the trust anchors; NULL means the system's trusted CAs.
  * Fails only if the loopback socket cannot be set up. */
-ConfabTurnTlsProxy *confab_turn_tls_proxy_new (const char *server_host,
-                                               guint16 server_port,
+ConfabTurnTlsProxy *confab_turn_tls_proxy_new (const char *server_host, guint16 server_port,
                                                GTlsDatabase *database,
                                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
@@ -38,10 +37,8 @@ guint16 confab_turn_tls_proxy_get_port (ConfabTurnTlsProxy *self);
 /* Diagnostics; thread-safe, any argument may be NULL.
  * @connections: TLS connections established to the server so far.
  * @bytes_up: bytes carried from libnice to the server; @bytes_down the other way. */
-void confab_turn_tls_proxy_get_stats (ConfabTurnTlsProxy *self,
-                                      guint *connections,
-                                      guint64 *bytes_up,
-                                      guint64 *bytes_down);
+void confab_turn_tls_proxy_get_stats (ConfabTurnTlsProxy *self, guint *connections,
+                                      guint64 *bytes_up, guint64 *bytes_down);
 
 /* The last TLS or connection failure in words (for the connection panel),
  * e.g. "the TURN server's certificate is not trusted (unknown CA)", or

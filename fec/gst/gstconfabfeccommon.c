@@ -14,8 +14,8 @@ gst_confab_fec_class_add_pad_templates (GstElementClass *klass)
 }
 
 void
-gst_confab_fec_add_pads (GstElement *element, GstPadChainFunction chain,
-                         GstPadEventFunction event, GstPad **sinkpad, GstPad **srcpad)
+gst_confab_fec_add_pads (GstElement *element, GstPadChainFunction chain, GstPadEventFunction event,
+                         GstPad **sinkpad, GstPad **srcpad)
 {
   *sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (*sinkpad, chain);
@@ -38,8 +38,8 @@ gst_confab_fec_collect (GPtrArray **buffers, GBytes *bytes)
 }
 
 GstFlowReturn
-gst_confab_fec_push_after (GstPad *srcpad, GstFlowReturn ret, GPtrArray *buffers,
-                           GstClockTime pts, GstClockTime dts)
+gst_confab_fec_push_after (GstPad *srcpad, GstFlowReturn ret, GPtrArray *buffers, GstClockTime pts,
+                           GstClockTime dts)
 {
   if (buffers == NULL)
     return ret;
@@ -129,7 +129,7 @@ gst_confab_fec_fields_get (gconstpointer instance, const gsize *fields, guint n_
   return TRUE;
 }
 
-G_DEFINE_QUARK (gst-confab-fec-fields, fields)
+G_DEFINE_QUARK (gst - confab - fec - fields, fields)
 
 static const GstConfabFecFields *
 fields_of (GObject *object)

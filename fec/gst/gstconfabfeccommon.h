@@ -49,7 +49,6 @@ void gst_confab_fec_class_install_fields (GObjectClass *klass, const GstConfabFe
 
 /* The get_property gst_confab_fec_class_install_fields() installs, for a class that adds
  * properties of its own and chains to it for the rest. */
-void gst_confab_fec_get_property (GObject *object, guint prop_id, GValue *value,
-                                  GParamSpec *pspec);
+void gst_confab_fec_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec);
 
 G_END_DECLS

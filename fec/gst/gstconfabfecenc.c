@@ -10,9 +10,9 @@
  * (#GstConfabFecEnc:key-frame-overhead for VP8 key frames). Key frames are found from the codec
  * #GstConfabFecEnc:encoding-name names; left empty, from the caps' encoding-name, which after
  * rtpbin or rtpfunnel is usually absent, so set the property in a call. FlexFEC repair packets go
- * on their own SSRC (#GstConfabFecEnc:repair-ssrc); ULPFEC ones on the media SSRC with their own sequence numbers,
- * told apart by payload type. Use it from rtpbin's #GstRtpBin::request-fec-encoder signal, or
- * directly after a payloader.
+ * on their own SSRC (#GstConfabFecEnc:repair-ssrc); ULPFEC ones on the media SSRC with their own
+ * sequence numbers, told apart by payload type. Use it from rtpbin's
+ * #GstRtpBin::request-fec-encoder signal, or directly after a payloader.
  *
  * ## Example launch line
  * |[
@@ -174,9 +174,8 @@ chain_settings_update (GstConfabFecEnc *self)
   self->chain_settings.protect_pt = self->protect_pt;
   self->chain_settings.overhead = self->overhead;
   self->chain_settings.key_frame_overhead = self->key_frame_overhead;
-  self->chain_settings.vp8 = self->encoding_name
-                                 ? g_ascii_strcasecmp (self->encoding_name, "VP8") == 0
-                                 : self->caps_vp8;
+  self->chain_settings.vp8
+      = self->encoding_name ? g_ascii_strcasecmp (self->encoding_name, "VP8") == 0 : self->caps_vp8;
   GST_OBJECT_UNLOCK (self);
 }
 

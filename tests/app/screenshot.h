@@ -47,13 +47,13 @@ static void
 confab_test_save_screenshot (GtkWidget *widget, const char *name)
 {
   const char *build_dir = g_getenv ("CONFAB_BUILD_DIR");
-  g_autofree char *dir = build_dir ? g_build_filename (build_dir, "tests", "app", NULL)
-                                   : g_get_current_dir ();
+  g_autofree char *dir
+      = build_dir ? g_build_filename (build_dir, "tests", "app", NULL) : g_get_current_dir ();
   g_autofree char *path = g_build_filename (dir, name, NULL);
   ConfabTestShot shot = { widget, NULL, 0, 0 };
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (confab_test_on_after_paint),
-                                &shot);
+  gulong id
+      = g_signal_connect (clock, "after-paint", G_CALLBACK (confab_test_on_after_paint), &shot);
   /* The caller's watchdog ends a wait that never succeeds. */
   while (!shot.node)
     {
@@ -64,7 +64,7 @@ confab_test_save_screenshot (GtkWidget *widget, const char *name)
 
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (
-    renderer, shot.node, &GRAPHENE_RECT_INIT (0, 0, shot.width, shot.height));
+      renderer, shot.node, &GRAPHENE_RECT_INIT (0, 0, shot.width, shot.height));
   gsk_render_node_unref (shot.node);
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));

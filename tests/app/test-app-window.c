@@ -128,8 +128,8 @@ test_call_between_two_windows (void)
   for (guint i = 0; i < 2; i++)
     {
       ConfabCallView *view = confab_window_get_call_view (w[i]);
-      GdkTexture *remote =
-        confab_video_paintable_get_texture (confab_call_view_get_remote_paintable (view));
+      GdkTexture *remote
+          = confab_video_paintable_get_texture (confab_call_view_get_remote_paintable (view));
       g_assert_nonnull (remote);
       double luma = mean_luma (remote);
       g_test_message ("window %u: remote video %dx%d, mean luma %.1f", i,
@@ -149,12 +149,11 @@ test_call_between_two_windows (void)
   g_autofree char *port = g_strdup_printf ("%u", stats.pair.local.port);
   g_assert_cmpstr (confab_connection_panel_get_field (panel, "ice.selected_pair.local.port"), ==,
                    port);
-  g_assert_cmpstr (confab_connection_panel_get_field (panel, "verdict"), ==,
-                   "Direct connection");
+  g_assert_cmpstr (confab_connection_panel_get_field (panel, "verdict"), ==, "Direct connection");
   for (int i = 0; i < 30; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (10000);
   confab_test_save_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (w[0])),
-                   "call-window.png");
+                               "call-window.png");
 
   /* Hanging up returns to the start page. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (confab_window_get_call_view (w[0])),
@@ -223,7 +222,8 @@ test_preferences (void)
   gtk_window_present (prefs);
 
   /* A bad STUN URI is refused and not stored; a good one is. */
-  GtkWidget *stun = find_row (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, "STUN server (stun:host:port)");
+  GtkWidget *stun
+      = find_row (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, "STUN server (stun:host:port)");
   g_assert_nonnull (stun);
   gtk_editable_set_text (GTK_EDITABLE (stun), "stun.example.org");
   g_signal_emit_by_name (stun, "apply");

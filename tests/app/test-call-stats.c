@@ -41,21 +41,32 @@ fill_in_call (ConfabCallStats *stats)
   stats->ice.packets_sent = 1072;
   stats->ice.packets_received = 1082;
   stats->ice.gather_start_time = t0;
-  stats->ice.gather_end_time = t0 + 1340;      /* 1.34 ms: written as 1.3 */
+  stats->ice.gather_end_time = t0 + 1340; /* 1.34 ms: written as 1.3 */
   stats->ice.remote_applied_time = t0 + 100000;
-  stats->ice.connected_time = t0 + 162230;     /* 62.23 ms */
+  stats->ice.connected_time = t0 + 162230; /* 62.23 ms */
   stats->media.first_remote_frame_time = t0 + 327660;
   stats->media.rtt_ms = 6.4;
-  stats->media.audio = (ConfabStreamStats){ .packets_sent = 314, .packets_received = 314,
-                                            .frames_encoded = 314, .frames_decoded = 302,
-                                            .send_kbps = 33.5, .jitter_ms = 2.5,
-                                            .codec = "OPUS", .fec_recovered = 3 };
-  stats->media.video = (ConfabStreamStats){ .packets_sent = 800, .packets_received = 762,
-                                            .packets_lost = 2, .frames_encoded = 187,
-                                            .frames_decoded = 182, .width = 640, .height = 360,
-                                            .decoded_fps = 29.5, .remote_loss = 0.125,
-                                            .codec = "VP8", .fec_repair_sent = 200,
-                                            .fec_recovered = 5, .fec_unrecovered = 1 };
+  stats->media.audio = (ConfabStreamStats){ .packets_sent = 314,
+                                            .packets_received = 314,
+                                            .frames_encoded = 314,
+                                            .frames_decoded = 302,
+                                            .send_kbps = 33.5,
+                                            .jitter_ms = 2.5,
+                                            .codec = "OPUS",
+                                            .fec_recovered = 3 };
+  stats->media.video = (ConfabStreamStats){ .packets_sent = 800,
+                                            .packets_received = 762,
+                                            .packets_lost = 2,
+                                            .frames_encoded = 187,
+                                            .frames_decoded = 182,
+                                            .width = 640,
+                                            .height = 360,
+                                            .decoded_fps = 29.5,
+                                            .remote_loss = 0.125,
+                                            .codec = "VP8",
+                                            .fec_repair_sent = 200,
+                                            .fec_recovered = 5,
+                                            .fec_unrecovered = 1 };
   stats->elapsed_s = 6.2804;
   stats->local_candidates = g_strdupv ((char *[]){ "candidate:1 1 UDP 2015363327 192.0.2.1 "
                                                    "50000 typ host",
@@ -108,19 +119,46 @@ test_model (void)
   g_autoptr (JsonNode) root = confab_call_stats_to_json_node (&stats);
 
   /* Every key of README's "The --stats file", and the panel's. */
-  const char *const keys[] = {
-    "call.state", "ice.state", "ice.selected_pair.local.type", "ice.selected_pair.local.protocol",
-    "ice.selected_pair.local.address", "ice.selected_pair.local.port",
-    "ice.selected_pair.remote.port", "ice.selected_pair.relayed", "ice.packets_sent",
-    "ice.packets_received", "ice.send_failures", "ice.gathering_ms", "ice.checks_ms",
-    "audio.packets_sent", "audio.packets_received", "audio.packets_lost", "audio.frames_encoded",
-    "audio.frames_decoded", "video.packets_sent", "video.frames_decoded", "video.width",
-    "video.height", "video.fec_repair_sent", "video.fec_recovered", "video.fec_unrecovered",
-    "first_frame_ms", "elapsed_s", "rtt_ms", "audio.send_kbps", "audio.receive_kbps",
-    "audio.jitter_ms", "audio.remote_loss", "audio.codec", "audio.fec_recovered",
-    "video.decoded_fps", "video.fec_overhead", "local_candidates", "remote_candidates",
-    "turn_server", "verdict"
-  };
+  const char *const keys[] = { "call.state",
+                               "ice.state",
+                               "ice.selected_pair.local.type",
+                               "ice.selected_pair.local.protocol",
+                               "ice.selected_pair.local.address",
+                               "ice.selected_pair.local.port",
+                               "ice.selected_pair.remote.port",
+                               "ice.selected_pair.relayed",
+                               "ice.packets_sent",
+                               "ice.packets_received",
+                               "ice.send_failures",
+                               "ice.gathering_ms",
+                               "ice.checks_ms",
+                               "audio.packets_sent",
+                               "audio.packets_received",
+                               "audio.packets_lost",
+                               "audio.frames_encoded",
+                               "audio.frames_decoded",
+                               "video.packets_sent",
+                               "video.frames_decoded",
+                               "video.width",
+                               "video.height",
+                               "video.fec_repair_sent",
+                               "video.fec_recovered",
+                               "video.fec_unrecovered",
+                               "first_frame_ms",
+                               "elapsed_s",
+                               "rtt_ms",
+                               "audio.send_kbps",
+                               "audio.receive_kbps",
+                               "audio.jitter_ms",
+                               "audio.remote_loss",
+                               "audio.codec",
+                               "audio.fec_recovered",
+                               "video.decoded_fps",
+                               "video.fec_overhead",
+                               "local_candidates",
+                               "remote_candidates",
+                               "turn_server",
+                               "verdict" };
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     if (!confab_test_json_member (root, keys[i]))
       g_error ("no %s", keys[i]);
@@ -373,7 +411,8 @@ test_cli_pair (void)
   fill_in_call (&stats);
   stats.state = CONFAB_CALL_STATE_ENDED;
   g_autofree char *line = confab_cli_describe_pair (&stats);
-  g_assert_cmpstr (line, ==, "Direct connection: udp host 192.0.2.1:50000 <-> srflx 198.51.100.2:61000");
+  g_assert_cmpstr (line, ==,
+                   "Direct connection: udp host 192.0.2.1:50000 <-> srflx 198.51.100.2:61000");
   stats.have_pair = FALSE;
   g_assert_null (confab_cli_describe_pair (&stats));
 }

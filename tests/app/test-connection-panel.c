@@ -181,8 +181,7 @@ assert_same_members (JsonNode *a, JsonNode *b, const char *path)
     return;
 
   g_autoptr (GList) names = json_object_get_members (json_node_get_object (a));
-  g_assert_cmpuint (g_list_length (names), ==,
-                    json_object_get_size (json_node_get_object (b)));
+  g_assert_cmpuint (g_list_length (names), ==, json_object_get_size (json_node_get_object (b)));
   for (GList *l = names; l; l = l->next)
     {
       g_autofree char *member = g_strdup_printf ("%s.%s", path, (const char *) l->data);

@@ -193,13 +193,13 @@ test_answer_fec_not_offered (void)
 
   /* A FEC-FR group without a FlexFEC format names no repair stream. */
   confab_sdp_add_opus_media (grouped, "0", 111, PEER_AUDIO_SSRC);
-  confab_sdp_media_add_ssrc_group (confab_sdp_add_vp8_media (grouped, "1", 96, PEER_VIDEO_SSRC,
-                                                             0, 0),
-                                   "FEC-FR", group, G_N_ELEMENTS (group));
+  confab_sdp_media_add_ssrc_group (
+      confab_sdp_add_vp8_media (grouped, "1", 96, PEER_VIDEO_SSRC, 0, 0), "FEC-FR", group,
+      G_N_ELEMENTS (group));
   group_only = as_pasted (grouped);
-  g_assert_cmpuint (confab_sdp_media_get_fec_ssrc (
-                        confab_sdp_find_media (group_only, CONFAB_SDP_MEDIA_VIDEO)),
-                    ==, PEER_FEC_SSRC);
+  g_assert_cmpuint (
+      confab_sdp_media_get_fec_ssrc (confab_sdp_find_media (group_only, CONFAB_SDP_MEDIA_VIDEO)),
+      ==, PEER_FEC_SSRC);
   g_assert_true (confab_negotiation_answer (&local, group_only, &set, NULL));
   g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
   g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
@@ -398,10 +398,13 @@ test_describe (void)
 static void
 test_round_trip (void)
 {
-  ConfabLocalMedia offerer = { .audio_pt = 109, .video_pt = 120, .fec = TRUE,
-                               .audio_ssrc = 11, .video_ssrc = 12, .fec_ssrc = 13 };
-  ConfabLocalMedia answerer = { .fec = TRUE, .audio_ssrc = 21, .video_ssrc = 22,
-                                .fec_ssrc = 23 };
+  ConfabLocalMedia offerer = { .audio_pt = 109,
+                               .video_pt = 120,
+                               .fec = TRUE,
+                               .audio_ssrc = 11,
+                               .video_ssrc = 12,
+                               .fec_ssrc = 13 };
+  ConfabLocalMedia answerer = { .fec = TRUE, .audio_ssrc = 21, .video_ssrc = 22, .fec_ssrc = 23 };
   ConfabStreamSet o, a;
   g_autoptr (ConfabSdp) offer = NULL;
   g_autoptr (ConfabSdp) answer = NULL;
@@ -434,14 +437,12 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/negotiation/pick-ssrcs", test_pick_ssrcs);
   g_test_add_func ("/confab/negotiation/offer", test_offer);
   g_test_add_func ("/confab/negotiation/answer/fec-accepted", test_answer_fec_accepted);
-  g_test_add_func ("/confab/negotiation/answer/fec-declined-by-us",
-                   test_answer_fec_declined_by_us);
+  g_test_add_func ("/confab/negotiation/answer/fec-declined-by-us", test_answer_fec_declined_by_us);
   g_test_add_func ("/confab/negotiation/answer/fec-not-offered", test_answer_fec_not_offered);
   g_test_add_func ("/confab/negotiation/answer/without-ssrcs", test_answer_without_ssrcs);
   g_test_add_func ("/confab/negotiation/answer/missing-section", test_missing_section);
   g_test_add_func ("/confab/negotiation/apply-answer/accepts-fec", test_apply_answer_accepts_fec);
-  g_test_add_func ("/confab/negotiation/apply-answer/declines-fec",
-                   test_apply_answer_declines_fec);
+  g_test_add_func ("/confab/negotiation/apply-answer/declines-fec", test_apply_answer_declines_fec);
   g_test_add_func ("/confab/negotiation/apply-answer/adds-fec", test_apply_answer_adds_fec);
   g_test_add_func ("/confab/negotiation/apply-answer/changes-pts", test_apply_answer_changes_pts);
   g_test_add_func ("/confab/negotiation/apply-answer/changes-fec-pt",

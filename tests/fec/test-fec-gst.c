@@ -142,8 +142,8 @@ run (GPtrArray *media, const char *scheme, guint pt, guint drop_every, guint64 *
 static GstBuffer *
 vp8_packet (guint16 seq, guint32 ts, gboolean first, gboolean last, gboolean key)
 {
-  ConfabRtpHeader hdr = { .marker = last, .payload_type = 96, .seq = seq, .timestamp = ts,
-                          .ssrc = MEDIA_SSRC };
+  ConfabRtpHeader hdr
+      = { .marker = last, .payload_type = 96, .seq = seq, .timestamp = ts, .ssrc = MEDIA_SSRC };
   guint8 payload[600];
 
   memset (payload, 0xa5, sizeof payload);

@@ -281,11 +281,17 @@ test_flexfec_layout (void)
     /* k=1 + mask bits 0 and 14 -> 0xC001 */
     { CONFAB_FLEXFEC_FORMAT_FLEXIBLE, { 0, 14 }, 2, FLEX_FLEXIBLE_HEX "c001 aa", FALSE },
     /* bits 0, 15, 45: first k=0 (0x4000), second word k=1 | bit 15 (0x40000000) | bit 45 */
-    { CONFAB_FLEXFEC_FORMAT_FLEXIBLE, { 0, 15, 45 }, 3, FLEX_FLEXIBLE_HEX "4000 c0000001 aa",
+    { CONFAB_FLEXFEC_FORMAT_FLEXIBLE,
+      { 0, 15, 45 },
+      3,
+      FLEX_FLEXIBLE_HEX "4000 c0000001 aa",
       FALSE },
     /* bits 1, 46, 109: both k=0, last 64 bits 0x8000000000000001 */
-    { CONFAB_FLEXFEC_FORMAT_FLEXIBLE, { 1, 46, 109 }, 3,
-      FLEX_FLEXIBLE_HEX "2000 00000000 80000000 00000001 aa", TRUE },
+    { CONFAB_FLEXFEC_FORMAT_FLEXIBLE,
+      { 1, 46, 109 },
+      3,
+      FLEX_FLEXIBLE_HEX "2000 00000000 80000000 00000001 aa",
+      TRUE },
     /* F=1 (0x40): row of L=4, D=0 */
     { CONFAB_FLEXFEC_FORMAT_FIXED_ROW, { 0, 1, 2, 3 }, 4, FLEX_FIXED_HEX "0400 aa", FALSE },
     /* F=1: row of a 2-D code, L=3, D=1 */
@@ -315,8 +321,7 @@ static void
 test_flexfec_hostile (void)
 {
   gsize len;
-  g_autofree guint8 *pkt
-      = g_bytes_unref_to_data (fec_test_hex (FLEX_FIXED_HEX "0403 aa"), &len);
+  g_autofree guint8 *pkt = g_bytes_unref_to_data (fec_test_hex (FLEX_FIXED_HEX "0403 aa"), &len);
   ConfabRtpView v;
   ConfabFecRepairInfo info;
 

@@ -314,10 +314,9 @@ test_random_streams (void)
             .frames = 300,
           };
           StreamResult r;
-          g_autofree char *what
-              = g_strdup_printf ("%s family %d overhead %u%% loss %.0f%%%s", mode_name (m),
-                                 families[f], p.overhead, p.loss * 100,
-                                 p.burst_loss > 0 ? " (bursty)" : "");
+          g_autofree char *what = g_strdup_printf (
+              "%s family %d overhead %u%% loss %.0f%%%s", mode_name (m), families[f], p.overhead,
+              p.loss * 100, p.burst_loss > 0 ? " (bursty)" : "");
 
           run_logged (&p, what, &r);
           /* FEC must help, not hurt. */
@@ -699,9 +698,8 @@ test_shared_repair_seq (void)
 
       for (guint i = 0; i < 2; i++)
         {
-          g_autoptr (GBytes) pkt = fec_test_media_packet (rand, MEDIA_SSRC + f % 2,
-                                                          (guint16) (100 + 2 * (f / 2) + i), f,
-                                                          i == 1, 100);
+          g_autoptr (GBytes) pkt = fec_test_media_packet (
+              rand, MEDIA_SSRC + f % 2, (guint16) (100 + 2 * (f / 2) + i), f, i == 1, 100);
 
           g_assert_cmpint (confab_fec_encoder_add_media (x, g_bytes_get_data (pkt, NULL),
                                                          g_bytes_get_size (pkt), FALSE),
@@ -711,9 +709,9 @@ test_shared_repair_seq (void)
         {
           ConfabRtpView v;
 
-          g_assert_cmpint (confab_rtp_view_parse (&v, g_bytes_get_data (r, NULL),
-                                                  g_bytes_get_size (r)),
-                           ==, CONFAB_FEC_OK);
+          g_assert_cmpint (
+              confab_rtp_view_parse (&v, g_bytes_get_data (r, NULL), g_bytes_get_size (r)), ==,
+              CONFAB_FEC_OK);
           g_assert_cmpuint (v.seq, ==, expect++);
           g_bytes_unref (r);
         }

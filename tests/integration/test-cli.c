@@ -32,10 +32,11 @@ run_confab (const char *input, Run *run, const char *first, ...)
   va_end (ap);
   g_ptr_array_add (args, NULL);
 
-  g_autoptr (GSubprocess) proc = g_subprocess_newv (
-    (const char *const *) args->pdata,
-    G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-    &error);
+  g_autoptr (GSubprocess) proc
+      = g_subprocess_newv ((const char *const *) args->pdata,
+                           G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                           &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error));
   g_assert_no_error (error);
@@ -128,10 +129,10 @@ test_help (void)
   Run run = { 0 };
   run_confab ("", &run, "offer", "--help-all", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  for (const char *const *o = (const char *const[]){ "--stun", "--turn", "--turn-user",
-                                                     "--turn-pass", "--relay-only", "--port-range",
-                                                     "--video", "--audio", "--duration",
-                                                     "--stats", NULL };
+  for (const char *const *o
+       = (const char *const[]){ "--stun", "--turn", "--turn-user", "--turn-pass", "--relay-only",
+                                "--port-range", "--video", "--audio", "--duration", "--stats",
+                                NULL };
        *o; o++)
     g_assert_nonnull (strstr (run.out, *o));
   run_clear (&run);

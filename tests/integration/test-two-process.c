@@ -115,16 +115,16 @@ run_call (guint answer_delay_s)
   g_autofree char *duration = g_strdup_printf ("%d", CALL_SECONDS);
 
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE;
-  g_autoptr (GSubprocess) offerer = g_subprocess_new (
-    flags, &error, confab_path, "offer", "--local-address", "127.0.0.1", "--duration", duration,
-    "--stats", offer_stats, NULL);
+  g_autoptr (GSubprocess) offerer
+      = g_subprocess_new (flags, &error, confab_path, "offer", "--local-address", "127.0.0.1",
+                          "--duration", duration, "--stats", offer_stats, NULL);
   g_assert_no_error (error);
   g_autofree char *offer = read_blob (offerer);
   g_assert_true (g_str_has_prefix (offer, "v=0"));
 
-  g_autoptr (GSubprocess) answerer = g_subprocess_new (
-    flags, &error, confab_path, "answer", "--local-address", "127.0.0.1", "--duration", duration,
-    "--stats", answer_stats, NULL);
+  g_autoptr (GSubprocess) answerer
+      = g_subprocess_new (flags, &error, confab_path, "answer", "--local-address", "127.0.0.1",
+                          "--duration", duration, "--stats", answer_stats, NULL);
   g_assert_no_error (error);
   write_blob (answerer, offer);
   g_autofree char *answer = read_blob (answerer);
@@ -147,10 +147,10 @@ run_call (guint answer_delay_s)
   JsonObject *o = load_stats (offer_stats, &op);
   JsonObject *a = load_stats (answer_stats, &ap);
 
-  JsonObject *opair = json_object_get_object_member (json_object_get_object_member (o, "ice"),
-                                                     "selected_pair");
-  JsonObject *apair = json_object_get_object_member (json_object_get_object_member (a, "ice"),
-                                                     "selected_pair");
+  JsonObject *opair
+      = json_object_get_object_member (json_object_get_object_member (o, "ice"), "selected_pair");
+  JsonObject *apair
+      = json_object_get_object_member (json_object_get_object_member (a, "ice"), "selected_pair");
   g_assert_nonnull (opair);
   g_assert_nonnull (apair);
   g_assert_false (json_object_get_boolean_member (opair, "relayed"));

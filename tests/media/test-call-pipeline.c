@@ -41,7 +41,7 @@ count_frame (FrameCounter *counter, GstSample *sample)
          && GST_VIDEO_INFO_FORMAT (&info) == GST_VIDEO_FORMAT_RGBA
          && GST_VIDEO_INFO_WIDTH (&info) == CALL_WIDTH
          && GST_VIDEO_INFO_HEIGHT (&info) == CALL_HEIGHT && buffer != NULL
-         && gst_buffer_get_size (buffer) >= (gsize)CALL_WIDTH * CALL_HEIGHT * 4;
+         && gst_buffer_get_size (buffer) >= (gsize) CALL_WIDTH * CALL_HEIGHT * 4;
 
   g_mutex_lock (&counter->lock);
   if (good)
@@ -190,7 +190,7 @@ test_video_loss (Call *call, gconstpointer data)
   run_call (call, 4000, NULL, &a, &b);
   print_stats ("A", &a);
   print_stats ("B", &b);
-  dropped = (guint)g_atomic_int_get (&call->pair.a_to_b.video_dropped);
+  dropped = (guint) g_atomic_int_get (&call->pair.a_to_b.video_dropped);
   g_test_message ("dropped %u of %d video packets A -> B", dropped,
                   g_atomic_int_get (&call->pair.a_to_b.video_seen));
 
@@ -270,7 +270,7 @@ test_garbage (Call *call, gconstpointer data)
   rand = g_rand_new_with_seed (seed);
 
   /* Outside start/stop nothing is counted or queued. */
-  confab_call_pipeline_push_packet (call->pair.a, (const guint8 *)"x", 1);
+  confab_call_pipeline_push_packet (call->pair.a, (const guint8 *) "x", 1);
 
   confab_call_pipeline_start (call->pair.a, &error);
   g_assert_no_error (error);

@@ -23,8 +23,8 @@ typedef struct
  * drops it again before start (an offer whose answer declined FEC).
  * @config: NULL for media_test_config(). */
 static void
-run_call_with (const ConfabMediaConfig *config, gboolean fec_a, gboolean fec_b,
-               gboolean disable_a, guint drop_every, Result *result)
+run_call_with (const ConfabMediaConfig *config, gboolean fec_a, gboolean fec_b, gboolean disable_a,
+               guint drop_every, Result *result)
 {
   MediaTestPair pair;
   guint watchdog = media_test_watchdog (WATCHDOG_SECONDS);
@@ -45,26 +45,26 @@ run_call_with (const ConfabMediaConfig *config, gboolean fec_a, gboolean fec_b,
   g_source_remove (watchdog);
   confab_call_pipeline_get_stats (pair.a, &result->a);
   confab_call_pipeline_get_stats (pair.b, &result->b);
-  result->dropped = (guint)g_atomic_int_get (&pair.a_to_b.video_dropped);
-  result->seen = (guint)g_atomic_int_get (&pair.a_to_b.video_seen);
-  result->repair_seen = (guint)g_atomic_int_get (&pair.a_to_b.repair_seen);
+  result->dropped = (guint) g_atomic_int_get (&pair.a_to_b.video_dropped);
+  result->seen = (guint) g_atomic_int_get (&pair.a_to_b.video_seen);
+  result->repair_seen = (guint) g_atomic_int_get (&pair.a_to_b.repair_seen);
   if (fec_a && !disable_a)
     g_object_get (media_test_fec_encoder (pair.a), "key-frames", &result->key_frames, NULL);
   g_assert_cmpuint (pair.errors, ==, 0);
   media_test_pair_clear (&pair);
 
-  g_test_message ("FEC A %d B %d%s, drop every %u: A sent %" G_GUINT64_FORMAT
-                  " video packets (+%" G_GUINT64_FORMAT " repair, %u on the wire), %u dropped; "
-                  "B: jitter buffer lost %" G_GUINT64_FORMAT ", FEC recovered %" G_GUINT64_FORMAT
-                  " unrecovered %" G_GUINT64_FORMAT "; frames A encoded %" G_GUINT64_FORMAT
-                  " (%" G_GUINT64_FORMAT " key frames), B decoded %" G_GUINT64_FORMAT
-                  "; audio B decoded %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
-                  fec_a, fec_b, disable_a ? " (A disabled)" : "", drop_every,
-                  result->a.video.packets_sent, result->a.video.fec_repair_sent,
-                  result->repair_seen, result->dropped, result->b.video.packets_lost,
-                  result->b.video.fec_recovered, result->b.video.fec_unrecovered,
-                  result->a.video.frames_encoded, result->key_frames, result->b.video.frames_decoded,
-                  result->b.audio.frames_decoded, result->a.audio.frames_encoded);
+  g_test_message (
+      "FEC A %d B %d%s, drop every %u: A sent %" G_GUINT64_FORMAT
+      " video packets (+%" G_GUINT64_FORMAT " repair, %u on the wire), %u dropped; "
+      "B: jitter buffer lost %" G_GUINT64_FORMAT ", FEC recovered %" G_GUINT64_FORMAT
+      " unrecovered %" G_GUINT64_FORMAT "; frames A encoded %" G_GUINT64_FORMAT
+      " (%" G_GUINT64_FORMAT " key frames), B decoded %" G_GUINT64_FORMAT
+      "; audio B decoded %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
+      fec_a, fec_b, disable_a ? " (A disabled)" : "", drop_every, result->a.video.packets_sent,
+      result->a.video.fec_repair_sent, result->repair_seen, result->dropped,
+      result->b.video.packets_lost, result->b.video.fec_recovered, result->b.video.fec_unrecovered,
+      result->a.video.frames_encoded, result->key_frames, result->b.video.frames_decoded,
+      result->b.audio.frames_decoded, result->a.audio.frames_encoded);
 }
 
 static void

@@ -37,7 +37,8 @@ assert_media_equal (const ConfabSdpMedia *a, const ConfabSdpMedia *b)
       g_assert_cmpstr (ca->fmtp, ==, cb->fmtp);
       g_assert_cmpuint (ca->rtcp_fb->len, ==, cb->rtcp_fb->len);
       for (guint j = 0; j < ca->rtcp_fb->len; j++)
-        g_assert_cmpstr (g_ptr_array_index (ca->rtcp_fb, j), ==, g_ptr_array_index (cb->rtcp_fb, j));
+        g_assert_cmpstr (g_ptr_array_index (ca->rtcp_fb, j), ==,
+                         g_ptr_array_index (cb->rtcp_fb, j));
     }
   g_assert_cmpmem (a->ssrcs->data, a->ssrcs->len * sizeof (guint32), b->ssrcs->data,
                    b->ssrcs->len * sizeof (guint32));

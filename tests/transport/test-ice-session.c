@@ -123,11 +123,11 @@ assert_pair_matches_libnice (ConfabIceSession *session)
   g_assert_cmpuint (pair.remote.port, ==, nice_address_get_port (&remote->addr));
   g_assert_cmpstr (pair.local.protocol, ==,
                    local->transport == NICE_CANDIDATE_TRANSPORT_UDP ? "udp" : "tcp");
-  g_assert_cmpstr (pair.local.type, ==, local->type == NICE_CANDIDATE_TYPE_HOST ? "host"
-                                        : local->type == NICE_CANDIDATE_TYPE_PEER_REFLEXIVE
-                                          ? "prflx"
-                                        : local->type == NICE_CANDIDATE_TYPE_RELAYED ? "relay"
-                                                                                     : "srflx");
+  g_assert_cmpstr (pair.local.type, ==,
+                   local->type == NICE_CANDIDATE_TYPE_HOST             ? "host"
+                   : local->type == NICE_CANDIDATE_TYPE_PEER_REFLEXIVE ? "prflx"
+                   : local->type == NICE_CANDIDATE_TYPE_RELAYED        ? "relay"
+                                                                       : "srflx");
   g_assert_false (pair.relayed);
   g_assert_cmpstr (pair.local.address, ==, "127.0.0.1");
 }
@@ -402,8 +402,8 @@ test_port_range (Fixture *f, gconstpointer data)
         continue;
       g_autofree char *attr = g_strconcat ("a=", line, NULL);
       NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (
-        confab_ice_session_get_agent (f->answerer), confab_ice_session_get_stream_id (f->answerer),
-        attr);
+          confab_ice_session_get_agent (f->answerer),
+          confab_ice_session_get_stream_id (f->answerer), attr);
       g_assert_nonnull (c);
       guint port = nice_address_get_port (&c->addr);
       g_assert_cmpuint (port, >=, 47100);
@@ -434,7 +434,8 @@ static void
 test_relay_only_unreachable_turn (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (ConfabIceServer) turn = confab_ice_server_parse ("turn:127.0.0.1:9", CONFAB_ICE_SERVER_TURN, NULL);
+  g_autoptr (ConfabIceServer) turn
+      = confab_ice_server_parse ("turn:127.0.0.1:9", CONFAB_ICE_SERVER_TURN, NULL);
   turn->username = g_strdup ("u");
   turn->password = g_strdup ("p");
   confab_ice_session_set_turn_server (f->offerer, turn);
@@ -458,11 +459,16 @@ test_server_uris (void)
     ConfabIceTransport transport;
     gboolean secure;
   } good[] = {
-    { "stun:stun.example.org", CONFAB_ICE_SERVER_STUN, "stun.example.org", 3478, CONFAB_ICE_TRANSPORT_UDP, FALSE },
-    { "stun:192.0.2.1:19302", CONFAB_ICE_SERVER_STUN, "192.0.2.1", 19302, CONFAB_ICE_TRANSPORT_UDP, FALSE },
-    { "turn:[2001:db8::1]:3479?transport=tcp", CONFAB_ICE_SERVER_TURN, "2001:db8::1", 3479, CONFAB_ICE_TRANSPORT_TCP, FALSE },
-    { "TURN:relay.example.org?transport=udp", CONFAB_ICE_SERVER_TURN, "relay.example.org", 3478, CONFAB_ICE_TRANSPORT_UDP, FALSE },
-    { "turns:relay.example.org", CONFAB_ICE_SERVER_TURN, "relay.example.org", 5349, CONFAB_ICE_TRANSPORT_TCP, TRUE },
+    { "stun:stun.example.org", CONFAB_ICE_SERVER_STUN, "stun.example.org", 3478,
+      CONFAB_ICE_TRANSPORT_UDP, FALSE },
+    { "stun:192.0.2.1:19302", CONFAB_ICE_SERVER_STUN, "192.0.2.1", 19302, CONFAB_ICE_TRANSPORT_UDP,
+      FALSE },
+    { "turn:[2001:db8::1]:3479?transport=tcp", CONFAB_ICE_SERVER_TURN, "2001:db8::1", 3479,
+      CONFAB_ICE_TRANSPORT_TCP, FALSE },
+    { "TURN:relay.example.org?transport=udp", CONFAB_ICE_SERVER_TURN, "relay.example.org", 3478,
+      CONFAB_ICE_TRANSPORT_UDP, FALSE },
+    { "turns:relay.example.org", CONFAB_ICE_SERVER_TURN, "relay.example.org", 5349,
+      CONFAB_ICE_TRANSPORT_TCP, TRUE },
   };
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     {

@@ -14,7 +14,6 @@
 #include "sdp-test-util.h"
 #include <sys/resource.h>
 
-
 /* What a laptop behind a home router with a TURN server gathers. */
 static const char *const sample_candidates[] = {
   "candidate:1 1 UDP 2015363327 192.168.1.23 51000 typ host",
@@ -56,7 +55,6 @@ sample_compact (ConfabSdpType type)
 
   return confab_sdp_compact_encode (text, type);
 }
-
 
 static char *
 decode_ok (const char *text, gssize len, ConfabSdpType *type_out)
@@ -690,7 +688,6 @@ test_zip_bomb (void)
 /* ------------------------------------------------------------------------ */
 /* The app's entry point                                                    */
 /* ------------------------------------------------------------------------ */
-
 
 static void
 test_parse_any (void)

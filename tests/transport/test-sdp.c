@@ -13,7 +13,6 @@
 
 #include "sdp-test-util.h"
 
-
 /* One of each kind the parser must carry through unchanged. */
 static const char *const sample_candidates[] = {
   "candidate:1 1 UDP 2130706431 192.0.2.10 51000 typ host",
@@ -52,8 +51,6 @@ sample_text (ConfabSdpType type, gboolean dtls)
 
   return confab_sdp_to_string (sdp);
 }
-
-
 
 static ConfabSdp *
 parse_ok (const char *text, gssize len, ConfabSdpType expected)
@@ -256,7 +253,6 @@ test_flexfec_variants (void)
   /* An rtpmap for a payload type the m= line does not list is not offered. */
   g_assert_cmpuint (sdp_pt (b, CONFAB_SDP_MEDIA_VIDEO, "flexfec-03"), ==, 0);
 }
-
 
 /* The blob is real SDP: GStreamer's parser, which webrtcbin uses, sees
  * what a browser would. */

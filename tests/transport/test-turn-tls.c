@@ -62,15 +62,20 @@ make_certificates (Fixture *f)
                        -1, &error);
   g_assert_no_error (error);
 
-  const char *ca[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                       "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                       "-subj", "/CN=Confab Test CA", NULL };
-  const char *csr[] = { "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-keyout", "server.key", "-out", "server.csr",
-                        "-subj", "/CN=localhost", NULL };
-  const char *sign[] = { "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                         "-set_serial", "2", "-days", "2", "-extfile", "server.ext",
-                         "-out", "server.pem", NULL };
+  const char *ca[] = { "req",    "-x509",    "-newkey",
+                       "ec",     "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                       "-nodes", "-keyout",  "ca.key",
+                       "-out",   "ca.pem",   "-days",
+                       "2",      "-subj",    "/CN=Confab Test CA",
+                       NULL };
+  const char *csr[] = {
+    "req",           "-new",    "-newkey",    "ec",   "-pkeyopt",   "ec_paramgen_curve:prime256v1",
+    "-nodes",        "-keyout", "server.key", "-out", "server.csr", "-subj",
+    "/CN=localhost", NULL
+  };
+  const char *sign[] = { "x509",     "-req",       "-in",         "server.csr", "-CA",   "ca.pem",
+                         "-CAkey",   "ca.key",     "-set_serial", "2",          "-days", "2",
+                         "-extfile", "server.ext", "-out",        "server.pem", NULL };
   run_openssl (f, ca);
   run_openssl (f, csr);
   run_openssl (f, sign);
@@ -115,7 +120,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autofree char *pkey = g_strdup_printf ("--pkey=%s/server.key", f->t.dir);
   const char *args[] = { tls_listen, listen, cert, pkey, NULL };
   f->t.coturn = transport_test_start_coturn (turnserver, f->t.dir, RELAY_MIN_PORT, RELAY_MAX_PORT,
-                                           args, f->tls_port);
+                                             args, f->tls_port);
 }
 
 static void
@@ -136,18 +141,18 @@ connect_to_proxy (Fixture *f)
   g_autoptr (GSocketClient) client = g_socket_client_new ();
   g_socket_client_set_timeout (client, IO_TIMEOUT_SECONDS);
   GSocketConnection *conn = g_socket_client_connect_to_host (
-    client, "127.0.0.1", confab_turn_tls_proxy_get_port (f->proxy), NULL, &error);
+      client, "127.0.0.1", confab_turn_tls_proxy_get_port (f->proxy), NULL, &error);
   g_assert_no_error (error);
   return conn;
 }
 
 /* Waits (briefly) for a condition the proxy thread makes true. */
-#define WAIT_FOR(cond)                                                                            \
-  G_STMT_START                                                                                    \
-  {                                                                                               \
-    for (int i_ = 0; i_ < 200 && !(cond); i_++)                                                   \
-      g_usleep (10 * 1000);                                                                       \
-  }                                                                                               \
+#define WAIT_FOR(cond)                                                                             \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    for (int i_ = 0; i_ < 200 && !(cond); i_++)                                                    \
+      g_usleep (10 * 1000);                                                                        \
+  }                                                                                                \
   G_STMT_END
 
 /* Reads until the proxy closes the connection; TRUE if nothing came. */
@@ -285,7 +290,8 @@ test_relayed (Fixture *f, gconstpointer data)
   guint64 up = 0, down = 0;
   confab_turn_tls_proxy_get_stats (f->proxy, &connections, &up, &down);
   g_test_message ("proxy: %u connections, %" G_GUINT64_FORMAT " bytes up, %" G_GUINT64_FORMAT
-                  " down", connections, up, down);
+                  " down",
+                  connections, up, down);
   /* One TURN connection per peer. */
   g_assert_cmpuint (connections, >=, 2);
   g_assert_cmpuint (up, >, 0);
@@ -308,8 +314,8 @@ test_untrusted (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   g_autoptr (GSocketConnection) conn = connect_to_proxy (f);
-  const guint8 binding[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3, 4, 5, 6,
-                               7, 8, 9, 10, 11, 12 };
+  const guint8 binding[20]
+      = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), binding,
                              sizeof binding, NULL, NULL, NULL);
   g_assert_true (read_until_closed (conn));
@@ -361,8 +367,8 @@ test_limit_and_dispose (Fixture *f, gconstpointer data)
       return;
     }
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSocket) silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                             G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr (GSocket) silent
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
   g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);

@@ -37,7 +37,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autofree char *listen = g_strdup_printf ("--listening-port=%u", f->port);
   const char *args[] = { listen, "--no-tls", NULL };
   f->t.coturn = transport_test_start_coturn (turnserver, f->t.dir, RELAY_MIN_PORT, RELAY_MAX_PORT,
-                                           args, f->port);
+                                             args, f->port);
 }
 
 static void

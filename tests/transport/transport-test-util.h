@@ -43,9 +43,8 @@ transport_test_add_cases (const TransportTestCase *cases, guint n_cases, gsize f
 static inline void
 transport_test_rm_rf (GFile *file)
 {
-  g_autoptr (GFileEnumerator) children =
-    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  g_autoptr (GFileEnumerator) children = g_file_enumerate_children (
+      file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
   if (children)
     {
       GFile *child;
@@ -59,8 +58,8 @@ transport_test_rm_rf (GFile *file)
 static inline guint
 transport_test_free_port (void)
 {
-  g_autoptr (GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                           G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GSocket) sock
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
   g_assert_true (g_socket_bind (sock, any, FALSE, NULL));
@@ -72,8 +71,8 @@ static inline gboolean
 transport_test_listening (guint port)
 {
   g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketConnection) conn =
-    g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  g_autoptr (GSocketConnection) conn
+      = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
   return conn != NULL;
 }
 
@@ -110,10 +109,9 @@ transport_test_start_coturn (const char *turnserver, const char *dir, guint rela
   g_strv_builder_addv (argv, (const char **) args);
   g_auto (GStrv) strv = g_strv_builder_end (argv);
 
-  GSubprocess *coturn = g_subprocess_newv ((const char *const *) strv,
-                                           G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                             | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                           &error);
+  GSubprocess *coturn = g_subprocess_newv (
+      (const char *const *) strv,
+      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
   g_assert_no_error (error);
   transport_test_wait_listening (wait_port);
   return coturn;

@@ -192,7 +192,8 @@ gst_encode_pass (const BenchStream *s, guint overhead, BenchEncoded *e, GError *
 }
 
 BenchEncoded *
-bench_gst_ulpfec_encode (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions *o, GError **error)
+bench_gst_ulpfec_encode (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions *o,
+                         GError **error)
 {
   double ns;
 
@@ -226,8 +227,9 @@ same_but_seq (GstBuffer *b, GBytes *sent)
 }
 
 gboolean
-bench_gst_ulpfec_decode (const BenchStream *s, const BenchEncoded *e, const guint8 *wlost, guint8 *present,
-            const BenchSchemeOptions *o, BenchTally *t, GError **error)
+bench_gst_ulpfec_decode (const BenchStream *s, const BenchEncoded *e, const guint8 *wlost,
+                         guint8 *present, const BenchSchemeOptions *o, BenchTally *t,
+                         GError **error)
 {
   GstElement *storage = make_element ("rtpstorage", error);
   GstElement *dec = storage ? make_element ("rtpulpfecdec", error) : NULL;

@@ -26,7 +26,7 @@ bench_residual_pct (const BenchTally *t)
 
 const Result *
 bench_find_result (Bench *b, const char *stream, const char *loss_label, guint overhead,
-             BenchScheme scheme)
+                   BenchScheme scheme)
 {
   for (guint i = 0; i < b->results->len; i++)
     {
@@ -61,7 +61,8 @@ x_ideal (const Result *r)
   if (!r->has_ideal)
     return NAN;
   ideal = bench_residual_pct (&r->ideal);
-  return ideal > 0 ? bench_residual_pct (&r->t) / ideal : (bench_residual_pct (&r->t) > 0 ? INFINITY : 1.0);
+  return ideal > 0 ? bench_residual_pct (&r->t) / ideal
+                   : (bench_residual_pct (&r->t) > 0 ? INFINITY : 1.0);
 }
 
 typedef struct
@@ -105,7 +106,8 @@ best_confab (Bench *b, const char *stream, const char *label, guint oh)
     {
       const Result *r = bench_find_result (b, stream, label, oh, sc);
 
-      if (r && r->available && (!best || bench_residual_pct (&r->t) < bench_residual_pct (&best->t)))
+      if (r && r->available
+          && (!best || bench_residual_pct (&r->t) < bench_residual_pct (&best->t)))
         best = r;
     }
   return best;
@@ -173,7 +175,8 @@ print_matrix (Bench *b, const char *stream, const char *label)
       gboolean any = FALSE;
 
       for (guint oi = 0; oi < b->overheads->len; oi++)
-        any |= bench_find_result (b, stream, label, g_array_index (b->overheads, guint, oi), sc) != NULL;
+        any |= bench_find_result (b, stream, label, g_array_index (b->overheads, guint, oi), sc)
+               != NULL;
       if (!any)
         continue;
       printf ("%-18s", bench_scheme_name (sc));
@@ -186,7 +189,8 @@ print_matrix (Bench *b, const char *stream, const char *label)
           if (r == NULL || !r->available)
             g_strlcpy (cell, "n/a", sizeof cell);
           else
-            g_snprintf (cell, sizeof cell, "%.2f (%.0f)", bench_residual_pct (&r->t), overhead_pkts (r));
+            g_snprintf (cell, sizeof cell, "%.2f (%.0f)", bench_residual_pct (&r->t),
+                        overhead_pkts (r));
           printf (" %15s", cell);
         }
       printf ("\n");
@@ -312,7 +316,8 @@ verdicts (Bench *b)
           g_array_append_val (v, x);
         }
       {
-        const Result *fr = bench_find_result (b, s->name, bern, PLOT_OVERHEAD, BENCH_SCHEME_FLEX_RANDOM);
+        const Result *fr
+            = bench_find_result (b, s->name, bern, PLOT_OVERHEAD, BENCH_SCHEME_FLEX_RANDOM);
         const Result *fk
             = bench_find_result (b, s->name, bern, PLOT_OVERHEAD, BENCH_SCHEME_FLEX_RANDOM_K16);
 
@@ -610,9 +615,12 @@ json_counts (JsonBuilder *jb, gconstpointer base, const JsonCount *counts, gsize
 static void
 json_tally (JsonBuilder *jb, const BenchTally *t)
 {
-#define COUNT(name, member) { name, G_STRUCT_OFFSET (BenchTally, member) }
+#define COUNT(name, member)                                                                        \
+  {                                                                                                \
+    name, G_STRUCT_OFFSET (BenchTally, member)                                                     \
+  }
   static const JsonCount totals[] = {
-    COUNT ("runs", runs),           COUNT ("media_packets", media), COUNT ("lost", lost),
+    COUNT ("runs", runs),           COUNT ("media_packets", media),     COUNT ("lost", lost),
     COUNT ("recovered", recovered), COUNT ("unrecovered", unrecovered),
   };
   static const JsonCount details[] = {
@@ -634,7 +642,10 @@ json_tally (JsonBuilder *jb, const BenchTally *t)
   json_num (jb, "frames_frozen_pct", pct (t->frames_frozen, t->frames));
 }
 
-#define COUNT(type, name, member) { name, G_STRUCT_OFFSET (type, member) }
+#define COUNT(type, name, member)                                                                  \
+  {                                                                                                \
+    name, G_STRUCT_OFFSET (type, member)                                                           \
+  }
 static const JsonCount encoded_counts[] = {
   COUNT (Result, "encoded_media_packets", enc_media),
   COUNT (Result, "encoded_repair_packets", enc_repair),

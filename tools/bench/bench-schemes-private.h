@@ -21,8 +21,8 @@ BenchEncoded *bench_gst_ulpfec_encode (const BenchStream *s, BenchEncoded *e,
                                        const BenchSchemeOptions *o, GError **error);
 /* rtpstorage and rtpulpfecdec over the received part of @e's wire: marks what comes back
  * intact in @present. */
-gboolean bench_gst_ulpfec_decode (const BenchStream *s, const BenchEncoded *e,
-                                  const guint8 *wlost, guint8 *present,
-                                  const BenchSchemeOptions *o, BenchTally *t, GError **error);
+gboolean bench_gst_ulpfec_decode (const BenchStream *s, const BenchEncoded *e, const guint8 *wlost,
+                                  guint8 *present, const BenchSchemeOptions *o, BenchTally *t,
+                                  GError **error);
 
 G_END_DECLS

@@ -81,7 +81,7 @@ bench_wire_add_media (BenchEncoded *e, const BenchStream *s, guint i, GBytes *da
 
 void
 bench_wire_add_repair (BenchEncoded *e, const BenchStream *s, guint after, guint rank, gint block,
-                 GBytes *data)
+                       GBytes *data)
 {
   BenchWire w = { .data = data,
                   .media = -1,
@@ -302,7 +302,6 @@ encode_confab (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions *
     }
   return e;
 }
-
 
 BenchEncoded *
 bench_encode (const BenchStream *stream, BenchScheme scheme, const BenchSchemeOptions *options,
@@ -540,7 +539,6 @@ decode_confab (const BenchStream *s, const BenchEncoded *e, const guint8 *wlost,
   g_ptr_array_unref (rec);
   return TRUE;
 }
-
 
 gboolean
 bench_decode (const BenchStream *stream, const BenchEncoded *encoded, const BenchLossRun *run,

@@ -23,7 +23,6 @@
 #include "bench-schemes.h"
 #include "bench-traffic.h"
 
-
 static void
 result_free (Result *r)
 {
