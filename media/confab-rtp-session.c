@@ -160,6 +160,38 @@ count_received (ConfabRtpSession *session, const ConfabRtpView *rtp, gint64 now)
                                  stream->params.clock_rate);
 }
 
+/* Arrival times drive the jitter buffer, so each packet carries its own:
+ * the running time when it is pushed. Not appsrc's do-timestamp: a packet
+ * pushed while the pipeline was still on its way to PLAYING came out
+ * stamped with the clock's absolute time (base time still 0, e.g. 46 min
+ * on a machine up that long), and the jitter buffer held that stream for
+ * good: its pad never appeared and nothing of it was decoded (seen in about
+ * one loopback call in ten). Until the source plays, packets are dropped,
+ * as before start. */
+static void
+push_stamped (GstElement *source, const guint8 *data, gsize size)
+{
+  GstClock *clock = NULL;
+  GstClockTime base_time = GST_CLOCK_TIME_NONE;
+  GstBuffer *buffer;
+
+  GST_OBJECT_LOCK (source);
+  if (GST_STATE (source) == GST_STATE_PLAYING && GST_ELEMENT_CLOCK (source) != NULL)
+    {
+      clock = gst_object_ref (GST_ELEMENT_CLOCK (source));
+      base_time = GST_ELEMENT_CAST (source)->base_time;
+    }
+  GST_OBJECT_UNLOCK (source);
+  if (clock == NULL)
+    return;
+
+  buffer = gst_buffer_new_memdup (data, size);
+  GST_BUFFER_DTS (buffer) = GST_BUFFER_PTS (buffer)
+      = gst_clock_get_time (clock) - MIN (base_time, gst_clock_get_time (clock));
+  gst_object_unref (clock);
+  gst_app_src_push_buffer (GST_APP_SRC (source), buffer);
+}
+
 void
 confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, gsize size)
 {
@@ -201,7 +233,7 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
   /* appsrc is thread-safe and never blocks here (leaky); after stop it is
    * flushing and drops the buffer. */
   if (target != NULL)
-    gst_app_src_push_buffer (GST_APP_SRC (target), gst_buffer_new_memdup (data, size));
+    push_stamped (target, data, size);
 }
 
 /* rtpbin callbacks ---------------------------------------------------------- */
@@ -379,8 +411,8 @@ add_packet_source (ConfabRtpSession *session, const char *name, const char *medi
     return NULL;
 
   caps = gst_caps_new_empty_simple (media_type);
-  /* Arrival time stamps drive the jitter buffer. */
-  g_object_set (source, "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", TRUE, "caps",
+  /* Time stamped by push_stamped(). */
+  g_object_set (source, "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", FALSE, "caps",
                 caps, "max-bytes", (guint64) APPSRC_MAX_BYTES, "max-buffers",
                 (guint64) APPSRC_MAX_BUFFERS, "emit-signals", FALSE, NULL);
   gst_util_set_object_arg (G_OBJECT (source), "leaky-type", "downstream");
