@@ -106,8 +106,9 @@ void confab_call_hang_up (ConfabCall *self);
 /* Fills @stats (clear it with confab_call_stats_clear() afterwards). */
 void confab_call_get_stats (ConfabCall *self, ConfabCallStats *stats);
 
-/* For the connection panel: every local and remote candidate as
- * "candidate:..." lines (remote: empty until the other side's text is in). */
+/* Every local and remote candidate as "candidate:..." lines (remote: empty
+ * until the other side's text is in); confab_call_get_stats() copies them
+ * into the snapshot, which is what displays should read. */
 GPtrArray *confab_call_dup_local_candidates (ConfabCall *self) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray *confab_call_dup_remote_candidates (ConfabCall *self) G_GNUC_WARN_UNUSED_RESULT;
 /* The TURN server in use (NULL if none), e.g. for "Relayed through TURN server X (TLS)". */
