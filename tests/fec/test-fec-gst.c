@@ -145,11 +145,13 @@ vp8_packet (guint16 seq, guint32 ts, gboolean first, gboolean last, gboolean key
   ConfabRtpHeader hdr
       = { .marker = last, .payload_type = 96, .seq = seq, .timestamp = ts, .ssrc = MEDIA_SSRC };
   guint8 payload[600];
+  g_autoptr (GBytes) packet = NULL;
 
   memset (payload, 0xa5, sizeof payload);
   payload[0] = first ? 0x10 : 0x00;
   payload[1] = key ? 0x00 : 0x01;
-  return to_buffer (confab_rtp_packet_new (&hdr, payload, sizeof payload));
+  packet = confab_rtp_packet_new (&hdr, payload, sizeof payload);
+  return to_buffer (packet);
 }
 
 /* After rtpbin or rtpfunnel the caps no longer name the codec: the encoding-name property
