@@ -61,14 +61,40 @@ confab_ice_pair_to_string (const ConfabIcePair *pair)
                           pair->remote.address, pair->remote.port);
 }
 
+/* libnice writes a relay candidate's related address: the local address
+ * its allocation was made from, exactly what relay-only mode must keep to
+ * itself. Leaving raddr out is no answer (RFC 8839 5.1 wants it on every
+ * non-host candidate and Firefox refuses a line without it), so the
+ * unspecified address and port 0 go in its place, as browsers write them;
+ * libnice would write a port 0 as 9, hence the pair is put in here. */
+static char *
+relay_line_without_related (NiceAgent *agent, NiceCandidate *cand)
+{
+  const char *hidden = nice_address_ip_version (&cand->addr) == 6 ? "::" : "0.0.0.0";
+  nice_address_init (&cand->base_addr); /* invalid: libnice writes no raddr */
+  g_autofree char *line = nice_agent_generate_local_candidate_sdp (agent, cand);
+  const char *typ = line ? strstr (line, " typ relay") : NULL;
+  if (!typ)
+    return NULL;
+  gsize head = typ - line + strlen (" typ relay");
+  return g_strdup_printf ("%.*s raddr %s rport 0%s", (int) head, line, hidden, line + head);
+}
+
 GPtrArray *
-confab_ice_dup_local_candidate_lines (NiceAgent *agent, guint stream_id)
+confab_ice_dup_local_candidate_lines (NiceAgent *agent, guint stream_id, gboolean relay_only)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
   GSList *cands = nice_agent_get_local_candidates (agent, stream_id, 1);
   for (GSList *l = cands; l; l = l->next)
     {
-      g_autofree char *line = nice_agent_generate_local_candidate_sdp (agent, l->data);
+      NiceCandidate *cand = l->data;
+      g_autofree char *line = NULL;
+      if (!relay_only)
+        line = nice_agent_generate_local_candidate_sdp (agent, cand);
+      else if (cand->type == NICE_CANDIDATE_TYPE_RELAYED)
+        line = relay_line_without_related (agent, cand);
+      /* force-relay keeps host and srflx candidates to itself; should a
+       * libnice ever list one, relay-only still offers only relays. */
       if (line)
         g_ptr_array_add (out, g_strdup (g_str_has_prefix (line, "a=") ? line + 2 : line));
     }

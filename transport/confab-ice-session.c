@@ -707,7 +707,7 @@ GPtrArray *
 confab_ice_session_dup_local_candidates (ConfabIceSession *self)
 {
   g_return_val_if_fail (CONFAB_IS_ICE_SESSION (self), NULL);
-  return confab_ice_dup_local_candidate_lines (self->agent, self->stream_id);
+  return confab_ice_dup_local_candidate_lines (self->agent, self->stream_id, self->relay_only);
 }
 
 gboolean
