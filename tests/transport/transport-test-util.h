@@ -85,9 +85,15 @@ transport_test_wait_listening (guint port)
   g_assert_true (transport_test_listening (port));
 }
 
-/* Starts coturn with its state in @dir, relaying on 127.0.0.1 from ports
- * @relay_min_port to @relay_max_port for alice:secret, with @args (how it
- * listens) added, and waits until it accepts TCP on @wait_port. */
+/* coturn's relayed addresses: loopback (Linux routes all of 127/8 there),
+ * but no interface's address, so that a test tells the relay apart from
+ * this machine's own 127.0.0.1. */
+#define TRANSPORT_TEST_RELAY_IP "127.0.0.2"
+
+/* Starts coturn with its state in @dir, listening on 127.0.0.1, relaying on
+ * TRANSPORT_TEST_RELAY_IP from ports @relay_min_port to @relay_max_port for
+ * alice:secret, with @args (how it listens) added, and waits until it
+ * accepts TCP on @wait_port. */
 static inline GSubprocess *
 transport_test_start_coturn (const char *turnserver, const char *dir, guint relay_min_port,
                              guint relay_max_port, const char *const *args, guint wait_port)
@@ -95,8 +101,8 @@ transport_test_start_coturn (const char *turnserver, const char *dir, guint rela
   g_autoptr (GError) error = NULL;
   g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
   g_strv_builder_add_many (argv, turnserver, "-n", "--listening-ip=127.0.0.1",
-                           "--relay-ip=127.0.0.1", "--user=alice:secret", "--realm=confab.test",
-                           "--lt-cred-mech",
+                           "--relay-ip=" TRANSPORT_TEST_RELAY_IP, "--user=alice:secret",
+                           "--realm=confab.test", "--lt-cred-mech",
                            /* coturn refuses to relay to loopback peers unless told; both
                             * peers are here. */
                            "--allow-loopback-peers", "--no-dtls", "--no-cli", "--fingerprint",
@@ -135,9 +141,12 @@ transport_test_stop_coturn (GSubprocess **coturn, char **dir)
     }
 }
 
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "confab-ice-session.h"
+#include "confab-sdp-compact.h"
 
 /* What the TURN tests' fixtures share. */
 typedef struct
@@ -218,6 +227,106 @@ transport_test_gather_relay_only (ConfabIceSession **peers, const ConfabIceServe
   return g.error;
 }
 
+/* Every address of this machine's interfaces. */
+static inline GPtrArray *
+transport_test_dup_interface_addresses (void)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_object_unref);
+  struct ifaddrs *list = NULL;
+  g_assert_cmpint (getifaddrs (&list), ==, 0);
+  for (struct ifaddrs *i = list; i; i = i->ifa_next)
+    {
+      int family = i->ifa_addr ? i->ifa_addr->sa_family : AF_UNSPEC;
+      if (family != AF_INET && family != AF_INET6)
+        continue;
+      g_autoptr (GSocketAddress) native = g_socket_address_new_from_native (
+          i->ifa_addr,
+          family == AF_INET ? sizeof (struct sockaddr_in) : sizeof (struct sockaddr_in6));
+      GInetAddress *address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (native));
+      g_ptr_array_add (out, g_object_ref (address));
+    }
+  freeifaddrs (list);
+  return out;
+}
+
+static inline gboolean
+transport_test_is_ours (GPtrArray *addresses, GInetAddress *address)
+{
+  for (guint i = 0; i < addresses->len; i++)
+    if (g_inet_address_equal (addresses->pdata[i], address))
+      return TRUE;
+  return FALSE;
+}
+
+/* What relay-only mode promises, checked on every line of @blob: each
+ * candidate is a relay on the TURN server with its related address hidden
+ * ("raddr 0.0.0.0 rport 0"), and no other address appears, let alone one
+ * of this machine's interfaces. The one exception is o='s 127.0.0.1, the
+ * fixed placeholder every Confab (and Chrome) blob carries. */
+static inline void
+transport_test_assert_blob_hides_machine (const char *blob)
+{
+  g_autoptr (GPtrArray) ours = transport_test_dup_interface_addresses ();
+  g_autoptr (GInetAddress) relay = g_inet_address_new_from_string (TRANSPORT_TEST_RELAY_IP);
+  g_auto (GStrv) lines = g_strsplit (blob, "\r\n", -1);
+  g_autofree char *leak = NULL;
+  guint n_candidates = 0;
+
+  /* Else the test could not tell the relay from this machine. */
+  g_assert_false (transport_test_is_ours (ours, relay));
+  for (guint l = 0; lines[l] && !leak; l++)
+    {
+      const char *line = lines[l];
+      g_auto (GStrv) tokens = g_strsplit (line, " ", -1);
+      for (guint t = 0; tokens[t] && !leak; t++)
+        {
+          g_autoptr (GInetAddress) address = g_inet_address_new_from_string (tokens[t]);
+          if (!address || g_inet_address_get_is_any (address)
+              || g_inet_address_equal (address, relay)
+              || (g_str_has_prefix (line, "o=") && t == 5 && strcmp (tokens[t], "127.0.0.1") == 0))
+            continue;
+          leak = g_strdup_printf (
+              "line %u reveals %s (%s): %s", l + 1, tokens[t],
+              transport_test_is_ours (ours, address) ? "this machine's" : "not the relay's", line);
+        }
+      if (!leak && g_str_has_prefix (line, "a=candidate:"))
+        {
+          n_candidates++;
+          /* A relayed address is UDP whatever carries TURN: no tcptype. */
+          if (!g_str_has_suffix (line, " typ relay raddr 0.0.0.0 rport 0"))
+            leak = g_strdup_printf ("line %u is not a relay with a hidden related address: %s",
+                                    l + 1, line);
+        }
+    }
+  g_assert_cmpstr (leak, ==, NULL);
+  g_assert_cmpuint (n_candidates, >, 0);
+}
+
+/* @peer's description as the text a person pastes (Confab's audio and
+ * video sections, its candidates in the first). */
+static inline char *
+transport_test_describe_blob (ConfabIceSession *peer, ConfabSdpType type)
+{
+  g_autoptr (ConfabSdp) sdp = confab_sdp_new (type);
+  sdp->session_id = confab_sdp_new_session_id ();
+  confab_sdp_add_opus_media (sdp, "0", 111, 0x11111111);
+  confab_sdp_add_vp8_media (sdp, "1", 96, 0x22222222, 110, 0x33333333);
+  confab_ice_session_describe (peer, sdp);
+  return confab_sdp_to_string (sdp);
+}
+
+/* Hands @blob to @peer as the other side's, through the parser that reads
+ * a pasted one. */
+static inline void
+transport_test_apply_blob (ConfabIceSession *peer, const char *blob, ConfabSdpType type)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfabSdp) remote = confab_sdp_parse_any (blob, -1, type, &error);
+  g_assert_no_error (error);
+  g_assert_true (confab_ice_session_set_remote (peer, remote, &error));
+  g_assert_no_error (error);
+}
+
 typedef struct
 {
   ConfabIceSession **peers;
@@ -233,46 +342,49 @@ transport_test_on_state (GObject *object, GParamSpec *pspec, gpointer data)
     g_main_loop_quit (p->loop);
 }
 
+/* Runs @loop until both @peers are CONNECTED. */
+static inline void
+transport_test_run_until_connected (ConfabIceSession **peers, GMainLoop *loop)
+{
+  TransportTestPair pair_data = { peers, loop };
+  gulong handlers[2];
+  for (guint i = 0; i < 2; i++)
+    handlers[i] = g_signal_connect (peers[i], "notify::state", G_CALLBACK (transport_test_on_state),
+                                    &pair_data);
+  if (confab_ice_session_get_state (peers[0]) != CONFAB_ICE_STATE_CONNECTED
+      || confab_ice_session_get_state (peers[1]) != CONFAB_ICE_STATE_CONNECTED)
+    g_main_loop_run (loop);
+  for (guint i = 0; i < 2; i++)
+    g_signal_handler_disconnect (peers[i], handlers[i]);
+}
+
 /* Two gathered relay-only sessions (peers[0] controlling) exchange their
- * descriptions and connect; both must select a relayed pair whose local
- * end is the TURN server's, from its relay port range. */
+ * descriptions as text and connect; both must select a relayed pair whose
+ * local end is the TURN server's, from its relay port range. */
 static inline void
 transport_test_connect_relayed (ConfabIceSession **peers, GMainLoop *loop, guint relay_min_port,
                                 guint relay_max_port)
 {
-  TransportTestPair pair_data = { peers, loop };
-  ConfabSdp *sdp[2];
-  gulong handlers[2];
+  g_autofree char *offer = transport_test_describe_blob (peers[0], CONFAB_SDP_OFFER);
+  g_autofree char *answer = transport_test_describe_blob (peers[1], CONFAB_SDP_ANSWER);
+  /* Privacy mode: nothing but relay candidates leave this machine. */
+  transport_test_assert_blob_hides_machine (offer);
+  transport_test_assert_blob_hides_machine (answer);
 
-  for (guint i = 0; i < 2; i++)
-    {
-      sdp[i] = confab_sdp_new (i == 0 ? CONFAB_SDP_OFFER : CONFAB_SDP_ANSWER);
-      confab_ice_session_describe (peers[i], sdp[i]);
-      /* Privacy mode: nothing but relay candidates leave this machine. */
-      g_assert_cmpuint (sdp[i]->candidates->len, >, 0);
-      for (guint c = 0; c < sdp[i]->candidates->len; c++)
-        g_assert_nonnull (strstr (sdp[i]->candidates->pdata[c], " typ relay"));
-      handlers[i] = g_signal_connect (peers[i], "notify::state",
-                                      G_CALLBACK (transport_test_on_state), &pair_data);
-    }
-
-  g_autoptr (GError) error = NULL;
-  g_assert_true (confab_ice_session_set_remote (peers[1], sdp[0], &error));
-  g_assert_true (confab_ice_session_set_remote (peers[0], sdp[1], &error));
-  g_assert_no_error (error);
-  g_main_loop_run (loop);
+  transport_test_apply_blob (peers[1], offer, CONFAB_SDP_OFFER);
+  transport_test_apply_blob (peers[0], answer, CONFAB_SDP_ANSWER);
+  transport_test_run_until_connected (peers, loop);
 
   for (guint i = 0; i < 2; i++)
     {
       ConfabIcePair pair;
-      g_signal_handler_disconnect (peers[i], handlers[i]);
       g_assert_true (confab_ice_session_get_selected_pair (peers[i], &pair));
       g_autofree char *described = confab_ice_pair_to_string (&pair);
       g_test_message ("peer %u: %s", i, described);
       g_assert_true (pair.relayed);
       g_assert_cmpstr (pair.local.type, ==, "relay");
+      g_assert_cmpstr (pair.local.address, ==, TRANSPORT_TEST_RELAY_IP);
       g_assert_cmpuint (pair.local.port, >=, relay_min_port);
       g_assert_cmpuint (pair.local.port, <=, relay_max_port);
-      confab_sdp_free (sdp[i]);
     }
 }
