@@ -273,7 +273,7 @@ test_relayed (Fixture *f, gconstpointer data)
     turn->ca_file = g_build_filename (f->t.dir, "ca.pem", NULL);
 
   /* A TLS handshake comes first: a generous timeout, for valgrind. */
-  f->t.gather_error = transport_test_gather_relay_only (f->t.peers, turn, 20000, f->t.loop);
+  f->t.gather_error = transport_test_gather_relay_only (f->t.peers, turn, 20000, FALSE, f->t.loop);
   if (f->t.gather_error && f->proxy)
     {
       g_autofree char *proxy_error = confab_turn_tls_proxy_dup_last_error (f->proxy);

@@ -208,18 +208,21 @@ transport_test_on_gathered (GObject *source, GAsyncResult *result, gpointer data
 }
 
 /* Makes two relay-only sessions on loopback through @turn (peers[0]
- * controlling) and gathers both; returns the first error, or NULL. */
+ * controlling) and gathers both; returns the first error, or NULL. With
+ * @open_answerer, peers[1] is an ordinary session with host candidates
+ * only, which the relay reaches directly. */
 static inline GError *
 transport_test_gather_relay_only (ConfabIceSession **peers, const ConfabIceServer *turn,
-                                  guint gather_timeout_ms, GMainLoop *loop)
+                                  guint gather_timeout_ms, gboolean open_answerer, GMainLoop *loop)
 {
   TransportTestGather g = { loop, 0, NULL };
   for (guint i = 0; i < 2; i++)
     {
+      gboolean relay_only = i == 0 || !open_answerer;
       peers[i] = confab_ice_session_new (i == 0);
       confab_ice_session_add_local_address (peers[i], "127.0.0.1");
-      confab_ice_session_set_turn_server (peers[i], turn);
-      confab_ice_session_set_relay_only (peers[i], TRUE);
+      confab_ice_session_set_turn_server (peers[i], relay_only ? turn : NULL);
+      confab_ice_session_set_relay_only (peers[i], relay_only);
       confab_ice_session_set_gather_timeout (peers[i], gather_timeout_ms);
       confab_ice_session_gather_async (peers[i], NULL, transport_test_on_gathered, &g);
     }
