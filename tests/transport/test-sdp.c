@@ -20,6 +20,8 @@ static const char *const sample_candidates[] = {
   "candidate:3 1 UDP 1694498815 198.51.100.7 61000 typ srflx raddr 192.0.2.10 rport 51000",
   "candidate:4 1 UDP 16777215 203.0.113.5 49152 typ relay raddr 198.51.100.7 rport 61000",
   "candidate:5 1 TCP 1019216383 192.0.2.10 51010 typ host tcptype passive",
+  /* A relay-only peer's, related address hidden as browsers write it. */
+  "candidate:6 1 UDP 16777215 203.0.113.5 49153 typ relay raddr 0.0.0.0 rport 0",
 };
 
 static ConfabSdp *
@@ -338,6 +340,7 @@ test_candidates_libnice (void)
     { NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE, NICE_CANDIDATE_TRANSPORT_UDP, 61000, 51000 },
     { NICE_CANDIDATE_TYPE_RELAYED, NICE_CANDIDATE_TRANSPORT_UDP, 49152, 61000 },
     { NICE_CANDIDATE_TYPE_HOST, NICE_CANDIDATE_TRANSPORT_TCP_PASSIVE, 51010, 0 },
+    { NICE_CANDIDATE_TYPE_RELAYED, NICE_CANDIDATE_TRANSPORT_UDP, 49153, 0 },
   };
 
   g_assert_cmpuint (sdp->candidates->len, ==, G_N_ELEMENTS (expected));
