@@ -123,7 +123,8 @@ ConfabIceState confab_ice_session_get_state (ConfabIceSession *self);
 gboolean confab_ice_session_get_selected_pair (ConfabIceSession *self, ConfabIcePair *pair);
 void confab_ice_session_get_stats (ConfabIceSession *self, ConfabIceStats *stats);
 
-/* Local and remote candidates as "candidate:..." strings, for diagnostics. */
+/* The local candidates as "candidate:..." strings, as the description
+ * offers them (relay-only: relays alone, their related address hidden). */
 GPtrArray *
 confab_ice_session_dup_local_candidates (ConfabIceSession *self) G_GNUC_WARN_UNUSED_RESULT;
 
