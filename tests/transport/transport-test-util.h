@@ -6,6 +6,8 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 
 static inline gboolean
 transport_test_on_watchdog (gpointer data)
@@ -90,6 +92,14 @@ transport_test_wait_listening (guint port)
  * this machine's own 127.0.0.1. */
 #define TRANSPORT_TEST_RELAY_IP "127.0.0.2"
 
+/* In the child: a failed assertion aborts the test before its teardown
+ * stops coturn, which would otherwise live on. */
+static inline void
+transport_test_die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 /* Starts coturn with its state in @dir, listening on 127.0.0.1, relaying on
  * TRANSPORT_TEST_RELAY_IP from ports @relay_min_port to @relay_max_port for
  * alice:secret, with @args (how it listens) added, and waits until it
@@ -115,9 +125,10 @@ transport_test_start_coturn (const char *turnserver, const char *dir, guint rela
   g_strv_builder_addv (argv, (const char **) args);
   g_auto (GStrv) strv = g_strv_builder_end (argv);
 
-  GSubprocess *coturn = g_subprocess_newv (
-      (const char *const *) strv,
-      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, transport_test_die_with_parent, NULL, NULL);
+  GSubprocess *coturn = g_subprocess_launcher_spawnv (launcher, (const char *const *) strv, &error);
   g_assert_no_error (error);
   transport_test_wait_listening (wait_port);
   return coturn;
