@@ -65,21 +65,27 @@ make_peers (Fixture *f, const char *uri, const char *password, gboolean open_ans
       = transport_test_gather_relay_only (f->t.peers, turn, 5000, open_answerer, f->t.loop);
 }
 
-static void
-test_relayed (Fixture *f, gconstpointer data)
+/* Gathers both peers through coturn over @transport (see make_peers());
+ * FALSE when the test is skipped. */
+static gboolean
+gather_peers (Fixture *f, const char *transport, gboolean open_answerer)
 {
-  const char *transport = data;
   if (!f->t.coturn)
     {
       g_test_skip ("coturn's turnserver is not installed (apt-get install coturn)");
-      return;
+      return FALSE;
     }
-
   g_autofree char *uri = g_strdup_printf ("turn:127.0.0.1:%u?transport=%s", f->port, transport);
-  make_peers (f, uri, "secret", FALSE);
+  make_peers (f, uri, "secret", open_answerer);
   g_assert_no_error (f->t.gather_error);
+  return TRUE;
+}
 
-  transport_test_connect_relayed (f->t.peers, f->t.loop, RELAY_MIN_PORT, RELAY_MAX_PORT);
+static void
+test_relayed (Fixture *f, gconstpointer data)
+{
+  if (gather_peers (f, data, FALSE))
+    transport_test_connect_relayed (f->t.peers, f->t.loop, RELAY_MIN_PORT, RELAY_MAX_PORT);
 }
 
 /* One UDP datagram this machine received, as a raw socket sees it. */
@@ -208,15 +214,8 @@ on_capture_readable (GSocket *socket, GIOCondition condition, gpointer data)
 static void
 test_open_peer (Fixture *f, gconstpointer data)
 {
-  const char *transport = data;
-  if (!f->t.coturn)
-    {
-      g_test_skip ("coturn's turnserver is not installed (apt-get install coturn)");
-      return;
-    }
-  g_autofree char *uri = g_strdup_printf ("turn:127.0.0.1:%u?transport=%s", f->port, transport);
-  make_peers (f, uri, "secret", TRUE);
-  g_assert_no_error (f->t.gather_error);
+  if (!gather_peers (f, data, TRUE))
+    return;
   ConfabIceSession **peers = f->t.peers;
 
   /* The offer travels in the compact form a chat carries. */
