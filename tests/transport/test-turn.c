@@ -159,7 +159,7 @@ udp_ports (ConfabIceSession *peer)
   for (guint i = 0; i < lines->len; i++)
     {
       g_auto (GStrv) f = g_strsplit (lines->pdata[i], " ", -1);
-      guint port = g_strv_length (f) > 5 ? atoi (f[5]) : 0;
+      guint port = g_strv_length (f) > 5 ? (guint) g_ascii_strtoull (f[5], NULL, 10) : 0;
       if (port && g_ascii_strcasecmp (f[2], "UDP") == 0)
         g_array_append_val (ports, port);
     }
