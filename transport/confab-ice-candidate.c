@@ -71,7 +71,8 @@ static char *
 relay_line_without_related (NiceAgent *agent, NiceCandidate *cand)
 {
   const char *hidden = nice_address_ip_version (&cand->addr) == 6 ? "::" : "0.0.0.0";
-  nice_address_init (&cand->base_addr); /* invalid: libnice writes no raddr */
+  /* @cand is a copy: made invalid, its related address is not written. */
+  nice_address_init (&cand->base_addr);
   g_autofree char *line = nice_agent_generate_local_candidate_sdp (agent, cand);
   const char *typ = line ? strstr (line, " typ relay") : NULL;
   if (!typ)
