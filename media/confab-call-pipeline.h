@@ -89,7 +89,8 @@ typedef struct
   /* g_get_monotonic_time() of the first decoded remote video frame, 0 if none yet. */
   gint64 first_remote_frame_time;
   /* Pushed-in packets that were neither valid RTP nor valid RTCP (or larger
-   * than any packet of a call can be); they never reach rtpbin. */
+   * than any packet of a call can be), or RTP of a payload type this call
+   * did not negotiate; they never reach rtpbin. */
   guint64 invalid_packets;
   double rtt_ms; /* from RTCP SR/RR (DLSR), 0 when unknown */
 } ConfabMediaStats;

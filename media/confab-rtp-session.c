@@ -142,6 +142,21 @@ on_report_block (const ConfabReportBlock *block, gpointer user_data)
   confab_sent_reports_rtt (&session->sent_reports, block, now, &session->rtt_ms);
 }
 
+/* Under session->lock: the payload type is one this call negotiated, for
+ * media or for FEC repair packets. Anything else never reaches rtpbin: a
+ * peer making up payload types and SSRCs would otherwise have rtpbin ask
+ * for caps and build state for each (and a flood of them once made
+ * GStreamer 1.22 iterate a hash table that another thread changed). */
+static gboolean
+is_negotiated_pt (ConfabRtpSession *session, guint pt)
+{
+  for (guint i = 0; i < session->n_streams; i++)
+    if (session->streams[i].params.pt == pt
+        || (session->streams[i].params.fec_pt != 0 && session->streams[i].params.fec_pt == pt))
+      return TRUE;
+  return FALSE;
+}
+
 /* Under session->lock: @data is valid RTP. */
 static void
 count_received (ConfabRtpSession *session, const ConfabRtpView *rtp, gint64 now)
@@ -214,7 +229,7 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
   g_mutex_lock (&session->lock);
   if (session->running)
     {
-      if (!valid)
+      if (!valid || (!rtcp && !is_negotiated_pt (session, rtp.payload_type)))
         session->invalid_packets++;
       else if (rtcp)
         {

@@ -337,8 +337,9 @@ test_garbage (Call *call, gconstpointer data)
   confab_call_pipeline_push_packet (call->pair.a, packet, sizeof packet);
   invalid++;
 
-  /* Nothing but the size and the version is checked for these: they reach
-   * rtpbin, which must cope with them quietly. */
+  /* Valid headers with random payload types and SSRCs: those of a payload
+   * type the call did not negotiate are dropped and counted, the others
+   * reach rtpbin, which must cope with them quietly. */
   for (guint i = 0; i < 2000; i++)
     {
       gsize size = g_rand_int_range (rand, 12, 1300);
