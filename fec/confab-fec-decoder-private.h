@@ -26,6 +26,9 @@ G_BEGIN_DECLS
 #define MAX_SPARE_BUFFERS 32
 /* Size of one output buffer: a packet plus RED's block header. */
 #define OUT_BUF_SIZE (CONFAB_FEC_MAX_PACKET_SIZE + 1)
+/* A stream's packet buffers are allocated SLOTS_PER_CHUNK at a time, on first use. */
+#define SLOTS_PER_CHUNK 2
+#define CHUNK_SIZE (SLOTS_PER_CHUNK * CONFAB_FEC_MAX_PACKET_SIZE)
 /* Extended sequence numbers start here so they never go negative. */
 #define EXT_BASE (G_GINT64_CONSTANT (1) << 32)
 
@@ -35,7 +38,7 @@ typedef struct
   gboolean present;
   gboolean filler; /* a RED-wrapped ULPFEC packet took this media sequence number */
   gsize len;
-  guint8 *data; /* CONFAB_FEC_MAX_PACKET_SIZE bytes, allocated on first use */
+  guint8 *data; /* CONFAB_FEC_MAX_PACKET_SIZE bytes, allocated on first use, kept */
 } Slot;
 
 typedef struct
@@ -71,6 +74,8 @@ typedef struct
   guint n_prot;
   RepairProt prot[CONFAB_FEC_MAX_PROTECTED_SSRCS];
   guint missing;
+  /* Its missing packets changed (or it is new) since the last elimination. */
+  gboolean dirty;
   /* Repair payload bytes as received. XORing in longer known packets extends the parity
    * with zeros; a recovered length beyond what any repair packet carried would rebuild
    * bytes nobody sent (a truncated or lying repair packet). */
@@ -96,6 +101,10 @@ struct _ConfabFecDecoder
   guint64 *ready;
   guint64 repair_serial;
   gboolean elim_dirty;
+  /* The last elimination left rows out (the newest MAX_ELIM_ROWS only) or gave up (too many
+   * unknowns): the next one must look at every row, not just at what changed. */
+  gboolean elim_need_full;
+  guint64 *elim_sel; /* comb_words: rows the next elimination looks at */
   guint32 elim_gen;
 
   /* elimination scratch */

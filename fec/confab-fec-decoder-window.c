@@ -27,7 +27,7 @@ confab_fec_dec_stream_release (ConfabFecDecoder *dec, Stream *s)
       for (guint i = 0; i < dec->config.window; i++)
         if (s->slots[i].data)
           {
-            g_free (s->slots[i].data);
+            g_aligned_free (s->slots[i].data);
             confab_fec_dec_mem_sub (dec, CONFAB_FEC_MAX_PACKET_SIZE);
           }
       g_free (s->slots);
@@ -226,7 +226,7 @@ repairs_notify (ConfabFecDecoder *dec, guint stream, gint64 ext)
       if (rep->missing == 0)
         confab_fec_dec_repair_free (dec, r);
       else if (rep->missing >= 2)
-        dec->elim_dirty = TRUE;
+        dec->elim_dirty = rep->dirty = TRUE;
     }
 }
 
@@ -242,7 +242,8 @@ confab_fec_dec_stream_store (ConfabFecDecoder *dec, guint stream, gint64 ext, co
   slot = &s->slots[ext & dec->wmask];
   if (slot->data == NULL)
     {
-      slot->data = g_malloc (CONFAB_FEC_MAX_PACKET_SIZE);
+      /* Cache-line aligned: the copy's vector stores then never straddle two lines. */
+      slot->data = g_aligned_alloc (1, CONFAB_FEC_MAX_PACKET_SIZE, 64);
       confab_fec_dec_mem_add (dec, CONFAB_FEC_MAX_PACKET_SIZE);
     }
   memcpy (slot->data, data, len);
@@ -439,6 +440,7 @@ confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *inf
           s->cover_hi = MAX (s->cover_hi, hi);
         }
     }
+  rep->dirty = missing >= 2;
   if (missing >= 2)
     dec->elim_dirty = TRUE;
   return CONFAB_FEC_OK;

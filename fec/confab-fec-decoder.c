@@ -49,6 +49,7 @@ confab_fec_decoder_new (const ConfabFecDecoderConfig *config, GError **error)
   dec->elim_unk = g_malloc0_n (c->max_repairs, sizeof (guint64[UNK_WORDS]));
   dec->elim_comb = g_new0 (guint64, (gsize) c->max_repairs * dec->comb_words);
   dec->ready = g_new0 (guint64, dec->comb_words);
+  dec->elim_sel = g_new0 (guint64, dec->comb_words);
   confab_fec_dec_mem_add (
       dec,
       sizeof *dec + sizeof (Stream) * c->max_streams
@@ -72,6 +73,7 @@ confab_fec_decoder_free (ConfabFecDecoder *dec)
     g_free (dec->spare[i]);
   g_free (dec->lent);
   g_free (dec->ready);
+  g_free (dec->elim_sel);
   g_free (dec->streams);
   g_free (dec->repairs);
   g_free (dec->elim_unk);
@@ -181,6 +183,11 @@ confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
   if (status)
     *status = CONFAB_FEC_OK;
 
+  /* A media packet is copied into the window: ask for all of its lines now, so that when it
+   * comes from memory rather than the cache the fetches overlap the parsing and bookkeeping
+   * instead of stalling the copy line by line. */
+  for (gsize off = 64; off < MIN (len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE); off += 64)
+    __builtin_prefetch (data + off);
   st = confab_rtp_view_parse (&v, data, len);
   if (st != CONFAB_FEC_OK || confab_rtp_is_rtcp (data, len))
     {

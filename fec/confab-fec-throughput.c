@@ -44,6 +44,7 @@ typedef struct
   double decode_lossy_gbps;
   guint64 recovered;
   guint64 lost;
+  guint64 eliminations;
 } Result;
 
 static void
@@ -149,6 +150,7 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
         {
           res->decode_lossy_gbps = MAX (res->decode_lossy_gbps, gbps);
           res->recovered = st.recovered;
+          res->eliminations = st.eliminations;
         }
       confab_fec_decoder_free (dec);
     }
@@ -239,9 +241,9 @@ flood (guint32 seed)
   confab_fec_decoder_get_stats (dec, &st);
   printf ("flood: 200000 packets (175000 repair, random masks and SSRCs) in %.2f s: peak decoder "
           "memory %.2f MiB, %" G_GUINT64_FORMAT " repair rejected, %" G_GUINT64_FORMAT
-          " recovered\n",
+          " recovered, %" G_GUINT64_FORMAT " eliminations\n",
           (g_get_monotonic_time () - t0) / 1e6, st.peak_memory_bytes / 1048576.0,
-          st.repair_rejected, st.recovered);
+          st.repair_rejected, st.recovered, st.eliminations);
   confab_fec_decoder_free (dec);
   g_rand_free (rand);
 }
@@ -289,9 +291,10 @@ main (int argc, char **argv)
               s == CONFAB_FEC_SCHEME_ULPFEC ? "ulpfec" : "flexfec", r.decode_gbps,
               r.decode_gbps / mc);
       printf ("%-8s decode, %4.1f%% loss %6.2f GB/s (%.2f x memcpy), %" G_GUINT64_FORMAT
-              " of %" G_GUINT64_FORMAT " lost media recovered\n",
+              " of %" G_GUINT64_FORMAT " lost media recovered (%" G_GUINT64_FORMAT
+              " eliminations)\n",
               s == CONFAB_FEC_SCHEME_ULPFEC ? "ulpfec" : "flexfec", loss * 100, r.decode_lossy_gbps,
-              r.decode_lossy_gbps / mc, r.recovered, r.lost);
+              r.decode_lossy_gbps / mc, r.recovered, r.lost, r.eliminations);
     }
   flood (seed);
   for (guint i = 0; i < n; i++)
