@@ -26,9 +26,6 @@ G_BEGIN_DECLS
 #define MAX_SPARE_BUFFERS 32
 /* Size of one output buffer: a packet plus RED's block header. */
 #define OUT_BUF_SIZE (CONFAB_FEC_MAX_PACKET_SIZE + 1)
-/* A stream's packet buffers are allocated SLOTS_PER_CHUNK at a time, on first use. */
-#define SLOTS_PER_CHUNK 2
-#define CHUNK_SIZE (SLOTS_PER_CHUNK * CONFAB_FEC_MAX_PACKET_SIZE)
 /* Extended sequence numbers start here so they never go negative. */
 #define EXT_BASE (G_GINT64_CONSTANT (1) << 32)
 
