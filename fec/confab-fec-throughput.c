@@ -77,11 +77,12 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
         {
           gsize len;
           const guint8 *d = g_bytes_get_data (media[i], &len);
-          GBytes *r;
+          gsize rlen;
 
           confab_fec_encoder_add_media (enc, d, len, FALSE);
-          while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
-            g_bytes_unref (r);
+          /* A sender sends them from the encoder's buffers before its next call. */
+          while (confab_fec_encoder_next_repair (enc, &rlen) != NULL)
+            ;
         }
       t1 = g_get_monotonic_time ();
       res->encode_gbps = MAX (res->encode_gbps, (double) n_packets * PAYLOAD / ((t1 - t0) * 1e3));
@@ -134,11 +135,11 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
         {
           gsize len;
           const guint8 *d = g_bytes_get_data (g_ptr_array_index (in, i), &len);
-          GBytes *r;
+          gsize rlen;
 
           confab_fec_decoder_push (dec, d, len, NULL);
-          while ((r = confab_fec_decoder_pop_recovered (dec)) != NULL)
-            g_bytes_unref (r);
+          while (confab_fec_decoder_next_recovered (dec, &rlen) != NULL)
+            ;
         }
       t1 = g_get_monotonic_time ();
       confab_fec_decoder_get_stats (dec, &st);
@@ -236,7 +237,7 @@ flood (guint32 seed)
         }
       confab_rtp_write (&h, payload, plen, pkt, sizeof pkt, &len);
       confab_fec_decoder_push (dec, pkt, len, NULL);
-      g_clear_pointer (&(GBytes *){ confab_fec_decoder_pop_recovered (dec) }, g_bytes_unref);
+      confab_fec_decoder_next_recovered (dec, &(gsize){ 0 });
     }
   confab_fec_decoder_get_stats (dec, &st);
   printf ("flood: 200000 packets (175000 repair, random masks and SSRCs) in %.2f s: peak decoder "
