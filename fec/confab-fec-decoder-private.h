@@ -71,8 +71,6 @@ typedef struct
   guint n_prot;
   RepairProt prot[CONFAB_FEC_MAX_PROTECTED_SSRCS];
   guint missing;
-  /* Its missing packets changed (or it is new) since the last elimination. */
-  gboolean dirty;
   /* Repair payload bytes as received. XORing in longer known packets extends the parity
    * with zeros; a recovered length beyond what any repair packet carried would rebuild
    * bytes nobody sent (a truncated or lying repair packet). */
@@ -98,10 +96,6 @@ struct _ConfabFecDecoder
   guint64 *ready;
   guint64 repair_serial;
   gboolean elim_dirty;
-  /* The last elimination left rows out (the newest MAX_ELIM_ROWS only) or gave up (too many
-   * unknowns): the next one must look at every row, not just at what changed. */
-  gboolean elim_need_full;
-  guint64 *elim_sel; /* comb_words: rows the next elimination looks at */
   guint32 elim_gen;
 
   /* elimination scratch */

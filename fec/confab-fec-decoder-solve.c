@@ -308,88 +308,14 @@ elimination_min_serial (ConfabFecDecoder *dec)
   return kth_largest (serials, (gint) n_pending, MAX_ELIM_ROWS - 1);
 }
 
-static gboolean
-repairs_overlap (const Repair *a, const Repair *b)
-{
-  for (guint i = 0; i < a->n_prot; i++)
-    for (guint j = 0; j < b->n_prot; j++)
-      if (a->prot[i].stream == b->prot[j].stream
-          && confab_fec_dec_prot_low (&a->prot[i]) <= confab_fec_dec_prot_high (&b->prot[j])
-          && confab_fec_dec_prot_low (&b->prot[j]) <= confab_fec_dec_prot_high (&a->prot[i]))
-        return TRUE;
-  return FALSE;
-}
-
-static gboolean
-selected (const ConfabFecDecoder *dec, guint r)
-{
-  return (dec->elim_sel[r / 64] >> (r % 64)) & 1;
-}
-
-/* Chooses the rows of this elimination in dec->elim_sel. Rows that share no missing packet
- * with a changed row form systems of their own that the last elimination already solved as
- * far as they go: only the changed rows and, transitively, the rows whose ranges overlap
- * theirs (a superset of those sharing a missing packet) can give anything new. That holds
- * only when the last elimination saw every row and this one would too (no more than
- * MAX_ELIM_ROWS rows, no more than MAX_UNKNOWNS unknowns); otherwise every row is taken,
- * the newest MAX_ELIM_ROWS when there are more. Returns FALSE when no row changed. */
-static gboolean
-elimination_select (ConfabFecDecoder *dec, gboolean *complete)
-{
-  guint n_pending = 0, sum_missing = 0;
-  guint64 min_serial;
-  gboolean any_dirty = FALSE;
-  gboolean grown = TRUE;
-
-  memset (dec->elim_sel, 0, sizeof (guint64) * dec->comb_words);
-  for (guint r = 0; r < dec->repairs_end; r++)
-    {
-      Repair *rep = dec->repairs[r];
-
-      if (!repair_pending (rep))
-        continue;
-      n_pending++;
-      sum_missing += rep->missing;
-      any_dirty |= rep->dirty;
-    }
-  *complete = n_pending <= MAX_ELIM_ROWS && sum_missing <= MAX_UNKNOWNS;
-  if (*complete && !dec->elim_need_full)
-    {
-      for (guint r = 0; r < dec->repairs_end; r++)
-        if (repair_pending (dec->repairs[r]) && dec->repairs[r]->dirty)
-          dec->elim_sel[r / 64] |= G_GUINT64_CONSTANT (1) << (r % 64);
-      while (grown)
-        {
-          grown = FALSE;
-          for (guint r = 0; r < dec->repairs_end; r++)
-            {
-              if (!repair_pending (dec->repairs[r]) || selected (dec, r))
-                continue;
-              for (guint q = 0; q < dec->repairs_end; q++)
-                if (selected (dec, q) && repairs_overlap (dec->repairs[r], dec->repairs[q]))
-                  {
-                    dec->elim_sel[r / 64] |= G_GUINT64_CONSTANT (1) << (r % 64);
-                    grown = TRUE;
-                    break;
-                  }
-            }
-        }
-      return any_dirty;
-    }
-  min_serial = elimination_min_serial (dec);
-  for (guint r = 0; r < dec->repairs_end; r++)
-    if (repair_pending (dec->repairs[r]) && dec->repairs[r]->serial >= min_serial)
-      dec->elim_sel[r / 64] |= G_GUINT64_CONSTANT (1) << (r % 64);
-  return TRUE;
-}
-
-/* Fills one elimination row per selected repair packet: its missing packets as unknowns, and
+/* Fills one elimination row per pending repair packet: its missing packets as unknowns, and
  * itself as the combination. Returns the number of rows, or 0 when there are too many
  * unknowns this round. */
 static guint
 elimination_fill (ConfabFecDecoder *dec, guint *n_unknowns)
 {
   guint cw = dec->comb_words;
+  guint64 min_serial = elimination_min_serial (dec);
   guint n_rows = 0;
 
   for (guint r = 0; r < dec->repairs_end; r++)
@@ -398,7 +324,7 @@ elimination_fill (ConfabFecDecoder *dec, guint *n_unknowns)
       guint64 *unk;
       guint64 *comb;
 
-      if (!selected (dec, r))
+      if (!repair_pending (rep) || rep->serial < min_serial)
         continue;
       unk = dec->elim_unk[n_rows];
       comb = dec->elim_comb + (gsize) n_rows * cw;
@@ -418,10 +344,7 @@ elimination_fill (ConfabFecDecoder *dec, guint *n_unknowns)
               continue;
             u = unknown_index (dec, prot->stream, prot->ext_base + b, n_unknowns);
             if (u < 0)
-              {
-                *n_unknowns = MAX_UNKNOWNS + 1; /* tells the caller it gave up */
-                return 0;
-              }
+              return 0;
             unk[u / 64] |= G_GUINT64_CONSTANT (1) << (u % 64);
           }
         }
@@ -469,7 +392,6 @@ run_elimination (ConfabFecDecoder *dec)
   guint rank;
   Found found[MAX_ELIM_ROWS];
   guint n_found = 0;
-  gboolean complete, changed;
 
   dec->elim_dirty = FALSE;
   if (dec->n_repairs < 2)
@@ -485,15 +407,7 @@ run_elimination (ConfabFecDecoder *dec)
     }
   dec->stats.eliminations++;
 
-  changed = elimination_select (dec, &complete);
-  for (guint r = 0; r < dec->repairs_end; r++)
-    if (dec->repairs[r])
-      dec->repairs[r]->dirty = FALSE;
-  if (!changed)
-    return;
   n_rows = elimination_fill (dec, &n_unknowns);
-  /* Gave up on too many unknowns, or left rows out: the next round looks at them all. */
-  dec->elim_need_full = !complete || n_unknowns > MAX_UNKNOWNS;
   if (n_rows < 2)
     return;
   rank = confab_fec_gf2_reduce (&dec->elim_unk[0][0], n_rows, UNK_WORDS, dec->elim_comb,

@@ -226,7 +226,7 @@ repairs_notify (ConfabFecDecoder *dec, guint stream, gint64 ext)
       if (rep->missing == 0)
         confab_fec_dec_repair_free (dec, r);
       else if (rep->missing >= 2)
-        dec->elim_dirty = rep->dirty = TRUE;
+        dec->elim_dirty = TRUE;
     }
 }
 
@@ -440,7 +440,6 @@ confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *inf
           s->cover_hi = MAX (s->cover_hi, hi);
         }
     }
-  rep->dirty = missing >= 2;
   if (missing >= 2)
     dec->elim_dirty = TRUE;
   return CONFAB_FEC_OK;

@@ -49,7 +49,6 @@ confab_fec_decoder_new (const ConfabFecDecoderConfig *config, GError **error)
   dec->elim_unk = g_malloc0_n (c->max_repairs, sizeof (guint64[UNK_WORDS]));
   dec->elim_comb = g_new0 (guint64, (gsize) c->max_repairs * dec->comb_words);
   dec->ready = g_new0 (guint64, dec->comb_words);
-  dec->elim_sel = g_new0 (guint64, dec->comb_words);
   confab_fec_dec_mem_add (
       dec,
       sizeof *dec + sizeof (Stream) * c->max_streams
@@ -73,7 +72,6 @@ confab_fec_decoder_free (ConfabFecDecoder *dec)
     g_free (dec->spare[i]);
   g_free (dec->lent);
   g_free (dec->ready);
-  g_free (dec->elim_sel);
   g_free (dec->streams);
   g_free (dec->repairs);
   g_free (dec->elim_unk);
