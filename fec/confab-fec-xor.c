@@ -7,33 +7,49 @@
  * are lowered to scalar code elsewhere. Loads and stores go through memcpy so packet buffers
  * need no particular alignment; the compiler turns them into unaligned vector moves. */
 typedef guint64 ConfabXorVec __attribute__ ((vector_size (16)));
+/* The same at 64 bytes: one AVX-512 register, two AVX2 ones, four SSE2 ones, whatever the
+ * clone below is compiled for. */
+typedef guint64 ConfabXorVec64 __attribute__ ((vector_size (64)));
 
+/* On x86-64 the hot loops are compiled for AVX-512, AVX2 and the baseline, and the dynamic
+ * linker picks the best the CPU runs (the build itself targets the baseline only). */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define CONFAB_XOR_CLONES __attribute__ ((target_clones ("avx512f", "avx2", "default")))
+#endif
+#endif
+#ifndef CONFAB_XOR_CLONES
+#define CONFAB_XOR_CLONES
+#endif
+
+CONFAB_XOR_CLONES
 void
 confab_fec_xor (guint8 *restrict dst, const guint8 *restrict src, gsize len)
 {
   gsize i = 0;
 
-  /* Four independent vectors per iteration keep the load/xor/store pipeline busy. */
-  for (; i + 64 <= len; i += 64)
+  /* Two independent 64-byte vectors per iteration keep the load/xor/store pipeline busy. */
+  for (; i + 128 <= len; i += 128)
     {
-      ConfabXorVec a0, a1, a2, a3, b0, b1, b2, b3;
+      ConfabXorVec64 a0, a1, b0, b1;
 
-      memcpy (&a0, dst + i, 16);
-      memcpy (&a1, dst + i + 16, 16);
-      memcpy (&a2, dst + i + 32, 16);
-      memcpy (&a3, dst + i + 48, 16);
-      memcpy (&b0, src + i, 16);
-      memcpy (&b1, src + i + 16, 16);
-      memcpy (&b2, src + i + 32, 16);
-      memcpy (&b3, src + i + 48, 16);
+      memcpy (&a0, dst + i, 64);
+      memcpy (&a1, dst + i + 64, 64);
+      memcpy (&b0, src + i, 64);
+      memcpy (&b1, src + i + 64, 64);
       a0 ^= b0;
       a1 ^= b1;
-      a2 ^= b2;
-      a3 ^= b3;
-      memcpy (dst + i, &a0, 16);
-      memcpy (dst + i + 16, &a1, 16);
-      memcpy (dst + i + 32, &a2, 16);
-      memcpy (dst + i + 48, &a3, 16);
+      memcpy (dst + i, &a0, 64);
+      memcpy (dst + i + 64, &a1, 64);
+    }
+  for (; i + 16 <= len; i += 16)
+    {
+      ConfabXorVec a, b;
+
+      memcpy (&a, dst + i, 16);
+      memcpy (&b, src + i, 16);
+      a ^= b;
+      memcpy (dst + i, &a, 16);
     }
   for (; i + 8 <= len; i += 8)
     {
@@ -48,6 +64,7 @@ confab_fec_xor (guint8 *restrict dst, const guint8 *restrict src, gsize len)
     dst[i] ^= src[i];
 }
 
+CONFAB_XOR_CLONES
 void
 confab_fec_xor_many (guint8 *restrict dst, gsize dst_len, const guint8 *const *srcs,
                      const gsize *lens, guint n)
@@ -60,32 +77,24 @@ confab_fec_xor_many (guint8 *restrict dst, gsize dst_len, const guint8 *const *s
   if (n == 0)
     common = 0;
   /* Every source covers [0, common): accumulate in registers, store once. */
-  for (; i + 64 <= common; i += 64)
+  for (; i + 128 <= common; i += 128)
     {
-      ConfabXorVec a0, a1, a2, a3;
+      ConfabXorVec64 a0, a1;
 
-      memcpy (&a0, srcs[0] + i, 16);
-      memcpy (&a1, srcs[0] + i + 16, 16);
-      memcpy (&a2, srcs[0] + i + 32, 16);
-      memcpy (&a3, srcs[0] + i + 48, 16);
+      memcpy (&a0, srcs[0] + i, 64);
+      memcpy (&a1, srcs[0] + i + 64, 64);
       for (guint j = 1; j < n; j++)
         {
-          ConfabXorVec b0, b1, b2, b3;
+          ConfabXorVec64 b0, b1;
           const guint8 *s = srcs[j] + i;
 
-          memcpy (&b0, s, 16);
-          memcpy (&b1, s + 16, 16);
-          memcpy (&b2, s + 32, 16);
-          memcpy (&b3, s + 48, 16);
+          memcpy (&b0, s, 64);
+          memcpy (&b1, s + 64, 64);
           a0 ^= b0;
           a1 ^= b1;
-          a2 ^= b2;
-          a3 ^= b3;
         }
-      memcpy (dst + i, &a0, 16);
-      memcpy (dst + i + 16, &a1, 16);
-      memcpy (dst + i + 32, &a2, 16);
-      memcpy (dst + i + 48, &a3, 16);
+      memcpy (dst + i, &a0, 64);
+      memcpy (dst + i + 64, &a1, 64);
     }
   for (; i + 8 <= common; i += 8)
     {
