@@ -181,13 +181,11 @@ confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
   if (status)
     *status = CONFAB_FEC_OK;
 
-  /* A media packet is copied into the window: ask for all of its lines now, so that when it
-   * comes from memory rather than the cache the fetches overlap the parsing and bookkeeping
-   * instead of stalling the copy line by line. Most repair packets are not read past their
-   * headers (nothing was lost), so they are left alone. */
-  if (len >= 2 && (data[1] & 0x7f) != c->flexfec_pt && (data[1] & 0x7f) != c->ulpfec_pt)
-    for (gsize off = 64; off < MIN (len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE); off += 64)
-      __builtin_prefetch (data + off);
+  /* A media packet is copied into the window, a useful repair packet XORed: ask for all of
+   * its lines now, so that when it comes from memory rather than the cache the fetches
+   * overlap the parsing and bookkeeping instead of stalling the copy line by line. */
+  for (gsize off = 64; off < MIN (len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE); off += 64)
+    __builtin_prefetch (data + off);
   st = confab_rtp_view_parse (&v, data, len);
   if (st != CONFAB_FEC_OK || confab_rtp_is_rtcp (data, len))
     {
