@@ -22,62 +22,14 @@ typedef guint64 ConfabXorVec64 __attribute__ ((vector_size (64)));
 #define CONFAB_XOR_CLONES
 #endif
 
-CONFAB_XOR_CLONES
-void
-confab_fec_xor (guint8 *restrict dst, const guint8 *restrict src, gsize len)
+/* dst[i] = XOR over j < @n (n >= 1) of srcs[j][i], for @i <= i < @to. srcs[0] may be dst
+ * itself: each chunk is loaded whole before it is stored. */
+static inline void
+xor_range (guint8 *dst, const guint8 *const *srcs, guint n, gsize i, gsize to)
 {
-  gsize i = 0;
-
-  /* Two independent 64-byte vectors per iteration keep the load/xor/store pipeline busy. */
-  for (; i + 128 <= len; i += 128)
-    {
-      ConfabXorVec64 a0, a1, b0, b1;
-
-      memcpy (&a0, dst + i, 64);
-      memcpy (&a1, dst + i + 64, 64);
-      memcpy (&b0, src + i, 64);
-      memcpy (&b1, src + i + 64, 64);
-      a0 ^= b0;
-      a1 ^= b1;
-      memcpy (dst + i, &a0, 64);
-      memcpy (dst + i + 64, &a1, 64);
-    }
-  for (; i + 16 <= len; i += 16)
-    {
-      ConfabXorVec a, b;
-
-      memcpy (&a, dst + i, 16);
-      memcpy (&b, src + i, 16);
-      a ^= b;
-      memcpy (dst + i, &a, 16);
-    }
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 a, b;
-
-      memcpy (&a, dst + i, 8);
-      memcpy (&b, src + i, 8);
-      a ^= b;
-      memcpy (dst + i, &a, 8);
-    }
-  for (; i < len; i++)
-    dst[i] ^= src[i];
-}
-
-CONFAB_XOR_CLONES
-void
-confab_fec_xor_many (guint8 *restrict dst, gsize dst_len, const guint8 *const *srcs,
-                     const gsize *lens, guint n)
-{
-  gsize common = dst_len;
-  gsize i = 0;
-
-  for (guint j = 0; j < n; j++)
-    common = MIN (common, lens[j]);
-  if (n == 0)
-    common = 0;
-  /* Every source covers [0, common): accumulate in registers, store once. */
-  for (; i + 128 <= common; i += 128)
+  /* Two independent 64-byte vectors per source and iteration keep the pipeline busy;
+   * the sum stays in registers and is stored once. */
+  for (; i + 128 <= to; i += 128)
     {
       ConfabXorVec64 a0, a1;
 
@@ -96,7 +48,7 @@ confab_fec_xor_many (guint8 *restrict dst, gsize dst_len, const guint8 *const *s
       memcpy (dst + i, &a0, 64);
       memcpy (dst + i + 64, &a1, 64);
     }
-  for (; i + 8 <= common; i += 8)
+  for (; i + 8 <= to; i += 8)
     {
       guint64 a, b;
 
@@ -108,7 +60,7 @@ confab_fec_xor_many (guint8 *restrict dst, gsize dst_len, const guint8 *const *s
         }
       memcpy (dst + i, &a, 8);
     }
-  for (; i < common; i++)
+  for (; i < to; i++)
     {
       guint8 a = srcs[0][i];
 
@@ -116,12 +68,39 @@ confab_fec_xor_many (guint8 *restrict dst, gsize dst_len, const guint8 *const *s
         a ^= srcs[j][i];
       dst[i] = a;
     }
+}
+
+CONFAB_XOR_CLONES
+void
+confab_fec_xor (guint8 *restrict dst, const guint8 *restrict src, gsize len)
+{
+  const guint8 *srcs[2] = { dst, src };
+
+  xor_range (dst, srcs, 2, 0, len);
+}
+
+CONFAB_XOR_CLONES
+void
+confab_fec_xor_many (guint8 *restrict dst, gsize dst_len, const guint8 *const *srcs,
+                     const gsize *lens, guint n)
+{
+  gsize common = n > 0 ? dst_len : 0;
+
+  for (guint j = 0; j < n; j++)
+    common = MIN (common, lens[j]);
+  /* Every source covers [0, common). */
+  if (common > 0)
+    xor_range (dst, srcs, n, 0, common);
   /* The tail: only the longer sources reach into it (a frame's last packet is short). */
   if (dst_len > common)
     {
       memset (dst + common, 0, dst_len - common);
       for (guint j = 0; j < n; j++)
         if (lens[j] > common)
-          confab_fec_xor (dst + common, srcs[j] + common, MIN (lens[j], dst_len) - common);
+          {
+            const guint8 *pair[2] = { dst, srcs[j] };
+
+            xor_range (dst, pair, 2, common, MIN (lens[j], dst_len));
+          }
     }
 }
