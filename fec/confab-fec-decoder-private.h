@@ -21,6 +21,11 @@ G_BEGIN_DECLS
 #define MAX_ELIM_ROWS 48
 /* Recovered packets not yet popped; beyond this the oldest are dropped. */
 #define MAX_OUTPUT 1024
+/* Packet buffers kept for reuse once popped: enough for any burst of recoveries an honest
+ * stream makes between two pops, so none is allocated per packet. */
+#define MAX_SPARE_BUFFERS 32
+/* Size of one output buffer: a packet plus RED's block header. */
+#define OUT_BUF_SIZE (CONFAB_FEC_MAX_PACKET_SIZE + 1)
 /* Extended sequence numbers start here so they never go negative. */
 #define EXT_BASE (G_GINT64_CONSTANT (1) << 32)
 
@@ -30,7 +35,7 @@ typedef struct
   gboolean present;
   gboolean filler; /* a RED-wrapped ULPFEC packet took this media sequence number */
   gsize len;
-  guint8 *data; /* CONFAB_FEC_MAX_PACKET_SIZE bytes, allocated on first use */
+  guint8 *data; /* CONFAB_FEC_MAX_PACKET_SIZE bytes, allocated on first use, kept */
 } Slot;
 
 typedef struct
@@ -43,6 +48,11 @@ typedef struct
   gint64 highest; /* highest extended sequence number held */
   guint64 last_use;
   Slot *slots;
+  /* Every extended sequence number a waiting repair packet covers is within [cover_lo,
+   * cover_hi] (a superset, tightened when repair packets expire): a packet outside it
+   * concerns no repair packet, so its arrival scans none. */
+  gint64 cover_lo;
+  gint64 cover_hi;
   guint32 *unk_gen; /* elimination scratch, per slot */
   guint16 *unk_idx;
 } Stream;
@@ -81,6 +91,9 @@ struct _ConfabFecDecoder
    * the scans on every packet stop at the few in use. */
   guint repairs_end;
   guint n_repairs;
+  /* Bit r: repairs[r] waits for exactly one packet (peeling can use it). Kept as packets
+   * arrive, so peeling never scans the repair packets that cannot recover anything. */
+  guint64 *ready;
   guint64 repair_serial;
   gboolean elim_dirty;
   guint32 elim_gen;
@@ -95,10 +108,18 @@ struct _ConfabFecDecoder
     gint64 ext;
   } unknowns[MAX_UNKNOWNS];
 
-  ConfabFecParity scratch;
+  guint8 acc[2][CONFAB_FEC_MAX_PACKET_SIZE]; /* partial XORs of very long combinations */
   guint8 packet_buf[CONFAB_FEC_MAX_PACKET_SIZE + 1];
 
-  GQueue output;
+  /* Recovered packets: a ring of MAX_OUTPUT buffers (out_head, n_out), spare buffers for
+   * reuse, and the buffer the last confab_fec_decoder_next_recovered() returned. */
+  guint8 *out_bufs[MAX_OUTPUT];
+  gsize out_lens[MAX_OUTPUT];
+  guint out_head;
+  guint n_out;
+  guint8 *spare[MAX_SPARE_BUFFERS];
+  guint n_spare;
+  guint8 *lent;
   ConfabFecDecoderStats stats;
 };
 
@@ -182,12 +203,17 @@ void confab_fec_dec_stream_advance (ConfabFecDecoder *dec, guint stream, gint64 
 void confab_fec_dec_stream_store (ConfabFecDecoder *dec, guint stream, gint64 ext,
                                   const guint8 *data, gsize len);
 void confab_fec_dec_repair_free (ConfabFecDecoder *dec, guint idx);
-ConfabFecStatus confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *info);
+void confab_fec_dec_repair_set_missing (ConfabFecDecoder *dec, guint idx, guint missing);
+ConfabFecStatus confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *info,
+                                           guint *peel_now);
+guint8 *confab_fec_dec_buffer_take (ConfabFecDecoder *dec);
+void confab_fec_dec_buffer_give (ConfabFecDecoder *dec, guint8 *buf);
 void confab_fec_dec_deliver (ConfabFecDecoder *dec, guint stream, gint64 ext, guint8 *data,
                              gsize len);
 
 /* confab-fec-decoder-solve.c */
-void confab_fec_dec_solve (ConfabFecDecoder *dec);
+void confab_fec_dec_solve (ConfabFecDecoder *dec, guint first);
+void confab_fec_dec_peel_info (ConfabFecDecoder *dec, const ConfabFecRepairInfo *info);
 
 /* Recovers what the waiting repair packets now allow. Most packets arrive with none waiting
  * (no loss): that case costs no call. */
@@ -195,7 +221,7 @@ static inline void
 confab_fec_dec_run_recovery (ConfabFecDecoder *dec)
 {
   if (dec->n_repairs > 0)
-    confab_fec_dec_solve (dec);
+    confab_fec_dec_solve (dec, 0);
   else
     dec->elim_dirty = FALSE;
 }

@@ -7,13 +7,80 @@
 
 #include "confab-fec-gf2-private.h"
 
-/* XORs every held packet that @rep covers into @parity. */
-static void
-parity_add_present (ConfabFecDecoder *dec, ConfabFecParity *parity, const Repair *rep)
+#include "confab-fec-xor.h"
+
+/* What a rebuilt packet is the XOR of: repair payloads and held packets' payloads (pointers,
+ * nothing copied), and the recovery fields XORed as they are added. */
+typedef struct
 {
-  for (guint p = 0; p < rep->n_prot; p++)
+  guint8 byte0;
+  guint8 byte1;
+  guint32 ts;
+  guint16 length;
+  gsize wire_len; /* the longest repair payload that went in */
+  gsize max_len;
+  guint n;
+  guint n_acc;
+  const guint8 *srcs[CONFAB_FEC_XOR_MAX_SOURCES];
+  gsize lens[CONFAB_FEC_XOR_MAX_SOURCES];
+} Sum;
+
+static void
+sum_init (Sum *sum)
+{
+  memset (sum, 0, G_STRUCT_OFFSET (Sum, srcs));
+}
+
+static void
+sum_add_bytes (ConfabFecDecoder *dec, Sum *sum, const guint8 *bytes, gsize len)
+{
+  len = MIN (len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE);
+  if (sum->n == CONFAB_FEC_XOR_MAX_SOURCES)
     {
-      const RepairProt *prot = &rep->prot[p];
+      /* A very long combination (elimination over many repair packets): fold what we have
+       * into one of two scratch buffers, which becomes the first source. */
+      guint8 *acc = dec->acc[sum->n_acc++ % 2];
+
+      confab_fec_xor_many (acc, sum->max_len, sum->srcs, sum->lens, sum->n);
+      sum->srcs[0] = acc;
+      sum->lens[0] = sum->max_len;
+      sum->n = 1;
+    }
+  sum->srcs[sum->n] = bytes;
+  sum->lens[sum->n++] = len;
+  sum->max_len = MAX (sum->max_len, len);
+}
+
+/* Adds the held packet @slot. */
+static void
+sum_add_packet (ConfabFecDecoder *dec, Sum *sum, const Slot *slot)
+{
+  sum->byte0 ^= slot->data[0] & 0x3f;
+  sum->byte1 ^= slot->data[1];
+  sum->ts ^= confab_read_u32 (slot->data + 4);
+  sum->length ^= (guint16) (slot->len - CONFAB_RTP_HEADER_SIZE);
+  sum_add_bytes (dec, sum, slot->data + CONFAB_RTP_HEADER_SIZE, slot->len - CONFAB_RTP_HEADER_SIZE);
+}
+
+static void
+sum_add_repair (ConfabFecDecoder *dec, Sum *sum, guint8 byte0, guint8 byte1, guint32 ts,
+                guint16 length, const guint8 *payload, gsize payload_len)
+{
+  sum->byte0 ^= byte0 & 0x3f;
+  sum->byte1 ^= byte1;
+  sum->ts ^= ts;
+  sum->length ^= length;
+  sum->wire_len = MAX (sum->wire_len, MIN (payload_len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE));
+  sum_add_bytes (dec, sum, payload, payload_len);
+}
+
+/* Adds every held packet @prot covers. */
+static void
+sum_add_present (ConfabFecDecoder *dec, Sum *sum, const RepairProt *prots, guint n_prot)
+{
+  for (guint p = 0; p < n_prot; p++)
+    {
+      const RepairProt *prot = &prots[p];
       const Stream *s = &dec->streams[prot->stream];
 
       CONFAB_FEC_BITS_FOREACH (&prot->mask, b)
@@ -21,17 +88,18 @@ parity_add_present (ConfabFecDecoder *dec, ConfabFecParity *parity, const Repair
         const Slot *slot = confab_fec_dec_stream_slot (dec, s, prot->ext_base + b);
 
         if (slot)
-          confab_fec_parity_add (parity, slot->data, slot->len);
+          sum_add_packet (dec, sum, slot);
       }
     }
 }
 
 static gboolean
-find_single_missing (ConfabFecDecoder *dec, const Repair *rep, guint *stream, gint64 *ext)
+find_single_missing (ConfabFecDecoder *dec, const RepairProt *prots, guint n_prot, guint *stream,
+                     gint64 *ext)
 {
-  for (guint p = 0; p < rep->n_prot; p++)
+  for (guint p = 0; p < n_prot; p++)
     {
-      const RepairProt *prot = &rep->prot[p];
+      const RepairProt *prot = &prots[p];
       const Stream *s = &dec->streams[prot->stream];
 
       CONFAB_FEC_BITS_FOREACH (&prot->mask, b)
@@ -45,68 +113,115 @@ find_single_missing (ConfabFecDecoder *dec, const Repair *rep, guint *stream, gi
   return FALSE;
 }
 
-/* The packet @parity holds once every other covered packet is XORed in (g_malloc'd, length
- * in @len), or NULL when it cannot be what the sender sent. @wire_len: the longest repair
- * payload that went into @parity. */
+/* Writes the packet @sum holds into a new output buffer (length in @len), or returns NULL
+ * when it cannot be what the sender sent. Only the recovered length is computed: bytes
+ * beyond it would be thrown away. */
 static guint8 *
-rebuild_from_parity (ConfabFecDecoder *dec, const ConfabFecParity *parity, gsize wire_len,
-                     guint stream, gint64 ext, gsize *len)
+rebuild (ConfabFecDecoder *dec, const Sum *sum, guint stream, gint64 ext, gsize *len)
 {
-  gsize size = (gsize) parity->length + CONFAB_RTP_HEADER_SIZE;
+  gsize size = (gsize) sum->length + CONFAB_RTP_HEADER_SIZE;
   guint8 *buf;
 
-  if (parity->length > wire_len || size > CONFAB_FEC_MAX_PACKET_SIZE)
+  /* A recovered length beyond what the repair packets carried means the inputs were
+   * inconsistent (a lying peer, or a packet we hold that differs from what the sender
+   * protected). */
+  if (sum->length > sum->wire_len || size > CONFAB_FEC_MAX_PACKET_SIZE)
     {
       dec->stats.recovery_failed++;
       return NULL;
     }
-  buf = g_malloc (size);
-  if (confab_fec_parity_to_packet (parity, (guint16) ext, dec->streams[stream].ssrc, buf, size, len)
-      != CONFAB_FEC_OK)
-    {
-      dec->stats.recovery_failed++;
-      g_free (buf);
-      return NULL;
-    }
+  buf = confab_fec_dec_buffer_take (dec);
+  buf[0] = 0x80 | (sum->byte0 & 0x3f);
+  buf[1] = sum->byte1;
+  confab_write_u16 (buf + 2, (guint16) ext);
+  confab_write_u32 (buf + 4, sum->ts);
+  confab_write_u32 (buf + 8, dec->streams[stream].ssrc);
+  confab_fec_xor_many (buf + CONFAB_RTP_HEADER_SIZE, sum->length, sum->srcs, sum->lens, sum->n);
+  *len = size;
   return buf;
 }
 
-/* Peeling: recover through every repair packet missing exactly one packet, until none is. */
+/* Rebuilds the one packet the repair packet (@prots, fields and payload) misses. */
 static void
-run_peeling (ConfabFecDecoder *dec)
+peel (ConfabFecDecoder *dec, const RepairProt *prots, guint n_prot, guint8 byte0, guint8 byte1,
+      guint32 ts, guint16 length, const guint8 *payload, gsize payload_len)
+{
+  guint stream;
+  gint64 ext;
+  Sum sum;
+  guint8 *data;
+  gsize len = 0;
+
+  if (!find_single_missing (dec, prots, n_prot, &stream, &ext))
+    return;
+  sum_init (&sum);
+  sum_add_repair (dec, &sum, byte0, byte1, ts, length, payload, payload_len);
+  sum_add_present (dec, &sum, prots, n_prot);
+  data = rebuild (dec, &sum, stream, ext, &len);
+  if (data)
+    confab_fec_dec_deliver (dec, stream, ext, data, len);
+}
+
+/* The lowest entry from @from on that waits for exactly one packet, or G_MAXUINT. */
+static guint
+next_ready (ConfabFecDecoder *dec, guint from)
+{
+  for (guint w = from / 64; w < dec->comb_words; w++)
+    {
+      guint64 bits = dec->ready[w];
+
+      if (w == from / 64)
+        bits &= ~G_GUINT64_CONSTANT (0) << (from % 64);
+      if (bits)
+        return w * 64 + (guint) __builtin_ctzll (bits);
+    }
+  return G_MAXUINT;
+}
+
+/* Peeling: recover through every repair packet missing exactly one packet, until none is.
+ * Entries are taken in index order, the first pass from @first on: the order a scan of all
+ * entries would take them in (it matters only for inconsistent input, where which rebuilt
+ * packet is kept first decides what later ones XOR with). @first > 0: the caller has just
+ * peeled the repair packet that would have been in entry @first - 1. */
+static void
+run_peeling (ConfabFecDecoder *dec, guint first)
 {
   gboolean progress = TRUE;
 
   while (progress && dec->n_repairs > 0)
     {
-      progress = FALSE;
-      for (guint r = 0; r < dec->repairs_end; r++)
+      /* A pass from @first > 0 finishes one that has just peeled: another one follows. */
+      progress = first > 0;
+      for (guint r = next_ready (dec, first); r < dec->repairs_end; r = next_ready (dec, r + 1))
         {
-          Repair *rep = confab_fec_dec_repair_at (dec, r);
-          guint stream;
-          gint64 ext;
+          Repair *rep = dec->repairs[r];
 
-          if (rep == NULL || rep->missing != 1)
-            continue;
-          if (find_single_missing (dec, rep, &stream, &ext))
-            {
-              guint8 *data;
-              gsize len = 0;
-
-              /* The repair packet is spent whatever happens, so XOR into it in place. Its
-               * entry is not reused before the packet is delivered: only
-               * confab_fec_dec_repair_add() takes entries. */
-              parity_add_present (dec, &rep->parity, rep);
-              confab_fec_dec_repair_free (dec, r);
-              data = rebuild_from_parity (dec, &rep->parity, rep->wire_len, stream, ext, &len);
-              if (data)
-                confab_fec_dec_deliver (dec, stream, ext, data, len);
-            }
-          else
-            confab_fec_dec_repair_free (dec, r);
+          /* The repair packet is spent whatever happens. Its entry is not reused before the
+           * packet is delivered: only confab_fec_dec_repair_add() takes entries. */
+          confab_fec_dec_repair_free (dec, r);
+          peel (dec, rep->prot, rep->n_prot, rep->parity.byte0, rep->parity.byte1, rep->parity.ts,
+                rep->parity.length, rep->parity.payload, rep->parity.payload_len);
           progress = TRUE;
         }
+      first = 0;
     }
+}
+
+void
+confab_fec_dec_peel_info (ConfabFecDecoder *dec, const ConfabFecRepairInfo *info)
+{
+  RepairProt prots[CONFAB_FEC_MAX_PROTECTED_SSRCS];
+
+  for (guint p = 0; p < info->n_protected; p++)
+    {
+      gint si = confab_fec_dec_stream_find (dec, info->protected[p].ssrc);
+
+      prots[p].stream = (guint) si;
+      prots[p].ext_base = confab_fec_dec_stream_ext (&dec->streams[si], info->protected[p].sn_base);
+      prots[p].mask = info->protected[p].mask;
+    }
+  peel (dec, prots, info->n_protected, info->byte0, info->byte1, info->ts, info->length,
+        info->payload, info->payload_len);
 }
 
 typedef struct
@@ -238,32 +353,32 @@ elimination_fill (ConfabFecDecoder *dec, guint *n_unknowns)
   return n_rows;
 }
 
-/* Rebuilds the one unknown of reduced row @i from the repair packets it combines. */
-static Found *
-elimination_rebuild (ConfabFecDecoder *dec, guint i)
+/* Rebuilds the one unknown of reduced row @i from the repair packets it combines into @f;
+ * FALSE when the row has several unknowns or the rebuilt packet cannot be right. */
+static gboolean
+elimination_rebuild (ConfabFecDecoder *dec, guint i, Found *f)
 {
   const guint64 *comb = dec->elim_comb + (gsize) i * dec->comb_words;
   gint u = confab_fec_gf2_single_column (dec->elim_unk[i], UNK_WORDS);
-  gsize wire_len = 0;
-  Found *f;
+  Sum *sum;
 
   if (u < 0)
-    return NULL;
-  confab_fec_parity_reset (&dec->scratch);
+    return FALSE;
+  sum = g_alloca (sizeof (Sum));
+  sum_init (sum);
   for (guint r = 0; r < dec->repairs_end; r++)
     if (comb[r / 64] & (G_GUINT64_CONSTANT (1) << (r % 64)))
       {
-        confab_fec_parity_add_parity (&dec->scratch, &dec->repairs[r]->parity);
-        parity_add_present (dec, &dec->scratch, dec->repairs[r]);
-        wire_len = MAX (wire_len, dec->repairs[r]->wire_len);
+        const Repair *rep = dec->repairs[r];
+
+        sum_add_repair (dec, sum, rep->parity.byte0, rep->parity.byte1, rep->parity.ts,
+                        rep->parity.length, rep->parity.payload, rep->parity.payload_len);
+        sum_add_present (dec, sum, rep->prot, rep->n_prot);
       }
-  f = g_new (Found, 1);
   f->stream = dec->unknowns[u].stream;
   f->ext = dec->unknowns[u].ext;
-  f->data = rebuild_from_parity (dec, &dec->scratch, wire_len, f->stream, f->ext, &f->len);
-  if (f->data == NULL)
-    g_clear_pointer (&f, g_free);
-  return f;
+  f->data = rebuild (dec, sum, f->stream, f->ext, &f->len);
+  return f->data != NULL;
 }
 
 /* Gaussian elimination over the pending repair packets' missing packets. Each reduced row
@@ -275,7 +390,8 @@ run_elimination (ConfabFecDecoder *dec)
   guint n_rows;
   guint n_unknowns = 0;
   guint rank;
-  GPtrArray *found;
+  Found found[MAX_ELIM_ROWS];
+  guint n_found = 0;
 
   dec->elim_dirty = FALSE;
   if (dec->n_repairs < 2)
@@ -299,33 +415,29 @@ run_elimination (ConfabFecDecoder *dec)
 
   /* Rebuild every single-unknown row before storing any result: storing releases repair
    * packets that other rows still combine. */
-  found = g_ptr_array_new_with_free_func (g_free); /* of Found; data handed on */
   for (guint i = 0; i < rank; i++)
+    if (elimination_rebuild (dec, i, &found[n_found]))
+      n_found++;
+  for (guint i = 0; i < n_found; i++)
     {
-      Found *f = elimination_rebuild (dec, i);
-
-      if (f)
-        g_ptr_array_add (found, f);
-    }
-  for (guint i = 0; i < found->len; i++)
-    {
-      Found *f = g_ptr_array_index (found, i);
+      const Found *f = &found[i];
 
       if (dec->streams[f->stream].active)
         confab_fec_dec_deliver (dec, f->stream, f->ext, f->data, f->len);
       else
-        g_free (f->data);
+        confab_fec_dec_buffer_give (dec, f->data);
     }
-  g_ptr_array_unref (found);
 }
 
+/* Peeling (its first pass from entry @first on), then elimination if anything changed that
+ * it could use. */
 void
-confab_fec_dec_solve (ConfabFecDecoder *dec)
+confab_fec_dec_solve (ConfabFecDecoder *dec, guint first)
 {
-  run_peeling (dec);
+  run_peeling (dec, first);
   if (dec->elim_dirty)
     {
       run_elimination (dec);
-      run_peeling (dec);
+      run_peeling (dec, 0);
     }
 }

@@ -27,7 +27,7 @@ confab_fec_dec_stream_release (ConfabFecDecoder *dec, Stream *s)
       for (guint i = 0; i < dec->config.window; i++)
         if (s->slots[i].data)
           {
-            g_free (s->slots[i].data);
+            g_aligned_free (s->slots[i].data);
             confab_fec_dec_mem_sub (dec, CONFAB_FEC_MAX_PACKET_SIZE);
           }
       g_free (s->slots);
@@ -92,6 +92,8 @@ confab_fec_dec_stream_create (ConfabFecDecoder *dec, guint32 ssrc, guint16 seq)
   s->red = FALSE;
   s->start = EXT_BASE + seq;
   s->highest = s->start - 1;
+  s->cover_lo = 1;
+  s->cover_hi = 0;
   s->last_use = ++dec->use_clock;
   return victim;
 }
@@ -108,27 +110,57 @@ confab_fec_dec_repair_free (ConfabFecDecoder *dec, guint idx)
       rep->used = FALSE;
       dec->n_repairs--;
     }
+  dec->ready[idx / 64] &= ~(G_GUINT64_CONSTANT (1) << (idx % 64));
   while (dec->repairs_end > 0 && confab_fec_dec_repair_at (dec, dec->repairs_end - 1) == NULL)
     dec->repairs_end--;
 }
 
-/* Drops repair packets that reach below a stream's window: the packets they need are gone. */
+void
+confab_fec_dec_repair_set_missing (ConfabFecDecoder *dec, guint idx, guint missing)
+{
+  guint64 bit = G_GUINT64_CONSTANT (1) << (idx % 64);
+
+  dec->repairs[idx]->missing = missing;
+  if (missing == 1)
+    dec->ready[idx / 64] |= bit;
+  else
+    dec->ready[idx / 64] &= ~bit;
+}
+
+/* Drops repair packets that reach below a stream's window: the packets they need are gone.
+ * The stream's cover range shrinks to what the rest cover. */
 static void
 repairs_expire (ConfabFecDecoder *dec, guint stream)
 {
   Stream *s = &dec->streams[stream];
   gint64 low = confab_fec_dec_stream_low (dec, s);
+  gint64 lo = G_MAXINT64, hi = G_MININT64;
 
   if (dec->n_repairs == 0)
+    {
+      s->cover_lo = 1;
+      s->cover_hi = 0;
+      return;
+    }
+  if (s->cover_lo > s->cover_hi || s->cover_lo >= low)
     return;
   for (guint r = 0; r < dec->repairs_end; r++)
     {
       Repair *rep = confab_fec_dec_repair_at (dec, r);
       const RepairProt *prot = rep ? confab_fec_dec_repair_prot (rep, stream) : NULL;
 
-      if (prot && confab_fec_dec_prot_low (prot) < low)
+      if (prot == NULL)
+        continue;
+      if (confab_fec_dec_prot_low (prot) < low)
         confab_fec_dec_repair_free (dec, r);
+      else
+        {
+          lo = MIN (lo, confab_fec_dec_prot_low (prot));
+          hi = MAX (hi, confab_fec_dec_prot_high (prot));
+        }
     }
+  s->cover_lo = lo;
+  s->cover_hi = hi;
 }
 
 /* Moves the window up to @ext, counting what falls out never seen. */
@@ -178,7 +210,9 @@ prot_covers (const RepairProt *p, gint64 ext)
 static void
 repairs_notify (ConfabFecDecoder *dec, guint stream, gint64 ext)
 {
-  if (dec->n_repairs == 0)
+  const Stream *s = &dec->streams[stream];
+
+  if (dec->n_repairs == 0 || ext < s->cover_lo || ext > s->cover_hi)
     return;
   for (guint r = 0; r < dec->repairs_end; r++)
     {
@@ -188,7 +222,7 @@ repairs_notify (ConfabFecDecoder *dec, guint stream, gint64 ext)
       if (prot == NULL || !prot_covers (prot, ext))
         continue;
       if (rep->missing > 0)
-        rep->missing--;
+        confab_fec_dec_repair_set_missing (dec, r, rep->missing - 1);
       if (rep->missing == 0)
         confab_fec_dec_repair_free (dec, r);
       else if (rep->missing >= 2)
@@ -208,7 +242,8 @@ confab_fec_dec_stream_store (ConfabFecDecoder *dec, guint stream, gint64 ext, co
   slot = &s->slots[ext & dec->wmask];
   if (slot->data == NULL)
     {
-      slot->data = g_malloc (CONFAB_FEC_MAX_PACKET_SIZE);
+      /* Cache-line aligned: the copy's vector stores then never straddle two lines. */
+      slot->data = g_aligned_alloc (1, CONFAB_FEC_MAX_PACKET_SIZE, 64);
       confab_fec_dec_mem_add (dec, CONFAB_FEC_MAX_PACKET_SIZE);
     }
   memcpy (slot->data, data, len);
@@ -220,32 +255,56 @@ confab_fec_dec_stream_store (ConfabFecDecoder *dec, guint stream, gint64 ext, co
   repairs_notify (dec, stream, ext);
 }
 
-static void
-output_push (ConfabFecDecoder *dec, GBytes *bytes)
+/* A packet buffer (OUT_BUF_SIZE bytes) for a recovered packet: a spare one when there is. */
+guint8 *
+confab_fec_dec_buffer_take (ConfabFecDecoder *dec)
 {
-  g_queue_push_tail (&dec->output, bytes);
-  confab_fec_dec_mem_add (dec, g_bytes_get_size (bytes));
-  while (dec->output.length > MAX_OUTPUT)
-    {
-      GBytes *old = g_queue_pop_head (&dec->output);
-
-      confab_fec_dec_mem_sub (dec, g_bytes_get_size (old));
-      g_bytes_unref (old);
-    }
+  if (dec->n_spare > 0)
+    return dec->spare[--dec->n_spare];
+  confab_fec_dec_mem_add (dec, OUT_BUF_SIZE);
+  return g_malloc (OUT_BUF_SIZE);
 }
 
-/* Checks and stores a rebuilt packet, and queues it for output. Takes @data (g_malloc'd). */
+void
+confab_fec_dec_buffer_give (ConfabFecDecoder *dec, guint8 *buf)
+{
+  if (buf == NULL)
+    return;
+  if (dec->n_spare < MAX_SPARE_BUFFERS)
+    {
+      dec->spare[dec->n_spare++] = buf;
+      return;
+    }
+  g_free (buf);
+  confab_fec_dec_mem_sub (dec, OUT_BUF_SIZE);
+}
+
+static void
+output_push (ConfabFecDecoder *dec, guint8 *buf, gsize len)
+{
+  if (dec->n_out == MAX_OUTPUT)
+    {
+      confab_fec_dec_buffer_give (dec, dec->out_bufs[dec->out_head]);
+      dec->out_head = (dec->out_head + 1) % MAX_OUTPUT;
+      dec->n_out--;
+    }
+  dec->out_bufs[(dec->out_head + dec->n_out) % MAX_OUTPUT] = buf;
+  dec->out_lens[(dec->out_head + dec->n_out) % MAX_OUTPUT] = len;
+  dec->n_out++;
+}
+
+/* Checks and stores a rebuilt packet, and queues it for output. Takes @data (a buffer from
+ * confab_fec_dec_buffer_take()). */
 void
 confab_fec_dec_deliver (ConfabFecDecoder *dec, guint stream, gint64 ext, guint8 *data, gsize len)
 {
   Stream *s = &dec->streams[stream];
   ConfabRtpView v;
-  GBytes *out;
 
   if (confab_fec_dec_stream_slot (dec, s, ext) != NULL || ext < confab_fec_dec_stream_low (dec, s)
       || ext > s->highest + (gint64) dec->config.window)
     {
-      g_free (data);
+      confab_fec_dec_buffer_give (dec, data);
       return;
     }
   /* Inconsistent inputs (a lying peer, or different bytes under the same sequence number)
@@ -253,39 +312,40 @@ confab_fec_dec_deliver (ConfabFecDecoder *dec, guint stream, gint64 ext, guint8 
   if (confab_rtp_view_parse (&v, data, len) != CONFAB_FEC_OK)
     {
       dec->stats.recovery_failed++;
-      g_free (data);
+      confab_fec_dec_buffer_give (dec, data);
       return;
     }
   confab_fec_dec_stream_store (dec, stream, ext, data, len);
   dec->stats.recovered++;
   if (s->red)
     {
-      guint8 *buf = g_malloc (len + 1);
+      guint8 *buf = confab_fec_dec_buffer_take (dec);
       gsize written = 0;
+      ConfabFecStatus st
+          = confab_red_encapsulate (data, len, s->red_pt, buf, OUT_BUF_SIZE, &written);
 
-      if (confab_red_encapsulate (data, len, s->red_pt, buf, len + 1, &written) != CONFAB_FEC_OK)
+      confab_fec_dec_buffer_give (dec, data);
+      if (st != CONFAB_FEC_OK)
         {
-          g_free (buf);
-          g_free (data);
+          confab_fec_dec_buffer_give (dec, buf);
           return;
         }
-      g_free (data);
-      out = g_bytes_new_take (buf, written);
+      data = buf;
+      len = written;
     }
-  else
-    out = g_bytes_new_take (data, len);
-  output_push (dec, out);
+  output_push (dec, data, len);
 }
 
 /* Takes a parsed repair packet in. */
 ConfabFecStatus
-confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *info)
+confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *info, guint *peel_now)
 {
   Repair tmp_prot;
   guint missing = 0;
   guint slot_idx = G_MAXUINT;
   Repair *rep;
 
+  *peel_now = G_MAXUINT;
   memset (&tmp_prot, 0, G_STRUCT_OFFSET (Repair, parity));
   if (info->n_protected == 0 || info->n_protected > CONFAB_FEC_MAX_PROTECTED_SSRCS)
     return CONFAB_FEC_ERR_MALFORMED;
@@ -341,6 +401,14 @@ confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *inf
           }
       confab_fec_dec_repair_free (dec, slot_idx);
     }
+  if (missing == 1)
+    {
+      /* Recoverable at once, and the first repair packet peeling would use (none waits for
+       * one packet between pushes): rebuild from the caller's bytes instead of storing
+       * them. @peel_now is the entry it would have taken, where peeling goes on from. */
+      *peel_now = slot_idx;
+      return CONFAB_FEC_OK;
+    }
   if (dec->repairs[slot_idx] == NULL)
     {
       dec->repairs[slot_idx] = g_new (Repair, 1);
@@ -351,10 +419,27 @@ confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *inf
   rep->used = TRUE;
   dec->repairs_end = MAX (dec->repairs_end, slot_idx + 1);
   rep->serial = ++dec->repair_serial;
-  rep->missing = missing;
+  confab_fec_dec_repair_set_missing (dec, slot_idx, missing);
   confab_fec_parity_from_repair (&rep->parity, info);
   rep->wire_len = rep->parity.payload_len;
   dec->n_repairs++;
+  for (guint p = 0; p < rep->n_prot; p++)
+    {
+      Stream *s = &dec->streams[rep->prot[p].stream];
+      gint64 lo = confab_fec_dec_prot_low (&rep->prot[p]);
+      gint64 hi = confab_fec_dec_prot_high (&rep->prot[p]);
+
+      if (s->cover_lo > s->cover_hi)
+        {
+          s->cover_lo = lo;
+          s->cover_hi = hi;
+        }
+      else
+        {
+          s->cover_lo = MIN (s->cover_lo, lo);
+          s->cover_hi = MAX (s->cover_hi, hi);
+        }
+    }
   if (missing >= 2)
     dec->elim_dirty = TRUE;
   return CONFAB_FEC_OK;

@@ -48,11 +48,12 @@ confab_fec_decoder_new (const ConfabFecDecoderConfig *config, GError **error)
   dec->comb_words = (c->max_repairs + 63) / 64;
   dec->elim_unk = g_malloc0_n (c->max_repairs, sizeof (guint64[UNK_WORDS]));
   dec->elim_comb = g_new0 (guint64, (gsize) c->max_repairs * dec->comb_words);
-  g_queue_init (&dec->output);
+  dec->ready = g_new0 (guint64, dec->comb_words);
   confab_fec_dec_mem_add (
-      dec, sizeof *dec + sizeof (Stream) * c->max_streams
-               + (sizeof (Repair *) + sizeof (guint64) * (UNK_WORDS + dec->comb_words))
-                     * c->max_repairs);
+      dec,
+      sizeof *dec + sizeof (Stream) * c->max_streams
+          + (sizeof (Repair *) + sizeof (guint64) * (UNK_WORDS + dec->comb_words)) * c->max_repairs
+          + sizeof (guint64) * dec->comb_words);
   return dec;
 }
 
@@ -65,7 +66,12 @@ confab_fec_decoder_free (ConfabFecDecoder *dec)
     confab_fec_dec_stream_release (dec, &dec->streams[i]);
   for (guint i = 0; i < dec->config.max_repairs; i++)
     g_free (dec->repairs[i]);
-  g_queue_clear_full (&dec->output, (GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < dec->n_out; i++)
+    g_free (dec->out_bufs[(dec->out_head + i) % MAX_OUTPUT]);
+  for (guint i = 0; i < dec->n_spare; i++)
+    g_free (dec->spare[i]);
+  g_free (dec->lent);
+  g_free (dec->ready);
   g_free (dec->streams);
   g_free (dec->repairs);
   g_free (dec->elim_unk);
@@ -77,11 +83,18 @@ static ConfabFecPacketKind
 push_repair (ConfabFecDecoder *dec, ConfabFecStatus st, const ConfabFecRepairInfo *info,
              ConfabFecStatus *status)
 {
+  guint peel_now = G_MAXUINT;
+
   dec->stats.repair_packets++;
   if (st == CONFAB_FEC_OK)
-    st = confab_fec_dec_repair_add (dec, info);
+    st = confab_fec_dec_repair_add (dec, info, &peel_now);
   if (st != CONFAB_FEC_OK)
     dec->stats.repair_rejected++;
+  else if (peel_now != G_MAXUINT)
+    {
+      confab_fec_dec_peel_info (dec, info);
+      confab_fec_dec_solve (dec, peel_now + 1);
+    }
   else
     confab_fec_dec_run_recovery (dec);
   if (status)
@@ -168,6 +181,11 @@ confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
   if (status)
     *status = CONFAB_FEC_OK;
 
+  /* A media packet is copied into the window, a useful repair packet XORed: ask for all of
+   * its lines now, so that when it comes from memory rather than the cache the fetches
+   * overlap the parsing and bookkeeping instead of stalling the copy line by line. */
+  for (gsize off = 64; off < MIN (len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE); off += 64)
+    __builtin_prefetch (data + off);
   st = confab_rtp_view_parse (&v, data, len);
   if (st != CONFAB_FEC_OK || confab_rtp_is_rtcp (data, len))
     {
@@ -201,40 +219,69 @@ confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
           return push_repair (dec, st, &info, status);
         }
       if (st == CONFAB_FEC_OK)
-        st = confab_red_decapsulate (data, len, dec->packet_buf, sizeof dec->packet_buf,
-                                     &inner_len);
-      if (st != CONFAB_FEC_OK || inner_len > CONFAB_FEC_MAX_PACKET_SIZE)
+        {
+          /* The inner packet straight from the blocks parsed above: RTP header with the
+           * primary block's payload type, its data, the padding as it was. */
+          const ConfabRedBlock *primary = &blocks[n - 1];
+
+          inner_len = v.header_len + primary->len + v.padding_len;
+          if (inner_len > CONFAB_FEC_MAX_PACKET_SIZE)
+            st = CONFAB_FEC_ERR_TOO_LARGE;
+          else
+            {
+              memcpy (dec->packet_buf, data, v.header_len);
+              dec->packet_buf[1] = (data[1] & 0x80) | primary->payload_type;
+              memcpy (dec->packet_buf + v.header_len, primary->data, primary->len);
+              memcpy (dec->packet_buf + v.header_len + primary->len, data + len - v.padding_len,
+                      v.padding_len);
+            }
+        }
+      if (st != CONFAB_FEC_OK)
         {
           /* Broken RED: still media as far as the stream goes, just not protectable. */
           dec->stats.media_packets++;
           if (status)
-            *status = st != CONFAB_FEC_OK ? st : CONFAB_FEC_ERR_TOO_LARGE;
+            *status = st;
           return CONFAB_FEC_PACKET_MEDIA;
         }
       {
         ConfabRtpView inner;
-        guint8 copy[CONFAB_FEC_MAX_PACKET_SIZE];
 
-        /* packet_buf is reused by recovery, so the inner packet moves to the stack. */
-        memcpy (copy, dec->packet_buf, inner_len);
-        if (confab_rtp_view_parse (&inner, copy, inner_len) != CONFAB_FEC_OK)
+        /* Recovery writes into its own buffers, so packet_buf stays as it is until
+         * push_media has stored it. */
+        if (confab_rtp_view_parse (&inner, dec->packet_buf, inner_len) != CONFAB_FEC_OK)
           return CONFAB_FEC_PACKET_MEDIA;
-        return push_media (dec, &inner, copy, inner_len, TRUE, status);
+        return push_media (dec, &inner, dec->packet_buf, inner_len, TRUE, status);
       }
     }
   return push_media (dec, &v, data, len, FALSE, status);
 }
 
+const guint8 *
+confab_fec_decoder_next_recovered (ConfabFecDecoder *dec, gsize *len)
+{
+  g_return_val_if_fail (dec != NULL && len != NULL, NULL);
+  /* The previous answer's buffer is the caller's no more. */
+  confab_fec_dec_buffer_give (dec, g_steal_pointer (&dec->lent));
+  *len = 0;
+  if (dec->n_out == 0)
+    return NULL;
+  dec->lent = dec->out_bufs[dec->out_head];
+  *len = dec->out_lens[dec->out_head];
+  dec->out_head = (dec->out_head + 1) % MAX_OUTPUT;
+  dec->n_out--;
+  return dec->lent;
+}
+
 GBytes *
 confab_fec_decoder_pop_recovered (ConfabFecDecoder *dec)
 {
-  GBytes *b;
+  const guint8 *data;
+  gsize len;
 
   g_return_val_if_fail (dec != NULL, NULL);
-  b = g_queue_pop_head (&dec->output);
-  if (b)
-    confab_fec_dec_mem_sub (dec, g_bytes_get_size (b));
-  return b;
+  data = confab_fec_decoder_next_recovered (dec, &len);
+  return data ? g_bytes_new (data, len) : NULL;
 }
 
 void

@@ -76,7 +76,11 @@ ConfabFecPacketKind confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8
                                              ConfabFecStatus *status);
 
 /* Next recovered media packet (bit-exact, as the sender sent it; RED-wrapped again if its
- * stream arrives in RED), or NULL. */
+ * stream arrives in RED), or NULL. The bytes are the decoder's and stay valid until the next
+ * call into it: no allocation, the hot path. */
+const guint8 *confab_fec_decoder_next_recovered (ConfabFecDecoder *dec, gsize *len);
+
+/* The same, copied into new bytes (for tests and cold paths). */
 G_GNUC_WARN_UNUSED_RESULT
 GBytes *confab_fec_decoder_pop_recovered (ConfabFecDecoder *dec);
 

@@ -5,6 +5,7 @@
 
 #include "confab-fec-mask.h"
 #include "confab-fec-parity.h"
+#include "confab-fec-xor.h"
 #include "confab-flexfec.h"
 #include "confab-rtp-packet.h"
 #include "confab-ulpfec.h"
@@ -14,6 +15,9 @@ typedef struct
   gsize len;
   guint8 data[CONFAB_FEC_MAX_PACKET_SIZE];
 } BlockPacket;
+
+/* A repair packet's buffer: the largest payload plus the longest RTP, RED and FEC headers. */
+#define REPAIR_BUF_SIZE (CONFAB_FEC_MAX_PACKET_SIZE + 64)
 
 struct _ConfabFecEncoder
 {
@@ -32,8 +36,14 @@ struct _ConfabFecEncoder
   gint64 credit; /* overhead owed, in percent of a packet, carried across blocks */
   guint16 repair_seq;
   guint16 *next_seq; /* &repair_seq, or the shared counter */
-  GQueue repairs;
-  ConfabFecParity parity;
+  /* Repair packets are written straight into buffers the encoder keeps and reuses: queued
+   * ones are [repair_head, repair_tail) of repair_bufs, which grows only while the caller
+   * lets repair packets pile up. */
+  guint8 **repair_bufs;
+  gsize *repair_lens;
+  guint repair_cap;
+  guint repair_head;
+  guint repair_tail;
   ConfabFecEncoderStats stats;
 };
 
@@ -134,7 +144,6 @@ confab_fec_encoder_new (const ConfabFecEncoderConfig *config, GError **error)
   enc->block = g_new (BlockPacket, CONFAB_FLEXFEC_MAX_MASK_BITS);
   enc->repair_seq = config->repair_seq;
   enc->next_seq = config->shared_repair_seq ? config->shared_repair_seq : &enc->repair_seq;
-  g_queue_init (&enc->repairs);
   return enc;
 }
 
@@ -143,7 +152,10 @@ confab_fec_encoder_free (ConfabFecEncoder *enc)
 {
   if (enc == NULL)
     return;
-  g_queue_clear_full (&enc->repairs, (GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < enc->repair_cap; i++)
+    g_free (enc->repair_bufs[i]);
+  g_free (enc->repair_bufs);
+  g_free (enc->repair_lens);
   g_free (enc->block);
   g_free (enc);
 }
@@ -200,19 +212,57 @@ repairs_for_block (ConfabFecEncoder *enc, guint k)
   return (guint) m;
 }
 
+/* A buffer for the next repair packet, at the tail of the queue. */
+static guint8 *
+repair_buf_take (ConfabFecEncoder *enc)
+{
+  if (enc->repair_head == enc->repair_tail)
+    enc->repair_head = enc->repair_tail = 0;
+  if (enc->repair_tail == enc->repair_cap)
+    {
+      guint cap = MAX (enc->repair_cap * 2, (guint) CONFAB_FEC_MAX_ROWS);
+
+      enc->repair_bufs = g_renew (guint8 *, enc->repair_bufs, cap);
+      enc->repair_lens = g_renew (gsize, enc->repair_lens, cap);
+      for (guint i = enc->repair_cap; i < cap; i++)
+        enc->repair_bufs[i] = NULL;
+      enc->repair_cap = cap;
+    }
+  if (enc->repair_bufs[enc->repair_tail] == NULL)
+    enc->repair_bufs[enc->repair_tail] = g_malloc (REPAIR_BUF_SIZE);
+  return enc->repair_bufs[enc->repair_tail];
+}
+
+/* Writes the repair packet for @row straight into a queued buffer: the headers' recovery
+ * fields are XORed as scalars, the payload in one pass over the covered packets
+ * (confab_fec_xor_many), in place behind the headers. */
 static void
 emit_repair (ConfabFecEncoder *enc, const ConfabFecBits *row, ConfabFlexfecFormat format)
 {
   ConfabFecRepairInfo info = { 0 };
-  GBytes *pkt;
-  guint k = enc->k;
+  const guint8 *srcs[CONFAB_FLEXFEC_MAX_MASK_BITS];
+  gsize lens[CONFAB_FLEXFEC_MAX_MASK_BITS];
+  guint n = 0;
   guint lowest;
+  gsize header, written = 0;
+  guint8 *buf;
+  ConfabFecStatus st;
 
-  confab_fec_parity_reset (&enc->parity);
-  for (guint j = 0; j < k; j++)
-    if (confab_fec_bits_get (row, j))
-      confab_fec_parity_add (&enc->parity, enc->block[j].data, enc->block[j].len);
-  confab_fec_repair_info_set_parity (&info, &enc->parity);
+  CONFAB_FEC_BITS_FOREACH (row, j)
+  {
+    const BlockPacket *p = &enc->block[j];
+
+    if (j >= enc->k)
+      break;
+    info.byte0 ^= p->data[0] & 0x3f;
+    info.byte1 ^= p->data[1];
+    info.ts ^= confab_read_u32 (p->data + 4);
+    info.length ^= (guint16) (p->len - CONFAB_RTP_HEADER_SIZE);
+    srcs[n] = p->data + CONFAB_RTP_HEADER_SIZE;
+    lens[n] = p->len - CONFAB_RTP_HEADER_SIZE;
+    info.payload_len = MAX (info.payload_len, lens[n]);
+    n++;
+  }
   info.n_protected = 1;
   info.protected[0].ssrc = enc->ssrc;
   info.protected[0].mask = *row;
@@ -222,19 +272,31 @@ emit_repair (ConfabFecEncoder *enc, const ConfabFecBits *row, ConfabFlexfecForma
   confab_fec_bits_shift_down (&info.protected[0].mask, lowest);
   info.protected[0].sn_base = (guint16) (enc->sn_base + lowest);
 
-  if (enc->config.scheme == CONFAB_FEC_SCHEME_ULPFEC)
-    pkt = confab_ulpfec_packet_new (&info, enc->config.payload_type, enc->config.red_payload_type,
-                                    *enc->next_seq, enc->last_ts);
+  if (enc->config.scheme == CONFAB_FEC_SCHEME_FLEXFEC)
+    {
+      format = confab_flexfec_choose_format (&info, format);
+      header = confab_flexfec_packet_header_size (&info, format);
+    }
   else
-    pkt = confab_flexfec_packet_new (&info, confab_flexfec_choose_format (&info, format),
-                                     enc->config.payload_type, enc->config.repair_ssrc,
-                                     *enc->next_seq, enc->last_ts);
-  if (pkt == NULL)
+    header = confab_ulpfec_packet_header_size (&info, enc->config.red_payload_type);
+  if (header + info.payload_len > REPAIR_BUF_SIZE)
     return;
+  buf = repair_buf_take (enc);
+  confab_fec_xor_many (buf + header, info.payload_len, srcs, lens, n);
+  info.payload = buf + header;
+  if (enc->config.scheme == CONFAB_FEC_SCHEME_ULPFEC)
+    st = confab_ulpfec_write_packet (&info, enc->config.payload_type, enc->config.red_payload_type,
+                                     *enc->next_seq, enc->last_ts, buf, REPAIR_BUF_SIZE, &written);
+  else
+    st = confab_flexfec_write_packet (&info, format, enc->config.payload_type,
+                                      enc->config.repair_ssrc, *enc->next_seq, enc->last_ts, buf,
+                                      REPAIR_BUF_SIZE, &written);
+  if (st != CONFAB_FEC_OK)
+    return;
+  enc->repair_lens[enc->repair_tail++] = written;
   (*enc->next_seq)++;
   enc->stats.repair_packets++;
-  enc->stats.repair_bytes += g_bytes_get_size (pkt);
-  g_queue_push_tail (&enc->repairs, pkt);
+  enc->stats.repair_bytes += written;
 }
 
 guint
@@ -334,6 +396,11 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
 
   g_return_val_if_fail (enc != NULL, CONFAB_FEC_ERR_INVALID_ARGUMENT);
 
+  /* The packet is copied into the block: ask for all of its lines now, so that when it comes
+   * from memory rather than the cache the fetches overlap the parsing instead of stalling
+   * the copy line by line. */
+  for (gsize off = 64; off < MIN (len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE); off += 64)
+    __builtin_prefetch (packet + off);
   st = confab_rtp_view_parse (&v, packet, len);
   if (st != CONFAB_FEC_OK)
     return st;
@@ -399,11 +466,26 @@ confab_fec_encoder_prepare_masks (const ConfabFecEncoderConfig *config)
       }
 }
 
+const guint8 *
+confab_fec_encoder_next_repair (ConfabFecEncoder *enc, gsize *len)
+{
+  g_return_val_if_fail (enc != NULL && len != NULL, NULL);
+  *len = 0;
+  if (enc->repair_head == enc->repair_tail)
+    return NULL;
+  *len = enc->repair_lens[enc->repair_head];
+  return enc->repair_bufs[enc->repair_head++];
+}
+
 GBytes *
 confab_fec_encoder_pop_repair (ConfabFecEncoder *enc)
 {
+  const guint8 *data;
+  gsize len;
+
   g_return_val_if_fail (enc != NULL, NULL);
-  return g_queue_pop_head (&enc->repairs);
+  data = confab_fec_encoder_next_repair (enc, &len);
+  return data ? g_bytes_new (data, len) : NULL;
 }
 
 void

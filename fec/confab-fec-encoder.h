@@ -85,7 +85,11 @@ guint confab_fec_encoder_flush (ConfabFecEncoder *enc);
  * and thread-safe: run it from a worker thread at start-up. */
 void confab_fec_encoder_prepare_masks (const ConfabFecEncoderConfig *config);
 
-/* Next queued repair packet, or NULL. */
+/* Next queued repair packet, or NULL: the bytes are the encoder's and stay valid until the
+ * next call into it (send or copy them before). No allocation: the hot path. */
+const guint8 *confab_fec_encoder_next_repair (ConfabFecEncoder *enc, gsize *len);
+
+/* The same, copied into new bytes (for tests and cold paths). */
 G_GNUC_WARN_UNUSED_RESULT
 GBytes *confab_fec_encoder_pop_repair (ConfabFecEncoder *enc);
 

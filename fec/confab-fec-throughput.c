@@ -44,6 +44,7 @@ typedef struct
   double decode_lossy_gbps;
   guint64 recovered;
   guint64 lost;
+  guint64 eliminations;
 } Result;
 
 static void
@@ -76,11 +77,12 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
         {
           gsize len;
           const guint8 *d = g_bytes_get_data (media[i], &len);
-          GBytes *r;
+          gsize rlen;
 
           confab_fec_encoder_add_media (enc, d, len, FALSE);
-          while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
-            g_bytes_unref (r);
+          /* A sender sends them from the encoder's buffers before its next call. */
+          while (confab_fec_encoder_next_repair (enc, &rlen) != NULL)
+            ;
         }
       t1 = g_get_monotonic_time ();
       res->encode_gbps = MAX (res->encode_gbps, (double) n_packets * PAYLOAD / ((t1 - t0) * 1e3));
@@ -133,11 +135,11 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
         {
           gsize len;
           const guint8 *d = g_bytes_get_data (g_ptr_array_index (in, i), &len);
-          GBytes *r;
+          gsize rlen;
 
           confab_fec_decoder_push (dec, d, len, NULL);
-          while ((r = confab_fec_decoder_pop_recovered (dec)) != NULL)
-            g_bytes_unref (r);
+          while (confab_fec_decoder_next_recovered (dec, &rlen) != NULL)
+            ;
         }
       t1 = g_get_monotonic_time ();
       confab_fec_decoder_get_stats (dec, &st);
@@ -149,6 +151,7 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
         {
           res->decode_lossy_gbps = MAX (res->decode_lossy_gbps, gbps);
           res->recovered = st.recovered;
+          res->eliminations = st.eliminations;
         }
       confab_fec_decoder_free (dec);
     }
@@ -234,14 +237,14 @@ flood (guint32 seed)
         }
       confab_rtp_write (&h, payload, plen, pkt, sizeof pkt, &len);
       confab_fec_decoder_push (dec, pkt, len, NULL);
-      g_clear_pointer (&(GBytes *){ confab_fec_decoder_pop_recovered (dec) }, g_bytes_unref);
+      confab_fec_decoder_next_recovered (dec, &(gsize){ 0 });
     }
   confab_fec_decoder_get_stats (dec, &st);
   printf ("flood: 200000 packets (175000 repair, random masks and SSRCs) in %.2f s: peak decoder "
           "memory %.2f MiB, %" G_GUINT64_FORMAT " repair rejected, %" G_GUINT64_FORMAT
-          " recovered\n",
+          " recovered, %" G_GUINT64_FORMAT " eliminations\n",
           (g_get_monotonic_time () - t0) / 1e6, st.peak_memory_bytes / 1048576.0,
-          st.repair_rejected, st.recovered);
+          st.repair_rejected, st.recovered, st.eliminations);
   confab_fec_decoder_free (dec);
   g_rand_free (rand);
 }
@@ -289,9 +292,10 @@ main (int argc, char **argv)
               s == CONFAB_FEC_SCHEME_ULPFEC ? "ulpfec" : "flexfec", r.decode_gbps,
               r.decode_gbps / mc);
       printf ("%-8s decode, %4.1f%% loss %6.2f GB/s (%.2f x memcpy), %" G_GUINT64_FORMAT
-              " of %" G_GUINT64_FORMAT " lost media recovered\n",
+              " of %" G_GUINT64_FORMAT " lost media recovered (%" G_GUINT64_FORMAT
+              " eliminations)\n",
               s == CONFAB_FEC_SCHEME_ULPFEC ? "ulpfec" : "flexfec", loss * 100, r.decode_lossy_gbps,
-              r.decode_lossy_gbps / mc, r.recovered, r.lost);
+              r.decode_lossy_gbps / mc, r.recovered, r.lost, r.eliminations);
     }
   flood (seed);
   for (guint i = 0; i < n; i++)

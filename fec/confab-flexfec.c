@@ -270,20 +270,64 @@ confab_flexfec_write (const ConfabFecRepairInfo *info, ConfabFlexfecFormat forma
           off += 8;
         }
     }
-  if (info->payload_len)
+  /* The encoder XORs the payload into place before writing the header around it. */
+  if (info->payload_len && info->payload != out + off)
     memcpy (out + off, info->payload, info->payload_len);
   off += info->payload_len;
   *written = off;
   return CONFAB_FEC_OK;
 }
 
+static void
+repair_rtp_header (ConfabRtpHeader *hdr, const ConfabFecRepairInfo *info, guint8 pt,
+                   guint32 repair_ssrc, guint16 seq, guint32 timestamp)
+{
+  memset (hdr, 0, sizeof *hdr);
+  hdr->payload_type = pt;
+  hdr->seq = seq;
+  hdr->timestamp = timestamp;
+  hdr->ssrc = repair_ssrc;
+  hdr->csrc_count = info->n_protected;
+  for (guint s = 0; s < info->n_protected; s++)
+    hdr->csrcs[s] = info->protected[s].ssrc;
+}
+
+gsize
+confab_flexfec_packet_header_size (const ConfabFecRepairInfo *info, ConfabFlexfecFormat format)
+{
+  return CONFAB_RTP_HEADER_SIZE + 4 * info->n_protected + confab_flexfec_payload_size (info, format)
+         - info->payload_len;
+}
+
+ConfabFecStatus
+confab_flexfec_write_packet (const ConfabFecRepairInfo *info, ConfabFlexfecFormat format, guint8 pt,
+                             guint32 repair_ssrc, guint16 seq, guint32 timestamp, guint8 *out,
+                             gsize out_size, gsize *written)
+{
+  ConfabRtpHeader hdr;
+  gsize off = 0;
+  gsize fec_len = 0;
+  ConfabFecStatus st;
+
+  g_return_val_if_fail (info != NULL && out != NULL && written != NULL,
+                        CONFAB_FEC_ERR_INVALID_ARGUMENT);
+  *written = 0;
+  if (info->n_protected < 1 || info->n_protected > CONFAB_FEC_MAX_PROTECTED_SSRCS || pt >= 128)
+    return CONFAB_FEC_ERR_INVALID_ARGUMENT;
+  repair_rtp_header (&hdr, info, pt, repair_ssrc, seq, timestamp);
+  st = confab_rtp_write (&hdr, NULL, 0, out, out_size, &off);
+  if (st == CONFAB_FEC_OK)
+    st = confab_flexfec_write (info, format, out + off, out_size - off, &fec_len);
+  if (st == CONFAB_FEC_OK)
+    *written = off + fec_len;
+  return st;
+}
+
 GBytes *
 confab_flexfec_packet_new (const ConfabFecRepairInfo *info, ConfabFlexfecFormat format, guint8 pt,
                            guint32 repair_ssrc, guint16 seq, guint32 timestamp)
 {
-  ConfabRtpHeader hdr = { 0 };
   gsize size;
-  gsize off = 0;
   gsize written = 0;
   guint8 *buf;
 
@@ -292,20 +336,14 @@ confab_flexfec_packet_new (const ConfabFecRepairInfo *info, ConfabFlexfecFormat 
       info->n_protected >= 1 && info->n_protected <= CONFAB_FEC_MAX_PROTECTED_SSRCS, NULL);
   g_return_val_if_fail (pt < 128, NULL);
 
-  hdr.payload_type = pt;
-  hdr.seq = seq;
-  hdr.timestamp = timestamp;
-  hdr.ssrc = repair_ssrc;
-  hdr.csrc_count = info->n_protected;
-  for (guint s = 0; s < info->n_protected; s++)
-    hdr.csrcs[s] = info->protected[s].ssrc;
-  size = confab_rtp_packet_size (&hdr, 0) + confab_flexfec_payload_size (info, format);
+  size = confab_flexfec_packet_header_size (info, format) + info->payload_len;
   buf = g_malloc (size);
-  if (confab_rtp_write (&hdr, NULL, 0, buf, size, &off) != CONFAB_FEC_OK
-      || confab_flexfec_write (info, format, buf + off, size - off, &written) != CONFAB_FEC_OK)
+  if (confab_flexfec_write_packet (info, format, pt, repair_ssrc, seq, timestamp, buf, size,
+                                   &written)
+      != CONFAB_FEC_OK)
     {
       g_free (buf);
       return NULL;
     }
-  return g_bytes_new_take (buf, off + written);
+  return g_bytes_new_take (buf, written);
 }

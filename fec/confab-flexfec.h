@@ -71,7 +71,20 @@ gsize confab_flexfec_payload_size (const ConfabFecRepairInfo *info, ConfabFlexfe
 ConfabFecStatus confab_flexfec_write (const ConfabFecRepairInfo *info, ConfabFlexfecFormat format,
                                       guint8 *out, gsize out_size, gsize *written);
 
-/* A complete repair packet on @repair_ssrc with the protected SSRCs as its CSRC list. */
+/* Bytes of a complete repair packet before its repair payload: the payload of the packet
+ * confab_flexfec_write_packet() writes starts at this offset. */
+gsize confab_flexfec_packet_header_size (const ConfabFecRepairInfo *info,
+                                         ConfabFlexfecFormat format);
+
+/* A complete repair packet on @repair_ssrc with the protected SSRCs as its CSRC list, into
+ * caller-owned @out. info->payload may already sit in place, at @out +
+ * confab_flexfec_packet_header_size(): then it is not copied. */
+ConfabFecStatus confab_flexfec_write_packet (const ConfabFecRepairInfo *info,
+                                             ConfabFlexfecFormat format, guint8 pt,
+                                             guint32 repair_ssrc, guint16 seq, guint32 timestamp,
+                                             guint8 *out, gsize out_size, gsize *written);
+
+/* The same, newly allocated. */
 G_GNUC_WARN_UNUSED_RESULT
 GBytes *confab_flexfec_packet_new (const ConfabFecRepairInfo *info, ConfabFlexfecFormat format,
                                    guint8 pt, guint32 repair_ssrc, guint16 seq, guint32 timestamp);

@@ -102,42 +102,71 @@ confab_ulpfec_write (const ConfabFecRepairInfo *info, guint8 *out, gsize out_siz
   for (guint i = 0; i < mask_bits; i++)
     if (confab_fec_bits_get (&prot->mask, i))
       out[12 + i / 8] |= 0x80 >> (i % 8);
-  if (info->payload_len)
+  /* The encoder XORs the payload into place before writing the header around it. */
+  if (info->payload_len && info->payload != out + 12 + mask_bits / 8)
     memcpy (out + 12 + mask_bits / 8, info->payload, info->payload_len);
   *written = need;
   return CONFAB_FEC_OK;
+}
+
+gsize
+confab_ulpfec_packet_header_size (const ConfabFecRepairInfo *info, gint red_pt)
+{
+  return CONFAB_RTP_HEADER_SIZE + (red_pt >= 0 ? 1 : 0) + confab_ulpfec_payload_size (info)
+         - info->payload_len;
+}
+
+ConfabFecStatus
+confab_ulpfec_write_packet (const ConfabFecRepairInfo *info, guint8 pt, gint red_pt, guint16 seq,
+                            guint32 timestamp, guint8 *out, gsize out_size, gsize *written)
+{
+  ConfabRtpHeader hdr = { 0 };
+  gsize off = 0;
+  gsize fec_len = 0;
+  ConfabFecStatus st;
+
+  g_return_val_if_fail (info != NULL && out != NULL && written != NULL,
+                        CONFAB_FEC_ERR_INVALID_ARGUMENT);
+  *written = 0;
+  if (info->n_protected != 1 || pt >= 128 || red_pt >= 128)
+    return CONFAB_FEC_ERR_INVALID_ARGUMENT;
+  hdr.payload_type = red_pt >= 0 ? (guint8) red_pt : pt;
+  hdr.seq = seq;
+  hdr.timestamp = timestamp;
+  hdr.ssrc = info->protected[0].ssrc;
+  st = confab_rtp_write (&hdr, NULL, 0, out, out_size, &off);
+  if (st != CONFAB_FEC_OK)
+    return st;
+  if (red_pt >= 0)
+    {
+      if (off >= out_size)
+        return CONFAB_FEC_ERR_NO_SPACE;
+      out[off++] = pt & 0x7f; /* final block header: F=0, block PT */
+    }
+  st = confab_ulpfec_write (info, out + off, out_size - off, &fec_len);
+  if (st == CONFAB_FEC_OK)
+    *written = off + fec_len;
+  return st;
 }
 
 GBytes *
 confab_ulpfec_packet_new (const ConfabFecRepairInfo *info, guint8 pt, gint red_pt, guint16 seq,
                           guint32 timestamp)
 {
-  ConfabRtpHeader hdr = { 0 };
-  gsize fec_size;
   gsize size;
-  gsize off;
   gsize written = 0;
   guint8 *buf;
 
   g_return_val_if_fail (info != NULL && info->n_protected == 1, NULL);
   g_return_val_if_fail (pt < 128 && red_pt < 128, NULL);
 
-  hdr.payload_type = red_pt >= 0 ? (guint8) red_pt : pt;
-  hdr.seq = seq;
-  hdr.timestamp = timestamp;
-  hdr.ssrc = info->protected[0].ssrc;
-  fec_size = confab_ulpfec_payload_size (info);
-  size = CONFAB_RTP_HEADER_SIZE + (red_pt >= 0 ? 1 : 0) + fec_size;
+  size = confab_ulpfec_packet_header_size (info, red_pt) + info->payload_len;
   buf = g_malloc (size);
-  if (confab_rtp_write (&hdr, NULL, 0, buf, size, &off) != CONFAB_FEC_OK)
-    goto fail;
-  if (red_pt >= 0)
-    buf[off++] = pt & 0x7f; /* final block header: F=0, block PT */
-  if (confab_ulpfec_write (info, buf + off, size - off, &written) != CONFAB_FEC_OK)
-    goto fail;
-  return g_bytes_new_take (buf, off + written);
-
-fail:
-  g_free (buf);
-  return NULL;
+  if (confab_ulpfec_write_packet (info, pt, red_pt, seq, timestamp, buf, size, &written)
+      != CONFAB_FEC_OK)
+    {
+      g_free (buf);
+      return NULL;
+    }
+  return g_bytes_new_take (buf, written);
 }

@@ -49,6 +49,15 @@ gsize confab_ulpfec_payload_size (const ConfabFecRepairInfo *info);
 ConfabFecStatus confab_ulpfec_write (const ConfabFecRepairInfo *info, guint8 *out, gsize out_size,
                                      gsize *written);
 
+/* Bytes of a complete ULPFEC packet (in RED when @red_pt >= 0) before its level-0 payload. */
+gsize confab_ulpfec_packet_header_size (const ConfabFecRepairInfo *info, gint red_pt);
+
+/* confab_ulpfec_packet_new() into caller-owned @out. info->payload may already sit in place,
+ * at @out + confab_ulpfec_packet_header_size(): then it is not copied. */
+ConfabFecStatus confab_ulpfec_write_packet (const ConfabFecRepairInfo *info, guint8 pt, gint red_pt,
+                                            guint16 seq, guint32 timestamp, guint8 *out,
+                                            gsize out_size, gsize *written);
+
 /* A complete ULPFEC RTP packet on info->protected[0].ssrc; when @red_pt >= 0 it is
  * wrapped in RED (RFC 2198) with @pt as the block's payload type, as WebRTC sends it. */
 G_GNUC_WARN_UNUSED_RESULT

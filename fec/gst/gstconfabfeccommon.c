@@ -30,11 +30,11 @@ gst_confab_fec_add_pads (GstElement *element, GstPadChainFunction chain, GstPadE
 }
 
 void
-gst_confab_fec_collect (GPtrArray **buffers, GBytes *bytes)
+gst_confab_fec_collect (GPtrArray **buffers, const guint8 *data, gsize len)
 {
   if (*buffers == NULL)
     *buffers = g_ptr_array_new ();
-  g_ptr_array_add (*buffers, gst_buffer_new_wrapped_bytes (bytes));
+  g_ptr_array_add (*buffers, gst_buffer_new_memdup (data, len));
 }
 
 GstFlowReturn

@@ -17,7 +17,7 @@ void gst_confab_fec_add_pads (GstElement *element, GstPadChainFunction chain,
                               GstPadEventFunction event, GstPad **sinkpad, GstPad **srcpad);
 
 /* Appends @bytes (not taken) as a buffer to *@buffers, creating the array on first use. */
-void gst_confab_fec_collect (GPtrArray **buffers, GBytes *bytes);
+void gst_confab_fec_collect (GPtrArray **buffers, const guint8 *data, gsize len);
 
 /* Pushes @buffers (taken; NULL for none) on @srcpad after the input buffer was pushed with
  * result @ret, each stamped with the input's @pts and @dts: to a jitter buffer a recovered

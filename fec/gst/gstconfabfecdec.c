@@ -105,17 +105,15 @@ gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 
   if (gst_buffer_map (buffer, &map, GST_MAP_READ))
     {
-      GBytes *r;
+      const guint8 *r;
+      gsize len;
 
       GST_OBJECT_LOCK (self);
       if (ensure_decoder (self))
         {
           kind = confab_fec_decoder_push (self->dec, map.data, map.size, NULL);
-          while ((r = confab_fec_decoder_pop_recovered (self->dec)) != NULL)
-            {
-              gst_confab_fec_collect (&recovered, r);
-              g_bytes_unref (r);
-            }
+          while ((r = confab_fec_decoder_next_recovered (self->dec, &len)) != NULL)
+            gst_confab_fec_collect (&recovered, r, len);
         }
       GST_OBJECT_UNLOCK (self);
       gst_buffer_unmap (buffer, &map);

@@ -189,7 +189,8 @@ protect (GstConfabFecEnc *self, const ConfabRtpView *v)
   ConfabFecEncoderStats st;
   GPtrArray *repairs = NULL;
   guint64 newly_protected;
-  GBytes *r;
+  const guint8 *r;
+  gsize len;
 
   if (self->chain_settings.protect_pt >= 0 && v->payload_type != self->chain_settings.protect_pt)
     return NULL;
@@ -203,11 +204,8 @@ protect (GstConfabFecEnc *self, const ConfabRtpView *v)
   confab_fec_encoder_set_overhead (enc, self->chain_settings.overhead,
                                    self->chain_settings.key_frame_overhead);
   confab_fec_encoder_add_media (enc, v->data, v->len, key);
-  while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
-    {
-      gst_confab_fec_collect (&repairs, r);
-      g_bytes_unref (r);
-    }
+  while ((r = confab_fec_encoder_next_repair (enc, &len)) != NULL)
+    gst_confab_fec_collect (&repairs, r, len);
   /* Counted when a block ends: a packet is protected once a repair packet covers it. */
   confab_fec_encoder_get_stats (enc, &st);
   newly_protected = st.protected_packets - stream->protected_seen;

@@ -272,10 +272,65 @@ static void
 test_bad_options (void)
 {
   char *argv[] = { "confab-fec-bench", "--overheads", "0,300", NULL };
+  char *both[] = { "confab-fec-bench", "--plot", "x.png", "--no-plot", NULL };
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (confab_fec_bench_run (G_N_ELEMENTS (argv) - 1, argv, &error), !=, 0);
   g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  g_assert_cmpint (confab_fec_bench_run (G_N_ELEMENTS (both) - 1, both, &error), !=, 0);
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+}
+
+/* Runs a tiny bench with @extra options in a new temporary directory (the current one while
+ * it runs, so nothing lands in the tree) and returns that directory. */
+static char *
+run_in_tmp (const char *extra)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bench-cwd-XXXXXX", NULL);
+  g_autofree char *cwd = g_get_current_dir ();
+  char *argv[] = { "confab-fec-bench",
+                   "--quick",
+                   "--quiet",
+                   "--seed",
+                   "7",
+                   "--seconds",
+                   "1",
+                   "--repeats",
+                   "1",
+                   "--no-opus",
+                   "--no-gstreamer-fec",
+                   (char *) extra,
+                   NULL };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  g_assert_cmpint (confab_fec_bench_run (G_N_ELEMENTS (argv) - (extra ? 1 : 2), argv, &error), ==,
+                   0);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  return g_steal_pointer (&dir);
+}
+
+static void
+test_default_plot (void)
+{
+  g_autofree char *name = bench_default_plot_path (7);
+  g_autofree char *dir = run_in_tmp (NULL);
+  g_autofree char *png = g_build_filename (dir, name, NULL);
+  g_autofree char *dir2 = run_in_tmp ("--no-plot");
+  g_autoptr (GDir) d = g_dir_open (dir2, 0, NULL);
+
+  /* By default the plot is drawn, under its default name, in the current directory. */
+  g_assert_cmpstr (name, ==, "confab-fec-bench-seed7.png");
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  g_unlink (png);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  /* --no-plot writes nothing. */
+  g_assert_nonnull (d);
+  g_assert_null (g_dir_read_name (d));
+  g_assert_cmpint (g_rmdir (dir2), ==, 0);
 }
 
 int
@@ -288,5 +343,6 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/bench/ideal-binomial", test_ideal_binomial);
   g_test_add_func ("/confab/bench/bad-options", test_bad_options);
   g_test_add_func ("/confab/bench/run-quick", test_run_quick);
+  g_test_add_func ("/confab/bench/default-plot", test_default_plot);
   return g_test_run ();
 }

@@ -4,7 +4,10 @@
  * bytes. */
 #include <string.h>
 
+#include "confab-fec-decoder.h"
+#include "confab-fec-encoder.h"
 #include "confab-fec-parity.h"
+#include "confab-fec-xor.h"
 #include "confab-flexfec.h"
 #include "confab-red.h"
 #include "confab-rtp-packet.h"
@@ -422,6 +425,123 @@ test_parity_roundtrip (void)
 }
 
 /* RFC 7741 payload descriptors, by hand: what the FEC encoder protects more. */
+/* confab_fec_xor_many against byte-by-byte XOR with zero extension, over lengths that hit
+ * every loop of every clone (the 128-byte body, the 8/16-byte and byte tails, short and long
+ * sources), including more sources than one pass of the encoder ever gives. */
+static void
+test_xor_many (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (5);
+  enum
+  {
+    MAX_N = 40,
+    MAX_LEN = 700
+  };
+  guint8 *bufs[MAX_N];
+  const guint8 *srcs[MAX_N];
+  gsize lens[MAX_N];
+  guint8 want[MAX_LEN + 8], got[MAX_LEN + 8];
+
+  for (guint j = 0; j < MAX_N; j++)
+    {
+      bufs[j] = g_malloc (MAX_LEN + 1); /* + 1: sources at odd addresses too */
+      for (guint i = 0; i <= MAX_LEN; i++)
+        bufs[j][i] = (guint8) g_rand_int (rand);
+    }
+  for (guint round = 0; round < 400; round++)
+    {
+      guint n = (guint) g_rand_int_range (rand, 0, MAX_N + 1);
+      gsize dst_len = (gsize) g_rand_int_range (rand, 0, MAX_LEN + 1);
+
+      memset (want, 0, sizeof want);
+      for (guint j = 0; j < n; j++)
+        {
+          srcs[j] = bufs[j] + (round & 1);
+          lens[j] = (gsize) g_rand_int_range (rand, 0, MAX_LEN);
+          for (gsize i = 0; i < MIN (lens[j], dst_len); i++)
+            want[i] ^= srcs[j][i];
+        }
+      memset (got, 0xa5, sizeof got);
+      confab_fec_xor_many (got + (round & 3), dst_len, srcs, lens, n);
+      g_assert_cmpmem (got + (round & 3), dst_len, want, dst_len);
+      /* Nothing written past dst_len. */
+      g_assert_cmpuint (got[(round & 3) + dst_len], ==, 0xa5);
+    }
+  for (guint j = 0; j < MAX_N; j++)
+    g_free (bufs[j]);
+}
+
+/* The no-allocation API: repair packets read from the encoder's buffers and recovered packets
+ * from the decoder's are the same bytes as their GBytes copies, and stay valid until the
+ * next call. */
+static void
+test_buffer_api (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  ConfabFecEncoderConfig ec;
+  g_autoptr (ConfabFecEncoder) enc = NULL;
+  g_autoptr (ConfabFecDecoder) dec = fec_test_decoder_new (110, 0x77, -1, -1);
+  GBytes *media[8];
+  GPtrArray *repairs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  const guint8 *r;
+  gsize len;
+  guint recovered = 0;
+
+  confab_fec_encoder_config_init (&ec);
+  ec.payload_type = 110;
+  ec.repair_ssrc = 0x77;
+  ec.overhead_percent = 50;
+  enc = confab_fec_encoder_new (&ec, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (media); i++)
+    {
+      gsize mlen;
+      const guint8 *m;
+
+      media[i] = fec_test_media_packet (rand, 0x1234, (guint16) (65530 + i), 90000,
+                                        i == G_N_ELEMENTS (media) - 1, 100 + 37 * i);
+      m = g_bytes_get_data (media[i], &mlen);
+      g_assert_cmpint (confab_fec_encoder_add_media (enc, m, mlen, FALSE), ==, CONFAB_FEC_OK);
+    }
+  while ((r = confab_fec_encoder_next_repair (enc, &len)) != NULL)
+    g_ptr_array_add (repairs, g_bytes_new (r, len));
+  g_assert_null (confab_fec_encoder_next_repair (enc, &len));
+  g_assert_cmpuint (len, ==, 0);
+  g_assert_cmpuint (repairs->len, ==, 4);
+
+  /* Lose media 2 and 5; the repair packets bring them back, bit-exact. */
+  for (guint i = 0; i < G_N_ELEMENTS (media); i++)
+    if (i != 2 && i != 5)
+      {
+        gsize mlen;
+        const guint8 *m = g_bytes_get_data (media[i], &mlen);
+
+        g_assert_cmpint (confab_fec_decoder_push (dec, m, mlen, NULL), ==, CONFAB_FEC_PACKET_MEDIA);
+      }
+  for (guint i = 0; i < repairs->len; i++)
+    {
+      gsize plen;
+      const guint8 *p = g_bytes_get_data (g_ptr_array_index (repairs, i), &plen);
+
+      confab_fec_decoder_push (dec, p, plen, NULL);
+      while ((r = confab_fec_decoder_next_recovered (dec, &len)) != NULL)
+        {
+          ConfabRtpView v;
+          guint idx;
+
+          g_assert_cmpint (confab_rtp_view_parse (&v, r, len), ==, CONFAB_FEC_OK);
+          idx = (guint16) (v.seq - 65530);
+          g_assert_true (idx == 2 || idx == 5);
+          g_assert_cmpmem (r, len, g_bytes_get_data (media[idx], NULL),
+                           g_bytes_get_size (media[idx]));
+          recovered++;
+        }
+    }
+  g_assert_cmpuint (recovered, ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (media); i++)
+    g_bytes_unref (media[i]);
+  g_ptr_array_unref (repairs);
+}
+
 static void
 test_vp8_key_frame (void)
 {
@@ -506,6 +626,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/confab/fec/rtp/parse", test_rtp_parse);
+  g_test_add_func ("/confab/fec/xor/many", test_xor_many);
+  g_test_add_func ("/confab/fec/stream/buffer-api", test_buffer_api);
   g_test_add_func ("/confab/fec/rtp/write", test_rtp_write);
   g_test_add_func ("/confab/fec/rtp/hostile", test_rtp_hostile);
   g_test_add_func ("/confab/fec/ulpfec/layout", test_ulpfec_layout);

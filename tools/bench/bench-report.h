@@ -54,7 +54,8 @@ typedef struct
   gint min_block;
   char *csv_path;
   char *json_path;
-  char *plot_path;
+  char *plot_path; /* NULL until the options are read: then the default name */
+  gboolean no_plot;
 
   /* state */
   GPtrArray *streams;   /* BenchStream */

@@ -3,7 +3,10 @@
  * streams, against GStreamer's ULPFEC and the ideal code; and how Opus in-band FEC fares.
  * Every figure is reproducible from the seed it prints.
  *
- *   confab-fec-bench [--seed N] [--quick] [--csv FILE] [--json FILE] [--plot FILE.png] ...
+ *   confab-fec-bench [--seed N] [--quick] [--csv FILE] [--json FILE] [--plot FILE.png | --no-plot]
+ *
+ * The table goes to stdout; the plot to confab-fec-bench-seed<N>.png in the current directory
+ * unless --plot names another file or --no-plot skips it.
  */
 #include "config.h"
 
@@ -317,6 +320,12 @@ write_plot (Bench *b, const char *path, GError **error)
 
 /* --- options -------------------------------------------------------------------------- */
 
+char *
+bench_default_plot_path (gint64 seed)
+{
+  return g_strdup_printf ("confab-fec-bench-seed%" G_GINT64_FORMAT ".png", seed);
+}
+
 static gboolean
 parse_overheads (Bench *b, GError **error)
 {
@@ -457,7 +466,10 @@ confab_fec_bench_run (int argc, char **argv, GError **error)
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &b.csv_path, "Write every figure as CSV", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &b.json_path, "Write every figure as JSON", "FILE" },
     { "plot", 0, 0, G_OPTION_ARG_FILENAME, &b.plot_path,
-      "Draw residual against channel loss at 25% overhead as a PNG", "FILE.png" },
+      "Where to draw residual against channel loss at 25% overhead "
+      "(confab-fec-bench-seed<N>.png)",
+      "FILE.png" },
+    { "no-plot", 0, 0, G_OPTION_ARG_NONE, &b.no_plot, "Draw no plot", NULL },
     { "no-opus", 0, 0, G_OPTION_ARG_NONE, &b.no_opus, "Skip the Opus in-band FEC part", NULL },
     { "no-gstreamer-fec", 0, 0, G_OPTION_ARG_NONE, &b.no_gst, "Skip rtpulpfecenc/dec", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &b.quiet, "No table on stdout, no progress", NULL },
@@ -493,6 +505,14 @@ confab_fec_bench_run (int argc, char **argv, GError **error)
     b.repeats = b.quick ? 2 : 12;
   if (b.overheads_str == NULL)
     b.overheads_str = g_strdup (b.quick ? "25,50" : "10,25,50,75,100");
+  if (b.no_plot && b.plot_path)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--plot and --no-plot contradict each other");
+      goto out;
+    }
+  if (!b.no_plot && b.plot_path == NULL)
+    b.plot_path = bench_default_plot_path (b.seed);
   if (b.seconds < 1 || b.seconds > 600 || b.repeats < 1 || b.repeats > 1000)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -554,6 +574,9 @@ confab_fec_bench_run (int argc, char **argv, GError **error)
     goto out;
   if (b.plot_path && !write_plot (&b, b.plot_path, error))
     goto out;
+  if (b.plot_path && !b.quiet)
+    printf ("plot: %s (residual media loss against channel loss at %d%% overhead)\n", b.plot_path,
+            PLOT_OVERHEAD);
   status = 0;
 
 out:

@@ -11,4 +11,8 @@ G_BEGIN_DECLS
  * on a usage or run error also sets @error. */
 int confab_fec_bench_run (int argc, char **argv, GError **error);
 
+/* The file the plot goes to without --plot: relative, so in the current directory. */
+G_GNUC_WARN_UNUSED_RESULT
+char *bench_default_plot_path (gint64 seed);
+
 G_END_DECLS

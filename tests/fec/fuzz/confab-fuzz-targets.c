@@ -148,7 +148,8 @@ fuzz_decoder (const guint8 *data, gsize size, gboolean flex)
   ConfabFecDecoder *dec;
   ConfabFecDecoderStats stats;
   gsize off = 0;
-  GBytes *rec;
+  const guint8 *r;
+  gsize rlen;
 
   confab_fec_decoder_config_init (&cfg);
   cfg.ulpfec_pt = ULP_PT;
@@ -183,14 +184,11 @@ fuzz_decoder (const guint8 *data, gsize size, gboolean flex)
             repair_roundtrip (&info, FALSE);
         }
       confab_fec_decoder_push (dec, pkt, len, NULL);
-      while ((rec = confab_fec_decoder_pop_recovered (dec)) != NULL)
+      /* The decoder's own buffers, as the element reads them. */
+      while ((r = confab_fec_decoder_next_recovered (dec, &rlen)) != NULL)
         {
-          gsize rlen;
-          const guint8 *r = g_bytes_get_data (rec, &rlen);
-
           CHECK (confab_rtp_view_parse (&v, r, rlen) == CONFAB_FEC_OK);
           CHECK (rlen <= CONFAB_FEC_MAX_PACKET_SIZE + 1);
-          g_bytes_unref (rec);
         }
     }
   confab_fec_decoder_drain (dec);
