@@ -212,9 +212,9 @@ coturn() {
   setsid ip netns exec "$(ns inet)" turnserver -n --listening-ip=203.0.113.1 \
     --relay-ip=203.0.113.1 --listening-port=3478 --tls-listening-port=443 \
     --cert="$d/server.pem" --pkey="$d/server.key" --user=alice:secret --realm=lab.test \
-    --lt-cred-mech --fingerprint --no-dtls --no-cli --min-port=49152 --max-port=49999 \
-    --pidfile="$d/turn.pid" --userdb="$d/turn.db" --log-file=stdout --simple-log \
-    "$@" >"$d/turn.log" 2>&1 </dev/null &
+    --lt-cred-mech --fingerprint --verbose --no-dtls --no-cli --min-port=49152 --max-port=49999 \
+    --pidfile="$d/turn.pid" --userdb="$d/turn.db" --log-file="$d/turn.log" --simple-log \
+    "$@" >"$d/turn.out" 2>&1 </dev/null &
   i=0
   until listening 3478 && listening 443; do
     i=$((i + 1))

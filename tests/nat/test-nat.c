@@ -45,6 +45,7 @@ typedef struct
   const char *turn_server; /* what the stats name as the TURN server */
   gboolean relay_only;
   gboolean port_range;
+  gboolean check_ca; /* also: without --turn-ca there is no relay */
 } Row;
 
 static const Row rows[] = {
@@ -67,23 +68,22 @@ static const Row rows[] = {
     "cone",
     { "--turn", "turns:" TURN_HOST ":443", "--turn-ca", CA_FILE, TURN_CREDENTIALS },
     PATH_RELAY,
-    "turns:" TURN_HOST ":443" },
+    "turns:" TURN_HOST ":443",
+    .check_ca = TRUE },
   { "relay-only",
     "cone",
     "cone",
     { "--turn", "turn:" TURN_HOST ":3478", TURN_CREDENTIALS, "--relay-only" },
     PATH_RELAY,
     "turn:" TURN_HOST ":3478?transport=udp",
-    TRUE },
+    .relay_only = TRUE },
   { "port-range",
     "cone",
     "cone",
-    { "--stun", "stun:" TURN_HOST ":3478", "--port-range", G_STRINGIFY (RANGE_MIN) "-" G_STRINGIFY (
-                                                               RANGE_MAX) },
+    { "--stun", "stun:" TURN_HOST ":3478", "--port-range",
+      G_STRINGIFY (RANGE_MIN) "-" G_STRINGIFY (RANGE_MAX) },
     PATH_DIRECT,
-    NULL,
-    FALSE,
-    TRUE },
+    .port_range = TRUE },
 };
 
 static char confab_path[4096];
@@ -191,6 +191,7 @@ die_with_parent (gpointer data)
 typedef struct
 {
   const char *role; /* offer or answer */
+  const char *name; /* of its files */
   GSubprocess *proc;
   char *stats;
   char *log;
@@ -199,24 +200,33 @@ typedef struct
   JsonObject *root; /* the final stats */
 } Side;
 
+/* Starts `confab ROLE` in @ns with the row's options, less --turn-ca
+ * unless @with_ca. */
 static void
-side_start (Side *side, const Lab *lab, const char *ns, const char *role, const Row *row)
+side_start (Side *side, const Lab *lab, const char *ns, const char *role, const char *name,
+            const Row *row, gboolean with_ca)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_autofree char *ca = g_build_filename (lab->dir, "ca.pem", NULL);
 
   side->role = role;
-  side->stats = g_strdup_printf ("%s/%s.json", lab->dir, role);
-  side->log = g_strdup_printf ("%s/%s.log", lab->dir, role);
+  side->name = name;
+  side->stats = g_strdup_printf ("%s/%s.json", lab->dir, name);
+  side->log = g_strdup_printf ("%s/%s.log", lab->dir, name);
   g_strv_builder_add_many (builder, "ip", "netns", "exec", ns, confab_path, role, "--duration",
                            G_STRINGIFY (CALL_SECONDS), "--stats", side->stats, NULL);
   for (const char *const *o = row->options; *o; o++)
-    g_strv_builder_add (builder, g_str_equal (*o, CA_FILE) ? ca : *o);
+    {
+      if (!with_ca && g_str_equal (*o, "--turn-ca"))
+        o++;
+      else
+        g_strv_builder_add (builder, g_str_equal (*o, CA_FILE) ? ca : *o);
+    }
   g_auto (GStrv) argv = g_strv_builder_end (builder);
 
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path (launcher, side->log);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   side->proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv, &error);
@@ -271,7 +281,7 @@ side_wait (Side *side)
   g_assert_no_error (error);
   if (g_subprocess_get_if_exited (side->proc) && g_subprocess_get_exit_status (side->proc) == 0)
     return TRUE;
-  print_file (side->role, side->log);
+  print_file (side->name, side->log);
   return FALSE;
 }
 
@@ -493,6 +503,25 @@ assert_blob_private (Side *side)
                        "raddr/rport: needs the relay-only raddr fix in transport/ (issue 10)");
 }
 
+/* The lab CA is what lets the relay through: with the system's CAs the
+ * TURN server's certificate is refused, and the offer has no relay. */
+static void
+assert_ca_checked (const Lab *lab, const Row *row)
+{
+  g_autoptr (GError) error = NULL;
+  Side probe = { 0 };
+
+  side_start (&probe, lab, lab->ns_a, "offer", "offer-without-ca", row, FALSE);
+  side_read_blob (&probe);
+  g_assert_null (strstr (probe.blob, " typ relay "));
+  /* No answer comes: the offer ends with its usage status. */
+  g_assert_true (g_output_stream_close (g_subprocess_get_stdin_pipe (probe.proc), NULL, &error));
+  g_assert_true (g_subprocess_wait (probe.proc, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (probe.proc), ==, 2);
+  side_clear (&probe);
+}
+
 /* -- a row ------------------------------------------------------------------------ */
 
 static void
@@ -550,10 +579,12 @@ test_row (gconstpointer data)
   Side offer = { 0 };
   Side answer = { 0 };
   lab_up (&lab, row);
+  if (row->check_ca)
+    assert_ca_checked (&lab, row);
 
-  side_start (&offer, &lab, lab.ns_a, "offer", row);
+  side_start (&offer, &lab, lab.ns_a, "offer", "offer", row, TRUE);
   side_read_blob (&offer);
-  side_start (&answer, &lab, lab.ns_b, "answer", row);
+  side_start (&answer, &lab, lab.ns_b, "answer", "answer", row, TRUE);
   side_paste (&answer, offer.blob);
   side_read_blob (&answer);
   side_paste (&offer, answer.blob);
