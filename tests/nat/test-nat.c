@@ -533,25 +533,22 @@ print_figures (const Row *row, Side *offer)
                   json_object_get_double_member_with_default (offer->root, "first_frame_ms", -1));
 }
 
+/* The reason to skip, or NULL: each program and the package that has it. */
 static const char *
 missing_tool (void)
 {
-  static const struct
-  {
-    const char *program;
-    const char *why;
-  } tools[] = {
+  static const char *const tools[][2] = {
     { "ip", "the ip command is not installed (apt-get install iproute2)" },
+    { "ss", "the ss command is not installed (apt-get install iproute2)" },
     { "iptables", "iptables is not installed (apt-get install iptables)" },
     { "turnserver", "coturn's turnserver is not installed (apt-get install coturn)" },
     { "openssl", "the openssl command is not installed (apt-get install openssl)" },
-    { "ss", "the ss command is not installed (apt-get install iproute2)" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
     {
-      g_autofree char *path = g_find_program_in_path (tools[i].program);
+      g_autofree char *path = g_find_program_in_path (tools[i][0]);
       if (!path)
-        return tools[i].why;
+        return tools[i][1];
     }
   return NULL;
 }
