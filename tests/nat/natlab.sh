@@ -8,7 +8,11 @@
 #   natlab.sh up ID KIND_A KIND_B [--turn-host-unroutable]
 #       KIND: lan (host B sits on host A's LAN, no router between them; give
 #       it as KIND_A and KIND_B), cone, symmetric, udp-blocked, https-only.
+#       --turn-host-unroutable: the coturn host has no default route, so
+#       sending to a private address fails at once (ENETUNREACH).
 #   natlab.sh coturn ID DIR [COTURN-OPTION...]   CA, certificate, coturn
+#       (e.g. --denied-peer-ip=10.0.0.0-10.255.255.255 for a hardened one);
+#       DIR gets ca.pem, coturn's state and its log, turn.log.
 #   natlab.sh down ID                            stop and remove everything
 #   natlab.sh reap                               remove crashed runs' labs
 #   natlab.sh exec ID a|b|ra|rb|inet COMMAND...  run a command in a namespace
