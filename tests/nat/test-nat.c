@@ -425,19 +425,29 @@ assert_candidates_in_range (Side *side)
     }
 }
 
+/* What @command printed in namespace @ns; it must succeed. */
+static char *
+ns_run (const char *ns, const char *const *command)
+{
+  g_autoptr (GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_strv_builder_add_many (builder, "ip", "netns", "exec", ns, NULL);
+  g_strv_builder_addv (builder, (const char **) command);
+  g_auto (GStrv) argv = g_strv_builder_end (builder);
+
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed in %s", command[0], ns);
+  return out;
+}
+
 static guint
 assert_ss_in_range (const char *ns, const char *sockets)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *out = NULL;
-  int status = 0;
-  const char *argv[] = { "ip", "netns", "exec", ns, "ss", "-Hnp", sockets, NULL };
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status,
-                &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-
+  g_autofree char *out = ns_run (ns, (const char *[]){ "ss", "-Hnp", sockets, NULL });
   guint checked = 0;
   g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
   for (char **l = lines; *l; l++)
@@ -522,6 +532,34 @@ assert_ca_checked (const Lab *lab, const Row *row)
   side_clear (&probe);
 }
 
+/* Privacy mode: host B's firewall counts the IPv4 packets that reach it
+ * from anywhere but the TURN server (rule 1) and from it (rule 2). */
+static void
+count_packets_not_from_turn (const char *ns)
+{
+  g_free (ns_run (ns, (const char *[]){ "iptables", "-w", "-A", "INPUT", "-i", "eth0", "!", "-s",
+                                        TURN_HOST, "-j", "ACCEPT", NULL }));
+  g_free (ns_run (ns, (const char *[]){ "iptables", "-w", "-A", "INPUT", "-i", "eth0", "-s",
+                                        TURN_HOST, "-j", "ACCEPT", NULL }));
+}
+
+static void
+assert_only_turn_reached (const char *ns)
+{
+  g_autofree char *out
+      = ns_run (ns, (const char *[]){ "iptables", "-w", "-L", "INPUT", "-v", "-x", "-n", NULL });
+  g_auto (GStrv) lines = g_strsplit (out, "\n", 5);
+  g_assert_cmpuint (g_strv_length (lines), >=, 4);
+  /* Chain INPUT (policy ACCEPT …) / pkts bytes target … / the rules */
+  guint64 others = g_ascii_strtoull (g_strchug (lines[2]), NULL, 10);
+  guint64 turn = g_ascii_strtoull (g_strchug (lines[3]), NULL, 10);
+  g_test_message ("%s received %" G_GUINT64_FORMAT
+                  " packets from the TURN server and %" G_GUINT64_FORMAT " from elsewhere",
+                  ns, turn, others);
+  g_assert_cmpuint (turn, >, 0);
+  g_assert_cmpuint (others, ==, 0);
+}
+
 /* -- a row ------------------------------------------------------------------------ */
 
 static void
@@ -578,6 +616,8 @@ test_row (gconstpointer data)
   lab_up (&lab, row);
   if (row->check_ca)
     assert_ca_checked (&lab, row);
+  if (row->relay_only)
+    count_packets_not_from_turn (lab.ns_b);
 
   side_start (&offer, &lab, lab.ns_a, "offer", "offer", row, TRUE);
   side_read_blob (&offer);
@@ -594,6 +634,8 @@ test_row (gconstpointer data)
 
   gboolean offer_ok = side_wait (&offer);
   gboolean answer_ok = side_wait (&answer);
+  if (row->relay_only)
+    assert_only_turn_reached (lab.ns_b);
   if (!offer_ok || !answer_ok)
     {
       g_autofree char *turn_log = g_build_filename (lab.dir, "turn.log", NULL);
