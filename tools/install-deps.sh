@@ -15,6 +15,7 @@ PACKAGES="
   libjson-glib-dev
   gettext desktop-file-utils appstream
   coturn xvfb xauth dbus python3 valgrind clang-format locales
+  iproute2 iptables procps
 "
 
 missing=""
