@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "../confab-test-watchdog.h"
 #include "confab-call-pipeline-private.h"
 #include "confab-call-pipeline.h"
 #include "confab-rtp-packet.h"
@@ -90,19 +91,7 @@ media_test_assert_new_fails (const ConfabMediaConfig *config, const ConfabStream
   g_test_message ("%s", error->message);
 }
 
-static gboolean
-media_test_on_watchdog (gpointer user_data)
-{
-  g_error ("watchdog: the test did not finish within %u s", GPOINTER_TO_UINT (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* Ends the test with an error after @seconds; remove the source when done. */
-static inline guint
-media_test_watchdog (guint seconds)
-{
-  return g_timeout_add_seconds (seconds, media_test_on_watchdog, GUINT_TO_POINTER (seconds));
-}
+#define media_test_watchdog confab_test_watchdog
 
 static gboolean
 media_test_on_quit (gpointer user_data)

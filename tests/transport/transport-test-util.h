@@ -5,23 +5,12 @@
  */
 #pragma once
 
+#include "../confab-test-watchdog.h"
 #include <gio/gio.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
-static inline gboolean
-transport_test_on_watchdog (gpointer data)
-{
-  g_error ("watchdog: the test did not finish in %u s", GPOINTER_TO_UINT (data));
-  return G_SOURCE_REMOVE;
-}
-
-/* Fails the test if the main loop still runs after @seconds. */
-static inline guint
-transport_test_watchdog (guint seconds)
-{
-  return g_timeout_add_seconds (seconds, transport_test_on_watchdog, GUINT_TO_POINTER (seconds));
-}
+#define transport_test_watchdog confab_test_watchdog
 
 /* A fixture test, registered as /confab/transport/<name>. */
 typedef struct

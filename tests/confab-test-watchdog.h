@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The watchdog every network and pipeline test runs under: a test that
+ * hangs fails with a message instead of stalling the suite.
+ */
+#pragma once
+
+#include <glib.h>
+
+static inline gboolean
+confab_test_on_watchdog (gpointer data)
+{
+  g_error ("watchdog: the test did not finish within %u s", GPOINTER_TO_UINT (data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the test with an error if the main loop still runs after @seconds;
+ * remove the returned source when the test is done. */
+static inline guint
+confab_test_watchdog (guint seconds)
+{
+  return g_timeout_add_seconds (seconds, confab_test_on_watchdog, GUINT_TO_POINTER (seconds));
+}
