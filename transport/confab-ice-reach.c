@@ -45,9 +45,8 @@ is_private (const struct sockaddr *sa)
   const guint8 *bytes = address_bytes (sa, &size);
   if (!bytes)
     return FALSE;
-  g_autoptr (GInetAddress) address
-      = g_inet_address_new_from_bytes (bytes, size == 4 ? G_SOCKET_FAMILY_IPV4
-                                                        : G_SOCKET_FAMILY_IPV6);
+  g_autoptr (GInetAddress) address = g_inet_address_new_from_bytes (
+      bytes, size == 4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
   return g_inet_address_get_is_site_local (address) || g_inet_address_get_is_link_local (address)
          || (size == 16 && (bytes[0] & 0xfe) == 0xfc);
 }

@@ -51,6 +51,14 @@ typedef struct
 
 static const Row rows[] = {
   { "same-lan", "lan", "lan", { NULL }, PATH_HOST },
+  /* The peer's private host candidate is on our LAN: ICE still tries it
+   * (a TURN server configured changes nothing between two hosts there). */
+  { "same-lan-turn-unroutable",
+    "lan",
+    "lan",
+    { "--stun", "stun:" TURN_HOST ":3478", "--turn", "turn:" TURN_HOST ":3478", TURN_CREDENTIALS },
+    PATH_HOST,
+    .turn_host_unroutable = TRUE },
   { "cone-cone-stun", "cone", "cone", { "--stun", "stun:" TURN_HOST ":3478" }, PATH_DIRECT },
   { "symmetric-symmetric-turn",
     "symmetric",
