@@ -47,9 +47,9 @@ parse_remote (ConfabIceSession *session, const char *const *lines)
 static char *
 kept_ports (ConfabIceSession *session, const char *const *lines, guint *dropped)
 {
-  GSList *kept = confab_ice_drop_unreachable_remote (
-      confab_ice_session_get_agent (session), confab_ice_session_get_stream_id (session),
-      parse_remote (session, lines), dropped);
+  GSList *kept = confab_ice_drop_unreachable_remote (confab_ice_session_get_agent (session),
+                                                     confab_ice_session_get_stream_id (session),
+                                                     parse_remote (session, lines), dropped);
   GString *ports = g_string_new (NULL);
   for (GSList *l = kept; l; l = l->next)
     g_string_append_printf (ports, "%s%u", ports->len ? " " : "",
