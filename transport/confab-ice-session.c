@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "confab-ice-candidate-private.h"
+#include "confab-ice-reach-private.h"
 #include "confab-ice-resolve-private.h"
 #include "confab-ice-session-private.h"
 #include "confab-ice-thread-private.h"
@@ -750,6 +751,8 @@ confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote, 
       cands = g_slist_prepend (cands, c);
     }
   cands = g_slist_reverse (cands);
+  guint unreachable = 0;
+  cands = confab_ice_drop_unreachable_remote (self->agent, self->stream_id, cands, &unreachable);
 
   if (!cands)
     {
@@ -761,6 +764,8 @@ confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote, 
     }
   if (skipped)
     g_debug ("skipped %u remote candidates libnice cannot use", skipped);
+  if (unreachable)
+    g_debug ("left out %u private remote candidates our TURN relay cannot reach", unreachable);
 
   if (!nice_agent_set_remote_credentials (self->agent, self->stream_id, remote->ice_ufrag,
                                           remote->ice_pwd))

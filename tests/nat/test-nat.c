@@ -45,11 +45,20 @@ typedef struct
   const char *turn_server; /* what the stats name as the TURN server */
   gboolean relay_only;
   gboolean port_range;
-  gboolean check_ca; /* also: without --turn-ca there is no relay */
+  gboolean check_ca;             /* also: without --turn-ca there is no relay */
+  gboolean turn_host_unroutable; /* coturn's host has no route to the LANs */
 } Row;
 
 static const Row rows[] = {
   { "same-lan", "lan", "lan", { NULL }, PATH_HOST },
+  /* The peer's private host candidate is on our LAN: ICE still tries it
+   * (a TURN server configured changes nothing between two hosts there). */
+  { "same-lan-turn-unroutable",
+    "lan",
+    "lan",
+    { "--stun", "stun:" TURN_HOST ":3478", "--turn", "turn:" TURN_HOST ":3478", TURN_CREDENTIALS },
+    PATH_HOST,
+    .turn_host_unroutable = TRUE },
   { "cone-cone-stun", "cone", "cone", { "--stun", "stun:" TURN_HOST ":3478" }, PATH_DIRECT },
   { "symmetric-symmetric-turn",
     "symmetric",
@@ -57,6 +66,15 @@ static const Row rows[] = {
     { "--stun", "stun:" TURN_HOST ":3478", "--turn", "turn:" TURN_HOST ":3478", TURN_CREDENTIALS },
     PATH_RELAY,
     "turn:" TURN_HOST ":3478?transport=udp" },
+  /* A check from a relay candidate to the peer's private address makes
+   * coturn's send fail (ENETUNREACH), and coturn drops the allocation. */
+  { "symmetric-symmetric-turn-unroutable",
+    "symmetric",
+    "symmetric",
+    { "--stun", "stun:" TURN_HOST ":3478", "--turn", "turn:" TURN_HOST ":3478", TURN_CREDENTIALS },
+    PATH_RELAY,
+    "turn:" TURN_HOST ":3478?transport=udp",
+    .turn_host_unroutable = TRUE },
   { "udp-blocked-turn-tcp",
     "udp-blocked",
     "udp-blocked",
@@ -159,7 +177,8 @@ lab_up (Lab *lab, const Row *row)
   lab->ns_a = g_strconcat (lab_id, "-a", NULL);
   lab->ns_b = g_strconcat (lab_id, "-b", NULL);
   g_test_message ("lab %s (%s <-> %s), files in %s", lab_id, row->kind_a, row->kind_b, lab->dir);
-  natlab ((const char *[]){ "up", lab_id, row->kind_a, row->kind_b, NULL });
+  natlab ((const char *[]){ "up", lab_id, row->kind_a, row->kind_b,
+                            row->turn_host_unroutable ? "--turn-host-unroutable" : NULL, NULL });
   if (row->options[0])
     natlab ((const char *[]){ "coturn", lab_id, lab->dir, NULL });
 }
