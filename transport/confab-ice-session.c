@@ -236,7 +236,14 @@ confab_ice_session_constructed (GObject *object)
   G_OBJECT_CLASS (confab_ice_session_parent_class)->constructed (object);
 
   /* Regular nomination: the controlling side picks the pair after checks,
-   * which gives the best pair rather than the first. */
+   * which gives the best pair rather than the first. It costs time: libnice
+   * 0.1.21 nominates once a host-host pair or two pairs are valid, or no
+   * pair is left to check, so behind NATs it waits for the peer's host
+   * candidates to time out (UDP 500 + 1000 + 500 ms, TCP 2 s), about 2 s
+   * although the srflx or relay pair worked at once. Shorter check timers
+   * (stun-max-retransmissions 2) would cut it to 0.9 s but make every check
+   * give up after 750 ms; aggressive nomination is reverted to regular by
+   * libnice when there are TCP candidates. */
   self->nice = confab_ice_thread_new (object, on_owner_update);
   self->agent
       = nice_agent_new_full (confab_ice_thread_get_context (self->nice), NICE_COMPATIBILITY_RFC5245,
