@@ -142,29 +142,25 @@ on_report_block (const ConfabReportBlock *block, gpointer user_data)
   confab_sent_reports_rtt (&session->sent_reports, block, now, &session->rtt_ms);
 }
 
-/* Under session->lock: the payload type is one this call negotiated, for
- * media or for FEC repair packets. Anything else never reaches rtpbin: a
- * peer making up payload types and SSRCs would otherwise have rtpbin ask
- * for caps and build state for each (and a flood of them once made
- * GStreamer 1.22 iterate a hash table that another thread changed). */
+/* Under session->lock: @rtp is valid RTP. Counts it against its stream and
+ * returns TRUE when its payload type is one this call negotiated, for media
+ * or for FEC repair packets. Anything else never reaches rtpbin: a peer
+ * making up payload types and SSRCs would otherwise have rtpbin ask for
+ * caps and build state for each (and a flood of them once made GStreamer
+ * 1.22 iterate a hash table that another thread changed). */
 static gboolean
-is_negotiated_pt (ConfabRtpSession *session, guint pt)
-{
-  for (guint i = 0; i < session->n_streams; i++)
-    if (session->streams[i].params.pt == pt
-        || (session->streams[i].params.fec_pt != 0 && session->streams[i].params.fec_pt == pt))
-      return TRUE;
-  return FALSE;
-}
-
-/* Under session->lock: @data is valid RTP. */
-static void
 count_received (ConfabRtpSession *session, const ConfabRtpView *rtp, gint64 now)
 {
   ConfabMediaStream *stream = find_stream (session, CONFAB_STREAM_BY_PT, rtp->payload_type);
 
   if (stream == NULL)
-    return;
+    {
+      for (guint i = 0; i < session->n_streams; i++)
+        if (session->streams[i].params.fec_pt != 0
+            && session->streams[i].params.fec_pt == rtp->payload_type)
+          return TRUE;
+      return FALSE;
+    }
 
   /* Our own jitter figure rather than rtpsession's: taken at the real
    * arrival, before the appsrc queue, and per stream without a call into
@@ -173,6 +169,7 @@ count_received (ConfabRtpSession *session, const ConfabRtpView *rtp, gint64 now)
   confab_rate_meter_add (&stream->received, now, rtp->len);
   confab_jitter_estimate_update (&stream->jitter, rtp->ssrc, rtp->timestamp, now,
                                  stream->params.clock_rate);
+  return TRUE;
 }
 
 /* Arrival times drive the jitter buffer, so each packet carries its own:
@@ -181,13 +178,13 @@ count_received (ConfabRtpSession *session, const ConfabRtpView *rtp, gint64 now)
  * stamped with the clock's absolute time (base time still 0, e.g. 46 min
  * on a machine up that long), and the jitter buffer held that stream for
  * good: its pad never appeared and nothing of it was decoded (seen in about
- * one loopback call in ten). Until the source plays, packets are dropped,
+ * one loopback call in thirty). Until the source plays, packets are dropped,
  * as before start. */
 static void
 push_stamped (GstElement *source, const guint8 *data, gsize size)
 {
   GstClock *clock = NULL;
-  GstClockTime base_time = GST_CLOCK_TIME_NONE;
+  GstClockTime base_time = GST_CLOCK_TIME_NONE, now;
   GstBuffer *buffer;
 
   GST_OBJECT_LOCK (source);
@@ -200,10 +197,10 @@ push_stamped (GstElement *source, const guint8 *data, gsize size)
   if (clock == NULL)
     return;
 
-  buffer = gst_buffer_new_memdup (data, size);
-  GST_BUFFER_DTS (buffer) = GST_BUFFER_PTS (buffer)
-      = gst_clock_get_time (clock) - MIN (base_time, gst_clock_get_time (clock));
+  now = gst_clock_get_time (clock);
   gst_object_unref (clock);
+  buffer = gst_buffer_new_memdup (data, size);
+  GST_BUFFER_DTS (buffer) = GST_BUFFER_PTS (buffer) = now - MIN (base_time, now);
   gst_app_src_push_buffer (GST_APP_SRC (source), buffer);
 }
 
@@ -229,7 +226,7 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
   g_mutex_lock (&session->lock);
   if (session->running)
     {
-      if (!valid || (!rtcp && !is_negotiated_pt (session, rtp.payload_type)))
+      if (!valid)
         session->invalid_packets++;
       else if (rtcp)
         {
@@ -237,11 +234,10 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
           confab_rtcp_foreach_report_block (data, size, on_report_block, session);
           target = session->rtcp_src;
         }
+      else if (count_received (session, &rtp, now))
+        target = session->rtp_src;
       else
-        {
-          count_received (session, &rtp, now);
-          target = session->rtp_src;
-        }
+        session->invalid_packets++;
     }
   g_mutex_unlock (&session->lock);
 
