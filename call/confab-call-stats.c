@@ -94,19 +94,25 @@ static const struct
   gsize offset;
   gboolean video_only;
 } stream_fields[] = {
-#define FIELD(name, type, video_only)                                                              \
-  {                                                                                                \
-#name, type, G_STRUCT_OFFSET(ConfabStreamStats, name), video_only                              \
-  }
-  FIELD (packets_sent, FIELD_COUNT, FALSE),   FIELD (packets_received, FIELD_COUNT, FALSE),
-  FIELD (packets_lost, FIELD_COUNT, FALSE),   FIELD (frames_encoded, FIELD_COUNT, FALSE),
-  FIELD (frames_decoded, FIELD_COUNT, FALSE), FIELD (width, FIELD_SIZE, TRUE),
-  FIELD (height, FIELD_SIZE, TRUE),           FIELD (fec_repair_sent, FIELD_COUNT, TRUE),
-  FIELD (fec_recovered, FIELD_COUNT, FALSE),  FIELD (fec_unrecovered, FIELD_COUNT, TRUE),
-  FIELD (decoded_fps, FIELD_DOUBLE, TRUE),    FIELD (send_kbps, FIELD_DOUBLE, FALSE),
-  FIELD (receive_kbps, FIELD_DOUBLE, FALSE),  FIELD (jitter_ms, FIELD_DOUBLE, FALSE),
+/* clang-format off */
+#define FIELD(name, type, video_only) { #name, type, G_STRUCT_OFFSET (ConfabStreamStats, name), video_only }
+  FIELD (packets_sent, FIELD_COUNT, FALSE),
+  FIELD (packets_received, FIELD_COUNT, FALSE),
+  FIELD (packets_lost, FIELD_COUNT, FALSE),
+  FIELD (frames_encoded, FIELD_COUNT, FALSE),
+  FIELD (frames_decoded, FIELD_COUNT, FALSE),
+  FIELD (width, FIELD_SIZE, TRUE),
+  FIELD (height, FIELD_SIZE, TRUE),
+  FIELD (fec_repair_sent, FIELD_COUNT, TRUE),
+  FIELD (fec_recovered, FIELD_COUNT, FALSE),
+  FIELD (fec_unrecovered, FIELD_COUNT, TRUE),
+  FIELD (decoded_fps, FIELD_DOUBLE, TRUE),
+  FIELD (send_kbps, FIELD_DOUBLE, FALSE),
+  FIELD (receive_kbps, FIELD_DOUBLE, FALSE),
+  FIELD (jitter_ms, FIELD_DOUBLE, FALSE),
   FIELD (remote_loss, FIELD_DOUBLE, FALSE),
 #undef FIELD
+  /* clang-format on */
 };
 
 static JsonObject *
