@@ -337,6 +337,26 @@ test_garbage (Call *call, gconstpointer data)
   confab_call_pipeline_push_packet (call->pair.a, packet, sizeof packet);
   invalid++;
 
+  /* A valid header of a payload type the call did not negotiate is
+   * invalid; the same header with a negotiated one is not. */
+  {
+    guint64 before;
+
+    memset (packet, 0, 100);
+    packet[0] = 0x80;
+    packet[1] = 50;
+    confab_call_pipeline_get_stats (call->pair.a, &stats);
+    before = stats.invalid_packets;
+    confab_call_pipeline_push_packet (call->pair.a, packet, 100);
+    invalid++;
+    confab_call_pipeline_get_stats (call->pair.a, &stats);
+    g_assert_cmpuint (stats.invalid_packets, ==, before + 1);
+    packet[1] = MEDIA_TEST_VIDEO_PT;
+    confab_call_pipeline_push_packet (call->pair.a, packet, 100);
+    confab_call_pipeline_get_stats (call->pair.a, &stats);
+    g_assert_cmpuint (stats.invalid_packets, ==, before + 1);
+  }
+
   /* Valid headers with random payload types and SSRCs: those of a payload
    * type the call did not negotiate are dropped and counted, the others
    * reach rtpbin, which must cope with them quietly. */
