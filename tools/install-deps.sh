@@ -1,13 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Installs exactly what Confab needs to build, run and test on Debian 12.
+# Installs exactly what Confab needs to build and run on Debian 12; with
+# --tests, also what only the tests need (a real browser and its driver).
 # Idempotent: packages already present are left alone and apt is not touched.
 set -eu
+
+TESTS=no
+for arg in "$@"; do
+  case "$arg" in
+    --tests) TESTS=yes ;;
+    *) echo "install-deps: unknown option $arg (only --tests)" >&2; exit 2 ;;
+  esac
+done
 
 PACKAGES="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-dev-bin glib-networking openssl
-  libnice-dev gstreamer1.0-nice
+  libnice-dev gstreamer1.0-nice libssl-dev libsrtp2-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-tools
   libopus-dev libvpx-dev
@@ -17,6 +26,9 @@ PACKAGES="
   coturn xvfb xauth dbus python3 valgrind clang-format locales
   iproute2 iptables procps
 "
+# Test peers only: Chromium drives data/web/confab.html against Confab.
+TEST_PACKAGES="chromium chromium-driver"
+[ "$TESTS" = yes ] && PACKAGES="$PACKAGES $TEST_PACKAGES"
 
 missing=""
 for p in $PACKAGES; do

@@ -4,7 +4,7 @@
 # Extra arguments go to `meson test`, e.g. --suite transport.
 set -eu
 cd "$(dirname "$0")/.."
-sh tools/install-deps.sh
+sh tools/install-deps.sh --tests
 [ -f build/build.ninja ] || meson setup build
 meson compile -C build
 # Network and pipeline tests run two at a time at most: the machine has
