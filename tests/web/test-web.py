@@ -449,11 +449,15 @@ def confab_offers(driver, compact, workdir):
         confab.write_blob(answer_blob)
         stats, best, rc = confab.finish(page, CALL_S + 40)
         tap_comment('page: %s; times from the offer applied %s' % (best['pair'], best['times']))
+        times = {}
         if stats:
-            tap_comment('confab: checks_ms %s, first_frame_ms %s' % (
-                stats.get('ice', {}).get('checks_ms'), stats.get('first_frame_ms')))
+            times = {'ice-connected': stats.get('ice', {}).get('checks_ms'),
+                     'dtls-connected': (stats.get('dtls') or {}).get('connected_ms'),
+                     'first-frame': stats.get('first_frame_ms')}
+            tap_comment('confab, from the answer applied: %s' % times)
         assert page_state['remoteSdp'] is not None
         check_confab_call(confab, stats, best, rc, offer_sdp, answer_sdp)
+        return times
     finally:
         page.close()
         confab.close()
@@ -572,11 +576,15 @@ def main():
 
 
 def run_figures(driver, runs, workdir):
-    """Median times from applying the answer (page side), N calls each."""
-    print('1..2', flush=True)
+    """Median times from applying the answer, N calls each, measured by the
+    side that applies it."""
+    print('1..3', flush=True)
     for n, (name, fn) in enumerate([
-            ('page <-> page', lambda: browser_browser_times(driver)),
-            ('page offers, confab answers', lambda: browser_offers(driver, False, workdir))], 1):
+            ('page <-> page (page side)', lambda: browser_browser_times(driver)),
+            ('page offers, confab answers (page side)',
+             lambda: browser_offers(driver, False, workdir)),
+            ('confab offers, page answers (confab side)',
+             lambda: confab_offers(driver, False, workdir))], 1):
         got = {'dtls-connected': [], 'first-frame': []}
         try:
             for _ in range(runs):
