@@ -340,6 +340,26 @@ def bad_paste(driver, _compact):
         b.close()
 
 
+def sha256_fallback(driver, _compact):
+    """The page's own SHA-256 (for pages served where crypto.subtle is
+    missing) against hashlib, across the padding boundaries."""
+    b = driver.browser('B')
+    try:
+        b.open_page()
+        for n in (0, 1, 55, 56, 63, 64, 65, 119, 120, 200):
+            data = bytes((i * 7 + n) & 0xFF for i in range(n))
+            got = b.js('return Array.from(window.confabCompact.sha256Fallback('
+                       'Uint8Array.from(arguments[0])));', list(data))
+            assert bytes(got) == hashlib.sha256(data).digest(), 'SHA-256 of %d bytes' % n
+        fp_a = 'sha-256 ' + ':'.join('%02X' % i for i in range(32))
+        fp_b = 'sha-256 ' + ':'.join('%02X' % (255 - i) for i in range(32))
+        got = b.js('return await window.confabCompact.sas(arguments[0], arguments[1]);', fp_a, fp_b)
+        want = sas('a=fingerprint:' + fp_a, 'a=fingerprint:' + fp_b)
+        assert got == want, 'SAS %s, expected %s' % (got, want)
+    finally:
+        b.close()
+
+
 class ConfabProcess:
     def __init__(self, workdir, role):
         self.stats_path = os.path.join(workdir, 'confab-%s-stats.json' % role)
@@ -514,6 +534,7 @@ def main():
         ('browser/plain', lambda d: browser_browser(d, False)),
         ('browser/compact', lambda d: browser_browser(d, True)),
         ('browser/bad-paste', lambda d: bad_paste(d, False)),
+        ('browser/sha256-fallback', lambda d: sha256_fallback(d, False)),
         ('confab-offers/plain', lambda d: confab_offers(d, False, workdir)),
         ('confab-offers/compact', lambda d: confab_offers(d, True, workdir)),
         ('browser-offers/plain', lambda d: browser_offers(d, False, workdir)),
