@@ -287,6 +287,10 @@ def browser_browser(driver, compact):
         offer_blob, offer_sdp = start(a, compact)
         if compact:
             assert compact_decode(offer_blob) == ('O', offer_sdp), 'the offer does not decode back'
+            # The page's own deflate uses the dictionary as zlib does.
+            assert len(offer_blob) <= len(compact_encode(offer_sdp, 'O')) + 24, \
+                'the compact offer is %d characters, zlib with the dictionary %d' % (
+                    len(offer_blob), len(compact_encode(offer_sdp, 'O')))
         answer_blob, answer_sdp = join(b, offer_blob, compact)
         if compact:
             assert compact_decode(answer_blob) == ('A', answer_sdp), 'the answer does not decode back'
