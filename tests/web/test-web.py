@@ -291,6 +291,11 @@ def browser_browser(driver, compact):
             assert len(offer_blob) <= len(compact_encode(offer_sdp, 'O')) + 24, \
                 'the compact offer is %d characters, zlib with the dictionary %d' % (
                     len(offer_blob), len(compact_encode(offer_sdp, 'O')))
+        if not compact:
+            # As a chat window wraps it, with no-break spaces for spaces.
+            offer_blob = '\n'.join(line[i:i + 61].replace(' ', '\u00a0')
+                                   for line in offer_blob.splitlines()
+                                   for i in range(0, max(len(line), 1), 61))
         answer_blob, answer_sdp = join(b, offer_blob, compact)
         if compact:
             assert compact_decode(answer_blob) == ('A', answer_sdp), 'the answer does not decode back'
