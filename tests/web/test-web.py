@@ -370,12 +370,12 @@ def sha256_fallback(driver, _compact):
 
 
 class ConfabProcess:
-    def __init__(self, workdir, role):
+    def __init__(self, workdir, role, duration=CALL_S):
         self.stats_path = os.path.join(workdir, 'confab-%s-stats.json' % role)
         self.stderr = open(os.path.join(workdir, 'confab-%s.log' % role), 'w+')
         env = dict(os.environ)
         self.proc = subprocess.Popen([CONFAB, role, '--video', 'test', '--audio', 'test',
-                                      '--duration', str(CALL_S), '--stats', self.stats_path],
+                                      '--duration', str(duration), '--stats', self.stats_path],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.stderr, env=env)
         children.append(self.proc)
@@ -511,6 +511,38 @@ def browser_offers(driver, compact, workdir):
         confab.close()
 
 
+def page_hangs_up(driver, workdir):
+    """Hang up on the page: Confab, left to run for a minute, ends at once
+    (DTLS close_notify) and counts it as a normal end."""
+    confab = ConfabProcess(workdir, 'answer', duration=60)
+    page = driver.browser('page')
+    try:
+        offer_blob, _ = start(page, False)
+        confab.write_blob(offer_blob)
+        apply_answer(page, confab.read_blob())
+        page.wait('media and DTLS', in_call, 30)
+        deadline = time.monotonic() + 20
+        while not (confab.stats() or {}).get('video', {}).get('frames_decoded'):
+            assert time.monotonic() < deadline, 'confab decoded nothing: ' + confab.log_tail()
+            time.sleep(0.1)
+        page.click('hangup')
+        t0 = time.monotonic()
+        try:
+            rc = confab.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            raise AssertionError('confab still in the call 10 s after the page hung up: ' +
+                                 confab.log_tail())
+        took = time.monotonic() - t0
+        tap_comment('confab ended %.0f ms after the page hung up' % (took * 1000))
+        stats = confab.stats()
+        assert rc == 0, 'confab exit %d: %s' % (rc, confab.log_tail())
+        assert (stats.get('call') or {}).get('state') == 'ended', stats.get('call')
+        assert took < 3, 'confab took %.1f s to end' % took
+    finally:
+        page.close()
+        confab.close()
+
+
 def browser_browser_times(driver):
     a = driver.browser('A')
     b = driver.browser('B')
@@ -548,6 +580,7 @@ def main():
         ('confab-offers/compact', lambda d: confab_offers(d, True, workdir)),
         ('browser-offers/plain', lambda d: browser_offers(d, False, workdir)),
         ('browser-offers/compact', lambda d: browser_offers(d, True, workdir)),
+        ('browser-offers/page-hangs-up', lambda d: page_hangs_up(d, workdir)),
     ]
     if '--list' in args:
         for name, _ in cases:
