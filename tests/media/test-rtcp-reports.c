@@ -7,6 +7,7 @@
 
 #include "confab-fec-common.h"
 #include "confab-rtcp-reports.h"
+#include "confab-rtp-packet.h"
 
 #include <string.h>
 
