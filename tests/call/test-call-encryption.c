@@ -193,8 +193,8 @@ harness_init (Harness *h, int tamper)
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr (GError) error = NULL;
-      h->peers[i] = confab_call_new (i == 0 ? CONFAB_SDP_OFFER : CONFAB_SDP_ANSWER, &options,
-                                     &error);
+      h->peers[i]
+          = confab_call_new (i == 0 ? CONFAB_SDP_OFFER : CONFAB_SDP_ANSWER, &options, &error);
       g_assert_no_error (error);
       g_signal_connect (h->peers[i], "failed", G_CALLBACK (on_failed), h);
     }
