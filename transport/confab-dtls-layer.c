@@ -24,7 +24,7 @@
   "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384:"     \
   "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES256-GCM-SHA384"
 
-G_DEFINE_QUARK (confab-dtls-error-quark, confab_dtls_error)
+G_DEFINE_QUARK (confab - dtls - error - quark, confab_dtls_error)
 
 struct _ConfabDtlsLayer
 {
@@ -189,7 +189,7 @@ set_state (ConfabDtlsLayer *self, ConfabDtlsState state)
 }
 
 static void G_GNUC_PRINTF (3, 4)
-fail (ConfabDtlsLayer *self, ConfabDtlsError code, const char *format, ...)
+    fail (ConfabDtlsLayer *self, ConfabDtlsError code, const char *format, ...)
 {
   if (self->state == CONFAB_DTLS_STATE_CLOSED || self->state == CONFAB_DTLS_STATE_FAILED)
     return;
@@ -344,8 +344,8 @@ on_handshake_done (ConfabDtlsLayer *self)
       return;
     }
   g_autoptr (GError) error = NULL;
-  ConfabSrtpContext *srtp = confab_srtp_context_new (
-      profile->id, material, size, self->role == CONFAB_DTLS_ROLE_CLIENT, &error);
+  ConfabSrtpContext *srtp = confab_srtp_context_new (profile->id, material, size,
+                                                     self->role == CONFAB_DTLS_ROLE_CLIENT, &error);
   OPENSSL_cleanse (material, sizeof material);
   if (!srtp)
     {
@@ -599,8 +599,8 @@ confab_dtls_layer_send (ConfabPacketLayer *layer, const guint8 *data, gsize size
       return;
     }
   gsize protected_size = 0;
-  const guint8 *protected = confab_srtp_context_protect (srtp, kind == CONFAB_DTLS_DEMUX_RTCP,
-                                                         data, size, &protected_size);
+  const guint8 *protected = confab_srtp_context_protect (srtp, kind == CONFAB_DTLS_DEMUX_RTCP, data,
+                                                         size, &protected_size);
   if (protected)
     confab_packet_layer_send_down (layer, protected, protected_size);
 }
@@ -652,7 +652,7 @@ confab_dtls_layer_new (GMainContext *context, GError **error)
   GWeakRef *weak = g_new0 (GWeakRef, 1);
   g_weak_ref_init (weak, self);
   g_source_set_callback (self->timer, on_timer, weak, free_weak_ref);
-    g_source_attach (self->timer, self->context);
+  g_source_attach (self->timer, self->context);
   return g_steal_pointer (&self);
 }
 
@@ -679,8 +679,8 @@ start_client (ConfabDtlsLayer *self)
 }
 
 gboolean
-confab_dtls_layer_start (ConfabDtlsLayer *self, ConfabDtlsRole role,
-                         const char *remote_fingerprint, GError **error)
+confab_dtls_layer_start (ConfabDtlsLayer *self, ConfabDtlsRole role, const char *remote_fingerprint,
+                         GError **error)
 {
   g_return_val_if_fail (CONFAB_IS_DTLS_LAYER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);

@@ -128,8 +128,8 @@ direction_init (Direction *self, const Profile *profile, const guint8 *key, cons
 }
 
 ConfabSrtpContext *
-confab_srtp_context_new (gulong profile_id, const guint8 *material, gsize size,
-                         gboolean is_client, GError **error)
+confab_srtp_context_new (gulong profile_id, const guint8 *material, gsize size, gboolean is_client,
+                         GError **error)
 {
   const Profile *profile = find_profile (profile_id);
   if (!profile || size != confab_srtp_material_size (profile_id))
@@ -156,8 +156,8 @@ confab_srtp_context_new (gulong profile_id, const guint8 *material, gsize size,
                                    is_client ? server_salt : client_salt, ssrc_any_inbound);
   if (!ok)
     {
-      g_set_error (error, CONFAB_DTLS_ERROR, CONFAB_DTLS_ERROR_SRTP,
-                   "libsrtp2 refused the %s keys", profile->name);
+      g_set_error (error, CONFAB_DTLS_ERROR, CONFAB_DTLS_ERROR_SRTP, "libsrtp2 refused the %s keys",
+                   profile->name);
       return NULL;
     }
   return g_steal_pointer (&self);
@@ -185,8 +185,8 @@ static _Thread_local guint8 protect_buffer[CONFAB_SRTP_MAX_PACKET + SRTP_MAX_TRA
 static _Thread_local guint8 unprotect_buffer[CONFAB_SRTP_MAX_PACKET + SRTP_MAX_TRAILER_LEN];
 
 const guint8 *
-confab_srtp_context_protect (ConfabSrtpContext *self, gboolean rtcp, const guint8 *data,
-                             gsize size, gsize *out_size)
+confab_srtp_context_protect (ConfabSrtpContext *self, gboolean rtcp, const guint8 *data, gsize size,
+                             gsize *out_size)
 {
   if (size > CONFAB_SRTP_MAX_PACKET)
     return NULL;

@@ -137,8 +137,11 @@ test_fingerprint (void)
   g_autofree char *truncated = g_strndup (a.fingerprint, strlen (a.fingerprint) - 3);
   g_autofree char *trailing = g_strconcat (a.fingerprint, ":00", NULL);
   g_autofree char *md5 = g_strconcat ("md5", a.fingerprint + 7, NULL);
-  const char *bad[] = { NULL, "", "sha-256", "sha-256 ", truncated, trailing, md5,
-                        "sha-1 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:3G" };
+  const char *bad[]
+      = { NULL,      "",
+          "sha-256", "sha-256 ",
+          truncated, trailing,
+          md5,       "sha-1 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:3G" };
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     g_assert_false (confab_dtls_fingerprint_parse (bad[i], &parsed));
 
@@ -191,8 +194,8 @@ test_srtp_key_split (void)
       guint8 plain[256];
       gsize plain_size = make_rtp (plain, 1);
       gsize wire_size = 0;
-      const guint8 *wire = confab_srtp_context_protect (client, FALSE, plain, plain_size,
-                                                        &wire_size);
+      const guint8 *wire
+          = confab_srtp_context_protect (client, FALSE, plain, plain_size, &wire_size);
       g_assert_nonnull (wire);
       g_assert_cmpuint (wire_size, ==, plain_size + (ids[p] == 0x0001 ? 10 : 16));
       guint8 copy[300];

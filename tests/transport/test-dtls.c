@@ -305,8 +305,9 @@ connect_both (Fixture *f, guint client)
 static GBytes *
 make_rtp (guint16 seq, guint32 ssrc)
 {
-  guint8 packet[12 + RTP_PAYLOAD] = { 0x80, 111, seq >> 8, seq & 0xff, 0, 0, seq >> 8, seq & 0xff,
-                                      ssrc >> 24, ssrc >> 16, ssrc >> 8, ssrc };
+  guint8 packet[12 + RTP_PAYLOAD]
+      = { 0x80,     111,        seq >> 8,   seq & 0xff, 0,         0,
+          seq >> 8, seq & 0xff, ssrc >> 24, ssrc >> 16, ssrc >> 8, ssrc };
   for (guint i = 0; i < RTP_PAYLOAD; i++)
     packet[12 + i] = (guint8) ('a' + (i + seq) % 26);
   return g_bytes_new (packet, sizeof packet);
@@ -420,8 +421,7 @@ assert_round_trip (Fixture *f)
 
       g_auto (ConfabDtlsInfo) counts = { 0 };
       confab_dtls_layer_get_info (f->dtls[i], &counts);
-      g_assert_cmpuint (counts.srtp_packets_sent - before[i].srtp_packets_sent, ==,
-                        sent[i]->len);
+      g_assert_cmpuint (counts.srtp_packets_sent - before[i].srtp_packets_sent, ==, sent[i]->len);
       g_assert_cmpuint (counts.srtp_packets_received - before[i].srtp_packets_received, ==,
                         sent[1 - i]->len);
       g_assert_cmpuint (counts.unprotect_failures, ==, before[i].unprotect_failures);
@@ -436,8 +436,8 @@ assert_connected_info (Fixture *f, guint i, ConfabDtlsRole role)
 {
   g_auto (ConfabDtlsInfo) info = { 0 };
   confab_dtls_layer_get_info (f->dtls[i], &info);
-  g_test_message ("side %u (%s): %s, %s, %.1f ms, %" G_GUINT64_FORMAT " DTLS packets sent, %"
-                  G_GUINT64_FORMAT " received",
+  g_test_message ("side %u (%s): %s, %s, %.1f ms, %" G_GUINT64_FORMAT
+                  " DTLS packets sent, %" G_GUINT64_FORMAT " received",
                   i, role == CONFAB_DTLS_ROLE_CLIENT ? "client" : "server", info.cipher,
                   info.srtp_profile, info.handshake_ms, info.dtls_packets_sent,
                   info.dtls_packets_received);
@@ -478,9 +478,9 @@ test_handshake (Fixture *f, gconstpointer data)
 
   /* A second start is refused, with its own error. */
   g_autoptr (GError) error = NULL;
-  g_assert_false (confab_dtls_layer_start (
-      f->dtls[0], CONFAB_DTLS_ROLE_CLIENT, confab_dtls_layer_get_local_fingerprint (f->dtls[1]),
-      &error));
+  g_assert_false (confab_dtls_layer_start (f->dtls[0], CONFAB_DTLS_ROLE_CLIENT,
+                                           confab_dtls_layer_get_local_fingerprint (f->dtls[1]),
+                                           &error));
   g_assert_error (error, CONFAB_DTLS_ERROR, CONFAB_DTLS_ERROR_STARTED);
 }
 
@@ -542,8 +542,7 @@ test_fingerprint_mismatch (Fixture *f, gconstpointer data)
       const char *expected
           = i == checker ? tampered : confab_dtls_layer_get_local_fingerprint (f->dtls[1 - i]);
       g_autoptr (GError) error = NULL;
-      g_assert_true (confab_dtls_layer_start (f->dtls[i], role, expected,
-                                              &error));
+      g_assert_true (confab_dtls_layer_start (f->dtls[i], role, expected, &error));
     }
   g_assert_true (wait_for (f, both_settled, 30000));
 
