@@ -15,7 +15,7 @@
  * TURN's and IPv6's headers. */
 #define MTU 1200
 #define FIRST_TIMEOUT_US (100 * 1000)
-#define MAX_TIMEOUT_US (2 * 1000 * 1000)
+#define MAX_TIMEOUT_US (1000 * 1000)
 #define MAX_HELLO_INTERVAL_US (1000 * 1000)
 #define HANDSHAKE_TIMEOUT_US (30 * G_USEC_PER_SEC)
 /* ClientHellos kept for a server that is not started yet. */

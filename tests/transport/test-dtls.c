@@ -662,6 +662,7 @@ test_not_demuxed (Fixture *f, gconstpointer data)
   /* An RTP packet that is not SRTP fails authentication. */
   g_autoptr (GBytes) plain = make_rtp (7, 0x1000);
   inject (f, 1, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
+  confab_dtls_info_clear (&info1);
   confab_dtls_layer_get_info (f->dtls[1], &info1);
   g_assert_cmpuint (info1.unprotect_failures, ==, 1);
   g_assert_cmpuint (media_count (&f->sides[1]), ==, 0);
