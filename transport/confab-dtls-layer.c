@@ -554,6 +554,22 @@ media_context (ConfabDtlsLayer *self)
   return g_atomic_pointer_get (&self->srtp);
 }
 
+/* The SRTP context for a media packet of @kind, or NULL if it may not
+ * pass (counted). */
+static ConfabSrtpContext *
+admit_media (ConfabDtlsLayer *self, ConfabDtlsDemux kind)
+{
+  if (kind != CONFAB_DTLS_DEMUX_RTP && kind != CONFAB_DTLS_DEMUX_RTCP)
+    {
+      count_refused (self, &self->not_demuxed);
+      return NULL;
+    }
+  ConfabSrtpContext *srtp = media_context (self);
+  if (!srtp)
+    count_refused (self, &self->dropped_before_keys);
+  return srtp;
+}
+
 static void
 confab_dtls_layer_receive (ConfabPacketLayer *layer, const guint8 *data, gsize size)
 {
@@ -564,20 +580,11 @@ confab_dtls_layer_receive (ConfabPacketLayer *layer, const guint8 *data, gsize s
       receive_dtls (self, data, size);
       return;
     }
-  if (kind == CONFAB_DTLS_DEMUX_OTHER)
-    {
-      count_refused (self, &self->not_demuxed);
-      return;
-    }
-  ConfabSrtpContext *srtp = media_context (self);
-  if (!srtp)
-    {
-      count_refused (self, &self->dropped_before_keys);
-      return;
-    }
+  ConfabSrtpContext *srtp = admit_media (self, kind);
   gsize plain_size = 0;
-  const guint8 *plain = confab_srtp_context_unprotect (srtp, kind == CONFAB_DTLS_DEMUX_RTCP, data,
-                                                       size, &plain_size);
+  const guint8 *plain = srtp ? confab_srtp_context_unprotect (srtp, kind == CONFAB_DTLS_DEMUX_RTCP,
+                                                              data, size, &plain_size)
+                             : NULL;
   if (plain)
     confab_packet_layer_deliver_up (layer, plain, plain_size);
 }
@@ -585,22 +592,12 @@ confab_dtls_layer_receive (ConfabPacketLayer *layer, const guint8 *data, gsize s
 static void
 confab_dtls_layer_send (ConfabPacketLayer *layer, const guint8 *data, gsize size)
 {
-  ConfabDtlsLayer *self = CONFAB_DTLS_LAYER (layer);
   ConfabDtlsDemux kind = confab_dtls_demux (data, size);
-  if (kind != CONFAB_DTLS_DEMUX_RTP && kind != CONFAB_DTLS_DEMUX_RTCP)
-    {
-      count_refused (self, &self->not_demuxed);
-      return;
-    }
-  ConfabSrtpContext *srtp = media_context (self);
-  if (!srtp)
-    {
-      count_refused (self, &self->dropped_before_keys);
-      return;
-    }
+  ConfabSrtpContext *srtp = admit_media (CONFAB_DTLS_LAYER (layer), kind);
   gsize protected_size = 0;
-  const guint8 *protected = confab_srtp_context_protect (srtp, kind == CONFAB_DTLS_DEMUX_RTCP, data,
-                                                         size, &protected_size);
+  const guint8 *protected = srtp ? confab_srtp_context_protect (
+                                srtp, kind == CONFAB_DTLS_DEMUX_RTCP, data, size, &protected_size)
+                                 : NULL;
   if (protected)
     confab_packet_layer_send_down (layer, protected, protected_size);
 }
@@ -616,20 +613,14 @@ confab_dtls_layer_close (ConfabPacketLayer *layer)
 const char *
 confab_dtls_state_to_string (ConfabDtlsState state)
 {
-  switch (state)
-    {
-    case CONFAB_DTLS_STATE_NEW:
-      return "new";
-    case CONFAB_DTLS_STATE_CONNECTING:
-      return "connecting";
-    case CONFAB_DTLS_STATE_CONNECTED:
-      return "connected";
-    case CONFAB_DTLS_STATE_CLOSED:
-      return "closed";
-    case CONFAB_DTLS_STATE_FAILED:
-      return "failed";
-    }
-  return "unknown";
+  static const char *const names[] = {
+    [CONFAB_DTLS_STATE_NEW] = "new",
+    [CONFAB_DTLS_STATE_CONNECTING] = "connecting",
+    [CONFAB_DTLS_STATE_CONNECTED] = "connected",
+    [CONFAB_DTLS_STATE_CLOSED] = "closed",
+    [CONFAB_DTLS_STATE_FAILED] = "failed",
+  };
+  return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
 }
 
 void

@@ -17,10 +17,10 @@
  * RFC 5761), anything else is dropped and counted.
  *
  * Retransmission (RFC 6347 section 4.2.4) starts at 100 ms and doubles up
- * to 1 s (OpenSSL gives up on a flight after 12 tries). Until the peer has answered at all, a client repeats its
- * ClientHello every second at most, for as long as it takes (ICE may still
- * be looking for a path); from the peer's first packet on, the handshake
- * has 30 s to finish, or the layer fails with CONFAB_DTLS_ERROR_TIMEOUT.
+ * to 1 s (OpenSSL gives up on a flight after 12 tries). Until the peer has answered at all, a
+ * client repeats its ClientHello every second at most, for as long as it takes (ICE may still be
+ * looking for a path); from the peer's first packet on, the handshake has 30 s to finish, or the
+ * layer fails with CONFAB_DTLS_ERROR_TIMEOUT.
  *
  * Threads: as every packet layer (see confab-packet-layer.h); the state
  * and its notifications, and the retransmission timer, run on the

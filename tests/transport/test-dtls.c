@@ -281,6 +281,13 @@ start (Fixture *f, guint i, ConfabDtlsRole role)
   g_assert_no_error (error);
 }
 
+static void
+await_connected (Fixture *f)
+{
+  g_assert_true (wait_for (f, both_settled, 60000));
+  g_assert_true (both_connected (f));
+}
+
 /* Side @client starts as the client, the other as the server; both
  * connect, each notified at least once. */
 static void
@@ -288,8 +295,7 @@ connect_both (Fixture *f, guint client)
 {
   start (f, 1 - client, CONFAB_DTLS_ROLE_SERVER);
   start (f, client, CONFAB_DTLS_ROLE_CLIENT);
-  g_assert_true (wait_for (f, both_settled, 60000));
-  g_assert_true (both_connected (f));
+  await_connected (f);
   /* The notifications are queued on the main context: let them run. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -456,6 +462,13 @@ assert_connected_info (Fixture *f, guint i, ConfabDtlsRole role)
   g_assert_no_error (error);
 }
 
+static void
+await_connected_round_trip (Fixture *f)
+{
+  await_connected (f);
+  assert_round_trip (f);
+}
+
 /* -- tests ---------------------------------------------------------------------- */
 
 /* Either side may be the client (a=setup:active): both connect, agree on
@@ -518,9 +531,7 @@ test_media_before_connected (Fixture *f, gconstpointer data)
 
   /* Once connected, the same packets go through. */
   start (f, 0, CONFAB_DTLS_ROLE_CLIENT);
-  g_assert_true (wait_for (f, both_settled, 30000));
-  g_assert_true (both_connected (f));
-  assert_round_trip (f);
+  await_connected_round_trip (f);
 }
 
 /* A fingerprint changed on the way: the side that expected another
@@ -692,9 +703,7 @@ test_early_client_hello (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->loss[0]->client_hellos_sent, >, 1);
 
   start (f, 1, CONFAB_DTLS_ROLE_SERVER);
-  g_assert_true (wait_for (f, both_settled, 30000));
-  g_assert_true (both_connected (f));
-  assert_round_trip (f);
+  await_connected_round_trip (f);
 }
 
 static void
