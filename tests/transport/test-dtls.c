@@ -212,9 +212,18 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
+  /* Both paths closed, and a packet already on its way up let through,
+   * before any reference goes: that packet holds its ICE layer, and would
+   * otherwise drop the last reference to the session on libnice's own
+   * thread, which cannot join itself. */
   for (guint i = 0; i < 2; i++)
     {
+      g_signal_handlers_disconnect_by_data (f->dtls[i], &f->sides[i]);
       confab_packet_path_close (f->paths[i]);
+    }
+  g_usleep (50 * 1000);
+  for (guint i = 0; i < 2; i++)
+    {
       g_clear_object (&f->paths[i]);
       g_clear_object (&f->dtls[i]);
       g_clear_object (&f->taps[i]);
