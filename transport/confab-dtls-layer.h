@@ -16,11 +16,12 @@
  * is DTLS, 128..191 is SRTP/SRTCP (RTCP when the second byte is 192..223,
  * RFC 5761), anything else is dropped and counted.
  *
- * Retransmission (RFC 6347 section 4.2.4) starts at 100 ms and doubles up
- * to 1 s (OpenSSL gives up on a flight after 12 tries). Until the peer has answered at all, a
- * client repeats its ClientHello every second at most, for as long as it takes (ICE may still be
- * looking for a path); from the peer's first packet on, the handshake has 30 s to finish, or the
- * layer fails with CONFAB_DTLS_ERROR_TIMEOUT.
+ * Retransmission (RFC 6347 section 4.2.4) starts at 100 ms and doubles
+ * up to 1 s (OpenSSL gives up on a flight after 12 tries). Until the peer
+ * has answered at all, a client repeats its ClientHello every second at
+ * most, for as long as it takes (ICE may still be looking for a path);
+ * from the peer's first packet on, the handshake has 30 s to finish, or
+ * the layer fails with CONFAB_DTLS_ERROR_TIMEOUT.
  *
  * Threads: as every packet layer (see confab-packet-layer.h); the state
  * and its notifications, and the retransmission timer, run on the
@@ -38,14 +39,20 @@ GQuark confab_dtls_error_quark (void);
 
 typedef enum
 {
-  CONFAB_DTLS_ERROR_CERTIFICATE,          /* our certificate could not be made */
-  CONFAB_DTLS_ERROR_FINGERPRINT_MISMATCH, /* the peer's certificate is not the one in its
-                                             description */
-  CONFAB_DTLS_ERROR_HANDSHAKE, /* the handshake failed (alert, no SRTP profile in common...) */
-  CONFAB_DTLS_ERROR_TIMEOUT,   /* the handshake did not finish in time */
-  CONFAB_DTLS_ERROR_SRTP,      /* libsrtp2 refused the keys */
-  CONFAB_DTLS_ERROR_INVALID_FINGERPRINT, /* start(): the expected fingerprint is not one */
-  CONFAB_DTLS_ERROR_STARTED,             /* start(): called before, or after shutdown */
+  /* Our certificate could not be made. */
+  CONFAB_DTLS_ERROR_CERTIFICATE,
+  /* The peer's certificate is not the one in its description. */
+  CONFAB_DTLS_ERROR_FINGERPRINT_MISMATCH,
+  /* The handshake failed (alert, no SRTP profile in common...). */
+  CONFAB_DTLS_ERROR_HANDSHAKE,
+  /* The handshake did not finish in time. */
+  CONFAB_DTLS_ERROR_TIMEOUT,
+  /* libsrtp2 refused the keys. */
+  CONFAB_DTLS_ERROR_SRTP,
+  /* start(): the expected fingerprint is not one. */
+  CONFAB_DTLS_ERROR_INVALID_FINGERPRINT,
+  /* start(): called before, or after shutdown. */
+  CONFAB_DTLS_ERROR_STARTED,
 } ConfabDtlsError;
 
 typedef enum

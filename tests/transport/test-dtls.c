@@ -20,8 +20,9 @@
 /* -- a lossy link ------------------------------------------------------------- */
 
 /* Drops each packet it sends with @loss_percent probability (its own
- * seeded generator; one on each side makes both directions lossy), and
- * optionally every ClientHello after the first. */
+ * seeded generator; one on each side makes both directions lossy),
+ * optionally every ClientHello after the first, or everything after the
+ * first few. */
 #define TEST_TYPE_LOSS (test_loss_get_type ())
 G_DECLARE_FINAL_TYPE (TestLoss, test_loss, TEST, LOSS, ConfabPacketLayer)
 
@@ -33,6 +34,7 @@ struct _TestLoss
   guint loss_percent;
   gboolean one_client_hello;
   guint client_hellos_sent;
+  gint cut_after; /* sent packets let through before the link goes dead; -1: never */
 };
 
 G_DEFINE_FINAL_TYPE (TestLoss, test_loss, CONFAB_TYPE_PACKET_LAYER)
@@ -45,6 +47,8 @@ test_loss_drops (TestLoss *self, gboolean sent, const guint8 *data, gsize size)
                   && (guint) g_rand_int_range (self->rand, 0, 100) < self->loss_percent;
   if (sent && self->one_client_hello && size > 13 && data[0] == 22 && data[13] == 1)
     drop = self->client_hellos_sent++ > 0;
+  if (sent && self->cut_after >= 0)
+    drop = self->cut_after == 0 || (self->cut_after--, FALSE);
   g_mutex_unlock (&self->lock);
   return drop;
 }
@@ -85,6 +89,7 @@ test_loss_init (TestLoss *self)
 {
   g_mutex_init (&self->lock);
   self->rand = g_rand_new_with_seed (0);
+  self->cut_after = -1;
 }
 
 /* -- what each side sees ------------------------------------------------------ */
@@ -207,9 +212,18 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
+  /* Both paths closed, and a packet already on its way up let through,
+   * before any reference goes: that packet holds its ICE layer, and would
+   * otherwise drop the last reference to the session on libnice's own
+   * thread, which cannot join itself. */
   for (guint i = 0; i < 2; i++)
     {
+      g_signal_handlers_disconnect_by_data (f->dtls[i], &f->sides[i]);
       confab_packet_path_close (f->paths[i]);
+    }
+  g_usleep (50 * 1000);
+  for (guint i = 0; i < 2; i++)
+    {
       g_clear_object (&f->paths[i]);
       g_clear_object (&f->dtls[i]);
       g_clear_object (&f->taps[i]);
@@ -706,6 +720,34 @@ test_early_client_hello (Fixture *f, gconstpointer data)
   await_connected_round_trip (f);
 }
 
+static gboolean
+both_failed (Fixture *f)
+{
+  return confab_dtls_layer_get_state (f->dtls[0]) == CONFAB_DTLS_STATE_FAILED
+         && confab_dtls_layer_get_state (f->dtls[1]) == CONFAB_DTLS_STATE_FAILED;
+}
+
+/* The client's ClientHello arrives, then its link goes dead: the client
+ * hears the server's flight but cannot answer it, and both retransmit
+ * their flights until OpenSSL gives up (12 tries, about 10 s with the
+ * timers capped at 1 s) and fail with TIMEOUT. */
+static void
+test_handshake_timeout (Fixture *f, gconstpointer data)
+{
+  f->loss[0]->cut_after = 1;
+  gint64 begin = g_get_monotonic_time ();
+  start (f, 1, CONFAB_DTLS_ROLE_SERVER);
+  start (f, 0, CONFAB_DTLS_ROLE_CLIENT);
+  g_assert_true (wait_for (f, both_failed, 45000));
+  g_test_message ("both failed after %.1f s", (g_get_monotonic_time () - begin) / 1e6);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GError) error = confab_dtls_layer_dup_error (f->dtls[i]);
+      g_test_message ("side %u: %s", i, error->message);
+      g_assert_error (error, CONFAB_DTLS_ERROR, CONFAB_DTLS_ERROR_TIMEOUT);
+    }
+}
+
 static void
 test_bad_expected_fingerprint (Fixture *f, gconstpointer data)
 {
@@ -751,6 +793,7 @@ main (int argc, char **argv)
     { "dtls/close-notify", NULL, test_close_notify },
     { "dtls/not-demuxed", NULL, test_not_demuxed },
     { "dtls/early-client-hello", NULL, test_early_client_hello },
+    { "dtls/handshake-timeout", NULL, test_handshake_timeout },
     { "dtls/bad-expected-fingerprint", NULL, test_bad_expected_fingerprint },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
