@@ -190,7 +190,9 @@ run_call (guint answer_delay_s)
                    json_object_get_string_member (adtls, "sas"));
 
   double elapsed = json_object_get_double_member (o, "elapsed_s");
-  g_assert_cmpfloat (elapsed, >=, CALL_SECONDS);
+  /* Whoever hangs up first ends the other side at once (BYE and
+   * close_notify), a few milliseconds short of its own --duration. */
+  g_assert_cmpfloat (elapsed, >=, CALL_SECONDS - 0.5);
   g_assert_cmpfloat (elapsed, <, CALL_SECONDS + 3);
 
   g_unlink (offer_stats);
