@@ -1374,6 +1374,248 @@ test_reject_structure (void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Real samples (tests/transport/data, see its README)                      */
+/* ------------------------------------------------------------------------ */
+
+static char *
+load_sample (const char *name)
+{
+  g_autofree char *path
+      = g_build_filename (g_getenv ("CONFAB_SOURCE_DIR"), "tests", "transport", "data", name, NULL);
+  g_autoptr (GError) error = NULL;
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  return text;
+}
+
+static const struct
+{
+  const char *file;
+  ConfabSdpType type;
+  guint n_sections;
+  guint audio_pt, video_pt; /* 0: no such stream */
+  guint n_candidates;
+} samples[] = {
+  { "chromium-156-offer.sdp", CONFAB_SDP_OFFER, 2, 111, 96, 4 },
+  { "chromium-156-answer.sdp", CONFAB_SDP_ANSWER, 2, 111, 96, 2 },
+  { "chromium-156-audio-offer.sdp", CONFAB_SDP_OFFER, 1, 111, 0, 4 },
+  { "chromium-156-audio-answer.sdp", CONFAB_SDP_ANSWER, 1, 111, 0, 2 },
+  { "chromium-156-video-offer.sdp", CONFAB_SDP_OFFER, 1, 0, 96, 4 },
+  { "chromium-156-video-answer.sdp", CONFAB_SDP_ANSWER, 1, 0, 96, 2 },
+  { "chromium-156-max-bundle-data-offer.sdp", CONFAB_SDP_OFFER, 3, 111, 96, 4 },
+  { "chromium-156-max-bundle-data-answer.sdp", CONFAB_SDP_ANSWER, 3, 111, 96, 2 },
+  { "webrtcbin-1.22-offer.sdp", CONFAB_SDP_OFFER, 2, 111, 96, 9 },
+  { "webrtcbin-1.22-audio-offer.sdp", CONFAB_SDP_OFFER, 1, 111, 0, 9 },
+  { "webrtcbin-1.22-video-offer.sdp", CONFAB_SDP_OFFER, 1, 0, 96, 9 },
+  { "firefox-style-offer.sdp", CONFAB_SDP_OFFER, 2, 109, 120, 3 },
+};
+
+static void
+test_samples (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      g_autofree char *text = load_sample (samples[i].file);
+      g_autoptr (ConfabSdp) sdp = NULL;
+      g_autofree char *again = NULL;
+      g_autoptr (ConfabSdp) back = NULL;
+
+      g_test_message ("%s", samples[i].file);
+      sdp = parse_ok (text, -1, samples[i].type);
+      g_assert_cmpint (sdp->type, ==, samples[i].type);
+      g_assert_cmpuint (sdp->media->len, ==, samples[i].n_sections);
+      g_assert_cmpuint (sdp_pt (sdp, CONFAB_SDP_MEDIA_AUDIO, "opus"), ==, samples[i].audio_pt);
+      g_assert_cmpuint (sdp_pt (sdp, CONFAB_SDP_MEDIA_VIDEO, "VP8"), ==, samples[i].video_pt);
+      g_assert_cmpuint (sdp->candidates->len, ==, samples[i].n_candidates);
+      g_assert_true (g_str_has_prefix (sdp->fingerprint, "sha-256 "));
+      /* Written back as Confab writes: the same model. */
+      again = confab_sdp_to_string (sdp);
+      back = parse_ok (again, -1, samples[i].type);
+      assert_sdp_equal (sdp, back);
+    }
+}
+
+/* Chromium balances its offer: every section has its own candidates and
+ * port; BUNDLE keeps the first section's transport, so only its count. */
+static void
+test_sample_chromium_bundle (void)
+{
+  g_autofree char *text = load_sample ("chromium-156-offer.sdp");
+  g_autoptr (ConfabSdp) sdp = parse_ok (text, -1, CONFAB_SDP_OFFER);
+  const ConfabSdpMedia *video = confab_sdp_find_media (sdp, CONFAB_SDP_MEDIA_VIDEO);
+
+  g_assert_cmpstr (g_ptr_array_index (sdp->candidates, 0), ==,
+                   "candidate:2049592051 1 UDP 2122194687 192.0.2.2 33655 typ host");
+  for (guint i = 0; i < sdp->candidates->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (sdp->candidates, i), " 57401 "));
+  g_assert_cmpstr (video->msid, ==,
+                   "ac801344-6965-4b50-b106-033426e499bd f8b9dd34-920c-44ab-9c9e-b97fdfb58599");
+  /* RED, RTX and ULPFEC are in the model, for negotiation to skip. */
+  g_assert_nonnull (confab_sdp_media_find_codec (video, "red", 90000, 0));
+  g_assert_nonnull (confab_sdp_media_find_codec (video, "ulpfec", 90000, 0));
+  g_assert_cmpuint (video->codecs->len, ==, 23);
+}
+
+/* webrtcbin's max-bundle offer: the video on port 0 with a=bundle-only
+ * is in use, not declined. */
+static void
+test_sample_webrtcbin_bundle_only (void)
+{
+  g_autofree char *text = load_sample ("webrtcbin-1.22-offer.sdp");
+  g_autoptr (ConfabSdp) sdp = parse_ok (text, -1, CONFAB_SDP_OFFER);
+  const ConfabSdpMedia *video = confab_sdp_find_media (sdp, CONFAB_SDP_MEDIA_VIDEO);
+
+  g_assert_cmpuint (video->port, ==, 0);
+  g_assert_true (video->bundle_only);
+  g_assert_true (confab_sdp_media_is_active (video));
+  g_assert_cmpstr (video->mid, ==, "video1");
+}
+
+/* Every prefix of someone else's blob: refused with one line, or, cut at a
+ * line break once every section is there, accepted as what it holds. */
+static void
+test_sample_truncation_sweep (void)
+{
+  g_autofree char *text = load_sample ("chromium-156-offer.sdp");
+  gsize len = strlen (text);
+  guint accepted = 0;
+  const char *video = strstr (text, "m=video");
+
+  for (gsize cut = 0; cut < len; cut++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ConfabSdp) sdp = confab_sdp_parse (text, cut, CONFAB_SDP_OFFER, &error);
+
+      if (sdp == NULL)
+        {
+          assert_good_message (error);
+          continue;
+        }
+      accepted++;
+      if (cut == 0 || (text[cut - 1] != '\n' && text[cut - 1] != '\r'))
+        g_error ("a blob cut inside a line (byte %" G_GSIZE_FORMAT ") was accepted", cut);
+      /* Both sections, each with its codec. */
+      g_assert_cmpuint (text + cut - video, >, 0);
+      g_assert_cmpuint (sdp->media->len, ==, 2);
+      g_assert_cmpuint (sdp_pt (sdp, CONFAB_SDP_MEDIA_VIDEO, "VP8"), ==, 96);
+      g_assert_cmpuint (sdp->candidates->len, ==, 4);
+    }
+  g_test_message ("%u of %" G_GSIZE_FORMAT " prefixes accepted", accepted, len);
+  /* Only cuts after the last a=rtpmap, among the a=ssrc lines (both
+   * sides of each CR LF): 11 in this sample. */
+  g_assert_cmpuint (accepted, <=, 12);
+  g_assert_cmpuint (accepted, >=, 1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* What the validator refuses, one case each                                */
+/* ------------------------------------------------------------------------ */
+
+static void
+test_reject_unknown_bundle_mid (void)
+{
+  g_autofree char *text = load_sample ("chromium-156-offer.sdp");
+  g_autofree char *edited = replace_all (text, "a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 7");
+
+  expect_error (edited, CONFAB_SDP_ERROR_INVALID,
+                "line 5 (a=group): BUNDLE names mid \"7\", which no m-section has");
+}
+
+static void
+test_reject_repeated_direction (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+
+  expect_line_error (text, "a=rtcp-mux", "a=recvonly", CONFAB_SDP_ERROR_INVALID, "a=recvonly",
+                     "a second direction attribute (the first is line");
+}
+
+static void
+test_reject_candidate_port_zero (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+
+  expect_line_error (text, "a=candidate", "a=candidate:1 1 UDP 2130706431 192.0.2.10 0 typ host",
+                     CONFAB_SDP_ERROR_INVALID, "a=candidate", "port \"0\" is out of range");
+}
+
+static void
+test_reject_candidate_multicast (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+
+  expect_line_error (text, "a=candidate", "a=candidate:1 1 UDP 2130706431 239.1.2.3 5000 typ host",
+                     CONFAB_SDP_ERROR_INVALID, "a=candidate",
+                     "address \"239.1.2.3\" is a multicast address");
+  expect_line_error (text, "a=candidate", "a=candidate:1 1 UDP 2130706431 ff02::1 5000 typ host",
+                     CONFAB_SDP_ERROR_INVALID, "a=candidate",
+                     "address \"ff02::1\" is a multicast address");
+}
+
+static void
+test_reject_candidate_unspecified (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+
+  expect_line_error (text, "a=candidate", "a=candidate:1 1 UDP 2130706431 0.0.0.0 5000 typ host",
+                     CONFAB_SDP_ERROR_INVALID, "a=candidate", "address \"0.0.0.0\" is unspecified");
+  expect_line_error (text, "a=candidate", "a=candidate:1 1 UDP 2130706431 :: 5000 typ host",
+                     CONFAB_SDP_ERROR_INVALID, "a=candidate", "address \"::\" is unspecified");
+}
+
+static void
+test_reject_missing_fingerprint (void)
+{
+  g_autofree char *text = load_sample ("chromium-156-offer.sdp");
+  g_autofree char *none = edit_blob (text, "a=fingerprint", NULL, TRUE, NULL);
+
+  expect_error (none, CONFAB_SDP_ERROR_MISSING,
+                "no a=fingerprint: the other side does not encrypt");
+}
+
+static void
+test_reject_malformed_fingerprint (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *bad_hex = replace_all (text, "sha-256 7B:8B", "sha-256 7G:8B");
+
+  expect_error (bad_hex, CONFAB_SDP_ERROR_INVALID,
+                "(a=fingerprint): a sha-256 fingerprint must be 32 hex byte pairs");
+  expect_line_error (text, "a=fingerprint", "a=fingerprint:sha-256 7B:8B:F0",
+                     CONFAB_SDP_ERROR_INVALID, "a=fingerprint",
+                     "a sha-256 fingerprint must be 32 hex byte pairs");
+  expect_line_error (text, "a=fingerprint", "a=fingerprint:md5 7B:8B:F0:65:5F:78:E2:51",
+                     CONFAB_SDP_ERROR_UNSUPPORTED, "a=fingerprint", "hash function \"md5\"");
+}
+
+static void
+test_reject_bad_setup (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *answer = sample_text (CONFAB_SDP_ANSWER, TRUE);
+  g_autofree char *actpass = replace_all (answer, "a=setup:active", "a=setup:actpass");
+
+  expect_line_error (text, "a=setup", "a=setup:holdconn", CONFAB_SDP_ERROR_INVALID, "a=setup",
+                     "setup \"holdconn\" is not actpass, active or passive");
+  expect_error_len (actpass, -1, CONFAB_SDP_ANSWER, CONFAB_SDP_ERROR_INVALID,
+                    "a=setup:actpass in an answer");
+}
+
+static void
+test_reject_fingerprint_differs (void)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *edited = g_strdup (text);
+  char *at = strstr (strstr (edited, "m=video"), "a=fingerprint:sha-256 7B");
+
+  at[strlen ("a=fingerprint:sha-256 7")] = 'C';
+  expect_error (edited, CONFAB_SDP_ERROR_INVALID,
+                "(a=fingerprint): m=video's value differs from m=audio's");
+}
+
+/* ------------------------------------------------------------------------ */
 /* Fuzzing                                                                  */
 /* ------------------------------------------------------------------------ */
 
@@ -1570,6 +1812,19 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/sdp/reject/unsupported", test_reject_unsupported);
   g_test_add_func ("/confab/sdp/reject/structure", test_reject_structure);
   g_test_add_func ("/confab/sdp/sections-any-order", test_sections_any_order);
+  g_test_add_func ("/confab/sdp/samples/parse", test_samples);
+  g_test_add_func ("/confab/sdp/samples/chromium-bundle", test_sample_chromium_bundle);
+  g_test_add_func ("/confab/sdp/samples/webrtcbin-bundle-only", test_sample_webrtcbin_bundle_only);
+  g_test_add_func ("/confab/sdp/samples/truncation-sweep", test_sample_truncation_sweep);
+  g_test_add_func ("/confab/sdp/reject/unknown-bundle-mid", test_reject_unknown_bundle_mid);
+  g_test_add_func ("/confab/sdp/reject/repeated-direction", test_reject_repeated_direction);
+  g_test_add_func ("/confab/sdp/reject/candidate-port-zero", test_reject_candidate_port_zero);
+  g_test_add_func ("/confab/sdp/reject/candidate-multicast", test_reject_candidate_multicast);
+  g_test_add_func ("/confab/sdp/reject/candidate-unspecified", test_reject_candidate_unspecified);
+  g_test_add_func ("/confab/sdp/reject/missing-fingerprint", test_reject_missing_fingerprint);
+  g_test_add_func ("/confab/sdp/reject/malformed-fingerprint", test_reject_malformed_fingerprint);
+  g_test_add_func ("/confab/sdp/reject/bad-setup", test_reject_bad_setup);
+  g_test_add_func ("/confab/sdp/reject/fingerprint-differs", test_reject_fingerprint_differs);
   g_test_add_func ("/confab/sdp/fuzz/random", test_fuzz_random);
   g_test_add_func ("/confab/sdp/fuzz/mutate", test_fuzz_mutate);
 
