@@ -377,6 +377,58 @@ test_answer_webrtcbin (void)
     }
 }
 
+/* Our offer as the call writes it (ICE and DTLS as the call adds them):
+ * what a browser gets; printed for checking it against one by hand. */
+static void
+test_offer_text (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  ConfabStreamSet set;
+  g_autoptr (ConfabSdp) offer = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (ConfabSdp) back = NULL;
+  g_autoptr (GError) error = NULL;
+
+  confab_negotiation_offer (&local, &set);
+  offer = confab_negotiation_describe (&set, CONFAB_SDP_OFFER, 7);
+  offer->ice_ufrag = g_strdup ("Ours");
+  offer->ice_pwd = g_strdup ("oursoursoursoursoursours");
+  confab_sdp_add_candidate (offer, "candidate:1 1 UDP 2130706431 192.0.2.8 50000 typ host");
+  add_dtls (offer);
+  text = confab_sdp_to_string (offer);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"));
+  g_assert_nonnull (strstr (text, "a=setup:actpass\r\n"));
+  g_assert_nonnull (strstr (text, "a=msid:confab video\r\n"));
+  g_assert_nonnull (strstr (text, "a=ssrc:1002 cname:confab\r\n"));
+  back = confab_sdp_parse (text, -1, CONFAB_SDP_OFFER, &error);
+  g_assert_no_error (error);
+}
+
+/* Chromium's answer to our offer (test_offer_text()'s, captured): it
+ * keeps Opus and VP8 on our numbers and drops FlexFEC. */
+static void
+test_apply_chromium_answer (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  g_autoptr (ConfabSdp) answer
+      = load_sample ("chromium-156-answer-to-confab.sdp", CONFAB_SDP_ANSWER);
+  g_autoptr (GError) error = NULL;
+  gboolean fec_declined = FALSE;
+  ConfabStreamSet set;
+
+  confab_negotiation_offer (&local, &set);
+  g_assert_true (confab_negotiation_apply_answer (&set, answer, &fec_declined, &error));
+  g_assert_no_error (error);
+  g_assert_true (fec_declined);
+  g_assert_cmpuint (set.n_streams, ==, 2);
+  assert_stream (audio_of (&set), CONFAB_STREAM_KIND_AUDIO, "0", "OPUS", 111, OUR_AUDIO_SSRC,
+                 2452012731u);
+  assert_stream (video_of (&set), CONFAB_STREAM_KIND_VIDEO, "1", "VP8", 96, OUR_VIDEO_SSRC,
+                 2577915640u);
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+}
+
 /* A second section of a kind, and one without Confab's codec, are
  * declined in place. */
 static void
@@ -618,6 +670,8 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/negotiation/answer/fec-declined-by-us", test_answer_fec_declined_by_us);
   g_test_add_func ("/confab/negotiation/answer/fec-not-offered", test_answer_fec_not_offered);
   g_test_add_func ("/confab/negotiation/answer/without-ssrcs", test_answer_without_ssrcs);
+  g_test_add_func ("/confab/negotiation/offer-text", test_offer_text);
+  g_test_add_func ("/confab/negotiation/apply-answer/chromium", test_apply_chromium_answer);
   g_test_add_func ("/confab/negotiation/answer/one-kind", test_one_kind);
   g_test_add_func ("/confab/negotiation/answer/chromium", test_answer_chromium);
   g_test_add_func ("/confab/negotiation/answer/samples", test_answer_webrtcbin);
