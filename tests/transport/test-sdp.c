@@ -1190,23 +1190,6 @@ test_reject_ice_credentials (void)
 }
 
 static void
-test_reject_dtls (void)
-{
-  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
-
-  expect_line_error (text, "a=fingerprint", "a=fingerprint:sha-256 7B:8B:F0",
-                     CONFAB_SDP_ERROR_INVALID, "a=fingerprint",
-                     "a sha-256 fingerprint must be 32 hex byte pairs");
-  expect_line_error (text, "a=fingerprint", "a=fingerprint:md5 7B:8B:F0:65:5F:78:E2:51",
-                     CONFAB_SDP_ERROR_UNSUPPORTED, "a=fingerprint",
-                     "hash function \"md5\" is not supported");
-  expect_line_error (text, "a=fingerprint", "a=fingerprint:" FINGERPRINT " extra",
-                     CONFAB_SDP_ERROR_SYNTAX, "a=fingerprint", "expected \"<hash function>");
-  expect_line_error (text, "a=setup", "a=setup:holdconn", CONFAB_SDP_ERROR_INVALID, "a=setup",
-                     "setup \"holdconn\" is not actpass, active or passive");
-}
-
-static void
 test_reject_wrong_type (void)
 {
   g_autofree char *offer = sample_text (CONFAB_SDP_OFFER, TRUE);
@@ -1532,37 +1515,35 @@ test_reject_repeated_direction (void)
                      "a second direction attribute (the first is line");
 }
 
+/* "a=candidate:1 1 UDP 2130706431 <@rest>" in the sample, refused as INVALID. */
+static void
+expect_candidate_error (const char *rest, const char *detail)
+{
+  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
+  g_autofree char *line = g_strconcat ("a=candidate:1 1 UDP 2130706431 ", rest, NULL);
+
+  expect_line_error (text, "a=candidate", line, CONFAB_SDP_ERROR_INVALID, "a=candidate", detail);
+}
+
 static void
 test_reject_candidate_port_zero (void)
 {
-  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
-
-  expect_line_error (text, "a=candidate", "a=candidate:1 1 UDP 2130706431 192.0.2.10 0 typ host",
-                     CONFAB_SDP_ERROR_INVALID, "a=candidate", "port \"0\" is out of range");
+  expect_candidate_error ("192.0.2.10 0 typ host", "port \"0\" is out of range");
 }
 
 static void
 test_reject_candidate_multicast (void)
 {
-  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
-
-  expect_line_error (text, "a=candidate", "a=candidate:1 1 UDP 2130706431 239.1.2.3 5000 typ host",
-                     CONFAB_SDP_ERROR_INVALID, "a=candidate",
-                     "address \"239.1.2.3\" is a multicast address");
-  expect_line_error (text, "a=candidate", "a=candidate:1 1 UDP 2130706431 ff02::1 5000 typ host",
-                     CONFAB_SDP_ERROR_INVALID, "a=candidate",
-                     "address \"ff02::1\" is a multicast address");
+  expect_candidate_error ("239.1.2.3 5000 typ host",
+                          "address \"239.1.2.3\" is a multicast address");
+  expect_candidate_error ("ff02::1 5000 typ host", "address \"ff02::1\" is a multicast address");
 }
 
 static void
 test_reject_candidate_unspecified (void)
 {
-  g_autofree char *text = sample_text (CONFAB_SDP_OFFER, TRUE);
-
-  expect_line_error (text, "a=candidate", "a=candidate:1 1 UDP 2130706431 0.0.0.0 5000 typ host",
-                     CONFAB_SDP_ERROR_INVALID, "a=candidate", "address \"0.0.0.0\" is unspecified");
-  expect_line_error (text, "a=candidate", "a=candidate:1 1 UDP 2130706431 :: 5000 typ host",
-                     CONFAB_SDP_ERROR_INVALID, "a=candidate", "address \"::\" is unspecified");
+  expect_candidate_error ("0.0.0.0 5000 typ host", "address \"0.0.0.0\" is unspecified");
+  expect_candidate_error (":: 5000 typ host", "address \"::\" is unspecified");
 }
 
 static void
@@ -1588,6 +1569,8 @@ test_reject_malformed_fingerprint (void)
                      "a sha-256 fingerprint must be 32 hex byte pairs");
   expect_line_error (text, "a=fingerprint", "a=fingerprint:md5 7B:8B:F0:65:5F:78:E2:51",
                      CONFAB_SDP_ERROR_UNSUPPORTED, "a=fingerprint", "hash function \"md5\"");
+  expect_line_error (text, "a=fingerprint", "a=fingerprint:" FINGERPRINT " extra",
+                     CONFAB_SDP_ERROR_SYNTAX, "a=fingerprint", "expected \"<hash function>");
 }
 
 static void
@@ -1807,7 +1790,6 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/sdp/reject/candidates", test_reject_candidates);
   g_test_add_func ("/confab/sdp/reject/no-usable-candidate", test_reject_no_usable_candidate);
   g_test_add_func ("/confab/sdp/reject/ice-credentials", test_reject_ice_credentials);
-  g_test_add_func ("/confab/sdp/reject/dtls", test_reject_dtls);
   g_test_add_func ("/confab/sdp/reject/wrong-type", test_reject_wrong_type);
   g_test_add_func ("/confab/sdp/reject/unsupported", test_reject_unsupported);
   g_test_add_func ("/confab/sdp/reject/structure", test_reject_structure);
