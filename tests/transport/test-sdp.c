@@ -492,8 +492,9 @@ test_tolerance_soft_wrap (void)
 /* ------------------------------------------------------------------------ */
 
 /* What Chrome writes for audio and video with max-bundle (trimmed a
- * little), plus a=end-of-candidates, which Chrome itself only sends as an
- * event: a person has to add it or a tool has to. */
+ * little: m=video does not repeat ice-options, fingerprint and setup;
+ * tests/transport/data has real blobs whole), plus a=end-of-candidates, which Chrome itself only
+ * sends as an event: a person has to add it or a tool has to. */
 static const char chrome_offer[]
     = "v=0\r\n"
       "o=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n"
@@ -551,12 +552,6 @@ static const char chrome_offer[]
       "a=rtcp:9 IN IP4 0.0.0.0\r\n"
       "a=ice-ufrag:Pg8V\r\n"
       "a=ice-pwd:bG3jK9mXq2rT5vW8yZ1aC4eF\r\n"
-      "a=ice-options:trickle\r\n"
-      "a=fingerprint:sha-256 "
-      "7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:"
-      "19:"
-      "08\r\n"
-      "a=setup:actpass\r\n"
       "a=mid:1\r\n"
       "a=extmap:14 urn:ietf:params:rtp-hdrext:toffset\r\n"
       "a=extmap:13 urn:3gpp:video-orientation\r\n"
