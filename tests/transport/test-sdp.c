@@ -1388,6 +1388,8 @@ static const struct
   { "webrtcbin-1.22-audio-offer.sdp", CONFAB_SDP_OFFER, 1, 111, 0, 9 },
   { "webrtcbin-1.22-video-offer.sdp", CONFAB_SDP_OFFER, 1, 0, 96, 9 },
   { "firefox-style-offer.sdp", CONFAB_SDP_OFFER, 2, 109, 120, 3 },
+  { "chromium-156-max-bundle-data-offer-2.sdp", CONFAB_SDP_OFFER, 3, 111, 96, 4 },
+  { "confab-answer-to-chromium-data.sdp", CONFAB_SDP_ANSWER, 3, 111, 96, 9 },
 };
 
 static void
