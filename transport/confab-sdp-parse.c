@@ -253,6 +253,16 @@ fill_media (const Parser *p, const Section *s)
   m->mid = g_strdup (s->mid.value);
   if (s->direction_line == 0 && p->direction_line != 0)
     m->direction = p->direction;
+  /* A declined section is only its m-line and mid, as the writer gives it
+   * back: what else it said means nothing. */
+  if (!is_active (s))
+    {
+      m->direction = CONFAB_SDP_SENDRECV;
+      m->rtcp_mux = FALSE;
+      g_clear_pointer (&m->msid, g_free);
+      g_array_set_size (m->ssrcs, 0);
+      g_array_set_size (m->ssrc_groups, 0);
+    }
 
   for (guint i = 0; s->rtp && i < s->formats->len; i++)
     {
@@ -267,6 +277,11 @@ fill_media (const Parser *p, const Section *s)
        * the writer makes of it parses again. */
       if (has_codec (m, pt))
         continue;
+      if (!is_active (s))
+        {
+          confab_sdp_media_add_codec (m, pt, NULL, 0, 0, NULL);
+          continue;
+        }
       if (parts != NULL)
         {
           /* parse_rtpmap() checked the clock rate; odd channels count as none. */

@@ -1707,10 +1707,12 @@ test_fuzz_mutate (void)
 {
   g_autoptr (GRand) rand = seeded_rand ();
   g_autofree char *ours = sample_text (CONFAB_SDP_OFFER, TRUE);
-  const char *const seeds[] = { ours, chrome_offer, firefox_answer };
+  g_autofree char *chromium = load_sample ("chromium-156-max-bundle-data-offer.sdp");
+  g_autofree char *webrtcbin = load_sample ("webrtcbin-1.22-offer.sdp");
+  const char *const seeds[] = { ours, chrome_offer, firefox_answer, chromium, webrtcbin };
   guint accepted = 0;
 
-  for (guint i = 0; i < 600; i++)
+  for (guint i = 0; i < 1000; i++)
     {
       const char *seed = seeds[i % G_N_ELEMENTS (seeds)];
       g_autoptr (GString) s = g_string_new (seed);
@@ -1750,7 +1752,7 @@ test_fuzz_mutate (void)
                           seed == firefox_answer ? CONFAB_SDP_ANSWER : CONFAB_SDP_OFFER))
         accepted++;
     }
-  g_test_message ("%u of 600 mutated blobs still parse", accepted);
+  g_test_message ("%u of 1000 mutated blobs still parse", accepted);
 }
 
 int
