@@ -574,7 +574,7 @@ check_whole (Parser *p, ConfabSdpType expected, gboolean complete, const SdpLine
     {
       g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED,
                    "the blob is truncated: its last line (line %u) has no line break after "
-                   "it, so it may be cut short; copy the blob to its very end",
+                   "it; paste the blob to its very end (if it ends there, add a line break)",
                    last->line);
       return FALSE;
     }

@@ -216,7 +216,7 @@ char *confab_sdp_to_string (const ConfabSdp *sdp) G_GNUC_WARN_UNUSED_RESULT;
  *
  * On failure returns NULL and sets @error to a one-line message such as
  * "line 7 (a=candidate): port 99999 is out of range" or
- * "the blob is truncated: the m=video section is missing". */
+ * "the blob is truncated: the section with mid \"1\" is missing". */
 ConfabSdp *confab_sdp_parse (const char *text, gssize len, ConfabSdpType expected,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

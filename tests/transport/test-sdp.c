@@ -1483,6 +1483,11 @@ test_sample_truncation_sweep (void)
       g_assert_cmpuint (sdp->candidates->len, ==, 4);
     }
   g_test_message ("%u of %" G_GSIZE_FORMAT " prefixes accepted", accepted, len);
+  /* Whole but without its last line break (a chat trimmed it): the person
+   * is told how to tell it is whole. */
+  expect_error_len (text, len - 2, CONFAB_SDP_OFFER, CONFAB_SDP_ERROR_TRUNCATED,
+                    "has no line break after it; paste the blob to its very end (if it ends "
+                    "there, add a line break)");
   /* Only cuts after the last a=rtpmap, among the a=ssrc lines (both
    * sides of each CR LF): 11 in this sample. */
   g_assert_cmpuint (accepted, <=, 12);
