@@ -20,7 +20,8 @@ def on_gather(*a):
         loop.quit()
 w.connect('notify::ice-gathering-state', on_gather)
 def on_offer(promise, _):
-    offer = promise.get_reply().get_value("offer")
+    reply = promise.get_reply()  # keeps the offer alive
+    offer = reply.get_value("offer")
     w.emit('set-local-description', offer, Gst.Promise.new())
 def on_neg(_):
     w.emit('create-offer', None, Gst.Promise.new_with_change_func(on_offer, None))
