@@ -32,11 +32,10 @@ GQuark confab_dtls_error_quark (void);
 typedef enum
 {
   CONFAB_DTLS_ERROR_CERTIFICATE,          /* our certificate could not be made */
-  CONFAB_DTLS_ERROR_FINGERPRINT_MISMATCH, /* the peer's certificate is not the one in its
-                                             description */
-  CONFAB_DTLS_ERROR_HANDSHAKE, /* the handshake failed (alert, no SRTP profile in common...) */
-  CONFAB_DTLS_ERROR_TIMEOUT,   /* the handshake did not finish in time */
-  CONFAB_DTLS_ERROR_SRTP,      /* libsrtp2 refused the keys */
+  CONFAB_DTLS_ERROR_FINGERPRINT_MISMATCH, /* the peer's certificate is not the one in its description */
+  CONFAB_DTLS_ERROR_HANDSHAKE,            /* the handshake failed (alert, no SRTP profile in common...) */
+  CONFAB_DTLS_ERROR_TIMEOUT,              /* the handshake did not finish in time */
+  CONFAB_DTLS_ERROR_SRTP,                 /* libsrtp2 refused the keys */
 } ConfabDtlsError;
 
 typedef enum
@@ -63,8 +62,8 @@ typedef struct
   ConfabDtlsState state;
   ConfabDtlsRole role;
   gboolean fingerprint_verified;
-  char *cipher;        /* OpenSSL's name of the cipher suite, NULL before CONNECTED */
-  char *srtp_profile;  /* "SRTP_AES128_CM_SHA1_80", "SRTP_AEAD_AES_128_GCM", ...; NULL before */
+  char *cipher;       /* OpenSSL's name of the cipher suite, NULL before CONNECTED */
+  char *srtp_profile; /* "SRTP_AES128_CM_SHA1_80", "SRTP_AEAD_AES_128_GCM", ...; NULL before */
   double handshake_ms; /* from the first handshake packet sent or received to CONNECTED; 0 before */
   guint64 dtls_packets_sent, dtls_packets_received;
   guint64 srtp_packets_sent, srtp_packets_received;
