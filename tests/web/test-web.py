@@ -149,9 +149,10 @@ class Driver:
             except (ValueError, KeyError):
                 raise WebDriverError('HTTP %d on %s' % (e.code, path))
 
-    def browser(self, name):
+    def browser(self, name, camera=True):
         profile = tempfile.mkdtemp(prefix='profile-%s-' % name, dir=self.workdir)
-        args = ['--headless=new', '--no-sandbox', '--use-fake-device-for-media-stream',
+        fake = '--use-fake-device-for-media-stream' + ('' if camera else '=device-count=0')
+        args = ['--headless=new', '--no-sandbox', fake,
                 '--use-fake-ui-for-media-stream', '--allow-file-access-from-files',
                 '--autoplay-policy=no-user-gesture-required', '--disable-dev-shm-usage',
                 '--no-first-run', '--user-data-dir=' + profile]
@@ -447,7 +448,7 @@ class ConfabProcess:
         self.stderr.close()
 
 
-def check_confab_call(confab, stats, page, rc, offer_sdp, answer_sdp):
+def check_confab_call(confab, stats, page, rc, offer_sdp, answer_sdp, camera=True):
     expected = sas(offer_sdp, answer_sdp)
     assert stats is not None, 'no stats: %s' % confab.log_tail()
     where = 'confab exit %d, stats %s; log: %s' % (rc, json.dumps({k: stats.get(k) for k in (
@@ -459,7 +460,10 @@ def check_confab_call(confab, stats, page, rc, offer_sdp, answer_sdp):
     assert page['audio']['packetsReceived'] > 0, 'page got no audio; ' + where
     assert rc == 0, where
     assert (stats.get('call') or {}).get('state') == 'ended', where
-    assert stats['video']['frames_decoded'] > 0, 'confab decoded no video; ' + where
+    if camera:
+        assert stats['video']['frames_decoded'] > 0, 'confab decoded no video; ' + where
+    else:
+        assert not stats['video'].get('frames_decoded'), 'video from a page without a camera'
     assert stats['audio']['frames_decoded'] > 0, 'confab decoded no audio; ' + where
     dtls = stats.get('dtls')
     assert isinstance(dtls, dict), 'confab stats have no "dtls" object; ' + where
@@ -468,9 +472,9 @@ def check_confab_call(confab, stats, page, rc, offer_sdp, answer_sdp):
     assert dtls.get('sas') == expected, 'confab SAS %s, expected %s' % (dtls.get('sas'), expected)
 
 
-def confab_offers(driver, compact, workdir):
+def confab_offers(driver, compact, workdir, camera=True):
     confab = ConfabProcess(workdir, 'offer')
-    page = driver.browser('page')
+    page = driver.browser('page', camera)
     try:
         offer_sdp = confab.read_blob()
         answer_blob, answer_sdp = join(page, offer_sdp, compact)
@@ -485,17 +489,17 @@ def confab_offers(driver, compact, workdir):
                      'first-frame': stats.get('first_frame_ms')}
             tap_comment('confab, from the answer applied: %s' % times)
         assert page_state['remoteSdp'] is not None
-        check_confab_call(confab, stats, best, rc, offer_sdp, answer_sdp)
+        check_confab_call(confab, stats, best, rc, offer_sdp, answer_sdp, camera)
         return times
     finally:
         page.close()
         confab.close()
 
 
-def browser_offers(driver, compact, workdir):
+def browser_offers(driver, compact, workdir, camera=True):
     """Returns the page's times from applying the answer."""
     confab = ConfabProcess(workdir, 'answer')
-    page = driver.browser('page')
+    page = driver.browser('page', camera)
     try:
         offer_blob, offer_sdp = start(page, compact)
         confab.write_blob(offer_blob)
@@ -504,7 +508,7 @@ def browser_offers(driver, compact, workdir):
         apply_answer(page, answer_blob)
         stats, best, rc = confab.finish(page, CALL_S + 40)
         tap_comment('page: %s; times from the answer applied %s' % (best['pair'], best['times']))
-        check_confab_call(confab, stats, best, rc, offer_sdp, answer_sdp)
+        check_confab_call(confab, stats, best, rc, offer_sdp, answer_sdp, camera)
         return best['times']
     finally:
         page.close()
@@ -578,10 +582,18 @@ def main():
         ('browser/sha256-fallback', lambda d: sha256_fallback(d, False)),
         ('confab-offers/plain', lambda d: confab_offers(d, False, workdir)),
         ('confab-offers/compact', lambda d: confab_offers(d, True, workdir)),
+        ('confab-offers/page-without-camera', lambda d: confab_offers(d, False, workdir, False)),
         ('browser-offers/plain', lambda d: browser_offers(d, False, workdir)),
         ('browser-offers/compact', lambda d: browser_offers(d, True, workdir)),
         ('browser-offers/page-hangs-up', lambda d: page_hangs_up(d, workdir)),
+        ('browser-offers/page-without-camera', lambda d: browser_offers(d, False, workdir, False)),
     ]
+    # Known Confab bugs this harness found, reported as TAP TODO while the
+    # failure is exactly that one; once fixed, the case passes as usual.
+    known = {
+        'browser-offers/page-without-camera':
+            'FlexFEC on payload type 49, which is not a dynamic one',
+    }
     if '--list' in args:
         for name, _ in cases:
             print(name)
@@ -625,8 +637,12 @@ def main():
                 fn(driver)
                 print('ok %d - %s (%.1f s)' % (n, name, time.monotonic() - t0), flush=True)
             except Exception as e:  # one line per failure, the rest goes on
-                failed += 1
                 tap_comment('%s: %s: %s' % (name, type(e).__name__, e))
+                if name in known and known[name] in str(e):
+                    print('not ok %d - %s # TODO known Confab bug: %s' % (n, name, known[name]),
+                          flush=True)
+                    continue
+                failed += 1
                 print('not ok %d - %s' % (n, name), flush=True)
     finally:
         driver.close()
