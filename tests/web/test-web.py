@@ -590,10 +590,7 @@ def main():
     ]
     # Known Confab bugs this harness found, reported as TAP TODO while the
     # failure is exactly that one; once fixed, the case passes as usual.
-    known = {
-        'browser-offers/page-without-camera':
-            'FlexFEC on payload type 49, which is not a dynamic one',
-    }
+    known = {}
     if '--list' in args:
         for name, _ in cases:
             print(name)
