@@ -35,7 +35,9 @@ typedef struct
 typedef struct
 {
   GSubprocess *proc;
+  const char *name;
   char *stats_path;
+  char *log_path;
   char *blob;
   JsonParser *parser;
   JsonObject *stats;
@@ -91,7 +93,9 @@ start (Running *run, const Side *side, const char *role, const char *dir)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *duration = g_strdup_printf ("%d", CALL_SECONDS);
-  run->stats_path = g_strdup_printf ("%s/%s-%s.json", dir, role, program_name (side->program));
+  run->name = program_name (side->program);
+  run->stats_path = g_strdup_printf ("%s/%s-%s.json", dir, role, run->name);
+  run->log_path = g_strdup_printf ("%s/%s-%s.log", dir, role, run->name);
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   if (side->program == CONFAB)
     {
@@ -114,9 +118,11 @@ start (Running *run, const Side *side, const char *role, const char *dir)
   g_ptr_array_add (argv, "--stats");
   g_ptr_array_add (argv, run->stats_path);
   g_ptr_array_add (argv, NULL);
-  run->proc
-      = g_subprocess_newv ((const char *const *) argv->pdata,
-                           G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  /* Each child's stderr in its own file, shown when the case fails. */
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_stderr_file_path (launcher, run->log_path);
+  run->proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   if (!run->proc)
     {
       g_test_fail_printf ("cannot start %s: %s", program_name (side->program), error->message);
@@ -126,16 +132,52 @@ start (Running *run, const Side *side, const char *role, const char *dir)
 }
 
 static void
-running_clear (Running *run)
+on_waited (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+on_wait_over (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets a child that is about to exit (with its reason on stderr) do so. */
+static void
+wait_a_little (GSubprocess *proc, guint seconds)
+{
+  gboolean exited = FALSE, over = FALSE;
+  g_subprocess_wait_async (proc, NULL, on_waited, &exited);
+  guint timer = g_timeout_add_seconds (seconds, on_wait_over, &over);
+  while (!exited && !over)
+    g_main_context_iteration (NULL, TRUE);
+  if (!over)
+    g_source_remove (timer);
+  while (!exited)
+    {
+      g_subprocess_force_exit (proc);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+running_clear (Running *run, gboolean show_log)
 {
   if (run->proc)
-    {
-      g_subprocess_force_exit (run->proc);
-      g_subprocess_wait (run->proc, NULL, NULL);
-    }
+    wait_a_little (run->proc, 2);
+  g_autofree char *log = NULL;
+  if (run->proc && show_log && g_file_get_contents (run->log_path, &log, NULL, NULL))
+    g_test_message ("%s (wait status %d) wrote on stderr:\n%s", run->name,
+                    g_subprocess_get_status (run->proc), log);
   g_clear_object (&run->proc);
+  if (run->log_path)
+    g_unlink (run->log_path);
   if (run->stats_path)
     g_unlink (run->stats_path);
+  g_clear_pointer (&run->log_path, g_free);
   g_clear_pointer (&run->stats_path, g_free);
   g_clear_pointer (&run->blob, g_free);
   g_clear_object (&run->parser);
@@ -330,8 +372,8 @@ run_call (const Side *offer_side, const Side *answer_side, gboolean video, gbool
 out:
   if (stage)
     g_test_message ("stopped at %s", stage);
-  running_clear (&offerer);
-  running_clear (&answerer);
+  running_clear (&offerer, stage != NULL);
+  running_clear (&answerer, stage != NULL);
   g_rmdir (dir);
   alarm (0);
 }
