@@ -23,7 +23,18 @@
 /* The peer ends by itself this long after the call should have ended. */
 #define WATCHDOG_MARGIN_S 60
 
+typedef struct _Peer Peer;
+
+/* A timer that ends the call: its duration, the connect timeout, the watchdog. */
 typedef struct
+{
+  Peer *peer;
+  guint id;
+  int status;
+  const char *reason;
+} EndTimer;
+
+struct _Peer
 {
   GMainLoop *loop;
   GstElement *pipeline;
@@ -35,15 +46,14 @@ typedef struct
   int duration;
   char *stats_path;
   int exit_status;
-  gboolean finished;
 
   GDataInputStream *input;
   GString *remote_text;
   gboolean printed;
   guint gather_timer;
-  guint connect_timer;
-  guint duration_timer;
-  guint watchdog_timer;
+  EndTimer connect_timer;
+  EndTimer duration_timer;
+  EndTimer watchdog_timer;
   /* (mline index, candidate) pairs from on-ice-candidate, in case the local
    * description does not carry them. */
   GPtrArray *candidates;
@@ -68,7 +78,7 @@ typedef struct
   char *remote_cert_fingerprint;
   char *local_cert_fingerprint;
   char *ice_state;
-} Peer;
+};
 
 static void finish (Peer *peer, int status);
 
@@ -242,42 +252,30 @@ write_stats (Peer *peer)
 static void
 finish (Peer *peer, int status)
 {
-  if (peer->finished)
+  /* The first reason to end is the one that counts. */
+  if (!g_main_loop_is_running (peer->loop))
     return;
-  peer->finished = TRUE;
   peer->exit_status = status;
   g_main_loop_quit (peer->loop);
 }
 
 static gboolean
-on_duration_over (gpointer data)
+on_end_timer (gpointer data)
 {
-  Peer *peer = data;
-  peer->duration_timer = 0;
-  g_printerr ("webrtcbin-peer: %d seconds are over, hanging up\n", peer->duration);
-  finish (peer, 0);
+  EndTimer *timer = data;
+  timer->id = 0;
+  g_printerr ("webrtcbin-peer: %s\n", timer->reason);
+  finish (timer->peer, timer->status);
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_connect_timeout (gpointer data)
+static void
+end_after (EndTimer *timer, Peer *peer, guint seconds, int status, const char *reason)
 {
-  Peer *peer = data;
-  peer->connect_timer = 0;
-  g_printerr ("webrtcbin-peer: DTLS did not connect within %d s\n", CONNECT_TIMEOUT_S);
-  finish (peer, 1);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_watchdog (gpointer data)
-{
-  Peer *peer = data;
-  peer->watchdog_timer = 0;
-  g_printerr ("webrtcbin-peer: watchdog: still running %d s after the call should have ended\n",
-              WATCHDOG_MARGIN_S);
-  finish (peer, 1);
-  return G_SOURCE_REMOVE;
+  timer->peer = peer;
+  timer->status = status;
+  timer->reason = reason;
+  timer->id = g_timeout_add_seconds (seconds, on_end_timer, timer);
 }
 
 /* Runs on the main thread once DTLS is up. */
@@ -285,11 +283,12 @@ static gboolean
 on_dtls_connected_idle (gpointer data)
 {
   Peer *peer = data;
-  g_clear_handle_id (&peer->connect_timer, g_source_remove);
+  g_clear_handle_id (&peer->connect_timer.id, g_source_remove);
   g_printerr ("webrtcbin-peer: DTLS connected (%.0f ms after the remote description)\n",
               ms_between (peer->remote_applied_time, peer->dtls_connected_time));
-  if (peer->duration > 0 && !peer->duration_timer)
-    peer->duration_timer = g_timeout_add_seconds (peer->duration, on_duration_over, peer);
+  if (!peer->duration_timer.id)
+    end_after (&peer->duration_timer, peer, peer->duration, 0,
+               "the call's duration is over, hanging up");
   return G_SOURCE_REMOVE;
 }
 
@@ -598,7 +597,7 @@ on_remote_applied_idle (gpointer data)
 {
   Peer *peer = data;
   watch_transports (peer);
-  peer->connect_timer = g_timeout_add_seconds (CONNECT_TIMEOUT_S, on_connect_timeout, peer);
+  end_after (&peer->connect_timer, peer, CONNECT_TIMEOUT_S, 1, "DTLS did not connect in time");
   return G_SOURCE_REMOVE;
 }
 
@@ -751,30 +750,23 @@ on_negotiation_needed (GstElement *webrtc, gpointer data)
                          gst_promise_new_with_change_func (on_description_created, peer, NULL));
 }
 
-static gboolean
-on_bus_message (GstBus *bus, GstMessage *msg, gpointer data)
+static void
+on_bus_error (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *debug = NULL;
+  gst_message_parse_error (msg, &error, &debug);
+  g_printerr ("webrtcbin-peer: error from %s: %s (%s)\n", GST_OBJECT_NAME (msg->src),
+              error->message, debug ? debug : "");
+  finish (data, 1);
+}
+
+static void
+on_bus_eos (GstBus *bus, GstMessage *msg, gpointer data)
 {
   Peer *peer = data;
-  switch (GST_MESSAGE_TYPE (msg))
-    {
-    case GST_MESSAGE_ERROR:
-      {
-        g_autoptr (GError) error = NULL;
-        g_autofree char *debug = NULL;
-        gst_message_parse_error (msg, &error, &debug);
-        g_printerr ("webrtcbin-peer: error from %s: %s (%s)\n", GST_OBJECT_NAME (msg->src),
-                    error->message, debug ? debug : "");
-        finish (peer, 1);
-        break;
-      }
-    case GST_MESSAGE_EOS:
-      g_printerr ("webrtcbin-peer: end of stream\n");
-      finish (peer, peer->dtls_connected ? 0 : 1);
-      break;
-    default:
-      break;
-    }
-  return G_SOURCE_CONTINUE;
+  g_printerr ("webrtcbin-peer: end of stream\n");
+  finish (peer, peer->dtls_connected ? 0 : 1);
 }
 
 static gboolean
@@ -837,7 +829,9 @@ build_pipeline (Peer *peer)
                     G_CALLBACK (on_ice_connection_state), peer);
   g_signal_connect (peer->webrtc, "pad-added", G_CALLBACK (on_webrtc_pad), peer);
   g_autoptr (GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (peer->pipeline));
-  gst_bus_add_watch (bus, on_bus_message, peer);
+  gst_bus_add_signal_watch (bus);
+  g_signal_connect (bus, "message::error", G_CALLBACK (on_bus_error), peer);
+  g_signal_connect (bus, "message::eos", G_CALLBACK (on_bus_eos), peer);
   return TRUE;
 }
 
@@ -888,8 +882,8 @@ main (int argc, char **argv)
 
   /* The last resort if the main loop itself hangs. */
   alarm (peer.duration + CONNECT_TIMEOUT_S + 2 * WATCHDOG_MARGIN_S);
-  peer.watchdog_timer = g_timeout_add_seconds (
-      peer.duration + CONNECT_TIMEOUT_S + WATCHDOG_MARGIN_S, on_watchdog, &peer);
+  end_after (&peer.watchdog_timer, &peer, peer.duration + CONNECT_TIMEOUT_S + WATCHDOG_MARGIN_S, 1,
+             "watchdog: the call should have ended long ago");
 
   if (!build_pipeline (&peer))
     return 1;
@@ -908,10 +902,12 @@ main (int argc, char **argv)
     peer.exit_status = 1;
   write_stats (&peer);
   g_clear_handle_id (&peer.gather_timer, g_source_remove);
-  g_clear_handle_id (&peer.connect_timer, g_source_remove);
-  g_clear_handle_id (&peer.duration_timer, g_source_remove);
-  g_clear_handle_id (&peer.watchdog_timer, g_source_remove);
+  g_clear_handle_id (&peer.connect_timer.id, g_source_remove);
+  g_clear_handle_id (&peer.duration_timer.id, g_source_remove);
+  g_clear_handle_id (&peer.watchdog_timer.id, g_source_remove);
   gst_element_set_state (peer.pipeline, GST_STATE_NULL);
+  g_autoptr (GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (peer.pipeline));
+  gst_bus_remove_signal_watch (bus);
   g_printerr ("webrtcbin-peer: %u video frames and %u audio buffers decoded; exit %d\n",
               (guint) peer.video_frames, (guint) peer.audio_buffers, peer.exit_status);
   g_ptr_array_unref (peer.watched_transports);

@@ -383,47 +383,32 @@ static const Side webrtcbin_video_first = { WEBRTCBIN, "--video-first" };
 static const Side webrtcbin_audio_only = { WEBRTCBIN, "--audio-only" };
 static const Side confab = { CONFAB, NULL };
 
-static void
-test_webrtcbin_pair (void)
+typedef struct
 {
-  run_call (&webrtcbin, &webrtcbin, TRUE, TRUE);
-}
+  const char *path;
+  const Side *offerer;
+  const Side *answerer;
+  gboolean video; /* both ends decode video */
+} Case;
+
+/* The first two prove the peer itself; then Confab each way and in each shape. */
+static const Case cases[] = {
+  { "/confab/webrtc/peer/pair", &webrtcbin, &webrtcbin, TRUE },
+  { "/confab/webrtc/peer/pair-video-first", &webrtcbin_video_first, &webrtcbin, TRUE },
+  { "/confab/webrtc/confab/confab-offers", &confab, &webrtcbin, TRUE },
+  { "/confab/webrtc/confab/webrtcbin-offers", &webrtcbin, &confab, TRUE },
+  { "/confab/webrtc/confab/webrtcbin-offers-video-first", &webrtcbin_video_first, &confab, TRUE },
+  { "/confab/webrtc/confab/webrtcbin-offers-audio-only", &webrtcbin_audio_only, &confab, FALSE },
+  /* webrtcbin sends no video: only audio is decoded on both ends. */
+  { "/confab/webrtc/confab/confab-offers-webrtcbin-audio-only", &confab, &webrtcbin_audio_only,
+    FALSE },
+};
 
 static void
-test_webrtcbin_pair_video_first (void)
+test_case (gconstpointer data)
 {
-  run_call (&webrtcbin_video_first, &webrtcbin, TRUE, TRUE);
-}
-
-static void
-test_confab_offers (void)
-{
-  run_call (&confab, &webrtcbin, TRUE, TRUE);
-}
-
-static void
-test_webrtcbin_offers (void)
-{
-  run_call (&webrtcbin, &confab, TRUE, TRUE);
-}
-
-static void
-test_webrtcbin_offers_video_first (void)
-{
-  run_call (&webrtcbin_video_first, &confab, TRUE, TRUE);
-}
-
-static void
-test_webrtcbin_offers_audio_only (void)
-{
-  run_call (&webrtcbin_audio_only, &confab, FALSE, TRUE);
-}
-
-static void
-test_confab_offers_webrtcbin_audio_only (void)
-{
-  /* webrtcbin sends no video, but it receives and decodes Confab's. */
-  run_call (&confab, &webrtcbin_audio_only, FALSE, TRUE);
+  const Case *c = data;
+  run_call (c->offerer, c->answerer, c->video, TRUE);
 }
 
 static char *
@@ -456,15 +441,8 @@ main (int argc, char **argv)
   peer_path = g_build_filename (build, "tests", "webrtc", "confab-webrtcbin-peer", NULL);
   missing_plugins = find_missing_plugins ();
 
-  g_test_add_func ("/confab/webrtc/webrtcbin-pair", test_webrtcbin_pair);
-  g_test_add_func ("/confab/webrtc/webrtcbin-pair-video-first", test_webrtcbin_pair_video_first);
-  g_test_add_func ("/confab/webrtc/confab-offers", test_confab_offers);
-  g_test_add_func ("/confab/webrtc/webrtcbin-offers", test_webrtcbin_offers);
-  g_test_add_func ("/confab/webrtc/webrtcbin-offers-video-first",
-                   test_webrtcbin_offers_video_first);
-  g_test_add_func ("/confab/webrtc/webrtcbin-offers-audio-only", test_webrtcbin_offers_audio_only);
-  g_test_add_func ("/confab/webrtc/confab-offers-webrtcbin-audio-only",
-                   test_confab_offers_webrtcbin_audio_only);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_test_add_data_func (cases[i].path, &cases[i], test_case);
   int status = g_test_run ();
   g_free (confab_path);
   g_free (peer_path);
