@@ -49,6 +49,7 @@ struct _Peer
 
   GDataInputStream *input;
   GString *remote_text;
+  GString *remote_kinds; /* the remote m-lines: 'a'udio, 'v'ideo, '-' other */
   gboolean printed;
   guint gather_timer;
   EndTimer connect_timer;
@@ -570,6 +571,39 @@ wait_for_gathering (Peer *peer)
     g_idle_add (on_gathering_complete_idle, peer);
 }
 
+static const char video_branch[]
+    = "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 "
+      "! videoconvert ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 "
+      "! application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! queue";
+static const char audio_branch[]
+    = "audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! opusenc "
+      "! rtpopuspay pt=111 "
+      "! application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000 ! queue";
+
+/* Links a send branch to webrtcbin's @pad_name: "sink_%u" makes a new
+ * transceiver, "sink_N" uses the one for m-line N. */
+static gboolean
+add_branch (Peer *peer, const char *description, const char *pad_name)
+{
+  g_autoptr (GError) error = NULL;
+  GstElement *bin = gst_parse_bin_from_description (description, TRUE, &error);
+  if (!bin)
+    {
+      g_printerr ("webrtcbin-peer: %s\n", error->message);
+      return FALSE;
+    }
+  gst_bin_add (GST_BIN (peer->pipeline), bin);
+  g_autoptr (GstPad) src = gst_element_get_static_pad (bin, "src");
+  g_autoptr (GstPad) sink = gst_element_request_pad_simple (peer->webrtc, pad_name);
+  if (!sink || gst_pad_link (src, sink) != GST_PAD_LINK_OK)
+    {
+      g_printerr ("webrtcbin-peer: cannot link a send branch to webrtcbin's %s\n", pad_name);
+      return FALSE;
+    }
+  gst_element_sync_state_with_parent (bin);
+  return TRUE;
+}
+
 /* A promise's reply, or NULL with the error printed. */
 static gboolean
 promise_ok (GstPromise *promise, const char *what)
@@ -655,6 +689,34 @@ on_description_created (GstPromise *promise, gpointer data)
   gst_webrtc_session_description_free (desc);
 }
 
+/* In webrtcbin 1.22 an answerer's branches linked before the offer are not
+ * reliably matched to the offer's m-lines: with a video-only offer the
+ * answer said sendrecv but the answerer's video never arrived. So the
+ * answerer links its branches now, each to the offer's m-line of its kind. */
+static gboolean
+on_offer_applied_idle (gpointer data)
+{
+  Peer *peer = data;
+  gboolean audio_done = !peer->audio, video_done = !peer->video;
+  for (guint m = 0; m < peer->remote_kinds->len; m++)
+    {
+      char kind = peer->remote_kinds->str[m];
+      g_autofree char *pad_name = g_strdup_printf ("sink_%u", m);
+      gboolean *done = kind == 'a' ? &audio_done : kind == 'v' ? &video_done : NULL;
+      if (!done || *done)
+        continue;
+      *done = TRUE;
+      if (!add_branch (peer, kind == 'a' ? audio_branch : video_branch, pad_name))
+        {
+          finish (peer, 1);
+          return G_SOURCE_REMOVE;
+        }
+    }
+  g_signal_emit_by_name (peer->webrtc, "create-answer", NULL,
+                         gst_promise_new_with_change_func (on_description_created, peer, NULL));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_remote_description_set (GstPromise *promise, gpointer data)
 {
@@ -666,11 +728,7 @@ on_remote_description_set (GstPromise *promise, gpointer data)
       return;
     }
   gst_promise_unref (promise);
-  if (peer->offerer)
-    g_idle_add (on_remote_applied_idle, peer);
-  else
-    g_signal_emit_by_name (peer->webrtc, "create-answer", NULL,
-                           gst_promise_new_with_change_func (on_description_created, peer, NULL));
+  g_idle_add (peer->offerer ? on_remote_applied_idle : on_offer_applied_idle, peer);
 }
 
 static void
@@ -692,6 +750,14 @@ apply_remote (Peer *peer)
   peer->remote_fingerprint = sdp_fingerprint (sdp);
   peer->remote_applied_time = g_get_monotonic_time ();
   g_mutex_unlock (&peer->lock);
+  g_string_truncate (peer->remote_kinds, 0);
+  for (guint m = 0; m < gst_sdp_message_medias_len (sdp); m++)
+    {
+      const char *media = gst_sdp_media_get_media (gst_sdp_message_get_media (sdp, m));
+      g_string_append_c (peer->remote_kinds, g_strcmp0 (media, "audio") == 0   ? 'a'
+                                             : g_strcmp0 (media, "video") == 0 ? 'v'
+                                                                               : '-');
+    }
   if (!peer->remote_fingerprint)
     g_printerr ("webrtcbin-peer: the remote description has no a=fingerprint\n");
   GstWebRTCSessionDescription *desc = gst_webrtc_session_description_new (
@@ -770,36 +836,6 @@ on_bus_eos (GstBus *bus, GstMessage *msg, gpointer data)
 }
 
 static gboolean
-add_branch (Peer *peer, const char *description)
-{
-  g_autoptr (GError) error = NULL;
-  GstElement *bin = gst_parse_bin_from_description (description, TRUE, &error);
-  if (!bin)
-    {
-      g_printerr ("webrtcbin-peer: %s\n", error->message);
-      return FALSE;
-    }
-  gst_bin_add (GST_BIN (peer->pipeline), bin);
-  g_autoptr (GstPad) src = gst_element_get_static_pad (bin, "src");
-  g_autoptr (GstPad) sink = gst_element_request_pad_simple (peer->webrtc, "sink_%u");
-  if (!sink || gst_pad_link (src, sink) != GST_PAD_LINK_OK)
-    {
-      g_printerr ("webrtcbin-peer: cannot link a send branch to webrtcbin\n");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static const char video_branch[]
-    = "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 "
-      "! videoconvert ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 "
-      "! application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! queue";
-static const char audio_branch[]
-    = "audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! opusenc "
-      "! rtpopuspay pt=111 "
-      "! application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000 ! queue";
-
-static gboolean
 build_pipeline (Peer *peer)
 {
   peer->pipeline = gst_pipeline_new ("webrtcbin-peer");
@@ -812,12 +848,15 @@ build_pipeline (Peer *peer)
   g_object_set (peer->webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
   gst_bin_add (GST_BIN (peer->pipeline), peer->webrtc);
 
-  /* Transceivers, and so m-lines, come in the order the sink pads are requested. */
+  /* The offerer's transceivers, and so its m-lines, come in the order the sink
+   * pads are requested. The answerer links its branches once it has the offer. */
   const char *first = peer->video_first ? video_branch : audio_branch;
   const char *second = peer->video_first ? audio_branch : video_branch;
   gboolean first_on = peer->video_first ? peer->video : peer->audio;
   gboolean second_on = peer->video_first ? peer->audio : peer->video;
-  if ((first_on && !add_branch (peer, first)) || (second_on && !add_branch (peer, second)))
+  if (peer->offerer
+      && ((first_on && !add_branch (peer, first, "sink_%u"))
+          || (second_on && !add_branch (peer, second, "sink_%u"))))
     return FALSE;
 
   g_signal_connect (peer->webrtc, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed),
@@ -878,6 +917,7 @@ main (int argc, char **argv)
   peer.candidate_mlines = g_array_new (FALSE, FALSE, sizeof (guint));
   peer.watched_transports = g_ptr_array_new_with_free_func (g_object_unref);
   peer.remote_text = g_string_new (NULL);
+  peer.remote_kinds = g_string_new (NULL);
   peer.loop = g_main_loop_new (NULL, FALSE);
 
   /* The last resort if the main loop itself hangs. */
@@ -916,6 +956,7 @@ main (int argc, char **argv)
   g_ptr_array_unref (peer.candidates);
   g_array_unref (peer.candidate_mlines);
   g_string_free (peer.remote_text, TRUE);
+  g_string_free (peer.remote_kinds, TRUE);
   g_free (peer.local_fingerprint);
   g_free (peer.remote_fingerprint);
   g_free (peer.remote_cert_fingerprint);

@@ -381,6 +381,7 @@ out:
 static const Side webrtcbin = { WEBRTCBIN, NULL };
 static const Side webrtcbin_video_first = { WEBRTCBIN, "--video-first" };
 static const Side webrtcbin_audio_only = { WEBRTCBIN, "--audio-only" };
+static const Side webrtcbin_video_only = { WEBRTCBIN, "--video-only" };
 static const Side confab = { CONFAB, NULL };
 
 typedef struct
@@ -389,26 +390,30 @@ typedef struct
   const Side *offerer;
   const Side *answerer;
   gboolean video; /* both ends decode video */
+  gboolean audio; /* both ends decode audio */
 } Case;
 
-/* The first two prove the peer itself; then Confab each way and in each shape. */
+/* The peer/ cases prove the peer itself; then Confab each way and in each shape. */
 static const Case cases[] = {
-  { "/confab/webrtc/peer/pair", &webrtcbin, &webrtcbin, TRUE },
-  { "/confab/webrtc/peer/pair-video-first", &webrtcbin_video_first, &webrtcbin, TRUE },
-  { "/confab/webrtc/confab/confab-offers", &confab, &webrtcbin, TRUE },
-  { "/confab/webrtc/confab/webrtcbin-offers", &webrtcbin, &confab, TRUE },
-  { "/confab/webrtc/confab/webrtcbin-offers-video-first", &webrtcbin_video_first, &confab, TRUE },
-  { "/confab/webrtc/confab/webrtcbin-offers-audio-only", &webrtcbin_audio_only, &confab, FALSE },
+  { "/confab/webrtc/peer/pair", &webrtcbin, &webrtcbin, TRUE, TRUE },
+  { "/confab/webrtc/peer/pair-video-first", &webrtcbin_video_first, &webrtcbin, TRUE, TRUE },
+  { "/confab/webrtc/peer/pair-video-only-offer", &webrtcbin_video_only, &webrtcbin, TRUE, FALSE },
+  { "/confab/webrtc/confab/confab-offers", &confab, &webrtcbin, TRUE, TRUE },
+  { "/confab/webrtc/confab/webrtcbin-offers", &webrtcbin, &confab, TRUE, TRUE },
+  { "/confab/webrtc/confab/webrtcbin-offers-video-first", &webrtcbin_video_first, &confab, TRUE,
+    TRUE },
+  { "/confab/webrtc/confab/webrtcbin-offers-audio-only", &webrtcbin_audio_only, &confab, FALSE,
+    TRUE },
   /* webrtcbin sends no video: only audio is decoded on both ends. */
   { "/confab/webrtc/confab/confab-offers-webrtcbin-audio-only", &confab, &webrtcbin_audio_only,
-    FALSE },
+    FALSE, TRUE },
 };
 
 static void
 test_case (gconstpointer data)
 {
   const Case *c = data;
-  run_call (c->offerer, c->answerer, c->video, TRUE);
+  run_call (c->offerer, c->answerer, c->video, c->audio);
 }
 
 static char *
