@@ -191,7 +191,8 @@ finish_and_load (Running *run, const char *what)
   run->exited_ok
       = g_subprocess_get_if_exited (run->proc) && g_subprocess_get_exit_status (run->proc) == 0;
   if (!run->exited_ok)
-    g_test_message ("%s did not exit 0", what);
+    g_test_message ("%s (%s) ended with wait status %d", what, run->name,
+                    g_subprocess_get_status (run->proc));
   run->parser = json_parser_new ();
   if (!json_parser_load_from_file (run->parser, run->stats_path, &error))
     {
@@ -202,27 +203,45 @@ finish_and_load (Running *run, const char *what)
   return TRUE;
 }
 
+/* @obj's member @name, or its object @section's; NULL when absent or null. */
+static JsonNode *
+member_at (JsonObject *obj, const char *section, const char *name)
+{
+  if (section)
+    {
+      JsonNode *node = json_object_get_member (obj, section);
+      obj = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    }
+  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
+  return node && !JSON_NODE_HOLDS_NULL (node) ? node : NULL;
+}
+
 static gint64
 int_at (JsonObject *obj, const char *section, const char *name)
 {
-  if (section)
-    obj = json_object_has_member (obj, section) && json_object_get_object_member (obj, section)
-              ? json_object_get_object_member (obj, section)
-              : NULL;
-  return obj && json_object_has_member (obj, name) ? json_object_get_int_member (obj, name) : -1;
+  JsonNode *node = member_at (obj, section, name);
+  return node ? json_node_get_int (node) : -1;
+}
+
+static double
+double_at (JsonObject *obj, const char *section, const char *name)
+{
+  JsonNode *node = member_at (obj, section, name);
+  return node ? json_node_get_double (node) : -1;
+}
+
+static gboolean
+bool_at (JsonObject *obj, const char *section, const char *name)
+{
+  JsonNode *node = member_at (obj, section, name);
+  return node && json_node_get_boolean (node);
 }
 
 static const char *
 string_at (JsonObject *obj, const char *section, const char *name)
 {
-  if (section)
-    obj = json_object_has_member (obj, section) && json_object_get_object_member (obj, section)
-              ? json_object_get_object_member (obj, section)
-              : NULL;
-  if (!obj || !json_object_has_member (obj, name)
-      || JSON_NODE_HOLDS_NULL (json_object_get_member (obj, name)))
-    return NULL;
-  return json_object_get_string_member (obj, name);
+  JsonNode *node = member_at (obj, section, name);
+  return node ? json_node_get_string (node) : NULL;
 }
 
 static gboolean
@@ -234,21 +253,21 @@ check (gboolean ok, const char *what)
 }
 
 /* The webrtcbin peer's view: DTLS up, media decoded, the SAS it computed. */
+/* The webrtcbin peer's view: DTLS up, media decoded, the SAS it computed. */
 static gboolean
 check_webrtcbin (JsonObject *s, const char *role, gboolean expect_video, gboolean expect_audio)
 {
-  g_test_message (
-      "webrtcbin %s: DTLS %s, %" G_GINT64_FORMAT " video frames, %" G_GINT64_FORMAT
-      " audio buffers decoded, SAS %s, fingerprint verified %d, "
-      "DTLS after %.0f ms, first frame after %.0f ms",
-      role, string_at (s, NULL, "dtls_state_reached"), int_at (s, NULL, "video_frames_decoded"),
-      int_at (s, NULL, "audio_buffers_decoded"), string_at (s, NULL, "sas"),
-      json_object_get_boolean_member (s, "fingerprint_verified"),
-      json_object_get_double_member_with_default (s, "remote_applied_to_dtls_connected_ms", -1),
-      json_object_get_double_member_with_default (s, "remote_applied_to_first_frame_ms", -1));
-  return check (json_object_get_boolean_member (s, "dtls_connected"),
-                "webrtcbin: DTLS did not connect")
-         && check (json_object_get_boolean_member (s, "fingerprint_verified"),
+  g_test_message ("webrtcbin %s: DTLS %s, %" G_GINT64_FORMAT " video frames, %" G_GINT64_FORMAT
+                  " audio buffers decoded, SAS %s, fingerprint verified %d; "
+                  "remote description applied -> DTLS connected %.0f ms, -> first frame %.0f ms",
+                  role, string_at (s, NULL, "dtls_state_reached"),
+                  int_at (s, NULL, "video_frames_decoded"),
+                  int_at (s, NULL, "audio_buffers_decoded"), string_at (s, NULL, "sas"),
+                  bool_at (s, NULL, "fingerprint_verified"),
+                  double_at (s, NULL, "remote_applied_to_dtls_connected_ms"),
+                  double_at (s, NULL, "remote_applied_to_first_frame_ms"));
+  return check (bool_at (s, NULL, "dtls_connected"), "webrtcbin: DTLS did not connect")
+         && check (bool_at (s, NULL, "fingerprint_verified"),
                    "webrtcbin: the DTLS certificate does not match the remote a=fingerprint")
          && check (!expect_video || int_at (s, NULL, "video_frames_decoded") > 0,
                    "webrtcbin: no video decoded")
@@ -261,20 +280,19 @@ static gboolean
 check_confab (JsonObject *s, const char *role, gboolean expect_video, gboolean expect_audio)
 {
   const char *dtls_state = string_at (s, "dtls", "state");
-  JsonObject *dtls
-      = json_object_has_member (s, "dtls") ? json_object_get_object_member (s, "dtls") : NULL;
   g_test_message ("confab %s: call %s, DTLS %s, %" G_GINT64_FORMAT " video and %" G_GINT64_FORMAT
-                  " audio frames decoded, SAS %s",
+                  " audio frames decoded, SAS %s; remote description applied -> ICE %.0f ms, "
+                  "-> DTLS connected %.0f ms (handshake %.0f ms), -> first frame %.0f ms",
                   role, string_at (s, "call", "state"), dtls_state ? dtls_state : "(none)",
                   int_at (s, "video", "frames_decoded"), int_at (s, "audio", "frames_decoded"),
-                  dtls ? string_at (dtls, NULL, "sas") : "(none)");
-  return check (dtls != NULL, "confab: its stats have no \"dtls\" object")
+                  string_at (s, "dtls", "sas"), double_at (s, "ice", "checks_ms"),
+                  double_at (s, "dtls", "connected_ms"), double_at (s, "dtls", "handshake_ms"),
+                  double_at (s, NULL, "first_frame_ms"));
+  return check (member_at (s, NULL, "dtls") != NULL, "confab: its stats have no \"dtls\" object")
          && check (g_strcmp0 (dtls_state, "connected") == 0
                        || g_strcmp0 (dtls_state, "closed") == 0,
                    "confab: DTLS is neither connected nor closed after the call")
-         && check (
-             json_object_get_boolean_member_with_default (dtls, "fingerprint_verified", FALSE),
-             "confab: fingerprint not verified")
+         && check (bool_at (s, "dtls", "fingerprint_verified"), "confab: fingerprint not verified")
          && check (!expect_video || int_at (s, "video", "frames_decoded") > 0,
                    "confab: no video decoded")
          && check (!expect_audio || int_at (s, "audio", "frames_decoded") > 0,
@@ -284,7 +302,7 @@ check_confab (JsonObject *s, const char *role, gboolean expect_video, gboolean e
 static const char *
 sas_of (JsonObject *s, Program program)
 {
-  return program == CONFAB ? string_at (s, "dtls", "sas") : string_at (s, NULL, "sas");
+  return string_at (s, program == CONFAB ? "dtls" : NULL, "sas");
 }
 
 static gboolean
@@ -349,23 +367,20 @@ run_call (const Side *offer_side, const Side *answer_side, gboolean video, gbool
   if (!finish_and_load (&offerer, "the offerer") || !finish_and_load (&answerer, "the answerer"))
     goto out;
 
-  gboolean ok;
-  if (offer_side->program == CONFAB)
-    ok = check_confab (offerer.stats, "offerer", video, audio);
-  else
-    ok = check_webrtcbin (offerer.stats, "offerer", video, audio);
-  if (answer_side->program == CONFAB)
-    ok = ok && check_confab (answerer.stats, "answerer", video, audio);
-  else
-    ok = ok && check_webrtcbin (answerer.stats, "answerer", video, audio);
+  /* Both sides' summaries in the log, then the first failure. */
+  gboolean offer_ok = (offer_side->program == CONFAB ? check_confab : check_webrtcbin) (
+      offerer.stats, "offerer", video, audio);
+  gboolean answer_ok = (answer_side->program == CONFAB ? check_confab : check_webrtcbin) (
+      answerer.stats, "answerer", video, audio);
+  gboolean ok = check (offerer.exited_ok, "the offerer did not exit 0")
+                && check (answerer.exited_ok, "the answerer did not exit 0") && offer_ok
+                && answer_ok;
   const char *offer_sas = sas_of (offerer.stats, offer_side->program);
   const char *answer_sas = sas_of (answerer.stats, answer_side->program);
   if (ok)
     ok = check (offer_sas && g_regex_match_simple ("^[0-9]{3} [0-9]{3}$", offer_sas, 0, 0),
                 "the offerer has no six-digit SAS")
          && check (g_strcmp0 (offer_sas, answer_sas) == 0, "the two SAS differ");
-  if (ok)
-    ok = check (offerer.exited_ok && answerer.exited_ok, "a side did not exit 0");
   if (ok)
     stage = NULL;
 
