@@ -55,10 +55,6 @@ struct _Peer
   EndTimer connect_timer;
   EndTimer duration_timer;
   EndTimer watchdog_timer;
-  /* (mline index, candidate) pairs from on-ice-candidate, in case the local
-   * description does not carry them. */
-  GPtrArray *candidates;
-  GArray *candidate_mlines;
 
   char *local_fingerprint;
   char *remote_fingerprint;
@@ -78,7 +74,7 @@ struct _Peer
   gboolean dtls_failed;
   char *remote_cert_fingerprint;
   char *local_cert_fingerprint;
-  char *ice_state;
+  const char *ice_state;
 };
 
 static void finish (Peer *peer, int status);
@@ -104,6 +100,15 @@ sdp_fingerprint (const GstSDPMessage *sdp)
   return value ? normalize_fingerprint (value) : NULL;
 }
 
+static void
+sha256 (const void *data, gsize size, guint8 digest[32])
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sum, data, size);
+  gsize len = 32;
+  g_checksum_get_digest (sum, digest, &len);
+}
+
 /* The SAS of confab-dtls-sas.h, computed here independently of Confab. */
 static char *
 compute_sas (const char *offer_fp, const char *answer_fp)
@@ -111,11 +116,8 @@ compute_sas (const char *offer_fp, const char *answer_fp)
   if (!offer_fp || !*offer_fp || !answer_fp || !*answer_fp)
     return NULL;
   g_autofree char *input = g_strdup_printf ("confab-sas-1\n%s\n%s\n", offer_fp, answer_fp);
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_update (sum, (const guchar *) input, strlen (input));
   guint8 digest[32];
-  gsize len = sizeof digest;
-  g_checksum_get_digest (sum, digest, &len);
+  sha256 (input, strlen (input), digest);
   guint32 n = ((guint32) digest[0] << 24) | ((guint32) digest[1] << 16) | ((guint32) digest[2] << 8)
               | digest[3];
   n %= 1000000;
@@ -139,13 +141,10 @@ pem_fingerprint (const char *pem)
   g_autofree guchar *der = g_base64_decode (g_strstrip (b64), &der_len);
   if (der_len == 0)
     return NULL;
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_update (sum, der, der_len);
   guint8 digest[32];
-  gsize len = sizeof digest;
-  g_checksum_get_digest (sum, digest, &len);
+  sha256 (der, der_len, digest);
   GString *out = g_string_new ("sha-256 ");
-  for (gsize i = 0; i < len; i++)
+  for (gsize i = 0; i < sizeof digest; i++)
     g_string_append_printf (out, i ? ":%02X" : "%02X", digest[i]);
   return g_string_free (out, FALSE);
 }
@@ -176,24 +175,21 @@ add_string (JsonBuilder *b, const char *name, const char *value)
     json_builder_add_null_value (b);
 }
 
+/* "connected", "checking"…: the nick of a webrtc enum value. */
+static const char *
+enum_nick (GType type, int value)
+{
+  GEnumClass *klass = g_type_class_ref (type);
+  GEnumValue *v = g_enum_get_value (klass, value);
+  const char *nick = v ? v->value_nick : "unknown";
+  g_type_class_unref (klass); /* the class of a registered enum stays */
+  return nick;
+}
+
 static const char *
 dtls_state_name (GstWebRTCDTLSTransportState state)
 {
-  switch (state)
-    {
-    case GST_WEBRTC_DTLS_TRANSPORT_STATE_NEW:
-      return "new";
-    case GST_WEBRTC_DTLS_TRANSPORT_STATE_CLOSED:
-      return "closed";
-    case GST_WEBRTC_DTLS_TRANSPORT_STATE_FAILED:
-      return "failed";
-    case GST_WEBRTC_DTLS_TRANSPORT_STATE_CONNECTING:
-      return "connecting";
-    case GST_WEBRTC_DTLS_TRANSPORT_STATE_CONNECTED:
-      return "connected";
-    default:
-      return "unknown";
-    }
+  return enum_nick (GST_TYPE_WEBRTC_DTLS_TRANSPORT_STATE, state);
 }
 
 static void
@@ -371,14 +367,11 @@ on_ice_connection_state (GObject *webrtc, GParamSpec *pspec, gpointer data)
   Peer *peer = data;
   GstWebRTCICEConnectionState state;
   g_object_get (webrtc, "ice-connection-state", &state, NULL);
-  GEnumClass *klass = g_type_class_ref (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE);
-  GEnumValue *value = g_enum_get_value (klass, state);
+  const char *nick = enum_nick (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, state);
   g_mutex_lock (&peer->lock);
-  g_free (peer->ice_state);
-  peer->ice_state = g_strdup (value ? value->value_nick : "unknown");
+  peer->ice_state = nick;
   g_mutex_unlock (&peer->lock);
-  g_printerr ("webrtcbin-peer: ICE %s\n", value ? value->value_nick : "unknown");
-  g_type_class_unref (klass);
+  g_printerr ("webrtcbin-peer: ICE %s\n", nick);
 }
 
 static GstPadProbeReturn
@@ -436,46 +429,9 @@ on_webrtc_pad (GstElement *webrtc, GstPad *pad, gpointer data)
   gst_pad_link (pad, sinkpad);
 }
 
-/* The local description as text, with the gathered candidates in it: webrtcbin
- * 1.22 may leave them out of local-description, so any missing ones are added
- * from on-ice-candidate. */
-static char *
-local_description_text (Peer *peer)
-{
-  GstWebRTCSessionDescription *desc = NULL;
-  g_object_get (peer->webrtc, "local-description", &desc, NULL);
-  if (!desc)
-    return NULL;
-  GstSDPMessage *sdp = NULL;
-  gst_sdp_message_copy (desc->sdp, &sdp);
-  gst_webrtc_session_description_free (desc);
-
-  for (guint m = 0; m < gst_sdp_message_medias_len (sdp); m++)
-    {
-      GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, m);
-      if (gst_sdp_media_get_attribute_val (media, "candidate"))
-        continue;
-      gboolean added = FALSE;
-      for (guint i = 0; i < peer->candidates->len; i++)
-        if (g_array_index (peer->candidate_mlines, guint, i) == m)
-          {
-            const char *cand = g_ptr_array_index (peer->candidates, i);
-            if (g_str_has_prefix (cand, "candidate:"))
-              cand += strlen ("candidate:");
-            if (*cand)
-              {
-                gst_sdp_media_add_attribute (media, "candidate", cand);
-                added = TRUE;
-              }
-          }
-      if (added)
-        g_printerr ("webrtcbin-peer: added the gathered candidates to m-line %u\n", m);
-    }
-  char *text = gst_sdp_message_as_text (sdp);
-  gst_sdp_message_free (sdp);
-  return text;
-}
-
+/* webrtcbin 1.22 writes the candidates it gathered into local-description
+ * (all on the first m-line with max-bundle): once gathering is over, it is
+ * the whole blob. */
 static void
 print_local_description (Peer *peer)
 {
@@ -483,19 +439,19 @@ print_local_description (Peer *peer)
     return;
   peer->printed = TRUE;
   g_clear_handle_id (&peer->gather_timer, g_source_remove);
-  g_autofree char *text = local_description_text (peer);
-  if (!text)
+  GstWebRTCSessionDescription *desc = NULL;
+  g_object_get (peer->webrtc, "local-description", &desc, NULL);
+  if (!desc)
     {
       g_printerr ("webrtcbin-peer: no local description\n");
       finish (peer, 1);
       return;
     }
-  GstSDPMessage *sdp = NULL;
-  gst_sdp_message_new_from_text (text, &sdp);
+  g_autofree char *text = gst_sdp_message_as_text (desc->sdp);
   g_mutex_lock (&peer->lock);
-  peer->local_fingerprint = sdp_fingerprint (sdp);
+  peer->local_fingerprint = sdp_fingerprint (desc->sdp);
   g_mutex_unlock (&peer->lock);
-  gst_sdp_message_free (sdp);
+  gst_webrtc_session_description_free (desc);
   fputs (text, stdout);
   fputs ("\n", stdout);
   fflush (stdout);
@@ -531,33 +487,6 @@ on_ice_gathering_state (GObject *webrtc, GParamSpec *pspec, gpointer data)
   g_object_get (webrtc, "ice-gathering-state", &state, NULL);
   if (state == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE)
     g_idle_add (on_gathering_complete_idle, data);
-}
-
-typedef struct
-{
-  Peer *peer;
-  char *candidate;
-  guint mline;
-} Candidate;
-
-static gboolean
-on_candidate_idle (gpointer data)
-{
-  Candidate *c = data;
-  g_ptr_array_add (c->peer->candidates, c->candidate);
-  g_array_append_val (c->peer->candidate_mlines, c->mline);
-  g_free (c);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_ice_candidate (GstElement *webrtc, guint mline, const char *candidate, gpointer data)
-{
-  Candidate *c = g_new (Candidate, 1);
-  c->peer = data;
-  c->candidate = g_strdup (candidate);
-  c->mline = mline;
-  g_idle_add (on_candidate_idle, c);
 }
 
 /* Starts the gathering wait; the description is printed when it completes. */
@@ -861,7 +790,6 @@ build_pipeline (Peer *peer)
 
   g_signal_connect (peer->webrtc, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed),
                     peer);
-  g_signal_connect (peer->webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), peer);
   g_signal_connect (peer->webrtc, "notify::ice-gathering-state",
                     G_CALLBACK (on_ice_gathering_state), peer);
   g_signal_connect (peer->webrtc, "notify::ice-connection-state",
@@ -913,8 +841,6 @@ main (int argc, char **argv)
   peer.stats_path = stats;
   g_mutex_init (&peer.lock);
   peer.start_time = g_get_monotonic_time ();
-  peer.candidates = g_ptr_array_new_with_free_func (g_free);
-  peer.candidate_mlines = g_array_new (FALSE, FALSE, sizeof (guint));
   peer.watched_transports = g_ptr_array_new_with_free_func (g_object_unref);
   peer.remote_text = g_string_new (NULL);
   peer.remote_kinds = g_string_new (NULL);
@@ -953,15 +879,12 @@ main (int argc, char **argv)
   g_ptr_array_unref (peer.watched_transports);
   gst_object_unref (peer.pipeline);
   g_object_unref (peer.input);
-  g_ptr_array_unref (peer.candidates);
-  g_array_unref (peer.candidate_mlines);
   g_string_free (peer.remote_text, TRUE);
   g_string_free (peer.remote_kinds, TRUE);
   g_free (peer.local_fingerprint);
   g_free (peer.remote_fingerprint);
   g_free (peer.remote_cert_fingerprint);
   g_free (peer.local_cert_fingerprint);
-  g_free (peer.ice_state);
   g_main_loop_unref (peer.loop);
   g_mutex_clear (&peer.lock);
   return peer.exit_status;
