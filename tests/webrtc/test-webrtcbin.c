@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Confab against GStreamer's webrtcbin, both directions, as two processes
- * whose stdin and stdout this test carries like a person would. The first
- * case runs the webrtcbin peer against itself, to prove the peer works.
+ * whose stdin and stdout this test carries like a person would. The
+ * /confab/webrtc/peer/ cases run the webrtcbin peer against itself, to prove
+ * the peer works; the /confab/webrtc/confab/ cases run it against `confab`.
  *
  * A case that fails says where the call stopped and goes on to the next:
  * the children's stderr is in the test log.
@@ -13,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,7 +31,7 @@ typedef enum
 typedef struct
 {
   Program program;
-  const char *shape; /* NULL, "--video-first", "--audio-only" (the webrtcbin peer only) */
+  const char *shape; /* the webrtcbin peer's --video-first, --audio-only… or NULL */
 } Side;
 
 typedef struct
@@ -452,6 +454,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* A child that exits early must fail the case, not kill the test on a write. */
+  signal (SIGPIPE, SIG_IGN);
   gst_init (NULL, NULL);
 
   g_autofree char *build = g_strdup (g_getenv ("CONFAB_BUILD_DIR"));
