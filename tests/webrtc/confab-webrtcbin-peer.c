@@ -10,6 +10,7 @@
 #define GST_USE_UNSTABLE_API
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
@@ -273,6 +274,16 @@ end_after (EndTimer *timer, Peer *peer, guint seconds, int status, const char *r
   timer->status = status;
   timer->reason = reason;
   timer->id = g_timeout_add_seconds (seconds, on_end_timer, timer);
+}
+
+/* SIGINT or SIGTERM hang up like the end of the duration: the summary is
+ * still written, and the exit status says whether the call had connected. */
+static gboolean
+on_hang_up_signal (gpointer data)
+{
+  g_printerr ("webrtcbin-peer: hanging up on a signal\n");
+  finish (data, 0);
+  return G_SOURCE_CONTINUE;
 }
 
 /* Runs on the main thread once DTLS is up. */
@@ -862,7 +873,11 @@ main (int argc, char **argv)
     }
   read_next_line (&peer);
 
+  guint sigint = g_unix_signal_add (SIGINT, on_hang_up_signal, &peer);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_hang_up_signal, &peer);
   g_main_loop_run (peer.loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
 
   if (peer.exit_status == 0 && !peer.dtls_connected)
     peer.exit_status = 1;

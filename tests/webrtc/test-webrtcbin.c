@@ -185,6 +185,37 @@ running_clear (Running *run, gboolean show_log)
   g_clear_object (&run->parser);
 }
 
+typedef struct
+{
+  Running *run;
+  Running *other;
+  gboolean *done;
+} Waiting;
+
+static void
+on_exited (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Waiting *w = data;
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *w->done = TRUE;
+  /* A side that gave up ends the other at once, not at its own timeout;
+   * SIGINT (Ctrl-C: both hang up) lets it write its stats first. */
+  if (!g_subprocess_get_successful (w->run->proc))
+    g_subprocess_send_signal (w->other->proc, SIGINT);
+}
+
+/* Waits for both sides to end. */
+static void
+wait_both (Running *offerer, Running *answerer)
+{
+  gboolean offer_done = FALSE, answer_done = FALSE;
+  Waiting wo = { offerer, answerer, &offer_done }, wa = { answerer, offerer, &answer_done };
+  g_subprocess_wait_async (offerer->proc, NULL, on_exited, &wo);
+  g_subprocess_wait_async (answerer->proc, NULL, on_exited, &wa);
+  while (!offer_done || !answer_done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static gboolean
 finish_and_load (Running *run, const char *what)
 {
@@ -366,6 +397,7 @@ run_call (const Side *offer_side, const Side *answer_side, gboolean video, gbool
     }
 
   stage = "the call";
+  wait_both (&offerer, &answerer);
   if (!finish_and_load (&offerer, "the offerer") || !finish_and_load (&answerer, "the answerer"))
     goto out;
 
