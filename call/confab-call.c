@@ -798,8 +798,13 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
   else
     {
       gboolean fec_declined;
+      guint offered = self->streams.n_streams;
 
       if (!confab_negotiation_apply_answer (&self->streams, remote, &fec_declined, error))
+        return FALSE;
+      /* The answer declined a section (a browser without a camera, say):
+       * the pipeline, not started yet, is built again for what is left. */
+      if (self->streams.n_streams != offered && !build_pipeline (self, error))
         return FALSE;
       /* The pipeline has not started: media starts once both descriptions
        * are applied. */
