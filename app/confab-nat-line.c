@@ -24,8 +24,8 @@ finish_text (GAsyncResult *result)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return NULL;
   if (error)
-    g_debug ("NAT probe: %s", error->message);
-  else if (detail)
+    return g_strdup_printf (_ ("unknown (%s)"), error->message);
+  if (detail)
     g_debug ("NAT probe: %s: %s", confab_nat_type_to_string (type), detail);
   return g_strdup (confab_nat_type_describe (type));
 }
