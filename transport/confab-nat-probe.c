@@ -38,8 +38,8 @@ static GInetAddress *
 resolve (const char *host, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GResolver) resolver = g_resolver_get_default ();
-  GList *list = g_resolver_lookup_by_name_with_flags (resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY,
-                                                      cancellable, error);
+  GList *list = g_resolver_lookup_by_name_with_flags (
+      resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY, cancellable, error);
   if (!list)
     return NULL;
   GInetAddress *address = g_object_ref (list->data);
@@ -123,7 +123,8 @@ ask (GSocket *socket, GSocketAddress *to, guint timeout_ms, GCancellable *cancel
             return TRUE;
           if (status != CONFAB_STUN_OTHER_TRANSACTION)
             {
-              g_debug ("NAT probe: unusable STUN answer: %s", confab_stun_status_to_string (status));
+              g_debug ("NAT probe: unusable STUN answer: %s",
+                       confab_stun_status_to_string (status));
               if (status == CONFAB_STUN_ERROR_RESPONSE)
                 return FALSE;
             }
@@ -203,11 +204,11 @@ run_probe (Probe *probe, GCancellable *cancellable, GError **error)
   g_autofree char *second_text = answered ? stun_address_to_string (&second.mapped) : NULL;
   g_autofree char *to2_text
       = to2 ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (to2)) : NULL;
-  probe->detail = g_strdup_printf (
-      "local %s, mapped %s by %s:%u%s%s%s%s%s", local_text, first_text, probe->stun_host,
-      probe->stun_port, to2 ? ", " : "", answered ? second_text : (to2 ? "no answer" : ""),
-      to2 ? " by " : "", to2 ? to2_text : "",
-      first.has_other ? " (the server supports RFC 5780)" : "");
+  probe->detail = g_strdup_printf ("local %s, mapped %s by %s:%u%s%s%s%s%s", local_text, first_text,
+                                   probe->stun_host, probe->stun_port, to2 ? ", " : "",
+                                   answered ? second_text : (to2 ? "no answer" : ""),
+                                   to2 ? " by " : "", to2 ? to2_text : "",
+                                   first.has_other ? " (the server supports RFC 5780)" : "");
   return confab_nat_classify (&local, &first.mapped, answered ? &second.mapped : NULL);
 }
 
@@ -223,9 +224,8 @@ on_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellabl
 }
 
 void
-confab_nat_probe_async (const ConfabIceServer *stun, const ConfabIceServer *turn,
-                        guint timeout_ms, GCancellable *cancellable, GAsyncReadyCallback callback,
-                        gpointer user_data)
+confab_nat_probe_async (const ConfabIceServer *stun, const ConfabIceServer *turn, guint timeout_ms,
+                        GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   Probe *probe = g_new0 (Probe, 1);
   if (stun)
@@ -280,7 +280,7 @@ confab_nat_type_describe (ConfabNatType type)
 const char *
 confab_nat_type_to_string (ConfabNatType type)
 {
-  static const char *const names[] = { "unknown-no-server", "unknown",   "open",
-                                       "home-router",       "symmetric", "udp-blocked" };
+  static const char *const names[]
+      = { "unknown-no-server", "unknown", "open", "home-router", "symmetric", "udp-blocked" };
   return (guint) type < G_N_ELEMENTS (names) ? names[type] : "?";
 }

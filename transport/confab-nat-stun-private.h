@@ -40,13 +40,15 @@ typedef struct
 } ConfabStunResponse;
 
 /* A Binding Request with @transaction_id and no attributes, into @out. */
-void confab_stun_write_binding_request (guint8 out[CONFAB_STUN_HEADER_SIZE],
-                                        const guint8 transaction_id[CONFAB_STUN_TRANSACTION_ID_SIZE]);
+void
+confab_stun_write_binding_request (guint8 out[CONFAB_STUN_HEADER_SIZE],
+                                   const guint8 transaction_id[CONFAB_STUN_TRANSACTION_ID_SIZE]);
 
 /* Reads a Binding Success Response to @transaction_id. */
-ConfabStunStatus confab_stun_read_binding_response (
-    const guint8 *data, gsize length, const guint8 transaction_id[CONFAB_STUN_TRANSACTION_ID_SIZE],
-    ConfabStunResponse *response);
+ConfabStunStatus
+confab_stun_read_binding_response (const guint8 *data, gsize length,
+                                   const guint8 transaction_id[CONFAB_STUN_TRANSACTION_ID_SIZE],
+                                   ConfabStunResponse *response);
 
 const char *confab_stun_status_to_string (ConfabStunStatus status);
 

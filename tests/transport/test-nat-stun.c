@@ -54,9 +54,9 @@ static const Captured no_rfc5780 = {
 /* [::]:59801 to [::1]:3490. */
 static const Captured ipv6 = {
   "f28d5892d9510baa86b877b2",
-  "010100682112a442f28d5892d9510baa86b877b2002000140002c88b2112a442f28d5892d9510baa86b877b3000100140"
-  "002e99900000000000000000000000000000001802b001400020da200000000000000000000000000000001802200"
-  "14436f7475726e2d342e362e312027476f7273742780280004d4f3bda3",
+  "010100682112a442f28d5892d9510baa86b877b2002000140002c88b2112a442f28d5892d9510baa86b877b3000100"
+  "140002e99900000000000000000000000000000001802b001400020da2000000000000000000000000000000018022"
+  "0014436f7475726e2d342e362e312027476f7273742780280004d4f3bda3",
 };
 /* A request with the unknown comprehension-required attribute 0x0030:
  * 420 Unknown Attribute. */
@@ -178,7 +178,7 @@ read_damaged (gsize offset, const char *hex, gsize cut_bytes)
 static void
 test_damaged (void)
 {
-  g_assert_cmpint (read_damaged (0, "01", 4), ==, CONFAB_STUN_NOT_STUN); /* length mismatch */
+  g_assert_cmpint (read_damaged (0, "01", 4), ==, CONFAB_STUN_NOT_STUN);       /* length mismatch */
   g_assert_cmpint (read_damaged (8, "2112a443", 0), ==, CONFAB_STUN_NOT_STUN); /* cookie */
   g_assert_cmpint (read_damaged (0, "c1", 0), ==, CONFAB_STUN_NOT_STUN); /* not STUN's top bits */
   /* XOR-MAPPED-ADDRESS's length 8 -> 0x50: past the end. */
