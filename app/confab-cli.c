@@ -327,12 +327,23 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
             g_printerr (_ ("confab: connected, %s\n"), text);
             peer->shown_pair = stats.pair;
           }
+        g_printerr (_ ("confab: encrypted (DTLS-SRTP, %s; the other side's certificate matches "
+                       "its fingerprint), security code %s\n"),
+                    stats.dtls.srtp_profile ? stats.dtls.srtp_profile : "?",
+                    stats.sas ? stats.sas : "?");
         if (peer->cli->duration > 0)
           peer->duration_timer = g_timeout_add (peer->cli->duration * 1000, on_duration_over, peer);
         else
           g_printerr (_ ("confab: in the call; Ctrl-C hangs up\n"));
         break;
       }
+    case CONFAB_CALL_STATE_ENDED:
+      if (confab_call_ended_by_peer (peer->call))
+        {
+          g_printerr (_ ("confab: the other side hung up\n"));
+          finish (peer, CONFAB_EXIT_OK);
+        }
+      break;
     default:
       break;
     }
@@ -358,6 +369,17 @@ static void
 on_candidate_gathered (ConfabIceSession *ice, const char *type, const char *where, gpointer data)
 {
   g_printerr (_ ("confab: candidate %s %s\n"), type, where);
+}
+
+/* Both fingerprints are known once the other side's text is in. */
+static void
+print_security_code (Peer *peer)
+{
+  g_autofree char *sas = confab_call_dup_sas (peer->call);
+  if (sas)
+    g_printerr (_ ("confab: security code %s: read it to the other side; if theirs differs, "
+                   "someone is listening in: hang up\n"),
+                sas);
 }
 
 static void read_next_line (Peer *peer);
@@ -391,7 +413,9 @@ blob_complete (Peer *peer)
       return;
     }
 
-  if (peer->role == CONFAB_SDP_ANSWER)
+  if (peer->role == CONFAB_SDP_OFFER)
+    print_security_code (peer);
+  else
     {
       g_printerr (_ ("confab: offer accepted; gathering candidates…\n"));
       confab_call_gather_async (peer->call, peer->cancellable, on_gathered, peer);
@@ -490,8 +514,11 @@ on_gathered (GObject *source, GAsyncResult *result, gpointer data)
       read_next_line (peer);
     }
   else
-    g_printerr (_ ("confab: send the answer above to the other side; waiting for them to "
-                   "connect…\n"));
+    {
+      g_printerr (_ ("confab: send the answer above to the other side; waiting for them to "
+                     "connect…\n"));
+      print_security_code (peer);
+    }
 }
 
 int

@@ -26,6 +26,7 @@ typedef enum
   FORMAT_KBPS,
   FORMAT_FPS,
   FORMAT_PERCENT, /* a 0..1 fraction, shown as a percentage */
+  FORMAT_YES_NO,  /* a boolean */
 } FigureFormat;
 
 typedef enum
@@ -46,6 +47,7 @@ typedef enum
   GROUP_AUDIO,
   GROUP_VIDEO,
   GROUP_FEC,
+  GROUP_ENCRYPTION,
   N_GROUPS,
 } Group;
 
@@ -100,6 +102,19 @@ static const RowSpec row_specs[] = {
     "video.fec_unrecovered", FORMAT_COUNT },
   { GROUP_FEC, N_ ("Opus frames rebuilt"), N_ ("From Opus in-band FEC"), "audio.fec_recovered",
     FORMAT_COUNT },
+
+  { GROUP_ENCRYPTION, N_ ("Security code"),
+    N_ ("Read it to the other side: it must be the same on both screens"), "dtls.sas",
+    FORMAT_TEXT },
+  { GROUP_ENCRYPTION, N_ ("DTLS state"), NULL, "dtls.state", FORMAT_TEXT },
+  { GROUP_ENCRYPTION, N_ ("Certificate checked"),
+    N_ ("The other side’s certificate matches the fingerprint in its text"),
+    "dtls.fingerprint_verified", FORMAT_YES_NO },
+  { GROUP_ENCRYPTION, N_ ("SRTP profile"), NULL, "dtls.srtp_profile", FORMAT_TEXT },
+  { GROUP_ENCRYPTION, N_ ("Cipher suite"), N_ ("Of the DTLS handshake"), "dtls.cipher",
+    FORMAT_TEXT },
+  { GROUP_ENCRYPTION, N_ ("Handshake took"), NULL, "dtls.handshake_ms", FORMAT_MS,
+    FIGURE_ZERO_UNKNOWN },
 };
 
 /* The rows of the audio and the video group, keys under "audio." and
@@ -138,6 +153,7 @@ struct _ConfabConnectionPanel
   AdwPreferencesGroup *audio_group;
   AdwPreferencesGroup *video_group;
   AdwPreferencesGroup *fec_group;
+  AdwPreferencesGroup *encryption_group;
   AdwExpanderRow *local_expander;
   AdwExpanderRow *remote_expander;
 
@@ -183,6 +199,8 @@ format_figure (const Figure *figure, JsonNode *root)
 
   if (!node || !JSON_NODE_HOLDS_VALUE (node))
     return g_strdup (UNKNOWN);
+  if (figure->format == FORMAT_YES_NO)
+    return g_strdup (json_node_get_boolean (node) ? _ ("yes") : _ ("no"));
   if (figure->format == FORMAT_TEXT)
     {
       const char *text = json_node_get_string (node);
@@ -218,6 +236,7 @@ format_figure (const Figure *figure, JsonNode *root)
     case FORMAT_PERCENT:
       return g_strdup_printf ("%.1f %%", value * 100);
     case FORMAT_TEXT:
+    case FORMAT_YES_NO:
     default:
       g_assert_not_reached ();
     }
@@ -481,6 +500,7 @@ build_rows (ConfabConnectionPanel *self)
     [GROUP_AUDIO] = self->audio_group,
     [GROUP_VIDEO] = self->video_group,
     [GROUP_FEC] = self->fec_group,
+    [GROUP_ENCRYPTION] = self->encryption_group,
   };
 
   add_pair_row (self, _ ("This side"), "local");
@@ -494,8 +514,8 @@ build_rows (ConfabConnectionPanel *self)
   for (guint i = 0; i < G_N_ELEMENTS (stream_row_specs); i++)
     add_spec_row (self, groups[GROUP_VIDEO], &stream_row_specs[i], "video");
   for (guint i = 0; i < G_N_ELEMENTS (row_specs); i++)
-    if (row_specs[i].group == GROUP_FEC)
-      add_spec_row (self, groups[GROUP_FEC], &row_specs[i], NULL);
+    if (row_specs[i].group == GROUP_FEC || row_specs[i].group == GROUP_ENCRYPTION)
+      add_spec_row (self, groups[row_specs[i].group], &row_specs[i], NULL);
 }
 
 /* -- refreshing ------------------------------------------------------------------ */
@@ -677,6 +697,7 @@ confab_connection_panel_class_init (ConfabConnectionPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabConnectionPanel, audio_group);
   gtk_widget_class_bind_template_child (widget_class, ConfabConnectionPanel, video_group);
   gtk_widget_class_bind_template_child (widget_class, ConfabConnectionPanel, fec_group);
+  gtk_widget_class_bind_template_child (widget_class, ConfabConnectionPanel, encryption_group);
   gtk_widget_class_bind_template_child (widget_class, ConfabConnectionPanel, local_expander);
   gtk_widget_class_bind_template_child (widget_class, ConfabConnectionPanel, remote_expander);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);

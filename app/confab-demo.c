@@ -272,6 +272,11 @@ print_summary (Demo *demo)
       if (s.ice.connected_time && s.ice.remote_applied_time)
         printf ("  %-16s %.1f ms after the answer was applied\n", _ ("connected"),
                 (s.ice.connected_time - s.ice.remote_applied_time) / 1000.0);
+      printf ("  %-16s DTLS %s, %s, %s; security code %s\n", _ ("encryption"),
+              confab_dtls_state_to_string (s.dtls.state), s.dtls.srtp_profile ?: _ ("no keys"),
+              s.dtls.fingerprint_verified ? _ ("certificate checked")
+                                          : _ ("certificate not checked"),
+              s.sas ?: "—");
       printf ("  %-16s %" G_GUINT64_FORMAT " packets sent, %" G_GUINT64_FORMAT
               " received, %" G_GUINT64_FORMAT " lost; %" G_GUINT64_FORMAT
               " frames sent, %" G_GUINT64_FORMAT " decoded (%ux%u)\n",

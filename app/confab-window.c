@@ -33,6 +33,7 @@ struct _ConfabWindow
   GtkWidget *offer_entry_box;
   GtkTextView *offer_paste_view;
   GtkLabel *offer_error_label;
+  AdwStatusPage *error_page;
   GtkButton *accept_button;
   GtkWidget *join_progress;
   GtkSpinner *join_spinner;
@@ -136,10 +137,27 @@ show_page (ConfabWindow *self, const char *name)
 }
 
 static void
+on_error_back_clicked (ConfabWindow *self)
+{
+  show_page (self, "welcome");
+}
+
+static void
 on_call_failed (ConfabCall *call, GError *error, gpointer data)
 {
   ConfabWindow *self = data;
   const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  /* Not a network hiccup to retry: a page of its own that says so. */
+  if (g_error_matches (error, CONFAB_DTLS_ERROR, CONFAB_DTLS_ERROR_FINGERPRINT_MISMATCH))
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      g_clear_handle_id (&self->waiting_timer, g_source_remove);
+      drop_call (self);
+      reset_pages (self);
+      show_page (self, "error");
+      return;
+    }
 
   if (g_strcmp0 (page, "call") == 0)
     {
@@ -176,7 +194,12 @@ on_call_state (GObject *object, GParamSpec *pspec, gpointer data)
         {
           gtk_widget_set_visible (self->start_progress, TRUE);
           gtk_spinner_set_spinning (self->start_spinner, TRUE);
-          gtk_label_set_text (self->start_progress_label, _ ("Connecting…"));
+          g_autofree char *sas = confab_call_dup_sas (self->call);
+          g_autofree char *text = g_strdup_printf (
+              _ ("Connecting… Security code %s: read it to the other side, it must match "
+                 "theirs"),
+              sas ? sas : "—");
+          gtk_label_set_text (self->start_progress_label, text);
         }
       break;
     case CONFAB_CALL_STATE_IN_CALL:
@@ -373,8 +396,11 @@ on_waiting_tick (gpointer data)
 {
   ConfabWindow *self = data;
   guint s = (g_get_monotonic_time () - self->waiting_since) / G_USEC_PER_SEC;
-  g_autofree char *text = g_strdup_printf (
-      _ ("Waiting for the other side to paste your answer and connect… %u:%02u"), s / 60, s % 60);
+  g_autofree char *sas = confab_call_dup_sas (self->call);
+  g_autofree char *text
+      = g_strdup_printf (_ ("Waiting for the other side to paste your answer and connect… %u:%02u\n"
+                            "Security code %s: read it to the other side, it must match theirs"),
+                         s / 60, s % 60, sas ? sas : "—");
   gtk_label_set_text (self->join_progress_label, text);
   return G_SOURCE_CONTINUE;
 }
@@ -549,6 +575,7 @@ confab_window_class_init (ConfabWindowClass *klass)
   BIND (offer_entry_box);
   BIND (offer_paste_view);
   BIND (offer_error_label);
+  BIND (error_page);
   BIND (accept_button);
   BIND (join_progress);
   BIND (join_spinner);
@@ -559,6 +586,7 @@ confab_window_class_init (ConfabWindowClass *klass)
   BIND (call_view);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_connect_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_error_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_accept_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_offer_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_answer_clicked);

@@ -23,6 +23,8 @@ confab_call_stats_clear (ConfabCallStats *stats)
   g_strfreev (stats->remote_candidates);
   if (stats->turn)
     confab_ice_server_free (stats->turn);
+  confab_dtls_info_clear (&stats->dtls);
+  g_free (stats->sas);
   memset (stats, 0, sizeof *stats);
 }
 
@@ -76,6 +78,37 @@ ice_object (const ConfabCallStats *stats)
   set_interval_ms (object, "gathering_ms", ice->gather_start_time, ice->gather_end_time);
   /* From applying the other side's description to a working pair. */
   set_interval_ms (object, "checks_ms", ice->remote_applied_time, ice->connected_time);
+  return object;
+}
+
+static void
+set_string_or_null (JsonObject *object, const char *name, const char *value)
+{
+  if (value)
+    json_object_set_string_member (object, name, value);
+  else
+    json_object_set_null_member (object, name);
+}
+
+static JsonObject *
+dtls_object (const ConfabCallStats *stats)
+{
+  JsonObject *object = json_object_new ();
+  const ConfabDtlsInfo *dtls = &stats->dtls;
+
+  json_object_set_string_member (object, "state", confab_dtls_state_to_string (dtls->state));
+  set_string_or_null (object, "cipher", dtls->cipher);
+  set_string_or_null (object, "srtp_profile", dtls->srtp_profile);
+  json_object_set_boolean_member (object, "fingerprint_verified", dtls->fingerprint_verified);
+  set_string_or_null (object, "sas", stats->sas);
+  set_rounded (object, "handshake_ms", dtls->handshake_ms, 10);
+  /* From applying the other side's description to keys in hand. */
+  set_interval_ms (object, "connected_ms", stats->ice.remote_applied_time,
+                   stats->dtls_connected_time);
+  json_object_set_int_member (object, "srtp_packets_sent", dtls->srtp_packets_sent);
+  json_object_set_int_member (object, "srtp_packets_received", dtls->srtp_packets_received);
+  json_object_set_int_member (object, "dropped_before_keys", dtls->dropped_before_keys);
+  json_object_set_int_member (object, "unprotect_failures", dtls->unprotect_failures);
   return object;
 }
 
@@ -172,6 +205,7 @@ confab_call_stats_to_json_node (const ConfabCallStats *stats)
       json_object_set_string_member (call, "state", confab_call_state_to_string (stats->state));
       json_object_set_object_member (root, "call", call);
       json_object_set_object_member (root, "ice", ice_object (stats));
+      json_object_set_object_member (root, "dtls", dtls_object (stats));
       json_object_set_object_member (root, "audio", stream_object (&stats->media.audio, FALSE));
       json_object_set_object_member (root, "video", stream_object (&stats->media.video, TRUE));
       /* From applying the other side's description to the first picture. */

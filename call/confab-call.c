@@ -3,8 +3,11 @@
 
 #include "confab-call.h"
 
+#include "confab-dtls-sas.h"
 #include "confab-ice-layer.h"
 #include "confab-negotiation.h"
+#include "confab-rtcp-reports.h"
+#include "confab-rtp-packet.h"
 #include "confab-sdp-compact.h"
 
 #include <glib/gi18n.h>
@@ -28,6 +31,11 @@ struct _ConfabCall
 
   ConfabIceSession *ice;
   ConfabPacketPath *path; /* between the two: the ICE session at the bottom */
+  ConfabDtlsLayer *dtls;  /* right above it: no media leaves or enters unencrypted */
+  ConfabDtlsRole dtls_role;
+  gboolean dtls_started;
+  gint64 dtls_connected_time;
+  gboolean ended_by_peer;
   ConfabCallPipeline *pipeline;
   ConfabSdp *remote;
   /* What we can do, and what negotiation made of it: the offerer's streams
@@ -117,6 +125,31 @@ set_state (ConfabCall *self, ConfabCallState state)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* RTCP BYE for every SSRC we send, so the other side's media ends now
+ * rather than when it notices the silence; it goes through the DTLS layer
+ * like any RTCP. */
+static void
+send_bye (ConfabCall *self)
+{
+  guint32 ssrcs[2 * CONFAB_MAX_STREAMS];
+  guint n = 0;
+  guint8 packet[8 + 4 + 4 * G_N_ELEMENTS (ssrcs)];
+
+  for (guint i = 0; i < self->streams.n_streams; i++)
+    {
+      const ConfabStreamParams *stream = &self->streams.streams[i];
+      if (!stream->send)
+        continue;
+      if (stream->local_ssrc)
+        ssrcs[n++] = stream->local_ssrc;
+      if (stream->fec_pt && stream->local_fec_ssrc)
+        ssrcs[n++] = stream->local_fec_ssrc;
+    }
+  gsize len = confab_rtcp_write_bye (ssrcs, n, packet, sizeof packet);
+  if (len > 0)
+    confab_packet_path_send (self->path, packet, len);
+}
+
 static void
 stop_everything (ConfabCall *self)
 {
@@ -126,7 +159,10 @@ stop_everything (ConfabCall *self)
   g_clear_handle_id (&self->media_watch_id, g_source_remove);
   if (self->pipeline)
     confab_call_pipeline_stop (self->pipeline);
-  /* Top layer first, the ICE session last (its layer closes it). */
+  if (self->path && self->media_started && !self->ended_by_peer)
+    send_bye (self);
+  /* Top layer first (the DTLS layer says close_notify), the ICE session
+   * last (its layer closes it). */
   if (self->path)
     confab_packet_path_close (self->path);
   g_clear_object (&self->path);
@@ -170,12 +206,77 @@ on_media_packet (const guint8 *data, gsize size, gpointer user_data)
   confab_packet_path_send (path, data, size);
 }
 
+/* What the packet path hands the media to: the pipeline, and how to tell
+ * the call when the other side says BYE. */
+typedef struct
+{
+  ConfabCallPipeline *pipeline;
+  GWeakRef call;
+  GMainContext *context;
+  guint32 remote_ssrcs[CONFAB_MAX_STREAMS];
+  guint n_remote_ssrcs;
+  gint bye_seen;
+} Delivery;
+
+static void
+delivery_free (gpointer data)
+{
+  Delivery *delivery = data;
+  g_object_unref (delivery->pipeline);
+  g_weak_ref_clear (&delivery->call);
+  g_main_context_unref (delivery->context);
+  g_free (delivery);
+}
+
+static void end_by_peer (ConfabCall *self);
+
+static gboolean
+on_bye_idle (gpointer data)
+{
+  g_autoptr (ConfabCall) self = g_weak_ref_get (data);
+  if (self)
+    end_by_peer (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+/* A BYE naming one of the peer's media SSRCs (any BYE when it named
+ * none) means it hung up. */
+static gboolean
+is_peer_bye (const Delivery *delivery, const guint8 *data, gsize size)
+{
+  if (!confab_rtp_is_rtcp (data, size))
+    return FALSE;
+  if (delivery->n_remote_ssrcs == 0)
+    return confab_rtcp_has_bye (data, size, 0);
+  for (guint i = 0; i < delivery->n_remote_ssrcs; i++)
+    if (confab_rtcp_has_bye (data, size, delivery->remote_ssrcs[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* libnice's thread (or a layer's). */
 static void
 on_network_packet (const guint8 *data, gsize size, gpointer user_data)
 {
-  ConfabCallPipeline *pipeline = user_data;
-  confab_call_pipeline_push_packet (pipeline, data, size);
+  Delivery *delivery = user_data;
+
+  confab_call_pipeline_push_packet (delivery->pipeline, data, size);
+  if (is_peer_bye (delivery, data, size)
+      && g_atomic_int_compare_and_exchange (&delivery->bye_seen, 0, 1))
+    {
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+      g_autoptr (GObject) call = g_weak_ref_get (&delivery->call);
+      g_weak_ref_init (ref, call);
+      g_main_context_invoke_full (delivery->context, G_PRIORITY_DEFAULT, on_bye_idle, ref,
+                                  weak_ref_free);
+    }
 }
 
 static gboolean
@@ -230,8 +331,14 @@ start_media (ConfabCall *self)
   /* The path holds the pipeline and the pipeline the path until the path
    * is closed (stop_everything). */
   ConfabPacketPath *path = confab_call_get_packet_path (self);
-  confab_packet_path_set_deliver_func (path, on_network_packet, g_object_ref (self->pipeline),
-                                       g_object_unref);
+  Delivery *delivery = g_new0 (Delivery, 1);
+  delivery->pipeline = g_object_ref (self->pipeline);
+  g_weak_ref_init (&delivery->call, self);
+  delivery->context = g_main_context_ref_thread_default ();
+  for (guint i = 0; i < self->streams.n_streams; i++)
+    if (self->streams.streams[i].remote_ssrc)
+      delivery->remote_ssrcs[delivery->n_remote_ssrcs++] = self->streams.streams[i].remote_ssrc;
+  confab_packet_path_set_deliver_func (path, on_network_packet, delivery, delivery_free);
   confab_call_pipeline_set_packet_func (self->pipeline, on_media_packet, g_object_ref (path),
                                         g_object_unref);
   if (!confab_call_pipeline_start (self->pipeline, &error))
@@ -252,16 +359,82 @@ on_ice_state (GObject *object, GParamSpec *pspec, gpointer data)
   if (self->state == CONFAB_CALL_STATE_ENDED || self->state == CONFAB_CALL_STATE_FAILED)
     return;
 
-  if (ice_state == CONFAB_ICE_STATE_CONNECTED && self->state == CONFAB_CALL_STATE_CONNECTING)
+  /* A path: now the DTLS handshake, whose end starts the media (see
+   * on_dtls_state). The connect timeout covers both. */
+  if (ice_state == CONFAB_ICE_STATE_CONNECTED && self->state == CONFAB_CALL_STATE_CONNECTING
+      && !self->dtls_started)
     {
-      g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
-      self->connected_time = g_get_monotonic_time ();
-      set_state (self, CONFAB_CALL_STATE_IN_CALL);
-      start_media (self);
+      g_autoptr (GError) error = NULL;
+
+      self->dtls_started = TRUE;
+      if (!confab_dtls_layer_start (self->dtls, self->dtls_role, self->remote->fingerprint, &error))
+        fail (self, g_steal_pointer (&error));
     }
   /* FAILED is not final here: the answerer's checks fail while the offerer
    * still waits for a person to paste the answer, and libnice recovers when
    * the offerer's checks arrive. The connect timeout decides. */
+}
+
+static void
+end_by_peer (ConfabCall *self)
+{
+  if (self->state != CONFAB_CALL_STATE_IN_CALL && self->state != CONFAB_CALL_STATE_CONNECTING)
+    return;
+  g_debug ("the other side hung up");
+  self->ended_by_peer = TRUE;
+  stop_everything (self);
+  set_state (self, CONFAB_CALL_STATE_ENDED);
+}
+
+/* The owner's thread (the layer notifies there). */
+static void
+on_dtls_state (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  ConfabCall *self = data;
+
+  if (self->state == CONFAB_CALL_STATE_ENDED || self->state == CONFAB_CALL_STATE_FAILED)
+    return;
+  switch (confab_dtls_layer_get_state (self->dtls))
+    {
+    case CONFAB_DTLS_STATE_CONNECTED:
+      if (self->state != CONFAB_CALL_STATE_CONNECTING)
+        break;
+      g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+      self->dtls_connected_time = self->connected_time = g_get_monotonic_time ();
+      set_state (self, CONFAB_CALL_STATE_IN_CALL);
+      start_media (self);
+      break;
+    case CONFAB_DTLS_STATE_FAILED:
+      {
+        GError *error = confab_dtls_layer_dup_error (self->dtls);
+        if (!error)
+          error = g_error_new_literal (CONFAB_DTLS_ERROR, CONFAB_DTLS_ERROR_HANDSHAKE,
+                                       _ ("The encrypted connection failed"));
+        else if (g_error_matches (error, CONFAB_DTLS_ERROR, CONFAB_DTLS_ERROR_FINGERPRINT_MISMATCH))
+          {
+            /* Say it in the user's terms: the text they carried. */
+            g_clear_error (&error);
+            error = g_error_new_literal (
+                CONFAB_DTLS_ERROR, CONFAB_DTLS_ERROR_FINGERPRINT_MISMATCH,
+                self->role == CONFAB_SDP_OFFER
+                    ? _ ("The other side's certificate does not match the fingerprint in their "
+                         "answer: the text was changed on the way, or comes from another call. "
+                         "No media was sent or played")
+                    : _ ("The other side's certificate does not match the fingerprint in their "
+                         "offer: the text was changed on the way, or comes from another call. "
+                         "No media was sent or played"));
+          }
+        fail (self, error);
+        break;
+      }
+    case CONFAB_DTLS_STATE_CLOSED:
+      /* Our own close comes after stop_everything() has ended the call;
+       * this is the other side's close_notify. */
+      end_by_peer (self);
+      break;
+    default:
+      break;
+    }
 }
 
 static void
@@ -345,8 +518,11 @@ confab_call_dispose (GObject *object)
   stop_everything (self);
   if (self->ice)
     g_signal_handlers_disconnect_by_data (self->ice, self);
+  if (self->dtls)
+    g_signal_handlers_disconnect_by_data (self->dtls, self);
   if (self->pipeline)
     g_signal_handlers_disconnect_by_data (self->pipeline, self);
+  g_clear_object (&self->dtls);
   g_clear_object (&self->pipeline);
   g_clear_object (&self->ice);
   g_clear_pointer (&self->remote, confab_sdp_free);
@@ -432,6 +608,13 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   for (char **a = self->options.local_addresses; a && *a; a++)
     confab_ice_session_add_local_address (self->ice, *a);
   g_signal_connect (self->ice, "notify::state", G_CALLBACK (on_ice_state), self);
+
+  /* Our certificate now: its fingerprint goes into our description. */
+  self->dtls = confab_dtls_layer_new (NULL, error);
+  if (!self->dtls)
+    return NULL;
+  g_signal_connect (self->dtls, "notify::state", G_CALLBACK (on_dtls_state), self);
+  confab_packet_path_push (confab_call_get_packet_path (self), CONFAB_PACKET_LAYER (self->dtls));
 
   /* The offerer builds its pipeline now (its payload types are its own);
    * the answerer builds it once it knows the offer's. Either way, before
@@ -541,7 +724,46 @@ confab_call_create_local_description (ConfabCall *self, GError **error)
   g_autoptr (ConfabSdp) sdp
       = confab_negotiation_describe (&self->streams, self->role, self->session_id);
   confab_ice_session_describe (self->ice, sdp);
+  g_free (sdp->fingerprint);
+  sdp->fingerprint = g_strdup (confab_dtls_layer_get_local_fingerprint (self->dtls));
+  g_free (sdp->setup);
+  /* RFC 8842: the offerer lets the answerer choose; we answer active (we
+   * send the ClientHello) unless the offer insists on being active. */
+  sdp->setup = g_strdup (self->role == CONFAB_SDP_OFFER               ? "actpass"
+                         : self->dtls_role == CONFAB_DTLS_ROLE_CLIENT ? "active"
+                                                                      : "passive");
   return confab_sdp_to_string (sdp);
+}
+
+/* Who sends the ClientHello (RFC 5763 section 5, RFC 8842): the answerer
+ * is active unless the offer is; the offerer takes what the answer says. */
+static gboolean
+dtls_role_for (ConfabSdpType our_role, const ConfabSdp *remote, ConfabDtlsRole *role,
+               GError **error)
+{
+  const char *setup = remote->setup ? remote->setup : "";
+
+  if (!remote->fingerprint)
+    {
+      g_set_error_literal (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
+                           _ ("The other side does not encrypt its media (no a=fingerprint); "
+                              "Confab only makes encrypted calls"));
+      return FALSE;
+    }
+  if (our_role == CONFAB_SDP_ANSWER)
+    *role = strcmp (setup, "active") == 0 ? CONFAB_DTLS_ROLE_SERVER : CONFAB_DTLS_ROLE_CLIENT;
+  else if (strcmp (setup, "active") == 0)
+    *role = CONFAB_DTLS_ROLE_SERVER;
+  else if (strcmp (setup, "passive") == 0)
+    *role = CONFAB_DTLS_ROLE_CLIENT;
+  else
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                   _ ("The answer's a=setup is \"%s\"; an answer must say active or passive"),
+                   setup);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -563,6 +785,9 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
   g_autoptr (ConfabSdp) remote = confab_sdp_parse_any (blob, length, expected, error);
   if (!remote)
     return FALSE;
+  ConfabDtlsRole dtls_role;
+  if (!dtls_role_for (self->role, remote, &dtls_role, error))
+    return FALSE;
 
   if (self->role == CONFAB_SDP_ANSWER)
     {
@@ -573,8 +798,13 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
   else
     {
       gboolean fec_declined;
+      guint offered = self->streams.n_streams;
 
       if (!confab_negotiation_apply_answer (&self->streams, remote, &fec_declined, error))
+        return FALSE;
+      /* The answer declined a section (a browser without a camera, say):
+       * the pipeline, not started yet, is built again for what is left. */
+      if (self->streams.n_streams != offered && !build_pipeline (self, error))
         return FALSE;
       /* The pipeline has not started: media starts once both descriptions
        * are applied. */
@@ -582,9 +812,29 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
         g_warning ("FEC declined by the answer, but the media had already started");
     }
 
+  self->dtls_role = dtls_role;
   self->remote = g_steal_pointer (&remote);
   maybe_apply_remote (self);
   return TRUE;
+}
+
+char *
+confab_call_dup_sas (ConfabCall *self)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL (self), NULL);
+  if (!self->remote || !self->dtls)
+    return NULL;
+  const char *local = confab_dtls_layer_get_local_fingerprint (self->dtls);
+  const char *remote = self->remote->fingerprint;
+  return self->role == CONFAB_SDP_OFFER ? confab_dtls_sas (local, remote)
+                                        : confab_dtls_sas (remote, local);
+}
+
+gboolean
+confab_call_ended_by_peer (ConfabCall *self)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL (self), FALSE);
+  return self->ended_by_peer;
 }
 
 void
@@ -609,6 +859,10 @@ confab_call_get_stats (ConfabCall *self, ConfabCallStats *stats)
   confab_ice_session_get_stats (self->ice, &stats->ice);
   if (self->pipeline)
     confab_call_pipeline_get_stats (self->pipeline, &stats->media);
+  if (self->dtls)
+    confab_dtls_layer_get_info (self->dtls, &stats->dtls);
+  stats->sas = confab_call_dup_sas (self);
+  stats->dtls_connected_time = self->dtls_connected_time;
   if (self->connected_time)
     stats->elapsed_s = ((self->ended_time ?: g_get_monotonic_time ()) - self->connected_time)
                        / (double) G_USEC_PER_SEC;

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "confab-call-pipeline.h"
+#include "confab-dtls-layer.h"
 #include "confab-ice-server.h"
 #include "confab-ice-session.h"
 #include "confab-packet-path.h"
@@ -58,9 +59,12 @@ typedef struct
   ConfabMediaStats media;
   double elapsed_s; /* since the call connected; 0 before */
   /* Owned; confab_call_stats_clear() frees them. */
-  char **local_candidates;  /* "candidate:..." lines */
-  char **remote_candidates; /* empty until the other side's text is in */
-  ConfabIceServer *turn;    /* the TURN server in use without its credentials, NULL = none */
+  char **local_candidates;    /* "candidate:..." lines */
+  char **remote_candidates;   /* empty until the other side's text is in */
+  ConfabIceServer *turn;      /* the TURN server in use without its credentials, NULL = none */
+  ConfabDtlsInfo dtls;        /* the encryption: handshake state, cipher, SRTP profile */
+  char *sas;                  /* the short authentication string, NULL until both sides are known */
+  gint64 dtls_connected_time; /* monotonic, 0 before the handshake finished */
 } ConfabCallStats;
 
 void confab_call_stats_clear (ConfabCallStats *stats);
@@ -100,8 +104,15 @@ char *confab_call_create_local_description (ConfabCall *self,
 gboolean confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize length,
                                              GError **error);
 
-/* Ends the call (idempotent). */
+/* The six digits both people compare by voice ("042 917", see
+ * confab-dtls-sas.h), NULL until the other side's description is in. */
+char *confab_call_dup_sas (ConfabCall *self) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Ends the call (idempotent): tells the other side (RTCP BYE, then DTLS
+ * close_notify) so that it ends at once too. */
 void confab_call_hang_up (ConfabCall *self);
+/* TRUE when the call ended because the other side hung up. */
+gboolean confab_call_ended_by_peer (ConfabCall *self);
 
 /* Fills @stats (clear it with confab_call_stats_clear() afterwards). */
 void confab_call_get_stats (ConfabCall *self, ConfabCallStats *stats);

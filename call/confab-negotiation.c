@@ -8,8 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-/* Confab's mids. An answer keeps them too, whatever the offer's are: what
- * Confab has always written (echoing the offer's is for browser support). */
+/* Confab's mids in its offers; an answer echoes the offer's (RFC 8843). */
 #define MID_AUDIO "0"
 #define MID_VIDEO "1"
 
@@ -55,37 +54,40 @@ find_stream (ConfabStreamSet *set, ConfabStreamKind kind)
   return (ConfabStreamParams *) confab_stream_set_find (set, kind);
 }
 
-/* Our two streams on the given payload types; both directions, as Confab
- * has always sent and received both. */
 static void
-make_streams (const ConfabLocalMedia *local, guint audio_pt, guint video_pt, guint fec_pt,
-              ConfabStreamSet *out)
+add_section (ConfabStreamSet *set, ConfabSdpMediaKind kind, const char *mid, gint stream)
 {
-  ConfabStreamParams *audio = &out->streams[0];
-  ConfabStreamParams *video = &out->streams[1];
+  ConfabSection *section = &set->sections[set->n_sections++];
 
-  memset (out, 0, sizeof *out);
-  out->n_streams = 2;
+  memset (section, 0, sizeof *section);
+  section->kind = kind;
+  section->stream = stream;
+  g_strlcpy (section->mid, mid, sizeof section->mid);
+}
 
-  audio->kind = CONFAB_STREAM_KIND_AUDIO;
-  g_strlcpy (audio->mid, MID_AUDIO, sizeof audio->mid);
-  g_strlcpy (audio->codec, "OPUS", sizeof audio->codec);
-  audio->pt = audio_pt;
-  audio->clock_rate = 48000;
-  audio->channels = 2;
-  audio->local_ssrc = local->audio_ssrc;
-  audio->send = audio->receive = TRUE;
+/* One of our streams, sending and receiving, on @pt; its mid and its
+ * m-line come with it. */
+static ConfabStreamParams *
+add_stream (ConfabStreamSet *set, const ConfabLocalMedia *local, ConfabStreamKind kind,
+            const char *mid, guint pt)
+{
+  ConfabStreamParams *s = &set->streams[set->n_streams];
+  gboolean audio = kind == CONFAB_STREAM_KIND_AUDIO;
 
-  video->kind = CONFAB_STREAM_KIND_VIDEO;
-  g_strlcpy (video->mid, MID_VIDEO, sizeof video->mid);
-  g_strlcpy (video->codec, "VP8", sizeof video->codec);
-  video->pt = video_pt;
-  video->clock_rate = 90000;
-  video->local_ssrc = local->video_ssrc;
-  video->send = video->receive = TRUE;
-  video->fec_pt = fec_pt;
+  memset (s, 0, sizeof *s);
+  s->kind = kind;
+  g_strlcpy (s->mid, mid, sizeof s->mid);
+  g_strlcpy (s->codec, audio ? "OPUS" : "VP8", sizeof s->codec);
+  s->pt = pt;
+  s->clock_rate = audio ? 48000 : 90000;
+  s->channels = audio ? 2 : 0;
+  s->local_ssrc = audio ? local->audio_ssrc : local->video_ssrc;
+  s->send = s->receive = TRUE;
   /* Kept without FEC as well: the pipeline's repair SSRC either way. */
-  video->local_fec_ssrc = local->fec_ssrc;
+  if (!audio)
+    s->local_fec_ssrc = local->fec_ssrc;
+  add_section (set, audio ? CONFAB_SDP_MEDIA_AUDIO : CONFAB_SDP_MEDIA_VIDEO, mid, set->n_streams++);
+  return s;
 }
 
 void
@@ -94,83 +96,160 @@ confab_negotiation_offer (const ConfabLocalMedia *local, ConfabStreamSet *out)
   g_return_if_fail (local != NULL);
   g_return_if_fail (out != NULL);
 
-  make_streams (local, local->audio_pt ?: CONFAB_SDP_DEFAULT_AUDIO_PT,
-                local->video_pt ?: CONFAB_SDP_DEFAULT_VIDEO_PT,
-                local->fec ? local->fec_pt ?: CONFAB_SDP_DEFAULT_FLEXFEC_PT : 0, out);
+  memset (out, 0, sizeof *out);
+  add_stream (out, local, CONFAB_STREAM_KIND_AUDIO, MID_AUDIO,
+              local->audio_pt ?: CONFAB_SDP_DEFAULT_AUDIO_PT);
+  add_stream (out, local, CONFAB_STREAM_KIND_VIDEO, MID_VIDEO,
+              local->video_pt ?: CONFAB_SDP_DEFAULT_VIDEO_PT)
+      ->fec_pt
+      = local->fec ? local->fec_pt ?: CONFAB_SDP_DEFAULT_FLEXFEC_PT : 0;
 }
 
-/* What a description (ours or theirs) carries for Confab's streams: the
- * two sections and the payload types of Opus, VP8 and FlexFEC (0 for
- * none). The parser guarantees the sections and codecs of a pasted blob;
- * a description made otherwise is refused here in the same spirit. */
-typedef struct
+/* What a section offers Confab: Opus or VP8 (0 for neither) and FlexFEC. */
+static guint
+media_pt (const ConfabSdpMedia *m)
 {
-  const ConfabSdpMedia *audio, *video;
-  guint audio_pt, video_pt, fec_pt;
-} PeerStreams;
+  const ConfabSdpCodec *c = NULL;
 
+  if (m->kind == CONFAB_SDP_MEDIA_AUDIO)
+    c = confab_sdp_media_find_codec (m, "opus", 48000, 2);
+  else if (m->kind == CONFAB_SDP_MEDIA_VIDEO)
+    c = confab_sdp_media_find_codec (m, "VP8", 90000, 0);
+  return c != NULL ? c->pt : 0;
+}
+
+static guint
+flexfec_pt (const ConfabSdpMedia *m)
+{
+  const ConfabSdpCodec *c = confab_sdp_media_find_codec (m, "flexfec-03", 90000, 0);
+
+  return c != NULL && m->kind == CONFAB_SDP_MEDIA_VIDEO ? c->pt : 0;
+}
+
+/* The peer's direction seen from here (RFC 3264 6.1): what it sends we
+ * receive. */
+static void
+mirror_direction (ConfabStreamParams *s, ConfabSdpDirection peer)
+{
+  s->send = peer == CONFAB_SDP_SENDRECV || peer == CONFAB_SDP_RECVONLY;
+  s->receive = peer == CONFAB_SDP_SENDRECV || peer == CONFAB_SDP_SENDONLY;
+}
+
+/* The peer's SSRCs: its first a=ssrc, and the repair SSRC of its FEC-FR
+ * group if FEC was agreed. */
+static void
+take_remote_ssrcs (ConfabStreamParams *s, const ConfabSdpMedia *m)
+{
+  s->remote_ssrc = confab_sdp_media_get_ssrc (m);
+  s->remote_fec_ssrc = s->fec_pt != 0 ? confab_sdp_media_get_fec_ssrc (m) : 0;
+}
+
+/* A declined section is written back as offered, on port 0: the strings
+ * must fit (they are SDP tokens of a few characters in practice). */
 static gboolean
-read_peer (const ConfabSdp *sdp, PeerStreams *peer, GError **error)
+decline (ConfabStreamSet *set, const ConfabSdpMedia *m, GError **error)
 {
-  const ConfabSdpCodec *opus, *vp8, *fec;
+  ConfabSection *section = &set->sections[set->n_sections];
+  const char *media = m->media_name ?: confab_sdp_media_kind_to_string (m->kind);
+  g_autofree char *format = NULL;
 
-  peer->audio = confab_sdp_find_media (sdp, CONFAB_SDP_MEDIA_AUDIO);
-  peer->video = confab_sdp_find_media (sdp, CONFAB_SDP_MEDIA_VIDEO);
-  if (peer->audio == NULL || peer->video == NULL)
+  if (m->other_formats != NULL)
+    format = g_strndup (m->other_formats, strcspn (m->other_formats, " "));
+  else if (m->codecs->len > 0)
+    format = g_strdup_printf ("%u", g_array_index (m->codecs, ConfabSdpCodec, 0).pt);
+  else
+    format = g_strdup ("0");
+
+  add_section (set, m->kind, m->mid, -1);
+  if (g_strlcpy (section->media, media, sizeof section->media) >= sizeof section->media
+      || g_strlcpy (section->proto, m->proto ?: "UDP/TLS/RTP/SAVPF", sizeof section->proto)
+             >= sizeof section->proto
+      || g_strlcpy (section->format, format, sizeof section->format) >= sizeof section->format
+      || strlen (m->mid) >= sizeof section->mid)
     {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING,
-                   _ ("The %s has no %s section; Confab needs one m=audio and one m=video"),
-                   confab_sdp_type_to_string (sdp->type),
-                   peer->audio == NULL ? "m=audio" : "m=video");
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
+                   _ ("The offer's m=%s section has names too long for Confab to answer"),
+                   confab_sdp_media_kind_to_string (m->kind));
       return FALSE;
     }
-  opus = confab_sdp_media_find_codec (peer->audio, "opus", 48000, 2);
-  vp8 = confab_sdp_media_find_codec (peer->video, "VP8", 90000, 0);
-  fec = confab_sdp_media_find_codec (peer->video, "flexfec-03", 90000, 0);
-  peer->audio_pt = opus != NULL ? opus->pt : 0;
-  peer->video_pt = vp8 != NULL ? vp8->pt : 0;
-  peer->fec_pt = fec != NULL ? fec->pt : 0;
   return TRUE;
 }
 
-/* The peer's SSRCs: its first a=ssrc per section, and the repair SSRC of
- * its FEC-FR group if FEC was agreed. */
-static void
-take_remote_ssrcs (ConfabStreamSet *set, const PeerStreams *peer)
+/* Whether the answerer takes @m: in use, in the BUNDLE group (the parser
+ * guarantees that for sections in use), the first of its kind with
+ * Confab's codec, a direction with something in it, a mid that fits. */
+static gboolean
+accept_section (const ConfabStreamSet *set, const ConfabSdpMedia *m)
 {
-  ConfabStreamParams *audio = find_stream (set, CONFAB_STREAM_KIND_AUDIO);
-  ConfabStreamParams *video = find_stream (set, CONFAB_STREAM_KIND_VIDEO);
+  ConfabStreamKind kind
+      = m->kind == CONFAB_SDP_MEDIA_AUDIO ? CONFAB_STREAM_KIND_AUDIO : CONFAB_STREAM_KIND_VIDEO;
 
-  audio->remote_ssrc = confab_sdp_media_get_ssrc (peer->audio);
-  video->remote_ssrc = confab_sdp_media_get_ssrc (peer->video);
-  video->remote_fec_ssrc = video->fec_pt != 0 ? confab_sdp_media_get_fec_ssrc (peer->video) : 0;
+  return m->kind != CONFAB_SDP_MEDIA_OTHER && confab_sdp_media_is_active (m) && media_pt (m) != 0
+         && m->direction != CONFAB_SDP_INACTIVE && strlen (m->mid) < sizeof set->streams[0].mid
+         && confab_stream_set_find (set, kind) == NULL;
 }
 
 gboolean
 confab_negotiation_answer (const ConfabLocalMedia *local, const ConfabSdp *offer,
                            ConfabStreamSet *out, GError **error)
 {
-  PeerStreams peer;
+  ConfabStreamSet result;
 
   g_return_val_if_fail (local != NULL, FALSE);
   g_return_val_if_fail (offer != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (!read_peer (offer, &peer, error))
-    return FALSE;
-  if (peer.audio_pt == 0 || peer.video_pt == 0)
+  memset (&result, 0, sizeof result);
+  if (offer->media->len > CONFAB_SDP_MAX_SECTIONS)
     {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
-                   _ ("The offer has no %s; Confab needs Opus and VP8"),
-                   peer.audio_pt == 0 ? "Opus" : "VP8");
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TOO_LARGE,
+                   _ ("The offer has more than %u m-sections"), CONFAB_SDP_MAX_SECTIONS);
       return FALSE;
     }
+  for (guint i = 0; i < offer->media->len; i++)
+    {
+      const ConfabSdpMedia *m = g_ptr_array_index (offer->media, i);
+      ConfabStreamParams *s;
 
-  /* The offer's payload types, so that both directions agree; FEC only if
-   * offered and wanted here. */
-  make_streams (local, peer.audio_pt, peer.video_pt, local->fec ? peer.fec_pt : 0, out);
-  take_remote_ssrcs (out, &peer);
+      if (!accept_section (&result, m))
+        {
+          if (!decline (&result, m, error))
+            return FALSE;
+          continue;
+        }
+      /* The offer's payload types, so that both directions agree. */
+      s = add_stream (&result, local,
+                      m->kind == CONFAB_SDP_MEDIA_AUDIO ? CONFAB_STREAM_KIND_AUDIO
+                                                        : CONFAB_STREAM_KIND_VIDEO,
+                      m->mid, media_pt (m));
+      if (local->fec)
+        s->fec_pt = flexfec_pt (m);
+      mirror_direction (s, m->direction);
+      take_remote_ssrcs (s, m);
+    }
+
+  if (result.n_streams == 0)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
+                   _ ("The offer has no Opus audio or VP8 video that Confab can use"));
+      return FALSE;
+    }
+  *out = result;
   return TRUE;
+}
+
+/* Drops stream @index, keeping the sections' indices right. */
+static void
+remove_stream (ConfabStreamSet *set, guint index)
+{
+  memmove (&set->streams[index], &set->streams[index + 1],
+           (set->n_streams - index - 1) * sizeof set->streams[0]);
+  set->n_streams--;
+  for (guint i = 0; i < set->n_sections; i++)
+    if (set->sections[i].stream == (gint) index)
+      set->sections[i].stream = -1;
+    else if (set->sections[i].stream > (gint) index)
+      set->sections[i].stream--;
 }
 
 gboolean
@@ -178,49 +257,131 @@ confab_negotiation_apply_answer (ConfabStreamSet *streams, const ConfabSdp *answ
                                  gboolean *fec_declined, GError **error)
 {
   ConfabStreamSet result;
-  ConfabStreamParams *audio, *video;
-  PeerStreams peer;
+  const ConfabStreamParams *audio, *video;
+  guint answer_pt[2] = { 0, 0 }; /* audio, video as answered */
+  gboolean changed = FALSE, declined_fec = FALSE;
 
   g_return_val_if_fail (streams != NULL, FALSE);
   g_return_val_if_fail (answer != NULL, FALSE);
 
   if (fec_declined != NULL)
     *fec_declined = FALSE;
-  if (!read_peer (answer, &peer, error))
-    return FALSE;
+  if (answer->media->len != streams->n_sections)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                   _ ("The answer has %u m-sections; the offer had %u"), answer->media->len,
+                   streams->n_sections);
+      return FALSE;
+    }
 
   result = *streams;
-  audio = find_stream (&result, CONFAB_STREAM_KIND_AUDIO);
-  video = find_stream (&result, CONFAB_STREAM_KIND_VIDEO);
-  g_return_val_if_fail (audio != NULL && video != NULL, FALSE);
+  for (guint i = result.n_sections; i-- > 0;)
+    {
+      const ConfabSdpMedia *m = g_ptr_array_index (answer->media, i);
+      ConfabSection *section = &result.sections[i];
+      ConfabStreamParams *s;
 
-  if (peer.audio_pt != audio->pt || peer.video_pt != video->pt)
+      if (m->kind != section->kind)
+        {
+          g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                       _ ("The answer's m-line %u is m=%s; the offer's is m=%s"), i + 1,
+                       confab_sdp_media_kind_to_string (m->kind),
+                       confab_sdp_media_kind_to_string (section->kind));
+          return FALSE;
+        }
+      if (section->stream < 0)
+        continue;
+      if (!confab_sdp_media_is_active (m) || m->direction == CONFAB_SDP_INACTIVE)
+        {
+          remove_stream (&result, section->stream);
+          continue;
+        }
+      s = &result.streams[section->stream];
+      answer_pt[s->kind == CONFAB_STREAM_KIND_VIDEO] = media_pt (m);
+      changed |= media_pt (m) != s->pt;
+      if (flexfec_pt (m) != 0 && s->fec_pt != 0 && flexfec_pt (m) != s->fec_pt)
+        {
+          g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                       _ ("The answer changed the FEC payload type (%u; offered %u)"),
+                       flexfec_pt (m), s->fec_pt);
+          return FALSE;
+        }
+      /* An answer that adds FEC we did not offer is ignored: we have
+       * nothing to decode it with. */
+      if (flexfec_pt (m) == 0 && s->fec_pt != 0)
+        {
+          s->fec_pt = 0;
+          declined_fec = TRUE;
+        }
+      mirror_direction (s, m->direction);
+      take_remote_ssrcs (s, m);
+    }
+
+  audio = confab_stream_set_find (streams, CONFAB_STREAM_KIND_AUDIO);
+  video = confab_stream_set_find (streams, CONFAB_STREAM_KIND_VIDEO);
+  if (changed)
     {
       g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
                    _ ("The answer changed the payload types (audio %u, video %u; offered %u and "
                       "%u)"),
-                   peer.audio_pt, peer.video_pt, audio->pt, video->pt);
+                   answer_pt[0], answer_pt[1], audio != NULL ? audio->pt : 0,
+                   video != NULL ? video->pt : 0);
       return FALSE;
     }
-  if (peer.fec_pt != 0 && video->fec_pt != 0 && peer.fec_pt != video->fec_pt)
+  if (result.n_streams == 0)
     {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
-                   _ ("The answer changed the FEC payload type (%u; offered %u)"), peer.fec_pt,
-                   video->fec_pt);
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
+                   _ ("The answer declines both audio and video"));
       return FALSE;
-    }
-  /* An answer that adds FEC we did not offer is ignored: we have nothing
-   * to decode it with. */
-  if (peer.fec_pt == 0 && video->fec_pt != 0)
-    {
-      video->fec_pt = 0;
-      if (fec_declined != NULL)
-        *fec_declined = TRUE;
     }
 
-  take_remote_ssrcs (&result, &peer);
+  if (fec_declined != NULL)
+    *fec_declined = declined_fec && find_stream (&result, CONFAB_STREAM_KIND_VIDEO) != NULL;
   *streams = result;
   return TRUE;
+}
+
+static ConfabSdpDirection
+direction_of (const ConfabStreamParams *s)
+{
+  if (s->send && s->receive)
+    return CONFAB_SDP_SENDRECV;
+  if (s->send)
+    return CONFAB_SDP_SENDONLY;
+  return s->receive ? CONFAB_SDP_RECVONLY : CONFAB_SDP_INACTIVE;
+}
+
+static void
+describe_stream (ConfabSdp *sdp, const ConfabStreamParams *s)
+{
+  ConfabSdpMedia *m;
+
+  if (s->kind == CONFAB_STREAM_KIND_AUDIO)
+    m = confab_sdp_add_opus_media (sdp, s->mid, s->pt, s->local_ssrc);
+  else
+    m = confab_sdp_add_vp8_media (sdp, s->mid, s->pt, s->local_ssrc, s->fec_pt, s->local_fec_ssrc);
+  m->direction = direction_of (s);
+  /* One media stream per call, one track per kind (RFC 8830). */
+  m->msid = g_strdup_printf ("confab %s", s->kind == CONFAB_STREAM_KIND_AUDIO ? "audio" : "video");
+}
+
+/* As offered, on port 0, with only its mid (RFC 8829 5.3.1). */
+static void
+describe_declined (ConfabSdp *sdp, const ConfabSection *section)
+{
+  ConfabSdpMedia *m = confab_sdp_add_media (sdp, section->kind, section->mid);
+
+  m->port = 0;
+  m->rtcp_mux = FALSE;
+  m->proto = g_strdup (section->proto);
+  if (section->kind == CONFAB_SDP_MEDIA_OTHER)
+    {
+      m->media_name = g_strdup (section->media);
+      m->other_formats = g_strdup (section->format);
+    }
+  else
+    confab_sdp_media_add_codec (m, (guint) g_ascii_strtoull (section->format, NULL, 10), NULL, 0, 0,
+                                NULL);
 }
 
 ConfabSdp *
@@ -232,14 +393,18 @@ confab_negotiation_describe (const ConfabStreamSet *streams, ConfabSdpType type,
 
   sdp = confab_sdp_new (type);
   sdp->session_id = session_id;
-  for (guint i = 0; i < streams->n_streams; i++)
+  /* A set made by hand (tests, tools) has its streams and no sections. */
+  if (streams->n_sections == 0)
+    for (guint i = 0; i < streams->n_streams; i++)
+      describe_stream (sdp, &streams->streams[i]);
+  for (guint i = 0; i < streams->n_sections; i++)
     {
-      const ConfabStreamParams *s = &streams->streams[i];
+      const ConfabSection *section = &streams->sections[i];
 
-      if (s->kind == CONFAB_STREAM_KIND_AUDIO)
-        confab_sdp_add_opus_media (sdp, s->mid, s->pt, s->local_ssrc);
+      if (section->stream >= 0)
+        describe_stream (sdp, &streams->streams[section->stream]);
       else
-        confab_sdp_add_vp8_media (sdp, s->mid, s->pt, s->local_ssrc, s->fec_pt, s->local_fec_ssrc);
+        describe_declined (sdp, section);
     }
   return sdp;
 }

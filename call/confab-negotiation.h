@@ -4,11 +4,15 @@
  * sent, the parameters of each media stream; and back from those to the
  * description we send.
  *
- * Confab's streams are fixed: Opus 48000/2 on mid "0", VP8 90000 on mid
- * "1", and FlexFEC (flexfec-03) repair packets on the video if both sides
- * want them. The answerer echoes the offer's payload types so that both
- * directions agree; the offerer refuses an answer that changes them, and
- * drops FEC if the answer declines it.
+ * Confab offers Opus 48000/2 on mid "0", VP8 90000 on mid "1", and FlexFEC
+ * (flexfec-03) repair packets on the video if it wants them. Answering,
+ * it takes the first audio section with Opus and the first video section
+ * with VP8, in whatever order and with whatever mids and payload types the
+ * offer has, and declines every other section (RFC 3264 6: port 0, same
+ * mid, same place). RED, ULPFEC, RTX and telephone-event are never
+ * answered: Confab's media cannot do them. The offerer refuses an answer
+ * that changes payload types, drops FEC if the answer declines it, and
+ * drops a stream whose section the answer declines.
  */
 #pragma once
 
@@ -34,11 +38,26 @@ typedef struct
   guint32 fec_ssrc;
 } ConfabLocalMedia;
 
-/* The negotiated streams, in m-line order. */
+/* One m-line of the offer and answer: a negotiated stream, or a declined
+ * section with what is needed to write it back. */
+typedef struct
+{
+  ConfabSdpMediaKind kind;
+  gint stream;    /* index in ConfabStreamSet.streams, -1 when declined */
+  char media[16]; /* declined: the m-line's media, protocol and first format */
+  char proto[24];
+  char format[24];
+  char mid[32];
+} ConfabSection;
+
+/* The negotiated streams (those set up, in m-line order) and every
+ * m-line of the exchange. */
 typedef struct
 {
   ConfabStreamParams streams[CONFAB_MAX_STREAMS];
   guint n_streams;
+  ConfabSection sections[CONFAB_SDP_MAX_SECTIONS];
+  guint n_sections;
 } ConfabStreamSet;
 
 /* Replaces the SSRCs of @local that are 0 with random ones, so that all
@@ -49,18 +68,23 @@ void confab_local_media_pick_ssrcs (ConfabLocalMedia *local);
  * nothing known of the peer yet. */
 void confab_negotiation_offer (const ConfabLocalMedia *local, ConfabStreamSet *out);
 
-/* The answerer's streams for @offer (a parsed offer): the offer's payload
- * types, FEC only if offered and wanted here, the peer's SSRCs from its
- * a=ssrc lines. On failure (no audio or video section, no Opus or VP8)
- * returns FALSE with a one-line @error and leaves @out alone. */
+/* The answerer's streams for @offer (a parsed offer): one audio and one
+ * video stream at most, on the offer's payload types and mids, FEC only if
+ * offered as flexfec-03 and wanted here, directions mirrored, the peer's
+ * SSRCs from its a=ssrc lines; the other sections declined. On failure
+ * (no section Confab can use) returns FALSE with a one-line @error and
+ * leaves @out alone. */
 gboolean confab_negotiation_answer (const ConfabLocalMedia *local, const ConfabSdp *offer,
                                     ConfabStreamSet *out, GError **error);
 
 /* The offerer takes @answer into @streams (what confab_negotiation_offer()
- * gave): the payload types must be the offered ones, a different FEC
- * payload type is refused, an answer without FEC turns it off (and sets
- * @fec_declined, may be NULL), and FEC the answer adds without our offer
- * is ignored. On failure @streams is unchanged. */
+ * gave): one m-line per offered one, of the same kind; the payload types
+ * must be the offered ones, a different FEC payload type is refused, an
+ * answer without FEC turns it off (and sets @fec_declined, may be NULL),
+ * and FEC the answer adds without our offer is ignored. A section the
+ * answer declines (port 0) removes its stream: n_streams shrinks, and the
+ * pipeline must be built for what is left. On failure @streams is
+ * unchanged. */
 gboolean confab_negotiation_apply_answer (ConfabStreamSet *streams, const ConfabSdp *answer,
                                           gboolean *fec_declined, GError **error);
 

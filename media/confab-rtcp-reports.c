@@ -111,3 +111,60 @@ confab_loss_reference_update (ConfabLossReference *reference, const ConfabReport
   *reference = (ConfabLossReference){ TRUE, now, block->highest_seq, block->lost };
   return known;
 }
+
+/*  BYE (RFC 3550 section 6.6):
+ *
+ *        0                   1                   2                   3
+ *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *       |V=2|P|    SC   |   PT=BYE=203  |             length            |
+ *       +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
+ *       |                           SSRC/CSRC                           |
+ *       +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
+ *
+ * A compound packet must start with a report (section 6.1): an RR with no
+ * blocks, 8 bytes, goes first. */
+gsize
+confab_rtcp_write_bye (const guint32 *ssrcs, guint n, guint8 *out, gsize size)
+{
+  gsize need = 8 + 4 + 4 * (gsize) n;
+
+  if (n == 0 || n > 31 || size < need)
+    return 0;
+  out[0] = 0x80;
+  out[1] = 201;
+  out[2] = 0;
+  out[3] = 1;
+  for (int k = 0; k < 4; k++)
+    out[4 + k] = ssrcs[0] >> (24 - 8 * k);
+  out[8] = 0x80 | n;
+  out[9] = 203;
+  out[10] = 0;
+  out[11] = n;
+  for (guint i = 0; i < n; i++)
+    for (int k = 0; k < 4; k++)
+      out[12 + 4 * i + k] = ssrcs[i] >> (24 - 8 * k);
+  return need;
+}
+
+gboolean
+confab_rtcp_has_bye (const guint8 *data, gsize len, guint32 ssrc)
+{
+  ConfabRtcpView packet;
+  gsize offset = 0;
+
+  while (confab_rtcp_compound_next (data, len, &offset, &packet))
+    {
+      if (packet.type != 203)
+        continue;
+      for (guint i = 0; i < packet.count && 4 + 4 * (gsize) (i + 1) <= packet.len; i++)
+        {
+          const guint8 *p = packet.data + 4 + 4 * i;
+          guint32 named = (guint32) p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+
+          if (ssrc == 0 || named == ssrc)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -112,4 +112,14 @@ gboolean confab_loss_reference_update (ConfabLossReference *reference,
                                        const ConfabReportBlock *block, gint64 now,
                                        double *fraction);
 
+/* Hang-up (RFC 3550 section 6.6): writes an RTCP compound packet of an
+ * empty RR from @ssrcs[0] and a BYE for all of @ssrcs (1..31) into @out,
+ * which must hold 8 + 4 + 4 * @n bytes. Returns the length written, 0 if
+ * @n or @size does not fit. */
+gsize confab_rtcp_write_bye (const guint32 *ssrcs, guint n, guint8 *out, gsize size);
+
+/* TRUE when the RTCP compound packet @data holds a BYE naming @ssrc (0:
+ * any SSRC). Bounds-checked for bytes from the network. */
+gboolean confab_rtcp_has_bye (const guint8 *data, gsize len, guint32 ssrc);
+
 G_END_DECLS

@@ -16,9 +16,17 @@
  * is DTLS, 128..191 is SRTP/SRTCP (RTCP when the second byte is 192..223,
  * RFC 5761), anything else is dropped and counted.
  *
+ * Retransmission (RFC 6347 section 4.2.4) starts at 100 ms and doubles
+ * up to 1 s (OpenSSL gives up on a flight after 12 tries). Until the peer
+ * has answered at all, a client repeats its ClientHello every second at
+ * most, for as long as it takes (ICE may still be looking for a path);
+ * from the peer's first packet on, the handshake has 30 s to finish, or
+ * the layer fails with CONFAB_DTLS_ERROR_TIMEOUT.
+ *
  * Threads: as every packet layer (see confab-packet-layer.h); the state
  * and its notifications, and the retransmission timer, run on the
- * GMainContext given at construction.
+ * GMainContext given at construction. The "state" property (an int, a
+ * ConfabDtlsState) is notified there, after the change.
  */
 #pragma once
 
@@ -31,11 +39,20 @@ GQuark confab_dtls_error_quark (void);
 
 typedef enum
 {
-  CONFAB_DTLS_ERROR_CERTIFICATE,          /* our certificate could not be made */
-  CONFAB_DTLS_ERROR_FINGERPRINT_MISMATCH, /* the peer's certificate is not the one in its description */
-  CONFAB_DTLS_ERROR_HANDSHAKE,            /* the handshake failed (alert, no SRTP profile in common...) */
-  CONFAB_DTLS_ERROR_TIMEOUT,              /* the handshake did not finish in time */
-  CONFAB_DTLS_ERROR_SRTP,                 /* libsrtp2 refused the keys */
+  /* Our certificate could not be made. */
+  CONFAB_DTLS_ERROR_CERTIFICATE,
+  /* The peer's certificate is not the one in its description. */
+  CONFAB_DTLS_ERROR_FINGERPRINT_MISMATCH,
+  /* The handshake failed (alert, no SRTP profile in common...). */
+  CONFAB_DTLS_ERROR_HANDSHAKE,
+  /* The handshake did not finish in time. */
+  CONFAB_DTLS_ERROR_TIMEOUT,
+  /* libsrtp2 refused the keys. */
+  CONFAB_DTLS_ERROR_SRTP,
+  /* start(): the expected fingerprint is not one. */
+  CONFAB_DTLS_ERROR_INVALID_FINGERPRINT,
+  /* start(): called before, or after shutdown. */
+  CONFAB_DTLS_ERROR_STARTED,
 } ConfabDtlsError;
 
 typedef enum
@@ -64,12 +81,15 @@ typedef struct
   gboolean fingerprint_verified;
   char *cipher;       /* OpenSSL's name of the cipher suite, NULL before CONNECTED */
   char *srtp_profile; /* "SRTP_AES128_CM_SHA1_80", "SRTP_AEAD_AES_128_GCM", ...; NULL before */
-  double handshake_ms; /* from the first handshake packet sent or received to CONNECTED; 0 before */
+  /* From the ClientHello that got through (the client: the last one it
+   * sent before the first answer; the server: the first one it read) to
+   * CONNECTED, so time spent waiting for ICE does not count; 0 before. */
+  double handshake_ms;
   guint64 dtls_packets_sent, dtls_packets_received;
   guint64 srtp_packets_sent, srtp_packets_received;
   guint64 dropped_before_keys; /* media refused (either way) while not CONNECTED */
   guint64 unprotect_failures;  /* SRTP/SRTCP that failed authentication or replay checks */
-  guint64 not_demuxed;         /* first byte neither DTLS nor RTP/RTCP */
+  guint64 not_demuxed;         /* first byte neither DTLS nor RTP/RTCP (either way) */
 } ConfabDtlsInfo;
 
 void confab_dtls_info_clear (ConfabDtlsInfo *info);
@@ -95,7 +115,9 @@ const char *confab_dtls_layer_get_local_fingerprint (ConfabDtlsLayer *self);
  * answered then); a client sends its ClientHello at once and retransmits
  * it until answered (RFC 6347 timers, starting short), so call it when
  * ICE has a path (or earlier: the retransmissions cover it). Returns FALSE
- * if @remote_fingerprint is not a fingerprint or it was called before. */
+ * if @remote_fingerprint is not a fingerprint
+ * (CONFAB_DTLS_ERROR_INVALID_FINGERPRINT) or it was called before or after
+ * shutdown (CONFAB_DTLS_ERROR_STARTED). */
 gboolean confab_dtls_layer_start (ConfabDtlsLayer *self, ConfabDtlsRole role,
                                   const char *remote_fingerprint, GError **error);
 

@@ -8,6 +8,7 @@ struct _ConfabIceLayer
   ConfabPacketLayer parent_instance;
 
   ConfabIceSession *session;
+  GMainContext *owner_context; /* where the session was made: it must die there */
 };
 
 G_DEFINE_FINAL_TYPE (ConfabIceLayer, confab_ice_layer, CONFAB_TYPE_PACKET_LAYER)
@@ -49,6 +50,13 @@ confab_ice_layer_init (ConfabIceLayer *self)
 {
 }
 
+static gboolean
+unref_session (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 confab_ice_layer_dispose (GObject *object)
 {
@@ -57,7 +65,13 @@ confab_ice_layer_dispose (GObject *object)
    * calling into a layer that is gone. */
   if (self->session && !confab_packet_layer_is_closed (CONFAB_PACKET_LAYER (self)))
     confab_ice_session_set_receive_func (self->session, NULL, NULL, NULL);
-  g_clear_object (&self->session);
+  /* The last reference to the layer can be the one on_ice_packet() holds
+   * while it delivers, on libnice's thread; a session disposed there would
+   * wait for, then join, its own thread. Its owner's context drops it. */
+  if (self->session)
+    g_main_context_invoke_full (self->owner_context, G_PRIORITY_DEFAULT, unref_session,
+                                g_steal_pointer (&self->session), NULL);
+  g_clear_pointer (&self->owner_context, g_main_context_unref);
   G_OBJECT_CLASS (confab_ice_layer_parent_class)->dispose (object);
 }
 
@@ -78,6 +92,7 @@ confab_ice_layer_new (ConfabIceSession *session)
 
   ConfabIceLayer *self = g_object_new (CONFAB_TYPE_ICE_LAYER, NULL);
   self->session = g_object_ref (session);
+  self->owner_context = g_main_context_ref_thread_default ();
   /* The session's receive function holds a weak reference, not the layer:
    * the layer holds the session, and a packet may still arrive while the
    * layer goes. */

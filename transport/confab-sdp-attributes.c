@@ -17,6 +17,22 @@ is_ip_address (const char *s)
   return address != NULL;
 }
 
+/* A candidate must name one host that can answer (RFC 8445 5.1.1.1):
+ * "0.0.0.0", "::" and multicast groups cannot. */
+static const char *
+unusable_address (const char *s)
+{
+  g_autoptr (GInetAddress) address = g_inet_address_new_from_string (s);
+
+  if (address == NULL)
+    return NULL;
+  if (g_inet_address_get_is_any (address))
+    return "is unspecified";
+  if (g_inet_address_get_is_multicast (address))
+    return "is a multicast address";
+  return NULL;
+}
+
 /* Browsers hide host addresses behind random mDNS names such as
  * "1f4712db-ea17-4bcf-a596-105139dfd8bf.local"; nothing here resolves those,
  * but they are legitimate and must not fail the whole blob. */
@@ -113,7 +129,16 @@ confab_sdp_parse_candidate (const char *value, CandidateUse *use, char **normali
       mdns = TRUE;
     }
 
-  if (!confab_sdp_parse_number (f[5], "port", 0, G_MAXUINT16, &port, error))
+  if (!mdns && unusable_address (f[4]) != NULL)
+    {
+      quoted = confab_sdp_excerpt (f[4]);
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID, "address \"%s\" %s", quoted,
+                   unusable_address (f[4]));
+      return FALSE;
+    }
+
+  /* Port 0 reaches nothing; Chrome's active TCP candidates say 9. */
+  if (!confab_sdp_parse_number (f[5], "port", 1, G_MAXUINT16, &port, error))
     return FALSE;
 
   if (g_ascii_strcasecmp (f[6], "typ") != 0)
@@ -244,7 +269,10 @@ static const struct
   const char *name;
   guint bytes;
 } hash_functions[] = {
-  { "sha-1", 20 }, { "sha-224", 28 }, { "sha-256", 32 }, { "sha-384", 48 }, { "sha-512", 64 },
+  { "sha-1", 20 },
+  { "sha-256", 32 },
+  { "sha-384", 48 },
+  { "sha-512", 64 },
 };
 
 /* RFC 8122: "<hash-func> <hex pairs separated by colons>". Normalized to

@@ -31,6 +31,7 @@ section_clear (Section *s)
   g_clear_pointer (&s->rtpmaps, g_array_unref);
   g_clear_pointer (&s->listed, g_ptr_array_unref);
   g_clear_pointer (&s->params, g_array_unref);
+  g_clear_pointer (&s->candidates, g_ptr_array_unref);
   value_clear (&s->mid);
   value_clear (&s->ufrag);
   value_clear (&s->pwd);
@@ -56,7 +57,16 @@ confab_sdp_parser_clear (Parser *p)
 const char *
 confab_sdp_section_name (const Section *s)
 {
-  return s->audio ? "m=audio" : "m=video";
+  switch (s->kind)
+    {
+    case CONFAB_SDP_MEDIA_AUDIO:
+      return "m=audio";
+    case CONFAB_SDP_MEDIA_VIDEO:
+      return "m=video";
+    case CONFAB_SDP_MEDIA_OTHER:
+    default:
+      return "m=";
+    }
 }
 
 /* Stores a single-valued attribute; a second one at the same level is
@@ -77,11 +87,27 @@ set_value (Value *v, const char *name, char *value, guint line, GError **error)
 }
 
 static gboolean
+is_rtp_proto (const char *proto)
+{
+  return strcmp (proto, "RTP/AVPF") == 0 || strcmp (proto, "RTP/SAVPF") == 0
+         || strcmp (proto, "UDP/TLS/RTP/SAVPF") == 0;
+}
+
+static gboolean
+is_token (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if (!g_ascii_isalnum (*s) && strchr ("!#$%&'*+-.^_`{|}~/", *s) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
 parse_media_line (Parser *p, const SdpLine *l, const char **field, GError **error)
 {
   g_auto (GStrv) f = confab_sdp_split_fields (l->text + 2);
   g_autofree char *quoted = NULL;
-  gboolean audio;
+  ConfabSdpMediaKind kind;
   Section *s;
   guint64 port;
 
@@ -94,37 +120,36 @@ parse_media_line (Parser *p, const SdpLine *l, const char **field, GError **erro
     }
 
   if (strcmp (f[0], "audio") == 0)
-    audio = TRUE;
+    kind = CONFAB_SDP_MEDIA_AUDIO;
   else if (strcmp (f[0], "video") == 0)
-    audio = FALSE;
+    kind = CONFAB_SDP_MEDIA_VIDEO;
   else
-    {
-      quoted = confab_sdp_excerpt (f[0]);
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
-                   "m=%s is not supported; Confab needs one m=audio and one m=video", quoted);
-      return FALSE;
-    }
-  *field = audio ? "m=audio" : "m=video";
+    kind = CONFAB_SDP_MEDIA_OTHER;
+  if (kind != CONFAB_SDP_MEDIA_OTHER)
+    *field = kind == CONFAB_SDP_MEDIA_AUDIO ? "m=audio" : "m=video";
 
-  if (p->n_sections == 2)
+  if (p->n_sections == CONFAB_SDP_MAX_SECTIONS)
     {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
-                   "a third m-section; Confab needs exactly one m=audio and one m=video");
-      return FALSE;
-    }
-  if (audio != (p->n_sections == 0))
-    {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
-                   audio ? "a second m=audio section; Confab needs m=audio then m=video"
-                         : "m=video before m=audio; Confab needs m=audio then m=video");
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TOO_LARGE, "more than %u m-sections",
+                   CONFAB_SDP_MAX_SECTIONS);
       return FALSE;
     }
 
   if (!confab_sdp_parse_number (f[1], "port", 0, G_MAXUINT16, &port, error))
     return FALSE;
 
-  if (strcmp (f[2], "RTP/AVPF") != 0 && strcmp (f[2], "RTP/SAVPF") != 0
-      && strcmp (f[2], "UDP/TLS/RTP/SAVPF") != 0)
+  /* Another kind is only kept to be declined: its protocol and formats
+   * are echoed, so they must be SDP tokens, nothing more. */
+  if (kind == CONFAB_SDP_MEDIA_OTHER)
+    for (guint i = 0; f[i] != NULL; i++)
+      if (i != 1 && !is_token (f[i]))
+        {
+          quoted = confab_sdp_excerpt (f[i]);
+          g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_SYNTAX,
+                       "\"%s\" is not an SDP token", quoted);
+          return FALSE;
+        }
+  if (kind != CONFAB_SDP_MEDIA_OTHER && !is_rtp_proto (f[2]))
     {
       quoted = confab_sdp_excerpt (f[2]);
       g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
@@ -133,18 +158,27 @@ parse_media_line (Parser *p, const SdpLine *l, const char **field, GError **erro
     }
 
   s = &p->sections[p->n_sections++];
-  s->audio = audio;
+  s->kind = kind;
+  s->rtp = is_rtp_proto (f[2]);
   s->line = l->line;
   s->formats = g_array_new (FALSE, FALSE, sizeof (guint));
   s->rtpmaps = g_array_new (FALSE, FALSE, sizeof (Rtpmap));
   g_array_set_clear_func (s->rtpmaps, confab_sdp_clear_leading_string);
   s->params = g_array_new (FALSE, FALSE, sizeof (FormatParam));
   g_array_set_clear_func (s->params, confab_sdp_clear_leading_string);
-  s->media
-      = confab_sdp_add_media (p->sdp, audio ? CONFAB_SDP_MEDIA_AUDIO : CONFAB_SDP_MEDIA_VIDEO, "");
+  s->candidates = g_ptr_array_new_with_free_func (g_free);
+  s->media = confab_sdp_add_media (p->sdp, kind, "");
   s->media->port = port;
   s->media->proto = g_strdup (f[2]);
+  s->media->rtcp_mux = FALSE;
+  if (kind == CONFAB_SDP_MEDIA_OTHER)
+    s->media->media_name = g_strdup (f[0]);
 
+  if (!s->rtp)
+    {
+      s->media->other_formats = g_strjoinv (" ", f + 3);
+      return TRUE;
+    }
   for (guint i = 3; f[i] != NULL; i++)
     {
       guint64 pt;
@@ -211,7 +245,10 @@ static const char *const known_attributes[] = {
   "a=group",       "a=mid",
   "a=rtcp-mux",    "a=rtpmap",
   "a=fmtp",        "a=ssrc",
-  "a=ssrc-group",
+  "a=ssrc-group",  "a=msid",
+  "a=bundle-only", "a=sendrecv",
+  "a=sendonly",    "a=recvonly",
+  "a=inactive",
 };
 
 /* In the order of ConfabSdpDirection. */
@@ -249,6 +286,7 @@ parse_attribute (Parser *p, const SdpLine *l, const char **field, GError **error
     {
       char *normalized = NULL;
       CandidateUse use;
+      GPtrArray *list;
 
       NEEDS_VALUE ();
       if (++p->n_candidate_lines > CONFAB_SDP_MAX_CANDIDATES)
@@ -263,14 +301,15 @@ parse_attribute (Parser *p, const SdpLine *l, const char **field, GError **error
         p->n_mdns++;
       if (normalized == NULL)
         return TRUE;
-      /* Each BUNDLE section may repeat the shared transport's candidates. */
-      for (guint i = 0; i < p->candidates->len; i++)
-        if (strcmp (g_ptr_array_index (p->candidates, i), normalized) == 0)
+      list = s != NULL ? s->candidates : p->candidates;
+      /* A section may repeat a candidate (Firefox repeats them all). */
+      for (guint i = 0; i < list->len; i++)
+        if (strcmp (g_ptr_array_index (list, i), normalized) == 0)
           {
             g_free (normalized);
             return TRUE;
           }
-      g_ptr_array_add (p->candidates, normalized);
+      g_ptr_array_add (list, normalized);
       return TRUE;
     }
 
@@ -359,16 +398,20 @@ parse_attribute (Parser *p, const SdpLine *l, const char **field, GError **error
   for (guint i = 0; i < G_N_ELEMENTS (directions); i++)
     if (IS (directions[i]))
       {
+        guint *first = s != NULL ? &s->direction_line : &p->direction_line;
+
+        /* Which of two would win is a guess (RFC 3264 5.1 allows one). */
+        if (*first != 0)
+          {
+            g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                         "a second direction attribute (the first is line %u)", *first);
+            return FALSE;
+          }
+        *first = l->line;
         if (s != NULL)
-          {
-            s->media->direction = i;
-            s->have_direction = TRUE;
-          }
+          s->media->direction = i;
         else
-          {
-            p->direction = i;
-            p->have_direction = TRUE;
-          }
+          p->direction = i;
         return TRUE;
       }
 
@@ -391,8 +434,36 @@ parse_attribute (Parser *p, const SdpLine *l, const char **field, GError **error
   if (IS ("rtcp-mux"))
     {
       s->rtcp_mux_line = l->line;
+      s->media->rtcp_mux = TRUE;
       return TRUE;
     }
+
+  if (IS ("bundle-only"))
+    {
+      s->media->bundle_only = TRUE;
+      return TRUE;
+    }
+
+  if (IS ("msid"))
+    {
+      /* RFC 8830: "<stream id> [<track id>]", tokens; kept as one string. */
+      NEEDS_VALUE ();
+      f = confab_sdp_split_fields (value);
+      if (f[0] == NULL || g_strv_length (f) > 2 || !is_token (f[0])
+          || (f[1] != NULL && !is_token (f[1])))
+        {
+          g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_SYNTAX,
+                       "expected \"<stream id> [<track id>]\"");
+          return FALSE;
+        }
+      if (s->media->msid == NULL)
+        s->media->msid = g_strjoinv (" ", f);
+      return TRUE;
+    }
+
+  /* Formats mean nothing in a section that is not RTP. */
+  if (!s->rtp)
+    return TRUE;
 
   if (IS ("rtpmap"))
     {
@@ -460,7 +531,8 @@ parse_attribute (Parser *p, const SdpLine *l, const char **field, GError **error
 
       NEEDS_VALUE ();
       f = confab_sdp_split_fields (value);
-      strict = f[0] != NULL && g_ascii_strcasecmp (f[0], "FEC-FR") == 0 && !s->audio;
+      strict = f[0] != NULL && g_ascii_strcasecmp (f[0], "FEC-FR") == 0
+               && s->kind == CONFAB_SDP_MEDIA_VIDEO;
       if (strict && g_strv_length (f) != 3)
         {
           g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_SYNTAX,

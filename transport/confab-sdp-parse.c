@@ -13,10 +13,26 @@
 
 #define FIRST_DYNAMIC_PT 96
 #define LAST_DYNAMIC_PT 127
+/* Below this RFC 3551 assigns static payload types, which need no a=rtpmap. */
+#define FIRST_UNASSIGNED_PT 35
 
 /* ------------------------------------------------------------------------ */
 /* Checks on the whole                                                      */
 /* ------------------------------------------------------------------------ */
+
+/* Confab's own blobs say so on the s= line (see the header). */
+static gboolean
+is_own (const Parser *p)
+{
+  return g_strcmp0 (p->session_name.value, "Confab offer") == 0
+         || g_strcmp0 (p->session_name.value, "Confab answer") == 0;
+}
+
+static gboolean
+is_active (const Section *s)
+{
+  return confab_sdp_media_is_active (s->media);
+}
 
 static ConfabSdpType
 infer_type (const Parser *p, ConfabSdpType expected)
@@ -39,32 +55,58 @@ infer_type (const Parser *p, ConfabSdpType expected)
   return strcmp (setup, "actpass") == 0 ? CONFAB_SDP_OFFER : CONFAB_SDP_ANSWER;
 }
 
-/* Session-level values apply to both sections unless a section has its
- * own; with BUNDLE there is one transport, so the two must be the same. */
+/* Session-level values apply to every section unless a section has its
+ * own; with BUNDLE there is one transport, so the sections in use must
+ * agree. */
 static gboolean
-agree (const char *name, const Value *session, const Value *audio, const Value *video,
+agree (const Parser *p, const char *name, gsize session_offset, gsize section_offset,
        gboolean required, char **out, GError **error)
 {
-  const Value *a = audio->line != 0 ? audio : session;
-  const Value *v = video->line != 0 ? video : session;
+  const Value *session = G_STRUCT_MEMBER_P (p, session_offset);
+  const Value *found = NULL;
+  const Section *found_in = NULL;
 
-  if (a->line == 0 && v->line == 0)
+  for (guint i = 0; i < p->n_sections; i++)
+    {
+      const Section *s = &p->sections[i];
+      const Value *v = G_STRUCT_MEMBER_P (s, section_offset);
+
+      if (!is_active (s))
+        continue;
+      if (v->line == 0)
+        v = session;
+      if (v->line == 0)
+        continue;
+      if (found == NULL)
+        {
+          found = v;
+          found_in = s;
+        }
+      else if (strcmp (found->value, v->value) != 0)
+        {
+          g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                       "line %u (a=%s): %s's value differs from %s's (line %u), "
+                       "but BUNDLE shares one transport",
+                       v->line, name, confab_sdp_section_name (s),
+                       confab_sdp_section_name (found_in), found->line);
+          return FALSE;
+        }
+    }
+  if (found == NULL)
+    found = session;
+  if (found->line == 0)
     {
       if (required)
         g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING, "no a=%s line", name);
       return !required;
     }
-  if (a->line != 0 && v->line != 0 && strcmp (a->value, v->value) != 0)
-    {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
-                   "line %u (a=%s): m=video's value differs from m=audio's (line %u), "
-                   "but BUNDLE shares one transport",
-                   v->line, name, a->line);
-      return FALSE;
-    }
-  *out = g_strdup ((a->line != 0 ? a : v)->value);
+  *out = g_strdup (found->value);
   return TRUE;
 }
+
+#define AGREE(name, member, required, out, error)                                                  \
+  agree (p, name, G_STRUCT_OFFSET (Parser, member), G_STRUCT_OFFSET (Section, member), required,   \
+         out, error)
 
 /* The a=rtpmap of each format the m-line lists, in its order, NULL for a
  * format without one: an rtpmap for a payload type the m-line does not
@@ -104,8 +146,28 @@ check_dynamic (const Rtpmap *r, const char *codec, GError **error)
   return FALSE;
 }
 
+/* The payload type of @encoding in @s, 0 if absent; FALSE (with @error)
+ * only for one on a payload type that is not dynamic. */
 static gboolean
 find_codec (const Section *s, const char *codec, const char *encoding, guint *pt, GError **error)
+{
+  *pt = 0;
+  for (guint i = 0; i < s->listed->len; i++)
+    {
+      const Rtpmap *r = g_ptr_array_index (s->listed, i);
+
+      if (r != NULL && g_ascii_strcasecmp (r->encoding, encoding) == 0)
+        {
+          *pt = r->pt;
+          return check_dynamic (r, codec, error);
+        }
+    }
+  return TRUE;
+}
+
+/* "m=audio offers no Opus (found PCMU, G722)": what the section has instead. */
+static void
+set_no_codec_error (const Section *s, const char *codec, GError **error)
 {
   g_autoptr (GString) found = g_string_new (NULL);
   g_autofree char *quoted = NULL;
@@ -114,15 +176,8 @@ find_codec (const Section *s, const char *codec, const char *encoding, guint *pt
     {
       const Rtpmap *r = g_ptr_array_index (s->listed, i);
 
-      if (r == NULL)
-        continue;
-      if (g_ascii_strcasecmp (r->encoding, encoding) == 0)
-        {
-          *pt = r->pt;
-          return check_dynamic (r, codec, error);
-        }
       /* Repair packets are not a codec to offer instead. */
-      if (is_flexfec (r))
+      if (r == NULL || is_flexfec (r))
         continue;
       /* Browsers list H264 once per profile; name each codec once. */
       g_autofree char *codec_name = g_strndup (r->encoding, strcspn (r->encoding, "/"));
@@ -140,7 +195,6 @@ find_codec (const Section *s, const char *codec, const char *encoding, guint *pt
   g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
                "line %u (%s): %s offers no %s (found %s)", s->line, confab_sdp_section_name (s),
                confab_sdp_section_name (s), codec, quoted);
-  return FALSE;
 }
 
 /* FlexFEC is optional, but a listed one must be usable: 90000 Hz, on a
@@ -197,10 +251,20 @@ fill_media (const Parser *p, const Section *s)
 
   g_free (m->mid);
   m->mid = g_strdup (s->mid.value);
-  if (!s->have_direction && p->have_direction)
+  if (s->direction_line == 0 && p->direction_line != 0)
     m->direction = p->direction;
+  /* A declined section is only its m-line and mid, as the writer gives it
+   * back: what else it said means nothing. */
+  if (!is_active (s))
+    {
+      m->direction = CONFAB_SDP_SENDRECV;
+      m->rtcp_mux = FALSE;
+      g_clear_pointer (&m->msid, g_free);
+      g_array_set_size (m->ssrcs, 0);
+      g_array_set_size (m->ssrc_groups, 0);
+    }
 
-  for (guint i = 0; i < s->formats->len; i++)
+  for (guint i = 0; s->rtp && i < s->formats->len; i++)
     {
       const Rtpmap *r = g_ptr_array_index (s->listed, i);
       guint pt = g_array_index (s->formats, guint, i);
@@ -213,6 +277,11 @@ fill_media (const Parser *p, const Section *s)
        * the writer makes of it parses again. */
       if (has_codec (m, pt))
         continue;
+      if (!is_active (s))
+        {
+          confab_sdp_media_add_codec (m, pt, NULL, 0, 0, NULL);
+          continue;
+        }
       if (parts != NULL)
         {
           /* parse_rtpmap() checked the clock rate; odd channels count as none. */
@@ -240,6 +309,45 @@ fill_media (const Parser *p, const Section *s)
 }
 
 static gboolean
+in_bundle (const Parser *p, const char *mid)
+{
+  return g_strv_contains ((const char *const *) p->bundle, mid);
+}
+
+static const Section *
+find_section (const Parser *p, const char *mid)
+{
+  for (guint i = 0; i < p->n_sections; i++)
+    if (g_strcmp0 (p->sections[i].mid.value, mid) == 0)
+      return &p->sections[i];
+  return NULL;
+}
+
+/* Every mid the BUNDLE group names is a section's (RFC 8843 7.2). In
+ * Confab's own blob a missing one can only be a cut. */
+static gboolean
+check_bundle (const Parser *p, GError **error)
+{
+  for (guint i = 1; p->bundle[i] != NULL; i++)
+    {
+      g_autofree char *quoted = NULL;
+
+      if (find_section (p, p->bundle[i]) != NULL)
+        continue;
+      quoted = confab_sdp_excerpt (p->bundle[i]);
+      if (is_own (p))
+        g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED,
+                     "the blob is truncated: the section with mid \"%s\" is missing", quoted);
+      else
+        g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                     "line %u (a=group): BUNDLE names mid \"%s\", which no m-section has",
+                     p->bundle_line, quoted);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 check_section (const Parser *p, const Section *s, GError **error)
 {
   if (s->mid.line == 0)
@@ -249,7 +357,18 @@ check_section (const Parser *p, const Section *s, GError **error)
                    confab_sdp_section_name (s));
       return FALSE;
     }
-  if (!g_strv_contains ((const char *const *) p->bundle, s->mid.value))
+  for (const Section *o = p->sections; o < s; o++)
+    if (strcmp (o->mid.value, s->mid.value) == 0)
+      {
+        g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                     "line %u (a=mid): %s has the same mid as %s (line %u)", s->mid.line,
+                     confab_sdp_section_name (s), confab_sdp_section_name (o), o->line);
+        return FALSE;
+      }
+  /* Sections Confab would decline anyway need no more. */
+  if (s->kind == CONFAB_SDP_MEDIA_OTHER || !is_active (s))
+    return TRUE;
+  if (!in_bundle (p, s->mid.value))
     {
       g_autofree char *quoted = confab_sdp_excerpt (s->mid.value);
 
@@ -265,6 +384,262 @@ check_section (const Parser *p, const Section *s, GError **error)
                    confab_sdp_section_name (s));
       return FALSE;
     }
+  /* A dynamic payload type means nothing without its a=rtpmap; in a pasted
+   * blob its absence is most often a cut. */
+  for (guint i = 0; i < s->formats->len; i++)
+    if (g_ptr_array_index (s->listed, i) == NULL
+        && g_array_index (s->formats, guint, i) >= FIRST_UNASSIGNED_PT)
+      {
+        g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING,
+                     "line %u (%s): payload type %u has no a=rtpmap", s->line,
+                     confab_sdp_section_name (s), g_array_index (s->formats, guint, i));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* Opus and VP8 of the first usable audio and video sections; at least one
+ * of them is there, on payload types of their own. */
+static gboolean
+check_codecs (const Parser *p, GError **error)
+{
+  const Section *first_av = NULL, *audio = NULL, *video = NULL;
+  guint audio_pt = 0, video_pt = 0;
+
+  for (guint i = 0; i < p->n_sections; i++)
+    {
+      const Section *s = &p->sections[i];
+      guint pt;
+
+      if (s->kind == CONFAB_SDP_MEDIA_OTHER || !is_active (s))
+        continue;
+      if (first_av == NULL)
+        first_av = s;
+      if (s->kind == CONFAB_SDP_MEDIA_AUDIO)
+        {
+          if (!find_codec (s, "Opus", "opus/48000/2", &pt, error))
+            return FALSE;
+          if (audio == NULL && pt != 0)
+            {
+              audio = s;
+              audio_pt = pt;
+            }
+        }
+      else
+        {
+          if (!find_codec (s, "VP8", "VP8/90000", &pt, error))
+            return FALSE;
+          if (video == NULL && pt != 0)
+            {
+              video = s;
+              video_pt = pt;
+            }
+        }
+    }
+
+  if (first_av == NULL)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED,
+                   "no m=audio or m=video section in use; Confab needs one of them");
+      return FALSE;
+    }
+  if (audio == NULL && video == NULL)
+    {
+      set_no_codec_error (first_av, first_av->kind == CONFAB_SDP_MEDIA_AUDIO ? "Opus" : "VP8",
+                          error);
+      return FALSE;
+    }
+  /* One transport: payload types are what tells the streams apart. */
+  if (audio != NULL && video != NULL && audio_pt == video_pt)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                   "line %u (%s): Opus and VP8 share payload type %u on one transport",
+                   MAX (audio->line, video->line),
+                   audio->line > video->line ? "m=audio" : "m=video", video_pt);
+      return FALSE;
+    }
+  return video == NULL || check_flexfec (video, audio_pt, video_pt, error);
+}
+
+/* The candidates of the transport BUNDLE keeps: those of the section the
+ * group names first (RFC 8843 7.1: the offerer's tagged one), where
+ * browsers put them; without any there, every section's and the
+ * session's, as Firefox repeats them. */
+static GPtrArray *
+take_candidates (Parser *p)
+{
+  const Section *tagged = find_section (p, p->bundle[1]);
+  GPtrArray *all;
+
+  if (tagged != NULL && tagged->candidates->len > 0)
+    return g_ptr_array_ref (tagged->candidates);
+
+  all = g_ptr_array_ref (p->candidates);
+  for (guint i = 0; i < p->n_sections; i++)
+    {
+      const Section *s = &p->sections[i];
+
+      if (!is_active (s))
+        continue;
+      for (guint j = 0; j < s->candidates->len; j++)
+        {
+          const char *c = g_ptr_array_index (s->candidates, j);
+          gboolean seen = FALSE;
+
+          for (guint k = 0; k < all->len && !seen; k++)
+            seen = strcmp (g_ptr_array_index (all, k), c) == 0;
+          if (!seen)
+            g_ptr_array_add (all, g_strdup (c));
+        }
+    }
+  return all;
+}
+
+/* Whether the last line is known to be whole: the last section ends with
+ * a=end-of-candidates, or (someone else's blob) a line break follows it or
+ * it is a flag that cannot be cut into another. */
+static gboolean
+text_is_complete (GArray *lines, const char *text, gsize len)
+{
+  static const char *const flags[]
+      = { "a=rtcp-mux", "a=rtcp-mux-only", "a=rtcp-rsize", "a=sendrecv",
+          "a=sendonly", "a=recvonly",      "a=inactive",   "a=bundle-only" };
+  const char *last = g_array_index (lines, SdpLine, lines->len - 1).text;
+  gboolean own = FALSE;
+  const char *end = text + len;
+
+  for (guint i = lines->len; i-- > 0;)
+    {
+      const char *t = g_array_index (lines, SdpLine, i).text;
+
+      if (strcmp (t, "a=end-of-candidates") == 0)
+        return TRUE;
+      if (g_str_has_prefix (t, "m="))
+        break;
+    }
+  for (guint i = 0; i < lines->len && i < 4; i++)
+    {
+      const char *t = g_array_index (lines, SdpLine, i).text;
+
+      own |= strcmp (t, "s=Confab offer") == 0 || strcmp (t, "s=Confab answer") == 0;
+    }
+  if (own)
+    return FALSE;
+
+  while (end > text && (end[-1] == ' ' || end[-1] == '\t'))
+    end--;
+  if (end > text && (end[-1] == '\n' || end[-1] == '\r'))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    if (strcmp (last, flags[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* What @p read, checked as a whole, into p->sdp. */
+static gboolean
+check_whole (Parser *p, ConfabSdpType expected, gboolean complete, const SdpLine *last,
+             GError **error)
+{
+  ConfabSdp *sdp = p->sdp;
+  ConfabSdpType type;
+  const Section *last_active = NULL;
+
+  /* The wrong blob is the bigger mistake; say so before anything else. */
+  type = infer_type (p, expected);
+  if (type != expected)
+    {
+      confab_sdp_set_wrong_type_error (error, type, expected);
+      return FALSE;
+    }
+
+  if (p->n_sections == 0)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED,
+                   "the blob is truncated: it has no m= section");
+      return FALSE;
+    }
+  for (guint i = 0; i < p->n_sections; i++)
+    if (is_active (&p->sections[i]))
+      last_active = &p->sections[i];
+  if (is_own (p) && !p->end_of_candidates
+      && (last_active == NULL || !last_active->end_of_candidates))
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED,
+                   "the blob is truncated: no a=end-of-candidates line at the end of %s",
+                   last_active != NULL ? confab_sdp_section_name (last_active) : "the blob");
+      return FALSE;
+    }
+  if (!is_own (p) && !complete)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED,
+                   "the blob is truncated: its last line (line %u) has no line break after "
+                   "it; paste the blob to its very end (if it ends there, add a line break)",
+                   last->line);
+      return FALSE;
+    }
+
+  if (p->origin_line == 0 || p->session_name.line == 0)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING, "no %s line",
+                   p->origin_line == 0 ? "o=" : "s=");
+      return FALSE;
+    }
+  if (p->bundle == NULL)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING,
+                   "no a=group:BUNDLE line; Confab sends all media over one transport");
+      return FALSE;
+    }
+  for (guint i = 0; i < p->n_sections; i++)
+    {
+      Section *s = &p->sections[i];
+
+      if (s->rtp)
+        list_rtpmaps (s);
+      if (!check_section (p, s, error))
+        return FALSE;
+    }
+  if (!check_bundle (p, error))
+    return FALSE;
+
+  sdp->type = type;
+  sdp->session_id = p->session_id;
+  if (!AGREE ("ice-ufrag", ufrag, TRUE, &sdp->ice_ufrag, error)
+      || !AGREE ("ice-pwd", pwd, TRUE, &sdp->ice_pwd, error))
+    return FALSE;
+  if (!AGREE ("fingerprint", fingerprint, FALSE, &sdp->fingerprint, error))
+    return FALSE;
+  if (sdp->fingerprint == NULL)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING,
+                   "no a=fingerprint: the other side does not encrypt");
+      return FALSE;
+    }
+  if (!AGREE ("setup", setup, TRUE, &sdp->setup, error))
+    return FALSE;
+  /* RFC 5763 5: the answerer picks the DTLS role. */
+  if (type == CONFAB_SDP_ANSWER && strcmp (sdp->setup, "actpass") == 0)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                   "a=setup:actpass in an answer; the answer must choose active or passive");
+      return FALSE;
+    }
+
+  if (!check_codecs (p, error))
+    return FALSE;
+
+  g_ptr_array_unref (sdp->candidates);
+  sdp->candidates = take_candidates (p);
+  if (sdp->candidates->len == 0)
+    {
+      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING,
+                   "no usable a=candidate line%s",
+                   p->n_mdns > 0 ? " (only mDNS .local names, which cannot be resolved here)" : "");
+      return FALSE;
+    }
+  for (guint i = 0; i < p->n_sections; i++)
+    fill_media (p, &p->sections[i]);
   return TRUE;
 }
 
@@ -274,11 +649,8 @@ confab_sdp_parse (const char *text, gssize len, ConfabSdpType expected, GError *
   g_autoptr (GArray) lines = NULL;
   ConfabSdp *sdp;
   Parser p;
-  Section *audio, *video;
   const SdpLine *first;
-  gboolean complete = FALSE;
-  ConfabSdpType type;
-  guint audio_pt, video_pt;
+  gboolean complete;
 
   g_return_val_if_fail (text != NULL || len <= 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -306,17 +678,8 @@ confab_sdp_parse (const char *text, gssize len, ConfabSdpType expected, GError *
       return NULL;
     }
 
-  /* Whether the last m-section closes with a=end-of-candidates decides
-   * whether a bad last line is a cut-off one. */
-  for (guint i = lines->len; i-- > 0;)
-    {
-      const char *t = g_array_index (lines, SdpLine, i).text;
-
-      if (strcmp (t, "a=end-of-candidates") == 0)
-        complete = TRUE;
-      if (complete || g_str_has_prefix (t, "m="))
-        break;
-    }
+  /* Whether a bad last line is a cut-off one. */
+  complete = text_is_complete (lines, text, len);
 
   confab_sdp_parser_init (&p, expected);
 
@@ -342,92 +705,10 @@ confab_sdp_parse (const char *text, gssize len, ConfabSdpType expected, GError *
       goto fail;
     }
 
-  /* The wrong blob is the bigger mistake; say so before anything else. */
-  type = infer_type (&p, expected);
-  if (type != expected)
-    {
-      confab_sdp_set_wrong_type_error (error, type, expected);
-      goto fail;
-    }
-
-  if (p.n_sections < 2)
-    {
-      g_set_error (
-          error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED, "the blob is truncated: %s missing",
-          p.n_sections == 0 ? "the m=audio and m=video sections are" : "the m=video section is");
-      goto fail;
-    }
-  audio = &p.sections[0];
-  video = &p.sections[1];
-  if (!video->end_of_candidates && !p.end_of_candidates)
-    {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED,
-                   "the blob is truncated: no a=end-of-candidates line at the end of m=video "
-                   "(or the other side did not wait for all its candidates)");
-      goto fail;
-    }
-
-  if (p.origin_line == 0 || p.session_name.line == 0)
-    {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING, "no %s line",
-                   p.origin_line == 0 ? "o=" : "s=");
-      goto fail;
-    }
-  if (p.bundle == NULL)
-    {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING,
-                   "no a=group:BUNDLE line; Confab sends audio and video over one transport");
-      goto fail;
-    }
-  if (!check_section (&p, audio, error) || !check_section (&p, video, error))
-    goto fail;
-  if (strcmp (audio->mid.value, video->mid.value) == 0)
-    {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
-                   "line %u (a=mid): m=video has the same mid as m=audio", video->mid.line);
-      goto fail;
-    }
-
-  sdp = p.sdp;
-  sdp->type = type;
-  sdp->session_id = p.session_id;
-
-  if (!agree ("ice-ufrag", &p.ufrag, &audio->ufrag, &video->ufrag, TRUE, &sdp->ice_ufrag, error)
-      || !agree ("ice-pwd", &p.pwd, &audio->pwd, &video->pwd, TRUE, &sdp->ice_pwd, error)
-      || !agree ("fingerprint", &p.fingerprint, &audio->fingerprint, &video->fingerprint, FALSE,
-                 &sdp->fingerprint, error)
-      || !agree ("setup", &p.setup, &audio->setup, &video->setup, FALSE, &sdp->setup, error))
+  if (!check_whole (&p, expected, complete, &g_array_index (lines, SdpLine, lines->len - 1), error))
     goto fail;
 
-  list_rtpmaps (audio);
-  list_rtpmaps (video);
-  if (!find_codec (audio, "Opus", "opus/48000/2", &audio_pt, error)
-      || !find_codec (video, "VP8", "VP8/90000", &video_pt, error))
-    goto fail;
-  /* One transport: payload types are what tells the streams apart. */
-  if (audio_pt == video_pt)
-    {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
-                   "line %u (m=video): Opus and VP8 share payload type %u on one transport",
-                   video->line, video_pt);
-      goto fail;
-    }
-  if (!check_flexfec (video, audio_pt, video_pt, error))
-    goto fail;
-
-  if (p.candidates->len == 0)
-    {
-      g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING,
-                   "no usable a=candidate line%s",
-                   p.n_mdns > 0 ? " (only mDNS .local names, which cannot be resolved here)" : "");
-      goto fail;
-    }
-  g_ptr_array_unref (sdp->candidates);
-  sdp->candidates = g_steal_pointer (&p.candidates);
-  fill_media (&p, audio);
-  fill_media (&p, video);
-
-  p.sdp = NULL;
+  sdp = g_steal_pointer (&p.sdp);
   confab_sdp_parser_clear (&p);
   return sdp;
 

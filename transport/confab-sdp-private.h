@@ -85,16 +85,18 @@ typedef struct
 
 typedef struct
 {
-  gboolean audio;
+  ConfabSdpMediaKind kind;
   guint line;
+  gboolean rtp;      /* an RTP profile: numeric formats, rtpmaps */
   GArray *formats;   /* guint */
   GArray *rtpmaps;   /* Rtpmap */
   GPtrArray *listed; /* per format, its Rtpmap or NULL; made by the checks */
   GArray *params;    /* FormatParam */
   Value mid, ufrag, pwd, fingerprint, setup;
   guint rtcp_mux_line;
+  guint direction_line; /* 0 when the section has no direction attribute */
   gboolean end_of_candidates;
-  gboolean have_direction;
+  GPtrArray *candidates; /* normalized, each once */
   /* The section in the result: port, protocol, direction and SSRCs go in
    * as they are read, the formats and the mid after the checks. */
   ConfabSdpMedia *media;
@@ -109,14 +111,13 @@ typedef struct
   GStrv bundle; /* mids, NULL when there is no a=group:BUNDLE */
   guint bundle_line;
   gboolean end_of_candidates;
-  gboolean have_direction; /* session-level, the sections' default */
+  guint direction_line; /* session-level, the sections' default */
   ConfabSdpDirection direction;
 
-  /* Confab talks to exactly one m=audio followed by one m=video. */
-  Section sections[2];
+  Section sections[CONFAB_SDP_MAX_SECTIONS];
   guint n_sections;
 
-  GPtrArray *candidates;
+  GPtrArray *candidates; /* session-level ones, normalized */
   guint n_candidate_lines;
   guint n_mdns;
 

@@ -89,6 +89,9 @@ media_free (gpointer data)
 
   g_free (m->mid);
   g_free (m->proto);
+  g_free (m->msid);
+  g_free (m->media_name);
+  g_free (m->other_formats);
   g_array_unref (m->codecs);
   g_array_unref (m->ssrcs);
   g_array_unref (m->ssrc_groups);
@@ -283,6 +286,14 @@ confab_sdp_find_media (const ConfabSdp *sdp, ConfabSdpMediaKind kind)
   return NULL;
 }
 
+gboolean
+confab_sdp_media_is_active (const ConfabSdpMedia *media)
+{
+  g_return_val_if_fail (media != NULL, FALSE);
+
+  return media->port != 0 || media->bundle_only;
+}
+
 const ConfabSdpCodec *
 confab_sdp_media_find_codec (const ConfabSdpMedia *media, const char *name, guint clock_rate,
                              guint channels)
@@ -345,18 +356,38 @@ append_codec (GString *out, const ConfabSdpCodec *c)
                             (const char *) g_ptr_array_index (c->rtcp_fb, i));
 }
 
+static const char *
+media_proto (const ConfabSdp *sdp, const ConfabSdpMedia *m)
+{
+  if (m->kind == CONFAB_SDP_MEDIA_OTHER && m->proto != NULL)
+    return m->proto;
+  /* Without DTLS there is no SRTP: claiming SAVPF would be a lie that
+   * browsers and GStreamer's webrtcbin would act upon. */
+  return sdp->fingerprint != NULL ? "UDP/TLS/RTP/SAVPF" : "RTP/AVPF";
+}
+
+static void
+append_media_line (GString *out, const ConfabSdp *sdp, const ConfabSdpMedia *m)
+{
+  g_string_append_printf (out, "m=%s %u %s",
+                          m->media_name != NULL ? m->media_name
+                                                : confab_sdp_media_kind_to_string (m->kind),
+                          m->port, media_proto (sdp, m));
+  if (m->other_formats != NULL)
+    g_string_append_printf (out, " %s", m->other_formats);
+  for (guint i = 0; i < m->codecs->len; i++)
+    g_string_append_printf (out, " %u", g_array_index (m->codecs, ConfabSdpCodec, i).pt);
+  g_string_append (out, "\r\nc=IN IP4 0.0.0.0\r\n");
+  g_string_append_printf (out, "a=mid:%s\r\n", m->mid);
+}
+
 static void
 append_media (GString *out, const ConfabSdp *sdp, const ConfabSdpMedia *m, gboolean first)
 {
-  /* Without DTLS there is no SRTP: claiming SAVPF would be a lie that
-   * browsers and GStreamer's webrtcbin would act upon. */
-  g_string_append_printf (out, "m=%s %u %s", confab_sdp_media_kind_to_string (m->kind), m->port,
-                          sdp->fingerprint != NULL ? "UDP/TLS/RTP/SAVPF" : "RTP/AVPF");
-  for (guint i = 0; i < m->codecs->len; i++)
-    g_string_append_printf (out, " %u", g_array_index (m->codecs, ConfabSdpCodec, i).pt);
-  g_string_append (out, "\r\n");
-  g_string_append (out, "c=IN IP4 0.0.0.0\r\n");
-  g_string_append_printf (out, "a=mid:%s\r\n", m->mid);
+  append_media_line (out, sdp, m);
+  /* A declined section says nothing more (RFC 8829 5.3.1). */
+  if (!confab_sdp_media_is_active (m))
+    return;
   /* BUNDLE: every section names the one transport, as browsers write it. */
   if (sdp->ice_ufrag != NULL)
     g_string_append_printf (out, "a=ice-ufrag:%s\r\n", sdp->ice_ufrag);
@@ -366,7 +397,11 @@ append_media (GString *out, const ConfabSdp *sdp, const ConfabSdpMedia *m, gbool
     g_string_append_printf (out, "a=fingerprint:%s\r\n", sdp->fingerprint);
   if (sdp->setup != NULL)
     g_string_append_printf (out, "a=setup:%s\r\n", sdp->setup);
+  if (m->bundle_only)
+    g_string_append (out, "a=bundle-only\r\n");
   g_string_append_printf (out, "a=%s\r\n", direction_to_string (m->direction));
+  if (m->msid != NULL)
+    g_string_append_printf (out, "a=msid:%s\r\n", m->msid);
   if (m->rtcp_mux)
     g_string_append (out, "a=rtcp-mux\r\n");
   for (guint i = 0; i < m->codecs->len; i++)
@@ -395,6 +430,7 @@ char *
 confab_sdp_to_string (const ConfabSdp *sdp)
 {
   GString *out;
+  gboolean first = TRUE;
 
   g_return_val_if_fail (sdp != NULL, NULL);
 
@@ -402,12 +438,19 @@ confab_sdp_to_string (const ConfabSdp *sdp)
   g_string_append_printf (out, "o=- %" G_GUINT64_FORMAT " 2 IN IP4 127.0.0.1\r\n", sdp->session_id);
   g_string_append_printf (out, "s=Confab %s\r\n", confab_sdp_type_to_string (sdp->type));
   g_string_append (out, "t=0 0\r\n");
+  /* Declined sections are not in the group (RFC 8843 7.3.3). */
   g_string_append (out, "a=group:BUNDLE");
   for (guint i = 0; i < sdp->media->len; i++)
-    g_string_append_printf (out, " %s", ((const ConfabSdpMedia *) sdp->media->pdata[i])->mid);
+    if (confab_sdp_media_is_active (sdp->media->pdata[i]))
+      g_string_append_printf (out, " %s", ((const ConfabSdpMedia *) sdp->media->pdata[i])->mid);
   g_string_append (out, "\r\n");
   for (guint i = 0; i < sdp->media->len; i++)
-    append_media (out, sdp, g_ptr_array_index (sdp->media, i), i == 0);
+    {
+      const ConfabSdpMedia *m = g_ptr_array_index (sdp->media, i);
+
+      append_media (out, sdp, m, first && confab_sdp_media_is_active (m));
+      first = first && !confab_sdp_media_is_active (m);
+    }
 
   return g_string_free (out, FALSE);
 }

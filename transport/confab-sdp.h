@@ -2,11 +2,23 @@
  *
  * The signaling blob: the SDP offer or answer two people carry by hand.
  *
- * Shaped like a browser's (JSEP) so that it reads familiar and so that
- * other tools can inspect it: one BUNDLE group, rtcp-mux, ICE credentials,
- * the complete candidate list followed by a=end-of-candidates (no trickle:
- * a person carries the blob), an m=audio section with Opus 48000/2 and
- * useinbandfec=1, and an m=video section with VP8.
+ * Shaped like a browser's (JSEP) so that browsers, webrtcbin and other
+ * tools accept it: UDP/TLS/RTP/SAVPF with a=fingerprint and a=setup, one
+ * BUNDLE group, rtcp-mux, ICE credentials, a=msid and a=ssrc cname, the
+ * complete candidate list followed by a=end-of-candidates (no trickle: a
+ * person carries the blob).
+ *
+ * The parser reads what browsers write as well: m-lines in any order,
+ * several codecs per m-line, RED, RTX, ULPFEC, FlexFEC and
+ * telephone-event entries, m=application and other kinds (kept, to be
+ * declined), bundle-only sections, and no a=end-of-candidates.
+ *
+ * Confab's own blobs are the ones whose s= line is "Confab offer" or
+ * "Confab answer": only those must end their last section with
+ * a=end-of-candidates, which is how a cut paste is told from a whole one.
+ * Someone else's blob (a browser's, non-trickled) holds every candidate it
+ * will have; there a cut is caught by a last line without its line break,
+ * a payload type without a=rtpmap or a missing section.
  *
  * A pasted blob is untrusted input from a stranger: confab_sdp_parse()
  * never asserts on its content and reports the first problem in one line
@@ -37,6 +49,7 @@ typedef enum
 #define CONFAB_SDP_MAX_SIZE (64 * 1024)
 #define CONFAB_SDP_MAX_CANDIDATES 64
 #define CONFAB_SDP_MAX_LINES 1000
+#define CONFAB_SDP_MAX_SECTIONS 16
 
 typedef enum
 {
@@ -54,8 +67,8 @@ typedef enum
 {
   CONFAB_SDP_MEDIA_AUDIO,
   CONFAB_SDP_MEDIA_VIDEO,
-  /* m=application (data channels), the only other kind browsers write;
-   * the parser refuses it today. */
+  /* m=application (data channels) or any other kind: kept so that an
+   * answer can decline it. */
   CONFAB_SDP_MEDIA_OTHER,
 } ConfabSdpMediaKind;
 
@@ -94,9 +107,17 @@ typedef struct
   char *mid;
   char *proto; /* as parsed; NULL in our own, the writer derives it
                 * from the fingerprint */
+  /* A section on port 0 without a=bundle-only is declined (RFC 3264 6):
+   * the writer gives it only its m=, c= and a=mid lines. */
   guint port;
+  gboolean bundle_only; /* a=bundle-only (RFC 8843): port 0 but in use */
   ConfabSdpDirection direction;
   gboolean rtcp_mux;
+  char *msid;          /* a=msid value, "<stream id> <track id>"; NULL when none */
+  char *media_name;    /* the m-line's media as written for CONFAB_SDP_MEDIA_OTHER
+                        * ("application"), NULL otherwise */
+  char *other_formats; /* the format list of a non-RTP m-line as written
+                        * ("webrtc-datachannel"), NULL for RTP */
   GArray *codecs;      /* ConfabSdpCodec, in the m-line's order */
   GArray *ssrcs;       /* guint32, each once, in the order of their first a=ssrc */
   GArray *ssrc_groups; /* ConfabSdpSsrcGroup */
@@ -119,15 +140,17 @@ typedef struct
    * dropped (nothing here resolves them). */
   GPtrArray *candidates;
 
-  /* DTLS, filled in by the encryption issue; NULL when absent. */
+  /* DTLS: every parsed blob has both (the parser refuses one without). */
   char *fingerprint; /* "sha-256 AB:CD:...", parsed ones normalized to
-                      * lower-case name and upper-case hex (RFC 8122) */
-  char *setup;       /* "actpass", "active" or "passive" */
+                      * lower-case name and upper-case hex (RFC 8122);
+                      * sha-1, sha-256, sha-384 or sha-512 */
+  char *setup;       /* "actpass" (offers only), "active" or "passive" */
 
-  /* The m-sections in order (ConfabSdpMedia). A parsed blob has exactly
-   * an m=audio with Opus 48000/2 followed by an m=video with VP8 90000,
-   * payload types 96..127 that differ, and FlexFEC (if listed) as
-   * flexfec-03/90000 on a third one. */
+  /* The m-sections in the m-lines' order (ConfabSdpMedia). A parsed blob
+   * has at least one section in use (port not 0, or bundle-only) of kind
+   * audio with Opus 48000/2 or video with VP8 90000, on dynamic payload
+   * types that differ, FlexFEC (if listed) as flexfec-03/90000; every
+   * section has a mid, every section in use is in the BUNDLE group. */
   GPtrArray *media;
 } ConfabSdp;
 
@@ -165,6 +188,8 @@ ConfabSdpMedia *confab_sdp_add_vp8_media (ConfabSdp *sdp, const char *mid, guint
 
 /* Reading one: the first section of @kind, or NULL. */
 const ConfabSdpMedia *confab_sdp_find_media (const ConfabSdp *sdp, ConfabSdpMediaKind kind);
+/* Whether @media is in use: not on port 0, or bundle-only. */
+gboolean confab_sdp_media_is_active (const ConfabSdpMedia *media);
 /* The first format named @name (case-insensitive) with that clock rate and,
  * unless @channels is 0, that many channels; NULL if none. */
 const ConfabSdpCodec *confab_sdp_media_find_codec (const ConfabSdpMedia *media, const char *name,
@@ -191,7 +216,7 @@ char *confab_sdp_to_string (const ConfabSdp *sdp) G_GNUC_WARN_UNUSED_RESULT;
  *
  * On failure returns NULL and sets @error to a one-line message such as
  * "line 7 (a=candidate): port 99999 is out of range" or
- * "the blob is truncated: the m=video section is missing". */
+ * "the blob is truncated: the section with mid \"1\" is missing". */
 ConfabSdp *confab_sdp_parse (const char *text, gssize len, ConfabSdpType expected,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

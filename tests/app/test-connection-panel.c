@@ -261,6 +261,11 @@ assert_fields_match (ConfabConnectionPanel *panel, JsonNode *root)
           g_assert_cmpstr (shown, ==, json_node_get_string (node));
           continue;
         }
+      if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        {
+          g_assert_cmpstr (shown, ==, json_node_get_boolean (node) ? "yes" : "no");
+          continue;
+        }
 
       /* The translation may use a decimal comma. */
       g_autofree char *number = g_strdelimit (g_strdup (shown), ",", '.');

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "../transport/sdp-test-util.h"
+
 #define OUR_AUDIO_SSRC 1001
 #define OUR_VIDEO_SSRC 1002
 #define OUR_FEC_SSRC 1003
@@ -38,6 +40,7 @@ as_pasted (ConfabSdp *sdp)
   sdp->ice_ufrag = g_strdup ("Peer");
   sdp->ice_pwd = g_strdup ("peerpeerpeerpeerpeerpeer");
   confab_sdp_add_candidate (sdp, "candidate:1 1 UDP 2130706431 192.0.2.7 50000 typ host");
+  add_dtls (sdp);
   text = confab_sdp_to_string (sdp);
   back = confab_sdp_parse (text, -1, sdp->type, &error);
   g_assert_no_error (error);
@@ -224,51 +227,277 @@ test_answer_without_ssrcs (void)
   g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
 }
 
-/* Missing sections are refused as the parser has always refused them, and
- * by negotiation for a description made any other way. */
+/* An offer with one kind gives one stream; one with neither codec is
+ * refused, and nothing is written then. */
 static void
-test_missing_section (void)
+test_one_kind (void)
 {
   ConfabLocalMedia local = our_media (TRUE);
-  g_autoptr (ConfabSdp) audio_only = confab_sdp_new (CONFAB_SDP_OFFER);
-  g_autoptr (ConfabSdp) video_only = confab_sdp_new (CONFAB_SDP_OFFER);
-  g_autoptr (ConfabSdp) no_vp8 = confab_sdp_new (CONFAB_SDP_OFFER);
+  ConfabSdp *audio_only = confab_sdp_new (CONFAB_SDP_OFFER);
+  ConfabSdp *video_only = confab_sdp_new (CONFAB_SDP_OFFER);
+  g_autoptr (ConfabSdp) no_codec = confab_sdp_new (CONFAB_SDP_OFFER);
+  g_autoptr (ConfabSdp) a = NULL;
+  g_autoptr (ConfabSdp) v = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr (ConfabSdp) parsed = NULL;
   ConfabStreamSet set = { .n_streams = 99 };
 
-  audio_only->ice_ufrag = g_strdup ("Peer");
-  audio_only->ice_pwd = g_strdup ("peerpeerpeerpeerpeerpeer");
-  confab_sdp_add_candidate (audio_only, "candidate:1 1 UDP 2130706431 192.0.2.7 50000 typ host");
-  confab_sdp_add_opus_media (audio_only, "0", 111, PEER_AUDIO_SSRC);
-  text = confab_sdp_to_string (audio_only);
-  parsed = confab_sdp_parse (text, -1, CONFAB_SDP_OFFER, &error);
-  g_assert_null (parsed);
-  g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_TRUNCATED);
-  g_assert_nonnull (strstr (error->message, "the m=video section is missing"));
-  g_clear_error (&error);
+  confab_sdp_add_opus_media (audio_only, "a", 111, PEER_AUDIO_SSRC);
+  a = as_pasted (audio_only);
+  g_assert_true (confab_negotiation_answer (&local, a, &set, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (set.n_streams, ==, 1);
+  assert_stream (audio_of (&set), CONFAB_STREAM_KIND_AUDIO, "a", "OPUS", 111, OUR_AUDIO_SSRC,
+                 PEER_AUDIO_SSRC);
+  g_assert_null (video_of (&set));
 
-  g_assert_false (confab_negotiation_answer (&local, audio_only, &set, &error));
-  g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING);
-  g_assert_nonnull (strstr (error->message, "m=video"));
-  g_clear_error (&error);
+  confab_sdp_add_vp8_media (video_only, "v", 100, PEER_VIDEO_SSRC, 0, 0);
+  v = as_pasted (video_only);
+  g_assert_true (confab_negotiation_answer (&local, v, &set, &error));
+  g_assert_cmpuint (set.n_streams, ==, 1);
+  assert_stream (video_of (&set), CONFAB_STREAM_KIND_VIDEO, "v", "VP8", 100, OUR_VIDEO_SSRC,
+                 PEER_VIDEO_SSRC);
 
-  confab_sdp_add_vp8_media (video_only, "1", 96, PEER_VIDEO_SSRC, 0, 0);
-  g_assert_false (confab_negotiation_answer (&local, video_only, &set, &error));
-  g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_MISSING);
-  g_assert_nonnull (strstr (error->message, "m=audio"));
-  g_clear_error (&error);
-
-  confab_sdp_add_opus_media (no_vp8, "0", 111, 0);
-  confab_sdp_media_add_codec (confab_sdp_add_media (no_vp8, CONFAB_SDP_MEDIA_VIDEO, "1"), 97,
+  set.n_streams = 99;
+  confab_sdp_media_add_codec (confab_sdp_add_media (no_codec, CONFAB_SDP_MEDIA_VIDEO, "1"), 97,
                               "H264", 90000, 0, NULL);
-  g_assert_false (confab_negotiation_answer (&local, no_vp8, &set, &error));
+  g_assert_false (confab_negotiation_answer (&local, no_codec, &set, &error));
   g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "VP8"));
-
-  /* Nothing was written on failure. */
   g_assert_cmpuint (set.n_streams, ==, 99);
+}
+
+static ConfabSdp *
+load_sample (const char *name, ConfabSdpType type)
+{
+  g_autofree char *path
+      = g_build_filename (g_getenv ("CONFAB_SOURCE_DIR"), "tests", "transport", "data", name, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  ConfabSdp *sdp;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  sdp = confab_sdp_parse (text, -1, type, &error);
+  g_assert_no_error (error);
+  return sdp;
+}
+
+/* Our answer to @offer as the other side reads it. */
+static char *
+answer_text (const ConfabStreamSet *set)
+{
+  g_autoptr (ConfabSdp) answer = confab_negotiation_describe (set, CONFAB_SDP_ANSWER, 7);
+
+  answer->ice_ufrag = g_strdup ("Ours");
+  answer->ice_pwd = g_strdup ("oursoursoursoursoursours");
+  confab_sdp_add_candidate (answer, "candidate:1 1 UDP 2130706431 192.0.2.8 50000 typ host");
+  add_dtls (answer);
+  return confab_sdp_to_string (answer);
+}
+
+/* Chromium's offer with a data channel: Opus and VP8 on Chromium's
+ * numbers, RED/ULPFEC/RTX not answered, m=application declined in its
+ * place, the BUNDLE group naming only what was accepted. */
+static void
+test_answer_chromium (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  g_autoptr (ConfabSdp) offer
+      = load_sample ("chromium-156-max-bundle-data-offer.sdp", CONFAB_SDP_OFFER);
+  g_autoptr (ConfabSdp) back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  ConfabStreamSet set;
+
+  g_assert_true (confab_negotiation_answer (&local, offer, &set, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (set.n_streams, ==, 2);
+  g_assert_cmpuint (set.n_sections, ==, 3);
+  g_assert_cmpuint (audio_of (&set)->pt, ==, 111);
+  g_assert_cmpuint (video_of (&set)->pt, ==, 96);
+  /* Chromium offers red+ulpfec, not flexfec-03: no FEC. */
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+  g_assert_cmpuint (
+      audio_of (&set)->remote_ssrc, ==,
+      confab_sdp_media_get_ssrc (confab_sdp_find_media (offer, CONFAB_SDP_MEDIA_AUDIO)));
+  g_assert_cmpint (set.sections[2].stream, ==, -1);
+
+  text = answer_text (&set);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "a=group:BUNDLE 0 1\r\n"));
+  g_assert_nonnull (strstr (text, "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"));
+  g_assert_nonnull (strstr (text, "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"));
+  g_assert_true (g_str_has_suffix (text, "m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+                                         "c=IN IP4 0.0.0.0\r\n"
+                                         "a=mid:2\r\n"));
+  g_assert_null (strstr (text, "red/"));
+  g_assert_null (strstr (text, "ulpfec"));
+  g_assert_null (strstr (text, "rtx/"));
+  g_assert_null (strstr (text, "telephone-event"));
+  g_assert_nonnull (strstr (text, "a=msid:confab audio\r\n"));
+  back = confab_sdp_parse (text, -1, CONFAB_SDP_ANSWER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->media->len, ==, 3);
+}
+
+/* webrtcbin: mids "audio0"/"video1", the video bundle-only on port 0,
+ * OPUS in upper case; and its one-kind offers. */
+static void
+test_answer_webrtcbin (void)
+{
+  static const struct
+  {
+    const char *file;
+    guint n_streams;
+  } cases[] = {
+    { "webrtcbin-1.22-offer.sdp", 2 },       { "webrtcbin-1.22-audio-offer.sdp", 1 },
+    { "webrtcbin-1.22-video-offer.sdp", 1 }, { "chromium-156-offer.sdp", 2 },
+    { "chromium-156-audio-offer.sdp", 1 },   { "chromium-156-video-offer.sdp", 1 },
+    { "firefox-style-offer.sdp", 2 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      ConfabLocalMedia local = our_media (TRUE);
+      g_autoptr (ConfabSdp) offer = load_sample (cases[i].file, CONFAB_SDP_OFFER);
+      g_autofree char *text = NULL;
+      g_autoptr (ConfabSdp) back = NULL;
+      g_autoptr (GError) error = NULL;
+      ConfabStreamSet set;
+
+      g_test_message ("%s", cases[i].file);
+      g_assert_true (confab_negotiation_answer (&local, offer, &set, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (set.n_streams, ==, cases[i].n_streams);
+      g_assert_cmpuint (set.n_sections, ==, offer->media->len);
+      for (guint j = 0; j < set.n_streams; j++)
+        g_assert_cmpstr (set.streams[j].mid, ==, ((ConfabSdpMedia *) offer->media->pdata[j])->mid);
+      text = answer_text (&set);
+      back = confab_sdp_parse (text, -1, CONFAB_SDP_ANSWER, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (back->media->len, ==, offer->media->len);
+    }
+}
+
+/* Our offer as the call writes it (ICE and DTLS as the call adds them):
+ * what a browser gets; printed for checking it against one by hand. */
+static void
+test_offer_text (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  ConfabStreamSet set;
+  g_autoptr (ConfabSdp) offer = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (ConfabSdp) back = NULL;
+  g_autoptr (GError) error = NULL;
+
+  confab_negotiation_offer (&local, &set);
+  offer = confab_negotiation_describe (&set, CONFAB_SDP_OFFER, 7);
+  offer->ice_ufrag = g_strdup ("Ours");
+  offer->ice_pwd = g_strdup ("oursoursoursoursoursours");
+  confab_sdp_add_candidate (offer, "candidate:1 1 UDP 2130706431 192.0.2.8 50000 typ host");
+  add_dtls (offer);
+  text = confab_sdp_to_string (offer);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"));
+  g_assert_nonnull (strstr (text, "a=setup:actpass\r\n"));
+  g_assert_nonnull (strstr (text, "a=msid:confab video\r\n"));
+  g_assert_nonnull (strstr (text, "a=ssrc:1002 cname:confab\r\n"));
+  back = confab_sdp_parse (text, -1, CONFAB_SDP_OFFER, &error);
+  g_assert_no_error (error);
+}
+
+/* Chromium's answer to our offer (test_offer_text()'s, captured): it
+ * keeps Opus and VP8 on our numbers and drops FlexFEC. */
+static void
+test_apply_chromium_answer (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  g_autoptr (ConfabSdp) answer
+      = load_sample ("chromium-156-answer-to-confab.sdp", CONFAB_SDP_ANSWER);
+  g_autoptr (GError) error = NULL;
+  gboolean fec_declined = FALSE;
+  ConfabStreamSet set;
+
+  confab_negotiation_offer (&local, &set);
+  g_assert_true (confab_negotiation_apply_answer (&set, answer, &fec_declined, &error));
+  g_assert_no_error (error);
+  g_assert_true (fec_declined);
+  g_assert_cmpuint (set.n_streams, ==, 2);
+  assert_stream (audio_of (&set), CONFAB_STREAM_KIND_AUDIO, "0", "OPUS", 111, OUR_AUDIO_SSRC,
+                 2452012731u);
+  assert_stream (video_of (&set), CONFAB_STREAM_KIND_VIDEO, "1", "VP8", 96, OUR_VIDEO_SSRC,
+                 2577915640u);
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+}
+
+/* A second section of a kind, and one without Confab's codec, are
+ * declined in place. */
+static void
+test_answer_declines_extra (void)
+{
+  ConfabLocalMedia local = our_media (FALSE);
+  ConfabSdp *sdp = confab_sdp_new (CONFAB_SDP_OFFER);
+  g_autoptr (ConfabSdp) offer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  ConfabStreamSet set;
+
+  confab_sdp_media_add_codec (confab_sdp_add_media (sdp, CONFAB_SDP_MEDIA_VIDEO, "h"), 102, "H264",
+                              90000, 0, NULL);
+  confab_sdp_add_opus_media (sdp, "a1", 111, PEER_AUDIO_SSRC);
+  confab_sdp_add_opus_media (sdp, "a2", 109, 0);
+  confab_sdp_add_vp8_media (sdp, "v", 96, PEER_VIDEO_SSRC, 0, 0);
+  offer = as_pasted (sdp);
+  g_assert_true (confab_negotiation_answer (&local, offer, &set, &error));
+  g_assert_cmpuint (set.n_streams, ==, 2);
+  g_assert_cmpuint (set.n_sections, ==, 4);
+  g_assert_cmpint (set.sections[0].stream, ==, -1);
+  g_assert_cmpint (set.sections[2].stream, ==, -1);
+  g_assert_cmpstr (audio_of (&set)->mid, ==, "a1");
+  text = answer_text (&set);
+  g_assert_nonnull (strstr (text, "a=group:BUNDLE a1 v\r\n"));
+  g_assert_nonnull (strstr (text,
+                            "m=video 0 UDP/TLS/RTP/SAVPF 102\r\nc=IN IP4 0.0.0.0\r\na=mid:h\r\n"
+                            "m=audio 9"));
+  g_assert_nonnull (strstr (text, "m=audio 0 UDP/TLS/RTP/SAVPF 109\r\nc=IN IP4 0.0.0.0\r\n"
+                                  "a=mid:a2\r\nm=video 9"));
+}
+
+/* The offerer: a declined video section removes the stream; the answer
+ * must keep the offer's m-lines. */
+static void
+test_apply_answer_declined_section (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  ConfabSdp *sdp = confab_sdp_new (CONFAB_SDP_ANSWER);
+  ConfabSdp *short_sdp = confab_sdp_new (CONFAB_SDP_ANSWER);
+  g_autoptr (ConfabSdp) answer = NULL;
+  g_autoptr (ConfabSdp) one = NULL;
+  g_autoptr (GError) error = NULL;
+  ConfabSdpMedia *video;
+  ConfabStreamSet set, before;
+  gboolean fec_declined = TRUE;
+
+  confab_sdp_add_opus_media (sdp, "0", 111, PEER_AUDIO_SSRC);
+  video = confab_sdp_add_media (sdp, CONFAB_SDP_MEDIA_VIDEO, "1");
+  video->port = 0;
+  confab_sdp_media_add_codec (video, 96, NULL, 0, 0, NULL);
+  answer = as_pasted (sdp);
+  confab_negotiation_offer (&local, &set);
+  g_assert_true (confab_negotiation_apply_answer (&set, answer, &fec_declined, &error));
+  g_assert_no_error (error);
+  g_assert_false (fec_declined);
+  g_assert_cmpuint (set.n_streams, ==, 1);
+  g_assert_null (video_of (&set));
+  g_assert_cmpuint (audio_of (&set)->remote_ssrc, ==, PEER_AUDIO_SSRC);
+  g_assert_cmpint (set.sections[1].stream, ==, -1);
+
+  confab_sdp_add_opus_media (short_sdp, "0", 111, PEER_AUDIO_SSRC);
+  one = as_pasted (short_sdp);
+  confab_negotiation_offer (&local, &set);
+  before = set;
+  g_assert_false (confab_negotiation_apply_answer (&set, one, NULL, &error));
+  g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID);
+  g_assert_true (memcmp (&set, &before, sizeof set) == 0);
 }
 
 /* The offerer's side: our offer (FEC if @fec), then an answer on the
@@ -375,8 +604,9 @@ test_describe (void)
   g_assert_cmpint (ours->type, ==, CONFAB_SDP_OFFER);
   g_assert_cmpuint (ours->session_id, ==, 42);
   expected->session_id = 42;
-  confab_sdp_add_opus_media (expected, "0", 111, OUR_AUDIO_SSRC);
-  confab_sdp_add_vp8_media (expected, "1", 96, OUR_VIDEO_SSRC, 110, OUR_FEC_SSRC);
+  confab_sdp_add_opus_media (expected, "0", 111, OUR_AUDIO_SSRC)->msid = g_strdup ("confab audio");
+  confab_sdp_add_vp8_media (expected, "1", 96, OUR_VIDEO_SSRC, 110, OUR_FEC_SSRC)->msid
+      = g_strdup ("confab video");
   text = confab_sdp_to_string (ours);
   expected_text = confab_sdp_to_string (expected);
   g_assert_cmpstr (text, ==, expected_text);
@@ -440,7 +670,14 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/negotiation/answer/fec-declined-by-us", test_answer_fec_declined_by_us);
   g_test_add_func ("/confab/negotiation/answer/fec-not-offered", test_answer_fec_not_offered);
   g_test_add_func ("/confab/negotiation/answer/without-ssrcs", test_answer_without_ssrcs);
-  g_test_add_func ("/confab/negotiation/answer/missing-section", test_missing_section);
+  g_test_add_func ("/confab/negotiation/offer-text", test_offer_text);
+  g_test_add_func ("/confab/negotiation/apply-answer/chromium", test_apply_chromium_answer);
+  g_test_add_func ("/confab/negotiation/answer/one-kind", test_one_kind);
+  g_test_add_func ("/confab/negotiation/answer/chromium", test_answer_chromium);
+  g_test_add_func ("/confab/negotiation/answer/samples", test_answer_webrtcbin);
+  g_test_add_func ("/confab/negotiation/answer/declines-extra", test_answer_declines_extra);
+  g_test_add_func ("/confab/negotiation/apply-answer/declined-section",
+                   test_apply_answer_declined_section);
   g_test_add_func ("/confab/negotiation/apply-answer/accepts-fec", test_apply_answer_accepts_fec);
   g_test_add_func ("/confab/negotiation/apply-answer/declines-fec", test_apply_answer_declines_fec);
   g_test_add_func ("/confab/negotiation/apply-answer/adds-fec", test_apply_answer_adds_fec);

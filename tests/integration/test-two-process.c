@@ -178,8 +178,21 @@ run_call (guint answer_delay_s)
   g_assert_cmpint (member_int (o, "video", "width"), ==, 640);
   g_assert_cmpint (member_int (o, "video", "height"), ==, 360);
 
+  /* Encrypted, checked, and the same security code on both screens. */
+  JsonObject *odtls = json_object_get_object_member (o, "dtls");
+  JsonObject *adtls = json_object_get_object_member (a, "dtls");
+  g_assert_nonnull (odtls);
+  g_assert_nonnull (adtls);
+  g_assert_true (json_object_get_boolean_member (odtls, "fingerprint_verified"));
+  g_assert_true (json_object_get_boolean_member (adtls, "fingerprint_verified"));
+  g_assert_nonnull (json_object_get_string_member (odtls, "srtp_profile"));
+  g_assert_cmpstr (json_object_get_string_member (odtls, "sas"), ==,
+                   json_object_get_string_member (adtls, "sas"));
+
   double elapsed = json_object_get_double_member (o, "elapsed_s");
-  g_assert_cmpfloat (elapsed, >=, CALL_SECONDS);
+  /* Whoever hangs up first ends the other side at once (BYE and
+   * close_notify), a few milliseconds short of its own --duration. */
+  g_assert_cmpfloat (elapsed, >=, CALL_SECONDS - 0.5);
   g_assert_cmpfloat (elapsed, <, CALL_SECONDS + 3);
 
   g_unlink (offer_stats);
@@ -199,13 +212,103 @@ test_late_answer (void)
   run_call (20);
 }
 
+/* Flips one hex digit of every a=fingerprint line alike: the text still
+ * parses, only the certificate check can tell. */
+static char *
+tamper_fingerprint (const char *text)
+{
+  char *copy = g_strdup (text);
+  guint changed = 0;
+
+  for (char *at = strstr (copy, "a=fingerprint:"); at; at = strstr (at + 1, "a=fingerprint:"))
+    {
+      char *hex = strchr (at, ' ') + 1;
+      *hex = *hex == 'A' ? 'B' : 'A';
+      changed++;
+    }
+  g_assert_cmpuint (changed, >, 0);
+  return copy;
+}
+
+/* Someone changed the fingerprint in the offer (@in_answer FALSE) or the
+ * answer on the way: the side that reads it refuses media and exits 1
+ * with a message naming the cause; nothing is decoded on either side. */
+static void
+run_tampered (gboolean in_answer)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("confab-test-XXXXXX", &error);
+  char *stats[2]
+      = { g_build_filename (dir, "offer.json", NULL), g_build_filename (dir, "answer.json", NULL) };
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                           | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  g_autoptr (GSubprocess) offerer
+      = g_subprocess_new (flags, &error, confab_path, "offer", "--local-address", "127.0.0.1",
+                          "--duration", "5", "--stats", stats[0], NULL);
+  g_assert_no_error (error);
+  g_autofree char *offer = read_blob (offerer);
+  g_autoptr (GSubprocess) answerer
+      = g_subprocess_new (flags, &error, confab_path, "answer", "--local-address", "127.0.0.1",
+                          "--duration", "5", "--stats", stats[1], NULL);
+  g_assert_no_error (error);
+  g_autofree char *bad_offer = tamper_fingerprint (offer);
+  write_blob (answerer, in_answer ? offer : bad_offer);
+  g_autofree char *answer = read_blob (answerer);
+  g_autofree char *bad_answer = tamper_fingerprint (answer);
+  write_blob (offerer, in_answer ? bad_answer : answer);
+
+  GSubprocess *procs[2] = { offerer, answerer };
+  char *err[2] = { NULL, NULL };
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (g_subprocess_communicate_utf8 (procs[i], NULL, NULL, NULL, &err[i], &error));
+      g_assert_no_error (error);
+      g_test_message ("%s stderr:\n%s", i == 0 ? "offerer" : "answerer", err[i]);
+      g_assert_true (g_subprocess_get_if_exited (procs[i]));
+      g_assert_cmpint (g_subprocess_get_exit_status (procs[i]), ==, 1);
+    }
+  /* The checker says what happened, in the user's terms. */
+  guint checker = in_answer ? 0 : 1;
+  g_assert_nonnull (strstr (err[checker], "does not match the fingerprint in their"));
+  g_assert_nonnull (strstr (err[checker], in_answer ? "their answer" : "their offer"));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (JsonParser) p = NULL;
+      JsonObject *o = load_stats (stats[i], &p);
+      g_assert_cmpint (member_int (o, "video", "frames_decoded"), ==, 0);
+      g_assert_cmpint (member_int (o, "audio", "frames_decoded"), ==, 0);
+      JsonObject *dtls = json_object_get_object_member (o, "dtls");
+      g_assert_nonnull (dtls);
+      g_assert_cmpint (json_object_get_int_member (dtls, "srtp_packets_received"), ==, 0);
+      if (i == checker)
+        g_assert_false (json_object_get_boolean_member (dtls, "fingerprint_verified"));
+      g_unlink (stats[i]);
+      g_free (stats[i]);
+      g_free (err[i]);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_tampered_offer (void)
+{
+  run_tampered (FALSE);
+}
+
+static void
+test_tampered_answer (void)
+{
+  run_tampered (TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   /* Watchdog: a hung child or a blocked read must fail the test, not hang CI. */
-  alarm (150);
+  alarm (240);
 
   g_autofree char *build = g_strdup (g_getenv ("CONFAB_BUILD_DIR"));
   if (!build)
@@ -216,5 +319,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/confab/integration/two-process-call", test_call);
   g_test_add_func ("/confab/integration/two-process-late-answer", test_late_answer);
+  g_test_add_func ("/confab/integration/two-process-tampered-offer", test_tampered_offer);
+  g_test_add_func ("/confab/integration/two-process-tampered-answer", test_tampered_answer);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "confab-fec-common.h"
 #include "confab-rtcp-reports.h"
+#include "confab-rtp-packet.h"
 
 #include <string.h>
 
@@ -241,6 +242,34 @@ test_loss (void)
   g_assert_false (confab_loss_reference_update (&reference, &block, T0 + 1700 * MS, &fraction));
 }
 
+/* Our hang-up packet is a valid compound packet that names every SSRC
+ * and that a reader finds; a BYE cut short or naming another SSRC is not
+ * one. */
+static void
+test_bye (void)
+{
+  const guint32 ssrcs[] = { 0x11223344, 0xdeadbeef, 0x01020304 };
+  guint8 out[64];
+  gsize len = confab_rtcp_write_bye (ssrcs, 3, out, sizeof out);
+
+  g_assert_cmpuint (len, ==, 24);
+  g_assert_true (confab_rtcp_compound_is_valid (out, len));
+  g_assert_cmpuint (out[1], ==, 201);
+  g_assert_cmpuint (out[9], ==, 203);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (confab_rtcp_has_bye (out, len, ssrcs[i]));
+  g_assert_true (confab_rtcp_has_bye (out, len, 0));
+  g_assert_false (confab_rtcp_has_bye (out, len, 0x55555555));
+  /* A BYE whose SSRC list is cut off by the buffer is not read past it. */
+  for (gsize cut = 0; cut < len; cut++)
+    g_assert_false (confab_rtcp_has_bye (out, cut, 0x01020304));
+  /* An RR alone is no BYE. */
+  g_assert_false (confab_rtcp_has_bye (out, 8, 0));
+  /* Too small a buffer, no SSRC or too many: nothing written. */
+  g_assert_cmpuint (confab_rtcp_write_bye (ssrcs, 3, out, 23), ==, 0);
+  g_assert_cmpuint (confab_rtcp_write_bye (ssrcs, 0, out, sizeof out), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -251,6 +280,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confab/media/rtcp-reports/rtt", test_rtt);
   g_test_add_func ("/confab/media/rtcp-reports/rtt-ring", test_rtt_ring);
   g_test_add_func ("/confab/media/rtcp-reports/loss", test_loss);
+  g_test_add_func ("/confab/media/rtcp-reports/bye", test_bye);
 
   return g_test_run ();
 }

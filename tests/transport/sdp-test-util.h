@@ -14,6 +14,17 @@
   "sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:"   \
   "A1:2C:19:08"
 
+/* What every description needs besides its sections: DTLS's fields, as
+ * the call sets them (an offer says actpass, an answer picks a role). */
+static inline void
+add_dtls (ConfabSdp *sdp)
+{
+  g_free (sdp->fingerprint);
+  g_free (sdp->setup);
+  sdp->fingerprint = g_strdup (FINGERPRINT);
+  sdp->setup = g_strdup (sdp->type == CONFAB_SDP_OFFER ? "actpass" : "active");
+}
+
 /* The protocol is not compared: the writer derives it from the
  * fingerprint, and our own sections leave it NULL. */
 static inline void
@@ -24,6 +35,10 @@ assert_media_equal (const ConfabSdpMedia *a, const ConfabSdpMedia *b)
   g_assert_cmpuint (a->port, ==, b->port);
   g_assert_cmpint (a->direction, ==, b->direction);
   g_assert_cmpint (a->rtcp_mux, ==, b->rtcp_mux);
+  g_assert_cmpint (a->bundle_only, ==, b->bundle_only);
+  g_assert_cmpstr (a->msid, ==, b->msid);
+  g_assert_cmpstr (a->media_name, ==, b->media_name);
+  g_assert_cmpstr (a->other_formats, ==, b->other_formats);
   g_assert_cmpuint (a->codecs->len, ==, b->codecs->len);
   for (guint i = 0; i < a->codecs->len; i++)
     {

@@ -231,6 +231,61 @@ check_round_trip (ConfabSdpType type)
   g_assert_cmpuint (strlen (compact) * 2, <, strlen (text));
 }
 
+/* The captured browser and webrtcbin blobs: lossless, and parsed the same
+ * through the compact form. */
+static void
+test_round_trip_samples (void)
+{
+  static const char *const files[] = {
+    "chromium-156-offer.sdp",   "chromium-156-answer.sdp", "chromium-156-max-bundle-data-offer.sdp",
+    "webrtcbin-1.22-offer.sdp", "firefox-style-offer.sdp",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("CONFAB_SOURCE_DIR"), "tests",
+                                                "transport", "data", files[i], NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *compact = NULL;
+      g_autofree char *back = NULL;
+      g_autoptr (GError) error = NULL;
+      ConfabSdpType type
+          = strstr (files[i], "answer") != NULL ? CONFAB_SDP_ANSWER : CONFAB_SDP_OFFER;
+      g_autoptr (ConfabSdp) sdp = NULL;
+
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      compact = confab_sdp_compact_encode (text, type);
+      back = decode_ok (compact, -1, NULL);
+      g_assert_cmpstr (back, ==, text);
+      sdp = confab_sdp_parse_any (compact, -1, type, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s: %zu bytes of SDP, %zu of compact text", files[i], strlen (text),
+                      strlen (compact));
+    }
+}
+
+/* Our offer as the call now writes it (msid, FlexFEC, four candidates):
+ * the length people paste, for the record and against regressions. */
+static void
+test_length_of_our_offer (void)
+{
+  g_autoptr (ConfabSdp) sdp = make_sample (CONFAB_SDP_OFFER);
+  g_autofree char *text = NULL;
+  g_autofree char *compact = NULL;
+
+  g_ptr_array_set_size (sdp->media, 0);
+  add_confab_media (sdp, CONFAB_SDP_DEFAULT_AUDIO_PT, 3570614608u, CONFAB_SDP_DEFAULT_VIDEO_PT,
+                    2231627014u, CONFAB_SDP_DEFAULT_FLEXFEC_PT, 4000000000u);
+  ((ConfabSdpMedia *) sdp->media->pdata[0])->msid = g_strdup ("confab audio");
+  ((ConfabSdpMedia *) sdp->media->pdata[1])->msid = g_strdup ("confab video");
+  g_ptr_array_set_size (sdp->candidates, 4);
+  text = confab_sdp_to_string (sdp);
+  compact = confab_sdp_compact_encode (text, CONFAB_SDP_OFFER);
+  g_test_message ("our offer: %zu bytes of SDP, %zu of compact text", strlen (text),
+                  strlen (compact));
+  g_assert_cmpuint (strlen (compact) * 2, <, strlen (text));
+}
+
 static void
 test_round_trip_offer (void)
 {
@@ -842,6 +897,8 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/sdp-compact/round-trip/offer", test_round_trip_offer);
   g_test_add_func ("/confab/sdp-compact/round-trip/answer", test_round_trip_answer);
   g_test_add_func ("/confab/sdp-compact/round-trip/any-text", test_round_trip_any_text);
+  g_test_add_func ("/confab/sdp-compact/round-trip/samples", test_round_trip_samples);
+  g_test_add_func ("/confab/sdp-compact/length-of-our-offer", test_length_of_our_offer);
   g_test_add_func ("/confab/sdp-compact/format", test_format);
   g_test_add_func ("/confab/sdp-compact/tolerance/wraps", test_tolerance_wraps);
   g_test_add_func ("/confab/sdp-compact/tolerance/surroundings", test_tolerance_surroundings);

@@ -305,6 +305,10 @@ transport_test_assert_blob_hides_machine (const char *blob)
   g_assert_cmpuint (n_candidates, >, 0);
 }
 
+#define TRANSPORT_TEST_FINGERPRINT_HEX                                                             \
+  "7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:"  \
+  "08"
+
 /* @peer's description as the text a person pastes (Confab's audio and
  * video sections, its candidates in the first). */
 static inline char *
@@ -315,6 +319,9 @@ transport_test_describe_blob (ConfabIceSession *peer, ConfabSdpType type)
   confab_sdp_add_opus_media (sdp, "0", 111, 0x11111111);
   confab_sdp_add_vp8_media (sdp, "1", 96, 0x22222222, 110, 0x33333333);
   confab_ice_session_describe (peer, sdp);
+  /* Every blob carries DTLS's fields; these tests do not encrypt. */
+  sdp->fingerprint = g_strdup ("sha-256 " TRANSPORT_TEST_FINGERPRINT_HEX);
+  sdp->setup = g_strdup (type == CONFAB_SDP_OFFER ? "actpass" : "active");
   return confab_sdp_to_string (sdp);
 }
 
