@@ -704,7 +704,8 @@ missing_tool (void)
 /* What one run of a row measured, from the offerer's stats. */
 typedef struct
 {
-  double connected_ms;
+  double connected_ms; /* ICE */
+  double dtls_ms;      /* -1 for a call without DTLS */
   double first_frame_ms;
   char *pair;
 } Figures;
@@ -714,8 +715,10 @@ figures_of (Side *offer)
 {
   JsonObject *ice = object_at (offer->root, "ice", NULL);
   JsonObject *pair = object_at (offer->root, "ice", "selected_pair");
+  JsonObject *dtls = json_object_get_object_member (offer->root, "dtls");
   Figures f = {
     json_object_get_double_member_with_default (ice, "checks_ms", -1),
+    dtls ? json_object_get_double_member_with_default (dtls, "connected_ms", -1) : -1,
     json_object_get_double_member_with_default (offer->root, "first_frame_ms", -1),
     g_strdup_printf ("%s %s <-> %s%s", string_at (object_at (pair, "local", NULL), "protocol"),
                      string_at (object_at (pair, "local", NULL), "type"),
@@ -842,13 +845,16 @@ run_row (const Row *row, Figures *figures)
   assert_pair (row, &offer, lan ? NULL : "203.0.113.20");
   assert_pair (row, &answer, lan ? NULL : "203.0.113.10");
   *figures = figures_of (&offer);
-  g_test_message ("figures %s: %s, answer->connected %.0f ms, answer->first frame %.0f ms",
-                  row->name, figures->pair, figures->connected_ms, figures->first_frame_ms);
+  g_test_message ("figures %s: %s, answer->ICE connected %.0f ms, ->DTLS connected %.0f ms, "
+                  "->first frame %.0f ms",
+                  row->name, figures->pair, figures->connected_ms, figures->dtls_ms,
+                  figures->first_frame_ms);
   if (figures_fd >= 0)
     {
       /* To the parent of a run in a child, before the media asserts. */
-      g_autofree char *line = g_strdup_printf ("%.0f %.0f %s", figures->connected_ms,
-                                               figures->first_frame_ms, figures->pair);
+      g_autofree char *line
+          = g_strdup_printf ("%.0f %.0f %.0f %s", figures->connected_ms, figures->dtls_ms,
+                             figures->first_frame_ms, figures->pair);
       g_assert_cmpint (write (figures_fd, line, strlen (line)), ==, (gssize) strlen (line));
       close (figures_fd);
       figures_fd = -1;
@@ -927,10 +933,11 @@ run_row_in_child (const Row *row, guint i, Figures *figures)
   char *rest = NULL;
   figures->connected_ms = g_ascii_strtod (line, &rest);
   if (rest && *rest == ' ')
-    {
-      figures->first_frame_ms = g_ascii_strtod (rest, &rest);
-      figures->pair = g_strdup (rest + 1);
-    }
+    figures->dtls_ms = g_ascii_strtod (rest, &rest);
+  if (rest && *rest == ' ')
+    figures->first_frame_ms = g_ascii_strtod (rest, &rest);
+  if (rest && *rest == ' ')
+    figures->pair = g_strdup (rest + 1);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     {
       g_test_message ("%s run %u failed: see %s", row->name, i + 1, log);
@@ -962,6 +969,7 @@ test_row (gconstpointer data)
 
   guint runs = MAX (1, g_ascii_strtoull (g_getenv ("CONFAB_NAT_RUNS") ?: "1", NULL, 10));
   g_autoptr (GArray) connected = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) dtls = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) first_frame = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GHashTable) pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (runs == 1)
@@ -979,9 +987,11 @@ test_row (gconstpointer data)
         passed++;
       if (!f.pair)
         continue;
-      g_test_message ("%s run %u: %s, answer->connected %.0f ms, answer->first frame %.0f ms",
-                      row->name, i + 1, f.pair, f.connected_ms, f.first_frame_ms);
+      g_test_message ("%s run %u: %s, answer->ICE connected %.0f ms, ->DTLS connected %.0f ms, "
+                      "->first frame %.0f ms",
+                      row->name, i + 1, f.pair, f.connected_ms, f.dtls_ms, f.first_frame_ms);
       g_array_append_val (connected, f.connected_ms);
+      g_array_append_val (dtls, f.dtls_ms);
       g_array_append_val (first_frame, f.first_frame_ms);
       guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (pairs, f.pair));
       g_hash_table_insert (pairs, f.pair, GUINT_TO_POINTER (seen + 1));
@@ -1001,8 +1011,9 @@ test_row (gconstpointer data)
     g_string_append_printf (seen, "%s%s x%u", seen->len ? "; " : "", (const char *) pair,
                             GPOINTER_TO_UINT (count));
   g_test_message ("summary %s: %u of %u runs passed; %s; medians of the calls that connected: "
-                  "answer->connected %.0f ms, answer->first frame %.0f ms",
-                  row->name, passed, runs, seen->str, median (connected), median (first_frame));
+                  "answer->ICE connected %.0f ms, ->DTLS connected %.0f ms, ->first frame %.0f ms",
+                  row->name, passed, runs, seen->str, median (connected), median (dtls),
+                  median (first_frame));
   g_assert_cmpuint (passed, ==, runs);
 }
 
