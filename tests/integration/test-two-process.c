@@ -95,7 +95,11 @@ assert_stream (JsonObject *receiver, JsonObject *sender, const char *stream, gui
                   " expected frames decoded (peer encoded %" G_GINT64_FORMAT
                   "); packets %" G_GINT64_FORMAT " received of %" G_GINT64_FORMAT " sent",
                   stream, decoded, expected, sent_frames, received, sent);
-  g_assert_cmpint (decoded * 10, >=, expected * 9);
+  /* What the call carried, not how busy the machine was: nine in ten of
+   * the frames the other side encoded (a starved encoder drops frames, an
+   * idle one none), and that side encoded half the call's at least. */
+  g_assert_cmpint (sent_frames * 2, >=, expected);
+  g_assert_cmpint (decoded * 10, >=, sent_frames * 9);
   /* Nothing is decoded that was not sent, and loopback loses (almost) nothing:
    * the two sides hang up a few milliseconds apart. */
   g_assert_cmpint (decoded, <=, sent_frames);
