@@ -160,11 +160,18 @@ confab_media_stream_find (ConfabMediaStream *streams, guint n_streams, ConfabStr
   for (guint i = 0; i < n_streams; i++)
     {
       const ConfabStreamParams *params = &streams[i].params;
+      guint32 field;
 
-      guint32 field = key == CONFAB_STREAM_BY_PT       ? params->pt
-                      : key == CONFAB_STREAM_BY_RTX_PT ? params->rtx_pt
-                                                       : params->local_ssrc;
-
+      if (key == CONFAB_STREAM_BY_REMOTE_SSRC)
+        {
+          if ((params->remote_ssrc != 0 && params->remote_ssrc == value)
+              || (streams[i].seq_seen && streams[i].seq_ssrc == value))
+            return &streams[i];
+          continue;
+        }
+      field = key == CONFAB_STREAM_BY_PT       ? params->pt
+              : key == CONFAB_STREAM_BY_RTX_PT ? params->rtx_pt
+                                               : params->local_ssrc;
       if (field == value && (key != CONFAB_STREAM_BY_RTX_PT || value != 0))
         return &streams[i];
     }

@@ -63,9 +63,10 @@ void confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamPara
 
 typedef enum
 {
-  CONFAB_STREAM_BY_PT,         /* its media payload type (incoming RTP) */
-  CONFAB_STREAM_BY_LOCAL_SSRC, /* the SSRC we send it with (report blocks) */
-  CONFAB_STREAM_BY_RTX_PT,     /* its retransmissions' payload type (never 0) */
+  CONFAB_STREAM_BY_PT,          /* its media payload type (incoming RTP) */
+  CONFAB_STREAM_BY_LOCAL_SSRC,  /* the SSRC we send it with (report blocks) */
+  CONFAB_STREAM_BY_RTX_PT,      /* its retransmissions' payload type (never 0) */
+  CONFAB_STREAM_BY_REMOTE_SSRC, /* the peer's media SSRC, as negotiated or first seen */
 } ConfabStreamKey;
 
 /* The stream whose @key is @value, or NULL. */

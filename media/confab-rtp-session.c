@@ -73,9 +73,8 @@ find_stream (ConfabRtpSession *session, ConfabStreamKey key, guint32 value)
 }
 
 /* Under session->lock: counts the NACKs, PLIs and FIRs of an RTCP
- * compound packet. Ours (@sent) are about the peer's video, which is the
- * only stream Confab sends feedback for; the peer's name our stream's
- * SSRC. */
+ * compound packet against the stream whose media SSRC they name: the
+ * peer's for ours (@sent), ours for the peer's. */
 static void
 count_feedback (ConfabRtpSession *session, const guint8 *data, gsize size, gboolean sent)
 {
@@ -90,15 +89,9 @@ count_feedback (ConfabRtpSession *session, const guint8 *data, gsize size, gbool
       if ((packet.type != RTCP_RTPFB && packet.type != RTCP_PSFB)
           || packet.len < RTCP_FB_MEDIA_SSRC_OFFSET + 4)
         continue;
-      if (sent)
-        {
-          for (guint i = 0; i < session->n_streams && stream == NULL; i++)
-            if (session->streams[i].params.kind == CONFAB_STREAM_KIND_VIDEO)
-              stream = &session->streams[i];
-        }
-      else
-        stream = find_stream (session, CONFAB_STREAM_BY_LOCAL_SSRC,
-                              confab_read_u32 (packet.data + RTCP_FB_MEDIA_SSRC_OFFSET));
+      stream
+          = find_stream (session, sent ? CONFAB_STREAM_BY_REMOTE_SSRC : CONFAB_STREAM_BY_LOCAL_SSRC,
+                         confab_read_u32 (packet.data + RTCP_FB_MEDIA_SSRC_OFFSET));
       if (stream == NULL)
         continue;
       if (packet.type == RTCP_RTPFB && packet.count == RTCP_FB_NACK)
@@ -395,19 +388,30 @@ on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session
 {
   ConfabRtpSession *session = user_data;
   JitterBufferEntry *entry = g_new0 (JitterBufferEntry, 1);
+  ConfabMediaStream *stream;
+  gboolean rtx;
 
-  /* rtpbin's do-retransmission turns it on in every jitter buffer: not in
-   * the ones of streams without RTX (the audio), whose NACKs nobody would
-   * answer. A peer that did not name its SSRCs is told apart in
-   * on_pad_added(), by payload type. The rtx-* timing stays automatic,
+  /* Retransmission only in the jitter buffer of the stream with RTX (not
+   * rtpbin's do-retransmission, which would have the audio's ask too, and
+   * nobody answer). Its SSRC is the negotiated one, or the one its first
+   * packet had: that packet went through count_received() before rtpbin
+   * made this jitter buffer for it. The rtx-* timing stays automatic,
    * which is what keeps requests useful: rtpjitterbuffer asks again after
    * about two round trips of its own measure (the time a retransmission
    * takes) and gives up once the answer could not arrive before the packet
    * is due for playout (its latency less that timeout), so on a path whose
-   * round trip is longer than the latency it asks for nothing. */
-  for (guint i = 0; i < session->n_streams; i++)
-    if (session->streams[i].params.rtx_pt == 0 && session->streams[i].params.remote_ssrc == ssrc)
-      g_object_set (jitterbuffer, "do-retransmission", FALSE, NULL);
+   * round trip is longer than the latency it asks for nothing.
+   * rtx-next-seqnum off: it asks only for the holes it sees (a later
+   * packet came), never for the packet it expects next from the spacing
+   * so far. Video comes in bursts, one per frame, and a sender whose
+   * encoder runs late (a busy machine) was asked for packets it had not
+   * made yet, which the jitter buffer then declared lost on a clean
+   * path. */
+  g_mutex_lock (&session->lock);
+  stream = find_stream (session, CONFAB_STREAM_BY_REMOTE_SSRC, ssrc);
+  rtx = stream != NULL && stream->params.rtx_pt != 0;
+  g_mutex_unlock (&session->lock);
+  g_object_set (jitterbuffer, "do-retransmission", rtx, "rtx-next-seqnum", FALSE, NULL);
 
   entry->jitterbuffer = gst_object_ref (jitterbuffer);
   entry->pt = -1;
@@ -452,8 +456,6 @@ on_pad_added (GstElement *rtpbin, GstPad *pad, gpointer user_data)
   stream = find_stream (session, CONFAB_STREAM_BY_PT, pt);
   if (stream == NULL)
     g_debug ("Discarding the stream of unknown payload type %u", pt);
-  else if (stream->params.rtx_pt == 0 && entry != NULL)
-    g_object_set (entry->jitterbuffer, "do-retransmission", FALSE, NULL);
 
   if (!confab_media_receive_build (session, stream, chain, &error))
     {
@@ -723,14 +725,14 @@ build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCa
    * sender reports map RTP time to capture time, so the peer lines audio
    * up with video as they were captured, whatever each encoder's delay.
    * Retransmission (NACK + RTX) when negotiated: the AUX elements resend
-   * and take back what a jitter buffer asks for (see
-   * on_new_jitterbuffer() for when it asks). AVPF allows early RTCP
+   * and take back what the video's jitter buffer asks for (see
+   * on_new_jitterbuffer() for which one and when). AVPF allows early RTCP
    * feedback (NACK, PLI). drop-on-latency stays off: lip sync makes a
    * jitter buffer hold more than its latency, and with it on about half
    * of the frames were dropped in the loopback test. */
   g_object_set (session->rtpbin, "latency", JITTERBUFFER_LATENCY_MS, "do-lost", TRUE,
-                "do-retransmission", rtx_stream (session) != NULL, "max-streams",
-                MAX_RTPBIN_STREAMS, "rtcp-sync-send-time", FALSE, NULL);
+                "do-retransmission", FALSE, "max-streams", MAX_RTPBIN_STREAMS,
+                "rtcp-sync-send-time", FALSE, NULL);
   gst_util_set_object_arg (G_OBJECT (session->rtpbin), "rtp-profile", "avpf");
   g_signal_connect (session->rtpbin, "request-pt-map", G_CALLBACK (on_request_pt_map), session);
   g_signal_connect (session->rtpbin, "request-aux-sender", G_CALLBACK (on_request_aux_sender),
