@@ -91,6 +91,49 @@ on_quit (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The jitter buffers' and RTX receivers' own figures, for the log. */
+static void
+log_element_stats (ConfabCallPipeline *pipeline, const char *side)
+{
+  GstBin *bin = GST_BIN (confab_call_pipeline_get_gst_pipeline (pipeline));
+  g_autoptr (GstIterator) it = gst_bin_iterate_recurse (bin);
+  GValue item = G_VALUE_INIT;
+
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *element = g_value_get_object (&item);
+      const char *factory = GST_OBJECT_NAME (gst_element_get_factory (element));
+
+      if (g_str_equal (factory, "rtpjitterbuffer"))
+        {
+          g_autoptr (GstStructure) stats = NULL;
+          g_autofree char *text = NULL;
+
+          g_object_get (element, "stats", &stats, NULL);
+          text = gst_structure_to_string (stats);
+          g_test_message ("%s %s", side, text);
+        }
+      else if (g_str_equal (factory, "rtprtxsend"))
+        {
+          guint packets, requests;
+
+          g_object_get (element, "num-rtx-packets", &packets, "num-rtx-requests", &requests, NULL);
+          g_test_message ("%s rtprtxsend: %u requests, %u RTX packets", side, requests, packets);
+        }
+      else if (g_str_equal (factory, "rtprtxreceive"))
+        {
+          guint packets, assoc, requests;
+
+          g_object_get (element, "num-rtx-packets", &packets, "num-rtx-assoc-packets", &assoc,
+                        "num-rtx-requests", &requests, NULL);
+          g_test_message ("%s rtprtxreceive: %u requests, %u RTX packets, %u associated", side,
+                          requests, packets, assoc);
+        }
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+}
+
 static void
 run_call (double loss, gboolean rtx, gboolean fec, guint32 seed, Result *result)
 {
@@ -120,6 +163,8 @@ run_call (double loss, gboolean rtx, gboolean fec, guint32 seed, Result *result)
   g_timeout_add_seconds (seconds, on_quit, loop);
   g_main_loop_run (loop);
 
+  log_element_stats (a, "A");
+  log_element_stats (b, "B");
   confab_call_pipeline_stop (a);
   confab_call_pipeline_stop (b);
   g_source_remove (watchdog);
@@ -141,20 +186,23 @@ run_call (double loss, gboolean rtx, gboolean fec, guint32 seed, Result *result)
   g_mutex_clear (&a_to_b.lock);
   g_mutex_clear (&b_to_a.lock);
 
-  g_test_message (
-      "%.0f%% loss, RTX %s, FEC %s (seed %u): %u of %u packets dropped; decoded A %" G_GUINT64_FORMAT
-      " B %" G_GUINT64_FORMAT " (encoded A %" G_GUINT64_FORMAT " B %" G_GUINT64_FORMAT
-      "); B: lost before FEC %" G_GUINT64_FORMAT ", FEC %" G_GUINT64_FORMAT
-      ", NACKs %" G_GUINT64_FORMAT ", RTX recovered %" G_GUINT64_FORMAT
-      ", lost after %" G_GUINT64_FORMAT ", PLIs %" G_GUINT64_FORMAT "; A: RTX sent %" G_GUINT64_FORMAT
-      ", NACKs in %" G_GUINT64_FORMAT ", PLIs in %" G_GUINT64_FORMAT "; first frame %.0f ms",
-      loss * 100, rtx ? "on" : "off", fec ? "on" : "off", seed, result->dropped, result->seen,
-      result->a.video.frames_decoded, result->b.video.frames_decoded,
-      result->a.video.frames_encoded, result->b.video.frames_encoded,
-      result->b.video.packets_lost_before_fec, result->b.video.fec_recovered,
-      result->b.video.nack_sent, result->b.video.rtx_recovered, result->b.video.packets_lost,
-      result->b.video.pli_sent, result->a.video.rtx_sent, result->a.video.nack_received,
-      result->a.video.pli_received, result->first_frame_ms);
+  g_test_message ("%.0f%% loss, RTX %s, FEC %s (seed %u): %u of %u packets dropped; decoded A "
+                  "%" G_GUINT64_FORMAT " B %" G_GUINT64_FORMAT " (encoded A %" G_GUINT64_FORMAT
+                  " B %" G_GUINT64_FORMAT "); B: lost before FEC %" G_GUINT64_FORMAT
+                  ", FEC %" G_GUINT64_FORMAT ", NACKs %" G_GUINT64_FORMAT
+                  ", RTX recovered %" G_GUINT64_FORMAT ", lost after %" G_GUINT64_FORMAT
+                  ", PLIs %" G_GUINT64_FORMAT "; A: RTX sent %" G_GUINT64_FORMAT
+                  ", NACKs in %" G_GUINT64_FORMAT ", PLIs in %" G_GUINT64_FORMAT
+                  "; RTCP sent A %" G_GUINT64_FORMAT " B %" G_GUINT64_FORMAT
+                  "; first frame %.0f ms",
+                  loss * 100, rtx ? "on" : "off", fec ? "on" : "off", seed, result->dropped,
+                  result->seen, result->a.video.frames_decoded, result->b.video.frames_decoded,
+                  result->a.video.frames_encoded, result->b.video.frames_encoded,
+                  result->b.video.packets_lost_before_fec, result->b.video.fec_recovered,
+                  result->b.video.nack_sent, result->b.video.rtx_recovered,
+                  result->b.video.packets_lost, result->b.video.pli_sent, result->a.video.rtx_sent,
+                  result->a.video.nack_received, result->a.video.pli_received,
+                  result->a.rtcp_packets_sent, result->b.rtcp_packets_sent, result->first_frame_ms);
 }
 
 static guint64
