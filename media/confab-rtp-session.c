@@ -42,11 +42,11 @@
 /* With retransmission the NACKs must go out at once, but rtpsession
  * sends early feedback (RFC 4585 3.5) at most once per regular interval
  * and holds the rest for the next regular report: at one second nearly
- * every NACK expired before it was sent. At 50 ms the reports take about
- * 3% of a 1 Mbit/s call (one compound packet per SSRC we send), and at
- * 10% loss each way 95% or more of the lost packets came back in time
- * (20 ms: 97%; 100 ms: 75%). */
-#define RTCP_MIN_INTERVAL_RTX (50 * GST_MSECOND)
+ * every NACK expired before it was sent. At 25 ms rtpsession's bandwidth
+ * share sets the pace: about 40 compound packets a second (one per SSRC
+ * we send), 3% of a 1 Mbit/s call; at 10% loss each way 96% of the lost
+ * packets came back in time (100 ms: 75%). */
+#define RTCP_MIN_INTERVAL_RTX (25 * GST_MSECOND)
 
 /* The shortest wait before asking again for a packet. Left automatic,
  * rtpjitterbuffer waits at least one packet spacing, and a video's packets
