@@ -532,49 +532,57 @@ aux_bin (GstElement *element, guint session_id)
   return bin;
 }
 
-/* rtprtxsend between the payloaders and the network: it keeps what we
- * sent and answers the peer's NACKs (which rtpsession turns into
- * retransmission requests upstream) on the RTX payload type and SSRC. */
+/* rtpbin's AUX element for the stream with RTX, in @send's direction
+ * (NULL when that stream does not go that way), kept in *@slot for its
+ * figures.
+ *
+ * rtprtxsend sits between the payloaders and the network: it keeps what
+ * we sent and answers the peer's NACKs (which rtpsession turns into
+ * retransmission requests upstream) on the RTX payload type and SSRC.
+ *
+ * rtprtxreceive sits between rtpsession and the jitter buffers (where
+ * rtpbin puts AUX receivers): it sees the jitter buffers' requests go
+ * upstream and turns the retransmissions that answer them back into the
+ * media packets they carry. Confab's FEC decoder sits in front of
+ * rtpsession: a packet it rebuilds reaches the jitter buffer before the
+ * buffer asks for it (a repair packet follows its frame at once, a NACK
+ * waits for the next packet to show the hole), so it is not asked for; a
+ * late duplicate is dropped by the jitter buffer. */
+static GstElement *
+add_rtx_element (ConfabRtpSession *session, guint session_id, gboolean send, GstElement **slot)
+{
+  ConfabMediaStream *stream = rtx_stream (session);
+  const ConfabStreamParams *params = stream != NULL ? &stream->params : NULL;
+  GstElement *element;
+
+  if (params == NULL || !(send ? params->send : params->receive) || *slot != NULL
+      || (element = gst_element_factory_make (send ? "rtprtxsend" : "rtprtxreceive", NULL)) == NULL)
+    return NULL;
+
+  set_map (element, "payload-type-map", params->pt, params->rtx_pt);
+  if (send)
+    {
+      set_map (element, "ssrc-map", params->local_ssrc, params->local_rtx_ssrc);
+      g_object_set (element, "max-size-time", (guint) RTX_HISTORY_MS, "max-size-packets", 0u, NULL);
+    }
+  *slot = gst_object_ref (element);
+  return aux_bin (element, session_id);
+}
+
 static GstElement *
 on_request_aux_sender (GstElement *rtpbin, guint session_id, gpointer user_data)
 {
   ConfabRtpSession *session = user_data;
-  ConfabMediaStream *stream = rtx_stream (session);
-  GstElement *send;
 
-  if (stream == NULL || !stream->params.send || session->rtx_send != NULL
-      || (send = gst_element_factory_make ("rtprtxsend", NULL)) == NULL)
-    return NULL;
-
-  set_map (send, "payload-type-map", stream->params.pt, stream->params.rtx_pt);
-  set_map (send, "ssrc-map", stream->params.local_ssrc, stream->params.local_rtx_ssrc);
-  g_object_set (send, "max-size-time", (guint) RTX_HISTORY_MS, "max-size-packets", 0u, NULL);
-  session->rtx_send = gst_object_ref (send);
-  return aux_bin (send, session_id);
+  return add_rtx_element (session, session_id, TRUE, &session->rtx_send);
 }
 
-/* rtprtxreceive between rtpsession and the jitter buffers (where rtpbin
- * puts AUX receivers): it sees the jitter buffers' requests go upstream
- * and turns the retransmissions that answer them back into the media
- * packets they carry. Confab's FEC decoder sits in front of rtpsession:
- * a packet it rebuilds reaches the jitter buffer before the buffer asks
- * for it (a repair packet follows its frame at once, a NACK waits for the
- * packet's expected arrival), so it is not asked for; a late duplicate is
- * dropped by the jitter buffer. */
 static GstElement *
 on_request_aux_receiver (GstElement *rtpbin, guint session_id, gpointer user_data)
 {
   ConfabRtpSession *session = user_data;
-  ConfabMediaStream *stream = rtx_stream (session);
-  GstElement *receive;
 
-  if (stream == NULL || !stream->params.receive || session->rtx_receive != NULL
-      || (receive = gst_element_factory_make ("rtprtxreceive", NULL)) == NULL)
-    return NULL;
-
-  set_map (receive, "payload-type-map", stream->params.pt, stream->params.rtx_pt);
-  session->rtx_receive = gst_object_ref (receive);
-  return aux_bin (receive, session_id);
+  return add_rtx_element (session, session_id, FALSE, &session->rtx_receive);
 }
 
 /* Upstream of the video payloader: at most one key-frame request per
