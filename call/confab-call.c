@@ -157,15 +157,18 @@ stop_everything (ConfabCall *self)
     self->ended_time = g_get_monotonic_time ();
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   g_clear_handle_id (&self->media_watch_id, g_source_remove);
-  if (self->pipeline)
-    confab_call_pipeline_stop (self->pipeline);
+  /* The goodbye first, so that the other side ends now rather than once
+   * our pipeline has wound down (which takes a while on a busy machine):
+   * the BYE, then the path closes top layer first (the DTLS layer says
+   * close_notify), the ICE session last (its layer closes it). What the
+   * pipeline still sends meets a closed path. */
   if (self->path && self->media_started && !self->ended_by_peer)
     send_bye (self);
-  /* Top layer first (the DTLS layer says close_notify), the ICE session
-   * last (its layer closes it). */
   if (self->path)
     confab_packet_path_close (self->path);
   g_clear_object (&self->path);
+  if (self->pipeline)
+    confab_call_pipeline_stop (self->pipeline);
   if (self->ice)
     confab_ice_session_close (self->ice);
 }

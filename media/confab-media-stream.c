@@ -15,6 +15,14 @@ pt_is_valid (guint pt)
   return pt <= 127 && (pt < 64 || pt > 95);
 }
 
+/* RFC 3551's 96..127, and 35..63, which libwebrtc hands out once those are
+ * taken. */
+static gboolean
+pt_is_dynamic (guint pt)
+{
+  return (pt >= 96 && pt <= 127) || (pt >= 35 && pt <= 63);
+}
+
 static const ConfabMediaCodec codecs[] = {
   { "OPUS", CONFAB_STREAM_KIND_AUDIO, "rtpopuspay", "rtpopusdepay", "opusdec" },
   { "VP8", CONFAB_STREAM_KIND_VIDEO, "rtpvp8pay", "rtpvp8depay", "vp8dec" },
@@ -43,15 +51,15 @@ stream_problem (const ConfabStreamParams *streams, guint i)
     return _ ("a payload type is outside 0..63 and 96..127");
   if (s->fec_pt != 0 && s->kind != CONFAB_STREAM_KIND_VIDEO)
     return _ ("only video streams can have FEC");
-  if (s->fec_pt != 0 && (s->fec_pt < 96 || s->fec_pt > 127 || s->fec_pt == s->pt))
-    return _ ("the FEC payload type must be a free one in 96..127");
+  if (s->fec_pt != 0 && (!pt_is_dynamic (s->fec_pt) || s->fec_pt == s->pt))
+    return _ ("the FEC payload type must be a free dynamic one (35..63 or 96..127)");
   if (s->fec_pt != 0 && s->local_fec_ssrc != 0 && s->local_fec_ssrc == s->local_ssrc)
     return _ ("the FEC repair packets need an SSRC of their own");
   if (s->rtx_pt != 0 && s->kind != CONFAB_STREAM_KIND_VIDEO)
     return _ ("only video streams can have retransmissions");
   if (s->rtx_pt != 0
-      && (s->rtx_pt < 96 || s->rtx_pt > 127 || s->rtx_pt == s->pt || s->rtx_pt == s->fec_pt))
-    return _ ("the RTX payload type must be a free one in 96..127");
+      && (!pt_is_dynamic (s->rtx_pt) || s->rtx_pt == s->pt || s->rtx_pt == s->fec_pt))
+    return _ ("the RTX payload type must be a free dynamic one (35..63 or 96..127)");
   if (s->rtx_pt != 0 && s->local_rtx_ssrc != 0
       && (s->local_rtx_ssrc == s->local_ssrc
           || (s->fec_pt != 0 && s->local_rtx_ssrc == s->local_fec_ssrc)))
@@ -69,10 +77,10 @@ stream_problem (const ConfabStreamParams *streams, guint i)
         return _ ("audio and video need different SSRCs");
       if ((s->fec_pt != 0 && (s->fec_pt == t->pt || s->fec_pt == t->fec_pt))
           || (t->fec_pt != 0 && t->fec_pt == s->pt))
-        return _ ("the FEC payload type must be a free one in 96..127");
+        return _ ("the FEC payload type must be a free dynamic one (35..63 or 96..127)");
       if ((s->rtx_pt != 0 && (s->rtx_pt == t->pt || s->rtx_pt == t->fec_pt))
           || (t->rtx_pt != 0 && (t->rtx_pt == s->pt || t->rtx_pt == s->fec_pt)))
-        return _ ("the RTX payload type must be a free one in 96..127");
+        return _ ("the RTX payload type must be a free dynamic one (35..63 or 96..127)");
       if ((s->fec_pt != 0 && s->local_fec_ssrc != 0 && s->local_fec_ssrc == t->local_ssrc)
           || (t->fec_pt != 0 && t->local_fec_ssrc != 0 && t->local_fec_ssrc == s->local_ssrc))
         return _ ("the FEC repair packets need an SSRC of their own");

@@ -11,8 +11,12 @@
 
 #include <string.h>
 
+/* RFC 3551's dynamic range, and 35..63, which libwebrtc (Chromium) hands
+ * out once 96..127 are taken (RFC 5761 section 4 keeps 64..95 for RTCP). */
 #define FIRST_DYNAMIC_PT 96
 #define LAST_DYNAMIC_PT 127
+#define FIRST_EXTRA_DYNAMIC_PT 35
+#define LAST_EXTRA_DYNAMIC_PT 63
 /* Below this RFC 3551 assigns static payload types, which need no a=rtpmap. */
 #define FIRST_UNASSIGNED_PT 35
 
@@ -138,11 +142,14 @@ is_flexfec (const Rtpmap *r)
 static gboolean
 check_dynamic (const Rtpmap *r, const char *codec, GError **error)
 {
-  if (r->pt >= FIRST_DYNAMIC_PT)
+  if ((r->pt >= FIRST_DYNAMIC_PT && r->pt <= LAST_DYNAMIC_PT)
+      || (r->pt >= FIRST_EXTRA_DYNAMIC_PT && r->pt <= LAST_EXTRA_DYNAMIC_PT))
     return TRUE;
   g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
-               "line %u (a=rtpmap): %s on payload type %u, which is not a dynamic one (%u to %u)",
-               r->line, codec, r->pt, FIRST_DYNAMIC_PT, LAST_DYNAMIC_PT);
+               "line %u (a=rtpmap): %s on payload type %u, which is not a dynamic one (%u to %u "
+               "or %u to %u)",
+               r->line, codec, r->pt, FIRST_EXTRA_DYNAMIC_PT, LAST_EXTRA_DYNAMIC_PT,
+               FIRST_DYNAMIC_PT, LAST_DYNAMIC_PT);
   return FALSE;
 }
 

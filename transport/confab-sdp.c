@@ -393,7 +393,8 @@ confab_sdp_media_find_rtx (const ConfabSdpMedia *media, guint apt)
       const ConfabSdpCodec *c = &g_array_index (media->codecs, ConfabSdpCodec, i);
 
       if (c->name != NULL && g_ascii_strcasecmp (c->name, "rtx") == 0 && c->clock_rate == 90000
-          && c->pt >= 96 && c->pt <= 127 && fmtp_apt (c->fmtp) == (gint) apt)
+          && ((c->pt >= 96 && c->pt <= 127) || (c->pt >= 35 && c->pt <= 63))
+          && fmtp_apt (c->fmtp) == (gint) apt)
         return c;
     }
   return NULL;

@@ -207,8 +207,8 @@ guint32 confab_sdp_media_get_ssrc (const ConfabSdpMedia *media);
 /* The repair SSRC: the second of the first a=ssrc-group:FEC-FR, 0 when
  * there is none. */
 guint32 confab_sdp_media_get_fec_ssrc (const ConfabSdpMedia *media);
-/* The rtx/90000 format on a dynamic payload type whose a=fmtp says
- * apt=@apt, NULL if none. */
+/* The rtx/90000 format on a dynamic payload type (35..63 or 96..127)
+ * whose a=fmtp says apt=@apt, NULL if none. */
 const ConfabSdpCodec *confab_sdp_media_find_rtx (const ConfabSdpMedia *media, guint apt);
 /* The RTX SSRC: the second of the a=ssrc-group:FID of the media SSRC (of
  * the first FID group when no group names it), 0 when there is none. */

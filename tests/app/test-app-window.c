@@ -87,6 +87,12 @@ mean_luma (GdkTexture *texture)
   return sum / ((double) ((h + 3) / 4) * ((w + 3) / 4));
 }
 
+static gboolean
+is_welcome (gpointer data)
+{
+  return g_strcmp0 (confab_window_get_page (data), "welcome") == 0;
+}
+
 static void
 test_call_between_two_windows (void)
 {
@@ -150,6 +156,16 @@ test_call_between_two_windows (void)
   g_assert_cmpstr (confab_connection_panel_get_field (panel, "ice.selected_pair.local.port"), ==,
                    port);
   g_assert_cmpstr (confab_connection_panel_get_field (panel, "verdict"), ==, "Direct connection");
+  /* Encrypted, checked, and the same security code in both windows. */
+  g_assert_cmpstr (confab_connection_panel_get_field (panel, "dtls.state"), ==, "connected");
+  g_assert_cmpstr (confab_connection_panel_get_field (panel, "dtls.fingerprint_verified"), ==,
+                   "yes");
+  ConfabConnectionPanel *other = confab_call_view_get_panel (confab_window_get_call_view (w[1]));
+  confab_connection_panel_refresh (other);
+  const char *sas = confab_connection_panel_get_field (panel, "dtls.sas");
+  g_test_message ("security code %s", sas);
+  g_assert_cmpuint (strlen (sas), ==, 7);
+  g_assert_cmpstr (confab_connection_panel_get_field (other, "dtls.sas"), ==, sas);
   for (int i = 0; i < 30; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (10000);
   confab_test_save_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (w[0])),
@@ -161,6 +177,63 @@ test_call_between_two_windows (void)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_cmpstr (confab_window_get_page (w[0]), ==, "welcome");
+  /* The other window hears the goodbye and ends too, at once. */
+  wait_until (is_welcome, w[1]);
+
+  for (guint i = 0; i < 2; i++)
+    gtk_window_destroy (GTK_WINDOW (w[i]));
+}
+
+/* Flips one hex digit of every a=fingerprint line alike. */
+static char *
+tamper_fingerprint (const char *text)
+{
+  char *copy = g_strdup (text);
+
+  for (char *at = strstr (copy, "a=fingerprint:"); at; at = strstr (at + 1, "a=fingerprint:"))
+    {
+      char *hex = strchr (at, ' ') + 1;
+      *hex = *hex == 'A' ? 'B' : 'A';
+    }
+  return copy;
+}
+
+static gboolean
+is_error_page (gpointer data)
+{
+  return g_strcmp0 (confab_window_get_page (data), "error") == 0;
+}
+
+/* An answer whose fingerprint was changed on the way: the caller's window
+ * shows the error page saying so, and no call starts. */
+static void
+test_tampered_answer (void)
+{
+  ConfabWindow *w[2];
+  for (guint i = 0; i < 2; i++)
+    {
+      w[i] = confab_window_new (NULL);
+      gtk_window_present (GTK_WINDOW (w[i]));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w[0]), "win.start-call", NULL));
+  wait_until (has_local_text, w[0]);
+  g_autofree char *offer = confab_window_dup_local_text (w[0]);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w[1]), "win.join-call", NULL));
+  confab_window_paste_and_submit (w[1], offer);
+  wait_until (has_local_text, w[1]);
+  g_autofree char *answer = confab_window_dup_local_text (w[1]);
+  g_autofree char *tampered = tamper_fingerprint (answer);
+
+  confab_window_paste_and_submit (w[0], tampered);
+  g_assert_null (confab_window_get_inline_error (w[0]));
+  wait_until (is_error_page, w[0]);
+  g_assert_null (confab_window_get_call (w[0]));
+  g_assert_cmpstr (confab_window_get_page (w[1]), !=, "call");
+  /* Past the stack's crossfade. */
+  for (int i = 0; i < 60; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  confab_test_save_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (w[0])),
+                               "not-safe.png");
 
   for (guint i = 0; i < 2; i++)
     gtk_window_destroy (GTK_WINDOW (w[i]));
@@ -275,6 +348,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/confab/app/window/call-between-two-windows", test_call_between_two_windows);
   g_test_add_func ("/confab/app/window/damaged-offers", test_damaged_offers);
+  g_test_add_func ("/confab/app/window/tampered-answer", test_tampered_answer);
   g_test_add_func ("/confab/app/window/preferences", test_preferences);
   return g_test_run ();
 }

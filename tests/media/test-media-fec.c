@@ -48,6 +48,7 @@ run_call_with (const ConfabMediaConfig *config, gboolean fec_a, gboolean fec_b, 
   result->dropped = (guint) g_atomic_int_get (&pair.a_to_b.video_dropped);
   result->seen = (guint) g_atomic_int_get (&pair.a_to_b.video_seen);
   result->repair_seen = (guint) g_atomic_int_get (&pair.a_to_b.repair_seen);
+  result->key_frames = 0;
   if (fec_a && !disable_a)
     g_object_get (media_test_fec_encoder (pair.a), "key-frames", &result->key_frames, NULL);
   g_assert_cmpuint (pair.errors, ==, 0);
@@ -171,7 +172,9 @@ test_fec_key_frames (void)
 static void
 test_fec_invalid_config (void)
 {
-  guint bad_pts[] = { 50, 80, 128, MEDIA_TEST_AUDIO_PT, MEDIA_TEST_VIDEO_PT };
+  /* Static (34), RTCP's (80), out of range, or taken; 35..63 and 96..127
+   * are dynamic. */
+  guint bad_pts[] = { 34, 80, 128, MEDIA_TEST_AUDIO_PT, MEDIA_TEST_VIDEO_PT };
   ConfabMediaConfig config;
   ConfabStreamParams streams[2];
 

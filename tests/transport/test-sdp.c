@@ -1281,6 +1281,15 @@ test_reject_flexfec (void)
   expect_error (on_opus, CONFAB_SDP_ERROR_INVALID, needle);
   expect_error (static_pt, CONFAB_SDP_ERROR_INVALID,
                 "(a=rtpmap): FlexFEC on payload type 34, which is not a dynamic one");
+  /* 35..63 are dynamic too: Chromium puts FlexFEC on 49 when it has no
+   * camera (its receive-only offer). */
+  g_autofree char *listed_49 = replace_all (text, "SAVPF 96 110", "SAVPF 96 49");
+  g_autofree char *on_49 = replace_all (listed_49, ":110 ", ":49 ");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ConfabSdp) parsed = confab_sdp_parse (on_49, -1, CONFAB_SDP_OFFER, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (confab_sdp_media_find_codec (
+      confab_sdp_find_media (parsed, CONFAB_SDP_MEDIA_VIDEO), "flexfec-03", 90000, 0));
   expect_line_error (text, "a=rtpmap:110", "a=rtpmap:110 flexfec-03/48000",
                      CONFAB_SDP_ERROR_INVALID, "a=rtpmap", "FlexFEC as \"flexfec-03/48000\"");
   expect_line_error (text, "a=ssrc-group", "a=ssrc-group:FEC-FR 1", CONFAB_SDP_ERROR_SYNTAX,
