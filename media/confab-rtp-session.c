@@ -396,7 +396,7 @@ jitter_buffer_entry_free (gpointer data)
   g_free (entry);
 }
 
-/* Whether any stream asked for retransmissions. */
+/* The stream with retransmission (the video), NULL without. */
 static ConfabMediaStream *
 rtx_stream (ConfabRtpSession *session)
 {
@@ -419,16 +419,19 @@ on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session
    * rtpbin's do-retransmission, which would have the audio's ask too, and
    * nobody answer). Its SSRC is the negotiated one, or the one its first
    * packet had: that packet went through count_received() before rtpbin
-   * made this jitter buffer for it. The rtx-* timing stays automatic,
-   * (but for RTX_MIN_RETRY_TIMEOUT_MS), which is what keeps requests
-   * useful: rtpjitterbuffer asks again after about two round trips of its
-   * own measure (the time a retransmission takes) and gives up once the answer could not arrive
-   * before the packet is due for playout (its latency less that timeout), so on a path whose round
-   * trip is longer than the latency it asks for nothing. rtx-next-seqnum off: it asks only for the
-   * holes it sees (a later packet came), never for the packet it expects next from the spacing so
-   * far. Video comes in bursts, one per frame, and a sender whose encoder runs late (a busy
-   * machine) was asked for packets it had not made yet, which the jitter buffer then declared lost
-   * on a clean path. */
+   * made this jitter buffer for it.
+   *
+   * The deadlines stay rtpjitterbuffer's own, which is what keeps the
+   * requests useful: it asks again after about two round trips of its own
+   * measure (the time a retransmission takes) and gives up once an answer
+   * could no longer arrive before the packet is due for playout (its
+   * latency less that time), so on a path whose round trip is longer than
+   * the latency it asks for nothing. rtx-next-seqnum off: it asks only for
+   * the holes it sees (a later packet came), never for the packet it
+   * expects next from the spacing so far. Video comes in bursts, one per
+   * frame, and a sender whose encoder ran late (a busy machine) was asked
+   * for packets it had not made yet, which the jitter buffer then declared
+   * lost on a clean path. */
   g_mutex_lock (&session->lock);
   stream = find_stream (session, CONFAB_STREAM_BY_REMOTE_SSRC, ssrc);
   rtx = stream != NULL && stream->params.rtx_pt != 0;
