@@ -4,7 +4,8 @@
  * seeded random loss layer right above each side's ICE layer (SRTP and
  * SRTCP only, so the handshake is not what is measured): both offer and
  * answer retransmission, NACKs go out, retransmissions come back and most
- * of what the network lost is there in time.
+ * of what the network lost is there in time; with Confab's FEC (the
+ * default) and without.
  *
  * CONFAB_TEST_RTX_SECONDS sets how long the call runs (default 20 s).
  */
@@ -145,9 +146,11 @@ call_seconds (void)
   return DEFAULT_SECONDS;
 }
 
+/* @data: whether the calls use FEC as well (Confab's default). */
 static void
-test_lossy_call (void)
+test_lossy_call (gconstpointer data)
 {
+  gboolean fec = GPOINTER_TO_INT (data);
   guint seconds = call_seconds ();
   guint watchdog = confab_test_watchdog (seconds + 60);
   guint32 seed = g_test_rand_int ();
@@ -156,8 +159,9 @@ test_lossy_call (void)
   ConfabCallOptions options;
   ConfabMediaStats stats[2];
 
-  g_test_message ("seed %u", seed);
+  g_test_message ("seed %u, FEC %s", seed, fec ? "on" : "off");
   confab_call_options_init (&options);
+  options.fec = fec;
   options.local_addresses = g_strdupv ((char *[]){ "127.0.0.1", NULL });
   options.media.video_source = "test";
   options.media.audio_source = "test";
@@ -199,16 +203,15 @@ test_lossy_call (void)
     {
       const ConfabStreamStats *v = &stats[i].video;
 
-      g_test_message ("%s: %u dropped on the way out; video lost before FEC %" G_GUINT64_FORMAT
-                      ", FEC %" G_GUINT64_FORMAT ", RTX %" G_GUINT64_FORMAT
-                      ", lost after %" G_GUINT64_FORMAT "; NACKs %" G_GUINT64_FORMAT
-                      ", PLIs %" G_GUINT64_FORMAT ", RTX sent %" G_GUINT64_FORMAT
-                      "; decoded %" G_GUINT64_FORMAT " of the %" G_GUINT64_FORMAT
-                      " frames the other side encoded",
-                      i == 0 ? "offerer" : "answerer", loss[i]->dropped,
-                      v->packets_lost_before_fec, v->fec_recovered, v->rtx_recovered,
-                      v->packets_lost, v->nack_sent, v->pli_sent, v->rtx_sent, v->frames_decoded,
-                      stats[1 - i].video.frames_encoded);
+      g_test_message (
+          "%s: %u dropped on the way out; video lost before FEC %" G_GUINT64_FORMAT
+          ", FEC %" G_GUINT64_FORMAT ", RTX %" G_GUINT64_FORMAT ", lost after %" G_GUINT64_FORMAT
+          "; NACKs %" G_GUINT64_FORMAT ", PLIs %" G_GUINT64_FORMAT ", RTX sent %" G_GUINT64_FORMAT
+          "; decoded %" G_GUINT64_FORMAT " of the %" G_GUINT64_FORMAT
+          " frames the other side encoded",
+          i == 0 ? "offerer" : "answerer", loss[i]->dropped, v->packets_lost_before_fec,
+          v->fec_recovered, v->rtx_recovered, v->packets_lost, v->nack_sent, v->pli_sent,
+          v->rtx_sent, v->frames_decoded, stats[1 - i].video.frames_encoded);
     }
 
   /* Both descriptions carry RTX for the VP8 and its SSRC group. */
@@ -253,6 +256,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/confab/call/rtx/lossy-call", test_lossy_call);
+  g_test_add_data_func ("/confab/call/rtx/lossy-call", GINT_TO_POINTER (TRUE), test_lossy_call);
+  g_test_add_data_func ("/confab/call/rtx/lossy-call-without-fec", GINT_TO_POINTER (FALSE),
+                        test_lossy_call);
   return g_test_run ();
 }
