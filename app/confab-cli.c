@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "confab-nat-line.h"
 #include "confab-verdict.h"
 
 /* -- options ------------------------------------------------------------------ */
@@ -572,6 +573,9 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
   peer.input = g_data_input_stream_new (in);
   g_data_input_stream_set_newline_type (peer.input, G_DATA_STREAM_NEWLINE_TYPE_ANY);
 
+  if (cli.verbose)
+    confab_nat_line_print (options.relay_only ? NULL : options.stun, options.turn,
+                           peer.cancellable);
   peer.call = confab_call_new (role, &options, &error);
   confab_call_options_clear (&options);
   if (!peer.call)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "confab-call-view.h"
+#include "confab-nat-line.h"
 #include "confab-settings.h"
 
 struct _ConfabWindow
@@ -349,6 +350,7 @@ on_start_call (GtkWidget *widget, const char *action, GVariant *param)
   g_autofree char *what = describe_servers (self, self->call);
   gtk_label_set_text (self->start_progress_label, what);
   show_page (self, "start");
+  confab_nat_line_show (self->start_progress, self->settings, self->cancellable);
   confab_call_gather_async (self->call, self->cancellable, on_offer_gathered, self);
 }
 

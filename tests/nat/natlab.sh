@@ -20,7 +20,8 @@
 # ID is confab-nat-PID-WORD, PID the owner's: names no two runs share, and
 # `reap` knows a lab whose owner died. Addresses:
 #   internet 203.0.113.0/24 (outside the private ranges: coturn refuses to
-#   relay to private peers): coturn host .1, router A .10, router B .20;
+#   relay to private peers): coturn host .1 (and .2, its second address for
+#   RFC 5780's NAT behaviour discovery), router A .10, router B .20;
 #   every internet node's default route goes to .254, a neighbour that never
 #   answers, so packets to anywhere else vanish as on a real host.
 #   LAN A 10.0.1.0/24 (router .1, host A .2, and host B .3 for `lan`),
@@ -144,6 +145,8 @@ up() {
   new_ns inet
   bridge inet br0
   in_ns inet ip addr add 203.0.113.1/24 dev br0
+  # coturn's second address, for RFC 5780 (used when given --listening-ip=203.0.113.2)
+  in_ns inet ip addr add 203.0.113.2/24 dev br0
   [ -n "$unroutable" ] || void_route inet br0
 
   if [ "$kind_a" = lan ]; then
