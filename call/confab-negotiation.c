@@ -15,7 +15,7 @@
 void
 confab_local_media_pick_ssrcs (ConfabLocalMedia *local)
 {
-  guint32 *ssrcs[] = { &local->audio_ssrc, &local->video_ssrc, &local->fec_ssrc };
+  guint32 *ssrcs[] = { &local->audio_ssrc, &local->video_ssrc, &local->fec_ssrc, &local->rtx_ssrc };
 
   g_return_if_fail (local != NULL);
 
@@ -83,9 +83,12 @@ add_stream (ConfabStreamSet *set, const ConfabLocalMedia *local, ConfabStreamKin
   s->channels = audio ? 2 : 0;
   s->local_ssrc = audio ? local->audio_ssrc : local->video_ssrc;
   s->send = s->receive = TRUE;
-  /* Kept without FEC as well: the pipeline's repair SSRC either way. */
+  /* Kept without FEC or RTX as well: the pipeline's SSRCs either way. */
   if (!audio)
-    s->local_fec_ssrc = local->fec_ssrc;
+    {
+      s->local_fec_ssrc = local->fec_ssrc;
+      s->local_rtx_ssrc = local->rtx_ssrc;
+    }
   add_section (set, audio ? CONFAB_SDP_MEDIA_AUDIO : CONFAB_SDP_MEDIA_VIDEO, mid, set->n_streams++);
   return s;
 }
@@ -93,16 +96,18 @@ add_stream (ConfabStreamSet *set, const ConfabLocalMedia *local, ConfabStreamKin
 void
 confab_negotiation_offer (const ConfabLocalMedia *local, ConfabStreamSet *out)
 {
+  ConfabStreamParams *video;
+
   g_return_if_fail (local != NULL);
   g_return_if_fail (out != NULL);
 
   memset (out, 0, sizeof *out);
   add_stream (out, local, CONFAB_STREAM_KIND_AUDIO, MID_AUDIO,
               local->audio_pt ?: CONFAB_SDP_DEFAULT_AUDIO_PT);
-  add_stream (out, local, CONFAB_STREAM_KIND_VIDEO, MID_VIDEO,
-              local->video_pt ?: CONFAB_SDP_DEFAULT_VIDEO_PT)
-      ->fec_pt
-      = local->fec ? local->fec_pt ?: CONFAB_SDP_DEFAULT_FLEXFEC_PT : 0;
+  video = add_stream (out, local, CONFAB_STREAM_KIND_VIDEO, MID_VIDEO,
+                      local->video_pt ?: CONFAB_SDP_DEFAULT_VIDEO_PT);
+  video->fec_pt = local->fec ? local->fec_pt ?: CONFAB_SDP_DEFAULT_FLEXFEC_PT : 0;
+  video->rtx_pt = local->no_rtx ? 0 : local->rtx_pt ?: CONFAB_SDP_DEFAULT_RTX_PT;
 }
 
 /* What a section offers Confab: Opus or VP8 (0 for neither) and FlexFEC. */
@@ -126,6 +131,18 @@ flexfec_pt (const ConfabSdpMedia *m)
   return c != NULL && m->kind == CONFAB_SDP_MEDIA_VIDEO ? c->pt : 0;
 }
 
+/* The section's retransmission format for its VP8, 0 if none. */
+static guint
+rtx_pt (const ConfabSdpMedia *m)
+{
+  const ConfabSdpCodec *c;
+
+  if (m->kind != CONFAB_SDP_MEDIA_VIDEO || media_pt (m) == 0)
+    return 0;
+  c = confab_sdp_media_find_rtx (m, media_pt (m));
+  return c != NULL ? c->pt : 0;
+}
+
 /* The peer's direction seen from here (RFC 3264 6.1): what it sends we
  * receive. */
 static void
@@ -135,13 +152,14 @@ mirror_direction (ConfabStreamParams *s, ConfabSdpDirection peer)
   s->receive = peer == CONFAB_SDP_SENDRECV || peer == CONFAB_SDP_SENDONLY;
 }
 
-/* The peer's SSRCs: its first a=ssrc, and the repair SSRC of its FEC-FR
- * group if FEC was agreed. */
+/* The peer's SSRCs: its first a=ssrc, the repair SSRC of its FEC-FR
+ * group if FEC was agreed, its RTX SSRC (FID group) if RTX was. */
 static void
 take_remote_ssrcs (ConfabStreamParams *s, const ConfabSdpMedia *m)
 {
   s->remote_ssrc = confab_sdp_media_get_ssrc (m);
   s->remote_fec_ssrc = s->fec_pt != 0 ? confab_sdp_media_get_fec_ssrc (m) : 0;
+  s->remote_rtx_ssrc = s->rtx_pt != 0 ? confab_sdp_media_get_rtx_ssrc (m) : 0;
 }
 
 /* A declined section is written back as offered, on port 0: the strings
@@ -224,6 +242,10 @@ confab_negotiation_answer (const ConfabLocalMedia *local, const ConfabSdp *offer
                       m->mid, media_pt (m));
       if (local->fec)
         s->fec_pt = flexfec_pt (m);
+      /* Its RTX payload type could collide with our FEC's only if the
+       * offer listed both on one number, which the parser refuses. */
+      if (!local->no_rtx)
+        s->rtx_pt = rtx_pt (m);
       mirror_direction (s, m->direction);
       take_remote_ssrcs (s, m);
     }
@@ -306,6 +328,17 @@ confab_negotiation_apply_answer (ConfabStreamSet *streams, const ConfabSdp *answ
                        flexfec_pt (m), s->fec_pt);
           return FALSE;
         }
+      if (rtx_pt (m) != 0 && s->rtx_pt != 0 && rtx_pt (m) != s->rtx_pt)
+        {
+          g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
+                       _ ("The answer changed the RTX payload type (%u; offered %u)"), rtx_pt (m),
+                       s->rtx_pt);
+          return FALSE;
+        }
+      /* Without RTX in the answer the peer would neither resend nor take
+       * resent packets: no NACKs then. */
+      if (rtx_pt (m) == 0)
+        s->rtx_pt = 0;
       /* An answer that adds FEC we did not offer is ignored: we have
        * nothing to decode it with. */
       if (flexfec_pt (m) == 0 && s->fec_pt != 0)
@@ -359,7 +392,12 @@ describe_stream (ConfabSdp *sdp, const ConfabStreamParams *s)
   if (s->kind == CONFAB_STREAM_KIND_AUDIO)
     m = confab_sdp_add_opus_media (sdp, s->mid, s->pt, s->local_ssrc);
   else
-    m = confab_sdp_add_vp8_media (sdp, s->mid, s->pt, s->local_ssrc, s->fec_pt, s->local_fec_ssrc);
+    {
+      m = confab_sdp_add_vp8_media (sdp, s->mid, s->pt, s->local_ssrc, s->fec_pt,
+                                    s->local_fec_ssrc);
+      if (s->rtx_pt != 0)
+        confab_sdp_media_add_rtx (m, s->rtx_pt, s->pt, s->local_ssrc, s->local_rtx_ssrc);
+    }
   m->direction = direction_of (s);
   /* One media stream per call, one track per kind (RFC 8830). */
   m->msid = g_strdup_printf ("confab %s", s->kind == CONFAB_STREAM_KIND_AUDIO ? "audio" : "video");

@@ -9,10 +9,12 @@
  * it takes the first audio section with Opus and the first video section
  * with VP8, in whatever order and with whatever mids and payload types the
  * offer has, and declines every other section (RFC 3264 6: port 0, same
- * mid, same place). RED, ULPFEC, RTX and telephone-event are never
- * answered: Confab's media cannot do them. The offerer refuses an answer
- * that changes payload types, drops FEC if the answer declines it, and
- * drops a stream whose section the answer declines.
+ * mid, same place). Confab offers RTX (rtx/90000, apt= its VP8) for the
+ * video and answers an offer's RTX for the VP8 it takes, on the offer's
+ * numbers. RED, ULPFEC and telephone-event are never answered: Confab's
+ * media cannot do them. The offerer refuses an answer that changes payload
+ * types, drops FEC or RTX if the answer declines it, and drops a stream
+ * whose section the answer declines.
  */
 #pragma once
 
@@ -31,11 +33,16 @@ typedef struct
   guint audio_pt;
   guint video_pt;
   guint fec_pt;
+  guint rtx_pt; /* 0 for CONFAB_SDP_DEFAULT_RTX_PT */
   gboolean fec; /* we want FlexFEC on the video (offer it, or accept it) */
+  /* Retransmission of the video (NACK + RTX) is on unless this says no:
+   * offered, and accepted when offered. */
+  gboolean no_rtx;
   /* Our SSRCs, non-zero and distinct: see confab_local_media_pick_ssrcs(). */
   guint32 audio_ssrc;
   guint32 video_ssrc;
   guint32 fec_ssrc;
+  guint32 rtx_ssrc;
 } ConfabLocalMedia;
 
 /* One m-line of the offer and answer: a negotiated stream, or a declined
@@ -61,7 +68,7 @@ typedef struct
 } ConfabStreamSet;
 
 /* Replaces the SSRCs of @local that are 0 with random ones, so that all
- * three are non-zero and distinct. */
+ * four are non-zero and distinct. */
 void confab_local_media_pick_ssrcs (ConfabLocalMedia *local);
 
 /* The offerer's streams: our own payload types and SSRCs, FEC if wanted;
@@ -70,7 +77,8 @@ void confab_negotiation_offer (const ConfabLocalMedia *local, ConfabStreamSet *o
 
 /* The answerer's streams for @offer (a parsed offer): one audio and one
  * video stream at most, on the offer's payload types and mids, FEC only if
- * offered as flexfec-03 and wanted here, directions mirrored, the peer's
+ * offered as flexfec-03 and wanted here, RTX if offered for the VP8 and
+ * not refused here, directions mirrored, the peer's
  * SSRCs from its a=ssrc lines; the other sections declined. On failure
  * (no section Confab can use) returns FALSE with a one-line @error and
  * leaves @out alone. */
@@ -79,9 +87,10 @@ gboolean confab_negotiation_answer (const ConfabLocalMedia *local, const ConfabS
 
 /* The offerer takes @answer into @streams (what confab_negotiation_offer()
  * gave): one m-line per offered one, of the same kind; the payload types
- * must be the offered ones, a different FEC payload type is refused, an
- * answer without FEC turns it off (and sets @fec_declined, may be NULL),
- * and FEC the answer adds without our offer is ignored. A section the
+ * must be the offered ones, a different FEC or RTX payload type is
+ * refused, an answer without FEC turns it off (and sets @fec_declined, may
+ * be NULL), one without RTX turns RTX off, and FEC or RTX the answer adds
+ * without our offer is ignored. A section the
  * answer declines (port 0) removes its stream: n_streams shrinks, and the
  * pipeline must be built for what is left. On failure @streams is
  * unchanged. */

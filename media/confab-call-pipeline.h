@@ -78,6 +78,15 @@ typedef struct
   guint64 fec_recovered;   /* audio: frames rebuilt from Opus in-band FEC; video: by our FEC */
   guint64 fec_unrecovered; /* video: lost media our FEC could not rebuild */
   guint64 fec_repair_sent; /* video: FEC repair packets sent */
+  /* Video, retransmission and key-frame requests (all 0 without RTX). */
+  guint64 packets_lost_before_fec; /* media packets the network lost, before FEC and RTX
+                                    * (packets_lost is what stays lost after both) */
+  guint64 nack_sent;               /* RTCP generic NACK messages we sent (RFC 4585) */
+  guint64 pli_sent;                /* RTCP PLIs we sent */
+  guint64 rtx_recovered;           /* lost packets that a retransmission brought in time */
+  guint64 rtx_sent;                /* retransmissions (RTX packets) we sent */
+  guint64 nack_received;           /* generic NACK messages the peer sent us */
+  guint64 pli_received;            /* PLIs (and FIRs) the peer sent us */
 } ConfabStreamStats;
 
 typedef struct
@@ -115,7 +124,7 @@ typedef void (*ConfabVideoFrameFunc) (GstSample *sample, gboolean remote, gpoint
  * cannot carry: none or more than CONFAB_MAX_STREAMS, two of one kind, a
  * codec other than Opus for audio or VP8 for video, payload types that
  * collide with each other or with RTCP (rtcp-mux: 64..95), SSRCs shared
- * between streams, FEC other than on video or with a payload type
+ * between streams, FEC or RTX other than on video or with a payload type
  * outside 96..127. */
 gboolean confab_stream_params_validate (const ConfabStreamParams *streams, guint n_streams,
                                         GError **error);

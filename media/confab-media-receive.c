@@ -258,12 +258,18 @@ build_vp8 (ConfabRtpSession *session, ConfabMediaStream *stream, GPtrArray *chai
   else if (chain_add_fakesink (session, chain, TRUE, error) == NULL)
     return FALSE;
 
-  /* After a loss, ask the sender for a keyframe (an RTCP PLI, rate limited
-   * by rtpsession) but keep decoding meanwhile: VP8 in error-resilient
-   * mode degrades gracefully, and a frozen picture is worse in a
-   * conversation. */
+  /* After a loss that neither FEC nor a retransmission repaired, ask the
+   * sender for a keyframe (an RTCP PLI; the sender makes at most one per
+   * 300 ms) but keep decoding meanwhile: VP8 in error-resilient mode
+   * degrades gracefully, and a frozen picture is worse in a conversation.
+   * The decoder asks too when a frame does not decode (a corrupt one
+   * whose packets all arrived), marking its output instead of dropping
+   * input until the key frame. */
   g_object_set (depay, "request-keyframe", TRUE, "wait-for-keyframe", FALSE, NULL);
-  g_object_set (decoder, "max-errors", -1, NULL);
+  g_object_set (decoder, "max-errors", -1, "automatic-request-sync-points", TRUE,
+                "min-force-key-unit-interval", (guint64) (300 * GST_MSECOND), NULL);
+  gst_util_set_object_arg (G_OBJECT (decoder), "automatic-request-sync-point-flags",
+                           "corrupt-output");
   add_decode_probe (decoder, "src",
                     GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST
                         | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,

@@ -55,6 +55,15 @@ stream_problem (const ConfabStreamParams *streams, guint i)
     return _ ("the FEC payload type must be a free dynamic one (35..63 or 96..127)");
   if (s->fec_pt != 0 && s->local_fec_ssrc != 0 && s->local_fec_ssrc == s->local_ssrc)
     return _ ("the FEC repair packets need an SSRC of their own");
+  if (s->rtx_pt != 0 && s->kind != CONFAB_STREAM_KIND_VIDEO)
+    return _ ("only video streams can have retransmissions");
+  if (s->rtx_pt != 0
+      && (!pt_is_dynamic (s->rtx_pt) || s->rtx_pt == s->pt || s->rtx_pt == s->fec_pt))
+    return _ ("the RTX payload type must be a free dynamic one (35..63 or 96..127)");
+  if (s->rtx_pt != 0 && s->local_rtx_ssrc != 0
+      && (s->local_rtx_ssrc == s->local_ssrc
+          || (s->fec_pt != 0 && s->local_rtx_ssrc == s->local_fec_ssrc)))
+    return _ ("retransmissions need an SSRC of their own");
 
   for (guint j = 0; j < i; j++)
     {
@@ -69,6 +78,9 @@ stream_problem (const ConfabStreamParams *streams, guint i)
       if ((s->fec_pt != 0 && (s->fec_pt == t->pt || s->fec_pt == t->fec_pt))
           || (t->fec_pt != 0 && t->fec_pt == s->pt))
         return _ ("the FEC payload type must be a free dynamic one (35..63 or 96..127)");
+      if ((s->rtx_pt != 0 && (s->rtx_pt == t->pt || s->rtx_pt == t->fec_pt))
+          || (t->rtx_pt != 0 && (t->rtx_pt == s->pt || t->rtx_pt == s->fec_pt)))
+        return _ ("the RTX payload type must be a free dynamic one (35..63 or 96..127)");
       if ((s->fec_pt != 0 && s->local_fec_ssrc != 0 && s->local_fec_ssrc == t->local_ssrc)
           || (t->fec_pt != 0 && t->local_fec_ssrc != 0 && t->local_fec_ssrc == s->local_ssrc))
         return _ ("the FEC repair packets need an SSRC of their own");
@@ -116,6 +128,8 @@ taken_ssrcs (const ConfabStreamParams *params, const ConfabMediaStream *streams,
         taken[n++] = p->local_ssrc;
       if (p->fec_pt != 0 && p->local_fec_ssrc != 0)
         taken[n++] = p->local_fec_ssrc;
+      if (p->rtx_pt != 0 && p->local_rtx_ssrc != 0)
+        taken[n++] = p->local_rtx_ssrc;
     }
   return n;
 }
@@ -123,7 +137,7 @@ taken_ssrcs (const ConfabStreamParams *params, const ConfabMediaStream *streams,
 static guint32
 random_ssrc (const ConfabStreamParams *params, const ConfabMediaStream *streams, guint n_streams)
 {
-  guint32 taken[2 * (CONFAB_MAX_STREAMS + 1)];
+  guint32 taken[3 * (CONFAB_MAX_STREAMS + 1)];
 
   g_assert (n_streams <= CONFAB_MAX_STREAMS);
   return confab_rtp_random_ssrc (taken, taken_ssrcs (params, streams, n_streams, taken));
@@ -142,6 +156,8 @@ confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamParams *p
     stream->params.local_ssrc = random_ssrc (&stream->params, streams, n_streams);
   if (stream->params.fec_pt != 0 && stream->params.local_fec_ssrc == 0)
     stream->params.local_fec_ssrc = random_ssrc (&stream->params, streams, n_streams);
+  if (stream->params.rtx_pt != 0 && stream->params.local_rtx_ssrc == 0)
+    stream->params.local_rtx_ssrc = random_ssrc (&stream->params, streams, n_streams);
   g_strlcpy (stream->stats.codec, stream->codec->name, sizeof stream->stats.codec);
 }
 
@@ -152,18 +168,59 @@ confab_media_stream_find (ConfabMediaStream *streams, guint n_streams, ConfabStr
   for (guint i = 0; i < n_streams; i++)
     {
       const ConfabStreamParams *params = &streams[i].params;
+      guint32 field;
 
-      if ((key == CONFAB_STREAM_BY_PT ? params->pt : params->local_ssrc) == value)
+      if (key == CONFAB_STREAM_BY_REMOTE_SSRC)
+        {
+          if ((params->remote_ssrc != 0 && params->remote_ssrc == value)
+              || (streams[i].seq_seen && streams[i].seq_ssrc == value))
+            return &streams[i];
+          continue;
+        }
+      field = key == CONFAB_STREAM_BY_PT       ? params->pt
+              : key == CONFAB_STREAM_BY_RTX_PT ? params->rtx_pt
+                                               : params->local_ssrc;
+      if (field == value && (key != CONFAB_STREAM_BY_RTX_PT || value != 0))
         return &streams[i];
     }
   return NULL;
 }
 
 void
+confab_media_stream_note_seq (ConfabMediaStream *stream, guint32 ssrc, guint16 seq)
+{
+  gint16 delta;
+
+  if (!stream->seq_seen)
+    {
+      /* One cycle up, so that a reordered earlier packet stays above 0. */
+      stream->seq_first = stream->seq_highest = 0x10000u + seq;
+      stream->seq_ssrc = ssrc;
+      stream->seq_seen = TRUE;
+      stream->media_received = 1;
+      return;
+    }
+  if (ssrc != stream->seq_ssrc)
+    return;
+  stream->media_received++;
+  delta = (gint16) (seq - (guint16) stream->seq_highest);
+  if (delta > 0)
+    stream->seq_highest += delta;
+  else if (stream->seq_highest + delta < stream->seq_first)
+    stream->seq_first = stream->seq_highest + delta;
+}
+
+void
 confab_media_stream_get_stats (const ConfabMediaStream *stream, gint64 now,
                                ConfabStreamStats *stats)
 {
+  guint64 expected = stream->seq_seen ? (guint64) stream->seq_highest - stream->seq_first + 1 : 0;
+
   *stats = stream->stats;
+  /* Duplicates (a packet sent twice by the network) make it low, never
+   * negative. */
+  stats->packets_lost_before_fec
+      = expected > stream->media_received ? expected - stream->media_received : 0;
   stats->send_kbps = confab_rate_meter_get (&stream->sent, now) * 8 / 1000;
   stats->receive_kbps = confab_rate_meter_get (&stream->received, now) * 8 / 1000;
   stats->decoded_fps = confab_rate_meter_get (&stream->decoded, now);

@@ -43,6 +43,13 @@ typedef struct
   ConfabRateMeter decoded;  /* frames */
   ConfabJitterEstimate jitter;
   ConfabLossReference loss;
+  /* The peer's media sequence numbers as they came off the network (before
+   * FEC and RTX), extended (RFC 3550 A.1), for packets_lost_before_fec. */
+  gboolean seq_seen;
+  guint32 seq_ssrc; /* the first SSRC seen on the media payload type */
+  guint64 seq_first;
+  guint64 seq_highest;
+  guint64 media_received; /* of the peer's media SSRC */
 } ConfabMediaStream;
 
 /* TRUE without @problem; otherwise FALSE, with @problem (a translated
@@ -56,13 +63,19 @@ void confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamPara
 
 typedef enum
 {
-  CONFAB_STREAM_BY_PT,         /* its media payload type (incoming RTP) */
-  CONFAB_STREAM_BY_LOCAL_SSRC, /* the SSRC we send it with (report blocks) */
+  CONFAB_STREAM_BY_PT,          /* its media payload type (incoming RTP) */
+  CONFAB_STREAM_BY_LOCAL_SSRC,  /* the SSRC we send it with (report blocks) */
+  CONFAB_STREAM_BY_RTX_PT,      /* its retransmissions' payload type (never 0) */
+  CONFAB_STREAM_BY_REMOTE_SSRC, /* the peer's media SSRC, as negotiated or first seen */
 } ConfabStreamKey;
 
 /* The stream whose @key is @value, or NULL. */
 ConfabMediaStream *confab_media_stream_find (ConfabMediaStream *streams, guint n_streams,
                                              ConfabStreamKey key, guint32 value);
+
+/* Notes a media packet of the peer's as it came from the network: its
+ * SSRC and sequence number. */
+void confab_media_stream_note_seq (ConfabMediaStream *stream, guint32 ssrc, guint16 seq);
 
 /* The public figures at @now. */
 void confab_media_stream_get_stats (const ConfabMediaStream *stream, gint64 now,

@@ -30,6 +30,9 @@ struct _ConfabRtpSession
   GstElement *fec_enc;
   GstElement *fec_dec;
   ConfabMediaStream *fec_stream;
+  /* rtpbin's AUX elements for the stream with RTX; NULL without. */
+  GstElement *rtx_send;
+  GstElement *rtx_receive;
 
   /* Counters, state and the jitter buffer table, touched from streaming
    * threads, the network thread and the owner thread. Never held while
@@ -44,6 +47,8 @@ struct _ConfabRtpSession
   guint64 invalid_packets;
   gint64 first_remote_frame_time;
   double rtt_ms;
+  gint64 last_key_frame_request; /* g_get_monotonic_time() of the last one let through */
+  guint64 key_frame_requests_dropped;
   ConfabSentReports sent_reports;
   GHashTable *jitterbuffers; /* SSRC -> JitterBufferEntry */
 };

@@ -40,6 +40,13 @@ typedef struct
   guint fec_pt;
   guint32 local_fec_ssrc;
   guint32 remote_fec_ssrc;
+  /* Retransmission (RFC 4588, video): the RTX payload type (a=rtpmap rtx
+   * with apt= the media's), 0 for none, and the RTX SSRCs (the second of
+   * a=ssrc-group:FID). With it the receiver asks for lost packets with
+   * generic NACKs (RFC 4585) and the sender resends them. */
+  guint rtx_pt;
+  guint32 local_rtx_ssrc;
+  guint32 remote_rtx_ssrc;
 } ConfabStreamParams;
 
 G_END_DECLS

@@ -271,6 +271,27 @@ confab_sdp_add_vp8_media (ConfabSdp *sdp, const char *mid, guint pt, guint32 ssr
   return m;
 }
 
+void
+confab_sdp_media_add_rtx (ConfabSdpMedia *media, guint rtx_pt, guint apt, guint32 ssrc,
+                          guint32 rtx_ssrc)
+{
+  g_autofree char *fmtp = NULL;
+
+  g_return_if_fail (media != NULL);
+
+  fmtp = g_strdup_printf ("apt=%u", apt);
+  confab_sdp_media_add_codec (media, rtx_pt, "rtx", 90000, 0, fmtp);
+  /* As for FEC-FR: the group needs both SSRCs. */
+  if (ssrc != 0 && rtx_ssrc != 0)
+    {
+      const guint32 group[] = { ssrc, rtx_ssrc };
+
+      confab_sdp_media_add_ssrc_group (media, "FID", group, G_N_ELEMENTS (group));
+      confab_sdp_media_add_ssrc (media, ssrc);
+      confab_sdp_media_add_ssrc (media, rtx_ssrc);
+    }
+}
+
 const ConfabSdpMedia *
 confab_sdp_find_media (const ConfabSdp *sdp, ConfabSdpMediaKind kind)
 {
@@ -320,19 +341,75 @@ confab_sdp_media_get_ssrc (const ConfabSdpMedia *media)
   return media->ssrcs->len > 0 ? g_array_index (media->ssrcs, guint32, 0) : 0;
 }
 
+/* The second SSRC of the first two-SSRC group of @semantics whose first
+ * is @first (any first when @first is 0), 0 when there is none. */
+static guint32
+group_partner (const ConfabSdpMedia *media, const char *semantics, guint32 first)
+{
+  for (guint i = 0; i < media->ssrc_groups->len; i++)
+    {
+      const ConfabSdpSsrcGroup *g = &g_array_index (media->ssrc_groups, ConfabSdpSsrcGroup, i);
+
+      if (g_ascii_strcasecmp (g->semantics, semantics) == 0 && g->ssrcs->len == 2
+          && (first == 0 || g_array_index (g->ssrcs, guint32, 0) == first))
+        return g_array_index (g->ssrcs, guint32, 1);
+    }
+  return 0;
+}
+
 guint32
 confab_sdp_media_get_fec_ssrc (const ConfabSdpMedia *media)
 {
   g_return_val_if_fail (media != NULL, 0);
 
-  for (guint i = 0; i < media->ssrc_groups->len; i++)
-    {
-      const ConfabSdpSsrcGroup *g = &g_array_index (media->ssrc_groups, ConfabSdpSsrcGroup, i);
+  return group_partner (media, "FEC-FR", 0);
+}
 
-      if (g_ascii_strcasecmp (g->semantics, "FEC-FR") == 0 && g->ssrcs->len == 2)
-        return g_array_index (g->ssrcs, guint32, 1);
+/* The "apt" of an rtx format's parameters ("apt=96;rtx-time=3000"), or -1. */
+static gint
+fmtp_apt (const char *fmtp)
+{
+  g_auto (GStrv) params = g_strsplit (fmtp != NULL ? fmtp : "", ";", -1);
+
+  for (guint i = 0; params[i] != NULL; i++)
+    {
+      const char *p = g_strstrip (params[i]);
+      guint64 apt;
+
+      if (g_ascii_strncasecmp (p, "apt=", 4) == 0
+          && g_ascii_string_to_unsigned (p + 4, 10, 0, 127, &apt, NULL))
+        return (gint) apt;
     }
-  return 0;
+  return -1;
+}
+
+const ConfabSdpCodec *
+confab_sdp_media_find_rtx (const ConfabSdpMedia *media, guint apt)
+{
+  g_return_val_if_fail (media != NULL, NULL);
+
+  for (guint i = 0; i < media->codecs->len; i++)
+    {
+      const ConfabSdpCodec *c = &g_array_index (media->codecs, ConfabSdpCodec, i);
+
+      if (c->name != NULL && g_ascii_strcasecmp (c->name, "rtx") == 0 && c->clock_rate == 90000
+          && ((c->pt >= 96 && c->pt <= 127) || (c->pt >= 35 && c->pt <= 63))
+          && fmtp_apt (c->fmtp) == (gint) apt)
+        return c;
+    }
+  return NULL;
+}
+
+guint32
+confab_sdp_media_get_rtx_ssrc (const ConfabSdpMedia *media)
+{
+  guint32 ssrc;
+
+  g_return_val_if_fail (media != NULL, 0);
+
+  /* Browsers write one FID group per sending track: the media SSRC's. */
+  ssrc = confab_sdp_media_get_ssrc (media);
+  return group_partner (media, "FID", ssrc) ?: group_partner (media, "FID", 0);
 }
 
 /* ------------------------------------------------------------------------ */

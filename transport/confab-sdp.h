@@ -62,6 +62,8 @@ typedef enum
 /* Confab's FlexFEC repair packets for the video (RFC 8627, "flexfec-03"
  * as browsers name it). */
 #define CONFAB_SDP_DEFAULT_FLEXFEC_PT 110
+/* Confab's retransmissions of the video (RFC 4588, rtx with apt=). */
+#define CONFAB_SDP_DEFAULT_RTX_PT 97
 
 typedef enum
 {
@@ -186,6 +188,12 @@ ConfabSdpMedia *confab_sdp_add_opus_media (ConfabSdp *sdp, const char *mid, guin
 ConfabSdpMedia *confab_sdp_add_vp8_media (ConfabSdp *sdp, const char *mid, guint pt, guint32 ssrc,
                                           guint fec_pt, guint32 fec_ssrc);
 
+/* Retransmission (RFC 4588) for the format @apt of @media: rtx/90000 on
+ * @rtx_pt with apt=@apt, and when both SSRCs are known the
+ * a=ssrc-group:FID and both a=ssrc lines. */
+void confab_sdp_media_add_rtx (ConfabSdpMedia *media, guint rtx_pt, guint apt, guint32 ssrc,
+                               guint32 rtx_ssrc);
+
 /* Reading one: the first section of @kind, or NULL. */
 const ConfabSdpMedia *confab_sdp_find_media (const ConfabSdp *sdp, ConfabSdpMediaKind kind);
 /* Whether @media is in use: not on port 0, or bundle-only. */
@@ -199,6 +207,12 @@ guint32 confab_sdp_media_get_ssrc (const ConfabSdpMedia *media);
 /* The repair SSRC: the second of the first a=ssrc-group:FEC-FR, 0 when
  * there is none. */
 guint32 confab_sdp_media_get_fec_ssrc (const ConfabSdpMedia *media);
+/* The rtx/90000 format on a dynamic payload type (35..63 or 96..127)
+ * whose a=fmtp says apt=@apt, NULL if none. */
+const ConfabSdpCodec *confab_sdp_media_find_rtx (const ConfabSdpMedia *media, guint apt);
+/* The RTX SSRC: the second of the a=ssrc-group:FID of the media SSRC (of
+ * the first FID group when no group names it), 0 when there is none. */
+guint32 confab_sdp_media_get_rtx_ssrc (const ConfabSdpMedia *media);
 const char *confab_sdp_media_kind_to_string (ConfabSdpMediaKind kind);
 
 /* The blob, CRLF line endings, ending with CRLF. */

@@ -13,9 +13,11 @@
 #define OUR_AUDIO_SSRC 1001
 #define OUR_VIDEO_SSRC 1002
 #define OUR_FEC_SSRC 1003
+#define OUR_RTX_SSRC 1004
 #define PEER_AUDIO_SSRC 2001
 #define PEER_VIDEO_SSRC 2002
 #define PEER_FEC_SSRC 2003
+#define PEER_RTX_SSRC 2004
 
 static ConfabLocalMedia
 our_media (gboolean fec)
@@ -25,6 +27,7 @@ our_media (gboolean fec)
     .audio_ssrc = OUR_AUDIO_SSRC,
     .video_ssrc = OUR_VIDEO_SSRC,
     .fec_ssrc = OUR_FEC_SSRC,
+    .rtx_ssrc = OUR_RTX_SSRC,
   };
 }
 
@@ -48,15 +51,24 @@ as_pasted (ConfabSdp *sdp)
   return back;
 }
 
-/* A peer's blob with Confab's sections; @fec_pt 0 for none. */
+/* A peer's blob with Confab's sections; @fec_pt and @rtx_pt 0 for none. */
+static ConfabSdp *
+peer_blob_rtx (ConfabSdpType type, guint audio_pt, guint video_pt, guint fec_pt, guint rtx_pt)
+{
+  ConfabSdp *sdp = confab_sdp_new (type);
+  ConfabSdpMedia *video;
+
+  confab_sdp_add_opus_media (sdp, "0", audio_pt, PEER_AUDIO_SSRC);
+  video = confab_sdp_add_vp8_media (sdp, "1", video_pt, PEER_VIDEO_SSRC, fec_pt, PEER_FEC_SSRC);
+  if (rtx_pt != 0)
+    confab_sdp_media_add_rtx (video, rtx_pt, video_pt, PEER_VIDEO_SSRC, PEER_RTX_SSRC);
+  return as_pasted (sdp);
+}
+
 static ConfabSdp *
 peer_blob (ConfabSdpType type, guint audio_pt, guint video_pt, guint fec_pt)
 {
-  ConfabSdp *sdp = confab_sdp_new (type);
-
-  confab_sdp_add_opus_media (sdp, "0", audio_pt, PEER_AUDIO_SSRC);
-  confab_sdp_add_vp8_media (sdp, "1", video_pt, PEER_VIDEO_SSRC, fec_pt, PEER_FEC_SSRC);
-  return as_pasted (sdp);
+  return peer_blob_rtx (type, audio_pt, video_pt, fec_pt, 0);
 }
 
 static void
@@ -132,6 +144,9 @@ test_offer (void)
   g_assert_cmpuint (set.streams[1].fec_pt, ==, CONFAB_SDP_DEFAULT_FLEXFEC_PT);
   g_assert_cmpuint (set.streams[1].local_fec_ssrc, ==, OUR_FEC_SSRC);
   g_assert_cmpuint (set.streams[1].remote_fec_ssrc, ==, 0);
+  g_assert_cmpuint (set.streams[0].rtx_pt, ==, 0);
+  g_assert_cmpuint (set.streams[1].rtx_pt, ==, CONFAB_SDP_DEFAULT_RTX_PT);
+  g_assert_cmpuint (set.streams[1].local_rtx_ssrc, ==, OUR_RTX_SSRC);
 
   /* Our own numbers, and no FEC when we do not want it. */
   local.audio_pt = 109;
@@ -142,8 +157,73 @@ test_offer (void)
   g_assert_cmpuint (video_of (&set)->pt, ==, 120);
   g_assert_cmpuint (video_of (&set)->fec_pt, ==, 127);
   local.fec = FALSE;
+  local.rtx_pt = 100;
   confab_negotiation_offer (&local, &set);
   g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+  g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 100);
+  local.no_rtx = TRUE;
+  confab_negotiation_offer (&local, &set);
+  g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 0);
+}
+
+/* RTX offered for the VP8 is answered on the offer's number, with the
+ * peer's RTX SSRC from its FID group; not offered, or not wanted here, it
+ * is left out of the answer. */
+static void
+test_answer_rtx (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  g_autoptr (ConfabSdp) offer = peer_blob_rtx (CONFAB_SDP_OFFER, 109, 120, 127, 100);
+  g_autoptr (ConfabSdp) plain = peer_blob (CONFAB_SDP_OFFER, 109, 120, 127);
+  g_autoptr (ConfabSdp) ours = NULL;
+  g_autofree char *text = NULL;
+  ConfabStreamSet set;
+
+  g_assert_true (confab_negotiation_answer (&local, offer, &set, NULL));
+  g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 100);
+  g_assert_cmpuint (video_of (&set)->remote_rtx_ssrc, ==, PEER_RTX_SSRC);
+  g_assert_cmpuint (video_of (&set)->local_rtx_ssrc, ==, OUR_RTX_SSRC);
+  g_assert_cmpuint (audio_of (&set)->rtx_pt, ==, 0);
+  ours = confab_negotiation_describe (&set, CONFAB_SDP_ANSWER, 3);
+  text = confab_sdp_to_string (ours);
+  g_assert_nonnull (strstr (text, "m=video 9 RTP/AVPF 120 127 100\r\n"));
+  g_assert_nonnull (strstr (text, "a=rtpmap:100 rtx/90000\r\na=fmtp:100 apt=120\r\n"));
+  g_assert_nonnull (strstr (text, "a=ssrc-group:FID 1002 1004\r\n"));
+  g_assert_nonnull (strstr (text, "a=ssrc:1004 cname:confab\r\n"));
+
+  g_assert_true (confab_negotiation_answer (&local, plain, &set, NULL));
+  g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 0);
+  g_assert_cmpuint (video_of (&set)->remote_rtx_ssrc, ==, 0);
+  g_clear_pointer (&ours, confab_sdp_free);
+  g_clear_pointer (&text, g_free);
+  ours = confab_negotiation_describe (&set, CONFAB_SDP_ANSWER, 3);
+  text = confab_sdp_to_string (ours);
+  g_assert_null (strstr (text, "rtx"));
+  g_assert_null (strstr (text, "FID"));
+  g_assert_null (strstr (text, "1004"));
+
+  local.no_rtx = TRUE;
+  g_assert_true (confab_negotiation_answer (&local, offer, &set, NULL));
+  g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 0);
+  g_assert_cmpuint (video_of (&set)->remote_rtx_ssrc, ==, 0);
+}
+
+/* An rtx format for another codec (Chromium lists one per codec) is not
+ * the VP8's. */
+static void
+test_answer_rtx_other_codec (void)
+{
+  ConfabLocalMedia local = our_media (FALSE);
+  ConfabSdp *sdp = confab_sdp_new (CONFAB_SDP_OFFER);
+  ConfabSdpMedia *video = confab_sdp_add_vp8_media (sdp, "0", 96, PEER_VIDEO_SSRC, 0, 0);
+  g_autoptr (ConfabSdp) offer = NULL;
+  ConfabStreamSet set;
+
+  confab_sdp_media_add_codec (video, 102, "H264", 90000, 0, NULL);
+  confab_sdp_media_add_rtx (video, 103, 102, PEER_VIDEO_SSRC, PEER_RTX_SSRC);
+  offer = as_pasted (sdp);
+  g_assert_true (confab_negotiation_answer (&local, offer, &set, NULL));
+  g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 0);
 }
 
 /* The answerer echoes the offer's payload types and takes the peer's
@@ -324,13 +404,21 @@ test_answer_chromium (void)
   g_test_message ("%s", text);
   g_assert_nonnull (strstr (text, "a=group:BUNDLE 0 1\r\n"));
   g_assert_nonnull (strstr (text, "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"));
-  g_assert_nonnull (strstr (text, "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"));
   g_assert_true (g_str_has_suffix (text, "m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\n"
                                          "c=IN IP4 0.0.0.0\r\n"
                                          "a=mid:2\r\n"));
   g_assert_null (strstr (text, "red/"));
   g_assert_null (strstr (text, "ulpfec"));
-  g_assert_null (strstr (text, "rtx/"));
+  /* RTX for the VP8 on Chromium's numbers (97, apt=96), and only that one. */
+  g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 97);
+  g_assert_cmpuint (
+      video_of (&set)->remote_rtx_ssrc, ==,
+      confab_sdp_media_get_rtx_ssrc (confab_sdp_find_media (offer, CONFAB_SDP_MEDIA_VIDEO)));
+  g_assert_cmpuint (video_of (&set)->remote_rtx_ssrc, !=, 0);
+  g_assert_nonnull (strstr (text, "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n"));
+  g_assert_nonnull (strstr (text, "a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"));
+  g_assert_nonnull (strstr (text, "a=ssrc-group:FID 1002 1004\r\n"));
+  g_assert_null (strstr (text, "apt=102"));
   g_assert_null (strstr (text, "telephone-event"));
   g_assert_nonnull (strstr (text, "a=msid:confab audio\r\n"));
   back = confab_sdp_parse (text, -1, CONFAB_SDP_ANSWER, &error);
@@ -588,6 +676,43 @@ test_apply_answer_changes_fec_pt (void)
   expect_refused (answer, "The answer changed the FEC payload type (127; offered 110)");
 }
 
+static void
+test_apply_answer_changes_rtx_pt (void)
+{
+  g_autoptr (ConfabSdp) answer = peer_blob_rtx (CONFAB_SDP_ANSWER, 111, 96, 110, 98);
+
+  expect_refused (answer, "The answer changed the RTX payload type (98; offered 97)");
+}
+
+/* An answer with RTX keeps it, with the peer's RTX SSRC; one without turns
+ * it off. */
+static void
+test_apply_answer_rtx (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  g_autoptr (ConfabSdp) with = peer_blob_rtx (CONFAB_SDP_ANSWER, 111, 96, 110, 97);
+  g_autoptr (ConfabSdp) without = peer_blob (CONFAB_SDP_ANSWER, 111, 96, 110);
+  ConfabStreamSet set;
+
+  confab_negotiation_offer (&local, &set);
+  g_assert_true (confab_negotiation_apply_answer (&set, with, NULL, NULL));
+  g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 97);
+  g_assert_cmpuint (video_of (&set)->remote_rtx_ssrc, ==, PEER_RTX_SSRC);
+
+  confab_negotiation_offer (&local, &set);
+  g_assert_true (confab_negotiation_apply_answer (&set, without, NULL, NULL));
+  g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 0);
+  g_assert_cmpuint (video_of (&set)->remote_rtx_ssrc, ==, 0);
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 110);
+
+  /* Added without our offer: ignored. */
+  local.no_rtx = TRUE;
+  confab_negotiation_offer (&local, &set);
+  g_assert_true (confab_negotiation_apply_answer (&set, with, NULL, NULL));
+  g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 0);
+  g_assert_cmpuint (video_of (&set)->remote_rtx_ssrc, ==, 0);
+}
+
 /* Our description is what Confab has always written for these streams. */
 static void
 test_describe (void)
@@ -598,6 +723,7 @@ test_describe (void)
   g_autoptr (ConfabSdp) expected = confab_sdp_new (CONFAB_SDP_OFFER);
   g_autofree char *text = NULL;
   g_autofree char *expected_text = NULL;
+  ConfabSdpMedia *video;
 
   confab_negotiation_offer (&local, &set);
   ours = confab_negotiation_describe (&set, CONFAB_SDP_OFFER, 42);
@@ -605,22 +731,27 @@ test_describe (void)
   g_assert_cmpuint (ours->session_id, ==, 42);
   expected->session_id = 42;
   confab_sdp_add_opus_media (expected, "0", 111, OUR_AUDIO_SSRC)->msid = g_strdup ("confab audio");
-  confab_sdp_add_vp8_media (expected, "1", 96, OUR_VIDEO_SSRC, 110, OUR_FEC_SSRC)->msid
-      = g_strdup ("confab video");
+  video = confab_sdp_add_vp8_media (expected, "1", 96, OUR_VIDEO_SSRC, 110, OUR_FEC_SSRC);
+  video->msid = g_strdup ("confab video");
+  confab_sdp_media_add_rtx (video, 97, 96, OUR_VIDEO_SSRC, OUR_RTX_SSRC);
   text = confab_sdp_to_string (ours);
   expected_text = confab_sdp_to_string (expected);
   g_assert_cmpstr (text, ==, expected_text);
-  g_assert_nonnull (strstr (text, "m=video 9 RTP/AVPF 96 110\r\n"));
+  g_assert_nonnull (strstr (text, "m=video 9 RTP/AVPF 96 110 97\r\n"));
   g_assert_nonnull (strstr (text, "a=ssrc-group:FEC-FR 1002 1003\r\n"));
+  g_assert_nonnull (strstr (text, "a=ssrc-group:FID 1002 1004\r\n"));
 
-  /* Declined FEC leaves no trace of it. */
+  /* Declined FEC and RTX leave no trace of them. */
   set.streams[1].fec_pt = 0;
+  set.streams[1].rtx_pt = 0;
   g_clear_pointer (&ours, confab_sdp_free);
   g_clear_pointer (&text, g_free);
   ours = confab_negotiation_describe (&set, CONFAB_SDP_ANSWER, 42);
   text = confab_sdp_to_string (ours);
   g_assert_null (strstr (text, "flexfec"));
   g_assert_null (strstr (text, "1003"));
+  g_assert_null (strstr (text, "rtx"));
+  g_assert_null (strstr (text, "1004"));
 }
 
 /* Both sides through the blobs: they end up with the same streams seen
@@ -633,8 +764,10 @@ test_round_trip (void)
                                .fec = TRUE,
                                .audio_ssrc = 11,
                                .video_ssrc = 12,
-                               .fec_ssrc = 13 };
-  ConfabLocalMedia answerer = { .fec = TRUE, .audio_ssrc = 21, .video_ssrc = 22, .fec_ssrc = 23 };
+                               .fec_ssrc = 13,
+                               .rtx_ssrc = 14 };
+  ConfabLocalMedia answerer
+      = { .fec = TRUE, .audio_ssrc = 21, .video_ssrc = 22, .fec_ssrc = 23, .rtx_ssrc = 24 };
   ConfabStreamSet o, a;
   g_autoptr (ConfabSdp) offer = NULL;
   g_autoptr (ConfabSdp) answer = NULL;
@@ -657,6 +790,10 @@ test_round_trip (void)
   g_assert_cmpuint (o.streams[1].fec_pt, ==, CONFAB_SDP_DEFAULT_FLEXFEC_PT);
   g_assert_cmpuint (o.streams[1].remote_fec_ssrc, ==, 23);
   g_assert_cmpuint (a.streams[1].remote_fec_ssrc, ==, 13);
+  g_assert_cmpuint (o.streams[1].rtx_pt, ==, CONFAB_SDP_DEFAULT_RTX_PT);
+  g_assert_cmpuint (a.streams[1].rtx_pt, ==, CONFAB_SDP_DEFAULT_RTX_PT);
+  g_assert_cmpuint (o.streams[1].remote_rtx_ssrc, ==, 24);
+  g_assert_cmpuint (a.streams[1].remote_rtx_ssrc, ==, 14);
 }
 
 int
@@ -666,6 +803,11 @@ main (int argc, char **argv)
 
   g_test_add_func ("/confab/negotiation/pick-ssrcs", test_pick_ssrcs);
   g_test_add_func ("/confab/negotiation/offer", test_offer);
+  g_test_add_func ("/confab/negotiation/answer/rtx", test_answer_rtx);
+  g_test_add_func ("/confab/negotiation/answer/rtx-other-codec", test_answer_rtx_other_codec);
+  g_test_add_func ("/confab/negotiation/apply-answer/rtx", test_apply_answer_rtx);
+  g_test_add_func ("/confab/negotiation/apply-answer/changes-rtx-pt",
+                   test_apply_answer_changes_rtx_pt);
   g_test_add_func ("/confab/negotiation/answer/fec-accepted", test_answer_fec_accepted);
   g_test_add_func ("/confab/negotiation/answer/fec-declined-by-us", test_answer_fec_declined_by_us);
   g_test_add_func ("/confab/negotiation/answer/fec-not-offered", test_answer_fec_not_offered);

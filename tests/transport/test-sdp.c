@@ -692,6 +692,63 @@ test_browser_chrome (void)
   }
 }
 
+/* Retransmission (RFC 4588): rtx/90000 with apt= the media format, the
+ * FID group and both SSRCs, written and read back; the rtx format is
+ * found by its apt, whatever else its parameters say. */
+static void
+test_rtx (void)
+{
+  g_autoptr (ConfabSdp) sdp = make_sample (CONFAB_SDP_OFFER, TRUE);
+  ConfabSdpMedia *video = g_ptr_array_index (sdp->media, 1);
+  g_autoptr (ConfabSdp) back = NULL;
+  g_autoptr (ConfabSdp) chrome = NULL;
+  g_autofree char *text = NULL;
+  const ConfabSdpMedia *m;
+  const ConfabSdpCodec *rtx;
+  ConfabSdpCodec *other;
+
+  confab_sdp_media_add_rtx (video, 100, CONFAB_SDP_DEFAULT_VIDEO_PT, 1, 2);
+  text = confab_sdp_to_string (sdp);
+  g_assert_nonnull (strstr (text, "a=rtpmap:100 rtx/90000\r\na=fmtp:100 apt=96\r\n"));
+  g_assert_nonnull (strstr (text, "a=ssrc-group:FID 1 2\r\n"));
+  g_assert_nonnull (strstr (text, "a=ssrc:2 cname:confab\r\n"));
+  back = parse_ok (text, -1, CONFAB_SDP_OFFER);
+  assert_sdp_equal (sdp, back);
+  m = confab_sdp_find_media (back, CONFAB_SDP_MEDIA_VIDEO);
+  rtx = confab_sdp_media_find_rtx (m, CONFAB_SDP_DEFAULT_VIDEO_PT);
+  g_assert_nonnull (rtx);
+  g_assert_cmpuint (rtx->pt, ==, 100);
+  g_assert_null (confab_sdp_media_find_rtx (m, 97));
+  g_assert_cmpuint (confab_sdp_media_get_rtx_ssrc (m), ==, 2);
+  /* The FEC-FR group is still the repair stream's. */
+  g_assert_cmpuint (confab_sdp_media_get_fec_ssrc (m), ==, 4000000000u);
+
+  /* apt among other parameters, with spaces, in any case. */
+  other = confab_sdp_media_add_codec (video, 101, "RTX", 90000, 0, "rtx-time=3000; APT=120");
+  g_assert_true (confab_sdp_media_find_rtx (video, 120) == other);
+  other = confab_sdp_media_add_codec (video, 102, "rtx", 90000, 0, "apt=x");
+  g_assert_null (confab_sdp_media_find_rtx (video, 0));
+  other = confab_sdp_media_add_codec (video, 103, "rtx", 90000, 0, NULL);
+  g_assert_null (confab_sdp_media_find_rtx (video, 121));
+
+  /* Without an SSRC there is no group. */
+  g_ptr_array_set_size (sdp->media, 0);
+  video = confab_sdp_add_vp8_media (sdp, "1", 96, 0, 0, 0);
+  confab_sdp_media_add_rtx (video, 97, 96, 0, 5);
+  g_clear_pointer (&text, g_free);
+  text = confab_sdp_to_string (sdp);
+  g_assert_null (strstr (text, "FID"));
+  g_assert_null (strstr (text, "a=ssrc:"));
+  g_assert_cmpuint (confab_sdp_media_get_rtx_ssrc (video), ==, 0);
+
+  /* Chromium's: one rtx per codec, the FID group of its video SSRC. */
+  chrome = parse_ok (chrome_offer, -1, CONFAB_SDP_OFFER);
+  m = confab_sdp_find_media (chrome, CONFAB_SDP_MEDIA_VIDEO);
+  g_assert_cmpuint (confab_sdp_media_find_rtx (m, 96)->pt, ==, 97);
+  g_assert_cmpuint (confab_sdp_media_find_rtx (m, 102)->pt, ==, 103);
+  g_assert_cmpuint (confab_sdp_media_get_rtx_ssrc (m), ==, 632943048u);
+}
+
 /* The model keeps what the sections say beyond Confab's codecs: every
  * format in the m-line's order, with its fmtp and rtcp-fb, the SSRCs and
  * their groups, and the direction. */
@@ -1780,6 +1837,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/sdp/round-trip/other-values", test_round_trip_other_values);
   g_test_add_func ("/confab/sdp/round-trip/gst-sdp", test_round_trip_gst);
   g_test_add_func ("/confab/sdp/flexfec-variants", test_flexfec_variants);
+  g_test_add_func ("/confab/sdp/rtx", test_rtx);
   g_test_add_func ("/confab/sdp/reject-flexfec", test_reject_flexfec);
   g_test_add_func ("/confab/sdp/add-candidate", test_add_candidate);
   g_test_add_func ("/confab/sdp/candidates-libnice", test_candidates_libnice);
