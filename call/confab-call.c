@@ -104,6 +104,7 @@ confab_call_options_init (ConfabCallOptions *options)
   memset (options, 0, sizeof *options);
   options->fec = TRUE;
   confab_media_config_init (&options->media);
+  confab_netsim_spec_init (&options->netsim);
 }
 
 void
@@ -608,6 +609,13 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   for (char **a = self->options.local_addresses; a && *a; a++)
     confab_ice_session_add_local_address (self->ice, *a);
   g_signal_connect (self->ice, "notify::state", G_CALLBACK (on_ice_state), self);
+
+  /* Below the encryption: it impairs what goes over the wire. */
+  if (confab_netsim_spec_impairs (&self->options.netsim))
+    {
+      g_autoptr (ConfabNetsim) netsim = confab_netsim_new (&self->options.netsim);
+      confab_packet_path_push (confab_call_get_packet_path (self), CONFAB_PACKET_LAYER (netsim));
+    }
 
   /* Our certificate now: its fingerprint goes into our description. */
   self->dtls = confab_dtls_layer_new (NULL, error);

@@ -13,6 +13,7 @@
 #include "confab-dtls-layer.h"
 #include "confab-ice-server.h"
 #include "confab-ice-session.h"
+#include "confab-netsim.h"
 #include "confab-packet-path.h"
 #include "confab-sdp.h"
 
@@ -42,6 +43,9 @@ typedef struct
    * only when both sides want it. */
   gboolean fec;
   ConfabMediaConfig media;
+  /* --netsim: the path simulator right above the ICE layer; impairs
+   * nothing by default. */
+  ConfabNetsimSpec netsim;
 } ConfabCallOptions;
 
 void confab_call_options_init (ConfabCallOptions *options);

@@ -187,6 +187,12 @@ confab_netsim_spec_parse (const char *text, ConfabNetsimSpec *spec, GError **err
 }
 
 gboolean
+confab_netsim_spec_impairs (const ConfabNetsimSpec *spec)
+{
+  return spec->loss_kind != CONFAB_NETSIM_LOSS_NONE || confab_netsim_spec_needs_timer (spec);
+}
+
+gboolean
 confab_netsim_spec_needs_timer (const ConfabNetsimSpec *spec)
 {
   return spec->delay_us > 0 || spec->jitter_us > 0 || spec->rate_bps > 0;
@@ -205,7 +211,8 @@ confab_netsim_spec_to_string (const ConfabNetsimSpec *spec)
     {
       g_string_append_printf (out, ",loss=ge:%s%%",
                               g_ascii_formatd (number, sizeof number, "%g", spec->loss * 100));
-      g_string_append_printf (out, ":%s", g_ascii_formatd (number, sizeof number, "%g", spec->burst));
+      g_string_append_printf (out, ":%s",
+                              g_ascii_formatd (number, sizeof number, "%g", spec->burst));
     }
   if (spec->delay_us)
     g_string_append_printf (out, ",delay=%" G_GINT64_FORMAT "us", spec->delay_us);

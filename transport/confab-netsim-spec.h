@@ -39,12 +39,12 @@ typedef enum
 typedef struct
 {
   ConfabNetsimLossKind loss_kind;
-  double loss;       /* 0..1, the average fraction lost */
-  double burst;      /* Gilbert-Elliott: mean burst length in packets, >= 1 */
-  gint64 delay_us;   /* one-way */
-  gint64 jitter_us;  /* ± around delay_us */
-  guint64 rate_bps;  /* 0 = no bottleneck */
-  gint64 queue_us;   /* the bottleneck's queue limit */
+  double loss;      /* 0..1, the average fraction lost */
+  double burst;     /* Gilbert-Elliott: mean burst length in packets, >= 1 */
+  gint64 delay_us;  /* one-way */
+  gint64 jitter_us; /* ± around delay_us */
+  guint64 rate_bps; /* 0 = no bottleneck */
+  gint64 queue_us;  /* the bottleneck's queue limit */
   guint64 seed;
 } ConfabNetsimSpec;
 
@@ -54,6 +54,9 @@ void confab_netsim_spec_init (ConfabNetsimSpec *spec);
 /* Parses @text into @spec; on failure @spec is untouched and @error (in
  * G_IO_ERROR_INVALID_ARGUMENT) names the part that is wrong. */
 gboolean confab_netsim_spec_parse (const char *text, ConfabNetsimSpec *spec, GError **error);
+
+/* TRUE when @spec impairs anything (a call adds the layer only then). */
+gboolean confab_netsim_spec_impairs (const ConfabNetsimSpec *spec);
 
 /* TRUE when packets must wait (delay, jitter or a rate cap), i.e. the
  * layer needs its timer queue. */

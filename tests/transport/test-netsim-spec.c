@@ -58,8 +58,8 @@ test_parse (void)
   /* Written back, read again: the same spec. */
   spec = parse_ok ("loss=ge:7.5:2,delay=75ms,jitter=5ms,rate=600kbit,queue=50ms,seed=9");
   g_autofree char *text = confab_netsim_spec_to_string (&spec);
-  g_assert_cmpstr (text, ==,
-                   "loss=ge:7.5%:2,delay=75000us,jitter=5000us,rate=600000bit,queue=50000us,seed=9");
+  g_assert_cmpstr (
+      text, ==, "loss=ge:7.5%:2,delay=75000us,jitter=5000us,rate=600000bit,queue=50000us,seed=9");
   ConfabNetsimSpec again = parse_ok (text);
   g_assert_cmpmem (&again, sizeof again, &spec, sizeof spec);
 }
@@ -68,11 +68,12 @@ static void
 test_parse_errors (void)
 {
   const char *bad[] = {
-    "loss",          "loss=",        "loss=101%",   "loss=-1%",    "loss=ge:5",
-    "loss=ge:5:0.5", "loss=ge:x:3",  "loss=10%%",   "delay=fast",  "delay=10 ms",
-    "delay=10h",     "delay=100000s", "rate=600",   "rate=0kbit",  "rate=600kbps",
-    "queue=0ms",     "seed=-1",      "seed=x",      "color=red",   "loss=1%,loss=2%",
-    ",",             "delay=nan",    "delay=inf",   "rate=1e99bit",
+    "loss",       "loss=",         "loss=101%",    "loss=-1%",
+    "loss=ge:5",  "loss=ge:5:0.5", "loss=ge:x:3",  "loss=10%%",
+    "delay=fast", "delay=10 ms",   "delay=10h",    "delay=100000s",
+    "rate=600",   "rate=0kbit",    "rate=600kbps", "queue=0ms",
+    "seed=-1",    "seed=x",        "color=red",    "loss=1%,loss=2%",
+    ",",          "delay=nan",     "delay=inf",    "rate=1e99bit",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

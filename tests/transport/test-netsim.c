@@ -178,8 +178,8 @@ predict (const char *text, guint stream, guint n, gboolean *passes)
   for (guint i = 0; i < n; i++)
     {
       gint64 departure;
-      passes[i] = confab_netsim_model_packet (&model, i, PACKET_SIZE, &departure)
-                  == CONFAB_NETSIM_PASS;
+      passes[i]
+          = confab_netsim_model_packet (&model, i, PACKET_SIZE, &departure) == CONFAB_NETSIM_PASS;
     }
 }
 
