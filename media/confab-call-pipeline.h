@@ -78,6 +78,12 @@ typedef struct
   guint64 fec_recovered;   /* audio: frames rebuilt from Opus in-band FEC; video: by our FEC */
   guint64 fec_unrecovered; /* video: lost media our FEC could not rebuild */
   guint64 fec_repair_sent; /* video: FEC repair packets sent */
+  /* video: W3C webrtc-stats freezes of the decoded remote video
+   * (confab-media-meters.h): how many, and their total length. */
+  guint64 freezes;
+  double freeze_s;
+  /* video: the encoder's bitrate now, set by congestion control; 0 when unknown */
+  guint target_bitrate_kbps;
 } ConfabStreamStats;
 
 typedef struct
