@@ -180,6 +180,13 @@ gboolean confab_call_pipeline_get_audio_muted (ConfabCallPipeline *self);
 void confab_call_pipeline_set_video_enabled (ConfabCallPipeline *self, gboolean enabled);
 gboolean confab_call_pipeline_get_video_enabled (ConfabCallPipeline *self);
 
+/* Congestion control's knobs, thread-safe, any time. The video encoder's
+ * target bitrate in kbit/s, clamped to 1..the configured
+ * video_bitrate_kbps (the stats' video.target_bitrate_kbps); Opus's
+ * expected packet loss in percent, which sizes its in-band FEC. */
+void confab_call_pipeline_set_video_bitrate (ConfabCallPipeline *self, guint kbps);
+void confab_call_pipeline_set_audio_loss_hint (ConfabCallPipeline *self, guint percent);
+
 /* Owner thread, before confab_call_pipeline_start(): removes the FEC
  * encoder and decoder that a stream's fec_pt asked for (the offerer builds
  * them with its offer, and drops them when the answer declines FEC).

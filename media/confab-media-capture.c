@@ -31,7 +31,8 @@ struct _ConfabMediaCapture
   /* Owner thread only. */
   gboolean preview_built;
 
-  gint video_enabled; /* atomic, read per camera frame */
+  gint video_enabled;      /* atomic, read per camera frame */
+  guint video_target_kbps; /* atomic: what congestion control set last */
 
   /* The video source's streaming thread only (and free, once it has
    * stopped). */
@@ -345,6 +346,7 @@ confab_media_capture_new (GstBin *bin, const ConfabMediaConfig *config, gboolean
   capture->height = config->height;
   capture->framerate = config->framerate;
   capture->video_bitrate_kbps = config->video_bitrate_kbps;
+  capture->video_target_kbps = config->video_bitrate_kbps;
   capture->audio_bitrate_kbps = config->audio_bitrate_kbps;
   capture->frame_slot = frame_slot;
   capture->level_slot = level_slot;
@@ -448,4 +450,33 @@ gboolean
 confab_media_capture_get_video_enabled (ConfabMediaCapture *capture)
 {
   return g_atomic_int_get (&capture->video_enabled);
+}
+
+void
+confab_media_capture_set_video_bitrate (ConfabMediaCapture *capture, guint kbps)
+{
+  GstElement *encoder = capture->encoders[CONFAB_STREAM_KIND_VIDEO];
+
+  if (encoder == NULL)
+    return;
+  kbps = CLAMP (kbps, 1, capture->video_bitrate_kbps);
+  if ((guint) g_atomic_int_exchange ((gint *) &capture->video_target_kbps, kbps) != kbps)
+    g_object_set (encoder, "target-bitrate", (gint) (kbps * 1000), NULL);
+}
+
+guint
+confab_media_capture_get_video_bitrate (ConfabMediaCapture *capture)
+{
+  if (capture->encoders[CONFAB_STREAM_KIND_VIDEO] == NULL)
+    return 0;
+  return g_atomic_int_get (&capture->video_target_kbps);
+}
+
+void
+confab_media_capture_set_audio_loss_hint (ConfabMediaCapture *capture, guint percent)
+{
+  GstElement *encoder = capture->encoders[CONFAB_STREAM_KIND_AUDIO];
+
+  if (encoder != NULL)
+    g_object_set (encoder, "packet-loss-percentage", (gint) MIN (percent, 100), NULL);
 }

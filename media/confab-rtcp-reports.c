@@ -6,6 +6,8 @@
 #include "confab-fec-common.h"
 #include "confab-rtp-packet.h"
 
+#include <string.h>
+
 #define RTCP_SR 200
 #define RTCP_RR 201
 #define RTCP_HEADER_SIZE 8
@@ -167,4 +169,31 @@ confab_rtcp_has_bye (const guint8 *data, gsize len, guint32 ssrc)
         }
     }
   return FALSE;
+}
+
+#define RTCP_PSFB 206
+#define PSFB_FMT_AFB 15
+#define REMB_FIXED_SIZE 20 /* header, two SSRCs, "REMB", the count and bitrate */
+
+gboolean
+confab_rtcp_find_remb (const guint8 *data, gsize len, guint64 *bitrate_bps)
+{
+  ConfabRtcpView packet;
+  gsize offset = 0;
+  gboolean found = FALSE;
+
+  while (confab_rtcp_compound_next (data, len, &offset, &packet))
+    {
+      const guint8 *p = packet.data;
+
+      if (packet.type != RTCP_PSFB || packet.count != PSFB_FMT_AFB || packet.len < REMB_FIXED_SIZE
+          || memcmp (p + 12, "REMB", 4) != 0 || packet.len < REMB_FIXED_SIZE + 4 * (gsize) p[16])
+        continue;
+      guint exponent = p[17] >> 2;
+      guint64 mantissa = (guint64) (p[17] & 0x3) << 16 | p[18] << 8 | p[19];
+      /* 2^63 and more: no real link, and it would overflow. */
+      *bitrate_bps = exponent + 18 >= 64 ? G_MAXUINT64 : mantissa << exponent;
+      found = TRUE;
+    }
+  return found;
 }

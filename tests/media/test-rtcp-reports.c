@@ -270,6 +270,45 @@ test_bye (void)
   g_assert_cmpuint (confab_rtcp_write_bye (ssrcs, 0, out, sizeof out), ==, 0);
 }
 
+/* A receiver report, then a REMB of 1.5 Mbit/s (mantissa 187500 = 0x2dc6c,
+ * exponent 3) for two SSRCs, as Chromium sends them. */
+static void
+test_remb (void)
+{
+  static const guint8 compound[] = {
+    0x80, 201,  0,    1,    0x11, 0x11,           0x11, 0x11,             /* empty RR */
+    0x8f, 206,  0,    6,    0x11, 0x11,           0x11, 0x11, 0, 0, 0, 0, /* PSFB FMT 15 */
+    'R',  'E',  'M',  'B',  2,    (3 << 2) | 0x2, 0xdc, 0x6c, /* 2 SSRCs, 2^3 × 187500 */
+    0x22, 0x22, 0x22, 0x22, 0x33, 0x33,           0x33, 0x33,
+  };
+  guint64 bps = 0;
+
+  g_assert_true (confab_rtcp_find_remb (compound, sizeof compound, &bps));
+  g_assert_cmpuint (bps, ==, 1500000);
+
+  /* Cut inside the SSRC list, the length still saying 6: the walker stops. */
+  g_assert_false (confab_rtcp_find_remb (compound, sizeof compound - 4, &bps));
+
+  /* A REMB whose count claims more SSRCs than it holds: ignored. */
+  guint8 lying[sizeof compound];
+  memcpy (lying, compound, sizeof lying);
+  lying[24] = 3;
+  g_assert_false (confab_rtcp_find_remb (lying, sizeof lying, &bps));
+
+  /* Another application-layer feedback, or a PLI (FMT 1): not a REMB. */
+  memcpy (lying, compound, sizeof lying);
+  lying[22] = 'X';
+  g_assert_false (confab_rtcp_find_remb (lying, sizeof lying, &bps));
+  static const guint8 pli[] = { 0x81, 206, 0, 2, 1, 1, 1, 1, 2, 2, 2, 2 };
+  g_assert_false (confab_rtcp_find_remb (pli, sizeof pli, &bps));
+
+  /* The largest exponent: no overflow. */
+  memcpy (lying, compound, sizeof lying);
+  lying[25] = 0xff;
+  g_assert_true (confab_rtcp_find_remb (lying, sizeof lying, &bps));
+  g_assert_cmpuint (bps, ==, G_MAXUINT64);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -281,6 +320,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confab/media/rtcp-reports/rtt-ring", test_rtt_ring);
   g_test_add_func ("/confab/media/rtcp-reports/loss", test_loss);
   g_test_add_func ("/confab/media/rtcp-reports/bye", test_bye);
+  g_test_add_func ("/confab/media/rtcp-reports/remb", test_remb);
 
   return g_test_run ();
 }
