@@ -46,6 +46,9 @@ typedef struct
   /* --netsim: the path simulator right above the ICE layer; impairs
    * nothing by default. */
   ConfabNetsimSpec netsim;
+  /* The video bitrate follows what the path carries (confab-rate-controller.h),
+   * up to media.video_bitrate_kbps; TRUE by default. */
+  gboolean congestion_control;
 } ConfabCallOptions;
 
 void confab_call_options_init (ConfabCallOptions *options);

@@ -7,9 +7,10 @@
  * so that a path that got longer for good (a new route) is not taken for a
  * queue forever. */
 #define MIN_RTT_FORGET_US (30 * G_USEC_PER_SEC)
-/* Updates in a row with the round trip high before it counts: one late
- * report is not a queue. */
-#define OVERUSE_UPDATES 2
+/* Samples in a row with the round trip high before it counts: one late
+ * report is not a queue (in a loaded process, RTCP's round trip jumps by
+ * tens of milliseconds now and then with nothing queued). */
+#define OVERUSE_UPDATES 3
 /* "Near" the last congestion: within this fraction of it. */
 #define NEAR_CONGESTION 0.05
 
@@ -29,14 +30,12 @@ static gboolean
 overusing (ConfabRateController *c, gint64 elapsed, double rtt_ms)
 {
   if (rtt_ms <= 0)
-    {
-      c->overuse_count = 0;
-      return FALSE;
-    }
+    return c->overuse_count >= OVERUSE_UPDATES; /* no new sample: as before */
   if (c->min_rtt_ms <= 0 || rtt_ms < c->min_rtt_ms)
     c->min_rtt_ms = rtt_ms;
   else
-    c->min_rtt_ms += (rtt_ms - c->min_rtt_ms) * MIN (elapsed, MIN_RTT_FORGET_US) / MIN_RTT_FORGET_US;
+    c->min_rtt_ms
+        += (rtt_ms - c->min_rtt_ms) * MIN (elapsed, MIN_RTT_FORGET_US) / MIN_RTT_FORGET_US;
 
   if (rtt_ms > c->min_rtt_ms + CONFAB_RATE_DELAY_THRESHOLD_MS)
     c->overuse_count++;
@@ -75,9 +74,13 @@ decide (ConfabRateController *c, gint64 now, gint64 elapsed, const ConfabRateFee
   if (feedback->loss >= CONFAB_RATE_LOSS_LOW || c->overuse_count > 0)
     return CONFAB_RATE_HOLD;
 
-  gboolean near = c->congested_kbps > 0 && c->target_kbps >= c->congested_kbps * (1 - NEAR_CONGESTION)
+  gboolean near = c->congested_kbps > 0
+                  && c->target_kbps >= c->congested_kbps * (1 - NEAR_CONGESTION)
                   && c->target_kbps <= c->congested_kbps * (1 + NEAR_CONGESTION);
-  double per_second = near ? CONFAB_RATE_INCREASE_NEAR : CONFAB_RATE_INCREASE;
+  gboolean quiet = c->last_signal && now - c->last_signal >= CONFAB_RATE_QUIET_US;
+  double per_second = near    ? CONFAB_RATE_INCREASE_NEAR
+                      : quiet ? CONFAB_RATE_INCREASE_QUIET
+                              : CONFAB_RATE_INCREASE;
   c->target_kbps *= 1 + per_second * elapsed / G_USEC_PER_SEC;
   return CONFAB_RATE_INCREASE_TARGET;
 }
@@ -92,9 +95,12 @@ confab_rate_controller_update (ConfabRateController *c, gint64 now,
   c->last_update = now;
 
   ConfabRateDecision decision = decide (c, now, elapsed, feedback);
+  if (decision == CONFAB_RATE_DECREASE_LOSS || decision == CONFAB_RATE_DECREASE_DELAY)
+    c->last_signal = now;
 
   if (feedback->remb_bps && c->target_kbps > feedback->remb_bps / 1000.0)
     {
+      c->last_signal = now;
       c->target_kbps = feedback->remb_bps / 1000.0;
       if (decision != CONFAB_RATE_DECREASE_LOSS && decision != CONFAB_RATE_DECREASE_DELAY)
         decision = CONFAB_RATE_LIMIT_REMB;

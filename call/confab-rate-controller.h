@@ -16,7 +16,8 @@
  *   building at a bottleneck, before it overflows into loss) cuts the
  *   target by 15%, as GCC's delay-based estimate does on overuse.
  * - REMB from a browser caps the target at what the browser estimates.
- * After a cut, growth is slower (3% a second) near the rate where
+ * After 5 s without any sign of congestion it grows faster (15% a second);
+ * after a cut, growth is slower (3% a second) near the rate where
  * congestion last showed, so the target does not ram the same queue
  * again at full speed. Cuts come at most once a second: the loss figure
  * covers 1 to 2 s and the round trip follows the reports. The target
@@ -34,6 +35,11 @@ G_BEGIN_DECLS
 /* Growth per second, away from and near the last congestion. */
 #define CONFAB_RATE_INCREASE 0.08
 #define CONFAB_RATE_INCREASE_NEAR 0.03
+/* ... and after CONFAB_RATE_QUIET_US without any sign of congestion (no
+ * cut, no REMB below the target): the path has room, and without probing
+ * (as browsers do) 8% a second would take half a minute to refill it. */
+#define CONFAB_RATE_INCREASE_QUIET 0.15
+#define CONFAB_RATE_QUIET_US (5 * G_USEC_PER_SEC)
 /* The cut when the round trip grows. */
 #define CONFAB_RATE_DELAY_DECREASE 0.85
 /* The round trip this far above the lowest seen is a queue building. */
@@ -42,9 +48,9 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  double loss;       /* fraction of our video the peer reports lost, 0..1; < 0 unknown */
-  double rtt_ms;     /* 0: unknown */
-  guint64 remb_bps;  /* the peer's latest REMB, 0: none (or too old) */
+  double loss;      /* fraction of our video the peer reports lost, 0..1; < 0 unknown */
+  double rtt_ms;    /* 0: unknown, or no new sample since the last update */
+  guint64 remb_bps; /* the peer's latest REMB, 0: none (or too old) */
 } ConfabRateFeedback;
 
 typedef enum
@@ -60,16 +66,16 @@ typedef struct
 {
   guint min_kbps, max_kbps;
   double target_kbps;
-  gint64 last_update;   /* 0 before the first */
-  gint64 last_decrease; /* 0: none yet */
+  gint64 last_update;    /* 0 before the first */
+  gint64 last_decrease;  /* 0: none yet */
+  gint64 last_signal;    /* the last cut or limiting REMB, 0: none yet */
   double congested_kbps; /* the target when congestion last showed, 0: none */
   double min_rtt_ms;     /* the lowest round trip seen, 0: none */
-  guint overuse_count;   /* updates in a row with the round trip high */
+  guint overuse_count;   /* round-trip samples in a row that were high */
 } ConfabRateController;
 
 /* Starts at @max_kbps: the configured rate, until a report says otherwise. */
-void confab_rate_controller_init (ConfabRateController *controller, guint min_kbps,
-                                  guint max_kbps);
+void confab_rate_controller_init (ConfabRateController *controller, guint min_kbps, guint max_kbps);
 
 /* Takes @feedback in at @now (monotonic microseconds); the new target is
  * confab_rate_controller_get_target_kbps(). */

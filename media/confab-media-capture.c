@@ -288,6 +288,17 @@ build_video (ConfabMediaCapture *capture, GError **error)
                 (gint) (capture->framerate * 3), "threads",
                 encoder_threads (capture->width, capture->height), "lag-in-frames", 0, NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cbr");
+  /* For congestion control (confab_media_capture_set_video_bitrate()):
+   * libvpx's rate control follows a new target within a second, as in
+   * WebRTC (a 1 s buffer, not 6 s); when even the coarsest quantizer
+   * cannot meet it (a moving 640x360 picture needs 500 kbit/s at 30 fps),
+   * it drops frames rather than overshoot, as WebRTC does
+   * (dropframe-threshold); and neither key frames asked for by a stream of
+   * PLIs after a loss nor any one key frame (3 × a frame's share) blow
+   * through it. */
+  g_object_set (encoder, "buffer-size", 1000, "buffer-initial-size", 500, "buffer-optimal-size",
+                600, "dropframe-threshold", 30, "max-intra-bitrate", 300,
+                "min-force-key-unit-interval", (guint64) (500 * GST_MSECOND), NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "default");
 
   count_encoded (capture, encoder, CONFAB_STREAM_KIND_VIDEO);

@@ -197,3 +197,47 @@ confab_rtcp_find_remb (const guint8 *data, gsize len, guint64 *bitrate_bps)
     }
   return found;
 }
+
+static void
+write_u32 (guint8 *out, guint32 value)
+{
+  for (int k = 0; k < 4; k++)
+    out[k] = value >> (24 - 8 * k);
+}
+
+gsize
+confab_rtcp_write_remb (guint32 sender, guint64 bitrate_bps, const guint32 *ssrcs, guint n,
+                        guint8 *out, gsize size)
+{
+  gsize remb_len = REMB_FIXED_SIZE + 4 * (gsize) n;
+  guint exponent = 0;
+
+  if (n == 0 || n > 255 || size < 8 + remb_len)
+    return 0;
+  /* The mantissa has 18 bits. */
+  while (exponent < 63 && (bitrate_bps >> exponent) > 0x3ffff)
+    exponent++;
+  guint32 mantissa = bitrate_bps >> exponent;
+
+  out[0] = 0x80;
+  out[1] = RTCP_RR;
+  out[2] = 0;
+  out[3] = 1;
+  write_u32 (out + 4, sender);
+
+  guint8 *p = out + 8;
+  p[0] = 0x80 | PSFB_FMT_AFB;
+  p[1] = RTCP_PSFB;
+  p[2] = 0;
+  p[3] = remb_len / 4 - 1;
+  write_u32 (p + 4, sender);
+  write_u32 (p + 8, 0);
+  memcpy (p + 12, "REMB", 4);
+  p[16] = n;
+  p[17] = exponent << 2 | mantissa >> 16;
+  p[18] = mantissa >> 8;
+  p[19] = mantissa;
+  for (guint i = 0; i < n; i++)
+    write_u32 (p + 20 + 4 * i, ssrcs[i]);
+  return 8 + remb_len;
+}

@@ -147,4 +147,11 @@ gboolean confab_rtcp_has_bye (const guint8 *data, gsize len, guint32 ssrc);
  * from the network (a REMB shorter than its SSRC list is ignored). */
 gboolean confab_rtcp_find_remb (const guint8 *data, gsize len, guint64 *bitrate_bps);
 
+/* Writes an RTCP compound packet of an empty RR from @sender (a compound
+ * packet starts with a report) and a REMB of @bitrate_bps about @ssrcs
+ * (1..255) into @out, which must hold 8 + 20 + 4 * @n bytes. Returns the
+ * length written, 0 if @n or @size does not fit. */
+gsize confab_rtcp_write_remb (guint32 sender, guint64 bitrate_bps, const guint32 *ssrcs, guint n,
+                              guint8 *out, gsize size);
+
 G_END_DECLS

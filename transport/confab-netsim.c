@@ -204,6 +204,7 @@ impair (ConfabNetsim *self, guint direction, const guint8 *data, gsize size)
     {
       stats->passed++;
       stats->bytes_passed += size;
+      stats->delay_sum_us += departure - now;
       /* Once there is a queue, everything goes through it: a packet passed
        * at once could overtake one still held. */
       if (!self->timer && confab_netsim_spec_needs_timer (&model->spec))

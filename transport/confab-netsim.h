@@ -31,6 +31,7 @@ typedef struct
   guint64 lost;    /* by the loss model */
   guint64 overrun; /* dropped by the rate cap's full queue */
   guint64 bytes_passed;
+  gint64 delay_sum_us; /* what the passed packets spent in the path, summed */
 } ConfabNetsimDirectionStats;
 
 typedef struct

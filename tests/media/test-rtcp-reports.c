@@ -307,6 +307,24 @@ test_remb (void)
   lying[25] = 0xff;
   g_assert_true (confab_rtcp_find_remb (lying, sizeof lying, &bps));
   g_assert_cmpuint (bps, ==, G_MAXUINT64);
+
+  /* Written and read back: exact below 2^18, to the mantissa's 18 bits above. */
+  static const guint64 rates[] = { 1, 262143, 262144, 512000, 1500000, 123456789 };
+  guint8 out[64];
+  guint32 ssrcs[] = { 0x22222222, 0x33333333 };
+  for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+    {
+      gsize len = confab_rtcp_write_remb (0x11111111, rates[i], ssrcs, 2, out, sizeof out);
+      g_assert_cmpuint (len, ==, 36);
+      g_assert_true (confab_rtcp_compound_is_valid (out, len));
+      g_assert_true (confab_rtcp_find_remb (out, len, &bps));
+      g_assert_cmpuint (bps, <=, rates[i]);
+      g_assert_cmpuint (bps, >, rates[i] - rates[i] / 100000 - 1);
+    }
+  gsize len = confab_rtcp_write_remb (0x11111111, 1500000, ssrcs, 2, out, sizeof out);
+  g_assert_cmpmem (out + 8, len - 8, compound + 8, sizeof compound - 8);
+  g_assert_cmpuint (confab_rtcp_write_remb (1, 1, ssrcs, 0, out, sizeof out), ==, 0);
+  g_assert_cmpuint (confab_rtcp_write_remb (1, 1, ssrcs, 2, out, 35), ==, 0);
 }
 
 int
