@@ -355,9 +355,10 @@ start_media (ConfabCall *self)
   delivery->pipeline = g_object_ref (self->pipeline);
   if (self->options.congestion_control)
     {
-      self->rate_feed = confab_rate_feed_new (
-          self->pipeline, path, self->options.media.video_bitrate_kbps,
-          self->streams.streams[0].local_ssrc, remote_video_ssrc (&self->streams));
+      self->rate_feed
+          = confab_rate_feed_new (self->pipeline, path, self->options.media.video_bitrate_kbps,
+                                  self->streams.n_streams ? self->streams.streams[0].local_ssrc : 0,
+                                  remote_video_ssrc (&self->streams));
       delivery->rate_feed = confab_rate_feed_ref (self->rate_feed);
     }
   g_weak_ref_init (&delivery->call, self);

@@ -98,17 +98,20 @@ confab_rate_estimate_tick (ConfabRateEstimate *e, gint64 now)
 
   gboolean may_decrease
       = !e->last_decrease || now - e->last_decrease >= CONFAB_RATE_DECREASE_INTERVAL_US;
-  if ((loss > CONFAB_RATE_LOSS_HIGH || e->high_ticks >= HIGH_TICKS) && may_decrease && rate > 0)
+  /* Mostly delay, as GCC's delay-based controller: moderate loss is the
+   * sender's to judge, from receiver reports after FEC (random loss is no
+   * queue, and cutting the rate for it only costs frames). Only a loss no
+   * random path has, a queue overflowing, counts here. */
+  if ((e->high_ticks >= HIGH_TICKS || loss > CONFAB_ESTIMATE_LOSS_HIGH) && may_decrease && rate > 0)
     {
       e->estimate_bps = CONFAB_RATE_DELAY_DECREASE * rate;
       e->last_decrease = now;
       e->high_ticks = 0;
     }
-  else if (e->estimate_bps > 0 && loss < CONFAB_RATE_LOSS_LOW
-           && queue < CONFAB_ESTIMATE_QUEUE_LOW_MS)
+  else if (e->estimate_bps > 0 && queue < CONFAB_ESTIMATE_QUEUE_LOW_MS)
     {
-      double grown = e->estimate_bps * (1 + CONFAB_RATE_INCREASE * MIN (elapsed, G_USEC_PER_SEC)
-                                                / G_USEC_PER_SEC);
+      double grown = e->estimate_bps
+                     * (1 + CONFAB_RATE_INCREASE * MIN (elapsed, G_USEC_PER_SEC) / G_USEC_PER_SEC);
       e->estimate_bps = MAX (e->estimate_bps, MIN (grown, MAX_OVER_INCOMING * rate));
     }
   /* Never far above what arrives: an estimate the path has not shown

@@ -8,17 +8,19 @@
  * feedback (a PLI after each loss): on a congested path the sender would
  * otherwise hear nothing for as long as the congestion lasts.
  *
- * Two signals, judged every tick (~500 ms):
- * - queueing delay: each frame's first packet's arrival time minus its
- *   RTP timestamp, above the lowest seen; a bottleneck's queue raises it
- *   for every frame, where encoder jitter raises it for a few;
- * - loss, from the sequence numbers.
- * Overuse (the delay over CONFAB_ESTIMATE_QUEUE_HIGH_MS over a tick, or
- * loss over 10%) sets the estimate to 0.85 × the rate that arrived;
+ * The signal, judged every tick (~500 ms), is queueing delay: each
+ * frame's first packet's arrival time minus its RTP timestamp, above the
+ * lowest seen; a bottleneck's queue raises it for every frame, where
+ * encoder jitter raises it for a few. Loss (from the sequence numbers)
+ * counts only when it is massive (over CONFAB_ESTIMATE_LOSS_HIGH, a queue
+ * overflowing): as in GCC, moderate loss is the sender's to judge, from
+ * the receiver reports. Overuse (the mean delay over
+ * CONFAB_ESTIMATE_QUEUE_HIGH_MS over a tick, or that loss) sets the
+ * estimate to 0.85 × the rate that arrived;
  * otherwise it grows 8% a second, and it is never more than 1.5 × what
  * arrives, as in GCC's remote rate controller (an encoder undershoots its
- * target: a closer bound would pull the estimate down, round after round). Before the first overuse there is no
- * estimate: the path has not said it is the limit.
+ * target: a closer bound would pull the estimate down, round after round). Before the first overuse
+ * there is no estimate: the path has not said it is the limit.
  *
  * Plain data, no clock: the tests feed made-up arrivals.
  */
@@ -28,8 +30,9 @@
 
 G_BEGIN_DECLS
 
-#define CONFAB_ESTIMATE_QUEUE_HIGH_MS 25.0
-#define CONFAB_ESTIMATE_QUEUE_LOW_MS 10.0
+#define CONFAB_ESTIMATE_QUEUE_HIGH_MS 20.0
+#define CONFAB_ESTIMATE_QUEUE_LOW_MS 8.0
+#define CONFAB_ESTIMATE_LOSS_HIGH 0.25
 
 typedef struct
 {

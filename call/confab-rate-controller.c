@@ -100,7 +100,10 @@ confab_rate_controller_update (ConfabRateController *c, gint64 now,
 
   if (feedback->remb_bps && c->target_kbps > feedback->remb_bps / 1000.0)
     {
-      c->last_signal = now;
+      /* A cut, not the estimate's ceiling (1.5 × what arrives) grazed
+       * while both grow. */
+      if (feedback->remb_bps / 1000.0 < 0.9 * c->target_kbps)
+        c->last_signal = now;
       c->target_kbps = feedback->remb_bps / 1000.0;
       if (decision != CONFAB_RATE_DECREASE_LOSS && decision != CONFAB_RATE_DECREASE_DELAY)
         decision = CONFAB_RATE_LIMIT_REMB;

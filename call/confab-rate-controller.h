@@ -36,7 +36,7 @@ G_BEGIN_DECLS
 #define CONFAB_RATE_INCREASE 0.08
 #define CONFAB_RATE_INCREASE_NEAR 0.03
 /* ... and after CONFAB_RATE_QUIET_US without any sign of congestion (no
- * cut, no REMB below the target): the path has room, and without probing
+ * cut, no REMB well below the target): the path has room, and without probing
  * (as browsers do) 8% a second would take half a minute to refill it. */
 #define CONFAB_RATE_INCREASE_QUIET 0.15
 #define CONFAB_RATE_QUIET_US (5 * G_USEC_PER_SEC)
