@@ -15,6 +15,7 @@
 
 #include "confab-call.h"
 #include "../confab-test-watchdog.h"
+#include "call-test-util.h"
 
 #define MAX_KBPS 1000
 
@@ -24,6 +25,7 @@ typedef struct
   ConfabNetsim *netsim; /* on the offerer's link */
   GMainLoop *loop;
   GError *failures[2];
+  CallTestPair pair;
 } Harness;
 
 static void
@@ -36,35 +38,6 @@ on_failed (ConfabCall *call, GError *error, gpointer data)
   if (!h->failures[i])
     h->failures[i] = g_error_copy (error);
   g_main_loop_quit (h->loop);
-}
-
-static void
-hand_over (Harness *h, GObject *source, GAsyncResult *result)
-{
-  ConfabCall *from = CONFAB_CALL (source);
-  guint i = from == h->peers[0] ? 0 : 1;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (confab_call_gather_finish (from, result, &error));
-  g_autofree char *text = confab_call_create_local_description (from, &error);
-  g_assert_no_error (error);
-  g_assert_true (confab_call_set_remote_description (h->peers[1 - i], text, -1, &error));
-  g_assert_no_error (error);
-}
-
-static void
-on_answerer_gathered (GObject *source, GAsyncResult *result, gpointer data)
-{
-  hand_over (data, source, result);
-}
-
-static void
-on_offerer_gathered (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Harness *h = data;
-
-  hand_over (h, source, result);
-  confab_call_gather_async (h->peers[1], NULL, on_answerer_gathered, h);
 }
 
 static gboolean
@@ -87,6 +60,7 @@ harness_start (Harness *h, const char *spec, gboolean congestion_control)
 
   memset (h, 0, sizeof *h);
   h->loop = g_main_loop_new (NULL, FALSE);
+  h->pair = (CallTestPair){ h->peers, -1, NULL };
   for (guint i = 0; i < 2; i++)
     {
       confab_call_options_init (&options);
@@ -117,7 +91,7 @@ harness_start (Harness *h, const char *spec, gboolean congestion_control)
   g_assert_nonnull (h->netsim);
 
   guint poll = g_timeout_add (50, on_poll_in_call, h);
-  confab_call_gather_async (h->peers[0], NULL, on_offerer_gathered, h);
+  call_test_start (&h->pair);
   g_main_loop_run (h->loop);
   g_clear_handle_id (&poll, g_source_remove);
   g_assert_no_error (h->failures[0]);

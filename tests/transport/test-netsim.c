@@ -64,29 +64,22 @@ on_deliver (const guint8 *data, gsize size, gpointer user_data)
 }
 
 static void
-on_gathered (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Fixture *f = data;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (confab_ice_session_gather_finish (CONFAB_ICE_SESSION (source), result, &error));
-  g_assert_no_error (error);
-  g_main_loop_quit (f->loop);
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->loop = g_main_loop_new (NULL, FALSE);
+  TransportTestGather gather = { 0 };
+
+  f->loop = gather.loop = g_main_loop_new (NULL, FALSE);
   f->watchdog = transport_test_watchdog (WATCHDOG_SECONDS);
   for (guint i = 0; i < 2; i++)
     {
+      g_mutex_init (&f->received[i].lock);
       f->sessions[i] = confab_ice_session_new (i == 0);
       confab_ice_session_add_local_address (f->sessions[i], "127.0.0.1");
-      confab_ice_session_gather_async (f->sessions[i], NULL, on_gathered, f);
-      g_main_loop_run (f->loop);
-      g_mutex_init (&f->received[i].lock);
     }
+  for (guint i = 0; i < 2; i++)
+    confab_ice_session_gather_async (f->sessions[i], NULL, transport_test_on_gathered, &gather);
+  g_main_loop_run (f->loop);
+  g_assert_no_error (gather.error);
   g_autofree char *offer = transport_test_describe_blob (f->sessions[0], CONFAB_SDP_OFFER);
   g_autofree char *answer = transport_test_describe_blob (f->sessions[1], CONFAB_SDP_ANSWER);
   transport_test_apply_blob (f->sessions[1], offer, CONFAB_SDP_OFFER);
