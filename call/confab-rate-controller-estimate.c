@@ -5,6 +5,7 @@
 
 #include "confab-rate-controller.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The lowest delay drifts up toward what is measured over this long (a
@@ -12,6 +13,24 @@
 #define MIN_DELAY_FORGET_US (30 * G_USEC_PER_SEC)
 #define HIGH_TICKS 1
 #define MAX_OVER_INCOMING 1.5
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Sorts @values. 0 for none. */
+static double
+median (double *values, guint n)
+{
+  if (n == 0)
+    return 0;
+  qsort (values, n, sizeof *values, compare_doubles);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
 
 void
 confab_rate_estimate_init (ConfabRateEstimate *estimate, guint clock_rate)
@@ -64,8 +83,8 @@ confab_rate_estimate_media (ConfabRateEstimate *e, gint64 arrival, guint16 seq, 
       e->have_min = TRUE;
       e->min_delay_ms = delay_ms;
     }
-  e->queue_sum_ms += delay_ms - e->min_delay_ms;
-  e->queue_samples++;
+  if (e->queue_samples < CONFAB_ESTIMATE_MAX_SAMPLES)
+    e->queue_ms[e->queue_samples++] = delay_ms - e->min_delay_ms;
 }
 
 void
@@ -89,7 +108,7 @@ confab_rate_estimate_tick (ConfabRateEstimate *e, gint64 now)
 
   double rate = e->tick_bytes * 8.0 * G_USEC_PER_SEC / elapsed;
   double loss = expected > 0 ? 1 - MIN ((double) e->tick_received / expected, 1.0) : 0;
-  double queue = e->queue_samples ? e->queue_sum_ms / e->queue_samples : 0;
+  double queue = median (e->queue_ms, e->queue_samples);
 
   if (e->queue_samples && queue > CONFAB_ESTIMATE_QUEUE_HIGH_MS)
     e->high_ticks++;
@@ -130,7 +149,6 @@ confab_rate_estimate_tick (ConfabRateEstimate *e, gint64 now)
   e->tick_bytes = 0;
   e->tick_received = 0;
   e->tick_first_seq = e->ext_seq;
-  e->queue_sum_ms = 0;
   e->queue_samples = 0;
   return (guint64) e->estimate_bps;
 }

@@ -10,11 +10,12 @@
  *
  * The signal, judged every tick (~500 ms), is queueing delay: each
  * frame's first packet's arrival time minus its RTP timestamp, above the
- * lowest seen; a bottleneck's queue raises it for every frame, where
- * encoder jitter raises it for a few. Loss (from the sequence numbers)
+ * lowest seen, the median of a tick's frames: a bottleneck's queue raises
+ * it for every frame, where encoder jitter or a busy CPU raise it for a
+ * few. Loss (from the sequence numbers)
  * counts only when it is massive (over CONFAB_ESTIMATE_LOSS_HIGH, a queue
  * overflowing): as in GCC, moderate loss is the sender's to judge, from
- * the receiver reports. Overuse (the mean delay over
+ * the receiver reports. Overuse (the median delay over
  * CONFAB_ESTIMATE_QUEUE_HIGH_MS over a tick, or that loss) sets the
  * estimate to 0.85 × the rate that arrived;
  * otherwise it grows 8% a second, and it is never more than 1.5 × what
@@ -33,6 +34,8 @@ G_BEGIN_DECLS
 #define CONFAB_ESTIMATE_QUEUE_HIGH_MS 20.0
 #define CONFAB_ESTIMATE_QUEUE_LOW_MS 8.0
 #define CONFAB_ESTIMATE_LOSS_HIGH 0.25
+/* Frames per tick we keep a delay sample of (60 fps for 1 s). */
+#define CONFAB_ESTIMATE_MAX_SAMPLES 64
 
 typedef struct
 {
@@ -43,7 +46,7 @@ typedef struct
   gint64 ext_timestamp; /* unwrapped */
   gboolean have_min;
   double min_delay_ms;
-  double queue_sum_ms;
+  double queue_ms[CONFAB_ESTIMATE_MAX_SAMPLES]; /* this tick's, one per frame */
   guint queue_samples;
   /* Loss */
   gboolean have_seq;
