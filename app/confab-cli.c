@@ -35,6 +35,11 @@ confab_cli_option_group (ConfabCliOptions *cli)
       N_ ("Protect the video with forward error correction (FlexFEC) when the other side "
           "supports it (default on)"),
       "on|off" },
+    { "netsim", 0, 0, G_OPTION_ARG_STRING, &cli->netsim,
+      N_ ("Simulate a bad network on this side's link, both ways (for tests and demos), e.g. "
+          "loss=10%, loss=ge:5:3 (5% in bursts of 3), delay=75ms, jitter=10ms, rate=600kbit, "
+          "queue=100ms, seed=7, comma-separated"),
+      "SPEC" },
     { "port-range", 0, 0, G_OPTION_ARG_STRING, &cli->port_range,
       N_ ("Use only these local UDP/TCP ports, e.g. 50000-50100 (for firewall rules)"), "MIN-MAX" },
     { "local-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->local_addresses,
@@ -72,6 +77,7 @@ confab_cli_options_clear (ConfabCliOptions *cli)
   g_clear_pointer (&cli->turn_pass, g_free);
   g_clear_pointer (&cli->turn_ca, g_free);
   g_clear_pointer (&cli->fec, g_free);
+  g_clear_pointer (&cli->netsim, g_free);
   g_clear_pointer (&cli->port_range, g_free);
   g_clear_pointer (&cli->local_addresses, g_strfreev);
   g_clear_pointer (&cli->video, g_free);
@@ -145,6 +151,9 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
                    _ ("--fec wants on or off, not \"%s\""), cli->fec);
       return FALSE;
     }
+
+  if (cli->netsim && !confab_netsim_spec_parse (cli->netsim, &options->netsim, error))
+    return FALSE;
 
   if (cli->port_range)
     {

@@ -26,6 +26,7 @@ typedef struct
   char *turn_ca;
   gboolean relay_only;
   char *fec;
+  char *netsim;
   char *port_range;
   char **local_addresses;
   char *video;

@@ -151,6 +151,9 @@ static const struct
   FIELD (receive_kbps, FIELD_DOUBLE, FALSE),
   FIELD (jitter_ms, FIELD_DOUBLE, FALSE),
   FIELD (remote_loss, FIELD_DOUBLE, FALSE),
+  FIELD (freezes, FIELD_COUNT, TRUE),
+  FIELD (freeze_s, FIELD_DOUBLE, TRUE),
+  FIELD (target_bitrate_kbps, FIELD_SIZE, TRUE),
 #undef FIELD
   /* clang-format on */
 };
@@ -220,6 +223,11 @@ confab_call_stats_to_json_node (const ConfabCallStats *stats)
                        stats->media.first_remote_frame_time);
       set_rounded (root, "elapsed_s", stats->elapsed_s, 1000);
       json_object_set_double_member (root, "rtt_ms", stats->media.rtt_ms);
+      /* What congestion control reacts to: the peer's loss of our video
+       * (of our audio in an audio-only call), in percent. */
+      const ConfabStreamStats *sent
+          = stats->media.video.packets_sent ? &stats->media.video : &stats->media.audio;
+      set_rounded (root, "loss_reported_pct", sent->remote_loss * 100, 10);
     }
   else
     json_object_set_null_member (root, "call");

@@ -6,6 +6,7 @@
 #include "confab-dtls-sas.h"
 #include "confab-ice-layer.h"
 #include "confab-negotiation.h"
+#include "confab-rate-controller-feed.h"
 #include "confab-rtcp-reports.h"
 #include "confab-rtp-packet.h"
 #include "confab-sdp-compact.h"
@@ -37,6 +38,7 @@ struct _ConfabCall
   gint64 dtls_connected_time;
   gboolean ended_by_peer;
   ConfabCallPipeline *pipeline;
+  ConfabRateFeed *rate_feed; /* congestion control, while the media runs */
   ConfabSdp *remote;
   /* What we can do, and what negotiation made of it: the offerer's streams
    * from the start, the answerer's once the offer is in. */
@@ -104,6 +106,8 @@ confab_call_options_init (ConfabCallOptions *options)
   memset (options, 0, sizeof *options);
   options->fec = TRUE;
   confab_media_config_init (&options->media);
+  confab_netsim_spec_init (&options->netsim);
+  options->congestion_control = TRUE;
 }
 
 void
@@ -157,6 +161,9 @@ stop_everything (ConfabCall *self)
     self->ended_time = g_get_monotonic_time ();
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   g_clear_handle_id (&self->media_watch_id, g_source_remove);
+  if (self->rate_feed)
+    confab_rate_feed_stop (self->rate_feed);
+  g_clear_pointer (&self->rate_feed, confab_rate_feed_unref);
   /* The goodbye first, so that the other side ends now rather than once
    * our pipeline has wound down (which takes a while on a busy machine):
    * the BYE, then the path closes top layer first (the DTLS layer says
@@ -214,6 +221,7 @@ on_media_packet (const guint8 *data, gsize size, gpointer user_data)
 typedef struct
 {
   ConfabCallPipeline *pipeline;
+  ConfabRateFeed *rate_feed; /* hears the peer's REMB */
   GWeakRef call;
   GMainContext *context;
   guint32 remote_ssrcs[CONFAB_MAX_STREAMS];
@@ -226,6 +234,7 @@ delivery_free (gpointer data)
 {
   Delivery *delivery = data;
   g_object_unref (delivery->pipeline);
+  g_clear_pointer (&delivery->rate_feed, confab_rate_feed_unref);
   g_weak_ref_clear (&delivery->call);
   g_main_context_unref (delivery->context);
   g_free (delivery);
@@ -271,6 +280,8 @@ on_network_packet (const guint8 *data, gsize size, gpointer user_data)
   Delivery *delivery = user_data;
 
   confab_call_pipeline_push_packet (delivery->pipeline, data, size);
+  if (delivery->rate_feed)
+    confab_rate_feed_note_packet (delivery->rate_feed, data, size);
   if (is_peer_bye (delivery, data, size)
       && g_atomic_int_compare_and_exchange (&delivery->bye_seen, 0, 1))
     {
@@ -322,6 +333,15 @@ confab_call_get_packet_path (ConfabCall *self)
   return self->path;
 }
 
+static guint32
+remote_video_ssrc (const ConfabStreamSet *streams)
+{
+  for (guint i = 0; i < streams->n_streams; i++)
+    if (streams->streams[i].kind == CONFAB_STREAM_KIND_VIDEO)
+      return streams->streams[i].remote_ssrc;
+  return 0;
+}
+
 static void
 start_media (ConfabCall *self)
 {
@@ -336,6 +356,14 @@ start_media (ConfabCall *self)
   ConfabPacketPath *path = confab_call_get_packet_path (self);
   Delivery *delivery = g_new0 (Delivery, 1);
   delivery->pipeline = g_object_ref (self->pipeline);
+  if (self->options.congestion_control)
+    {
+      self->rate_feed
+          = confab_rate_feed_new (self->pipeline, path, self->options.media.video_bitrate_kbps,
+                                  self->streams.n_streams ? self->streams.streams[0].local_ssrc : 0,
+                                  remote_video_ssrc (&self->streams));
+      delivery->rate_feed = confab_rate_feed_ref (self->rate_feed);
+    }
   g_weak_ref_init (&delivery->call, self);
   delivery->context = g_main_context_ref_thread_default ();
   for (guint i = 0; i < self->streams.n_streams; i++)
@@ -611,6 +639,13 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   for (char **a = self->options.local_addresses; a && *a; a++)
     confab_ice_session_add_local_address (self->ice, *a);
   g_signal_connect (self->ice, "notify::state", G_CALLBACK (on_ice_state), self);
+
+  /* Below the encryption: it impairs what goes over the wire. */
+  if (confab_netsim_spec_impairs (&self->options.netsim))
+    {
+      g_autoptr (ConfabNetsim) netsim = confab_netsim_new (&self->options.netsim);
+      confab_packet_path_push (confab_call_get_packet_path (self), CONFAB_PACKET_LAYER (netsim));
+    }
 
   /* Our certificate now: its fingerprint goes into our description. */
   self->dtls = confab_dtls_layer_new (NULL, error);

@@ -13,6 +13,7 @@
 #include "confab-dtls-layer.h"
 #include "confab-ice-server.h"
 #include "confab-ice-session.h"
+#include "confab-netsim.h"
 #include "confab-packet-path.h"
 #include "confab-sdp.h"
 
@@ -42,6 +43,12 @@ typedef struct
    * only when both sides want it. */
   gboolean fec;
   ConfabMediaConfig media;
+  /* --netsim: the path simulator right above the ICE layer; impairs
+   * nothing by default. */
+  ConfabNetsimSpec netsim;
+  /* The video bitrate follows what the path carries (confab-rate-controller.h),
+   * up to media.video_bitrate_kbps; TRUE by default. */
+  gboolean congestion_control;
 } ConfabCallOptions;
 
 void confab_call_options_init (ConfabCallOptions *options);

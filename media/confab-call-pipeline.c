@@ -273,6 +273,22 @@ confab_call_pipeline_get_video_enabled (ConfabCallPipeline *self)
 }
 
 void
+confab_call_pipeline_set_video_bitrate (ConfabCallPipeline *self, guint kbps)
+{
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  confab_media_capture_set_video_bitrate (self->capture, kbps);
+}
+
+void
+confab_call_pipeline_set_audio_loss_hint (ConfabCallPipeline *self, guint percent)
+{
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  confab_media_capture_set_audio_loss_hint (self->capture, percent);
+}
+
+void
 confab_call_pipeline_push_packet (ConfabCallPipeline *self, const guint8 *data, gsize size)
 {
   g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
@@ -369,6 +385,7 @@ confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stat
       = confab_media_capture_get_frames_encoded (self->capture, CONFAB_STREAM_KIND_AUDIO);
   stats->video.frames_encoded
       = confab_media_capture_get_frames_encoded (self->capture, CONFAB_STREAM_KIND_VIDEO);
+  stats->video.target_bitrate_kbps = confab_media_capture_get_video_bitrate (self->capture);
 }
 
 GstPipeline *

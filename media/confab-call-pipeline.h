@@ -87,6 +87,12 @@ typedef struct
   guint64 rtx_sent;                /* retransmissions (RTX packets) we sent */
   guint64 nack_received;           /* generic NACK messages the peer sent us */
   guint64 pli_received;            /* PLIs (and FIRs) the peer sent us */
+  /* video: W3C webrtc-stats freezes of the decoded remote video
+   * (confab-media-meters.h): how many, and their total length. */
+  guint64 freezes;
+  double freeze_s;
+  /* video: the encoder's bitrate now, set by congestion control; 0 when unknown */
+  guint target_bitrate_kbps;
 } ConfabStreamStats;
 
 typedef struct
@@ -182,6 +188,13 @@ void confab_call_pipeline_set_audio_muted (ConfabCallPipeline *self, gboolean mu
 gboolean confab_call_pipeline_get_audio_muted (ConfabCallPipeline *self);
 void confab_call_pipeline_set_video_enabled (ConfabCallPipeline *self, gboolean enabled);
 gboolean confab_call_pipeline_get_video_enabled (ConfabCallPipeline *self);
+
+/* Congestion control's knobs, thread-safe, any time. The video encoder's
+ * target bitrate in kbit/s, clamped to 1..the configured
+ * video_bitrate_kbps (the stats' video.target_bitrate_kbps); Opus's
+ * expected packet loss in percent, which sizes its in-band FEC. */
+void confab_call_pipeline_set_video_bitrate (ConfabCallPipeline *self, guint kbps);
+void confab_call_pipeline_set_audio_loss_hint (ConfabCallPipeline *self, guint percent);
 
 /* Owner thread, before confab_call_pipeline_start(): removes the FEC
  * encoder and decoder that a stream's fec_pt asked for (the offerer builds

@@ -31,7 +31,8 @@ struct _ConfabMediaCapture
   /* Owner thread only. */
   gboolean preview_built;
 
-  gint video_enabled; /* atomic, read per camera frame */
+  gint video_enabled;      /* atomic, read per camera frame */
+  guint video_target_kbps; /* atomic: what congestion control set last */
 
   /* The video source's streaming thread only (and free, once it has
    * stopped). */
@@ -287,6 +288,17 @@ build_video (ConfabMediaCapture *capture, GError **error)
                 (gint) (capture->framerate * 3), "threads",
                 encoder_threads (capture->width, capture->height), "lag-in-frames", 0, NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cbr");
+  /* For congestion control (confab_media_capture_set_video_bitrate()):
+   * libvpx's rate control follows a new target within a second, as in
+   * WebRTC (a 1 s buffer, not 6 s); when even the coarsest quantizer
+   * cannot meet it (a moving 640x360 picture needs 500 kbit/s at 30 fps),
+   * it drops frames rather than overshoot, as WebRTC does
+   * (dropframe-threshold); and neither key frames asked for by a stream of
+   * PLIs after a loss nor any one key frame (3 × a frame's share) blow
+   * through it. */
+  g_object_set (encoder, "buffer-size", 1000, "buffer-initial-size", 500, "buffer-optimal-size",
+                600, "dropframe-threshold", 30, "max-intra-bitrate", 300,
+                "min-force-key-unit-interval", (guint64) (500 * GST_MSECOND), NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "default");
 
   count_encoded (capture, encoder, CONFAB_STREAM_KIND_VIDEO);
@@ -345,6 +357,7 @@ confab_media_capture_new (GstBin *bin, const ConfabMediaConfig *config, gboolean
   capture->height = config->height;
   capture->framerate = config->framerate;
   capture->video_bitrate_kbps = config->video_bitrate_kbps;
+  capture->video_target_kbps = config->video_bitrate_kbps;
   capture->audio_bitrate_kbps = config->audio_bitrate_kbps;
   capture->frame_slot = frame_slot;
   capture->level_slot = level_slot;
@@ -448,4 +461,33 @@ gboolean
 confab_media_capture_get_video_enabled (ConfabMediaCapture *capture)
 {
   return g_atomic_int_get (&capture->video_enabled);
+}
+
+void
+confab_media_capture_set_video_bitrate (ConfabMediaCapture *capture, guint kbps)
+{
+  GstElement *encoder = capture->encoders[CONFAB_STREAM_KIND_VIDEO];
+
+  if (encoder == NULL)
+    return;
+  kbps = CLAMP (kbps, 1, capture->video_bitrate_kbps);
+  if ((guint) g_atomic_int_exchange ((gint *) &capture->video_target_kbps, kbps) != kbps)
+    g_object_set (encoder, "target-bitrate", (gint) (kbps * 1000), NULL);
+}
+
+guint
+confab_media_capture_get_video_bitrate (ConfabMediaCapture *capture)
+{
+  if (capture->encoders[CONFAB_STREAM_KIND_VIDEO] == NULL)
+    return 0;
+  return g_atomic_int_get (&capture->video_target_kbps);
+}
+
+void
+confab_media_capture_set_audio_loss_hint (ConfabMediaCapture *capture, guint percent)
+{
+  GstElement *encoder = capture->encoders[CONFAB_STREAM_KIND_AUDIO];
+
+  if (encoder != NULL)
+    g_object_set (encoder, "packet-loss-percentage", (gint) MIN (percent, 100), NULL);
 }

@@ -46,4 +46,13 @@ gboolean confab_media_capture_get_audio_muted (ConfabMediaCapture *capture);
 void confab_media_capture_set_video_enabled (ConfabMediaCapture *capture, gboolean enabled);
 gboolean confab_media_capture_get_video_enabled (ConfabMediaCapture *capture);
 
+/* Thread-safe, any time: the encoders take a new target on the fly
+ * (vp8enc reconfigures between frames). The video bitrate is clamped to
+ * 1..the configured one; 0 reads "unknown" when there is no video. */
+void confab_media_capture_set_video_bitrate (ConfabMediaCapture *capture, guint kbps);
+guint confab_media_capture_get_video_bitrate (ConfabMediaCapture *capture);
+/* Opus's expected loss in percent (0..100): with in-band FEC on, the
+ * encoder spends that much more on the redundant copy. */
+void confab_media_capture_set_audio_loss_hint (ConfabMediaCapture *capture, guint percent);
+
 G_END_DECLS

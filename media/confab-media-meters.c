@@ -88,3 +88,38 @@ confab_audio_level_s16 (const gint16 *samples, gsize n, double *dbfs)
   *dbfs = 10 * log10 (sum / (32768.0 * 32768.0) / n);
   return TRUE;
 }
+
+void
+confab_freeze_meter_add_frame (ConfabFreezeMeter *meter, gint64 now)
+{
+  gint64 last = meter->last;
+
+  meter->last = now;
+  if (last == 0 || now <= last)
+    return;
+
+  gint64 interval = now - last;
+  if (meter->n_intervals >= CONFAB_FREEZE_MIN_INTERVALS)
+    {
+      gint64 average = meter->sum / meter->n_intervals;
+      if (interval > MAX (3 * average, average + 150 * G_TIME_SPAN_MILLISECOND))
+        {
+          meter->freezes++;
+          meter->freeze_us += interval;
+        }
+    }
+
+  if (meter->n_intervals == CONFAB_FREEZE_WINDOW)
+    meter->sum -= meter->intervals[meter->next];
+  else
+    meter->n_intervals++;
+  meter->intervals[meter->next] = interval;
+  meter->sum += interval;
+  meter->next = (meter->next + 1) % CONFAB_FREEZE_WINDOW;
+}
+
+double
+confab_freeze_meter_get_seconds (const ConfabFreezeMeter *meter)
+{
+  return meter->freeze_us / (double) G_USEC_PER_SEC;
+}

@@ -45,6 +45,31 @@ void confab_jitter_estimate_update (ConfabJitterEstimate *estimate, guint32 ssrc
                                     gint64 now, guint clock_rate);
 double confab_jitter_estimate_get_ms (const ConfabJitterEstimate *estimate, guint clock_rate);
 
+/* Freezes as W3C webrtc-stats defines them (freezeCount,
+ * totalFreezesDuration): an interval between two decoded frames longer than
+ * max(3 × the average frame interval, the average + 150 ms), the average
+ * taken over the last CONFAB_FREEZE_WINDOW intervals, and only once
+ * CONFAB_FREEZE_MIN_INTERVALS are in (libwebrtc's rule). A freeze counts,
+ * with its whole interval, when the frame that ends it arrives. */
+#define CONFAB_FREEZE_WINDOW 30
+#define CONFAB_FREEZE_MIN_INTERVALS 5
+
+typedef struct
+{
+  gint64 last; /* the previous frame's time, 0 before */
+  gint64 intervals[CONFAB_FREEZE_WINDOW];
+  guint n_intervals; /* how many of @intervals hold one, up to the window */
+  guint next;
+  gint64 sum; /* of the held intervals */
+  guint64 freezes;
+  gint64 freeze_us;
+} ConfabFreezeMeter;
+
+/* A decoded frame at @now (monotonic microseconds). */
+void confab_freeze_meter_add_frame (ConfabFreezeMeter *meter, gint64 now);
+/* The total frozen time in seconds. */
+double confab_freeze_meter_get_seconds (const ConfabFreezeMeter *meter);
+
 /* The RMS level of @n samples in dB relative to full scale; -inf for
  * digital silence. FALSE when @n is 0. */
 gboolean confab_audio_level_s16 (const gint16 *samples, gsize n, double *dbfs);

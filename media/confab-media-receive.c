@@ -167,6 +167,8 @@ on_video_decoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   g_mutex_lock (&session->lock);
   probe->stream->stats.frames_decoded += frames;
   confab_rate_meter_add (&probe->stream->decoded, now, frames);
+  for (guint i = 0; i < frames; i++)
+    confab_freeze_meter_add_frame (&probe->stream->freeze, now);
   if (session->first_remote_frame_time == 0)
     session->first_remote_frame_time = now;
   g_mutex_unlock (&session->lock);

@@ -224,5 +224,7 @@ confab_media_stream_get_stats (const ConfabMediaStream *stream, gint64 now,
   stats->send_kbps = confab_rate_meter_get (&stream->sent, now) * 8 / 1000;
   stats->receive_kbps = confab_rate_meter_get (&stream->received, now) * 8 / 1000;
   stats->decoded_fps = confab_rate_meter_get (&stream->decoded, now);
+  stats->freezes = stream->freeze.freezes;
+  stats->freeze_s = confab_freeze_meter_get_seconds (&stream->freeze);
   stats->jitter_ms = confab_jitter_estimate_get_ms (&stream->jitter, stream->params.clock_rate);
 }

@@ -41,6 +41,7 @@ typedef struct
   ConfabRateMeter sent;     /* bytes */
   ConfabRateMeter received; /* bytes */
   ConfabRateMeter decoded;  /* frames */
+  ConfabFreezeMeter freeze; /* of decoded frames */
   ConfabJitterEstimate jitter;
   ConfabLossReference loss;
   /* The peer's media sequence numbers as they came off the network (before

@@ -6,6 +6,8 @@
 #include "confab-fec-common.h"
 #include "confab-rtp-packet.h"
 
+#include <string.h>
+
 #define RTCP_SR 200
 #define RTCP_RR 201
 #define RTCP_HEADER_SIZE 8
@@ -167,4 +169,75 @@ confab_rtcp_has_bye (const guint8 *data, gsize len, guint32 ssrc)
         }
     }
   return FALSE;
+}
+
+#define RTCP_PSFB 206
+#define PSFB_FMT_AFB 15
+#define REMB_FIXED_SIZE 20 /* header, two SSRCs, "REMB", the count and bitrate */
+
+gboolean
+confab_rtcp_find_remb (const guint8 *data, gsize len, guint64 *bitrate_bps)
+{
+  ConfabRtcpView packet;
+  gsize offset = 0;
+  gboolean found = FALSE;
+
+  while (confab_rtcp_compound_next (data, len, &offset, &packet))
+    {
+      const guint8 *p = packet.data;
+
+      if (packet.type != RTCP_PSFB || packet.count != PSFB_FMT_AFB || packet.len < REMB_FIXED_SIZE
+          || memcmp (p + 12, "REMB", 4) != 0 || packet.len < REMB_FIXED_SIZE + 4 * (gsize) p[16])
+        continue;
+      guint exponent = p[17] >> 2;
+      guint64 mantissa = (guint64) (p[17] & 0x3) << 16 | p[18] << 8 | p[19];
+      /* 2^63 and more: no real link, and it would overflow. */
+      *bitrate_bps = exponent + 18 >= 64 ? G_MAXUINT64 : mantissa << exponent;
+      found = TRUE;
+    }
+  return found;
+}
+
+static void
+write_u32 (guint8 *out, guint32 value)
+{
+  for (int k = 0; k < 4; k++)
+    out[k] = value >> (24 - 8 * k);
+}
+
+gsize
+confab_rtcp_write_remb (guint32 sender, guint64 bitrate_bps, const guint32 *ssrcs, guint n,
+                        guint8 *out, gsize size)
+{
+  gsize remb_len = REMB_FIXED_SIZE + 4 * (gsize) n;
+  guint exponent = 0;
+
+  if (n == 0 || n > 255 || size < 8 + remb_len)
+    return 0;
+  /* The mantissa has 18 bits. */
+  while (exponent < 63 && (bitrate_bps >> exponent) > 0x3ffff)
+    exponent++;
+  guint32 mantissa = bitrate_bps >> exponent;
+
+  out[0] = 0x80;
+  out[1] = RTCP_RR;
+  out[2] = 0;
+  out[3] = 1;
+  write_u32 (out + 4, sender);
+
+  guint8 *p = out + 8;
+  p[0] = 0x80 | PSFB_FMT_AFB;
+  p[1] = RTCP_PSFB;
+  p[2] = 0;
+  p[3] = remb_len / 4 - 1;
+  write_u32 (p + 4, sender);
+  write_u32 (p + 8, 0);
+  memcpy (p + 12, "REMB", 4);
+  p[16] = n;
+  p[17] = exponent << 2 | mantissa >> 16;
+  p[18] = mantissa >> 8;
+  p[19] = mantissa;
+  for (guint i = 0; i < n; i++)
+    write_u32 (p + 20 + 4 * i, ssrcs[i]);
+  return 8 + remb_len;
 }

@@ -122,4 +122,36 @@ gsize confab_rtcp_write_bye (const guint32 *ssrcs, guint n, guint8 *out, gsize s
  * any SSRC). Bounds-checked for bytes from the network. */
 gboolean confab_rtcp_has_bye (const guint8 *data, gsize len, guint32 ssrc);
 
+/* REMB, the receiver's estimate of the bitrate it can take
+ * (draft-alvestrand-rmcat-remb-03): browsers send it when they negotiate
+ * goog-remb. A payload-specific feedback packet with FMT 15:
+ *
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |V=2|P| FMT=15  |   PT=206      |             length            |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                  SSRC of packet sender                        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                  SSRC of media source (0)                     |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |  Unique identifier 'R' 'E' 'M' 'B'                            |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |  Num SSRC     | BR Exp    |  BR Mantissa                      |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |   SSRC feedback (Num SSRC of them)                            |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * The bitrate is mantissa × 2^exp bits per second. TRUE with the last
+ * REMB's bitrate in the compound packet @data; bounds-checked for bytes
+ * from the network (a REMB shorter than its SSRC list is ignored). */
+gboolean confab_rtcp_find_remb (const guint8 *data, gsize len, guint64 *bitrate_bps);
+
+/* Writes an RTCP compound packet of an empty RR from @sender (a compound
+ * packet starts with a report) and a REMB of @bitrate_bps about @ssrcs
+ * (1..255) into @out, which must hold 8 + 20 + 4 * @n bytes. Returns the
+ * length written, 0 if @n or @size does not fit. */
+gsize confab_rtcp_write_remb (guint32 sender, guint64 bitrate_bps, const guint32 *ssrcs, guint n,
+                              guint8 *out, gsize size);
+
 G_END_DECLS

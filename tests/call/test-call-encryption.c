@@ -13,6 +13,7 @@
 #include "confab-packet-tap.h"
 #include "confab-rtp-packet.h"
 #include "../confab-test-watchdog.h"
+#include "call-test-util.h"
 
 #define WATCHDOG_S 60
 
@@ -34,6 +35,7 @@ typedef struct
   gboolean stop_when_decoding;
   gint64 first_failure_time;
   guint poll_id;
+  CallTestPair pair;
 } Harness;
 
 /* Flips one hex digit of every a=fingerprint line, the same way in each,
@@ -65,42 +67,6 @@ on_failed (ConfabCall *call, GError *error, gpointer data)
   g_test_message ("%s failed: %s", i == 0 ? "offerer" : "answerer", error->message);
   if (!h->failures[i])
     h->failures[i] = g_error_copy (error);
-}
-
-static void
-hand_over (Harness *h, GObject *source, GAsyncResult *result)
-{
-  ConfabCall *from = CONFAB_CALL (source);
-  guint i = from == h->peers[0] ? 0 : 1;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (confab_call_gather_finish (from, result, &error));
-  g_assert_no_error (error);
-  g_autofree char *text = confab_call_create_local_description (from, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (strstr (text, "UDP/TLS/RTP/SAVPF"));
-  if (h->tamper == (int) i)
-    {
-      char *changed = tamper_fingerprint (text);
-      g_free (text);
-      text = changed;
-    }
-  g_assert_true (confab_call_set_remote_description (h->peers[1 - i], text, -1, &error));
-  g_assert_no_error (error);
-}
-
-static void
-on_answerer_gathered (GObject *source, GAsyncResult *result, gpointer data)
-{
-  hand_over (data, source, result);
-}
-
-static void
-on_offerer_gathered (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Harness *h = data;
-  hand_over (h, source, result);
-  confab_call_gather_async (h->peers[1], NULL, on_answerer_gathered, h);
 }
 
 static void
@@ -178,6 +144,7 @@ harness_init (Harness *h, int tamper)
 
   memset (h, 0, sizeof *h);
   h->tamper = tamper;
+  h->pair = (CallTestPair){ h->peers, tamper, tamper_fingerprint };
   h->loop = g_main_loop_new (NULL, FALSE);
   g_mutex_init (&h->lock);
   h->clear_payloads = g_byte_array_new ();
@@ -221,7 +188,7 @@ harness_run (Harness *h, gboolean start)
 
   h->poll_id = g_timeout_add (50, on_poll, h);
   if (start)
-    confab_call_gather_async (h->peers[0], NULL, on_offerer_gathered, h);
+    call_test_start (&h->pair);
   g_main_loop_run (h->loop);
   g_clear_handle_id (&h->poll_id, g_source_remove);
   g_source_remove (watchdog);

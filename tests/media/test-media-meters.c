@@ -127,6 +127,54 @@ test_level (void)
   g_assert_cmpfloat_with_epsilon (dbfs, -13.47, 0.05);
 }
 
+/* 30 fps: a 100 ms gap is no freeze (below 3 × 33 ms + ... = 183 ms), a
+ * 300 ms gap is one; frames before the fifth interval never count. */
+static void
+test_freeze (void)
+{
+  ConfabFreezeMeter meter = { 0 };
+  gint64 t = 1000000;
+
+  /* Too early to judge: a long first interval is the stream starting. */
+  confab_freeze_meter_add_frame (&meter, t);
+  confab_freeze_meter_add_frame (&meter, t += 2 * G_USEC_PER_SEC);
+  g_assert_cmpuint (meter.freezes, ==, 0);
+
+  for (guint i = 0; i < 60; i++)
+    confab_freeze_meter_add_frame (&meter, t += 33333);
+  confab_freeze_meter_add_frame (&meter, t += 100000);
+  g_assert_cmpuint (meter.freezes, ==, 0);
+  for (guint i = 0; i < 30; i++)
+    confab_freeze_meter_add_frame (&meter, t += 33333);
+  confab_freeze_meter_add_frame (&meter, t += 300000);
+  g_assert_cmpuint (meter.freezes, ==, 1);
+  g_assert_cmpfloat_with_epsilon (confab_freeze_meter_get_seconds (&meter), 0.3, 1e-9);
+
+  /* Right after it the average is higher, but 1.5 s still freezes. */
+  confab_freeze_meter_add_frame (&meter, t += 33333);
+  confab_freeze_meter_add_frame (&meter, t += 1500000);
+  g_assert_cmpuint (meter.freezes, ==, 2);
+  g_assert_cmpfloat_with_epsilon (confab_freeze_meter_get_seconds (&meter), 1.8, 1e-9);
+}
+
+/* 5 fps (a camera turned off sends 5 black frames a second): 200 ms
+ * intervals are the rhythm; only over 3 × 200 = 600 ms is a freeze. */
+static void
+test_freeze_slow_stream (void)
+{
+  ConfabFreezeMeter meter = { 0 };
+  gint64 t = 1000000;
+
+  for (guint i = 0; i < 40; i++)
+    confab_freeze_meter_add_frame (&meter, t += 200000);
+  confab_freeze_meter_add_frame (&meter, t += 550000);
+  g_assert_cmpuint (meter.freezes, ==, 0);
+  for (guint i = 0; i < 40; i++)
+    confab_freeze_meter_add_frame (&meter, t += 200000);
+  confab_freeze_meter_add_frame (&meter, t += 650000);
+  g_assert_cmpuint (meter.freezes, ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -139,6 +187,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/confab/media/meters/jitter-alternating", test_jitter_alternating);
   g_test_add_func ("/confab/media/meters/jitter-wrap", test_jitter_wrap);
   g_test_add_func ("/confab/media/meters/level", test_level);
+  g_test_add_func ("/confab/media/meters/freeze", test_freeze);
+  g_test_add_func ("/confab/media/meters/freeze-slow-stream", test_freeze_slow_stream);
 
   return g_test_run ();
 }

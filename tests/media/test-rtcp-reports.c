@@ -270,6 +270,63 @@ test_bye (void)
   g_assert_cmpuint (confab_rtcp_write_bye (ssrcs, 0, out, sizeof out), ==, 0);
 }
 
+/* A receiver report, then a REMB of 1.5 Mbit/s (mantissa 187500 = 0x2dc6c,
+ * exponent 3) for two SSRCs, as Chromium sends them. */
+static void
+test_remb (void)
+{
+  static const guint8 compound[] = {
+    0x80, 201,  0,    1,    0x11, 0x11,           0x11, 0x11,             /* empty RR */
+    0x8f, 206,  0,    6,    0x11, 0x11,           0x11, 0x11, 0, 0, 0, 0, /* PSFB FMT 15 */
+    'R',  'E',  'M',  'B',  2,    (3 << 2) | 0x2, 0xdc, 0x6c, /* 2 SSRCs, 2^3 × 187500 */
+    0x22, 0x22, 0x22, 0x22, 0x33, 0x33,           0x33, 0x33,
+  };
+  guint64 bps = 0;
+
+  g_assert_true (confab_rtcp_find_remb (compound, sizeof compound, &bps));
+  g_assert_cmpuint (bps, ==, 1500000);
+
+  /* Cut inside the SSRC list, the length still saying 6: the walker stops. */
+  g_assert_false (confab_rtcp_find_remb (compound, sizeof compound - 4, &bps));
+
+  /* A REMB whose count claims more SSRCs than it holds: ignored. */
+  guint8 lying[sizeof compound];
+  memcpy (lying, compound, sizeof lying);
+  lying[24] = 3;
+  g_assert_false (confab_rtcp_find_remb (lying, sizeof lying, &bps));
+
+  /* Another application-layer feedback, or a PLI (FMT 1): not a REMB. */
+  memcpy (lying, compound, sizeof lying);
+  lying[22] = 'X';
+  g_assert_false (confab_rtcp_find_remb (lying, sizeof lying, &bps));
+  static const guint8 pli[] = { 0x81, 206, 0, 2, 1, 1, 1, 1, 2, 2, 2, 2 };
+  g_assert_false (confab_rtcp_find_remb (pli, sizeof pli, &bps));
+
+  /* The largest exponent: no overflow. */
+  memcpy (lying, compound, sizeof lying);
+  lying[25] = 0xff;
+  g_assert_true (confab_rtcp_find_remb (lying, sizeof lying, &bps));
+  g_assert_cmpuint (bps, ==, G_MAXUINT64);
+
+  /* Written and read back: exact below 2^18, to the mantissa's 18 bits above. */
+  static const guint64 rates[] = { 1, 262143, 262144, 512000, 1500000, 123456789 };
+  guint8 out[64];
+  guint32 ssrcs[] = { 0x22222222, 0x33333333 };
+  for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+    {
+      gsize len = confab_rtcp_write_remb (0x11111111, rates[i], ssrcs, 2, out, sizeof out);
+      g_assert_cmpuint (len, ==, 36);
+      g_assert_true (confab_rtcp_compound_is_valid (out, len));
+      g_assert_true (confab_rtcp_find_remb (out, len, &bps));
+      g_assert_cmpuint (bps, <=, rates[i]);
+      g_assert_cmpuint (bps, >, rates[i] - rates[i] / 100000 - 1);
+    }
+  gsize len = confab_rtcp_write_remb (0x11111111, 1500000, ssrcs, 2, out, sizeof out);
+  g_assert_cmpmem (out + 8, len - 8, compound + 8, sizeof compound - 8);
+  g_assert_cmpuint (confab_rtcp_write_remb (1, 1, ssrcs, 0, out, sizeof out), ==, 0);
+  g_assert_cmpuint (confab_rtcp_write_remb (1, 1, ssrcs, 2, out, 35), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -281,6 +338,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confab/media/rtcp-reports/rtt-ring", test_rtt_ring);
   g_test_add_func ("/confab/media/rtcp-reports/loss", test_loss);
   g_test_add_func ("/confab/media/rtcp-reports/bye", test_bye);
+  g_test_add_func ("/confab/media/rtcp-reports/remb", test_remb);
 
   return g_test_run ();
 }

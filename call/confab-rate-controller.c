@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "confab-rate-controller.h"
+
+/* The lowest round trip drifts up toward what is measured over this long,
+ * so that a path that got longer for good (a new route) is not taken for a
+ * queue forever. */
+#define MIN_RTT_FORGET_US (30 * G_USEC_PER_SEC)
+/* Samples in a row with the round trip high before it counts: one late
+ * report is not a queue (in a loaded process, RTCP's round trip jumps by
+ * tens of milliseconds now and then with nothing queued). */
+#define OVERUSE_UPDATES 3
+/* "Near" the last congestion: within this fraction of it. */
+#define NEAR_CONGESTION 0.05
+
+void
+confab_rate_controller_init (ConfabRateController *controller, guint min_kbps, guint max_kbps)
+{
+  g_return_if_fail (min_kbps > 0 && min_kbps <= max_kbps);
+
+  *controller = (ConfabRateController){
+    .min_kbps = min_kbps,
+    .max_kbps = max_kbps,
+    .target_kbps = max_kbps,
+  };
+}
+
+static gboolean
+overusing (ConfabRateController *c, gint64 elapsed, double rtt_ms)
+{
+  if (rtt_ms <= 0)
+    return c->overuse_count >= OVERUSE_UPDATES; /* no new sample: as before */
+  if (c->min_rtt_ms <= 0 || rtt_ms < c->min_rtt_ms)
+    c->min_rtt_ms = rtt_ms;
+  else
+    c->min_rtt_ms
+        += (rtt_ms - c->min_rtt_ms) * MIN (elapsed, MIN_RTT_FORGET_US) / MIN_RTT_FORGET_US;
+
+  if (rtt_ms > c->min_rtt_ms + CONFAB_RATE_DELAY_THRESHOLD_MS)
+    c->overuse_count++;
+  else
+    c->overuse_count = 0;
+  return c->overuse_count >= OVERUSE_UPDATES;
+}
+
+static ConfabRateDecision
+decide (ConfabRateController *c, gint64 now, gint64 elapsed, const ConfabRateFeedback *feedback)
+{
+  gboolean may_decrease
+      = c->last_decrease == 0 || now - c->last_decrease >= CONFAB_RATE_DECREASE_INTERVAL_US;
+  gboolean overuse = overusing (c, elapsed, feedback->rtt_ms);
+
+  if (feedback->loss > CONFAB_RATE_LOSS_HIGH)
+    {
+      if (!may_decrease)
+        return CONFAB_RATE_HOLD;
+      c->congested_kbps = c->target_kbps;
+      c->target_kbps *= 1 - 0.5 * feedback->loss;
+      c->last_decrease = now;
+      return CONFAB_RATE_DECREASE_LOSS;
+    }
+  if (overuse)
+    {
+      if (!may_decrease)
+        return CONFAB_RATE_HOLD;
+      c->congested_kbps = c->target_kbps;
+      c->target_kbps *= CONFAB_RATE_DELAY_DECREASE;
+      c->last_decrease = now;
+      /* The queue takes a while to drain: the next reports still show it. */
+      c->overuse_count = 0;
+      return CONFAB_RATE_DECREASE_DELAY;
+    }
+  if (feedback->loss >= CONFAB_RATE_LOSS_LOW || c->overuse_count > 0)
+    return CONFAB_RATE_HOLD;
+
+  gboolean near = c->congested_kbps > 0
+                  && c->target_kbps >= c->congested_kbps * (1 - NEAR_CONGESTION)
+                  && c->target_kbps <= c->congested_kbps * (1 + NEAR_CONGESTION);
+  gboolean quiet = c->last_signal && now - c->last_signal >= CONFAB_RATE_QUIET_US;
+  double per_second = near    ? CONFAB_RATE_INCREASE_NEAR
+                      : quiet ? CONFAB_RATE_INCREASE_QUIET
+                              : CONFAB_RATE_INCREASE;
+  c->target_kbps *= 1 + per_second * elapsed / G_USEC_PER_SEC;
+  return CONFAB_RATE_INCREASE_TARGET;
+}
+
+ConfabRateDecision
+confab_rate_controller_update (ConfabRateController *c, gint64 now,
+                               const ConfabRateFeedback *feedback)
+{
+  /* A long pause (a stalled main loop) is not a licence to jump: growth
+   * counts a second at most. */
+  gint64 elapsed = c->last_update ? CLAMP (now - c->last_update, 0, G_USEC_PER_SEC) : 0;
+  c->last_update = now;
+
+  ConfabRateDecision decision = decide (c, now, elapsed, feedback);
+  if (decision == CONFAB_RATE_DECREASE_LOSS || decision == CONFAB_RATE_DECREASE_DELAY)
+    c->last_signal = now;
+
+  if (feedback->remb_bps && c->target_kbps > feedback->remb_bps / 1000.0)
+    {
+      /* A cut, not the estimate's ceiling (1.5 × what arrives) grazed
+       * while both grow. */
+      if (feedback->remb_bps / 1000.0 < 0.9 * c->target_kbps)
+        c->last_signal = now;
+      c->target_kbps = feedback->remb_bps / 1000.0;
+      if (decision != CONFAB_RATE_DECREASE_LOSS && decision != CONFAB_RATE_DECREASE_DELAY)
+        decision = CONFAB_RATE_LIMIT_REMB;
+    }
+  c->target_kbps = CLAMP (c->target_kbps, c->min_kbps, c->max_kbps);
+  return decision;
+}
+
+guint
+confab_rate_controller_get_target_kbps (const ConfabRateController *c)
+{
+  return (guint) (c->target_kbps + 0.5);
+}
+
+const char *
+confab_rate_decision_to_string (ConfabRateDecision decision)
+{
+  switch (decision)
+    {
+    case CONFAB_RATE_HOLD:
+      return "hold";
+    case CONFAB_RATE_INCREASE_TARGET:
+      return "increase";
+    case CONFAB_RATE_DECREASE_LOSS:
+      return "decrease-loss";
+    case CONFAB_RATE_DECREASE_DELAY:
+      return "decrease-delay";
+    case CONFAB_RATE_LIMIT_REMB:
+      return "limit-remb";
+    default:
+      return "?";
+    }
+}

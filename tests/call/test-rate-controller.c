@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The congestion controller on made-up feedback: GCC's loss rule, the
+ * round-trip signal, REMB, the bounds, and a simulated bottleneck that
+ * reports late, as RTCP does.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "confab-rate-controller-estimate.h"
+#include "confab-rate-controller.h"
+
+#define STEP_US (500 * G_TIME_SPAN_MILLISECOND)
+
+static const ConfabRateFeedback clean = { .loss = 0, .rtt_ms = 20 };
+
+static void
+test_clean (void)
+{
+  ConfabRateController c;
+  gint64 t = 1000000;
+
+  confab_rate_controller_init (&c, 100, 1000);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 1000);
+  for (guint i = 0; i < 20; i++, t += STEP_US)
+    {
+      ConfabRateDecision d = confab_rate_controller_update (&c, t, &clean);
+      g_assert_cmpint (d, ==, CONFAB_RATE_INCREASE_TARGET);
+      g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 1000);
+    }
+}
+
+static void
+test_loss_rule (void)
+{
+  ConfabRateController c;
+  gint64 t = 1000000;
+  ConfabRateFeedback lossy = { .loss = 0.30 };
+  ConfabRateFeedback middling = { .loss = 0.05 };
+
+  confab_rate_controller_init (&c, 100, 1000);
+  g_assert_cmpint (confab_rate_controller_update (&c, t, &lossy), ==, CONFAB_RATE_DECREASE_LOSS);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 850);
+  /* The same loss window half a second later: no second cut yet. */
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &lossy), ==, CONFAB_RATE_HOLD);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 850);
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &lossy), ==,
+                   CONFAB_RATE_DECREASE_LOSS);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 723);
+
+  /* 2..10%: hold, however long. */
+  for (guint i = 0; i < 20; i++)
+    g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &middling), ==,
+                     CONFAB_RATE_HOLD);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 723);
+
+  /* Unknown loss (no report yet) does not cut. */
+  ConfabRateFeedback unknown = { .loss = -1 };
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &unknown), ==,
+                   CONFAB_RATE_INCREASE_TARGET);
+}
+
+/* Under 2% loss the target grows 8% a second (3% near the last
+ * congestion), and never past the maximum; heavy loss never takes it
+ * under the minimum. */
+static void
+test_increase_and_bounds (void)
+{
+  ConfabRateController c;
+  gint64 t = 1000000;
+  ConfabRateFeedback all_lost = { .loss = 1.0 };
+
+  confab_rate_controller_init (&c, 100, 1000);
+  for (guint i = 0; i < 20; i++)
+    confab_rate_controller_update (&c, t += STEP_US, &all_lost);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 100);
+
+  /* Near the last congestion (at 100, where the floor held it): 3% a
+   * second; past 105, 8%. */
+  confab_rate_controller_update (&c, t += STEP_US, &clean);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 101);
+  confab_rate_controller_update (&c, t += STEP_US, &clean);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 103);
+  for (guint i = 0; i < 2; i++)
+    confab_rate_controller_update (&c, t += STEP_US, &clean);
+  double before = c.target_kbps;
+  for (guint i = 0; i < 2; i++)
+    confab_rate_controller_update (&c, t += STEP_US, &clean);
+  g_assert_cmpfloat_with_epsilon (c.target_kbps / before, 1.04 * 1.04, 1e-6);
+
+  /* 5 s after the last cut: 15% a second. */
+  for (guint i = 0; i < 6; i++)
+    confab_rate_controller_update (&c, t += STEP_US, &clean);
+  before = c.target_kbps;
+  confab_rate_controller_update (&c, t += STEP_US, &clean);
+  g_assert_cmpfloat_with_epsilon (c.target_kbps / before, 1.075, 1e-6);
+
+  for (guint i = 0; i < 200; i++)
+    confab_rate_controller_update (&c, t += STEP_US, &clean);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 1000);
+}
+
+/* The round trip 20 → 80 ms: a queue. Three samples in a row cut 15%; one
+ * or two late reports do not; updates without a new sample change
+ * nothing. */
+static void
+test_delay (void)
+{
+  ConfabRateController c;
+  gint64 t = 1000000;
+  ConfabRateFeedback queued = { .loss = 0, .rtt_ms = 80 };
+
+  confab_rate_controller_init (&c, 100, 1000);
+  for (guint i = 0; i < 4; i++)
+    confab_rate_controller_update (&c, t += STEP_US, &clean);
+
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &queued), ==, CONFAB_RATE_HOLD);
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &clean), ==,
+                   CONFAB_RATE_INCREASE_TARGET);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 1000);
+
+  ConfabRateFeedback no_sample = { .loss = -1, .rtt_ms = 0 };
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &queued), ==, CONFAB_RATE_HOLD);
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &no_sample), ==,
+                   CONFAB_RATE_HOLD);
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &queued), ==, CONFAB_RATE_HOLD);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 1000);
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &queued), ==,
+                   CONFAB_RATE_DECREASE_DELAY);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 850);
+  /* The queue still shows in the next reports: no second cut at once. */
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &queued), ==, CONFAB_RATE_HOLD);
+}
+
+static void
+test_remb (void)
+{
+  ConfabRateController c;
+  gint64 t = 1000000;
+  ConfabRateFeedback remb = { .loss = 0, .rtt_ms = 20, .remb_bps = 400000 };
+  ConfabRateFeedback tiny = { .loss = 0, .rtt_ms = 20, .remb_bps = 1000 };
+
+  confab_rate_controller_init (&c, 100, 1000);
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &remb), ==,
+                   CONFAB_RATE_LIMIT_REMB);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 400);
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &tiny), ==,
+                   CONFAB_RATE_LIMIT_REMB);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 100);
+  /* Without it, growth resumes from there. */
+  g_assert_cmpint (confab_rate_controller_update (&c, t += STEP_US, &clean), ==,
+                   CONFAB_RATE_INCREASE_TARGET);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 104);
+}
+
+/* A bottleneck of @cap_kbps with a 100 ms queue, the sender's wire rate
+ * 1.25 × the target (FEC) plus 40 kbit/s (audio), simulated in 10 ms
+ * steps, one packet each. The receiver's estimate sees each packet's
+ * arrival and sends its REMB every 500 ms; its receiver reports reach the
+ * controller a second late. */
+typedef struct
+{
+  double queue_ms;
+  double sent_kbit, lost_kbit; /* over the current report window */
+  double loss_history[4];      /* per 500 ms, newest first */
+  double rtt_history[4];
+  guint16 seq;
+} Bottleneck;
+
+static void
+bottleneck_step (Bottleneck *b, ConfabRateEstimate *e, gint64 now, double wire_kbps,
+                 double cap_kbps, double dt_ms)
+{
+  gboolean lost = FALSE;
+
+  b->queue_ms += (wire_kbps - cap_kbps) / cap_kbps * dt_ms;
+  b->sent_kbit += wire_kbps * dt_ms / 1000;
+  if (b->queue_ms > 100)
+    {
+      b->lost_kbit += (b->queue_ms - 100) / 1000 * cap_kbps;
+      b->queue_ms = 100;
+      lost = TRUE;
+    }
+  b->queue_ms = MAX (b->queue_ms, 0);
+  b->seq++;
+  if (!lost)
+    confab_rate_estimate_media (e, now + (gint64) ((20 + b->queue_ms) * 1000), b->seq,
+                                (guint32) (now * 9 / 100), (gsize) (wire_kbps * dt_ms / 8));
+}
+
+static void
+test_bottleneck (void)
+{
+  ConfabRateController c;
+  Bottleneck b = { 0 };
+  gint64 t = 1000000;
+  double cap = 500, wire = 0, over_cap_s = 0, lost = 0, sent = 0, max_queue = 0;
+  guint back_at = 0;
+
+  ConfabRateEstimate e;
+  confab_rate_estimate_init (&e, 90000);
+  confab_rate_controller_init (&c, 100, 1000);
+  for (guint step = 0; step < 2 * 60; step++, t += STEP_US)
+    {
+      guint s = step / 2;
+      if (s == 30)
+        cap = 10000; /* the cap lifts */
+      for (guint ms = 0; ms < 500; ms += 10)
+        {
+          wire = 1.25 * confab_rate_controller_get_target_kbps (&c) + 40;
+          bottleneck_step (&b, &e, t + ms * 1000, wire, cap, 10);
+          if (s >= 10 && s < 30)
+            max_queue = MAX (max_queue, b.queue_ms);
+        }
+      if (s >= 10 && s < 30)
+        {
+          over_cap_s += wire > cap ? 0.5 : 0;
+          lost += b.lost_kbit;
+          sent += b.sent_kbit;
+        }
+      memmove (b.loss_history + 1, b.loss_history, 3 * sizeof (double));
+      memmove (b.rtt_history + 1, b.rtt_history, 3 * sizeof (double));
+      b.loss_history[0] = b.sent_kbit > 0 ? b.lost_kbit / b.sent_kbit : 0;
+      b.rtt_history[0] = 20 + b.queue_ms;
+      b.sent_kbit = b.lost_kbit = 0;
+
+      /* The window of 1 to 2 s, a second old. */
+      guint64 remb = confab_rate_estimate_tick (&e, t + STEP_US);
+      ConfabRateFeedback feedback = {
+        .loss = (b.loss_history[2] + b.loss_history[3]) / 2,
+        .rtt_ms = step % 2 ? b.rtt_history[2] : 0, /* a report a second */
+        /* The video's share: less the audio and the FEC. */
+        .remb_bps = remb ? (guint64) MAX ((remb - 40000.0) / 1.25, 1) : 0,
+      };
+      confab_rate_controller_update (&c, t, &feedback);
+      if (s >= 30 && !back_at && confab_rate_controller_get_target_kbps (&c) == 1000)
+        back_at = s - 30;
+      g_test_message ("%5.1f s: target %4u kbit/s, wire %4.0f, queue %5.1f ms, loss %4.1f%%",
+                      step / 2.0, confab_rate_controller_get_target_kbps (&c), wire, b.queue_ms,
+                      100 * b.loss_history[0]);
+    }
+  g_test_message ("10..30 s: %.1f s over the cap, %.2f%% lost, queue up to %.0f ms; back to the "
+                  "maximum %u s after the cap lifted",
+                  over_cap_s, 100 * lost / sent, max_queue, back_at);
+  g_assert_cmpfloat (100 * lost / sent, <, 2);
+  /* Over the cap now and then (the queue takes it), never for long. */
+  g_assert_cmpfloat (over_cap_s, <, 10);
+  g_assert_cmpfloat (max_queue, <, 100);
+  g_assert_cmpuint (back_at, >, 0);
+  g_assert_cmpuint (back_at, <=, 20);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/confab/call/rate-controller/clean", test_clean);
+  g_test_add_func ("/confab/call/rate-controller/loss-rule", test_loss_rule);
+  g_test_add_func ("/confab/call/rate-controller/increase-and-bounds", test_increase_and_bounds);
+  g_test_add_func ("/confab/call/rate-controller/delay", test_delay);
+  g_test_add_func ("/confab/call/rate-controller/remb", test_remb);
+  g_test_add_func ("/confab/call/rate-controller/bottleneck", test_bottleneck);
+  return g_test_run ();
+}
