@@ -20,6 +20,19 @@ typedef struct
   CallTestChangeFunc change;
 } CallTestPair;
 
+/* A "failed" handler's work: logs which side failed and keeps its first
+ * error in @failures (offerer's, answerer's). */
+static inline void
+call_test_note_failure (ConfabCall **peers, GError **failures, ConfabCall *call,
+                        const GError *error)
+{
+  guint i = call == peers[0] ? 0 : 1;
+
+  g_test_message ("%s failed: %s", i == 0 ? "offerer" : "answerer", error->message);
+  if (!failures[i])
+    failures[i] = g_error_copy (error);
+}
+
 static inline void
 call_test_hand_over (CallTestPair *pair, GObject *source, GAsyncResult *result)
 {

@@ -62,11 +62,8 @@ static void
 on_failed (ConfabCall *call, GError *error, gpointer data)
 {
   Harness *h = data;
-  guint i = call == h->peers[0] ? 0 : 1;
 
-  g_test_message ("%s failed: %s", i == 0 ? "offerer" : "answerer", error->message);
-  if (!h->failures[i])
-    h->failures[i] = g_error_copy (error);
+  call_test_note_failure (h->peers, h->failures, call, error);
 }
 
 static void
