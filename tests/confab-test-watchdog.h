@@ -21,3 +21,17 @@ confab_test_watchdog (guint seconds)
 {
   return g_timeout_add_seconds (seconds, confab_test_on_watchdog, GUINT_TO_POINTER (seconds));
 }
+
+/* How long a test's call lasts: @name from the environment (2..600 s)
+ * when set and valid, @fallback otherwise. Longer runs for figures, the
+ * watchdog sized from the result. */
+static inline guint
+confab_test_seconds_from_env (const char *name, guint fallback)
+{
+  const char *env = g_getenv (name);
+  guint64 seconds;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 2, 600, &seconds, NULL))
+    return (guint) seconds;
+  return fallback;
+}

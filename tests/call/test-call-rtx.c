@@ -135,23 +135,12 @@ on_done (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static guint
-call_seconds (void)
-{
-  const char *env = g_getenv ("CONFAB_TEST_RTX_SECONDS");
-  guint64 seconds;
-
-  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 2, 600, &seconds, NULL))
-    return (guint) seconds;
-  return DEFAULT_SECONDS;
-}
-
 /* @data: whether the calls use FEC as well (Confab's default). */
 static void
 test_lossy_call (gconstpointer data)
 {
   gboolean fec = GPOINTER_TO_INT (data);
-  guint seconds = call_seconds ();
+  guint seconds = confab_test_seconds_from_env ("CONFAB_TEST_RTX_SECONDS", DEFAULT_SECONDS);
   guint watchdog = confab_test_watchdog (seconds + 60);
   guint32 seed = g_test_rand_int ();
   Pair pair = { .loop = g_main_loop_new (NULL, FALSE) };

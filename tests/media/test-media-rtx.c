@@ -49,17 +49,6 @@ typedef struct
   guint dropped, seen;
 } Result;
 
-static guint
-call_seconds (void)
-{
-  const char *env = g_getenv ("CONFAB_TEST_RTX_SECONDS");
-  guint64 seconds;
-
-  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 2, 600, &seconds, NULL))
-    return (guint) seconds;
-  return DEFAULT_CALL_SECONDS;
-}
-
 static ConfabCallPipeline *
 pipeline_new (gboolean rtx, gboolean fec)
 {
@@ -138,7 +127,7 @@ log_element_stats (ConfabCallPipeline *pipeline, const char *side)
 static void
 run_call (double loss, gboolean rtx, gboolean fec, guint32 seed, Result *result)
 {
-  guint seconds = call_seconds ();
+  guint seconds = confab_test_seconds_from_env ("CONFAB_TEST_RTX_SECONDS", DEFAULT_CALL_SECONDS);
   guint watchdog = media_test_watchdog (seconds + 30);
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   ConfabCallPipeline *a = pipeline_new (rtx, fec);
