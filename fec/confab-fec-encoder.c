@@ -33,6 +33,16 @@ struct _ConfabFecEncoder
   gboolean block_has_key;
   guint32 last_ts;
 
+  /* Frame timing, for the delay budget: a frame is the packets sharing a timestamp up to
+   * the marker. */
+  gboolean frame_open;    /* the last packet did not end its frame */
+  gboolean seen_frame;    /* last_ts holds a frame's timestamp */
+  guint32 frame_interval; /* RTP ticks between the last two frames (0: not known yet) */
+  guint32 prev_interval;  /* and the two before */
+  guint frame_packets;    /* packets of the current (or just ended) frame */
+  guint32 block_first_ts; /* timestamp of the block's first packet */
+  guint32 budget_ticks;   /* delay_budget_ms in RTP ticks */
+
   gint64 credit; /* overhead owed, in percent of a packet, carried across blocks */
   guint16 repair_seq;
   guint16 *next_seq; /* &repair_seq, or the shared counter */
@@ -53,7 +63,7 @@ confab_fec_encoder_config_init (ConfabFecEncoderConfig *config)
   g_return_if_fail (config != NULL);
   memset (config, 0, sizeof *config);
   config->scheme = CONFAB_FEC_SCHEME_FLEXFEC;
-  config->family = CONFAB_FEC_MASK_RANDOM;
+  config->family = CONFAB_FEC_MASK_SEARCHED;
   config->overhead_percent = 25;
   config->key_frame_overhead_percent = 50;
   config->red_payload_type = -1;
@@ -100,6 +110,12 @@ config_is_valid (const ConfabFecEncoderConfig *c, GError **error)
                    "invalid payload types (RED is for ULPFEC only)");
       return FALSE;
     }
+  if (c->delay_budget_ms > 60000 || c->clock_rate > 1000000)
+    {
+      g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
+                   "delay budget must be at most 60 s, clock rate at most 1 MHz");
+      return FALSE;
+    }
   if (c->max_block < 1 || c->max_block > CONFAB_FEC_MAX_BLOCK)
     {
       g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
@@ -118,7 +134,8 @@ config_is_valid (const ConfabFecEncoderConfig *c, GError **error)
           return FALSE;
         }
     }
-  else if (c->family != CONFAB_FEC_MASK_RANDOM && c->family != CONFAB_FEC_MASK_BURSTY)
+  else if (c->family != CONFAB_FEC_MASK_RANDOM && c->family != CONFAB_FEC_MASK_BURSTY
+           && c->family != CONFAB_FEC_MASK_SEARCHED)
     {
       g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
                    "unknown mask family %d", c->family);
@@ -144,6 +161,11 @@ confab_fec_encoder_new (const ConfabFecEncoderConfig *config, GError **error)
   enc->block = g_new (BlockPacket, CONFAB_FLEXFEC_MAX_MASK_BITS);
   enc->repair_seq = config->repair_seq;
   enc->next_seq = config->shared_repair_seq ? config->shared_repair_seq : &enc->repair_seq;
+  /* Plus a millisecond: frame timestamps jitter by a tick or two around the frame rate, and a
+   * 100 ms budget should hold the four frames 0, 33, 67 and 100 ms of 30 fps video. */
+  enc->budget_ticks
+      = (guint32) ((guint64) (config->delay_budget_ms + (config->delay_budget_ms ? 1 : 0))
+                   * (config->clock_rate ? config->clock_rate : 90000) / 1000);
   return enc;
 }
 
@@ -348,6 +370,7 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
             break;
           case CONFAB_FEC_MASK_RANDOM:
           case CONFAB_FEC_MASK_BURSTY:
+          case CONFAB_FEC_MASK_SEARCHED:
           default:
             break;
           }
@@ -363,14 +386,42 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
   return (guint) enc->stats.repair_packets - before;
 }
 
+/* Whether ending the block now gives it at least one repair packet (or no overhead is
+ * asked, so waiting would not give it one either). */
+static gboolean
+block_earns_repair (const ConfabFecEncoder *enc)
+{
+  guint oh
+      = enc->block_has_key ? enc->config.key_frame_overhead_percent : enc->config.overhead_percent;
+
+  return oh == 0 || enc->credit + (gint64) enc->k * oh + 50 >= 100;
+}
+
+static gboolean
+budget_applies (const ConfabFecEncoder *enc)
+{
+  return enc->budget_ticks > 0 && !family_is_fixed (enc->config.family);
+}
+
+/* RTP ticks from @earlier to @later; 0 when @later is not later (reordered timestamps). */
+static guint32
+ticks_since (guint32 later, guint32 earlier)
+{
+  gint32 d = (gint32) (later - earlier);
+
+  return d > 0 ? (guint32) d : 0;
+}
+
 /* A frame boundary ends the block once the block has earned a repair packet. Otherwise a
  * one-packet delta frame at 25% overhead would go unprotected three times out of four;
  * instead small frames share a block (as libwebrtc does), which costs the frames before the
- * last one a little recovery delay. */
+ * last one a little recovery delay. With a delay budget the block goes on while the next
+ * frame, expected one interval later and as long as this one, still fits in budget and
+ * block: the first packet then waits at most the budget for its repair packets. */
 static gboolean
 frame_ends_block (ConfabFecEncoder *enc)
 {
-  guint oh;
+  guint32 interval;
 
   if (enc->k < MIN (enc->config.min_block, enc->block_cap))
     return FALSE;
@@ -380,10 +431,45 @@ frame_ends_block (ConfabFecEncoder *enc)
     return enc->k >= MIN (enc->config.columns, enc->block_cap);
   if (family_is_fixed (enc->config.family))
     return FALSE;
-  oh = enc->block_has_key ? enc->config.key_frame_overhead_percent : enc->config.overhead_percent;
-  if (oh == 0)
+  if (!block_earns_repair (enc))
+    return FALSE;
+  if (!budget_applies (enc))
     return TRUE;
-  return enc->credit + (gint64) enc->k * oh + 50 >= 100;
+  if (enc->k + enc->frame_packets > enc->block_cap)
+    return TRUE;
+  /* The shorter of the last two intervals: one pause must not end the next blocks early. */
+  interval
+      = enc->prev_interval ? MIN (enc->frame_interval, enc->prev_interval) : enc->frame_interval;
+  return ticks_since (enc->last_ts + interval, enc->block_first_ts) > enc->budget_ticks;
+}
+
+/* Frame bookkeeping for a packet of timestamp @ts about to join the block. When the previous
+ * frame's end expected the next frame sooner than it came (a dropped frame, a pause), the
+ * block ends before this frame rather than exceed the budget. */
+static void
+note_frame (ConfabFecEncoder *enc, guint32 ts)
+{
+  if (enc->frame_open && enc->seen_frame && ts == enc->last_ts)
+    {
+      enc->frame_packets++;
+      return;
+    }
+  if (enc->seen_frame && ts != enc->last_ts)
+    {
+      guint32 interval = ticks_since (ts, enc->last_ts);
+
+      if (interval > 0)
+        {
+          enc->prev_interval = enc->frame_interval;
+          enc->frame_interval = interval;
+        }
+    }
+  if (budget_applies (enc) && enc->k > 0
+      && ticks_since (ts, enc->block_first_ts) > enc->budget_ticks && block_earns_repair (enc))
+    confab_fec_encoder_flush (enc);
+  enc->frame_open = TRUE;
+  enc->seen_frame = TRUE;
+  enc->frame_packets = 1;
 }
 
 ConfabFecStatus
@@ -420,8 +506,12 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
    * sending side starts a new block. */
   if (enc->k > 0 && v.seq != (guint16) (enc->sn_base + enc->k))
     confab_fec_encoder_flush (enc);
+  note_frame (enc, v.timestamp);
   if (enc->k == 0)
-    enc->sn_base = v.seq;
+    {
+      enc->sn_base = v.seq;
+      enc->block_first_ts = v.timestamp;
+    }
 
   slot = &enc->block[enc->k++];
   memcpy (slot->data, packet, len);
@@ -430,6 +520,7 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
   enc->block_has_key |= key_frame;
   enc->stats.media_packets++;
   enc->stats.media_bytes += len;
+  enc->frame_open = !v.marker;
 
   if (enc->k >= enc->block_cap || (v.marker && frame_ends_block (enc)))
     confab_fec_encoder_flush (enc);

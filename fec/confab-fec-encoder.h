@@ -4,7 +4,8 @@
  * Media packets are grouped into blocks of consecutive sequence numbers. A block ends at a
  * frame boundary (marker bit) once it earns at least one repair packet (so small delta
  * frames share a block rather than go unprotected; fixed rows: once it holds a row; fixed
- * columns and 2-D: only when the L x D block is full),
+ * columns and 2-D: only when the L x D block is full); with a delay budget, generated masks
+ * span as many frames as the budget allows instead (see delay_budget_ms). A block also ends
  * when it is full, when the sequence numbers jump, or when the caller flushes. Then the
  * encoder picks m repair packets from the overhead the caller set (key frames can get more;
  * fractions carry over to the next block so the long-run overhead is what was asked), takes
@@ -42,6 +43,14 @@ typedef struct
                     * repair packet) */
   guint columns;   /* L for ROWS/COLUMNS/2D (1-255) */
   guint rows;      /* D for COLUMNS/2D: block = L x D packets (<= 110) */
+  /* How long the first packet of a block may wait for its repair packets, in ms (RANDOM,
+   * BURSTY and SEARCHED masks). Longer blocks recover more at the same overhead; a budget
+   * lets a block span frames as long as the last one's RTP timestamp is within the budget
+   * of the first one's: at a frame's end the block ends when the next frame, expected one
+   * frame interval later, would exceed the budget or would not fit in max_block. 0: end at
+   * the first frame boundary that earns a repair packet (one frame's delay). */
+  guint delay_budget_ms;
+  guint clock_rate; /* RTP clock of the media, Hz (0: 90000, video) */
 } ConfabFecEncoderConfig;
 
 typedef struct
@@ -54,7 +63,8 @@ typedef struct
   guint64 blocks;
 } ConfabFecEncoderStats;
 
-/* Defaults: FlexFEC, random masks, 25% (50% for key frames), PT 0, blocks of up to 48. */
+/* Defaults: FlexFEC, searched masks, 25% (50% for key frames), PT 0, blocks of up to 48,
+ * no delay budget (one frame). */
 void confab_fec_encoder_config_init (ConfabFecEncoderConfig *config);
 
 G_GNUC_WARN_UNUSED_RESULT

@@ -22,6 +22,7 @@ static const char *const scheme_names[BENCH_N_SCHEMES] = {
   [BENCH_SCHEME_ULPFEC] = "confab-ulpfec",
   [BENCH_SCHEME_FLEX_RANDOM] = "flexfec-random",
   [BENCH_SCHEME_FLEX_RANDOM_K16] = "flexfec-random-k16",
+  [BENCH_SCHEME_FLEX_SEARCHED] = "flexfec-searched",
   [BENCH_SCHEME_FLEX_BURSTY] = "flexfec-bursty",
   [BENCH_SCHEME_FLEX_ROWS] = "flexfec-rows",
   [BENCH_SCHEME_FLEX_COLUMNS] = "flexfec-columns",
@@ -40,6 +41,13 @@ gboolean
 bench_scheme_is_confab (BenchScheme scheme)
 {
   return scheme >= BENCH_SCHEME_ULPFEC && scheme <= BENCH_SCHEME_FLEX_2D;
+}
+
+gboolean
+bench_scheme_has_budget (BenchScheme scheme)
+{
+  return scheme == BENCH_SCHEME_ULPFEC || scheme == BENCH_SCHEME_FLEX_RANDOM
+         || scheme == BENCH_SCHEME_FLEX_SEARCHED || scheme == BENCH_SCHEME_FLEX_BURSTY;
 }
 
 void
@@ -95,7 +103,7 @@ bench_wire_add_repair (BenchEncoded *e, const BenchStream *s, guint after, guint
   e->repair_bytes += g_bytes_get_size (data);
 }
 
-/* Mean time from a media packet to the next repair packet sent after it. */
+/* Mean and longest time from a media packet to the next repair packet sent after it. */
 static void
 compute_delay (BenchEncoded *e)
 {
@@ -103,6 +111,7 @@ compute_delay (BenchEncoded *e)
   double sum = 0;
   guint64 n = 0;
 
+  e->max_delay_ms = 0;
   for (guint w = e->wire->len; w-- > 0;)
     {
       const BenchWire *x = &g_array_index (e->wire, BenchWire, w);
@@ -111,7 +120,10 @@ compute_delay (BenchEncoded *e)
         next_repair_pts = x->pts_ns;
       else if (next_repair_pts != G_MAXUINT64)
         {
-          sum += (double) (next_repair_pts - x->pts_ns) / 1e6;
+          double d = (double) (next_repair_pts - x->pts_ns) / 1e6;
+
+          sum += d;
+          e->max_delay_ms = MAX (e->max_delay_ms, d);
           n++;
         }
     }
@@ -161,6 +173,8 @@ confab_config (BenchScheme scheme, const BenchSchemeOptions *o, ConfabFecEncoder
   c->repair_ssrc = REPAIR_SSRC;
   c->repair_seq = 5000;
   c->min_block = o->min_block;
+  if (bench_scheme_has_budget (scheme))
+    c->delay_budget_ms = o->delay_budget_ms;
 
   switch (scheme)
     {
@@ -172,14 +186,16 @@ confab_config (BenchScheme scheme, const BenchSchemeOptions *o, ConfabFecEncoder
       return TRUE;
     case BENCH_SCHEME_ULPFEC:
     case BENCH_SCHEME_FLEX_RANDOM:
-      c->family = CONFAB_FEC_MASK_RANDOM;
-      *params = o->min_block > 1 ? g_strdup_printf ("k=%u-48", o->min_block)
-                                 : g_strdup ("k<=48 at frame ends");
-      return TRUE;
+    case BENCH_SCHEME_FLEX_SEARCHED:
     case BENCH_SCHEME_FLEX_BURSTY:
-      c->family = CONFAB_FEC_MASK_BURSTY;
-      *params = o->min_block > 1 ? g_strdup_printf ("k=%u-48", o->min_block)
-                                 : g_strdup ("k<=48 at frame ends");
+      c->family = scheme == BENCH_SCHEME_FLEX_BURSTY     ? CONFAB_FEC_MASK_BURSTY
+                  : scheme == BENCH_SCHEME_FLEX_SEARCHED ? CONFAB_FEC_MASK_SEARCHED
+                                                         : CONFAB_FEC_MASK_RANDOM;
+      if (o->delay_budget_ms > 0)
+        *params = g_strdup_printf ("k<=48 within %u ms", o->delay_budget_ms);
+      else
+        *params = o->min_block > 1 ? g_strdup_printf ("k=%u-48", o->min_block)
+                                   : g_strdup ("k<=48 at frame ends");
       return TRUE;
     case BENCH_SCHEME_FLEX_ROWS:
       /* One repair per row of L: overhead 1/L. */
