@@ -16,6 +16,9 @@ typedef struct
   guint8 data[CONFAB_FEC_MAX_PACKET_SIZE];
 } BlockPacket;
 
+/* Slots of the block: the largest any family uses. A sliding window is a ring in them. */
+#define BLOCK_SLOTS CONFAB_FLEXFEC_MAX_MASK_BITS
+
 /* A repair packet's buffer: the largest payload plus the longest RTP, RED and FEC headers. */
 #define REPAIR_BUF_SIZE (CONFAB_FEC_MAX_PACKET_SIZE + 64)
 
@@ -27,7 +30,10 @@ struct _ConfabFecEncoder
   gboolean have_ssrc;
   guint32 ssrc;
 
-  BlockPacket *block; /* block_cap slots */
+  BlockPacket *block; /* BLOCK_SLOTS slots; packet j of the block is (win_start + j) mod that */
+  guint win_start;
+  guint pending; /* sliding window: its newest packets no repair packet covers yet */
+  guint64 mask_seed;
   guint k;
   guint16 sn_base;
   gboolean block_has_key;
@@ -110,6 +116,12 @@ config_is_valid (const ConfabFecEncoderConfig *c, GError **error)
                    "invalid payload types (RED is for ULPFEC only)");
       return FALSE;
     }
+  if (c->sliding_window && (c->delay_budget_ms == 0 || family_is_fixed (c->family)))
+    {
+      g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
+                   "a sliding window needs a delay budget and a generated mask family");
+      return FALSE;
+    }
   if (c->delay_budget_ms > 60000 || c->clock_rate > 1000000)
     {
       g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
@@ -158,7 +170,8 @@ confab_fec_encoder_new (const ConfabFecEncoderConfig *config, GError **error)
   enc->config = *config;
   enc->block_cap = block_capacity (config);
   /* Sized for the largest block any family can use, so changing family never reallocates. */
-  enc->block = g_new (BlockPacket, CONFAB_FLEXFEC_MAX_MASK_BITS);
+  enc->block = g_new (BlockPacket, BLOCK_SLOTS);
+  enc->mask_seed = G_GUINT64_CONSTANT (0x5eed5eed5eed5eed);
   enc->repair_seq = config->repair_seq;
   enc->next_seq = config->shared_repair_seq ? config->shared_repair_seq : &enc->repair_seq;
   /* Plus a millisecond: frame timestamps jitter by a tick or two around the frame rate, and a
@@ -272,7 +285,7 @@ emit_repair (ConfabFecEncoder *enc, const ConfabFecBits *row, ConfabFlexfecForma
 
   CONFAB_FEC_BITS_FOREACH (row, j)
   {
-    const BlockPacket *p = &enc->block[j];
+    const BlockPacket *p = &enc->block[(enc->win_start + j) % BLOCK_SLOTS];
 
     if (j >= enc->k)
       break;
@@ -321,6 +334,121 @@ emit_repair (ConfabFecEncoder *enc, const ConfabFecBits *row, ConfabFlexfecForma
   enc->stats.repair_bytes += written;
 }
 
+/* Whether ending the block now gives it at least one repair packet (or no overhead is
+ * asked, so waiting would not give it one either). */
+static gboolean
+block_earns_repair (const ConfabFecEncoder *enc)
+{
+  guint oh
+      = enc->block_has_key ? enc->config.key_frame_overhead_percent : enc->config.overhead_percent;
+
+  guint n = enc->config.sliding_window ? enc->pending : enc->k;
+
+  return oh == 0 || enc->credit + (gint64) n * oh + 50 >= 100;
+}
+
+static gboolean
+budget_applies (const ConfabFecEncoder *enc)
+{
+  return enc->budget_ticks > 0 && !family_is_fixed (enc->config.family);
+}
+
+/* RTP ticks from @earlier to @later; 0 when @later is not later (reordered timestamps). */
+static guint32
+ticks_since (guint32 later, guint32 earlier)
+{
+  gint32 d = (gint32) (later - earlier);
+
+  return d > 0 ? (guint32) d : 0;
+}
+
+/* The next frame's distance: the shorter of the last two intervals, so that one pause does
+ * not end the following blocks early. */
+static guint32
+expected_interval (const ConfabFecEncoder *enc)
+{
+  return enc->prev_interval ? MIN (enc->frame_interval, enc->prev_interval) : enc->frame_interval;
+}
+
+static BlockPacket *
+block_packet (ConfabFecEncoder *enc, guint j)
+{
+  return &enc->block[(enc->win_start + j) % BLOCK_SLOTS];
+}
+
+static void
+window_drop_oldest (ConfabFecEncoder *enc)
+{
+  enc->win_start = (enc->win_start + 1) % BLOCK_SLOTS;
+  enc->sn_base++;
+  enc->k--;
+}
+
+/* splitmix64: the sliding window's masks, the same for the same stream on every platform. */
+static guint64
+mask_rng (guint64 *s)
+{
+  guint64 z = (*s += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+/* m rows over the whole window, each packet in each row with probability 1/2 (dense rows
+ * keep the overlapping equations independent), every packet not covered yet in at least
+ * one row, no row empty. */
+static void
+sliding_mask (ConfabFecEncoder *enc, guint m, ConfabFecMask *mask)
+{
+  guint k = enc->k;
+  guint64 window = k >= 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << k) - 1;
+  guint64 all = 0;
+
+  memset (mask, 0, sizeof *mask);
+  mask->k = k;
+  mask->m = m;
+  for (guint r = 0; r < m; r++)
+    {
+      mask->rows[r].w[0] = mask_rng (&enc->mask_seed) & window;
+      if (mask->rows[r].w[0] == 0)
+        mask->rows[r].w[0] = G_GUINT64_CONSTANT (1) << (k - 1);
+      all |= mask->rows[r].w[0];
+    }
+  for (guint j = k - enc->pending; j < k; j++)
+    if (!(all & (G_GUINT64_CONSTANT (1) << j)))
+      mask->rows[j % m].w[0] |= G_GUINT64_CONSTANT (1) << j;
+}
+
+/* Repair packets for the window's pending packets, after dropping the packets that have
+ * waited longer than the budget (none of them pending). */
+static guint
+flush_window (ConfabFecEncoder *enc)
+{
+  ConfabFecMask mask;
+  guint before = (guint) enc->stats.repair_packets;
+  guint m;
+
+  if (enc->pending == 0)
+    return 0;
+  while (enc->k > enc->pending
+         && ticks_since (enc->last_ts, confab_read_u32 (block_packet (enc, 0)->data + 4))
+                > enc->budget_ticks)
+    window_drop_oldest (enc);
+  m = repairs_for_block (enc, enc->pending);
+  if (m > 0)
+    {
+      sliding_mask (enc, m, &mask);
+      for (guint r = 0; r < m; r++)
+        emit_repair (enc, &mask.rows[r], CONFAB_FLEXFEC_FORMAT_FLEXIBLE);
+      enc->stats.protected_packets += enc->pending;
+    }
+  enc->stats.blocks++;
+  enc->pending = 0;
+  enc->block_has_key = FALSE;
+  return (guint) enc->stats.repair_packets - before;
+}
+
 guint
 confab_fec_encoder_flush (ConfabFecEncoder *enc)
 {
@@ -332,6 +460,8 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
   guint before;
 
   g_return_val_if_fail (enc != NULL, 0);
+  if (enc->config.sliding_window)
+    return flush_window (enc);
   k = enc->k;
   if (k == 0)
     return 0;
@@ -382,34 +512,10 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
   enc->stats.protected_packets += confab_fec_bits_count (&covered);
   enc->stats.blocks++;
   enc->k = 0;
+  enc->win_start = 0;
+  enc->pending = 0;
   enc->block_has_key = FALSE;
   return (guint) enc->stats.repair_packets - before;
-}
-
-/* Whether ending the block now gives it at least one repair packet (or no overhead is
- * asked, so waiting would not give it one either). */
-static gboolean
-block_earns_repair (const ConfabFecEncoder *enc)
-{
-  guint oh
-      = enc->block_has_key ? enc->config.key_frame_overhead_percent : enc->config.overhead_percent;
-
-  return oh == 0 || enc->credit + (gint64) enc->k * oh + 50 >= 100;
-}
-
-static gboolean
-budget_applies (const ConfabFecEncoder *enc)
-{
-  return enc->budget_ticks > 0 && !family_is_fixed (enc->config.family);
-}
-
-/* RTP ticks from @earlier to @later; 0 when @later is not later (reordered timestamps). */
-static guint32
-ticks_since (guint32 later, guint32 earlier)
-{
-  gint32 d = (gint32) (later - earlier);
-
-  return d > 0 ? (guint32) d : 0;
 }
 
 /* A frame boundary ends the block once the block has earned a repair packet. Otherwise a
@@ -423,6 +529,8 @@ frame_ends_block (ConfabFecEncoder *enc)
 {
   guint32 interval;
 
+  if (enc->config.sliding_window)
+    return block_earns_repair (enc);
   if (enc->k < MIN (enc->config.min_block, enc->block_cap))
     return FALSE;
   /* Rows end with a frame once they hold a full row; columns only make sense over the whole
@@ -437,9 +545,7 @@ frame_ends_block (ConfabFecEncoder *enc)
     return TRUE;
   if (enc->k + enc->frame_packets > enc->block_cap)
     return TRUE;
-  /* The shorter of the last two intervals: one pause must not end the next blocks early. */
-  interval
-      = enc->prev_interval ? MIN (enc->frame_interval, enc->prev_interval) : enc->frame_interval;
+  interval = expected_interval (enc);
   return ticks_since (enc->last_ts + interval, enc->block_first_ts) > enc->budget_ticks;
 }
 
@@ -464,7 +570,7 @@ note_frame (ConfabFecEncoder *enc, guint32 ts)
           enc->frame_interval = interval;
         }
     }
-  if (budget_applies (enc) && enc->k > 0
+  if (budget_applies (enc) && !enc->config.sliding_window && enc->k > 0
       && ticks_since (ts, enc->block_first_ts) > enc->budget_ticks && block_earns_repair (enc))
     confab_fec_encoder_flush (enc);
   enc->frame_open = TRUE;
@@ -505,7 +611,10 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
   /* Masks address consecutive sequence numbers from SN base: a gap or reordering on the
    * sending side starts a new block. */
   if (enc->k > 0 && v.seq != (guint16) (enc->sn_base + enc->k))
-    confab_fec_encoder_flush (enc);
+    {
+      confab_fec_encoder_flush (enc);
+      enc->k = enc->win_start = 0;
+    }
   note_frame (enc, v.timestamp);
   if (enc->k == 0)
     {
@@ -513,7 +622,15 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
       enc->block_first_ts = v.timestamp;
     }
 
-  slot = &enc->block[enc->k++];
+  if (enc->config.sliding_window && enc->k == enc->block_cap)
+    {
+      /* The window is full: its oldest packet leaves, protected first if it is not yet. */
+      if (enc->pending == enc->k)
+        confab_fec_encoder_flush (enc);
+      window_drop_oldest (enc);
+    }
+  slot = block_packet (enc, enc->k++);
+  enc->pending++;
   memcpy (slot->data, packet, len);
   slot->len = len;
   enc->last_ts = v.timestamp;
@@ -522,7 +639,8 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
   enc->stats.media_bytes += len;
   enc->frame_open = !v.marker;
 
-  if (enc->k >= enc->block_cap || (v.marker && frame_ends_block (enc)))
+  if ((!enc->config.sliding_window && enc->k >= enc->block_cap)
+      || (v.marker && frame_ends_block (enc)))
     confab_fec_encoder_flush (enc);
   return CONFAB_FEC_OK;
 }

@@ -605,6 +605,72 @@ test_encoder_delay_budget (void)
     }
 }
 
+/* Sliding windows: after every 8-packet frame two repair packets over the packets sent within
+ * the 100 ms budget (never older), the new frame's in at least one. One loss per frame, and
+ * every third frame's repair packets lost too: most come back from the later frames' repair
+ * packets; not all, as random binary rows over three losses are not always independent
+ * (and the last frame has no later one). */
+static void
+test_encoder_sliding_window (void)
+{
+  ConfabFecEncoderConfig cfg;
+  g_autoptr (ConfabFecEncoder) enc = NULL;
+  g_autoptr (ConfabFecDecoder) dec = fec_test_decoder_new (FLEX_PT, REPAIR_SSRC, -1, -1);
+  GRand *rand = g_rand_new_with_seed (5);
+  guint32 ts[40 * 8];
+  guint recovered = 0, lost = 0;
+  gsize len;
+
+  confab_fec_encoder_config_init (&cfg);
+  cfg.payload_type = FLEX_PT;
+  cfg.repair_ssrc = REPAIR_SSRC;
+  cfg.overhead_percent = 25;
+  cfg.delay_budget_ms = 100;
+  cfg.sliding_window = TRUE;
+  enc = confab_fec_encoder_new (&cfg, NULL);
+  g_assert_nonnull (enc);
+  for (guint p = 0; p < 40 * 8; p++)
+    {
+      g_autoptr (GBytes) pkt = NULL;
+      const guint8 *d;
+      GBytes *r;
+      guint n = 0, lo = G_MAXUINT, hi = 0;
+
+      ts[p] = 1000 + (p / 8) * 3000;
+      pkt = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (65300 + p), ts[p], p % 8 == 7, 300);
+      d = g_bytes_get_data (pkt, &len);
+      g_assert_cmpint (confab_fec_encoder_add_media (enc, d, len, FALSE), ==, CONFAB_FEC_OK);
+      if (p % 8 == 3)
+        lost++;
+      else
+        confab_fec_decoder_push (dec, d, len, NULL);
+      while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
+        {
+          const guint8 *rd = g_bytes_get_data (r, &len);
+
+          repair_coverage (r, 65300, &lo, &hi);
+          if ((p / 8) % 3 != 0)
+            confab_fec_decoder_push (dec, rd, len, NULL);
+          g_bytes_unref (r);
+          n++;
+        }
+      g_assert_cmpuint (n, ==, p % 8 == 7 ? 2 : 0);
+      if (n > 0)
+        {
+          g_assert_cmpuint (hi, ==, p);
+          g_assert_cmpuint (ts[p] - ts[lo], <=, 100 * 90);
+        }
+      while (confab_fec_decoder_next_recovered (dec, &len) != NULL)
+        recovered++;
+    }
+  confab_fec_decoder_drain (dec);
+  while (confab_fec_decoder_next_recovered (dec, &len) != NULL)
+    recovered++;
+  g_test_message ("sliding window: %u of %u lost packets recovered", recovered, lost);
+  g_assert_cmpuint (recovered, >=, lost * 3 / 4);
+  g_rand_free (rand);
+}
+
 /* FlexFEC's fixed codes at their largest: 11 x 10 = 110 packets, column repair packets in
  * the F=1 format, one loss in every column recovered. */
 static void
@@ -860,6 +926,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/encoder/overhead", test_encoder_overhead);
   g_test_add_func ("/confab/fec/encoder/block-boundaries", test_encoder_block_boundaries);
   g_test_add_func ("/confab/fec/encoder/delay-budget", test_encoder_delay_budget);
+  g_test_add_func ("/confab/fec/encoder/sliding-window", test_encoder_sliding_window);
   g_test_add_func ("/confab/fec/encoder/fixed-large-block", test_fixed_large_block);
   g_test_add_func ("/confab/fec/encoder/config", test_encoder_config);
   g_test_add_func ("/confab/fec/encoder/shared-repair-seq", test_shared_repair_seq);

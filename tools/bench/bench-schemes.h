@@ -28,6 +28,7 @@ typedef enum
   BENCH_SCHEME_FLEX_RANDOM,
   BENCH_SCHEME_FLEX_RANDOM_K16, /* random masks over blocks of at least 16 packets */
   BENCH_SCHEME_FLEX_SEARCHED,   /* the searched masks (fec/confab-fec-mask-tables.c) */
+  BENCH_SCHEME_FLEX_SLIDING,    /* overlapping windows within the delay budget (budgets only) */
   BENCH_SCHEME_FLEX_BURSTY,
   BENCH_SCHEME_FLEX_ROWS,
   BENCH_SCHEME_FLEX_COLUMNS,
@@ -39,6 +40,8 @@ typedef enum
 
 const char *bench_scheme_name (BenchScheme scheme);
 gboolean bench_scheme_is_confab (BenchScheme scheme);
+/* Whether the scheme has blocks an ideal code can be compared on (not overlapping windows). */
+gboolean bench_scheme_has_blocks (BenchScheme scheme);
 
 typedef struct
 {

@@ -179,7 +179,7 @@ measure (Bench *b, const BenchStream *s, GArray *models, BenchEncoded **enc,
           r->memcpy_ns = memcpy_ns;
           r->stream_packets = s->n_packets;
           r->stream_bytes = s->bytes;
-          r->has_ideal = bench_scheme_is_confab (sc);
+          r->has_ideal = bench_scheme_has_blocks (sc);
           res[sc] = r;
           g_ptr_array_add (b->results, r);
         }
@@ -231,7 +231,8 @@ encode_and_measure (Bench *b, const BenchStream *s, GArray *models, const BenchS
     {
       if (!scheme_enabled (b, sc)
           || (opts->delay_budget_ms > 0
-              && (!bench_scheme_has_budget (sc) || sc == BENCH_SCHEME_ULPFEC)))
+              && (!bench_scheme_has_budget (sc) || sc == BENCH_SCHEME_ULPFEC))
+          || (opts->delay_budget_ms == 0 && sc == BENCH_SCHEME_FLEX_SLIDING))
         continue;
       enc[sc] = bench_encode (s, sc, opts, error);
       ok = enc[sc] != NULL;
