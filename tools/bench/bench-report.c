@@ -364,6 +364,21 @@ budget_verdicts (Bench *b, const char *stream, const char *bern, const char *ge,
       g_string_append_printf (m, "%s%s x%.2f", m->len ? ", " : "", bl, x_ideal (r));
       worst = MAX (worst, x_ideal (r));
     }
+  /* Overlapping windows have no blocks to compare on: against the ideal block code within the
+   * same budget instead. */
+  for (guint bi = 0; bi < b->budgets->len; bi++)
+    {
+      guint budget = g_array_index (b->budgets, guint, bi);
+      const Result *r = bench_find_result_at (b, stream, bern, PLOT_OVERHEAD,
+                                              BENCH_SCHEME_FLEX_SLIDING, budget);
+      const Result *ideal
+          = bench_find_result_at (b, stream, bern, PLOT_OVERHEAD, BENCH_SCHEME_IDEAL, budget);
+
+      if (r && r->available && ideal && bench_residual_pct (&ideal->t) > 0)
+        g_string_append_printf (m, "%s%u ms x%.2f",
+                                bi > 1 ? ", " : "; flexfec-sliding vs it: ", budget,
+                                bench_residual_pct (&r->t) / bench_residual_pct (&ideal->t));
+    }
   if (m->len > 0)
     {
       x = (Verdict){ "budget-vs-ideal",
