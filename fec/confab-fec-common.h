@@ -61,6 +61,7 @@ typedef enum
   CONFAB_FEC_MASK_COLUMNS,    /* fixed: columns, every L-th packet (FlexFEC F=1, D>1) */
   CONFAB_FEC_MASK_2D,         /* fixed: rows and columns */
   CONFAB_FEC_MASK_SEARCHED,   /* searched offline for independent and bursty loss (tables) */
+  CONFAB_FEC_MASK_SLIDING,    /* overlapping windows within the encoder's delay budget */
 } ConfabFecMaskFamily;
 
 /* Serial number arithmetic on 16-bit RTP sequence numbers (RFC 1982): positive when a is

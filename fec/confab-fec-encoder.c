@@ -79,6 +79,12 @@ confab_fec_encoder_config_init (ConfabFecEncoderConfig *config)
 }
 
 static gboolean
+is_sliding (const ConfabFecEncoder *enc)
+{
+  return enc->config.family == CONFAB_FEC_MASK_SLIDING;
+}
+
+static gboolean
 family_is_fixed (ConfabFecMaskFamily family)
 {
   return family == CONFAB_FEC_MASK_ROWS || family == CONFAB_FEC_MASK_COLUMNS
@@ -116,10 +122,10 @@ config_is_valid (const ConfabFecEncoderConfig *c, GError **error)
                    "invalid payload types (RED is for ULPFEC only)");
       return FALSE;
     }
-  if (c->sliding_window && (c->delay_budget_ms == 0 || family_is_fixed (c->family)))
+  if (c->family == CONFAB_FEC_MASK_SLIDING && c->delay_budget_ms == 0)
     {
       g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
-                   "a sliding window needs a delay budget and a generated mask family");
+                   "sliding windows need a delay budget");
       return FALSE;
     }
   if (c->delay_budget_ms > 60000 || c->clock_rate > 1000000)
@@ -147,7 +153,7 @@ config_is_valid (const ConfabFecEncoderConfig *c, GError **error)
         }
     }
   else if (c->family != CONFAB_FEC_MASK_RANDOM && c->family != CONFAB_FEC_MASK_BURSTY
-           && c->family != CONFAB_FEC_MASK_SEARCHED)
+           && c->family != CONFAB_FEC_MASK_SEARCHED && c->family != CONFAB_FEC_MASK_SLIDING)
     {
       g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
                    "unknown mask family %d", c->family);
@@ -216,6 +222,8 @@ confab_fec_encoder_set_mask_family (ConfabFecEncoder *enc, ConfabFecMaskFamily f
     return FALSE;
   if (enc->k > 0)
     confab_fec_encoder_flush (enc);
+  /* A sliding window stays after its flush; blocks start afresh. */
+  enc->k = enc->win_start = enc->pending = 0;
   enc->config = c;
   enc->block_cap = block_capacity (&c);
   return TRUE;
@@ -342,7 +350,7 @@ block_earns_repair (const ConfabFecEncoder *enc)
   guint oh
       = enc->block_has_key ? enc->config.key_frame_overhead_percent : enc->config.overhead_percent;
 
-  guint n = enc->config.sliding_window ? enc->pending : enc->k;
+  guint n = is_sliding (enc) ? enc->pending : enc->k;
 
   return oh == 0 || enc->credit + (gint64) n * oh + 50 >= 100;
 }
@@ -395,29 +403,23 @@ mask_rng (guint64 *s)
   return z ^ (z >> 31);
 }
 
-/* m rows over the whole window, each packet in each row with probability 1/2 (dense rows
- * keep the overlapping equations independent), every packet not covered yet in at least
- * one row, no row empty. */
+/* m rows over the whole window: over the packets no repair packet covers yet, the searched
+ * (pending, m) mask, so that losses among them are as independent as a block's; over the
+ * older ones, each packet in each row with probability 1/2 (dense rows keep the overlapping
+ * equations independent). */
 static void
 sliding_mask (ConfabFecEncoder *enc, guint m, ConfabFecMask *mask)
 {
-  guint k = enc->k;
-  guint64 window = k >= 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << k) - 1;
-  guint64 all = 0;
+  guint k = enc->k, first = k - enc->pending;
+  guint64 older = first >= 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << first) - 1;
+  ConfabFecMask fresh;
 
+  confab_fec_mask_generate (CONFAB_FEC_MASK_SEARCHED, enc->pending, m, &fresh);
   memset (mask, 0, sizeof *mask);
   mask->k = k;
   mask->m = m;
   for (guint r = 0; r < m; r++)
-    {
-      mask->rows[r].w[0] = mask_rng (&enc->mask_seed) & window;
-      if (mask->rows[r].w[0] == 0)
-        mask->rows[r].w[0] = G_GUINT64_CONSTANT (1) << (k - 1);
-      all |= mask->rows[r].w[0];
-    }
-  for (guint j = k - enc->pending; j < k; j++)
-    if (!(all & (G_GUINT64_CONSTANT (1) << j)))
-      mask->rows[j % m].w[0] |= G_GUINT64_CONSTANT (1) << j;
+    mask->rows[r].w[0] = (mask_rng (&enc->mask_seed) & older) | (fresh.rows[r].w[0] << first);
 }
 
 /* Repair packets for the window's pending packets, after dropping the packets that have
@@ -460,7 +462,7 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
   guint before;
 
   g_return_val_if_fail (enc != NULL, 0);
-  if (enc->config.sliding_window)
+  if (is_sliding (enc))
     return flush_window (enc);
   k = enc->k;
   if (k == 0)
@@ -501,6 +503,7 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
           case CONFAB_FEC_MASK_RANDOM:
           case CONFAB_FEC_MASK_BURSTY:
           case CONFAB_FEC_MASK_SEARCHED:
+          case CONFAB_FEC_MASK_SLIDING:
           default:
             break;
           }
@@ -529,7 +532,7 @@ frame_ends_block (ConfabFecEncoder *enc)
 {
   guint32 interval;
 
-  if (enc->config.sliding_window)
+  if (is_sliding (enc))
     return block_earns_repair (enc);
   if (enc->k < MIN (enc->config.min_block, enc->block_cap))
     return FALSE;
@@ -570,7 +573,7 @@ note_frame (ConfabFecEncoder *enc, guint32 ts)
           enc->frame_interval = interval;
         }
     }
-  if (budget_applies (enc) && !enc->config.sliding_window && enc->k > 0
+  if (budget_applies (enc) && !is_sliding (enc) && enc->k > 0
       && ticks_since (ts, enc->block_first_ts) > enc->budget_ticks && block_earns_repair (enc))
     confab_fec_encoder_flush (enc);
   enc->frame_open = TRUE;
@@ -622,7 +625,7 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
       enc->block_first_ts = v.timestamp;
     }
 
-  if (enc->config.sliding_window && enc->k == enc->block_cap)
+  if (is_sliding (enc) && enc->k == enc->block_cap)
     {
       /* The window is full: its oldest packet leaves, protected first if it is not yet. */
       if (enc->pending == enc->k)
@@ -639,8 +642,7 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
   enc->stats.media_bytes += len;
   enc->frame_open = !v.marker;
 
-  if ((!enc->config.sliding_window && enc->k >= enc->block_cap)
-      || (v.marker && frame_ends_block (enc)))
+  if ((!is_sliding (enc) && enc->k >= enc->block_cap) || (v.marker && frame_ends_block (enc)))
     confab_fec_encoder_flush (enc);
   return CONFAB_FEC_OK;
 }
@@ -658,7 +660,7 @@ confab_fec_encoder_prepare_masks (const ConfabFecEncoderConfig *config)
   const guint overheads[] = { config->overhead_percent, config->key_frame_overhead_percent };
 
   g_return_if_fail (config != NULL);
-  if (family_is_fixed (config->family))
+  if (family_is_fixed (config->family) || config->family == CONFAB_FEC_MASK_SLIDING)
     return;
   for (guint o = 0; o < G_N_ELEMENTS (overheads); o++)
     for (guint k = 1; k <= MIN (config->max_block, (guint) CONFAB_FEC_MAX_BLOCK); k++)

@@ -48,15 +48,15 @@ typedef struct
    * lets a block span frames as long as the last one's RTP timestamp is within the budget
    * of the first one's: at a frame's end the block ends when the next frame, expected one
    * frame interval later, would exceed the budget or would not fit in max_block. 0: end at
-   * the first frame boundary that earns a repair packet (one frame's delay). */
+   * the first frame boundary that earns a repair packet (one frame's delay).
+   * The SLIDING family (which needs a budget) has overlapping windows instead of disjoint
+   * blocks: at each frame's end that earns a repair packet, its repair packets cover every
+   * packet sent within the budget (the newest max_block), each with probability 1/2 and the
+   * new ones at least once, so a packet is protected by the repair packets of every frame
+   * in its budget, and a burst that takes one frame's repair packets leaves the next
+   * frames'. */
   guint delay_budget_ms;
   guint clock_rate; /* RTP clock of the media, Hz (0: 90000, video) */
-  /* With a delay budget: overlapping windows instead of disjoint blocks. At each frame's end
-   * that earns a repair packet, its repair packets cover every packet sent within the budget
-   * (the newest max_block), each with probability 1/2 and the new ones at least once, so a
-   * packet is protected by the repair packets of every frame in its budget: a burst that
-   * takes one frame's repair packets leaves the next frames'. The mask family is not used. */
-  gboolean sliding_window;
 } ConfabFecEncoderConfig;
 
 typedef struct
@@ -93,8 +93,8 @@ gboolean confab_fec_encoder_set_mask_family (ConfabFecEncoder *enc, ConfabFecMas
  * sequence space, so there the caller numbers repair packets between frames. */
 void confab_fec_encoder_set_next_repair_seq (ConfabFecEncoder *enc, guint16 seq);
 
-/* Ends the current block now (sliding window: protects the packets no repair packet covers
- * yet). Returns the number of repair packets it produced. */
+/* Ends the current block now (SLIDING: protects the packets no repair packet covers yet).
+ * Returns the number of repair packets it produced. */
 guint confab_fec_encoder_flush (ConfabFecEncoder *enc);
 
 /* Generates (and caches) every mask the encoder may need for @config: the first use of a

@@ -372,6 +372,7 @@ confab_fec_mask_fixed (ConfabFecMaskFamily family, guint k, guint l, ConfabFecMa
     case CONFAB_FEC_MASK_RANDOM:
     case CONFAB_FEC_MASK_BURSTY:
     case CONFAB_FEC_MASK_SEARCHED:
+    case CONFAB_FEC_MASK_SLIDING:
     default:
       return FALSE;
     }

@@ -626,7 +626,7 @@ test_encoder_sliding_window (void)
   cfg.repair_ssrc = REPAIR_SSRC;
   cfg.overhead_percent = 25;
   cfg.delay_budget_ms = 100;
-  cfg.sliding_window = TRUE;
+  cfg.family = CONFAB_FEC_MASK_SLIDING;
   enc = confab_fec_encoder_new (&cfg, NULL);
   g_assert_nonnull (enc);
   for (guint p = 0; p < 40 * 8; p++)

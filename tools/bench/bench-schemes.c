@@ -194,8 +194,7 @@ confab_config (BenchScheme scheme, const BenchSchemeOptions *o, ConfabFecEncoder
     {
     case BENCH_SCHEME_FLEX_SLIDING:
       /* Needs a budget: the one-frame run leaves it out. */
-      c->family = CONFAB_FEC_MASK_RANDOM;
-      c->sliding_window = TRUE;
+      c->family = CONFAB_FEC_MASK_SLIDING;
       *params = g_strdup_printf ("windows of <=48 within %u ms", o->delay_budget_ms);
       return TRUE;
     case BENCH_SCHEME_FLEX_RANDOM_K16:
