@@ -100,6 +100,18 @@ confab_write_u32 (guint8 *p, guint32 v)
   p[3] = v & 0xff;
 }
 
+/* splitmix64: a tiny seeded generator that gives the same numbers on every platform, for
+ * masks (the encoder's sliding windows, tools/fec-mask-search). */
+static inline guint64
+confab_fec_splitmix64 (guint64 *state)
+{
+  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
 /* A set of up to CONFAB_FEC_MAX_SPAN packet positions, bit i = position i. */
 typedef struct
 {

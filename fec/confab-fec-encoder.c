@@ -392,17 +392,6 @@ window_drop_oldest (ConfabFecEncoder *enc)
   enc->k--;
 }
 
-/* splitmix64: the sliding window's masks, the same for the same stream on every platform. */
-static guint64
-mask_rng (guint64 *s)
-{
-  guint64 z = (*s += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
 /* m rows over the whole window: over the packets no repair packet covers yet, the searched
  * (pending, m) mask, so that losses among them are as independent as a block's; over the
  * older ones, each packet in each row with probability 1/2 (dense rows keep the overlapping
@@ -419,7 +408,8 @@ sliding_mask (ConfabFecEncoder *enc, guint m, ConfabFecMask *mask)
   mask->k = k;
   mask->m = m;
   for (guint r = 0; r < m; r++)
-    mask->rows[r].w[0] = (mask_rng (&enc->mask_seed) & older) | (fresh.rows[r].w[0] << first);
+    mask->rows[r].w[0]
+        = (confab_fec_splitmix64 (&enc->mask_seed) & older) | (fresh.rows[r].w[0] << first);
 }
 
 /* Repair packets for the window's pending packets, after dropping the packets that have

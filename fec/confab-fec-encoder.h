@@ -51,10 +51,10 @@ typedef struct
    * the first frame boundary that earns a repair packet (one frame's delay).
    * The SLIDING family (which needs a budget) has overlapping windows instead of disjoint
    * blocks: at each frame's end that earns a repair packet, its repair packets cover every
-   * packet sent within the budget (the newest max_block), each with probability 1/2 and the
-   * new ones at least once, so a packet is protected by the repair packets of every frame
-   * in its budget, and a burst that takes one frame's repair packets leaves the next
-   * frames'. */
+   * packet sent within the budget (the newest max_block): the packets no repair packet
+   * covers yet by the searched mask for their number, the older ones each with probability
+   * 1/2. A packet is so protected by the repair packets of every frame in its budget, and a
+   * burst that takes one frame's repair packets leaves the next frames'. */
   guint delay_budget_ms;
   guint clock_rate; /* RTP clock of the media, Hz (0: 90000, video) */
 } ConfabFecEncoderConfig;

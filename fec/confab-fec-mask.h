@@ -17,6 +17,7 @@
  *    independent 10% and Gilbert-Elliott 5%/3 loss (tools/fec-mask-search, which writes
  *    confab-fec-mask-tables.c); other (k, m) fall back to RANDOM.
  *  - ROWS / COLUMNS / 2D: FlexFEC's fixed L x D codes (see confab_fec_mask_fixed()).
+ *  - SLIDING: overlapping windows, which the encoder builds itself (confab-fec-encoder.h).
  *
  * Generation is deterministic; results are cached per (family, k, m), so the first use of a
  * (k, m) costs a few milliseconds and later ones nothing.

@@ -390,10 +390,8 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
       1, 48, 1, rw);
   properties[PROP_DELAY_BUDGET] = g_param_spec_uint (
       "delay-budget", "Delay budget",
-      "How long a media packet may wait for its repair packets, in ms: blocks span the frames "
-      "that fit (90 kHz timestamps), which recovers more at the same overhead; 0: one frame "
-      "(applies to new streams)",
-      0, 60000, 0, rw);
+      "Longest wait of a media packet for its repair packets, ms (0: one frame; new streams)", 0,
+      60000, 0, rw);
   properties[PROP_PROTECTED] = g_param_spec_uint64 (
       "protected", "Protected", "Media packets protected", 0, G_MAXUINT64, 0, ro);
   properties[PROP_REPAIR_PACKETS_SENT] = g_param_spec_uint64 (

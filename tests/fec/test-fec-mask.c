@@ -19,6 +19,24 @@
 #define MAX_K 12
 #define MAX_M 12
 
+/* A k x m mask with no empty row, nothing past k, and every packet protected (so any single
+ * loss is recoverable). */
+static void
+assert_mask_shape (const ConfabFecMask *mask, guint k, guint m)
+{
+  ConfabFecBits all = { { 0 } };
+
+  g_assert_cmpuint (mask->k, ==, k);
+  g_assert_cmpuint (mask->m, ==, m);
+  for (guint r = 0; r < m; r++)
+    {
+      g_assert_false (confab_fec_bits_is_empty (&mask->rows[r]));
+      g_assert_cmpuint (confab_fec_bits_span (&mask->rows[r]), <=, k);
+      all.w[0] |= mask->rows[r].w[0];
+    }
+  g_assert_cmpuint (confab_fec_bits_count (&all), ==, k);
+}
+
 static void
 test_mask_shape (void)
 {
@@ -27,19 +45,9 @@ test_mask_shape (void)
       for (guint m = 1; m <= MIN (k, 12u); m++)
         {
           ConfabFecMask mask;
-          ConfabFecBits all = { { 0 } };
 
           g_assert_true (confab_fec_mask_generate (f, k, m, &mask));
-          g_assert_cmpuint (mask.k, ==, k);
-          g_assert_cmpuint (mask.m, ==, m);
-          for (guint r = 0; r < m; r++)
-            {
-              g_assert_false (confab_fec_bits_is_empty (&mask.rows[r]));
-              g_assert_cmpuint (confab_fec_bits_span (&mask.rows[r]), <=, k);
-              all.w[0] |= mask.rows[r].w[0];
-            }
-          /* every packet protected; any single loss recoverable */
-          g_assert_cmpuint (confab_fec_bits_count (&all), ==, k);
+          assert_mask_shape (&mask, k, m);
           if (f == CONFAB_FEC_MASK_BURSTY)
             g_assert_true (confab_fec_mask_recovers_bursts (&mask, m));
         }
@@ -84,18 +92,9 @@ test_mask_searched (void)
     for (guint m = 1; m <= MIN (k, 30u); m++)
       {
         ConfabFecMask mask, random;
-        ConfabFecBits all = { { 0 } };
 
         g_assert_true (confab_fec_mask_generate (CONFAB_FEC_MASK_SEARCHED, k, m, &mask));
-        g_assert_cmpuint (mask.k, ==, k);
-        g_assert_cmpuint (mask.m, ==, m);
-        for (guint r = 0; r < m; r++)
-          {
-            g_assert_false (confab_fec_bits_is_empty (&mask.rows[r]));
-            g_assert_cmpuint (confab_fec_bits_span (&mask.rows[r]), <=, k);
-            all.w[0] |= mask.rows[r].w[0];
-          }
-        g_assert_cmpuint (confab_fec_bits_count (&all), ==, k);
+        assert_mask_shape (&mask, k, m);
         if (k <= 12 || m == 1 || m > 26)
           {
             g_assert_true (confab_fec_mask_generate (CONFAB_FEC_MASK_RANDOM, k, m, &random));

@@ -457,25 +457,37 @@ bench_default_plot_path (gint64 seed)
   return g_strdup_printf ("confab-fec-bench-seed%" G_GINT64_FORMAT ".png", seed);
 }
 
+/* Appends the comma-separated numbers of @option's @list, each from @min to @max, to @out. */
 static gboolean
-parse_overheads (Bench *b, GError **error)
+parse_list (const char *option, const char *list, guint min, guint max, const char *what,
+            GArray *out, GError **error)
 {
-  g_auto (GStrv) parts = g_strsplit (b->overheads_str, ",", -1);
-  gboolean has_plot = FALSE;
+  g_auto (GStrv) parts = g_strsplit (list, ",", -1);
 
   for (guint i = 0; parts[i]; i++)
     {
       guint64 v;
 
-      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, 100, &v, NULL))
+      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, min, max, &v, NULL))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--overheads: \"%s\" is not a percentage from 1 to 100", parts[i]);
+                       "%s: \"%s\" is not %s from %u to %u", option, parts[i], what, min, max);
           return FALSE;
         }
-      g_array_append_val (b->overheads, (guint){ (guint) v });
-      has_plot |= v == PLOT_OVERHEAD;
+      g_array_append_val (out, (guint){ (guint) v });
     }
+  return TRUE;
+}
+
+static gboolean
+parse_overheads (Bench *b, GError **error)
+{
+  gboolean has_plot = FALSE;
+
+  if (!parse_list ("--overheads", b->overheads_str, 1, 100, "a percentage", b->overheads, error))
+    return FALSE;
+  for (guint i = 0; i < b->overheads->len; i++)
+    has_plot |= g_array_index (b->overheads, guint, i) == PLOT_OVERHEAD;
   /* The plot and the targets are at 25%: always measure it. */
   if (!has_plot)
     g_array_prepend_val (b->overheads, (guint){ PLOT_OVERHEAD });
@@ -485,22 +497,12 @@ parse_overheads (Bench *b, GError **error)
 static gboolean
 parse_budgets (Bench *b, GError **error)
 {
-  g_auto (GStrv) parts = g_strsplit (b->budgets_str, ",", -1);
-
-  for (guint i = 0; parts[i]; i++)
-    {
-      guint64 v;
-
-      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 0, 60000, &v, NULL))
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--budgets: \"%s\" is not a delay from 0 to 60000 ms", parts[i]);
-          return FALSE;
-        }
-      if (v > 0)
-        g_array_append_val (b->budgets, (guint){ (guint) v });
-    }
-  /* One frame (no budget) is what every other table measures: always there, first. */
+  if (!parse_list ("--budgets", b->budgets_str, 0, 60000, "a delay in ms", b->budgets, error))
+    return FALSE;
+  /* One frame (no budget) is what every other table measures: always there, first, once. */
+  for (guint i = b->budgets->len; i-- > 0;)
+    if (g_array_index (b->budgets, guint, i) == 0)
+      g_array_remove_index (b->budgets, i);
   g_array_prepend_val (b->budgets, (guint){ 0 });
   return TRUE;
 }

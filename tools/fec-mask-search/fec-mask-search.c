@@ -43,21 +43,10 @@ typedef struct
   guint64 rows;  /* lost repair rows */
 } Pattern;
 
-/* splitmix64, as the benchmark's loss models use. */
-static guint64
-rng_next (guint64 *s)
-{
-  guint64 z = (*s += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
 static double
 rng_double (guint64 *s)
 {
-  return (rng_next (s) >> 11) * (1.0 / 9007199254740992.0);
+  return (confab_fec_splitmix64 (s) >> 11) * (1.0 / 9007199254740992.0);
 }
 
 /* Independent loss over media 0..j-1 and m rows. */
@@ -162,7 +151,7 @@ choose_column (ConfabFecMask *mask, guint j, const Options *o, Pattern *rp, Patt
       double s;
 
       while (col == 0)
-        col = rng_next (&seed) & full;
+        col = confab_fec_splitmix64 (&seed) & full;
       set_column (mask, j, col);
       s = mean_unrecovered (mask, rp, o->samples, j);
       if (n_ge)
