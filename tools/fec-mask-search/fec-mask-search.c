@@ -4,8 +4,8 @@
  *
  *   fec-mask-search [--seed N] [--samples N] [--candidates N] [--ge-weight W] > FILE.c
  *
- * (the committed table: build/tools/fec-mask-search/fec-mask-search --seed 1, about two
- * minutes on one core).
+ * (the committed table: build/tools/fec-mask-search/fec-mask-search --seed 1, two to five
+ * minutes on one core; the same table on every run).
  *
  * For each number of repair rows m, the mask is built one media column at a time: column j
  * is the candidate (a seeded random set of nonzero m-bit columns, or all of them when m is
@@ -20,7 +20,7 @@
  *
  * At the end it scores each (k, m) of the table against the ideal (MDS) code on the same
  * block under independent 10 % loss, and against the "random" family, on stderr.
- * Deterministic for a seed; a few minutes on one core. */
+ * Deterministic for a seed. */
 #include <glib.h>
 #include <math.h>
 #include <stdio.h>
