@@ -60,6 +60,8 @@ typedef enum
   CONFAB_FEC_MASK_ROWS,       /* fixed: rows of L consecutive packets (FlexFEC F=1, D<=1) */
   CONFAB_FEC_MASK_COLUMNS,    /* fixed: columns, every L-th packet (FlexFEC F=1, D>1) */
   CONFAB_FEC_MASK_2D,         /* fixed: rows and columns */
+  CONFAB_FEC_MASK_SEARCHED,   /* searched offline for independent and bursty loss (tables) */
+  CONFAB_FEC_MASK_SLIDING,    /* overlapping windows within the encoder's delay budget */
 } ConfabFecMaskFamily;
 
 /* Serial number arithmetic on 16-bit RTP sequence numbers (RFC 1982): positive when a is
@@ -96,6 +98,18 @@ confab_write_u32 (guint8 *p, guint32 v)
   p[1] = (v >> 16) & 0xff;
   p[2] = (v >> 8) & 0xff;
   p[3] = v & 0xff;
+}
+
+/* splitmix64: a tiny seeded generator that gives the same numbers on every platform, for
+ * masks (the encoder's sliding windows, tools/fec-mask-search). */
+static inline guint64
+confab_fec_splitmix64 (guint64 *state)
+{
+  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
 }
 
 /* A set of up to CONFAB_FEC_MAX_SPAN packet positions, bit i = position i. */

@@ -16,6 +16,9 @@ typedef struct
   guint8 data[CONFAB_FEC_MAX_PACKET_SIZE];
 } BlockPacket;
 
+/* Slots of the block: the largest any family uses. A sliding window is a ring in them. */
+#define BLOCK_SLOTS CONFAB_FLEXFEC_MAX_MASK_BITS
+
 /* A repair packet's buffer: the largest payload plus the longest RTP, RED and FEC headers. */
 #define REPAIR_BUF_SIZE (CONFAB_FEC_MAX_PACKET_SIZE + 64)
 
@@ -27,11 +30,24 @@ struct _ConfabFecEncoder
   gboolean have_ssrc;
   guint32 ssrc;
 
-  BlockPacket *block; /* block_cap slots */
+  BlockPacket *block; /* BLOCK_SLOTS slots; packet j of the block is (win_start + j) mod that */
+  guint win_start;
+  guint pending; /* sliding window: its newest packets no repair packet covers yet */
+  guint64 mask_seed;
   guint k;
   guint16 sn_base;
   gboolean block_has_key;
   guint32 last_ts;
+
+  /* Frame timing, for the delay budget: a frame is the packets sharing a timestamp up to
+   * the marker. */
+  gboolean frame_open;    /* the last packet did not end its frame */
+  gboolean seen_frame;    /* last_ts holds a frame's timestamp */
+  guint32 frame_interval; /* RTP ticks between the last two frames (0: not known yet) */
+  guint32 prev_interval;  /* and the two before */
+  guint frame_packets;    /* packets of the current (or just ended) frame */
+  guint32 block_first_ts; /* timestamp of the block's first packet */
+  guint32 budget_ticks;   /* delay_budget_ms in RTP ticks */
 
   gint64 credit; /* overhead owed, in percent of a packet, carried across blocks */
   guint16 repair_seq;
@@ -53,13 +69,19 @@ confab_fec_encoder_config_init (ConfabFecEncoderConfig *config)
   g_return_if_fail (config != NULL);
   memset (config, 0, sizeof *config);
   config->scheme = CONFAB_FEC_SCHEME_FLEXFEC;
-  config->family = CONFAB_FEC_MASK_RANDOM;
+  config->family = CONFAB_FEC_MASK_SEARCHED;
   config->overhead_percent = 25;
   config->key_frame_overhead_percent = 50;
   config->red_payload_type = -1;
   config->max_block = CONFAB_FEC_MAX_BLOCK;
   config->columns = 4;
   config->rows = 4;
+}
+
+static gboolean
+is_sliding (const ConfabFecEncoder *enc)
+{
+  return enc->config.family == CONFAB_FEC_MASK_SLIDING;
 }
 
 static gboolean
@@ -100,6 +122,18 @@ config_is_valid (const ConfabFecEncoderConfig *c, GError **error)
                    "invalid payload types (RED is for ULPFEC only)");
       return FALSE;
     }
+  if (c->family == CONFAB_FEC_MASK_SLIDING && c->delay_budget_ms == 0)
+    {
+      g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
+                   "sliding windows need a delay budget");
+      return FALSE;
+    }
+  if (c->delay_budget_ms > 60000 || c->clock_rate > 1000000)
+    {
+      g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
+                   "delay budget must be at most 60 s, clock rate at most 1 MHz");
+      return FALSE;
+    }
   if (c->max_block < 1 || c->max_block > CONFAB_FEC_MAX_BLOCK)
     {
       g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
@@ -118,7 +152,8 @@ config_is_valid (const ConfabFecEncoderConfig *c, GError **error)
           return FALSE;
         }
     }
-  else if (c->family != CONFAB_FEC_MASK_RANDOM && c->family != CONFAB_FEC_MASK_BURSTY)
+  else if (c->family != CONFAB_FEC_MASK_RANDOM && c->family != CONFAB_FEC_MASK_BURSTY
+           && c->family != CONFAB_FEC_MASK_SEARCHED && c->family != CONFAB_FEC_MASK_SLIDING)
     {
       g_set_error (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
                    "unknown mask family %d", c->family);
@@ -141,9 +176,15 @@ confab_fec_encoder_new (const ConfabFecEncoderConfig *config, GError **error)
   enc->config = *config;
   enc->block_cap = block_capacity (config);
   /* Sized for the largest block any family can use, so changing family never reallocates. */
-  enc->block = g_new (BlockPacket, CONFAB_FLEXFEC_MAX_MASK_BITS);
+  enc->block = g_new (BlockPacket, BLOCK_SLOTS);
+  enc->mask_seed = G_GUINT64_CONSTANT (0x5eed5eed5eed5eed);
   enc->repair_seq = config->repair_seq;
   enc->next_seq = config->shared_repair_seq ? config->shared_repair_seq : &enc->repair_seq;
+  /* Plus a millisecond: frame timestamps jitter by a tick or two around the frame rate, and a
+   * 100 ms budget should hold the four frames 0, 33, 67 and 100 ms of 30 fps video. */
+  enc->budget_ticks
+      = (guint32) ((guint64) (config->delay_budget_ms + (config->delay_budget_ms ? 1 : 0))
+                   * (config->clock_rate ? config->clock_rate : 90000) / 1000);
   return enc;
 }
 
@@ -181,6 +222,8 @@ confab_fec_encoder_set_mask_family (ConfabFecEncoder *enc, ConfabFecMaskFamily f
     return FALSE;
   if (enc->k > 0)
     confab_fec_encoder_flush (enc);
+  /* A sliding window stays after its flush; blocks start afresh. */
+  enc->k = enc->win_start = enc->pending = 0;
   enc->config = c;
   enc->block_cap = block_capacity (&c);
   return TRUE;
@@ -250,7 +293,7 @@ emit_repair (ConfabFecEncoder *enc, const ConfabFecBits *row, ConfabFlexfecForma
 
   CONFAB_FEC_BITS_FOREACH (row, j)
   {
-    const BlockPacket *p = &enc->block[j];
+    const BlockPacket *p = &enc->block[(enc->win_start + j) % BLOCK_SLOTS];
 
     if (j >= enc->k)
       break;
@@ -299,6 +342,105 @@ emit_repair (ConfabFecEncoder *enc, const ConfabFecBits *row, ConfabFlexfecForma
   enc->stats.repair_bytes += written;
 }
 
+/* Whether ending the block now gives it at least one repair packet (or no overhead is
+ * asked, so waiting would not give it one either). */
+static gboolean
+block_earns_repair (const ConfabFecEncoder *enc)
+{
+  guint oh
+      = enc->block_has_key ? enc->config.key_frame_overhead_percent : enc->config.overhead_percent;
+
+  guint n = is_sliding (enc) ? enc->pending : enc->k;
+
+  return oh == 0 || enc->credit + (gint64) n * oh + 50 >= 100;
+}
+
+static gboolean
+budget_applies (const ConfabFecEncoder *enc)
+{
+  return enc->budget_ticks > 0 && !family_is_fixed (enc->config.family);
+}
+
+/* RTP ticks from @earlier to @later; 0 when @later is not later (reordered timestamps). */
+static guint32
+ticks_since (guint32 later, guint32 earlier)
+{
+  gint32 d = (gint32) (later - earlier);
+
+  return d > 0 ? (guint32) d : 0;
+}
+
+/* The next frame's distance: the shorter of the last two intervals, so that one pause does
+ * not end the following blocks early. */
+static guint32
+expected_interval (const ConfabFecEncoder *enc)
+{
+  return enc->prev_interval ? MIN (enc->frame_interval, enc->prev_interval) : enc->frame_interval;
+}
+
+static BlockPacket *
+block_packet (ConfabFecEncoder *enc, guint j)
+{
+  return &enc->block[(enc->win_start + j) % BLOCK_SLOTS];
+}
+
+static void
+window_drop_oldest (ConfabFecEncoder *enc)
+{
+  enc->win_start = (enc->win_start + 1) % BLOCK_SLOTS;
+  enc->sn_base++;
+  enc->k--;
+}
+
+/* m rows over the whole window: over the packets no repair packet covers yet, the searched
+ * (pending, m) mask, so that losses among them are as independent as a block's; over the
+ * older ones, each packet in each row with probability 1/2 (dense rows keep the overlapping
+ * equations independent). */
+static void
+sliding_mask (ConfabFecEncoder *enc, guint m, ConfabFecMask *mask)
+{
+  guint k = enc->k, first = k - enc->pending;
+  guint64 older = first >= 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << first) - 1;
+  ConfabFecMask fresh;
+
+  confab_fec_mask_generate (CONFAB_FEC_MASK_SEARCHED, enc->pending, m, &fresh);
+  memset (mask, 0, sizeof *mask);
+  mask->k = k;
+  mask->m = m;
+  for (guint r = 0; r < m; r++)
+    mask->rows[r].w[0]
+        = (confab_fec_splitmix64 (&enc->mask_seed) & older) | (fresh.rows[r].w[0] << first);
+}
+
+/* Repair packets for the window's pending packets, after dropping the packets that have
+ * waited longer than the budget (none of them pending). */
+static guint
+flush_window (ConfabFecEncoder *enc)
+{
+  ConfabFecMask mask;
+  guint before = (guint) enc->stats.repair_packets;
+  guint m;
+
+  if (enc->pending == 0)
+    return 0;
+  while (enc->k > enc->pending
+         && ticks_since (enc->last_ts, confab_read_u32 (block_packet (enc, 0)->data + 4))
+                > enc->budget_ticks)
+    window_drop_oldest (enc);
+  m = repairs_for_block (enc, enc->pending);
+  if (m > 0)
+    {
+      sliding_mask (enc, m, &mask);
+      for (guint r = 0; r < m; r++)
+        emit_repair (enc, &mask.rows[r], CONFAB_FLEXFEC_FORMAT_FLEXIBLE);
+      enc->stats.protected_packets += enc->pending;
+    }
+  enc->stats.blocks++;
+  enc->pending = 0;
+  enc->block_has_key = FALSE;
+  return (guint) enc->stats.repair_packets - before;
+}
+
 guint
 confab_fec_encoder_flush (ConfabFecEncoder *enc)
 {
@@ -310,6 +452,8 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
   guint before;
 
   g_return_val_if_fail (enc != NULL, 0);
+  if (is_sliding (enc))
+    return flush_window (enc);
   k = enc->k;
   if (k == 0)
     return 0;
@@ -348,6 +492,8 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
             break;
           case CONFAB_FEC_MASK_RANDOM:
           case CONFAB_FEC_MASK_BURSTY:
+          case CONFAB_FEC_MASK_SEARCHED:
+          case CONFAB_FEC_MASK_SLIDING:
           default:
             break;
           }
@@ -359,6 +505,8 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
   enc->stats.protected_packets += confab_fec_bits_count (&covered);
   enc->stats.blocks++;
   enc->k = 0;
+  enc->win_start = 0;
+  enc->pending = 0;
   enc->block_has_key = FALSE;
   return (guint) enc->stats.repair_packets - before;
 }
@@ -366,12 +514,16 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
 /* A frame boundary ends the block once the block has earned a repair packet. Otherwise a
  * one-packet delta frame at 25% overhead would go unprotected three times out of four;
  * instead small frames share a block (as libwebrtc does), which costs the frames before the
- * last one a little recovery delay. */
+ * last one a little recovery delay. With a delay budget the block goes on while the next
+ * frame, expected one interval later and as long as this one, still fits in budget and
+ * block: the first packet then waits at most the budget for its repair packets. */
 static gboolean
 frame_ends_block (ConfabFecEncoder *enc)
 {
-  guint oh;
+  guint32 interval;
 
+  if (is_sliding (enc))
+    return block_earns_repair (enc);
   if (enc->k < MIN (enc->config.min_block, enc->block_cap))
     return FALSE;
   /* Rows end with a frame once they hold a full row; columns only make sense over the whole
@@ -380,10 +532,43 @@ frame_ends_block (ConfabFecEncoder *enc)
     return enc->k >= MIN (enc->config.columns, enc->block_cap);
   if (family_is_fixed (enc->config.family))
     return FALSE;
-  oh = enc->block_has_key ? enc->config.key_frame_overhead_percent : enc->config.overhead_percent;
-  if (oh == 0)
+  if (!block_earns_repair (enc))
+    return FALSE;
+  if (!budget_applies (enc))
     return TRUE;
-  return enc->credit + (gint64) enc->k * oh + 50 >= 100;
+  if (enc->k + enc->frame_packets > enc->block_cap)
+    return TRUE;
+  interval = expected_interval (enc);
+  return ticks_since (enc->last_ts + interval, enc->block_first_ts) > enc->budget_ticks;
+}
+
+/* Frame bookkeeping for a packet of timestamp @ts about to join the block. When the previous
+ * frame's end expected the next frame sooner than it came (a dropped frame, a pause), the
+ * block ends before this frame rather than exceed the budget. */
+static void
+note_frame (ConfabFecEncoder *enc, guint32 ts)
+{
+  if (enc->frame_open && enc->seen_frame && ts == enc->last_ts)
+    {
+      enc->frame_packets++;
+      return;
+    }
+  if (enc->seen_frame && ts != enc->last_ts)
+    {
+      guint32 interval = ticks_since (ts, enc->last_ts);
+
+      if (interval > 0)
+        {
+          enc->prev_interval = enc->frame_interval;
+          enc->frame_interval = interval;
+        }
+    }
+  if (budget_applies (enc) && !is_sliding (enc) && enc->k > 0
+      && ticks_since (ts, enc->block_first_ts) > enc->budget_ticks && block_earns_repair (enc))
+    confab_fec_encoder_flush (enc);
+  enc->frame_open = TRUE;
+  enc->seen_frame = TRUE;
+  enc->frame_packets = 1;
 }
 
 ConfabFecStatus
@@ -419,19 +604,35 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
   /* Masks address consecutive sequence numbers from SN base: a gap or reordering on the
    * sending side starts a new block. */
   if (enc->k > 0 && v.seq != (guint16) (enc->sn_base + enc->k))
-    confab_fec_encoder_flush (enc);
+    {
+      confab_fec_encoder_flush (enc);
+      enc->k = enc->win_start = 0;
+    }
+  note_frame (enc, v.timestamp);
   if (enc->k == 0)
-    enc->sn_base = v.seq;
+    {
+      enc->sn_base = v.seq;
+      enc->block_first_ts = v.timestamp;
+    }
 
-  slot = &enc->block[enc->k++];
+  if (is_sliding (enc) && enc->k == enc->block_cap)
+    {
+      /* The window is full: its oldest packet leaves, protected first if it is not yet. */
+      if (enc->pending == enc->k)
+        confab_fec_encoder_flush (enc);
+      window_drop_oldest (enc);
+    }
+  slot = block_packet (enc, enc->k++);
+  enc->pending++;
   memcpy (slot->data, packet, len);
   slot->len = len;
   enc->last_ts = v.timestamp;
   enc->block_has_key |= key_frame;
   enc->stats.media_packets++;
   enc->stats.media_bytes += len;
+  enc->frame_open = !v.marker;
 
-  if (enc->k >= enc->block_cap || (v.marker && frame_ends_block (enc)))
+  if ((!is_sliding (enc) && enc->k >= enc->block_cap) || (v.marker && frame_ends_block (enc)))
     confab_fec_encoder_flush (enc);
   return CONFAB_FEC_OK;
 }
@@ -449,7 +650,7 @@ confab_fec_encoder_prepare_masks (const ConfabFecEncoderConfig *config)
   const guint overheads[] = { config->overhead_percent, config->key_frame_overhead_percent };
 
   g_return_if_fail (config != NULL);
-  if (family_is_fixed (config->family))
+  if (family_is_fixed (config->family) || config->family == CONFAB_FEC_MASK_SLIDING)
     return;
   for (guint o = 0; o < G_N_ELEMENTS (overheads); o++)
     for (guint k = 1; k <= MIN (config->max_block, (guint) CONFAB_FEC_MAX_BLOCK); k++)

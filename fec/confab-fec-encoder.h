@@ -4,7 +4,8 @@
  * Media packets are grouped into blocks of consecutive sequence numbers. A block ends at a
  * frame boundary (marker bit) once it earns at least one repair packet (so small delta
  * frames share a block rather than go unprotected; fixed rows: once it holds a row; fixed
- * columns and 2-D: only when the L x D block is full),
+ * columns and 2-D: only when the L x D block is full); with a delay budget, generated masks
+ * span as many frames as the budget allows instead (see delay_budget_ms). A block also ends
  * when it is full, when the sequence numbers jump, or when the caller flushes. Then the
  * encoder picks m repair packets from the overhead the caller set (key frames can get more;
  * fractions carry over to the next block so the long-run overhead is what was asked), takes
@@ -42,6 +43,20 @@ typedef struct
                     * repair packet) */
   guint columns;   /* L for ROWS/COLUMNS/2D (1-255) */
   guint rows;      /* D for COLUMNS/2D: block = L x D packets (<= 110) */
+  /* How long the first packet of a block may wait for its repair packets, in ms (RANDOM,
+   * BURSTY and SEARCHED masks). Longer blocks recover more at the same overhead; a budget
+   * lets a block span frames as long as the last one's RTP timestamp is within the budget
+   * of the first one's: at a frame's end the block ends when the next frame, expected one
+   * frame interval later, would exceed the budget or would not fit in max_block. 0: end at
+   * the first frame boundary that earns a repair packet (one frame's delay).
+   * The SLIDING family (which needs a budget) has overlapping windows instead of disjoint
+   * blocks: at each frame's end that earns a repair packet, its repair packets cover every
+   * packet sent within the budget (the newest max_block): the packets no repair packet
+   * covers yet by the searched mask for their number, the older ones each with probability
+   * 1/2. A packet is so protected by the repair packets of every frame in its budget, and a
+   * burst that takes one frame's repair packets leaves the next frames'. */
+  guint delay_budget_ms;
+  guint clock_rate; /* RTP clock of the media, Hz (0: 90000, video) */
 } ConfabFecEncoderConfig;
 
 typedef struct
@@ -54,7 +69,8 @@ typedef struct
   guint64 blocks;
 } ConfabFecEncoderStats;
 
-/* Defaults: FlexFEC, random masks, 25% (50% for key frames), PT 0, blocks of up to 48. */
+/* Defaults: FlexFEC, searched masks, 25% (50% for key frames), PT 0, blocks of up to 48,
+ * no delay budget (one frame). */
 void confab_fec_encoder_config_init (ConfabFecEncoderConfig *config);
 
 G_GNUC_WARN_UNUSED_RESULT
@@ -77,7 +93,8 @@ gboolean confab_fec_encoder_set_mask_family (ConfabFecEncoder *enc, ConfabFecMas
  * sequence space, so there the caller numbers repair packets between frames. */
 void confab_fec_encoder_set_next_repair_seq (ConfabFecEncoder *enc, guint16 seq);
 
-/* Ends the current block now. Returns the number of repair packets it produced. */
+/* Ends the current block now (SLIDING: protects the packets no repair packet covers yet).
+ * Returns the number of repair packets it produced. */
 guint confab_fec_encoder_flush (ConfabFecEncoder *enc);
 
 /* Generates (and caches) every mask the encoder may need for @config: the first use of a

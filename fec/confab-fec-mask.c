@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "confab-fec-gf2-private.h"
+#include "confab-fec-mask-tables-private.h"
 
 #define N_CANDIDATES 48
 /* Loss probability the candidates are scored for: the reference point. */
@@ -286,6 +287,21 @@ generate (ConfabFecMaskFamily family, guint k, guint m, ConfabFecMask *out)
     interleaved (out);
 }
 
+/* The searched (k, m) mask, when the table has one. */
+static gboolean
+from_table (guint k, guint m, ConfabFecMask *out)
+{
+  if (k < CONFAB_FEC_MASK_TABLE_MIN_K || k > CONFAB_FEC_MASK_TABLE_MAX_K || m < 2
+      || m > CONFAB_FEC_MASK_TABLE_MAX_M || confab_fec_mask_table[m][0] == 0)
+    return FALSE;
+  memset (out, 0, sizeof *out);
+  out->k = k;
+  out->m = m;
+  for (guint j = 0; j < k; j++)
+    mask_set_column (out, j, confab_fec_mask_table[m][j]);
+  return TRUE;
+}
+
 static GMutex cache_lock;
 static ConfabFecMask *cache[2][CONFAB_FEC_MAX_BLOCK + 1][CONFAB_FEC_MAX_ROWS + 1];
 
@@ -296,10 +312,18 @@ confab_fec_mask_generate (ConfabFecMaskFamily family, guint k, guint m, ConfabFe
   ConfabFecMask *entry;
 
   g_return_val_if_fail (out != NULL, FALSE);
-  if (family != CONFAB_FEC_MASK_RANDOM && family != CONFAB_FEC_MASK_BURSTY)
+  if (family != CONFAB_FEC_MASK_RANDOM && family != CONFAB_FEC_MASK_BURSTY
+      && family != CONFAB_FEC_MASK_SEARCHED)
     return FALSE;
   if (k < 1 || k > CONFAB_FEC_MAX_BLOCK || m < 1 || m > CONFAB_FEC_MAX_ROWS)
     return FALSE;
+  if (family == CONFAB_FEC_MASK_SEARCHED)
+    {
+      if (from_table (k, m, out))
+        return TRUE;
+      /* Small blocks and high overheads: the random family's own search is as good. */
+      family = CONFAB_FEC_MASK_RANDOM;
+    }
   f = family == CONFAB_FEC_MASK_BURSTY ? 1 : 0;
 
   g_mutex_lock (&cache_lock);
@@ -347,6 +371,8 @@ confab_fec_mask_fixed (ConfabFecMaskFamily family, guint k, guint l, ConfabFecMa
       break;
     case CONFAB_FEC_MASK_RANDOM:
     case CONFAB_FEC_MASK_BURSTY:
+    case CONFAB_FEC_MASK_SEARCHED:
+    case CONFAB_FEC_MASK_SLIDING:
     default:
       return FALSE;
     }

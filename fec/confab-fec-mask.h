@@ -12,7 +12,12 @@
  *    same way, keeping the property that every window of min(k, m) consecutive columns is
  *    linearly independent: a burst of up to m consecutive media losses is always recoverable
  *    when the repair packets arrive.
+ *  - SEARCHED: for blocks of 13-48 media packets and 2-26 repair rows, masks
+ *    searched offline column by column against the maximum-likelihood residual under
+ *    independent 10% and Gilbert-Elliott 5%/3 loss (tools/fec-mask-search, which writes
+ *    confab-fec-mask-tables.c); other (k, m) fall back to RANDOM.
  *  - ROWS / COLUMNS / 2D: FlexFEC's fixed L x D codes (see confab_fec_mask_fixed()).
+ *  - SLIDING: overlapping windows, which the encoder builds itself (confab-fec-encoder.h).
  *
  * Generation is deterministic; results are cached per (family, k, m), so the first use of a
  * (k, m) costs a few milliseconds and later ones nothing.
@@ -32,8 +37,8 @@ typedef struct
   ConfabFecBits rows[CONFAB_FEC_MAX_ROWS];
 } ConfabFecMask;
 
-/* RANDOM or BURSTY mask for 1 <= k <= CONFAB_FEC_MAX_BLOCK, 1 <= m <= CONFAB_FEC_MAX_ROWS.
- * Thread-safe. */
+/* RANDOM, BURSTY or SEARCHED mask for 1 <= k <= CONFAB_FEC_MAX_BLOCK, 1 <= m <=
+ * CONFAB_FEC_MAX_ROWS. Thread-safe. */
 gboolean confab_fec_mask_generate (ConfabFecMaskFamily family, guint k, guint m,
                                    ConfabFecMask *out);
 

@@ -64,6 +64,7 @@ struct _GstConfabFecEnc
   guint columns;
   guint rows;
   guint min_block;
+  guint delay_budget;
   guint64 protected_packets;
   guint64 repair_packets;
   guint64 key_frames;
@@ -100,6 +101,7 @@ enum
   PROP_COLUMNS,
   PROP_ROWS,
   PROP_MIN_BLOCK,
+  PROP_DELAY_BUDGET,
   PROP_PROTECTED,
   PROP_REPAIR_PACKETS_SENT,
   PROP_ENCODING_NAME,
@@ -146,6 +148,7 @@ stream_get (GstConfabFecEnc *self, guint32 ssrc)
         cfg.columns = self->columns;
         cfg.rows = self->rows;
         cfg.min_block = self->min_block;
+        cfg.delay_budget_ms = self->delay_budget;
         GST_OBJECT_UNLOCK (self);
         cfg.repair_seq = (guint16) g_random_int ();
         if (cfg.scheme == CONFAB_FEC_SCHEME_FLEXFEC)
@@ -315,6 +318,7 @@ static const gsize prop_fields[N_PROPS] = {
   [PROP_COLUMNS] = FIELD (columns),
   [PROP_ROWS] = FIELD (rows),
   [PROP_MIN_BLOCK] = FIELD (min_block),
+  [PROP_DELAY_BUDGET] = FIELD (delay_budget),
   [PROP_PROTECTED] = FIELD (protected_packets),
   [PROP_REPAIR_PACKETS_SENT] = FIELD (repair_packets),
   [PROP_ENCODING_NAME] = FIELD (encoding_name),
@@ -365,7 +369,7 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
       "Repair packets per 100 media packets of VP8 key frames", 0, 100, 50, rw);
   properties[PROP_MASK_FAMILY] = g_param_spec_enum (
       "mask-family", "Mask family", "Which packets each repair packet protects",
-      GST_TYPE_CONFAB_FEC_MASK_FAMILY, CONFAB_FEC_MASK_RANDOM, rw);
+      GST_TYPE_CONFAB_FEC_MASK_FAMILY, CONFAB_FEC_MASK_SEARCHED, rw);
   properties[PROP_PT] = g_param_spec_uint ("pt", "Payload type",
                                            "Payload type of the repair packets", 0, 127, 110, rw);
   properties[PROP_REPAIR_SSRC]
@@ -384,6 +388,10 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
       "better at the same overhead, but delays recovery of the earlier frames (applies to new "
       "streams)",
       1, 48, 1, rw);
+  properties[PROP_DELAY_BUDGET] = g_param_spec_uint (
+      "delay-budget", "Delay budget",
+      "Longest wait of a media packet for its repair packets, ms (0: one frame; new streams)", 0,
+      60000, 0, rw);
   properties[PROP_PROTECTED] = g_param_spec_uint64 (
       "protected", "Protected", "Media packets protected", 0, G_MAXUINT64, 0, ro);
   properties[PROP_REPAIR_PACKETS_SENT] = g_param_spec_uint64 (
@@ -414,7 +422,7 @@ gst_confab_fec_enc_init (GstConfabFecEnc *self)
                            &self->srcpad);
 
   self->scheme = CONFAB_FEC_SCHEME_FLEXFEC;
-  self->family = CONFAB_FEC_MASK_RANDOM;
+  self->family = CONFAB_FEC_MASK_SEARCHED;
   self->overhead = 25;
   self->key_frame_overhead = 50;
   self->pt = 110;

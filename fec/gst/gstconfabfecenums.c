@@ -28,6 +28,10 @@ gst_confab_fec_mask_family_get_type (void)
     { CONFAB_FEC_MASK_ROWS, "Fixed rows of L packets", "rows" },
     { CONFAB_FEC_MASK_COLUMNS, "Fixed columns of an L x D block", "columns" },
     { CONFAB_FEC_MASK_2D, "Fixed rows and columns of an L x D block", "2d" },
+    { CONFAB_FEC_MASK_SEARCHED, "Masks searched offline for independent and bursty loss",
+      "searched" },
+    { CONFAB_FEC_MASK_SLIDING, "Overlapping windows within the delay budget (needs one)",
+      "sliding" },
     { 0, NULL, NULL },
   };
 

@@ -194,7 +194,7 @@ test_run_quick (void)
   g_autoptr (GHashTable) lost_by_condition
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
-  guint fec_rows = 0;
+  guint fec_rows = 0, budget_rows = 0;
 
   g_assert_cmpint (confab_fec_bench_run (G_N_ELEMENTS (argv) - 1, argv, &error), ==, 0);
   g_assert_no_error (error);
@@ -236,6 +236,19 @@ test_run_quick (void)
         g_assert_cmpuint (rec, ==, 0);
       else
         fec_rows++;
+      /* --quick measures one frame and a 100 ms budget: no media packet waits longer for its
+       * repair packets than the budget it was encoded for. */
+      {
+        guint64 budget = g_ascii_strtoull (f[column (header, "delay_budget_ms")], NULL, 10);
+
+        g_assert_true (budget == 0 || budget == 100);
+        if (budget > 0)
+          {
+            g_assert_cmpfloat (g_ascii_strtod (f[column (header, "max_recovery_wait_ms")], NULL),
+                               <=, budget);
+            budget_rows++;
+          }
+      }
 
       /* Every scheme saw the same media losses. */
       cond = g_strdup_printf ("%s|%s", f[column (header, "stream")],
@@ -246,6 +259,9 @@ test_run_quick (void)
         g_hash_table_insert (lost_by_condition, g_steal_pointer (&cond), GSIZE_TO_POINTER (lost));
     }
   g_assert_cmpuint (fec_rows, >=, 8);
+  /* random, searched and bursty masks, sliding windows and the ideal code, at two loss
+   * models */
+  g_assert_cmpuint (budget_rows, ==, 5 * 2);
 
   g_assert_true (json_parser_load_from_file (parser, json, &error));
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
@@ -273,12 +289,16 @@ test_bad_options (void)
 {
   char *argv[] = { "confab-fec-bench", "--overheads", "0,300", NULL };
   char *both[] = { "confab-fec-bench", "--plot", "x.png", "--no-plot", NULL };
+  char *budgets[] = { "confab-fec-bench", "--budgets", "0,100,fast", NULL };
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (confab_fec_bench_run (G_N_ELEMENTS (argv) - 1, argv, &error), !=, 0);
   g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
   g_clear_error (&error);
   g_assert_cmpint (confab_fec_bench_run (G_N_ELEMENTS (both) - 1, both, &error), !=, 0);
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  g_assert_cmpint (confab_fec_bench_run (G_N_ELEMENTS (budgets) - 1, budgets, &error), !=, 0);
   g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
 }
 

@@ -478,6 +478,199 @@ test_encoder_block_boundaries (void)
     }
 }
 
+/* Adds the media packets a FlexFEC repair packet covers to [*lo, *hi] (packet indexes from
+ * sequence number @seq0). */
+static void
+repair_coverage (GBytes *repair, guint16 seq0, guint *lo, guint *hi)
+{
+  ConfabRtpView v;
+  ConfabFecRepairInfo info;
+  gsize len;
+  const guint8 *d = g_bytes_get_data (repair, &len);
+
+  g_assert_cmpint (confab_rtp_view_parse (&v, d, len), ==, CONFAB_FEC_OK);
+  g_assert_cmpint (confab_flexfec_parse (&v, &info), ==, CONFAB_FEC_OK);
+  CONFAB_FEC_BITS_FOREACH (&info.protected[0].mask, b)
+  {
+    guint i = (guint16) (info.protected[0].sn_base + b - seq0);
+
+    *lo = MIN (*lo, i);
+    *hi = MAX (*hi, i);
+  }
+}
+
+/* A delay budget: blocks span the 30 fps frames (8 packets, 3000 ticks apart) whose
+ * timestamps lie within the budget of the block's first, and end before a frame that comes
+ * later than expected would exceed it. The first packet of every block is lost and comes
+ * back. */
+static void
+test_encoder_delay_budget (void)
+{
+  static const struct
+  {
+    guint budget_ms;
+    guint frames_per_block;
+  } cases[] = { { 0, 1 }, { 50, 2 }, { 100, 4 }, { 200, 6 } };
+  enum
+  {
+    FRAMES = 48,
+    PAUSE = 25 /* four frame intervals before this frame */
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      ConfabFecEncoderConfig cfg;
+      g_autoptr (ConfabFecEncoder) enc = NULL;
+      g_autoptr (ConfabFecDecoder) dec = fec_test_decoder_new (FLEX_PT, REPAIR_SSRC, -1, -1);
+      GRand *rand = g_rand_new_with_seed (31);
+      GPtrArray *media = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      guint32 ts[FRAMES * 8];
+      guint32 t = 7;
+      guint blocks = 0, recovered = 0, covered = 0;
+      gsize len;
+
+      confab_fec_encoder_config_init (&cfg);
+      cfg.payload_type = FLEX_PT;
+      cfg.repair_ssrc = REPAIR_SSRC;
+      cfg.overhead_percent = 25;
+      cfg.delay_budget_ms = cases[c].budget_ms;
+      enc = confab_fec_encoder_new (&cfg, NULL);
+      g_assert_nonnull (enc);
+      for (guint p = 0; p <= FRAMES * 8; p++)
+        {
+          guint lo = G_MAXUINT, hi = 0, n = 0;
+          GBytes *r;
+          GPtrArray *repairs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+          if (p < FRAMES * 8)
+            {
+              GBytes *pkt;
+              const guint8 *d;
+
+              if (p % 8 == 0)
+                t += p == PAUSE * 8 ? 12000 : 3000;
+              ts[p] = t;
+              pkt = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (65000 + p), t, p % 8 == 7,
+                                           300);
+              d = g_bytes_get_data (pkt, &len);
+              g_assert_cmpint (confab_fec_encoder_add_media (enc, d, len, FALSE), ==,
+                               CONFAB_FEC_OK);
+              g_ptr_array_add (media, pkt);
+            }
+          else
+            confab_fec_encoder_flush (enc);
+          while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
+            {
+              repair_coverage (r, 65000, &lo, &hi);
+              g_ptr_array_add (repairs, r);
+              n++;
+            }
+          if (n == 0)
+            {
+              g_ptr_array_unref (repairs);
+              continue;
+            }
+          /* One block: the packets after the last one, two repairs per eight, the last
+           * frame within the budget of the first, and as many frames as fit but before the
+           * pause and at the end. */
+          blocks++;
+          g_assert_cmpuint (lo, ==, covered);
+          g_assert_cmpuint ((hi + 1) % 8, ==, 0);
+          g_assert_cmpuint (n, ==, (hi + 1 - lo) / 4);
+          g_assert_cmpuint (ts[hi] - ts[lo], <=, cases[c].budget_ms * 90);
+          if (lo / 8 != PAUSE - 1 && hi < FRAMES * 8 - 1)
+            g_assert_cmpuint (hi + 1 - lo, ==, 8 * cases[c].frames_per_block);
+          covered = hi + 1;
+          /* The block's media but its first, then its repair packets. */
+          for (guint i = lo + 1; i <= hi; i++)
+            {
+              const guint8 *d = g_bytes_get_data (g_ptr_array_index (media, i), &len);
+
+              confab_fec_decoder_push (dec, d, len, NULL);
+            }
+          for (guint i = 0; i < repairs->len; i++)
+            {
+              const guint8 *d = g_bytes_get_data (g_ptr_array_index (repairs, i), &len);
+
+              confab_fec_decoder_push (dec, d, len, NULL);
+            }
+          while (confab_fec_decoder_next_recovered (dec, &len) != NULL)
+            recovered++;
+          g_ptr_array_unref (repairs);
+        }
+      g_assert_cmpuint (covered, ==, FRAMES * 8);
+      g_assert_cmpuint (recovered, ==, blocks);
+      g_ptr_array_unref (media);
+      g_rand_free (rand);
+    }
+}
+
+/* Sliding windows: after every 8-packet frame two repair packets over the packets sent within
+ * the 100 ms budget (never older), the new frame's in at least one. One loss per frame, and
+ * every third frame's repair packets lost too: most come back from the later frames' repair
+ * packets; not all, as random binary rows over three losses are not always independent
+ * (and the last frame has no later one). */
+static void
+test_encoder_sliding_window (void)
+{
+  ConfabFecEncoderConfig cfg;
+  g_autoptr (ConfabFecEncoder) enc = NULL;
+  g_autoptr (ConfabFecDecoder) dec = fec_test_decoder_new (FLEX_PT, REPAIR_SSRC, -1, -1);
+  GRand *rand = g_rand_new_with_seed (5);
+  guint32 ts[40 * 8];
+  guint recovered = 0, lost = 0;
+  gsize len;
+
+  confab_fec_encoder_config_init (&cfg);
+  cfg.payload_type = FLEX_PT;
+  cfg.repair_ssrc = REPAIR_SSRC;
+  cfg.overhead_percent = 25;
+  cfg.delay_budget_ms = 100;
+  cfg.family = CONFAB_FEC_MASK_SLIDING;
+  enc = confab_fec_encoder_new (&cfg, NULL);
+  g_assert_nonnull (enc);
+  for (guint p = 0; p < 40 * 8; p++)
+    {
+      g_autoptr (GBytes) pkt = NULL;
+      const guint8 *d;
+      GBytes *r;
+      guint n = 0, lo = G_MAXUINT, hi = 0;
+
+      ts[p] = 1000 + (p / 8) * 3000;
+      pkt = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (65300 + p), ts[p], p % 8 == 7, 300);
+      d = g_bytes_get_data (pkt, &len);
+      g_assert_cmpint (confab_fec_encoder_add_media (enc, d, len, FALSE), ==, CONFAB_FEC_OK);
+      if (p % 8 == 3)
+        lost++;
+      else
+        confab_fec_decoder_push (dec, d, len, NULL);
+      while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
+        {
+          const guint8 *rd = g_bytes_get_data (r, &len);
+
+          repair_coverage (r, 65300, &lo, &hi);
+          if ((p / 8) % 3 != 0)
+            confab_fec_decoder_push (dec, rd, len, NULL);
+          g_bytes_unref (r);
+          n++;
+        }
+      g_assert_cmpuint (n, ==, p % 8 == 7 ? 2 : 0);
+      if (n > 0)
+        {
+          g_assert_cmpuint (hi, ==, p);
+          g_assert_cmpuint (ts[p] - ts[lo], <=, 100 * 90);
+        }
+      while (confab_fec_decoder_next_recovered (dec, &len) != NULL)
+        recovered++;
+    }
+  confab_fec_decoder_drain (dec);
+  while (confab_fec_decoder_next_recovered (dec, &len) != NULL)
+    recovered++;
+  g_test_message ("sliding window: %u of %u lost packets recovered", recovered, lost);
+  g_assert_cmpuint (recovered, >=, lost * 3 / 4);
+  g_rand_free (rand);
+}
+
 /* FlexFEC's fixed codes at their largest: 11 x 10 = 110 packets, column repair packets in
  * the F=1 format, one loss in every column recovered. */
 static void
@@ -732,6 +925,8 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/stream/residual-reference", test_residual_reference);
   g_test_add_func ("/confab/fec/encoder/overhead", test_encoder_overhead);
   g_test_add_func ("/confab/fec/encoder/block-boundaries", test_encoder_block_boundaries);
+  g_test_add_func ("/confab/fec/encoder/delay-budget", test_encoder_delay_budget);
+  g_test_add_func ("/confab/fec/encoder/sliding-window", test_encoder_sliding_window);
   g_test_add_func ("/confab/fec/encoder/fixed-large-block", test_fixed_large_block);
   g_test_add_func ("/confab/fec/encoder/config", test_encoder_config);
   g_test_add_func ("/confab/fec/encoder/shared-repair-seq", test_shared_repair_seq);

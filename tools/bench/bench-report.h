@@ -21,6 +21,7 @@ typedef struct
   char *loss_label;
   BenchLossModel model;
   guint overhead;
+  guint budget_ms; /* the encoder's delay budget (0: one frame) */
   BenchScheme scheme;
   char *params;
   gboolean available;
@@ -28,6 +29,7 @@ typedef struct
   guint64 enc_media, enc_repair, enc_media_bytes, enc_repair_bytes;
   double encode_ns;
   double delay_ms;
+  double max_delay_ms;
   double memcpy_ns;
   guint stream_packets;
   guint64 stream_bytes;
@@ -47,6 +49,7 @@ typedef struct
   double seconds;
   gint repeats;
   char *overheads_str;
+  char *budgets_str;
   double loss_pct;
   double ge_loss_pct;
   double ge_burst;
@@ -60,6 +63,7 @@ typedef struct
   /* state */
   GPtrArray *streams;   /* BenchStream */
   GArray *overheads;    /* guint */
+  GArray *budgets;      /* guint, ms, 0 (one frame) first */
   GArray *table_models; /* BenchLossModel */
   GArray *plot_models;  /* BenchLossModel, Bernoulli at PLOT_OVERHEAD on the first stream */
   GPtrArray *results;   /* Result */
@@ -71,8 +75,11 @@ typedef struct
   char *command_line;
 } Bench;
 
+/* The result without a delay budget (one frame), or with @budget_ms. */
 const Result *bench_find_result (Bench *b, const char *stream, const char *loss_label,
                                  guint overhead, BenchScheme scheme);
+const Result *bench_find_result_at (Bench *b, const char *stream, const char *loss_label,
+                                    guint overhead, BenchScheme scheme, guint budget_ms);
 /* Residual media loss of @t, percent. */
 double bench_residual_pct (const BenchTally *t);
 

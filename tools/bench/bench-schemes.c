@@ -22,6 +22,8 @@ static const char *const scheme_names[BENCH_N_SCHEMES] = {
   [BENCH_SCHEME_ULPFEC] = "confab-ulpfec",
   [BENCH_SCHEME_FLEX_RANDOM] = "flexfec-random",
   [BENCH_SCHEME_FLEX_RANDOM_K16] = "flexfec-random-k16",
+  [BENCH_SCHEME_FLEX_SEARCHED] = "flexfec-searched",
+  [BENCH_SCHEME_FLEX_SLIDING] = "flexfec-sliding",
   [BENCH_SCHEME_FLEX_BURSTY] = "flexfec-bursty",
   [BENCH_SCHEME_FLEX_ROWS] = "flexfec-rows",
   [BENCH_SCHEME_FLEX_COLUMNS] = "flexfec-columns",
@@ -40,6 +42,20 @@ gboolean
 bench_scheme_is_confab (BenchScheme scheme)
 {
   return scheme >= BENCH_SCHEME_ULPFEC && scheme <= BENCH_SCHEME_FLEX_2D;
+}
+
+gboolean
+bench_scheme_has_blocks (BenchScheme scheme)
+{
+  return bench_scheme_is_confab (scheme) && scheme != BENCH_SCHEME_FLEX_SLIDING;
+}
+
+gboolean
+bench_scheme_has_budget (BenchScheme scheme)
+{
+  return scheme == BENCH_SCHEME_ULPFEC || scheme == BENCH_SCHEME_FLEX_RANDOM
+         || scheme == BENCH_SCHEME_FLEX_SEARCHED || scheme == BENCH_SCHEME_FLEX_BURSTY
+         || scheme == BENCH_SCHEME_FLEX_SLIDING;
 }
 
 void
@@ -95,12 +111,13 @@ bench_wire_add_repair (BenchEncoded *e, const BenchStream *s, guint after, guint
   e->repair_bytes += g_bytes_get_size (data);
 }
 
-/* Mean time from a media packet to the next repair packet sent after it. */
+/* Mean time from a media packet to the next repair packet sent after it, and for schemes
+ * whose repair packets note_coverage() did not see, the longest such time. */
 static void
 compute_delay (BenchEncoded *e)
 {
   guint64 next_repair_pts = G_MAXUINT64;
-  double sum = 0;
+  double sum = 0, longest = 0;
   guint64 n = 0;
 
   for (guint w = e->wire->len; w-- > 0;)
@@ -111,16 +128,22 @@ compute_delay (BenchEncoded *e)
         next_repair_pts = x->pts_ns;
       else if (next_repair_pts != G_MAXUINT64)
         {
-          sum += (double) (next_repair_pts - x->pts_ns) / 1e6;
+          double d = (double) (next_repair_pts - x->pts_ns) / 1e6;
+
+          sum += d;
+          longest = MAX (longest, d);
           n++;
         }
     }
   e->mean_delay_ms = n ? sum / n : 0;
+  if (!bench_scheme_is_confab (e->scheme))
+    e->max_delay_ms = longest;
 }
 
-/* Marks the media packets a Confab repair packet covers as members of @block. */
+/* Marks the media packets a Confab repair packet, sent at @pts_ns, covers as members of
+ * @block, and notes the longest time from a covered packet to it. */
 static void
-note_coverage (BenchEncoded *e, const BenchStream *s, GBytes *repair, gint block)
+note_coverage (BenchEncoded *e, const BenchStream *s, GBytes *repair, gint block, guint64 pts_ns)
 {
   ConfabRtpView v;
   ConfabFecRepairInfo info;
@@ -142,7 +165,10 @@ note_coverage (BenchEncoded *e, const BenchStream *s, GBytes *repair, gint block
       gint idx = bench_stream_index_of_seq (s, (guint16) (info.protected[p].sn_base + b));
 
       if (idx >= 0)
-        e->media_block[idx] = block;
+        {
+          e->media_block[idx] = block;
+          e->max_delay_ms = MAX (e->max_delay_ms, (double) (pts_ns - s->packets[idx].pts_ns) / 1e6);
+        }
     }
 }
 
@@ -161,9 +187,16 @@ confab_config (BenchScheme scheme, const BenchSchemeOptions *o, ConfabFecEncoder
   c->repair_ssrc = REPAIR_SSRC;
   c->repair_seq = 5000;
   c->min_block = o->min_block;
+  if (bench_scheme_has_budget (scheme))
+    c->delay_budget_ms = o->delay_budget_ms;
 
   switch (scheme)
     {
+    case BENCH_SCHEME_FLEX_SLIDING:
+      /* Needs a budget: the one-frame run leaves it out. */
+      c->family = CONFAB_FEC_MASK_SLIDING;
+      *params = g_strdup_printf ("windows of <=48 within %u ms", o->delay_budget_ms);
+      return TRUE;
     case BENCH_SCHEME_FLEX_RANDOM_K16:
       /* Longer blocks recover more for the same overhead, at the price of delay. */
       c->family = CONFAB_FEC_MASK_RANDOM;
@@ -172,14 +205,16 @@ confab_config (BenchScheme scheme, const BenchSchemeOptions *o, ConfabFecEncoder
       return TRUE;
     case BENCH_SCHEME_ULPFEC:
     case BENCH_SCHEME_FLEX_RANDOM:
-      c->family = CONFAB_FEC_MASK_RANDOM;
-      *params = o->min_block > 1 ? g_strdup_printf ("k=%u-48", o->min_block)
-                                 : g_strdup ("k<=48 at frame ends");
-      return TRUE;
+    case BENCH_SCHEME_FLEX_SEARCHED:
     case BENCH_SCHEME_FLEX_BURSTY:
-      c->family = CONFAB_FEC_MASK_BURSTY;
-      *params = o->min_block > 1 ? g_strdup_printf ("k=%u-48", o->min_block)
-                                 : g_strdup ("k<=48 at frame ends");
+      c->family = scheme == BENCH_SCHEME_FLEX_BURSTY     ? CONFAB_FEC_MASK_BURSTY
+                  : scheme == BENCH_SCHEME_FLEX_SEARCHED ? CONFAB_FEC_MASK_SEARCHED
+                                                         : CONFAB_FEC_MASK_RANDOM;
+      if (o->delay_budget_ms > 0)
+        *params = g_strdup_printf ("k<=48 within %u ms", o->delay_budget_ms);
+      else
+        *params = o->min_block > 1 ? g_strdup_printf ("k=%u-48", o->min_block)
+                                   : g_strdup ("k<=48 at frame ends");
       return TRUE;
     case BENCH_SCHEME_FLEX_ROWS:
       /* One repair per row of L: overhead 1/L. */
@@ -271,7 +306,7 @@ encode_confab (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions *
 
       while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
         {
-          note_coverage (e, s, r, block);
+          note_coverage (e, s, r, block, s->packets[after].pts_ns);
           bench_wire_add_repair (e, s, after, rank++, block, r);
         }
       if (rank > 0)

@@ -3,8 +3,9 @@
  * packets and the same losses:
  *
  *  - none;
- *  - Confab's ULPFEC (RFC 5109, random masks) and FlexFEC (RFC 8627) with flexible random
- *    and bursty masks and the fixed rows, columns and 2-D codes (fec/);
+ *  - Confab's ULPFEC (RFC 5109, random masks) and FlexFEC (RFC 8627) with flexible random,
+ *    searched and bursty masks and the fixed rows, columns and 2-D codes (fec/), the
+ *    flexible ones also with blocks spanning frames within a delay budget;
  *  - GStreamer's rtpulpfecenc/rtpulpfecdec, driven in this process as rtpbin would
  *    (see bench-schemes.c for exactly how);
  *  - the ideal code: a maximum-distance-separable code over the same blocks as Confab's
@@ -26,6 +27,8 @@ typedef enum
   BENCH_SCHEME_ULPFEC,
   BENCH_SCHEME_FLEX_RANDOM,
   BENCH_SCHEME_FLEX_RANDOM_K16, /* random masks over blocks of at least 16 packets */
+  BENCH_SCHEME_FLEX_SEARCHED,   /* the searched masks (fec/confab-fec-mask-tables.c) */
+  BENCH_SCHEME_FLEX_SLIDING,    /* overlapping windows within the delay budget (budgets only) */
   BENCH_SCHEME_FLEX_BURSTY,
   BENCH_SCHEME_FLEX_ROWS,
   BENCH_SCHEME_FLEX_COLUMNS,
@@ -37,12 +40,15 @@ typedef enum
 
 const char *bench_scheme_name (BenchScheme scheme);
 gboolean bench_scheme_is_confab (BenchScheme scheme);
+/* Whether the scheme has blocks an ideal code can be compared on (not overlapping windows). */
+gboolean bench_scheme_has_blocks (BenchScheme scheme);
 
 typedef struct
 {
-  guint overhead;   /* percent of media packets, 1-100 */
-  guint min_block;  /* Confab random/bursty: fewest media packets per block (0: frame) */
-  guint latency_ms; /* GStreamer: the jitter buffer latency being emulated */
+  guint overhead;        /* percent of media packets, 1-100 */
+  guint min_block;       /* Confab random/bursty: fewest media packets per block (0: frame) */
+  guint latency_ms;      /* GStreamer: the jitter buffer latency being emulated */
+  guint delay_budget_ms; /* Confab random/searched/bursty: blocks span frames within it */
   guint timing_repeats;
 } BenchSchemeOptions;
 
@@ -74,7 +80,11 @@ typedef struct
   double encode_ns;     /* fastest encode of the whole stream, media packets in, repair out */
   double mean_delay_ms; /* from sending a media packet to sending the repair packets of its
                          * block: how long a loss waits for its recovery */
+  double max_delay_ms;  /* the longest such wait */
 } BenchEncoded;
+
+/* Whether options->delay_budget_ms changes how @scheme encodes. */
+gboolean bench_scheme_has_budget (BenchScheme scheme);
 
 /* Encodes @stream. For BENCH_SCHEME_IDEAL use BENCH_SCHEME_FLEX_RANDOM's result. A scheme
  * that cannot reach the overhead (e.g. 2-D at 10%) comes back with available = FALSE. */

@@ -138,6 +138,113 @@ scheme_enabled (Bench *b, BenchScheme s)
   return !(b->no_gst && s == BENCH_SCHEME_GST_ULPFEC);
 }
 
+/* Decodes every run of every model in @models for the schemes encoded in @enc (NULL: not
+ * run), adding their results. The ideal code is measured on flexfec-random's blocks, which
+ * are also those of the searched and bursty masks: blocking does not depend on the masks. */
+static gboolean
+measure (Bench *b, const BenchStream *s, GArray *models, BenchEncoded **enc,
+         const BenchSchemeOptions *opts, double memcpy_ns, GError **error)
+{
+  for (guint mi = 0; mi < models->len; mi++)
+    {
+      const BenchLossModel *model = &g_array_index (models, BenchLossModel, mi);
+      g_autofree char *label = bench_loss_model_label (model);
+      Result *res[BENCH_N_SCHEMES] = { NULL };
+
+      for (BenchScheme sc = 0; sc < BENCH_N_SCHEMES; sc++)
+        {
+          const BenchEncoded *e
+              = sc == BENCH_SCHEME_IDEAL ? enc[BENCH_SCHEME_FLEX_RANDOM] : enc[sc];
+          Result *r;
+
+          if (e == NULL)
+            continue;
+          r = g_new0 (Result, 1);
+          r->stream = g_strdup (s->name);
+          r->loss_label = g_strdup (label);
+          bench_loss_model_copy (&r->model, model);
+          r->overhead = opts->overhead;
+          r->budget_ms = opts->delay_budget_ms;
+          r->scheme = sc;
+          r->params = g_strdup (sc == BENCH_SCHEME_IDEAL ? "blocks of flexfec-random" : e->params);
+          r->available = e->available;
+          r->why_not = g_strdup (e->unavailable_reason);
+          r->enc_media = e->media_packets;
+          r->enc_repair = e->repair_packets;
+          r->enc_media_bytes = e->media_bytes;
+          r->enc_repair_bytes = e->repair_bytes;
+          r->encode_ns = sc == BENCH_SCHEME_IDEAL ? NAN : e->encode_ns;
+          r->delay_ms = e->mean_delay_ms;
+          r->max_delay_ms = e->max_delay_ms;
+          r->memcpy_ns = memcpy_ns;
+          r->stream_packets = s->n_packets;
+          r->stream_bytes = s->bytes;
+          r->has_ideal = bench_scheme_has_blocks (sc);
+          res[sc] = r;
+          g_ptr_array_add (b->results, r);
+        }
+
+      for (guint rep = 0; rep < (guint) b->repeats; rep++)
+        {
+          g_autoptr (BenchLossRun) run
+              = bench_loss_run_new (model, run_seed (b, label, rep), s->n_packets);
+          g_autofree char *budget = opts->delay_budget_ms
+                                        ? g_strdup_printf (", %u ms budget", opts->delay_budget_ms)
+                                        : g_strdup ("");
+          g_autofree char *w = g_strdup_printf ("%s, %u%% overhead%s, %s: run %u/%d", s->name,
+                                                opts->overhead, budget, label, rep + 1, b->repeats);
+
+          progress (b, w);
+          for (BenchScheme sc = 0; sc < BENCH_SCHEME_IDEAL; sc++)
+            {
+              if (res[sc] == NULL)
+                continue;
+              if (!bench_decode (s, enc[sc], run, opts, &res[sc]->t,
+                                 sc == BENCH_SCHEME_FLEX_RANDOM
+                                     ? &res[BENCH_SCHEME_IDEAL]->t
+                                     : (res[sc]->has_ideal ? &res[sc]->ideal : NULL),
+                                 error))
+                return FALSE;
+            }
+          /* flexfec-random's own ideal is the ideal-mds row. */
+          if (res[BENCH_SCHEME_FLEX_RANDOM])
+            res[BENCH_SCHEME_FLEX_RANDOM]->ideal = res[BENCH_SCHEME_IDEAL]->t;
+          b->units_done++;
+        }
+    }
+  return TRUE;
+}
+
+/* Encodes @s for every scheme enabled at @opts (only the budget's schemes when it has one),
+ * then measures them on @models. */
+static gboolean
+encode_and_measure (Bench *b, const BenchStream *s, GArray *models, const BenchSchemeOptions *opts,
+                    double memcpy_ns, GError **error)
+{
+  BenchEncoded *enc[BENCH_N_SCHEMES] = { NULL };
+  g_autofree char *what = g_strdup_printf ("%s, %u%% overhead, %u ms budget: encoding", s->name,
+                                           opts->overhead, opts->delay_budget_ms);
+  gboolean ok = TRUE;
+
+  progress (b, what);
+  for (BenchScheme sc = 0; sc < BENCH_SCHEME_IDEAL && ok; sc++)
+    {
+      if (!scheme_enabled (b, sc)
+          || (opts->delay_budget_ms > 0
+              && (!bench_scheme_has_budget (sc) || sc == BENCH_SCHEME_ULPFEC))
+          || (opts->delay_budget_ms == 0 && sc == BENCH_SCHEME_FLEX_SLIDING))
+        continue;
+      enc[sc] = bench_encode (s, sc, opts, error);
+      ok = enc[sc] != NULL;
+    }
+  b->units_done++;
+  if (ok)
+    ok = measure (b, s, models, enc, opts, memcpy_ns, error);
+  for (BenchScheme sc = 0; sc < BENCH_N_SCHEMES; sc++)
+    bench_encoded_free (enc[sc]);
+  return ok;
+}
+
 static gboolean
 run_all (Bench *b, GError **error)
 {
@@ -149,12 +256,17 @@ run_all (Bench *b, GError **error)
 
   b->units_total = 0;
   for (guint si = 0; si < b->streams->len; si++)
-    for (guint oi = 0; oi < b->overheads->len; oi++)
-      {
-        g_autoptr (GArray) m = models_for (b, si, g_array_index (b->overheads, guint, oi));
+    {
+      for (guint oi = 0; oi < b->overheads->len; oi++)
+        {
+          g_autoptr (GArray) m = models_for (b, si, g_array_index (b->overheads, guint, oi));
 
-        b->units_total += m->len * (guint) b->repeats + 1;
-      }
+          b->units_total += m->len * (guint) b->repeats + 1;
+        }
+      for (guint bi = 0; bi < b->budgets->len; bi++)
+        if (g_array_index (b->budgets, guint, bi) > 0)
+          b->units_total += b->table_models->len * (guint) b->repeats + 1;
+    }
 
   for (guint si = 0; si < b->streams->len; si++)
     {
@@ -163,115 +275,101 @@ run_all (Bench *b, GError **error)
 
       for (guint oi = 0; oi < b->overheads->len; oi++)
         {
-          guint oh = g_array_index (b->overheads, guint, oi);
-          BenchEncoded *enc[BENCH_N_SCHEMES] = { NULL };
-          g_autoptr (GArray) models = models_for (b, si, oh);
-          g_autofree char *what = g_strdup_printf ("%s, %u%% overhead: encoding", s->name, oh);
+          g_autoptr (GArray) models = models_for (b, si, g_array_index (b->overheads, guint, oi));
 
-          opts.overhead = oh;
-          progress (b, what);
-          for (BenchScheme sc = 0; sc < BENCH_SCHEME_IDEAL; sc++)
-            {
-              if (!scheme_enabled (b, sc))
-                continue;
-              enc[sc] = bench_encode (s, sc, &opts, error);
-              if (enc[sc] == NULL)
-                goto fail;
-            }
-          b->units_done++;
-
-          for (guint mi = 0; mi < models->len; mi++)
-            {
-              const BenchLossModel *model = &g_array_index (models, BenchLossModel, mi);
-              g_autofree char *label = bench_loss_model_label (model);
-              Result *res[BENCH_N_SCHEMES] = { NULL };
-
-              for (BenchScheme sc = 0; sc < BENCH_N_SCHEMES; sc++)
-                {
-                  const BenchEncoded *e
-                      = sc == BENCH_SCHEME_IDEAL ? enc[BENCH_SCHEME_FLEX_RANDOM] : enc[sc];
-                  Result *r;
-
-                  if (e == NULL)
-                    continue;
-                  r = g_new0 (Result, 1);
-                  r->stream = g_strdup (s->name);
-                  r->loss_label = g_strdup (label);
-                  bench_loss_model_copy (&r->model, model);
-                  r->overhead = oh;
-                  r->scheme = sc;
-                  r->params = g_strdup (sc == BENCH_SCHEME_IDEAL ? "blocks of flexfec-random"
-                                                                 : e->params);
-                  r->available = e->available;
-                  r->why_not = g_strdup (e->unavailable_reason);
-                  r->enc_media = e->media_packets;
-                  r->enc_repair = e->repair_packets;
-                  r->enc_media_bytes = e->media_bytes;
-                  r->enc_repair_bytes = e->repair_bytes;
-                  r->encode_ns = sc == BENCH_SCHEME_IDEAL ? NAN : e->encode_ns;
-                  r->delay_ms = e->mean_delay_ms;
-                  r->memcpy_ns = memcpy_ns;
-                  r->stream_packets = s->n_packets;
-                  r->stream_bytes = s->bytes;
-                  r->has_ideal = bench_scheme_is_confab (sc);
-                  res[sc] = r;
-                  g_ptr_array_add (b->results, r);
-                }
-
-              for (guint rep = 0; rep < (guint) b->repeats; rep++)
-                {
-                  g_autoptr (BenchLossRun) run
-                      = bench_loss_run_new (model, run_seed (b, label, rep), s->n_packets);
-                  g_autofree char *w = g_strdup_printf ("%s, %u%% overhead, %s: run %u/%d", s->name,
-                                                        oh, label, rep + 1, b->repeats);
-
-                  progress (b, w);
-                  for (BenchScheme sc = 0; sc < BENCH_SCHEME_IDEAL; sc++)
-                    {
-                      if (res[sc] == NULL)
-                        continue;
-                      if (!bench_decode (s, enc[sc], run, &opts, &res[sc]->t,
-                                         sc == BENCH_SCHEME_FLEX_RANDOM
-                                             ? &res[BENCH_SCHEME_IDEAL]->t
-                                             : (res[sc]->has_ideal ? &res[sc]->ideal : NULL),
-                                         error))
-                        goto fail;
-                    }
-                  /* flexfec-random's own ideal is the ideal-mds row. */
-                  if (res[BENCH_SCHEME_FLEX_RANDOM])
-                    res[BENCH_SCHEME_FLEX_RANDOM]->ideal = res[BENCH_SCHEME_IDEAL]->t;
-                  b->units_done++;
-                }
-            }
-          for (BenchScheme sc = 0; sc < BENCH_N_SCHEMES; sc++)
-            bench_encoded_free (enc[sc]);
-          continue;
-
-        fail:
-          for (BenchScheme sc = 0; sc < BENCH_N_SCHEMES; sc++)
-            bench_encoded_free (enc[sc]);
-          return FALSE;
+          opts.overhead = g_array_index (b->overheads, guint, oi);
+          opts.delay_budget_ms = 0;
+          if (!encode_and_measure (b, s, models, &opts, memcpy_ns, error))
+            return FALSE;
+        }
+      /* The budget rows: the schemes that span frames, at the tables' overhead and losses. */
+      opts.overhead = PLOT_OVERHEAD;
+      for (guint bi = 0; bi < b->budgets->len; bi++)
+        {
+          opts.delay_budget_ms = g_array_index (b->budgets, guint, bi);
+          if (opts.delay_budget_ms > 0
+              && !encode_and_measure (b, s, b->table_models, &opts, memcpy_ns, error))
+            return FALSE;
         }
     }
   return TRUE;
 }
 
-static gboolean
-write_plot (Bench *b, const char *path, GError **error)
+typedef struct
 {
-  const BenchStream *s;
   BenchCurve curves[BENCH_N_SCHEMES];
   double xs[BENCH_N_SCHEMES][64], ys[BENCH_N_SCHEMES][64];
-  guint n_curves = 0;
-  g_autoptr (GArray) models = NULL;
-  g_autofree char *subtitle = NULL;
+  guint n_curves;
+} PlotCurves;
 
-  if (b->streams->len == 0)
-    return TRUE;
-  s = g_ptr_array_index (b->streams, 0);
-  models = models_for (b, 0, PLOT_OVERHEAD);
+static void
+curve_add (PlotCurves *pc, BenchScheme sc, const double *x, const double *y, guint n)
+{
+  guint c = pc->n_curves++;
+
+  memcpy (pc->xs[c], x, n * sizeof *x);
+  memcpy (pc->ys[c], y, n * sizeof *y);
+  pc->curves[c] = (BenchCurve){ bench_scheme_name (sc),
+                                sc,
+                                n,
+                                pc->xs[c],
+                                pc->ys[c],
+                                sc == BENCH_SCHEME_IDEAL || sc == BENCH_SCHEME_NONE
+                                    || sc == BENCH_SCHEME_GST_ULPFEC };
+}
+
+/* Residual against the delay budget for the schemes that span frames and the ideal code on
+ * their blocks; GStreamer's ULPFEC and no FEC, which do not wait, as flat references. One
+ * frame is drawn at the clip's frame interval. */
+static void
+budget_curves (Bench *b, const BenchStream *s, const char *label, PlotCurves *pc)
+{
+  double frame_ms = s->n_frames ? 1000.0 * s->seconds / s->n_frames : 33;
+  double last = frame_ms;
+
   for (BenchScheme sc = 0; sc < BENCH_N_SCHEMES; sc++)
     {
+      double x[64], y[64];
+      guint n = 0;
+
+      /* confab-ulpfec's figures are flexfec-random's: the budget rows leave it out. */
+      if (sc != BENCH_SCHEME_IDEAL && (!bench_scheme_has_budget (sc) || sc == BENCH_SCHEME_ULPFEC))
+        continue;
+      for (guint bi = 0; bi < b->budgets->len && n < 64; bi++)
+        {
+          guint budget = g_array_index (b->budgets, guint, bi);
+          const Result *r = bench_find_result_at (b, s->name, label, PLOT_OVERHEAD, sc, budget);
+
+          if (r == NULL || !r->available)
+            continue;
+          x[n] = budget ? budget : frame_ms;
+          y[n] = bench_residual_pct (&r->t);
+          last = MAX (last, x[n]);
+          n++;
+        }
+      if (n > 0)
+        curve_add (pc, sc, x, y, n);
+    }
+  for (BenchScheme sc = BENCH_SCHEME_NONE; sc <= BENCH_SCHEME_GST_ULPFEC;
+       sc = sc == BENCH_SCHEME_NONE ? BENCH_SCHEME_GST_ULPFEC : sc + 1)
+    {
+      const Result *r = bench_find_result (b, s->name, label, PLOT_OVERHEAD, sc);
+
+      if (r && r->available)
+        curve_add (pc, sc, (double[]){ frame_ms, last },
+                   (double[]){ bench_residual_pct (&r->t), bench_residual_pct (&r->t) }, 2);
+    }
+}
+
+/* Residual against channel loss (independent), one frame's delay. */
+static void
+loss_curves (Bench *b, const BenchStream *s, PlotCurves *pc)
+{
+  g_autoptr (GArray) models = models_for (b, 0, PLOT_OVERHEAD);
+
+  for (BenchScheme sc = 0; sc < BENCH_N_SCHEMES; sc++)
+    {
+      double x[64], y[64];
       guint n = 0;
 
       for (guint mi = 0; mi < models->len && n < 64; mi++)
@@ -286,36 +384,69 @@ write_plot (Bench *b, const char *path, GError **error)
           r = bench_find_result (b, s->name, label, PLOT_OVERHEAD, sc);
           if (r == NULL || !r->available)
             continue;
-          xs[n_curves][n] = m->loss * 100;
-          ys[n_curves][n] = bench_residual_pct (&r->t);
+          x[n] = m->loss * 100;
+          y[n] = bench_residual_pct (&r->t);
           n++;
         }
-      if (n == 0)
-        continue;
       /* x ascending for the line. */
       for (guint i = 1; i < n; i++)
-        for (guint j = i; j > 0 && xs[n_curves][j - 1] > xs[n_curves][j]; j--)
+        for (guint j = i; j > 0 && x[j - 1] > x[j]; j--)
           {
-            double tx = xs[n_curves][j], ty = ys[n_curves][j];
+            double tx = x[j], ty = y[j];
 
-            xs[n_curves][j] = xs[n_curves][j - 1];
-            ys[n_curves][j] = ys[n_curves][j - 1];
-            xs[n_curves][j - 1] = tx;
-            ys[n_curves][j - 1] = ty;
+            x[j] = x[j - 1];
+            y[j] = y[j - 1];
+            x[j - 1] = tx;
+            y[j - 1] = ty;
           }
-      curves[n_curves] = (BenchCurve){ bench_scheme_name (sc), n, xs[n_curves], ys[n_curves],
-                                       sc == BENCH_SCHEME_IDEAL || sc == BENCH_SCHEME_NONE };
-      n_curves++;
+      if (n > 0)
+        curve_add (pc, sc, x, y, n);
     }
-  subtitle = g_strdup_printf ("%s VP8 RTP (%u packets), independent loss, %d runs per point, "
-                              "seed %" G_GINT64_FORMAT ", confab-fec-bench %s",
-                              s->name, s->n_packets, b->repeats, b->seed, PACKAGE_VERSION);
-  {
-    g_autofree char *title
-        = g_strdup_printf ("Residual media packet loss at %d%% FEC overhead", PLOT_OVERHEAD);
+}
 
-    return bench_plot_png (path, title, subtitle, curves, n_curves, error);
-  }
+static gboolean
+write_plot (Bench *b, const char *path, GError **error)
+{
+  const BenchStream *s;
+  PlotCurves *pc;
+  BenchPanel panels[3];
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
+  char *t[3] = { NULL };
+  guint n = 0;
+  gboolean ok;
+
+  if (b->streams->len == 0)
+    return TRUE;
+  s = g_ptr_array_index (b->streams, 0);
+  pc = g_new0 (PlotCurves, 3);
+  for (guint mi = 0; mi < MIN (b->table_models->len, 2u); mi++)
+    {
+      g_autofree char *label
+          = bench_loss_model_label (&g_array_index (b->table_models, BenchLossModel, mi));
+
+      budget_curves (b, s, label, &pc[n]);
+      t[n] = g_strdup_printf ("%s loss: residual against delay budget", label);
+      panels[n] = (BenchPanel){ t[n],         "encoder delay budget (the first is one frame)",
+                                " ms",        50,
+                                pc[n].curves, pc[n].n_curves };
+      n++;
+    }
+  loss_curves (b, s, &pc[n]);
+  t[n] = g_strdup ("one frame: residual against channel loss");
+  panels[n]
+      = (BenchPanel){ t[n],          "channel packet loss (independent)", "%", 5, pc[n].curves,
+                      pc[n].n_curves };
+  n++;
+  subtitle = g_strdup_printf ("%s VP8 RTP (%u packets), %d runs per point, seed %" G_GINT64_FORMAT
+                              ", confab-fec-bench %s; ideal-mds: an MDS code on the same blocks",
+                              s->name, s->n_packets, b->repeats, b->seed, PACKAGE_VERSION);
+  title = g_strdup_printf ("Residual media packet loss at %d%% FEC overhead", PLOT_OVERHEAD);
+  ok = bench_plot_png (path, title, subtitle, panels, n, error);
+  for (guint i = 0; i < n; i++)
+    g_free (t[i]);
+  g_free (pc);
+  return ok;
 }
 
 /* --- options -------------------------------------------------------------------------- */
@@ -326,28 +457,53 @@ bench_default_plot_path (gint64 seed)
   return g_strdup_printf ("confab-fec-bench-seed%" G_GINT64_FORMAT ".png", seed);
 }
 
+/* Appends the comma-separated numbers of @option's @list, each from @min to @max, to @out. */
 static gboolean
-parse_overheads (Bench *b, GError **error)
+parse_list (const char *option, const char *list, guint min, guint max, const char *what,
+            GArray *out, GError **error)
 {
-  g_auto (GStrv) parts = g_strsplit (b->overheads_str, ",", -1);
-  gboolean has_plot = FALSE;
+  g_auto (GStrv) parts = g_strsplit (list, ",", -1);
 
   for (guint i = 0; parts[i]; i++)
     {
       guint64 v;
 
-      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, 100, &v, NULL))
+      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, min, max, &v, NULL))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--overheads: \"%s\" is not a percentage from 1 to 100", parts[i]);
+                       "%s: \"%s\" is not %s from %u to %u", option, parts[i], what, min, max);
           return FALSE;
         }
-      g_array_append_val (b->overheads, (guint){ (guint) v });
-      has_plot |= v == PLOT_OVERHEAD;
+      g_array_append_val (out, (guint){ (guint) v });
     }
+  return TRUE;
+}
+
+static gboolean
+parse_overheads (Bench *b, GError **error)
+{
+  gboolean has_plot = FALSE;
+
+  if (!parse_list ("--overheads", b->overheads_str, 1, 100, "a percentage", b->overheads, error))
+    return FALSE;
+  for (guint i = 0; i < b->overheads->len; i++)
+    has_plot |= g_array_index (b->overheads, guint, i) == PLOT_OVERHEAD;
   /* The plot and the targets are at 25%: always measure it. */
   if (!has_plot)
     g_array_prepend_val (b->overheads, (guint){ PLOT_OVERHEAD });
+  return TRUE;
+}
+
+static gboolean
+parse_budgets (Bench *b, GError **error)
+{
+  if (!parse_list ("--budgets", b->budgets_str, 0, 60000, "a delay in ms", b->budgets, error))
+    return FALSE;
+  /* One frame (no budget) is what every other table measures: always there, first, once. */
+  for (guint i = b->budgets->len; i-- > 0;)
+    if (g_array_index (b->budgets, guint, i) == 0)
+      g_array_remove_index (b->budgets, i);
+  g_array_prepend_val (b->budgets, (guint){ 0 });
   return TRUE;
 }
 
@@ -390,11 +546,13 @@ bench_clear (Bench *b)
 {
   g_clear_pointer (&b->streams, g_ptr_array_unref);
   g_clear_pointer (&b->overheads, g_array_unref);
+  g_clear_pointer (&b->budgets, g_array_unref);
   g_clear_pointer (&b->table_models, g_array_unref);
   g_clear_pointer (&b->plot_models, g_array_unref);
   g_clear_pointer (&b->results, g_ptr_array_unref);
   g_clear_pointer (&b->opus, g_array_unref);
   g_free (b->overheads_str);
+  g_free (b->budgets_str);
   g_free (b->trace_path);
   g_free (b->csv_path);
   g_free (b->json_path);
@@ -453,6 +611,8 @@ confab_fec_bench_run (int argc, char **argv, GError **error)
     { "repeats", 0, 0, G_OPTION_ARG_INT, &b.repeats, "Loss runs per condition (12)", "N" },
     { "overheads", 0, 0, G_OPTION_ARG_STRING, &b.overheads_str,
       "FEC overheads to measure, percent (10,25,50,75,100)", "LIST" },
+    { "budgets", 0, 0, G_OPTION_ARG_STRING, &b.budgets_str,
+      "Encoder delay budgets for the budget rows, ms; 0 = one frame (0,50,100,200)", "LIST" },
     { "loss", 0, 0, G_OPTION_ARG_DOUBLE, &b.loss_pct, "Independent loss for the tables (10)",
       "PERCENT" },
     { "ge-loss", 0, 0, G_OPTION_ARG_DOUBLE, &b.ge_loss_pct, "Gilbert-Elliott mean loss (5)",
@@ -466,7 +626,7 @@ confab_fec_bench_run (int argc, char **argv, GError **error)
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &b.csv_path, "Write every figure as CSV", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &b.json_path, "Write every figure as JSON", "FILE" },
     { "plot", 0, 0, G_OPTION_ARG_FILENAME, &b.plot_path,
-      "Where to draw residual against channel loss at 25% overhead "
+      "Where to draw residual against delay budget and channel loss at 25% overhead "
       "(confab-fec-bench-seed<N>.png)",
       "FILE.png" },
     { "no-plot", 0, 0, G_OPTION_ARG_NONE, &b.no_plot, "Draw no plot", NULL },
@@ -505,6 +665,8 @@ confab_fec_bench_run (int argc, char **argv, GError **error)
     b.repeats = b.quick ? 2 : 12;
   if (b.overheads_str == NULL)
     b.overheads_str = g_strdup (b.quick ? "25,50" : "10,25,50,75,100");
+  if (b.budgets_str == NULL)
+    b.budgets_str = g_strdup (b.quick ? "0,100" : "0,50,100,200");
   if (b.no_plot && b.plot_path)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -522,6 +684,7 @@ confab_fec_bench_run (int argc, char **argv, GError **error)
 
   b.streams = g_ptr_array_new_with_free_func ((GDestroyNotify) bench_stream_free);
   b.overheads = g_array_new (FALSE, FALSE, sizeof (guint));
+  b.budgets = g_array_new (FALSE, FALSE, sizeof (guint));
   b.table_models = g_array_new (FALSE, TRUE, sizeof (BenchLossModel));
   g_array_set_clear_func (b.table_models, model_clear);
   b.plot_models = g_array_new (FALSE, TRUE, sizeof (BenchLossModel));
@@ -529,7 +692,7 @@ confab_fec_bench_run (int argc, char **argv, GError **error)
   b.results = g_ptr_array_new_with_free_func ((GDestroyNotify) result_free);
   b.started = g_get_monotonic_time ();
   b.tty = isatty (STDERR_FILENO);
-  if (!parse_overheads (&b, error) || !setup_models (&b, error))
+  if (!parse_overheads (&b, error) || !parse_budgets (&b, error) || !setup_models (&b, error))
     goto out;
 
   gst_init (NULL, NULL);
@@ -575,8 +738,9 @@ confab_fec_bench_run (int argc, char **argv, GError **error)
   if (b.plot_path && !write_plot (&b, b.plot_path, error))
     goto out;
   if (b.plot_path && !b.quiet)
-    printf ("plot: %s (residual media loss against channel loss at %d%% overhead)\n", b.plot_path,
-            PLOT_OVERHEAD);
+    printf ("plot: %s (residual media loss against delay budget and channel loss at %d%% "
+            "overhead)\n",
+            b.plot_path, PLOT_OVERHEAD);
   status = 0;
 
 out:
