@@ -48,7 +48,16 @@ repair_over (GBytes **media, const guint16 *seqs, guint n)
 static void
 test_slot_alias (void)
 {
-  enum { A = 1100, C = 1101, D = 1102, F = 1103, B = A + 256, E = B + 1, N = E - BASE + 1 };
+  enum
+  {
+    A = 1100,
+    C = 1101,
+    D = 1102,
+    F = 1103,
+    B = A + 256,
+    E = B + 1,
+    N = E - BASE + 1
+  };
   static const guint16 r1[] = { A, C }, r2[] = { B, E }, r3[] = { A, D }, r4[] = { C, D, F };
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
   g_autoptr (ConfabFecDecoder) dec = fec_test_decoder_new (FLEX_PT, REPAIR_SSRC, -1, -1);
