@@ -505,7 +505,8 @@ push_media (ConfabFecRsDecoder *dec, const ConfabRtpView *v, const guint8 *data,
   s->start = MIN (s->start, ext);
   /* The symbol is written straight into the slot: the one copy of the packet. */
   slot = stream_take_slot (dec, (guint) si, ext);
-  stream_hold (dec, (guint) si, slot, ext, confab_fec_rs_symbol_from_packet (data, len, slot->data));
+  stream_hold (dec, (guint) si, slot, ext,
+               confab_fec_rs_symbol_from_packet (data, len, slot->data));
   blocks_notify (dec, (guint) si, ext);
   return CONFAB_FEC_PACKET_MEDIA;
 }

@@ -22,11 +22,11 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  gint payload_type;    /* of the repair packets, 0-127 */
-  guint32 repair_ssrc;  /* 0 accepts any SSRC with payload_type */
-  guint window;         /* media packets kept per SSRC: power of two, 128-4096 */
-  guint max_repairs;    /* repair packets waiting, 1-1024 */
-  guint max_streams;    /* media SSRCs tracked, 1-16 */
+  gint payload_type;   /* of the repair packets, 0-127 */
+  guint32 repair_ssrc; /* 0 accepts any SSRC with payload_type */
+  guint window;        /* media packets kept per SSRC: power of two, 128-4096 */
+  guint max_repairs;   /* repair packets waiting, 1-1024 */
+  guint max_streams;   /* media SSRCs tracked, 1-16 */
 } ConfabFecRsDecoderConfig;
 
 typedef struct _ConfabFecRsDecoder ConfabFecRsDecoder;

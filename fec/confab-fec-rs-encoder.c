@@ -86,9 +86,11 @@ static void
 encode_repair (ConfabFecRsEncoder *enc, guint j, guint m, guint slot)
 {
   guint8 coefs[CONFAB_FEC_RS_MAX_K];
-  ConfabFecRsRepair hdr = {
-    .ssrc = enc->ssrc, .sn_base = enc->base, .k = (guint8) enc->k, .m = (guint8) m, .index = (guint8) j
-  };
+  ConfabFecRsRepair hdr = { .ssrc = enc->ssrc,
+                            .sn_base = enc->base,
+                            .k = (guint8) enc->k,
+                            .m = (guint8) m,
+                            .index = (guint8) j };
   guint8 *out;
 
   if (enc->out[slot] == NULL)

@@ -29,8 +29,8 @@ guint8 confab_fec_rs_gf_inv (guint8 a);
  * zero beyond lens[j]. dst and every source must be readable (sources) and writable (dst) up
  * to their length rounded up to CONFAB_FEC_RS_GF_CHUNK, sources zero from their length on;
  * dst is written whole up to that rounding. Sources must not overlap dst. */
-void confab_fec_rs_gf_dot (guint8 *dst, gsize dst_len, const guint8 *const *srcs,
-                           const gsize *lens, const guint8 *coefs, guint n);
+void confab_fec_rs_gf_dot (guint8 *dst, gsize dst_len, const guint8 *const *srcs, const gsize *lens,
+                           const guint8 *coefs, guint n);
 
 /* The vector paths, for the test that checks each against the scalar one. */
 typedef enum

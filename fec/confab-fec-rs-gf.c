@@ -137,7 +137,7 @@ dot_scalar (guint8 *dst, gsize dst_len, const guint8 *const *srcs, const gsize *
       for (guint j = 0; j < n; j++)
         {
           const guint8 *s = srcs[j] + off;
-          const guint8(*t)[16] = gf_nib[coefs[j]];
+          const guint8 (*t)[16] = gf_nib[coefs[j]];
 
           if (off >= lens[j] || coefs[j] == 0)
             continue;
@@ -176,8 +176,9 @@ dot_ssse3 (guint8 *dst, gsize dst_len, const guint8 *const *srcs, const gsize *l
               __m128i x = _mm_loadu_si128 ((const __m128i *) (s + 16 * v));
 
               if (coefs[j] != 1)
-                x = _mm_xor_si128 (_mm_shuffle_epi8 (tl, _mm_and_si128 (x, low)),
-                                   _mm_shuffle_epi8 (th, _mm_and_si128 (_mm_srli_epi16 (x, 4), low)));
+                x = _mm_xor_si128 (
+                    _mm_shuffle_epi8 (tl, _mm_and_si128 (x, low)),
+                    _mm_shuffle_epi8 (th, _mm_and_si128 (_mm_srli_epi16 (x, 4), low)));
               a[v] = _mm_xor_si128 (a[v], x);
             }
         }

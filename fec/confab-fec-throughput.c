@@ -11,6 +11,8 @@
 
 #include "confab-fec-decoder.h"
 #include "confab-fec-encoder.h"
+#include "confab-fec-rs-decoder.h"
+#include "confab-fec-rs-encoder.h"
 #include "confab-rtp-packet.h"
 
 #define PAYLOAD 1200
@@ -20,6 +22,128 @@
 #define REPAIR_SSRC 0x05060708u
 #define FLEX_PT 110
 #define ULP_PT 97
+#define RS_PT 112
+
+/* The three codes behind one set of calls, so each is timed by the same loops. */
+typedef enum
+{
+  CODE_ULPFEC,
+  CODE_FLEXFEC,
+  CODE_RS,
+  N_CODES,
+} Code;
+
+static const char *const code_names[N_CODES] = { "ulpfec", "flexfec", "rs" };
+
+typedef struct
+{
+  gpointer (*enc_new) (Code code, guint overhead);
+  void (*enc_add) (gpointer enc, const guint8 *data, gsize len);
+  const guint8 *(*enc_next) (gpointer enc, gsize *len);
+  void (*enc_free) (gpointer enc);
+  gpointer (*dec_new) (void);
+  void (*dec_push) (gpointer dec, const guint8 *data, gsize len);
+  const guint8 *(*dec_next) (gpointer dec, gsize *len);
+  void (*dec_stats) (gpointer dec, ConfabFecDecoderStats *st);
+  void (*dec_free) (gpointer dec);
+} CodeOps;
+
+static gpointer
+xor_enc_new (Code code, guint overhead)
+{
+  ConfabFecEncoderConfig ecfg;
+
+  confab_fec_encoder_config_init (&ecfg);
+  ecfg.scheme = code == CODE_FLEXFEC ? CONFAB_FEC_SCHEME_FLEXFEC : CONFAB_FEC_SCHEME_ULPFEC;
+  ecfg.payload_type = code == CODE_FLEXFEC ? FLEX_PT : ULP_PT;
+  ecfg.repair_ssrc = REPAIR_SSRC;
+  ecfg.overhead_percent = overhead;
+  ecfg.key_frame_overhead_percent = overhead;
+  return confab_fec_encoder_new (&ecfg, NULL);
+}
+
+static void
+xor_enc_add (gpointer enc, const guint8 *data, gsize len)
+{
+  confab_fec_encoder_add_media (enc, data, len, FALSE);
+}
+
+static gpointer
+xor_dec_new (void)
+{
+  ConfabFecDecoderConfig dcfg;
+
+  confab_fec_decoder_config_init (&dcfg);
+  dcfg.flexfec_pt = FLEX_PT;
+  dcfg.ulpfec_pt = ULP_PT;
+  return confab_fec_decoder_new (&dcfg, NULL);
+}
+
+static void
+xor_dec_push (gpointer dec, const guint8 *data, gsize len)
+{
+  confab_fec_decoder_push (dec, data, len, NULL);
+}
+
+static const CodeOps xor_ops = {
+  xor_enc_new,
+  xor_enc_add,
+  (gpointer) confab_fec_encoder_next_repair,
+  (gpointer) confab_fec_encoder_free,
+  xor_dec_new,
+  xor_dec_push,
+  (gpointer) confab_fec_decoder_next_recovered,
+  (gpointer) confab_fec_decoder_get_stats,
+  (gpointer) confab_fec_decoder_free,
+};
+
+static gpointer
+rs_enc_new (Code code, guint overhead)
+{
+  ConfabFecRsEncoderConfig ecfg;
+
+  (void) code;
+  confab_fec_rs_encoder_config_init (&ecfg);
+  ecfg.payload_type = RS_PT;
+  ecfg.repair_ssrc = REPAIR_SSRC;
+  ecfg.overhead_percent = overhead;
+  ecfg.key_frame_overhead_percent = overhead;
+  return confab_fec_rs_encoder_new (&ecfg, NULL);
+}
+
+static void
+rs_enc_add (gpointer enc, const guint8 *data, gsize len)
+{
+  confab_fec_rs_encoder_add_media (enc, data, len, FALSE);
+}
+
+static gpointer
+rs_dec_new (void)
+{
+  ConfabFecRsDecoderConfig dcfg;
+
+  confab_fec_rs_decoder_config_init (&dcfg);
+  dcfg.payload_type = RS_PT;
+  return confab_fec_rs_decoder_new (&dcfg, NULL);
+}
+
+static void
+rs_dec_push (gpointer dec, const guint8 *data, gsize len)
+{
+  confab_fec_rs_decoder_push (dec, data, len, NULL);
+}
+
+static const CodeOps rs_ops = {
+  rs_enc_new,
+  rs_enc_add,
+  (gpointer) confab_fec_rs_encoder_next_repair,
+  (gpointer) confab_fec_rs_encoder_free,
+  rs_dec_new,
+  rs_dec_push,
+  (gpointer) confab_fec_rs_decoder_next_recovered,
+  (gpointer) confab_fec_rs_decoder_get_stats,
+  (gpointer) confab_fec_rs_decoder_free,
+};
 
 static GBytes *
 make_media (GRand *rand, guint16 seq, guint32 ts, gboolean marker)
@@ -48,30 +172,22 @@ typedef struct
 } Result;
 
 static void
-run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss, guint32 seed,
-            GBytes **media, Result *res)
+run_scheme (Code code, guint n_packets, guint overhead, double loss, guint32 seed, GBytes **media,
+            Result *res)
 {
-  ConfabFecEncoderConfig ecfg;
-  ConfabFecDecoderConfig dcfg;
-  ConfabFecEncoder *enc;
+  const CodeOps *ops = code == CODE_RS ? &rs_ops : &xor_ops;
+  gpointer enc;
   GPtrArray *wire = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   GPtrArray *lossy = g_ptr_array_new ();
   GRand *rand = g_rand_new_with_seed (seed);
   gint64 t0, t1;
-
-  confab_fec_encoder_config_init (&ecfg);
-  ecfg.scheme = scheme;
-  ecfg.payload_type = scheme == CONFAB_FEC_SCHEME_FLEXFEC ? FLEX_PT : ULP_PT;
-  ecfg.repair_ssrc = REPAIR_SSRC;
-  ecfg.overhead_percent = overhead;
-  ecfg.key_frame_overhead_percent = overhead;
 
   /* Encode: only the encoder is timed (best of REPEAT runs, the machine may be shared); the
    * wire list is built in a separate pass. */
   res->encode_gbps = 0;
   for (guint rep = 0; rep < REPEAT; rep++)
     {
-      enc = confab_fec_encoder_new (&ecfg, NULL);
+      enc = ops->enc_new (code, overhead);
       t0 = g_get_monotonic_time ();
       for (guint i = 0; i < n_packets; i++)
         {
@@ -79,29 +195,30 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
           const guint8 *d = g_bytes_get_data (media[i], &len);
           gsize rlen;
 
-          confab_fec_encoder_add_media (enc, d, len, FALSE);
+          ops->enc_add (enc, d, len);
           /* A sender sends them from the encoder's buffers before its next call. */
-          while (confab_fec_encoder_next_repair (enc, &rlen) != NULL)
+          while (ops->enc_next (enc, &rlen) != NULL)
             ;
         }
       t1 = g_get_monotonic_time ();
       res->encode_gbps = MAX (res->encode_gbps, (double) n_packets * PAYLOAD / ((t1 - t0) * 1e3));
-      confab_fec_encoder_free (enc);
+      ops->enc_free (enc);
     }
 
-  enc = confab_fec_encoder_new (&ecfg, NULL);
+  enc = ops->enc_new (code, overhead);
   for (guint i = 0; i < n_packets; i++)
     {
       gsize len;
       const guint8 *d = g_bytes_get_data (media[i], &len);
-      GBytes *r;
+      const guint8 *r;
+      gsize rlen;
 
-      confab_fec_encoder_add_media (enc, d, len, FALSE);
+      ops->enc_add (enc, d, len);
       g_ptr_array_add (wire, g_bytes_ref (media[i]));
-      while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
-        g_ptr_array_add (wire, r);
+      while ((r = ops->enc_next (enc, &rlen)) != NULL)
+        g_ptr_array_add (wire, g_bytes_new (r, rlen));
     }
-  confab_fec_encoder_free (enc);
+  ops->enc_free (enc);
 
   res->lost = 0;
   for (guint i = 0; i < wire->len; i++)
@@ -119,14 +236,11 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
       g_ptr_array_add (lossy, b);
     }
 
-  confab_fec_decoder_config_init (&dcfg);
-  dcfg.flexfec_pt = FLEX_PT;
-  dcfg.ulpfec_pt = ULP_PT;
   res->decode_gbps = res->decode_lossy_gbps = 0;
   for (guint pass = 0; pass < 2 * REPEAT; pass++)
     {
       GPtrArray *in = pass % 2 == 0 ? wire : lossy;
-      ConfabFecDecoder *dec = confab_fec_decoder_new (&dcfg, NULL);
+      gpointer dec = ops->dec_new ();
       ConfabFecDecoderStats st;
       double gbps;
 
@@ -137,12 +251,12 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
           const guint8 *d = g_bytes_get_data (g_ptr_array_index (in, i), &len);
           gsize rlen;
 
-          confab_fec_decoder_push (dec, d, len, NULL);
-          while (confab_fec_decoder_next_recovered (dec, &rlen) != NULL)
+          ops->dec_push (dec, d, len);
+          while (ops->dec_next (dec, &rlen) != NULL)
             ;
         }
       t1 = g_get_monotonic_time ();
-      confab_fec_decoder_get_stats (dec, &st);
+      ops->dec_stats (dec, &st);
       /* Throughput of media payload delivered (received plus recovered). */
       gbps = (double) ((st.media_packets + st.recovered) * PAYLOAD) / ((t1 - t0) * 1e3);
       if (pass % 2 == 0)
@@ -153,7 +267,7 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
           res->recovered = st.recovered;
           res->eliminations = st.eliminations;
         }
-      confab_fec_decoder_free (dec);
+      ops->dec_free (dec);
     }
   g_ptr_array_unref (lossy);
   g_ptr_array_unref (wire);
@@ -280,22 +394,19 @@ main (int argc, char **argv)
   printf ("%u media packets of %d bytes payload, frames of %d, %u%% overhead, seed %u\n", n,
           PAYLOAD, FRAME, overhead, seed);
   printf ("memcpy                      %6.2f GB/s\n", mc);
-  for (ConfabFecScheme s = CONFAB_FEC_SCHEME_ULPFEC; s <= CONFAB_FEC_SCHEME_FLEXFEC; s++)
+  for (Code c = 0; c < N_CODES; c++)
     {
       Result r = { 0 };
 
-      run_scheme (s, n, overhead, loss, seed, media, &r);
-      printf ("%-8s encode             %6.2f GB/s (%.2f x memcpy)\n",
-              s == CONFAB_FEC_SCHEME_ULPFEC ? "ulpfec" : "flexfec", r.encode_gbps,
+      run_scheme (c, n, overhead, loss, seed, media, &r);
+      printf ("%-8s encode             %6.2f GB/s (%.2f x memcpy)\n", code_names[c], r.encode_gbps,
               r.encode_gbps / mc);
-      printf ("%-8s decode, no loss    %6.2f GB/s (%.2f x memcpy)\n",
-              s == CONFAB_FEC_SCHEME_ULPFEC ? "ulpfec" : "flexfec", r.decode_gbps,
+      printf ("%-8s decode, no loss    %6.2f GB/s (%.2f x memcpy)\n", code_names[c], r.decode_gbps,
               r.decode_gbps / mc);
       printf ("%-8s decode, %4.1f%% loss %6.2f GB/s (%.2f x memcpy), %" G_GUINT64_FORMAT
-              " of %" G_GUINT64_FORMAT " lost media recovered (%" G_GUINT64_FORMAT
-              " eliminations)\n",
-              s == CONFAB_FEC_SCHEME_ULPFEC ? "ulpfec" : "flexfec", loss * 100, r.decode_lossy_gbps,
-              r.decode_lossy_gbps / mc, r.recovered, r.lost, r.eliminations);
+              " of %" G_GUINT64_FORMAT " lost media recovered (%" G_GUINT64_FORMAT " %s)\n",
+              code_names[c], loss * 100, r.decode_lossy_gbps, r.decode_lossy_gbps / mc, r.recovered,
+              r.lost, r.eliminations, c == CODE_RS ? "blocks decoded" : "eliminations");
     }
   flood (seed);
   for (guint i = 0; i < n; i++)
