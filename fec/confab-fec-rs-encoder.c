@@ -33,6 +33,7 @@ struct _ConfabFecRsEncoder
   guint n_out;
   guint out_next;
   guint16 repair_seq;
+  guint16 *seq; /* &repair_seq, or the shared counter */
 
   ConfabFecRsEncoderStats stats;
 };
@@ -66,6 +67,7 @@ confab_fec_rs_encoder_new (const ConfabFecRsEncoderConfig *config, GError **erro
   enc = g_new0 (ConfabFecRsEncoder, 1);
   enc->config = *config;
   enc->repair_seq = config->repair_seq;
+  enc->seq = config->shared_repair_seq ? config->shared_repair_seq : &enc->repair_seq;
   return enc;
 }
 
@@ -100,7 +102,7 @@ encode_repair (ConfabFecRsEncoder *enc, guint j, guint m, guint slot)
     coefs[i] = confab_fec_rs_coef (j, i);
   out[0] = 0x80;
   out[1] = enc->config.payload_type;
-  confab_write_u16 (out + 2, enc->repair_seq++);
+  confab_write_u16 (out + 2, (*enc->seq)++);
   confab_write_u32 (out + 4, enc->last_ts);
   confab_write_u32 (out + 8, enc->config.repair_ssrc);
   confab_fec_rs_write_header (&hdr, out + CONFAB_RTP_HEADER_SIZE);

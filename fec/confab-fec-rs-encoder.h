@@ -23,8 +23,11 @@ typedef struct
   guint8 payload_type;              /* of the repair packets */
   guint32 repair_ssrc;
   guint16 repair_seq; /* first repair sequence number */
-  guint max_block;    /* most media packets per block, 1-128 */
-  guint min_block;    /* fewest media packets before a frame boundary may end a block */
+  /* When set, the counter numbering the repair packets instead of repair_seq: encoders whose
+   * repair packets share one repair SSRC share one sequence. Must outlive the encoder. */
+  guint16 *shared_repair_seq;
+  guint max_block; /* most media packets per block, 1-128 */
+  guint min_block; /* fewest media packets before a frame boundary may end a block */
 } ConfabFecRsEncoderConfig;
 
 typedef struct

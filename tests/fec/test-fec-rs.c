@@ -30,7 +30,8 @@ test_gf_field (void)
 {
   for (guint a = 1; a < 256; a++)
     {
-      g_assert_cmpuint (confab_fec_rs_gf_mul ((guint8) a, confab_fec_rs_gf_inv ((guint8) a)), ==, 1);
+      g_assert_cmpuint (confab_fec_rs_gf_mul ((guint8) a, confab_fec_rs_gf_inv ((guint8) a)), ==,
+                        1);
       g_assert_cmpuint (confab_fec_rs_gf_mul ((guint8) a, 1), ==, a);
       g_assert_cmpuint (confab_fec_rs_gf_mul ((guint8) a, 0), ==, 0);
       for (guint b = 1; b < 256; b += 7)
@@ -279,7 +280,6 @@ block_run (const Block *b, guint64 lost, guint order, GBytes *opener)
   return back;
 }
 
-
 /* Every pattern of lost packets among the k + m of small blocks: up to m lost, every lost
  * media packet comes back; more than m, none does (the block is short of k packets). */
 static void
@@ -413,8 +413,8 @@ test_stream (void)
 
       for (guint p = 0; p < n_pkts; p++)
         {
-          GBytes *m = fec_test_media_packet (rand, MEDIA_SSRC, seq, frame * 3000, p + 1 == n_pkts,
-                                             1100);
+          GBytes *m
+              = fec_test_media_packet (rand, MEDIA_SSRC, seq, frame * 3000, p + 1 == n_pkts, 1100);
           gsize len, rlen;
           const guint8 *d = g_bytes_get_data (m, &len);
           const guint8 *r;
@@ -480,7 +480,8 @@ test_stream (void)
               g_autoptr (GBytes) out = g_bytes_new (r, rlen);
 
               g_assert_cmpint (confab_rtp_view_parse (&v, r, rlen), ==, CONFAB_FEC_OK);
-              g_assert_true (g_bytes_equal (out, g_hash_table_lookup (sent, GUINT_TO_POINTER (v.seq))));
+              g_assert_true (
+                  g_bytes_equal (out, g_hash_table_lookup (sent, GUINT_TO_POINTER (v.seq))));
               g_assert_false (g_hash_table_contains (got, GUINT_TO_POINTER (v.seq)));
               g_hash_table_add (got, GUINT_TO_POINTER (v.seq));
               /* A packet only held back may come back before it arrives: not a loss. */
@@ -506,11 +507,9 @@ repair_packet (guint32 ssrc, guint16 base, guint k, guint m, guint index, gsize 
                guint8 fill, guint8 version)
 {
   guint8 pkt[CONFAB_FEC_MAX_PACKET_SIZE + 64];
-  ConfabFecRsRepair r = { .ssrc = ssrc,
-                          .sn_base = base,
-                          .k = (guint8) k,
-                          .m = (guint8) m,
-                          .index = (guint8) index };
+  ConfabFecRsRepair r = {
+    .ssrc = ssrc, .sn_base = base, .k = (guint8) k, .m = (guint8) m, .index = (guint8) index
+  };
   gsize len = CONFAB_RTP_HEADER_SIZE + CONFAB_FEC_RS_HEADER_SIZE + sym_len;
 
   g_assert_cmpuint (len, <=, sizeof pkt);
