@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "confab-fec-decoder.h"
+#include "confab-fec-rs-decoder.h"
+#include "confab-fec-rs.h"
 #include "confab-flexfec.h"
 #include "confab-red.h"
 #include "confab-rtp-packet.h"
@@ -13,6 +15,7 @@
 #define ULP_PT 97
 #define FLEX_PT 110
 #define RED_PT 116
+#define RS_PT 112
 
 /* Crash loudly (the fuzzer's signal) when an invariant breaks; never on bad input. */
 #define CHECK(cond)                                                                                \
@@ -207,4 +210,53 @@ void
 confab_fuzz_flexfec (const guint8 *data, gsize size)
 {
   fuzz_decoder (data, size, TRUE);
+}
+
+void
+confab_fuzz_rs (const guint8 *data, gsize size)
+{
+  ConfabFecRsDecoderConfig cfg;
+  ConfabFecRsDecoder *dec;
+  ConfabFecDecoderStats stats;
+  gsize off = 0;
+
+  confab_fec_rs_decoder_config_init (&cfg);
+  cfg.payload_type = RS_PT;
+  /* Small limits so short inputs reach eviction. */
+  cfg.window = 128;
+  cfg.max_repairs = 4;
+  cfg.max_streams = 2;
+  dec = confab_fec_rs_decoder_new (&cfg, NULL);
+  CHECK (dec != NULL);
+  while (size - off >= 2)
+    {
+      gsize len = MIN (((gsize) data[off] << 8) | data[off + 1], size - off - 2);
+      const guint8 *pkt = data + off + 2;
+      ConfabRtpView v;
+      ConfabFecRsRepair rep;
+      const guint8 *r;
+      gsize rlen;
+
+      off += 2 + len;
+      if (confab_rtp_view_parse (&v, pkt, len) == CONFAB_FEC_OK
+          && confab_fec_rs_parse (&v, &rep) == CONFAB_FEC_OK)
+        {
+          guint8 hdr[CONFAB_FEC_RS_HEADER_SIZE];
+
+          CHECK (rep.symbol + rep.symbol_len == v.payload + v.payload_len);
+          CHECK (rep.k >= 1 && rep.m >= 1 && rep.k + rep.m <= 255 && rep.index < rep.m);
+          confab_fec_rs_write_header (&rep, hdr);
+          CHECK (memcmp (hdr, v.payload, 10) == 0);
+        }
+      confab_fec_rs_decoder_push (dec, pkt, len, NULL);
+      while ((r = confab_fec_rs_decoder_next_recovered (dec, &rlen)) != NULL)
+        {
+          CHECK (confab_rtp_view_parse (&v, r, rlen) == CONFAB_FEC_OK);
+          CHECK (rlen <= CONFAB_FEC_RS_MAX_MEDIA);
+        }
+    }
+  confab_fec_rs_decoder_drain (dec);
+  confab_fec_rs_decoder_get_stats (dec, &stats);
+  CHECK (stats.peak_memory_bytes < 2 * 1024 * 1024);
+  confab_fec_rs_decoder_free (dec);
 }
