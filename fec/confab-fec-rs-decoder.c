@@ -41,7 +41,9 @@ typedef struct
   guint m;
   gsize sym_len;
   guint n_rep;
-  guint64 seen; /* bit j: repair index j is held (m <= 64) */
+  guint present; /* media packets of the block held */
+  guint pos;     /* in the decoder's active list */
+  guint64 seen;  /* bit j: repair index j is held (m <= 64) */
   guint8 index[CONFAB_FEC_RS_MAX_M];
   guint16 buf[CONFAB_FEC_RS_MAX_M]; /* entries of the repair symbol pool */
 } Block;
@@ -56,6 +58,7 @@ struct _ConfabFecRsDecoder
   /* Blocks (max_repairs entries: each holds at least one repair symbol) and the pool of
    * repair symbol buffers, allocated on first use, free ones listed in free_bufs. */
   Block *blocks;
+  guint16 *active; /* the n_blocks blocks in use, in no order: what every scan walks */
   guint n_blocks;
   guint64 serial;
   guint8 **bufs;
@@ -118,6 +121,7 @@ confab_fec_rs_decoder_new (const ConfabFecRsDecoderConfig *config, GError **erro
   dec->wmask = c->window - 1;
   dec->streams = g_new0 (Stream, c->max_streams);
   dec->blocks = g_new0 (Block, c->max_repairs);
+  dec->active = g_new (guint16, c->max_repairs);
   dec->bufs = g_new0 (guint8 *, c->max_repairs);
   dec->free_bufs = g_new (guint16, c->max_repairs);
   for (guint i = 0; i < c->max_repairs; i++)
@@ -125,7 +129,7 @@ confab_fec_rs_decoder_new (const ConfabFecRsDecoderConfig *config, GError **erro
   dec->n_free = c->max_repairs;
   dec->scratch = symbol_buf_new (dec);
   mem_add (dec, sizeof *dec + sizeof (Stream) * c->max_streams
-                    + (sizeof (Block) + sizeof (guint8 *) + sizeof (guint16)) * c->max_repairs);
+                    + (sizeof (Block) + sizeof (guint8 *) + 2 * sizeof (guint16)) * c->max_repairs);
   return dec;
 }
 
@@ -148,6 +152,7 @@ confab_fec_rs_decoder_free (ConfabFecRsDecoder *dec)
   g_aligned_free (dec->scratch);
   g_free (dec->streams);
   g_free (dec->blocks);
+  g_free (dec->active);
   g_free (dec->bufs);
   g_free (dec->free_bufs);
   g_free (dec);
@@ -163,7 +168,17 @@ block_free (ConfabFecRsDecoder *dec, Block *b)
   for (guint r = 0; r < b->n_rep; r++)
     dec->free_bufs[dec->n_free++] = b->buf[r];
   b->used = FALSE;
-  dec->n_blocks--;
+  dec->active[b->pos] = dec->active[--dec->n_blocks];
+  dec->blocks[dec->active[b->pos]].pos = b->pos;
+}
+
+/* The @i-th block in use, walking the list from the end (block_free() moves the last one
+ * into a freed place, which such a walk has seen already), or NULL when frees shortened the
+ * list below @i. */
+static Block *
+block_active (ConfabFecRsDecoder *dec, guint i)
+{
+  return i < dec->n_blocks ? &dec->blocks[dec->active[i]] : NULL;
 }
 
 static Block *
@@ -171,9 +186,9 @@ block_oldest (ConfabFecRsDecoder *dec)
 {
   Block *oldest = NULL;
 
-  for (guint i = 0; i < dec->config.max_repairs; i++)
-    if (dec->blocks[i].used && (oldest == NULL || dec->blocks[i].serial < oldest->serial))
-      oldest = &dec->blocks[i];
+  for (guint i = 0; i < dec->n_blocks; i++)
+    if (oldest == NULL || block_active (dec, i)->serial < oldest->serial)
+      oldest = block_active (dec, i);
   return oldest;
 }
 
@@ -214,11 +229,13 @@ stream_find (ConfabFecRsDecoder *dec, guint32 ssrc)
 static void
 stream_forget_blocks (ConfabFecRsDecoder *dec, guint stream, gint64 below)
 {
-  if (dec->n_blocks == 0)
-    return;
-  for (guint i = 0; i < dec->config.max_repairs; i++)
-    if (dec->blocks[i].used && dec->blocks[i].stream == stream && dec->blocks[i].base < below)
-      block_free (dec, &dec->blocks[i]);
+  for (guint i = dec->n_blocks; i-- > 0;)
+    {
+      Block *b = block_active (dec, i);
+
+      if (b && b->stream == stream && b->base < below)
+        block_free (dec, b);
+    }
 }
 
 static guint
@@ -448,6 +465,7 @@ block_try (ConfabFecRsDecoder *dec, Block *b)
       else
         have[n_have++] = (guint8) i;
     }
+  b->present = n_have;
   if (e > b->n_rep)
     return;
   if (e > 0)
@@ -459,14 +477,16 @@ block_try (ConfabFecRsDecoder *dec, Block *b)
 static void
 blocks_notify (ConfabFecRsDecoder *dec, guint stream, gint64 ext)
 {
-  if (dec->n_blocks == 0)
-    return;
-  for (guint i = 0; i < dec->config.max_repairs; i++)
+  for (guint i = dec->n_blocks; i-- > 0;)
     {
-      Block *b = &dec->blocks[i];
+      Block *b = block_active (dec, i);
 
-      if (b->used && b->stream == stream && ext >= b->base && ext < b->base + (gint64) b->k)
-        block_try (dec, b);
+      if (b && b->stream == stream && ext >= b->base && ext < b->base + (gint64) b->k)
+        {
+          b->present++;
+          if (b->present + b->n_rep >= b->k)
+            block_try (dec, b);
+        }
     }
 }
 
@@ -537,11 +557,11 @@ push_repair (ConfabFecRsDecoder *dec, const ConfabRtpView *v)
   for (guint i = 0; i < rep.k; i++)
     if (!stream_slot (dec, s, base + i))
       missing++;
-  for (guint i = 0; i < dec->config.max_repairs && dec->n_blocks > 0; i++)
+  for (guint i = 0; i < dec->n_blocks; i++)
     {
-      Block *c = &dec->blocks[i];
+      Block *c = block_active (dec, i);
 
-      if (c->used && c->stream == (guint) si && c->base == base && c->k == rep.k && c->m == rep.m)
+      if (c->stream == (guint) si && c->base == base && c->k == rep.k && c->m == rep.m)
         {
           b = c;
           break;
@@ -576,7 +596,9 @@ push_repair (ConfabFecRsDecoder *dec, const ConfabRtpView *v)
       b->k = rep.k;
       b->m = rep.m;
       b->sym_len = rep.symbol_len;
-      dec->n_blocks++;
+      b->present = rep.k - missing;
+      b->pos = dec->n_blocks;
+      dec->active[dec->n_blocks++] = (guint16) (b - dec->blocks);
     }
   b->serial = ++dec->serial;
   b->buf[b->n_rep] = dec->free_bufs[--dec->n_free];
@@ -587,7 +609,8 @@ push_repair (ConfabFecRsDecoder *dec, const ConfabRtpView *v)
   memset (buf + rep.symbol_len, 0, confab_fec_rs_gf_round_up (rep.symbol_len) - rep.symbol_len);
   b->index[b->n_rep++] = rep.index;
   b->seen |= G_GUINT64_CONSTANT (1) << rep.index;
-  block_try (dec, b);
+  if (b->present + b->n_rep >= b->k)
+    block_try (dec, b);
   return CONFAB_FEC_OK;
 }
 
@@ -663,9 +686,9 @@ confab_fec_rs_decoder_drain (ConfabFecRsDecoder *dec)
       if (!s->active)
         continue;
       /* Losses at the end of a block are known only from its repair packets. */
-      for (guint b = 0; b < dec->config.max_repairs; b++)
-        if (dec->blocks[b].used && dec->blocks[b].stream == i)
-          top = MAX (top, dec->blocks[b].base + (gint64) dec->blocks[b].k - 1);
+      for (guint b = 0; b < dec->n_blocks; b++)
+        if (block_active (dec, b)->stream == i)
+          top = MAX (top, block_active (dec, b)->base + (gint64) block_active (dec, b)->k - 1);
       for (gint64 e = MAX (s->start, stream_low (dec, s)); e <= top; e++)
         if (!stream_slot (dec, s, e))
           dec->stats.unrecovered++;

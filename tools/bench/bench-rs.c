@@ -46,8 +46,7 @@ rs_note_block (BenchEncoded *e, const BenchStream *s, const guint8 *r, gsize len
 }
 
 BenchEncoded *
-bench_rs_encode (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions *o,
-                 GError **error)
+bench_rs_encode (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions *o, GError **error)
 {
   ConfabFecRsEncoderConfig c;
   g_autoptr (ConfabFecRsEncoder) enc = NULL;
@@ -59,8 +58,8 @@ bench_rs_encode (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions
       bench_encoded_free (e);
       return NULL;
     }
-  e->params = c.min_block > 1 ? g_strdup_printf ("k=%u-48, MDS", c.min_block)
-                              : g_strdup ("k<=48 at frame ends, MDS");
+  e->params = c.min_block > 1 ? g_strdup_printf ("MDS, k=%u-48", c.min_block)
+                              : g_strdup ("MDS, k<=48 frame ends");
   for (guint i = 0; i <= s->n_packets; i++)
     {
       const guint8 *r;
@@ -113,8 +112,8 @@ bench_rs_encode (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions
 }
 
 gboolean
-bench_rs_decode (const BenchStream *s, const BenchEncoded *e, const guint8 *wlost,
-                 guint8 *present, BenchTally *t, GError **error)
+bench_rs_decode (const BenchStream *s, const BenchEncoded *e, const guint8 *wlost, guint8 *present,
+                 BenchTally *t, GError **error)
 {
   ConfabFecRsDecoderConfig c;
   g_autoptr (ConfabFecRsDecoder) dec = NULL;
