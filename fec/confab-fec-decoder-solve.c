@@ -130,7 +130,7 @@ rebuild (ConfabFecDecoder *dec, const Sum *sum, guint stream, gint64 ext, gsize 
       dec->stats.recovery_failed++;
       return NULL;
     }
-  buf = confab_fec_dec_buffer_take (dec);
+  buf = confab_fec_dec_rebuild_buffer (dec, stream, ext);
   buf[0] = 0x80 | (sum->byte0 & 0x3f);
   buf[1] = sum->byte1;
   confab_write_u16 (buf + 2, (guint16) ext);
@@ -436,7 +436,7 @@ run_elimination (ConfabFecDecoder *dec)
       if (dec->streams[f->stream].active)
         confab_fec_dec_deliver (dec, f->stream, f->ext, f->data, f->len);
       else
-        confab_fec_dec_buffer_give (dec, f->data);
+        confab_fec_dec_rebuilt_drop (dec, f->stream, f->ext, f->data);
     }
 }
 

@@ -264,13 +264,31 @@ confab_fec_decoder_next_recovered (ConfabFecDecoder *dec, gsize *len)
   /* The previous answer's buffer is the caller's no more. */
   confab_fec_dec_buffer_give (dec, g_steal_pointer (&dec->lent));
   *len = 0;
-  if (dec->n_out == 0)
-    return NULL;
-  dec->lent = dec->out_bufs[dec->out_head];
-  *len = dec->out_lens[dec->out_head];
-  dec->out_head = (dec->out_head + 1) % MAX_OUTPUT;
-  dec->n_out--;
-  return dec->lent;
+  while (dec->n_out > 0)
+    {
+      guint i = dec->out_head;
+      const Stream *s = &dec->streams[dec->out_stream[i]];
+      const Slot *slot;
+
+      dec->out_head = (dec->out_head + 1) % MAX_OUTPUT;
+      dec->n_out--;
+      if (dec->out_bufs[i])
+        {
+          dec->lent = dec->out_bufs[i];
+          *len = dec->out_lens[i];
+          return dec->lent;
+        }
+      /* In the window: still there unless the caller let a whole window go by. */
+      slot = s->active && s->ssrc == dec->out_ssrc[i]
+                 ? confab_fec_dec_stream_slot (dec, s, dec->out_ext[i])
+                 : NULL;
+      if (slot)
+        {
+          *len = slot->len;
+          return slot->data;
+        }
+    }
+  return NULL;
 }
 
 GBytes *
