@@ -167,6 +167,14 @@ mark_filler (ConfabFecDecoder *dec, const ConfabRtpView *v)
     slot->filler = TRUE;
 }
 
+/* Asks for the lines of a packet from @from on. */
+static inline void
+prefetch_packet (const guint8 *data, gsize len, gsize from)
+{
+  for (gsize off = from; off < MIN (len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE); off += 64)
+    __builtin_prefetch (data + off);
+}
+
 ConfabFecPacketKind
 confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
                          ConfabFecStatus *status)
@@ -184,8 +192,7 @@ confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
   /* A media packet is copied into the window, a useful repair packet XORed: ask for all of
    * its lines now, so that when it comes from memory rather than the cache the fetches
    * overlap the parsing and bookkeeping instead of stalling the copy line by line. */
-  for (gsize off = 64; off < MIN (len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE); off += 64)
-    __builtin_prefetch (data + off);
+  prefetch_packet (data, len, 64);
   st = confab_rtp_view_parse (&v, data, len);
   if (st != CONFAB_FEC_OK || confab_rtp_is_rtcp (data, len))
     {
@@ -255,6 +262,26 @@ confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
       }
     }
   return push_media (dec, &v, data, len, FALSE, status);
+}
+
+void
+confab_fec_decoder_push_many (ConfabFecDecoder *dec, const guint8 *const *data, const gsize *len,
+                              guint n, ConfabFecPacketKind *kinds)
+{
+  g_return_if_fail (dec != NULL && (n == 0 || (data != NULL && len != NULL)));
+  if (n > 0)
+    prefetch_packet (data[0], len[0], 0);
+  for (guint i = 0; i < n; i++)
+    {
+      ConfabFecPacketKind k;
+
+      /* The next packet's lines are on their way while this one is handled. */
+      if (i + 1 < n)
+        prefetch_packet (data[i + 1], len[i + 1], 0);
+      k = confab_fec_decoder_push (dec, data[i], len[i], NULL);
+      if (kinds)
+        kinds[i] = k;
+    }
 }
 
 const guint8 *

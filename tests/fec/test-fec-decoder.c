@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "confab-fec-decoder.h"
+#include "confab-fec-encoder.h"
 #include "confab-fec-parity.h"
 #include "confab-flexfec.h"
 #include "fec-test-util.h"
@@ -106,10 +107,89 @@ test_slot_alias (void)
     g_bytes_unref (media[i]);
 }
 
+/* Recovered packets of one decoder, in order, as one string of bytes. */
+static GByteArray *
+drain_all (ConfabFecDecoder *dec, GByteArray *into)
+{
+  const guint8 *r;
+  gsize len;
+
+  while ((r = confab_fec_decoder_next_recovered (dec, &len)) != NULL)
+    g_byte_array_append (into, r, (guint) len);
+  return into;
+}
+
+/* Batches give what the packets one by one give: the same recovered packets, in the same
+ * order, and the same counters. */
+static void
+test_push_many (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  ConfabFecEncoderConfig ec;
+  g_autoptr (ConfabFecEncoder) enc = NULL;
+  g_autoptr (ConfabFecDecoder) one = fec_test_decoder_new (FLEX_PT, REPAIR_SSRC, -1, -1);
+  g_autoptr (ConfabFecDecoder) many = fec_test_decoder_new (FLEX_PT, REPAIR_SSRC, -1, -1);
+  GPtrArray *wire = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GByteArray) out_one = g_byte_array_new ();
+  g_autoptr (GByteArray) out_many = g_byte_array_new ();
+  ConfabFecDecoderStats s1, s2;
+  GBytes *r;
+
+  confab_fec_encoder_config_init (&ec);
+  ec.payload_type = FLEX_PT;
+  ec.repair_ssrc = REPAIR_SSRC;
+  ec.overhead_percent = 30;
+  enc = confab_fec_encoder_new (&ec, NULL);
+  for (guint i = 0; i < 3000; i++)
+    {
+      GBytes *m = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (60000 + i), i / 6, i % 6 == 5,
+                                         1000);
+      gsize len;
+      const guint8 *d = g_bytes_get_data (m, &len);
+
+      confab_fec_encoder_add_media (enc, d, len, FALSE);
+      if (g_rand_int_range (rand, 0, 10) != 0)
+        g_ptr_array_add (wire, m);
+      else
+        g_bytes_unref (m);
+      while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
+        if (g_rand_int_range (rand, 0, 10) != 0)
+          g_ptr_array_add (wire, r);
+        else
+          g_bytes_unref (r);
+    }
+  for (guint i = 0; i < wire->len;)
+    {
+      const guint8 *data[7];
+      gsize lens[7];
+      ConfabFecPacketKind kinds[7];
+      guint n = 0;
+
+      for (; n < G_N_ELEMENTS (data) && i + n < wire->len; n++)
+        data[n] = g_bytes_get_data (g_ptr_array_index (wire, i + n), &lens[n]);
+      confab_fec_decoder_push_many (many, data, lens, n, kinds);
+      drain_all (many, out_many);
+      for (guint j = 0; j < n; j++)
+        {
+          g_assert_cmpint (confab_fec_decoder_push (one, data[j], lens[j], NULL), ==, kinds[j]);
+          drain_all (one, out_one);
+        }
+      i += n;
+    }
+  confab_fec_decoder_get_stats (one, &s1);
+  confab_fec_decoder_get_stats (many, &s2);
+  g_assert_cmpuint (s1.recovered, >, 100);
+  g_assert_cmpuint (s1.recovered, ==, s2.recovered);
+  g_assert_cmpuint (s1.eliminations, ==, s2.eliminations);
+  g_assert_cmpmem (out_one->data, out_one->len, out_many->data, out_many->len);
+  g_ptr_array_unref (wire);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/confab/fec/decoder/elimination-slot-alias", test_slot_alias);
+  g_test_add_func ("/confab/fec/decoder/push-many", test_push_many);
   return g_test_run ();
 }
