@@ -194,8 +194,11 @@ block_make (Block *b, GRand *rand, guint k, guint m, guint16 base, gsize max_pay
         confab_fec_rs_encoder_set_overhead (enc, (m * 100 + k - 1) / k, (m * 100 + k - 1) / k);
       g_assert_cmpint (confab_fec_rs_encoder_add_media (enc, d, len, FALSE), ==, CONFAB_FEC_OK);
     }
-  while ((b->repair[n] = confab_fec_rs_encoder_pop_repair (enc)) != NULL)
-    n++;
+  for (GBytes *r; (r = confab_fec_rs_encoder_pop_repair (enc)) != NULL; n++)
+    {
+      g_assert_cmpuint (n, <, m);
+      b->repair[n] = r;
+    }
   g_assert_cmpuint (n, ==, m);
 }
 
