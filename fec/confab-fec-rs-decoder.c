@@ -238,23 +238,23 @@ stream_forget_blocks (ConfabFecRsDecoder *dec, guint stream, gint64 below)
     }
 }
 
+/* Lower for the entry to take first: free ones, then the longest idle. */
+static guint64
+stream_age (const Stream *s)
+{
+  return s->active ? s->last_use + 1 : 0;
+}
+
 static guint
 stream_create (ConfabFecRsDecoder *dec, guint32 ssrc, guint16 seq)
 {
   guint victim = 0;
   Stream *s;
 
-  /* A free entry, else the stream idle the longest, with its blocks. */
-  for (guint i = 0; i < dec->config.max_streams; i++)
-    {
-      if (!dec->streams[i].active)
-        {
-          victim = i;
-          break;
-        }
-      if (dec->streams[i].last_use < dec->streams[victim].last_use)
-        victim = i;
-    }
+  /* A free entry (age 0), else the stream idle the longest, with its blocks. */
+  for (guint i = 1; i < dec->config.max_streams; i++)
+    if (stream_age (&dec->streams[i]) < stream_age (&dec->streams[victim]))
+      victim = i;
   s = &dec->streams[victim];
   if (s->active)
     stream_forget_blocks (dec, victim, G_MAXINT64);

@@ -144,14 +144,29 @@ repair_roundtrip (const ConfabFecRepairInfo *info, gboolean flex)
   CHECK (memcmp (again.payload, info->payload, info->payload_len) == 0);
 }
 
+/* The next packet of an input split as [2-byte big-endian length][bytes]..., the last one
+ * cut short by the input's end; NULL at the end. */
+static const guint8 *
+next_packet (const guint8 *data, gsize size, gsize *off, gsize *len)
+{
+  const guint8 *pkt;
+
+  if (size - *off < 2)
+    return NULL;
+  *len = MIN (((gsize) data[*off] << 8) | data[*off + 1], size - *off - 2);
+  pkt = data + *off + 2;
+  *off += 2 + *len;
+  return pkt;
+}
+
 static void
 fuzz_decoder (const guint8 *data, gsize size, gboolean flex)
 {
   ConfabFecDecoderConfig cfg;
   ConfabFecDecoder *dec;
   ConfabFecDecoderStats stats;
-  gsize off = 0;
-  const guint8 *r;
+  gsize off = 0, len = 0;
+  const guint8 *r, *pkt;
   gsize rlen;
 
   confab_fec_decoder_config_init (&cfg);
@@ -165,16 +180,9 @@ fuzz_decoder (const guint8 *data, gsize size, gboolean flex)
   dec = confab_fec_decoder_new (&cfg, NULL);
   CHECK (dec != NULL);
 
-  while (size - off >= 2)
+  while ((pkt = next_packet (data, size, &off, &len)) != NULL)
     {
-      gsize len = ((gsize) data[off] << 8) | data[off + 1];
-      const guint8 *pkt;
       ConfabRtpView v;
-
-      off += 2;
-      len = MIN (len, size - off);
-      pkt = data + off;
-      off += len;
 
       if (confab_rtp_view_parse (&v, pkt, len) == CONFAB_FEC_OK)
         {
@@ -218,7 +226,8 @@ confab_fuzz_rs (const guint8 *data, gsize size)
   ConfabFecRsDecoderConfig cfg;
   ConfabFecRsDecoder *dec;
   ConfabFecDecoderStats stats;
-  gsize off = 0;
+  gsize off = 0, len = 0;
+  const guint8 *pkt;
 
   confab_fec_rs_decoder_config_init (&cfg);
   cfg.payload_type = RS_PT;
@@ -228,16 +237,13 @@ confab_fuzz_rs (const guint8 *data, gsize size)
   cfg.max_streams = 2;
   dec = confab_fec_rs_decoder_new (&cfg, NULL);
   CHECK (dec != NULL);
-  while (size - off >= 2)
+  while ((pkt = next_packet (data, size, &off, &len)) != NULL)
     {
-      gsize len = MIN (((gsize) data[off] << 8) | data[off + 1], size - off - 2);
-      const guint8 *pkt = data + off + 2;
       ConfabRtpView v;
       ConfabFecRsRepair rep;
       const guint8 *r;
       gsize rlen;
 
-      off += 2 + len;
       if (confab_rtp_view_parse (&v, pkt, len) == CONFAB_FEC_OK
           && confab_fec_rs_parse (&v, &rep) == CONFAB_FEC_OK)
         {
