@@ -305,8 +305,9 @@ confab_fec_decoder_next_recovered (ConfabFecDecoder *dec, gsize *len)
           *len = dec->out_lens[i];
           return dec->lent;
         }
-      /* In the window: still there unless the caller let a whole window go by. */
-      slot = s->active && s->ssrc == dec->out_ssrc[i]
+      /* In the window: still there unless the caller let a whole window go by, or the
+       * stream's entry went to another SSRC (drained streams keep their slots). */
+      slot = s->slots && s->ssrc == dec->out_ssrc[i]
                  ? confab_fec_dec_stream_slot (dec, s, dec->out_ext[i])
                  : NULL;
       if (slot)

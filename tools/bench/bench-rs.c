@@ -58,8 +58,9 @@ bench_rs_encode (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions
       bench_encoded_free (e);
       return NULL;
     }
-  e->params = c.min_block > 1 ? g_strdup_printf ("MDS, k=%u-48", c.min_block)
-                              : g_strdup ("MDS, k<=48 frame ends");
+  /* No comma: the CSV writer does not quote. */
+  e->params = c.min_block > 1 ? g_strdup_printf ("MDS k=%u-48", c.min_block)
+                              : g_strdup ("MDS k<=48 at frame ends");
   for (guint i = 0; i <= s->n_packets; i++)
     {
       const guint8 *r;
