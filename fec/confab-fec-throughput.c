@@ -13,6 +13,7 @@
 #include "confab-fec-encoder.h"
 #include "confab-fec-rs-decoder.h"
 #include "confab-fec-rs-encoder.h"
+#include "confab-fec-rs.h"
 #include "confab-rtp-packet.h"
 
 #define PAYLOAD 1200
@@ -329,29 +330,27 @@ memcpy_gbps (GBytes **media, guint n)
   return best;
 }
 
+/* A flood of bogus repair packets (one packet in eight is media, on a handful of SSRCs, some
+ * new each time): the decoder's memory must stay bounded. */
 static void
-flood (guint32 seed)
+flood (Code code, guint32 seed)
 {
-  ConfabFecDecoderConfig dcfg;
-  ConfabFecDecoder *dec;
+  const CodeOps *ops = code == CODE_RS ? &rs_ops : &xor_ops;
+  gpointer dec = ops->dec_new ();
   GRand *rand = g_rand_new_with_seed (seed);
   ConfabFecDecoderStats st;
   guint8 pkt[1500];
   guint16 seq = 0;
   gint64 t0 = g_get_monotonic_time ();
 
-  confab_fec_decoder_config_init (&dcfg);
-  dcfg.flexfec_pt = FLEX_PT;
-  dcfg.ulpfec_pt = ULP_PT;
-  dec = confab_fec_decoder_new (&dcfg, NULL);
   for (guint i = 0; i < 200000; i++)
     {
-      ConfabRtpHeader h = { 0 };
+      ConfabRtpHeader h = { .ssrc = REPAIR_SSRC };
       gsize len = 0;
       guint8 payload[1400];
-      gsize plen = 1400;
+      guint16 base = (guint16) (seq - 100 + g_rand_int_range (rand, 0, 150));
 
-      for (gsize j = 0; j < plen; j += 4)
+      for (gsize j = 0; j < sizeof payload; j += 4)
         {
           guint32 r = g_rand_int (rand);
 
@@ -359,35 +358,45 @@ flood (guint32 seed)
         }
       if (i % 8 == 0)
         {
-          /* media on a handful of SSRCs, some of them new each time */
           h.payload_type = 96;
           h.ssrc = i % 64 == 0 ? g_rand_int (rand) : MEDIA_SSRC;
           h.seq = seq++;
         }
+      else if (code == CODE_RS)
+        {
+          /* blocks of any size around the window, any repair index */
+          ConfabFecRsRepair r = { .ssrc = MEDIA_SSRC,
+                                  .sn_base = base,
+                                  .k = (guint8) g_rand_int_range (rand, 1, 129),
+                                  .m = (guint8) g_rand_int_range (rand, 1, 65) };
+
+          r.index = (guint8) g_rand_int_range (rand, 0, r.m);
+          h.payload_type = RS_PT;
+          confab_fec_rs_write_header (&r, payload);
+        }
       else
         {
-          /* repair packets naming packets around the window, each needing several */
+          /* FlexFEC packets naming packets around the window, each needing several */
           h.payload_type = FLEX_PT;
-          h.ssrc = REPAIR_SSRC;
           h.csrc_count = 1;
           h.csrcs[0] = MEDIA_SSRC;
           payload[0] = 0;
-          payload[8] = (guint8) ((seq - 100 + g_rand_int_range (rand, 0, 150)) >> 8);
-          payload[9] = (guint8) (seq - 100 + g_rand_int_range (rand, 0, 150));
+          confab_write_u16 (payload + 8, base);
           payload[12] &= 0x7f; /* more mask words follow */
           payload[16] &= 0x7f;
         }
-      confab_rtp_write (&h, payload, plen, pkt, sizeof pkt, &len);
-      confab_fec_decoder_push (dec, pkt, len, NULL);
-      confab_fec_decoder_next_recovered (dec, &(gsize){ 0 });
+      confab_rtp_write (&h, payload, sizeof payload, pkt, sizeof pkt, &len);
+      ops->dec_push (dec, pkt, len);
+      ops->dec_next (dec, &(gsize){ 0 });
     }
-  confab_fec_decoder_get_stats (dec, &st);
-  printf ("flood: 200000 packets (175000 repair, random masks and SSRCs) in %.2f s: peak decoder "
-          "memory %.2f MiB, %" G_GUINT64_FORMAT " repair rejected, %" G_GUINT64_FORMAT
-          " recovered, %" G_GUINT64_FORMAT " eliminations\n",
-          (g_get_monotonic_time () - t0) / 1e6, st.peak_memory_bytes / 1048576.0,
-          st.repair_rejected, st.recovered, st.eliminations);
-  confab_fec_decoder_free (dec);
+  ops->dec_stats (dec, &st);
+  printf ("%-8s flood: 200000 packets (175000 repair, random blocks and SSRCs) in %.2f s: peak "
+          "decoder memory %.2f MiB, %" G_GUINT64_FORMAT " repair rejected, %" G_GUINT64_FORMAT
+          " recovered, %" G_GUINT64_FORMAT " %s\n",
+          code_names[code], (g_get_monotonic_time () - t0) / 1e6, st.peak_memory_bytes / 1048576.0,
+          st.repair_rejected, st.recovered, st.eliminations,
+          code == CODE_RS ? "blocks decoded" : "eliminations");
+  ops->dec_free (dec);
   g_rand_free (rand);
 }
 
@@ -448,7 +457,8 @@ main (int argc, char **argv)
                 code_names[c], loss * 100, r->decode_lossy_batch_gbps,
                 r->decode_lossy_batch_gbps / mc, BATCH);
     }
-  flood (seed);
+  flood (CODE_FLEXFEC, seed);
+  flood (CODE_RS, seed);
   for (guint i = 0; i < n; i++)
     g_bytes_unref (media[i]);
   g_free (media);
