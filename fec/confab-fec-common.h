@@ -50,6 +50,9 @@ typedef enum
 {
   CONFAB_FEC_SCHEME_ULPFEC = 0, /* RFC 5109, on the media SSRC, optionally inside RED */
   CONFAB_FEC_SCHEME_FLEXFEC,    /* RFC 8627, on its own repair SSRC */
+  /* Confab's Reed-Solomon code (confab-fec-rs.h), on its own repair SSRC, Confab to Confab
+   * only; it has its own encoder and decoder (confab-fec-rs-encoder.h, -decoder.h). */
+  CONFAB_FEC_SCHEME_RS,
 } ConfabFecScheme;
 
 /* How media packets of a block are assigned to repair packets. */

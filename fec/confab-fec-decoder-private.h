@@ -111,10 +111,15 @@ struct _ConfabFecDecoder
   guint8 acc[2][CONFAB_FEC_MAX_PACKET_SIZE]; /* partial XORs of very long combinations */
   guint8 packet_buf[CONFAB_FEC_MAX_PACKET_SIZE + 1];
 
-  /* Recovered packets: a ring of MAX_OUTPUT buffers (out_head, n_out), spare buffers for
-   * reuse, and the buffer the last confab_fec_decoder_next_recovered() returned. */
+  /* Recovered packets: a ring of MAX_OUTPUT entries (out_head, n_out), spare buffers for
+   * reuse, and the buffer the last confab_fec_decoder_next_recovered() returned. An entry
+   * owns a buffer, or (out_bufs NULL) names the window slot the packet was rebuilt in: most
+   * recovered packets are written once, into the window, and handed out from there. */
   guint8 *out_bufs[MAX_OUTPUT];
   gsize out_lens[MAX_OUTPUT];
+  guint32 out_ssrc[MAX_OUTPUT];
+  guint8 out_stream[MAX_OUTPUT];
+  gint64 out_ext[MAX_OUTPUT];
   guint out_head;
   guint n_out;
   guint8 *spare[MAX_SPARE_BUFFERS];
@@ -207,6 +212,8 @@ void confab_fec_dec_repair_set_missing (ConfabFecDecoder *dec, guint idx, guint 
 ConfabFecStatus confab_fec_dec_repair_add (ConfabFecDecoder *dec, const ConfabFecRepairInfo *info,
                                            guint *peel_now);
 guint8 *confab_fec_dec_buffer_take (ConfabFecDecoder *dec);
+guint8 *confab_fec_dec_rebuild_buffer (ConfabFecDecoder *dec, guint stream, gint64 ext);
+void confab_fec_dec_rebuilt_drop (ConfabFecDecoder *dec, guint stream, gint64 ext, guint8 *data);
 void confab_fec_dec_buffer_give (ConfabFecDecoder *dec, guint8 *buf);
 void confab_fec_dec_deliver (ConfabFecDecoder *dec, guint stream, gint64 ext, guint8 *data,
                              gsize len);

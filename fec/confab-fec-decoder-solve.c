@@ -130,7 +130,7 @@ rebuild (ConfabFecDecoder *dec, const Sum *sum, guint stream, gint64 ext, gsize 
       dec->stats.recovery_failed++;
       return NULL;
     }
-  buf = confab_fec_dec_buffer_take (dec);
+  buf = confab_fec_dec_rebuild_buffer (dec, stream, ext);
   buf[0] = 0x80 | (sum->byte0 & 0x3f);
   buf[1] = sum->byte1;
   confab_write_u16 (buf + 2, (guint16) ext);
@@ -232,15 +232,26 @@ typedef struct
   gsize len;
 } Found;
 
+/* The column of missing packet @ext of @stream this round, given one if it has none. The
+ * per-slot stamp finds it at once; repair packets reach half a window above the highest
+ * packet, so two missing packets a window apart can share a slot in one round: then the
+ * stamp names the other one, and only a scan of this round's columns tells whether @ext
+ * already has one (without it, one packet got two columns and elimination missed what
+ * identifying them would have solved). */
 static gint
 unknown_index (ConfabFecDecoder *dec, guint stream, gint64 ext, guint *n_unknowns)
 {
   Stream *s = &dec->streams[stream];
   guint slot = (guint) (ext & dec->wmask);
 
-  if (s->unk_gen[slot] == dec->elim_gen && dec->unknowns[s->unk_idx[slot]].ext == ext
-      && dec->unknowns[s->unk_idx[slot]].stream == stream)
-    return s->unk_idx[slot];
+  if (s->unk_gen[slot] == dec->elim_gen)
+    {
+      if (dec->unknowns[s->unk_idx[slot]].ext == ext)
+        return s->unk_idx[slot];
+      for (guint u = 0; u < *n_unknowns; u++)
+        if (dec->unknowns[u].ext == ext && dec->unknowns[u].stream == stream)
+          return (gint) u;
+    }
   if (*n_unknowns >= MAX_UNKNOWNS)
     return -1;
   s->unk_gen[slot] = dec->elim_gen;
@@ -425,7 +436,7 @@ run_elimination (ConfabFecDecoder *dec)
       if (dec->streams[f->stream].active)
         confab_fec_dec_deliver (dec, f->stream, f->ext, f->data, f->len);
       else
-        confab_fec_dec_buffer_give (dec, f->data);
+        confab_fec_dec_rebuilt_drop (dec, f->stream, f->ext, f->data);
     }
 }
 

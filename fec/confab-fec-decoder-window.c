@@ -246,7 +246,9 @@ confab_fec_dec_stream_store (ConfabFecDecoder *dec, guint stream, gint64 ext, co
       slot->data = g_aligned_alloc (1, CONFAB_FEC_MAX_PACKET_SIZE, 64);
       confab_fec_dec_mem_add (dec, CONFAB_FEC_MAX_PACKET_SIZE);
     }
-  memcpy (slot->data, data, len);
+  /* A packet rebuilt in its slot is there already. */
+  if (data != slot->data)
+    memcpy (slot->data, data, len);
   slot->len = len;
   slot->ext = ext;
   slot->present = TRUE;
@@ -265,6 +267,41 @@ confab_fec_dec_buffer_take (ConfabFecDecoder *dec)
   return g_malloc (OUT_BUF_SIZE);
 }
 
+/* Where to rebuild packet @ext of @stream: its own window slot when it is within the window
+ * (then storing and handing it out copy nothing), else a buffer of the pool. */
+guint8 *
+confab_fec_dec_rebuild_buffer (ConfabFecDecoder *dec, guint stream, gint64 ext)
+{
+  Stream *s = &dec->streams[stream];
+  Slot *slot = &s->slots[ext & dec->wmask];
+
+  /* Above the window the slot still holds a packet that is in it. */
+  if (ext < confab_fec_dec_stream_low (dec, s) || ext > s->highest || slot->present)
+    return confab_fec_dec_buffer_take (dec);
+  if (slot->data == NULL)
+    {
+      slot->data = g_aligned_alloc (1, CONFAB_FEC_MAX_PACKET_SIZE, 64);
+      confab_fec_dec_mem_add (dec, CONFAB_FEC_MAX_PACKET_SIZE);
+    }
+  return slot->data;
+}
+
+static gboolean
+is_slot_buffer (ConfabFecDecoder *dec, guint stream, gint64 ext, const guint8 *data)
+{
+  const Stream *s = &dec->streams[stream];
+
+  return s->slots && data == s->slots[ext & dec->wmask].data;
+}
+
+/* A rebuilt packet (from confab_fec_dec_rebuild_buffer()) that is not delivered. */
+void
+confab_fec_dec_rebuilt_drop (ConfabFecDecoder *dec, guint stream, gint64 ext, guint8 *data)
+{
+  if (!is_slot_buffer (dec, stream, ext, data))
+    confab_fec_dec_buffer_give (dec, data);
+}
+
 void
 confab_fec_dec_buffer_give (ConfabFecDecoder *dec, guint8 *buf)
 {
@@ -279,32 +316,40 @@ confab_fec_dec_buffer_give (ConfabFecDecoder *dec, guint8 *buf)
   confab_fec_dec_mem_sub (dec, OUT_BUF_SIZE);
 }
 
+/* Queues @buf, or (NULL) the packet in the window slot of @ext of @stream. */
 static void
-output_push (ConfabFecDecoder *dec, guint8 *buf, gsize len)
+output_push (ConfabFecDecoder *dec, guint8 *buf, gsize len, guint stream, gint64 ext)
 {
+  guint i;
+
   if (dec->n_out == MAX_OUTPUT)
     {
       confab_fec_dec_buffer_give (dec, dec->out_bufs[dec->out_head]);
       dec->out_head = (dec->out_head + 1) % MAX_OUTPUT;
       dec->n_out--;
     }
-  dec->out_bufs[(dec->out_head + dec->n_out) % MAX_OUTPUT] = buf;
-  dec->out_lens[(dec->out_head + dec->n_out) % MAX_OUTPUT] = len;
+  i = (dec->out_head + dec->n_out) % MAX_OUTPUT;
+  dec->out_bufs[i] = buf;
+  dec->out_lens[i] = len;
+  dec->out_stream[i] = (guint8) stream;
+  dec->out_ssrc[i] = dec->streams[stream].ssrc;
+  dec->out_ext[i] = ext;
   dec->n_out++;
 }
 
-/* Checks and stores a rebuilt packet, and queues it for output. Takes @data (a buffer from
- * confab_fec_dec_buffer_take()). */
+/* Checks and stores a rebuilt packet, and queues it for output. Takes @data (from
+ * confab_fec_dec_rebuild_buffer()). */
 void
 confab_fec_dec_deliver (ConfabFecDecoder *dec, guint stream, gint64 ext, guint8 *data, gsize len)
 {
   Stream *s = &dec->streams[stream];
   ConfabRtpView v;
+  gboolean in_slot = is_slot_buffer (dec, stream, ext, data);
 
   if (confab_fec_dec_stream_slot (dec, s, ext) != NULL || ext < confab_fec_dec_stream_low (dec, s)
       || ext > s->highest + (gint64) dec->config.window)
     {
-      confab_fec_dec_buffer_give (dec, data);
+      confab_fec_dec_rebuilt_drop (dec, stream, ext, data);
       return;
     }
   /* Inconsistent inputs (a lying peer, or different bytes under the same sequence number)
@@ -312,7 +357,7 @@ confab_fec_dec_deliver (ConfabFecDecoder *dec, guint stream, gint64 ext, guint8 
   if (confab_rtp_view_parse (&v, data, len) != CONFAB_FEC_OK)
     {
       dec->stats.recovery_failed++;
-      confab_fec_dec_buffer_give (dec, data);
+      confab_fec_dec_rebuilt_drop (dec, stream, ext, data);
       return;
     }
   confab_fec_dec_stream_store (dec, stream, ext, data, len);
@@ -324,16 +369,19 @@ confab_fec_dec_deliver (ConfabFecDecoder *dec, guint stream, gint64 ext, guint8 
       ConfabFecStatus st
           = confab_red_encapsulate (data, len, s->red_pt, buf, OUT_BUF_SIZE, &written);
 
-      confab_fec_dec_buffer_give (dec, data);
+      if (!in_slot)
+        confab_fec_dec_buffer_give (dec, data);
       if (st != CONFAB_FEC_OK)
         {
           confab_fec_dec_buffer_give (dec, buf);
           return;
         }
-      data = buf;
-      len = written;
+      output_push (dec, buf, written, stream, ext);
     }
-  output_push (dec, data, len);
+  else if (in_slot)
+    output_push (dec, NULL, len, stream, ext);
+  else
+    output_push (dec, data, len, stream, ext);
 }
 
 /* Takes a parsed repair packet in. */

@@ -167,6 +167,14 @@ mark_filler (ConfabFecDecoder *dec, const ConfabRtpView *v)
     slot->filler = TRUE;
 }
 
+/* Asks for the lines of a packet from @from on. */
+static inline void
+prefetch_packet (const guint8 *data, gsize len, gsize from)
+{
+  for (gsize off = from; off < MIN (len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE); off += 64)
+    __builtin_prefetch (data + off);
+}
+
 ConfabFecPacketKind
 confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
                          ConfabFecStatus *status)
@@ -184,8 +192,7 @@ confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
   /* A media packet is copied into the window, a useful repair packet XORed: ask for all of
    * its lines now, so that when it comes from memory rather than the cache the fetches
    * overlap the parsing and bookkeeping instead of stalling the copy line by line. */
-  for (gsize off = 64; off < MIN (len, (gsize) CONFAB_FEC_MAX_PACKET_SIZE); off += 64)
-    __builtin_prefetch (data + off);
+  prefetch_packet (data, len, 64);
   st = confab_rtp_view_parse (&v, data, len);
   if (st != CONFAB_FEC_OK || confab_rtp_is_rtcp (data, len))
     {
@@ -257,6 +264,26 @@ confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
   return push_media (dec, &v, data, len, FALSE, status);
 }
 
+void
+confab_fec_decoder_push_many (ConfabFecDecoder *dec, const guint8 *const *data, const gsize *len,
+                              guint n, ConfabFecPacketKind *kinds)
+{
+  g_return_if_fail (dec != NULL && (n == 0 || (data != NULL && len != NULL)));
+  if (n > 0)
+    prefetch_packet (data[0], len[0], 0);
+  for (guint i = 0; i < n; i++)
+    {
+      ConfabFecPacketKind k;
+
+      /* The next packet's lines are on their way while this one is handled. */
+      if (i + 1 < n)
+        prefetch_packet (data[i + 1], len[i + 1], 0);
+      k = confab_fec_decoder_push (dec, data[i], len[i], NULL);
+      if (kinds)
+        kinds[i] = k;
+    }
+}
+
 const guint8 *
 confab_fec_decoder_next_recovered (ConfabFecDecoder *dec, gsize *len)
 {
@@ -264,13 +291,32 @@ confab_fec_decoder_next_recovered (ConfabFecDecoder *dec, gsize *len)
   /* The previous answer's buffer is the caller's no more. */
   confab_fec_dec_buffer_give (dec, g_steal_pointer (&dec->lent));
   *len = 0;
-  if (dec->n_out == 0)
-    return NULL;
-  dec->lent = dec->out_bufs[dec->out_head];
-  *len = dec->out_lens[dec->out_head];
-  dec->out_head = (dec->out_head + 1) % MAX_OUTPUT;
-  dec->n_out--;
-  return dec->lent;
+  while (dec->n_out > 0)
+    {
+      guint i = dec->out_head;
+      const Stream *s = &dec->streams[dec->out_stream[i]];
+      const Slot *slot;
+
+      dec->out_head = (dec->out_head + 1) % MAX_OUTPUT;
+      dec->n_out--;
+      if (dec->out_bufs[i])
+        {
+          dec->lent = dec->out_bufs[i];
+          *len = dec->out_lens[i];
+          return dec->lent;
+        }
+      /* In the window: still there unless the caller let a whole window go by, or the
+       * stream's entry went to another SSRC (drained streams keep their slots). */
+      slot = s->slots && s->ssrc == dec->out_ssrc[i]
+                 ? confab_fec_dec_stream_slot (dec, s, dec->out_ext[i])
+                 : NULL;
+      if (slot)
+        {
+          *len = slot->len;
+          return slot->data;
+        }
+    }
+  return NULL;
 }
 
 GBytes *

@@ -75,6 +75,16 @@ void confab_fec_decoder_free (ConfabFecDecoder *dec);
 ConfabFecPacketKind confab_fec_decoder_push (ConfabFecDecoder *dec, const guint8 *data, gsize len,
                                              ConfabFecStatus *status);
 
+/* confab_fec_decoder_push() for @n packets that arrived together (a recvmmsg() batch, a
+ * GstBufferList), @kinds[i] (if not NULL) getting each one's kind. The same result as @n
+ * calls, but while one packet is parsed and copied the next one is already being fetched:
+ * packets that come from memory rather than the cache no longer cost a memory latency each.
+ * Recovered packets wait in the decoder (up to 1024) for confab_fec_decoder_next_recovered()
+ * after the call; one whose window slot is reused before then (the batch moved the window
+ * a whole window on) is dropped. */
+void confab_fec_decoder_push_many (ConfabFecDecoder *dec, const guint8 *const *data,
+                                   const gsize *len, guint n, ConfabFecPacketKind *kinds);
+
 /* Next recovered media packet (bit-exact, as the sender sent it; RED-wrapped again if its
  * stream arrives in RED), or NULL. The bytes are the decoder's and stay valid until the next
  * call into it: no allocation, the hot path. */

@@ -11,15 +11,154 @@
 
 #include "confab-fec-decoder.h"
 #include "confab-fec-encoder.h"
+#include "confab-fec-rs-decoder.h"
+#include "confab-fec-rs-encoder.h"
+#include "confab-fec-rs.h"
 #include "confab-rtp-packet.h"
 
 #define PAYLOAD 1200
 #define FRAME 12
 #define MEDIA_SSRC 0x01020304u
-#define REPEAT 3
+/* Best of this many runs of everything timed: on a shared machine a run that nothing
+ * interrupted is what measures the code. */
+#define REPEAT 5
 #define REPAIR_SSRC 0x05060708u
+/* Packets per confab_fec_decoder_push_many() call: what one recvmmsg() might return. */
+#define BATCH 16
 #define FLEX_PT 110
 #define ULP_PT 97
+#define RS_PT 112
+
+/* The three codes behind one set of calls, so each is timed by the same loops. */
+typedef enum
+{
+  CODE_ULPFEC,
+  CODE_FLEXFEC,
+  CODE_RS,
+  N_CODES,
+} Code;
+
+static const char *const code_names[N_CODES] = { "ulpfec", "flexfec", "rs" };
+
+typedef struct
+{
+  gpointer (*enc_new) (Code code, guint overhead);
+  void (*enc_add) (gpointer enc, const guint8 *data, gsize len);
+  const guint8 *(*enc_next) (gpointer enc, gsize *len);
+  void (*enc_free) (gpointer enc);
+  gpointer (*dec_new) (void);
+  void (*dec_push) (gpointer dec, const guint8 *data, gsize len);
+  /* A batch of packets in one call, or NULL when the code has no such call. */
+  void (*dec_push_many) (gpointer dec, const guint8 *const *data, const gsize *len, guint n);
+  const guint8 *(*dec_next) (gpointer dec, gsize *len);
+  void (*dec_stats) (gpointer dec, ConfabFecDecoderStats *st);
+  void (*dec_free) (gpointer dec);
+} CodeOps;
+
+static gpointer
+xor_enc_new (Code code, guint overhead)
+{
+  ConfabFecEncoderConfig ecfg;
+
+  confab_fec_encoder_config_init (&ecfg);
+  ecfg.scheme = code == CODE_FLEXFEC ? CONFAB_FEC_SCHEME_FLEXFEC : CONFAB_FEC_SCHEME_ULPFEC;
+  ecfg.payload_type = code == CODE_FLEXFEC ? FLEX_PT : ULP_PT;
+  ecfg.repair_ssrc = REPAIR_SSRC;
+  ecfg.overhead_percent = overhead;
+  ecfg.key_frame_overhead_percent = overhead;
+  return confab_fec_encoder_new (&ecfg, NULL);
+}
+
+static void
+xor_enc_add (gpointer enc, const guint8 *data, gsize len)
+{
+  confab_fec_encoder_add_media (enc, data, len, FALSE);
+}
+
+static gpointer
+xor_dec_new (void)
+{
+  ConfabFecDecoderConfig dcfg;
+
+  confab_fec_decoder_config_init (&dcfg);
+  dcfg.flexfec_pt = FLEX_PT;
+  dcfg.ulpfec_pt = ULP_PT;
+  return confab_fec_decoder_new (&dcfg, NULL);
+}
+
+static void
+xor_dec_push (gpointer dec, const guint8 *data, gsize len)
+{
+  confab_fec_decoder_push (dec, data, len, NULL);
+}
+
+static void
+xor_dec_push_many (gpointer dec, const guint8 *const *data, const gsize *len, guint n)
+{
+  confab_fec_decoder_push_many (dec, data, len, n, NULL);
+}
+
+static const CodeOps xor_ops = {
+  xor_enc_new,
+  xor_enc_add,
+  (gpointer) confab_fec_encoder_next_repair,
+  (gpointer) confab_fec_encoder_free,
+  xor_dec_new,
+  xor_dec_push,
+  xor_dec_push_many,
+  (gpointer) confab_fec_decoder_next_recovered,
+  (gpointer) confab_fec_decoder_get_stats,
+  (gpointer) confab_fec_decoder_free,
+};
+
+static gpointer
+rs_enc_new (Code code, guint overhead)
+{
+  ConfabFecRsEncoderConfig ecfg;
+
+  (void) code;
+  confab_fec_rs_encoder_config_init (&ecfg);
+  ecfg.payload_type = RS_PT;
+  ecfg.repair_ssrc = REPAIR_SSRC;
+  ecfg.overhead_percent = overhead;
+  ecfg.key_frame_overhead_percent = overhead;
+  return confab_fec_rs_encoder_new (&ecfg, NULL);
+}
+
+static void
+rs_enc_add (gpointer enc, const guint8 *data, gsize len)
+{
+  confab_fec_rs_encoder_add_media (enc, data, len, FALSE);
+}
+
+static gpointer
+rs_dec_new (void)
+{
+  ConfabFecRsDecoderConfig dcfg;
+
+  confab_fec_rs_decoder_config_init (&dcfg);
+  dcfg.payload_type = RS_PT;
+  return confab_fec_rs_decoder_new (&dcfg, NULL);
+}
+
+static void
+rs_dec_push (gpointer dec, const guint8 *data, gsize len)
+{
+  confab_fec_rs_decoder_push (dec, data, len, NULL);
+}
+
+static const CodeOps rs_ops = {
+  rs_enc_new,
+  rs_enc_add,
+  (gpointer) confab_fec_rs_encoder_next_repair,
+  (gpointer) confab_fec_rs_encoder_free,
+  rs_dec_new,
+  rs_dec_push,
+  NULL,
+  (gpointer) confab_fec_rs_decoder_next_recovered,
+  (gpointer) confab_fec_rs_decoder_get_stats,
+  (gpointer) confab_fec_rs_decoder_free,
+};
 
 static GBytes *
 make_media (GRand *rand, guint16 seq, guint32 ts, gboolean marker)
@@ -42,36 +181,29 @@ typedef struct
   double encode_gbps;
   double decode_gbps;
   double decode_lossy_gbps;
+  double decode_lossy_batch_gbps; /* in batches of BATCH packets; 0: no batch call */
   guint64 recovered;
   guint64 lost;
   guint64 eliminations;
 } Result;
 
 static void
-run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss, guint32 seed,
-            GBytes **media, Result *res)
+run_scheme (Code code, guint n_packets, guint overhead, double loss, guint32 seed, GBytes **media,
+            Result *res)
 {
-  ConfabFecEncoderConfig ecfg;
-  ConfabFecDecoderConfig dcfg;
-  ConfabFecEncoder *enc;
+  const CodeOps *ops = code == CODE_RS ? &rs_ops : &xor_ops;
+  gpointer enc;
   GPtrArray *wire = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   GPtrArray *lossy = g_ptr_array_new ();
   GRand *rand = g_rand_new_with_seed (seed);
   gint64 t0, t1;
-
-  confab_fec_encoder_config_init (&ecfg);
-  ecfg.scheme = scheme;
-  ecfg.payload_type = scheme == CONFAB_FEC_SCHEME_FLEXFEC ? FLEX_PT : ULP_PT;
-  ecfg.repair_ssrc = REPAIR_SSRC;
-  ecfg.overhead_percent = overhead;
-  ecfg.key_frame_overhead_percent = overhead;
 
   /* Encode: only the encoder is timed (best of REPEAT runs, the machine may be shared); the
    * wire list is built in a separate pass. */
   res->encode_gbps = 0;
   for (guint rep = 0; rep < REPEAT; rep++)
     {
-      enc = confab_fec_encoder_new (&ecfg, NULL);
+      enc = ops->enc_new (code, overhead);
       t0 = g_get_monotonic_time ();
       for (guint i = 0; i < n_packets; i++)
         {
@@ -79,29 +211,30 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
           const guint8 *d = g_bytes_get_data (media[i], &len);
           gsize rlen;
 
-          confab_fec_encoder_add_media (enc, d, len, FALSE);
+          ops->enc_add (enc, d, len);
           /* A sender sends them from the encoder's buffers before its next call. */
-          while (confab_fec_encoder_next_repair (enc, &rlen) != NULL)
+          while (ops->enc_next (enc, &rlen) != NULL)
             ;
         }
       t1 = g_get_monotonic_time ();
       res->encode_gbps = MAX (res->encode_gbps, (double) n_packets * PAYLOAD / ((t1 - t0) * 1e3));
-      confab_fec_encoder_free (enc);
+      ops->enc_free (enc);
     }
 
-  enc = confab_fec_encoder_new (&ecfg, NULL);
+  enc = ops->enc_new (code, overhead);
   for (guint i = 0; i < n_packets; i++)
     {
       gsize len;
       const guint8 *d = g_bytes_get_data (media[i], &len);
-      GBytes *r;
+      const guint8 *r;
+      gsize rlen;
 
-      confab_fec_encoder_add_media (enc, d, len, FALSE);
+      ops->enc_add (enc, d, len);
       g_ptr_array_add (wire, g_bytes_ref (media[i]));
-      while ((r = confab_fec_encoder_pop_repair (enc)) != NULL)
-        g_ptr_array_add (wire, r);
+      while ((r = ops->enc_next (enc, &rlen)) != NULL)
+        g_ptr_array_add (wire, g_bytes_new (r, rlen));
     }
-  confab_fec_encoder_free (enc);
+  ops->enc_free (enc);
 
   res->lost = 0;
   for (guint i = 0; i < wire->len; i++)
@@ -119,41 +252,51 @@ run_scheme (ConfabFecScheme scheme, guint n_packets, guint overhead, double loss
       g_ptr_array_add (lossy, b);
     }
 
-  confab_fec_decoder_config_init (&dcfg);
-  dcfg.flexfec_pt = FLEX_PT;
-  dcfg.ulpfec_pt = ULP_PT;
-  res->decode_gbps = res->decode_lossy_gbps = 0;
-  for (guint pass = 0; pass < 2 * REPEAT; pass++)
+  res->decode_gbps = res->decode_lossy_gbps = res->decode_lossy_batch_gbps = 0;
+  for (guint pass = 0; pass < 3 * REPEAT; pass++)
     {
-      GPtrArray *in = pass % 2 == 0 ? wire : lossy;
-      ConfabFecDecoder *dec = confab_fec_decoder_new (&dcfg, NULL);
+      /* Passes take turns: everything, the lossy wire, the lossy wire in batches. */
+      gboolean batch = pass % 3 == 2;
+      GPtrArray *in = pass % 3 == 0 ? wire : lossy;
+      gpointer dec;
       ConfabFecDecoderStats st;
       double gbps;
 
+      if (batch && ops->dec_push_many == NULL)
+        continue;
+      dec = ops->dec_new ();
       t0 = g_get_monotonic_time ();
-      for (guint i = 0; i < in->len; i++)
+      for (guint i = 0; i < in->len;)
         {
-          gsize len;
-          const guint8 *d = g_bytes_get_data (g_ptr_array_index (in, i), &len);
+          const guint8 *data[BATCH];
+          gsize len[BATCH];
+          guint n = 0;
           gsize rlen;
 
-          confab_fec_decoder_push (dec, d, len, NULL);
-          while (confab_fec_decoder_next_recovered (dec, &rlen) != NULL)
+          for (; n < (batch ? BATCH : 1) && i < in->len; n++, i++)
+            data[n] = g_bytes_get_data (g_ptr_array_index (in, i), &len[n]);
+          if (batch)
+            ops->dec_push_many (dec, data, len, n);
+          else
+            ops->dec_push (dec, data[0], len[0]);
+          while (ops->dec_next (dec, &rlen) != NULL)
             ;
         }
       t1 = g_get_monotonic_time ();
-      confab_fec_decoder_get_stats (dec, &st);
+      ops->dec_stats (dec, &st);
       /* Throughput of media payload delivered (received plus recovered). */
       gbps = (double) ((st.media_packets + st.recovered) * PAYLOAD) / ((t1 - t0) * 1e3);
-      if (pass % 2 == 0)
+      if (pass % 3 == 0)
         res->decode_gbps = MAX (res->decode_gbps, gbps);
+      else if (batch)
+        res->decode_lossy_batch_gbps = MAX (res->decode_lossy_batch_gbps, gbps);
       else
         {
           res->decode_lossy_gbps = MAX (res->decode_lossy_gbps, gbps);
           res->recovered = st.recovered;
           res->eliminations = st.eliminations;
         }
-      confab_fec_decoder_free (dec);
+      ops->dec_free (dec);
     }
   g_ptr_array_unref (lossy);
   g_ptr_array_unref (wire);
@@ -187,29 +330,27 @@ memcpy_gbps (GBytes **media, guint n)
   return best;
 }
 
+/* A flood of bogus repair packets (one packet in eight is media, on a handful of SSRCs, some
+ * new each time): the decoder's memory must stay bounded. */
 static void
-flood (guint32 seed)
+flood (Code code, guint32 seed)
 {
-  ConfabFecDecoderConfig dcfg;
-  ConfabFecDecoder *dec;
+  const CodeOps *ops = code == CODE_RS ? &rs_ops : &xor_ops;
+  gpointer dec = ops->dec_new ();
   GRand *rand = g_rand_new_with_seed (seed);
   ConfabFecDecoderStats st;
   guint8 pkt[1500];
   guint16 seq = 0;
   gint64 t0 = g_get_monotonic_time ();
 
-  confab_fec_decoder_config_init (&dcfg);
-  dcfg.flexfec_pt = FLEX_PT;
-  dcfg.ulpfec_pt = ULP_PT;
-  dec = confab_fec_decoder_new (&dcfg, NULL);
   for (guint i = 0; i < 200000; i++)
     {
-      ConfabRtpHeader h = { 0 };
+      ConfabRtpHeader h = { .ssrc = REPAIR_SSRC };
       gsize len = 0;
       guint8 payload[1400];
-      gsize plen = 1400;
+      guint16 base = (guint16) (seq - 100 + g_rand_int_range (rand, 0, 150));
 
-      for (gsize j = 0; j < plen; j += 4)
+      for (gsize j = 0; j < sizeof payload; j += 4)
         {
           guint32 r = g_rand_int (rand);
 
@@ -217,35 +358,45 @@ flood (guint32 seed)
         }
       if (i % 8 == 0)
         {
-          /* media on a handful of SSRCs, some of them new each time */
           h.payload_type = 96;
           h.ssrc = i % 64 == 0 ? g_rand_int (rand) : MEDIA_SSRC;
           h.seq = seq++;
         }
+      else if (code == CODE_RS)
+        {
+          /* blocks of any size around the window, any repair index */
+          ConfabFecRsRepair r = { .ssrc = MEDIA_SSRC,
+                                  .sn_base = base,
+                                  .k = (guint8) g_rand_int_range (rand, 1, 129),
+                                  .m = (guint8) g_rand_int_range (rand, 1, 65) };
+
+          r.index = (guint8) g_rand_int_range (rand, 0, r.m);
+          h.payload_type = RS_PT;
+          confab_fec_rs_write_header (&r, payload);
+        }
       else
         {
-          /* repair packets naming packets around the window, each needing several */
+          /* FlexFEC packets naming packets around the window, each needing several */
           h.payload_type = FLEX_PT;
-          h.ssrc = REPAIR_SSRC;
           h.csrc_count = 1;
           h.csrcs[0] = MEDIA_SSRC;
           payload[0] = 0;
-          payload[8] = (guint8) ((seq - 100 + g_rand_int_range (rand, 0, 150)) >> 8);
-          payload[9] = (guint8) (seq - 100 + g_rand_int_range (rand, 0, 150));
+          confab_write_u16 (payload + 8, base);
           payload[12] &= 0x7f; /* more mask words follow */
           payload[16] &= 0x7f;
         }
-      confab_rtp_write (&h, payload, plen, pkt, sizeof pkt, &len);
-      confab_fec_decoder_push (dec, pkt, len, NULL);
-      confab_fec_decoder_next_recovered (dec, &(gsize){ 0 });
+      confab_rtp_write (&h, payload, sizeof payload, pkt, sizeof pkt, &len);
+      ops->dec_push (dec, pkt, len);
+      ops->dec_next (dec, &(gsize){ 0 });
     }
-  confab_fec_decoder_get_stats (dec, &st);
-  printf ("flood: 200000 packets (175000 repair, random masks and SSRCs) in %.2f s: peak decoder "
-          "memory %.2f MiB, %" G_GUINT64_FORMAT " repair rejected, %" G_GUINT64_FORMAT
-          " recovered, %" G_GUINT64_FORMAT " eliminations\n",
-          (g_get_monotonic_time () - t0) / 1e6, st.peak_memory_bytes / 1048576.0,
-          st.repair_rejected, st.recovered, st.eliminations);
-  confab_fec_decoder_free (dec);
+  ops->dec_stats (dec, &st);
+  printf ("%-8s flood: 200000 packets (175000 repair, random blocks and SSRCs) in %.2f s: peak "
+          "decoder memory %.2f MiB, %" G_GUINT64_FORMAT " repair rejected, %" G_GUINT64_FORMAT
+          " recovered, %" G_GUINT64_FORMAT " %s\n",
+          code_names[code], (g_get_monotonic_time () - t0) / 1e6, st.peak_memory_bytes / 1048576.0,
+          st.repair_rejected, st.recovered, st.eliminations,
+          code == CODE_RS ? "blocks decoded" : "eliminations");
+  ops->dec_free (dec);
   g_rand_free (rand);
 }
 
@@ -259,6 +410,7 @@ main (int argc, char **argv)
   GBytes **media;
   GRand *rand;
   double mc;
+  Result results[N_CODES] = { 0 };
 
   for (int i = 1; i + 1 < argc; i += 2)
     {
@@ -276,28 +428,37 @@ main (int argc, char **argv)
   for (guint i = 0; i < n; i++)
     media[i] = make_media (rand, (guint16) (60000 + i), (i / FRAME) * 3000, i % FRAME == FRAME - 1);
 
+  /* memcpy is measured between the codes too, and the best of all is the reference, so
+   * every code is held against the same, least disturbed, figure. */
   mc = memcpy_gbps (media, n);
+  for (Code c = 0; c < N_CODES; c++)
+    {
+      run_scheme (c, n, overhead, loss, seed, media, &results[c]);
+      mc = MAX (mc, memcpy_gbps (media, n));
+    }
   printf ("%u media packets of %d bytes payload, frames of %d, %u%% overhead, seed %u\n", n,
           PAYLOAD, FRAME, overhead, seed);
   printf ("memcpy                      %6.2f GB/s\n", mc);
-  for (ConfabFecScheme s = CONFAB_FEC_SCHEME_ULPFEC; s <= CONFAB_FEC_SCHEME_FLEXFEC; s++)
+  for (Code c = 0; c < N_CODES; c++)
     {
-      Result r = { 0 };
+      const Result *r = &results[c];
 
-      run_scheme (s, n, overhead, loss, seed, media, &r);
-      printf ("%-8s encode             %6.2f GB/s (%.2f x memcpy)\n",
-              s == CONFAB_FEC_SCHEME_ULPFEC ? "ulpfec" : "flexfec", r.encode_gbps,
-              r.encode_gbps / mc);
-      printf ("%-8s decode, no loss    %6.2f GB/s (%.2f x memcpy)\n",
-              s == CONFAB_FEC_SCHEME_ULPFEC ? "ulpfec" : "flexfec", r.decode_gbps,
-              r.decode_gbps / mc);
+      printf ("%-8s encode             %6.2f GB/s (%.2f x memcpy)\n", code_names[c], r->encode_gbps,
+              r->encode_gbps / mc);
+      printf ("%-8s decode, no loss    %6.2f GB/s (%.2f x memcpy)\n", code_names[c], r->decode_gbps,
+              r->decode_gbps / mc);
       printf ("%-8s decode, %4.1f%% loss %6.2f GB/s (%.2f x memcpy), %" G_GUINT64_FORMAT
-              " of %" G_GUINT64_FORMAT " lost media recovered (%" G_GUINT64_FORMAT
-              " eliminations)\n",
-              s == CONFAB_FEC_SCHEME_ULPFEC ? "ulpfec" : "flexfec", loss * 100, r.decode_lossy_gbps,
-              r.decode_lossy_gbps / mc, r.recovered, r.lost, r.eliminations);
+              " of %" G_GUINT64_FORMAT " lost media recovered (%" G_GUINT64_FORMAT " %s)\n",
+              code_names[c], loss * 100, r->decode_lossy_gbps, r->decode_lossy_gbps / mc,
+              r->recovered, r->lost, r->eliminations,
+              c == CODE_RS ? "blocks decoded" : "eliminations");
+      if (r->decode_lossy_batch_gbps > 0)
+        printf ("%-8s decode, %4.1f%% loss %6.2f GB/s (%.2f x memcpy) in batches of %d\n",
+                code_names[c], loss * 100, r->decode_lossy_batch_gbps,
+                r->decode_lossy_batch_gbps / mc, BATCH);
     }
-  flood (seed);
+  flood (CODE_FLEXFEC, seed);
+  flood (CODE_RS, seed);
   for (guint i = 0; i < n; i++)
     g_bytes_unref (media[i]);
   g_free (media);

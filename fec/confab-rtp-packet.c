@@ -3,56 +3,56 @@
 
 #include <string.h>
 
-ConfabFecStatus
-confab_rtp_view_parse (ConfabRtpView *view, const guint8 *data, gsize len)
+/* The fields go straight into @view: building a local copy and assigning it stalled every
+ * caller on a store-to-load forward (the struct copied with wide loads over narrow stores). */
+static ConfabFecStatus
+view_parse (ConfabRtpView *v, const guint8 *data, gsize len)
 {
-  ConfabRtpView v = { 0 };
   gsize off;
   gsize end;
 
-  memset (view, 0, sizeof *view);
   if (data == NULL || len < CONFAB_RTP_HEADER_SIZE)
     return CONFAB_FEC_ERR_TRUNCATED;
   if ((data[0] >> 6) != 2)
     return CONFAB_FEC_ERR_VERSION;
 
-  v.data = data;
-  v.len = len;
-  v.padding = (data[0] & 0x20) != 0;
-  v.extension = (data[0] & 0x10) != 0;
-  v.csrc_count = data[0] & 0x0f;
-  v.marker = (data[1] & 0x80) != 0;
-  v.payload_type = data[1] & 0x7f;
-  v.seq = confab_read_u16 (data + 2);
-  v.timestamp = confab_read_u32 (data + 4);
-  v.ssrc = confab_read_u32 (data + 8);
+  v->data = data;
+  v->len = len;
+  v->padding = (data[0] & 0x20) != 0;
+  v->extension = (data[0] & 0x10) != 0;
+  v->csrc_count = data[0] & 0x0f;
+  v->marker = (data[1] & 0x80) != 0;
+  v->payload_type = data[1] & 0x7f;
+  v->seq = confab_read_u16 (data + 2);
+  v->timestamp = confab_read_u32 (data + 4);
+  v->ssrc = confab_read_u32 (data + 8);
 
   /* Lengths are compared against what is left rather than added up, so no sum can wrap. */
   off = CONFAB_RTP_HEADER_SIZE;
-  if (len - off < (gsize) v.csrc_count * 4)
+  if (len - off < (gsize) v->csrc_count * 4)
     return CONFAB_FEC_ERR_TRUNCATED;
-  v.csrcs = data + off;
-  off += (gsize) v.csrc_count * 4;
+  v->csrcs = data + off;
+  off += (gsize) v->csrc_count * 4;
 
-  if (v.extension)
+  if (v->extension)
     {
       gsize words;
 
       if (len - off < 4)
         return CONFAB_FEC_ERR_TRUNCATED;
-      v.ext_profile = confab_read_u16 (data + off);
+      v->ext_profile = confab_read_u16 (data + off);
       words = confab_read_u16 (data + off + 2);
       off += 4;
       if (len - off < words * 4)
         return CONFAB_FEC_ERR_TRUNCATED;
-      v.ext_data = data + off;
-      v.ext_len = words * 4;
+      v->ext_data = data + off;
+      v->ext_len = words * 4;
       off += words * 4;
     }
-  v.header_len = off;
+  v->header_len = off;
 
   end = len;
-  if (v.padding)
+  if (v->padding)
     {
       /* The count is the last byte and includes itself, so 0 is invalid; it may not eat
        * into the header. */
@@ -60,14 +60,24 @@ confab_rtp_view_parse (ConfabRtpView *view, const guint8 *data, gsize len)
 
       if (count == 0 || count > end - off)
         return CONFAB_FEC_ERR_PADDING;
-      v.padding_len = count;
+      v->padding_len = count;
       end -= count;
     }
-  v.payload = data + off;
-  v.payload_len = end - off;
-
-  *view = v;
+  v->payload = data + off;
+  v->payload_len = end - off;
   return CONFAB_FEC_OK;
+}
+
+ConfabFecStatus
+confab_rtp_view_parse (ConfabRtpView *view, const guint8 *data, gsize len)
+{
+  ConfabFecStatus st;
+
+  memset (view, 0, sizeof *view);
+  st = view_parse (view, data, len);
+  if (st != CONFAB_FEC_OK)
+    memset (view, 0, sizeof *view);
+  return st;
 }
 
 guint32

@@ -3,8 +3,9 @@
  * SECTION:element-confabfecdec
  * @title: confabfecdec
  *
- * Recovers lost RTP media packets from ULPFEC (RFC 5109, plain or inside RED) or FlexFEC
- * (RFC 8627) repair packets as soon as they arrive. Put it *before* the jitter buffer (for
+ * Recovers lost RTP media packets from ULPFEC (RFC 5109, plain or inside RED), FlexFEC
+ * (RFC 8627) or, between two Confabs, Reed-Solomon (scheme=rs, x-confab-rs) repair packets
+ * as soon as they arrive. Put it *before* the jitter buffer (for
  * example in front of rtpbin's recv_rtp_sink pad): media packets pass through untouched,
  * repair packets are consumed, and a recovered packet is pushed the moment it can be
  * rebuilt, so to the jitter buffer it is merely a late packet. It also works from rtpbin's
@@ -23,6 +24,7 @@
 #include "gstconfabfecdec.h"
 
 #include "confab-fec-decoder.h"
+#include "confab-fec-rs-decoder.h"
 #include "gstconfabfeccommon.h"
 #include "gstconfabfecenums.h"
 
@@ -42,8 +44,10 @@ struct _GstConfabFecDec
   gint red_pt;
   guint32 repair_ssrc;
 
-  /* created on the first buffer, under the object lock (counters are read from it) */
+  /* created on the first buffer, under the object lock (counters are read from it): the
+   * XOR decoder, or for scheme=rs the Reed-Solomon one */
   ConfabFecDecoder *dec;
+  ConfabFecRsDecoder *rs;
 };
 
 enum
@@ -72,8 +76,19 @@ ensure_decoder (GstConfabFecDec *self)
   ConfabFecDecoderConfig cfg;
   g_autoptr (GError) error = NULL;
 
-  if (self->dec)
+  if (self->dec || self->rs)
     return TRUE;
+  if (self->scheme == CONFAB_FEC_SCHEME_RS)
+    {
+      ConfabFecRsDecoderConfig rc;
+
+      confab_fec_rs_decoder_config_init (&rc);
+      rc.payload_type = (gint) self->pt;
+      rc.repair_ssrc = self->repair_ssrc;
+      /* Valid for every value the properties allow. */
+      self->rs = confab_fec_rs_decoder_new (&rc, NULL);
+      return TRUE;
+    }
   confab_fec_decoder_config_init (&cfg);
   if (self->scheme == CONFAB_FEC_SCHEME_FLEXFEC)
     {
@@ -109,7 +124,13 @@ gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
       gsize len;
 
       GST_OBJECT_LOCK (self);
-      if (ensure_decoder (self))
+      if (ensure_decoder (self) && self->rs)
+        {
+          kind = confab_fec_rs_decoder_push (self->rs, map.data, map.size, NULL);
+          while ((r = confab_fec_rs_decoder_next_recovered (self->rs, &len)) != NULL)
+            gst_confab_fec_collect (&recovered, r, len);
+        }
+      else if (self->dec)
         {
           kind = confab_fec_decoder_push (self->dec, map.data, map.size, NULL);
           while ((r = confab_fec_decoder_next_recovered (self->dec, &len)) != NULL)
@@ -139,6 +160,8 @@ gst_confab_fec_dec_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       GST_OBJECT_LOCK (self);
       if (self->dec)
         confab_fec_decoder_drain (self->dec);
+      if (self->rs)
+        confab_fec_rs_decoder_drain (self->rs);
       GST_OBJECT_UNLOCK (self);
     }
   return gst_pad_event_default (pad, parent, event);
@@ -167,6 +190,7 @@ static void
 on_settings_changed (GObject *object)
 {
   g_clear_pointer (&GST_CONFAB_FEC_DEC (object)->dec, confab_fec_decoder_free);
+  g_clear_pointer (&GST_CONFAB_FEC_DEC (object)->rs, confab_fec_rs_decoder_free);
 }
 
 static const GstConfabFecFields fields = { prop_fields, N_PROPS, on_settings_changed };
@@ -180,6 +204,8 @@ gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, 
   GST_OBJECT_LOCK (self);
   if (self->dec)
     confab_fec_decoder_get_stats (self->dec, &stats);
+  if (self->rs)
+    confab_fec_rs_decoder_get_stats (self->rs, &stats);
   GST_OBJECT_UNLOCK (self);
   if (!gst_confab_fec_fields_get (&stats, prop_stats, N_PROPS, prop_id, value))
     gst_confab_fec_get_property (object, prop_id, value, pspec);
@@ -188,9 +214,7 @@ gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, 
 static void
 gst_confab_fec_dec_finalize (GObject *object)
 {
-  GstConfabFecDec *self = GST_CONFAB_FEC_DEC (object);
-
-  g_clear_pointer (&self->dec, confab_fec_decoder_free);
+  on_settings_changed (object);
   G_OBJECT_CLASS (gst_confab_fec_dec_parent_class)->finalize (object);
 }
 
@@ -220,7 +244,8 @@ gst_confab_fec_dec_class_init (GstConfabFecDecClass *klass)
       "Payload type of RED (RFC 2198) carrying media and ULPFEC (-1: none)", -1, 127, -1, rw);
   properties[PROP_REPAIR_SSRC] = g_param_spec_uint (
       "repair-ssrc", "Repair SSRC",
-      "SSRC of FlexFEC repair packets (0: any SSRC with the payload type)", 0, G_MAXUINT32, 0, rw);
+      "SSRC of FlexFEC or Reed-Solomon repair packets (0: any SSRC with the payload type)", 0,
+      G_MAXUINT32, 0, rw);
   properties[PROP_RECOVERED] = g_param_spec_uint64 (
       "recovered", "Recovered", "Media packets recovered", 0, G_MAXUINT64, 0, ro);
   properties[PROP_UNRECOVERED]
@@ -241,7 +266,7 @@ gst_confab_fec_dec_class_init (GstConfabFecDecClass *klass)
   gst_confab_fec_class_add_pad_templates (element_class);
   gst_element_class_set_static_metadata (
       element_class, "Confab FEC decoder", "Codec/Decoder/Network/RTP",
-      "Recovers lost RTP packets from ULPFEC or FlexFEC", "Confab developers");
+      "Recovers lost RTP packets from ULPFEC, FlexFEC or Reed-Solomon", "Confab developers");
   gst_type_mark_as_plugin_api (GST_TYPE_CONFAB_FEC_SCHEME, 0);
 }
 

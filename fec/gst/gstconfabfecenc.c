@@ -3,7 +3,9 @@
  * SECTION:element-confabfecenc
  * @title: confabfecenc
  *
- * Adds ULPFEC (RFC 5109) or FlexFEC (RFC 8627) repair packets to an RTP stream. Media packets
+ * Adds ULPFEC (RFC 5109), FlexFEC (RFC 8627) or, between two Confabs, Reed-Solomon
+ * (scheme=rs, x-confab-rs: any k of a block's k + m packets rebuild it; mask-family, columns
+ * and rows do not apply) repair packets to an RTP stream. Media packets
  * pass through untouched (their sequence numbers are never rewritten, so a lost repair packet
  * never looks like lost media); after each frame (marker bit) the element sends the repair
  * packets for it, as many as #GstConfabFecEnc:overhead asks for
@@ -29,6 +31,7 @@
 #include <gst/rtp/rtp.h>
 
 #include "confab-fec-encoder.h"
+#include "confab-fec-rs-encoder.h"
 #include "confab-rtp-packet.h"
 #include "gstconfabfeccommon.h"
 #include "gstconfabfecenums.h"
@@ -42,7 +45,8 @@ GST_DEBUG_CATEGORY_STATIC (confab_fec_enc_debug);
 typedef struct
 {
   guint32 ssrc;
-  ConfabFecEncoder *enc;
+  ConfabFecEncoder *enc;  /* ULPFEC and FlexFEC */
+  ConfabFecRsEncoder *rs; /* Reed-Solomon: one of the two is set for a stream in use */
   guint64 protected_seen; /* the encoder's protected count already added to the element's */
 } Stream;
 
@@ -120,9 +124,26 @@ streams_clear (GstConfabFecEnc *self)
   for (guint i = 0; i < MAX_STREAMS; i++)
     {
       g_clear_pointer (&self->streams[i].enc, confab_fec_encoder_free);
+      g_clear_pointer (&self->streams[i].rs, confab_fec_rs_encoder_free);
       self->streams[i].ssrc = 0;
       self->streams[i].protected_seen = 0;
     }
+}
+
+/* The Reed-Solomon encoder for the settings of @cfg (mask family, L and D do not apply). */
+static ConfabFecRsEncoder *
+rs_encoder_new (const ConfabFecEncoderConfig *cfg, GError **error)
+{
+  ConfabFecRsEncoderConfig rc;
+
+  confab_fec_rs_encoder_config_init (&rc);
+  rc.overhead_percent = cfg->overhead_percent;
+  rc.key_frame_overhead_percent = cfg->key_frame_overhead_percent;
+  rc.payload_type = cfg->payload_type;
+  rc.repair_ssrc = cfg->repair_ssrc;
+  rc.min_block = cfg->min_block;
+  rc.shared_repair_seq = cfg->shared_repair_seq;
+  return confab_fec_rs_encoder_new (&rc, error);
 }
 
 static Stream *
@@ -132,10 +153,10 @@ stream_get (GstConfabFecEnc *self, guint32 ssrc)
   g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < MAX_STREAMS; i++)
-    if (self->streams[i].enc && self->streams[i].ssrc == ssrc)
+    if ((self->streams[i].enc || self->streams[i].rs) && self->streams[i].ssrc == ssrc)
       return &self->streams[i];
   for (guint i = 0; i < MAX_STREAMS; i++)
-    if (self->streams[i].enc == NULL)
+    if (self->streams[i].enc == NULL && self->streams[i].rs == NULL)
       {
         confab_fec_encoder_config_init (&cfg);
         GST_OBJECT_LOCK (self);
@@ -151,10 +172,13 @@ stream_get (GstConfabFecEnc *self, guint32 ssrc)
         cfg.delay_budget_ms = self->delay_budget;
         GST_OBJECT_UNLOCK (self);
         cfg.repair_seq = (guint16) g_random_int ();
-        if (cfg.scheme == CONFAB_FEC_SCHEME_FLEXFEC)
+        if (cfg.scheme != CONFAB_FEC_SCHEME_ULPFEC)
           cfg.shared_repair_seq = &self->flexfec_seq;
-        self->streams[i].enc = confab_fec_encoder_new (&cfg, &error);
-        if (self->streams[i].enc == NULL)
+        if (cfg.scheme == CONFAB_FEC_SCHEME_RS)
+          self->streams[i].rs = rs_encoder_new (&cfg, &error);
+        else
+          self->streams[i].enc = confab_fec_encoder_new (&cfg, &error);
+        if (self->streams[i].enc == NULL && self->streams[i].rs == NULL)
           {
             GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("Invalid FEC settings"),
                                  ("%s", error->message));
@@ -187,9 +211,8 @@ static GPtrArray *
 protect (GstConfabFecEnc *self, const ConfabRtpView *v)
 {
   Stream *stream;
-  ConfabFecEncoder *enc;
   gboolean key;
-  ConfabFecEncoderStats st;
+  guint64 protected_now;
   GPtrArray *repairs = NULL;
   guint64 newly_protected;
   const guint8 *r;
@@ -200,19 +223,36 @@ protect (GstConfabFecEnc *self, const ConfabRtpView *v)
   stream = stream_get (self, v->ssrc);
   if (stream == NULL)
     return NULL;
-  enc = stream->enc;
   /* A key frame's first packet (S=1, PID=0) counts it once. */
   key = self->chain_settings.vp8
         && confab_vp8_payload_starts_key_frame (v->payload, v->payload_len);
-  confab_fec_encoder_set_overhead (enc, self->chain_settings.overhead,
-                                   self->chain_settings.key_frame_overhead);
-  confab_fec_encoder_add_media (enc, v->data, v->len, key);
-  while ((r = confab_fec_encoder_next_repair (enc, &len)) != NULL)
-    gst_confab_fec_collect (&repairs, r, len);
+  if (stream->rs)
+    {
+      ConfabFecRsEncoderStats st;
+
+      confab_fec_rs_encoder_set_overhead (stream->rs, self->chain_settings.overhead,
+                                          self->chain_settings.key_frame_overhead);
+      confab_fec_rs_encoder_add_media (stream->rs, v->data, v->len, key);
+      while ((r = confab_fec_rs_encoder_next_repair (stream->rs, &len)) != NULL)
+        gst_confab_fec_collect (&repairs, r, len);
+      confab_fec_rs_encoder_get_stats (stream->rs, &st);
+      protected_now = st.protected_packets;
+    }
+  else
+    {
+      ConfabFecEncoderStats st;
+
+      confab_fec_encoder_set_overhead (stream->enc, self->chain_settings.overhead,
+                                       self->chain_settings.key_frame_overhead);
+      confab_fec_encoder_add_media (stream->enc, v->data, v->len, key);
+      while ((r = confab_fec_encoder_next_repair (stream->enc, &len)) != NULL)
+        gst_confab_fec_collect (&repairs, r, len);
+      confab_fec_encoder_get_stats (stream->enc, &st);
+      protected_now = st.protected_packets;
+    }
   /* Counted when a block ends: a packet is protected once a repair packet covers it. */
-  confab_fec_encoder_get_stats (enc, &st);
-  newly_protected = st.protected_packets - stream->protected_seen;
-  stream->protected_seen = st.protected_packets;
+  newly_protected = protected_now - stream->protected_seen;
+  stream->protected_seen = protected_now;
   if (key || newly_protected > 0 || repairs)
     {
       GST_OBJECT_LOCK (self);
@@ -372,9 +412,9 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
       GST_TYPE_CONFAB_FEC_MASK_FAMILY, CONFAB_FEC_MASK_SEARCHED, rw);
   properties[PROP_PT] = g_param_spec_uint ("pt", "Payload type",
                                            "Payload type of the repair packets", 0, 127, 110, rw);
-  properties[PROP_REPAIR_SSRC]
-      = g_param_spec_uint ("repair-ssrc", "Repair SSRC",
-                           "SSRC of FlexFEC repair packets (0: random)", 0, G_MAXUINT32, 0, rw);
+  properties[PROP_REPAIR_SSRC] = g_param_spec_uint (
+      "repair-ssrc", "Repair SSRC", "SSRC of FlexFEC or Reed-Solomon repair packets (0: random)", 0,
+      G_MAXUINT32, 0, rw);
   properties[PROP_PROTECT_PT]
       = g_param_spec_int ("protect-pt", "Protected payload type",
                           "Only protect media of this payload type (-1: all)", -1, 127, -1, rw);
@@ -409,7 +449,7 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
   gst_confab_fec_class_add_pad_templates (element_class);
   gst_element_class_set_static_metadata (
       element_class, "Confab FEC encoder", "Codec/Encoder/Network/RTP",
-      "Adds ULPFEC or FlexFEC repair packets to RTP", "Confab developers");
+      "Adds ULPFEC, FlexFEC or Reed-Solomon repair packets to RTP", "Confab developers");
   gst_type_mark_as_plugin_api (GST_TYPE_CONFAB_FEC_SCHEME, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_CONFAB_FEC_MASK_FAMILY, 0);
 }

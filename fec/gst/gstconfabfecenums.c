@@ -10,6 +10,7 @@ gst_confab_fec_scheme_get_type (void)
   static const GEnumValue values[] = {
     { CONFAB_FEC_SCHEME_ULPFEC, "ULPFEC (RFC 5109) on the media SSRC", "ulpfec" },
     { CONFAB_FEC_SCHEME_FLEXFEC, "FlexFEC (RFC 8627) on its own SSRC", "flexfec" },
+    { CONFAB_FEC_SCHEME_RS, "Reed-Solomon (x-confab-rs, Confab only) on its own SSRC", "rs" },
     { 0, NULL, NULL },
   };
 

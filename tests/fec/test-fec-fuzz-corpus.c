@@ -17,6 +17,7 @@ static const Target targets[] = {
   { "rtp", confab_fuzz_rtp },
   { "ulpfec-red", confab_fuzz_ulpfec_red },
   { "flexfec", confab_fuzz_flexfec },
+  { "rs", confab_fuzz_rs },
 };
 
 static void

@@ -76,7 +76,7 @@ is_media (GBytes *b)
   const guint8 *d = g_bytes_get_data (b, &len);
 
   return confab_rtp_view_parse (&v, d, len) == CONFAB_FEC_OK && v.payload_type != 110
-         && v.payload_type != 97;
+         && v.payload_type != 97 && v.payload_type != 112;
 }
 
 /* Runs media through the encoder, drops media packets with index % drop_every == 1 (none if
@@ -230,15 +230,33 @@ test_ulpfec_recovery (void)
   check_recovery ("ulpfec", 97);
 }
 
+/* Reed-Solomon: with one loss per frame of four and two repair packets, as above; here the
+ * code is MDS, so two losses per frame come back too. */
+static void
+test_rs_recovery (void)
+{
+  check_recovery ("rs", 112);
+  {
+    g_autoptr (GPtrArray) media = make_media (21);
+    guint64 recovered = 0, repair_sent = 0;
+    g_autoptr (GPtrArray) out = run (media, "rs", 112, 2, &recovered, &repair_sent);
+
+    g_assert_cmpuint (recovered, ==, FRAMES * PER_FRAME / 2);
+    g_assert_cmpuint (out->len, ==, media->len);
+  }
+}
+
 static void
 test_lossless_passthrough (void)
 {
-  for (guint s = 0; s < 2; s++)
+  static const char *const schemes[] = { "flexfec", "ulpfec", "rs" };
+  static const guint pts[] = { 110, 97, 112 };
+
+  for (guint s = 0; s < G_N_ELEMENTS (schemes); s++)
     {
       g_autoptr (GPtrArray) media = make_media (12 + s);
       guint64 recovered = 99, repair_sent = 0;
-      g_autoptr (GPtrArray) out
-          = run (media, s ? "ulpfec" : "flexfec", s ? 97 : 110, 0, &recovered, &repair_sent);
+      g_autoptr (GPtrArray) out = run (media, schemes[s], pts[s], 0, &recovered, &repair_sent);
 
       g_assert_cmpuint (recovered, ==, 0);
       g_assert_cmpuint (repair_sent, >, 0);
@@ -339,6 +357,7 @@ main (int argc, char **argv)
   GST_ELEMENT_REGISTER (confabfecdec, NULL);
   g_test_add_func ("/confab/fec/gst/flexfec-recovery", test_flexfec_recovery);
   g_test_add_func ("/confab/fec/gst/ulpfec-recovery", test_ulpfec_recovery);
+  g_test_add_func ("/confab/fec/gst/rs-recovery", test_rs_recovery);
   g_test_add_func ("/confab/fec/gst/lossless-passthrough", test_lossless_passthrough);
   g_test_add_func ("/confab/fec/gst/rtpbin-encoder", test_rtpbin_encoder);
   g_test_add_func ("/confab/fec/gst/key-frames-from-property", test_key_frames_from_property);

@@ -25,4 +25,10 @@ gboolean bench_gst_ulpfec_decode (const BenchStream *s, const BenchEncoded *e, c
                                   guint8 *present, const BenchSchemeOptions *o, BenchTally *t,
                                   GError **error);
 
+/* Confab's Reed-Solomon code (bench-rs.c): as the two above. */
+BenchEncoded *bench_rs_encode (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions *o,
+                               GError **error);
+gboolean bench_rs_decode (const BenchStream *s, const BenchEncoded *e, const guint8 *wlost,
+                          guint8 *present, BenchTally *t, GError **error);
+
 G_END_DECLS

@@ -28,6 +28,7 @@ static const char *const scheme_names[BENCH_N_SCHEMES] = {
   [BENCH_SCHEME_FLEX_ROWS] = "flexfec-rows",
   [BENCH_SCHEME_FLEX_COLUMNS] = "flexfec-columns",
   [BENCH_SCHEME_FLEX_2D] = "flexfec-2d",
+  [BENCH_SCHEME_RS] = "confab-rs",
   [BENCH_SCHEME_GST_ULPFEC] = "gst-ulpfec",
   [BENCH_SCHEME_IDEAL] = "ideal-mds",
 };
@@ -41,7 +42,7 @@ bench_scheme_name (BenchScheme scheme)
 gboolean
 bench_scheme_is_confab (BenchScheme scheme)
 {
-  return scheme >= BENCH_SCHEME_ULPFEC && scheme <= BENCH_SCHEME_FLEX_2D;
+  return scheme >= BENCH_SCHEME_ULPFEC && scheme <= BENCH_SCHEME_RS;
 }
 
 gboolean
@@ -365,6 +366,9 @@ bench_encode (const BenchStream *stream, BenchScheme scheme, const BenchSchemeOp
     case BENCH_SCHEME_GST_ULPFEC:
       e = bench_gst_ulpfec_encode (stream, e, options, error);
       break;
+    case BENCH_SCHEME_RS:
+      e = bench_rs_encode (stream, e, options, error);
+      break;
     default:
       e = encode_confab (stream, e, options, error);
       break;
@@ -611,7 +615,9 @@ bench_decode (const BenchStream *stream, const BenchEncoded *encoded, const Benc
       ok = bench_gst_ulpfec_decode (stream, encoded, wlost, present, options, tally, error);
       break;
     default:
-      ok = decode_confab (stream, encoded, wlost, present, tally, error);
+      ok = encoded->scheme == BENCH_SCHEME_RS
+               ? bench_rs_decode (stream, encoded, wlost, present, tally, error)
+               : decode_confab (stream, encoded, wlost, present, tally, error);
       if (ok && ideal)
         ideal_on_blocks (stream, encoded, run, wlost, ideal);
       break;

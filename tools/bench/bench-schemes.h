@@ -33,6 +33,7 @@ typedef enum
   BENCH_SCHEME_FLEX_ROWS,
   BENCH_SCHEME_FLEX_COLUMNS,
   BENCH_SCHEME_FLEX_2D,
+  BENCH_SCHEME_RS, /* Confab's Reed-Solomon code (x-confab-rs, MDS), same blocks: bench-rs.c */
   BENCH_SCHEME_GST_ULPFEC,
   BENCH_SCHEME_IDEAL,
   BENCH_N_SCHEMES

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "confab-fec-decoder.h"
+#include "confab-fec-rs-decoder.h"
+#include "confab-fec-rs.h"
 #include "confab-flexfec.h"
 #include "confab-red.h"
 #include "confab-rtp-packet.h"
@@ -13,6 +15,7 @@
 #define ULP_PT 97
 #define FLEX_PT 110
 #define RED_PT 116
+#define RS_PT 112
 
 /* Crash loudly (the fuzzer's signal) when an invariant breaks; never on bad input. */
 #define CHECK(cond)                                                                                \
@@ -141,14 +144,29 @@ repair_roundtrip (const ConfabFecRepairInfo *info, gboolean flex)
   CHECK (memcmp (again.payload, info->payload, info->payload_len) == 0);
 }
 
+/* The next packet of an input split as [2-byte big-endian length][bytes]..., the last one
+ * cut short by the input's end; NULL at the end. */
+static const guint8 *
+next_packet (const guint8 *data, gsize size, gsize *off, gsize *len)
+{
+  const guint8 *pkt;
+
+  if (size - *off < 2)
+    return NULL;
+  *len = MIN (((gsize) data[*off] << 8) | data[*off + 1], size - *off - 2);
+  pkt = data + *off + 2;
+  *off += 2 + *len;
+  return pkt;
+}
+
 static void
 fuzz_decoder (const guint8 *data, gsize size, gboolean flex)
 {
   ConfabFecDecoderConfig cfg;
   ConfabFecDecoder *dec;
   ConfabFecDecoderStats stats;
-  gsize off = 0;
-  const guint8 *r;
+  gsize off = 0, len = 0;
+  const guint8 *r, *pkt;
   gsize rlen;
 
   confab_fec_decoder_config_init (&cfg);
@@ -162,16 +180,9 @@ fuzz_decoder (const guint8 *data, gsize size, gboolean flex)
   dec = confab_fec_decoder_new (&cfg, NULL);
   CHECK (dec != NULL);
 
-  while (size - off >= 2)
+  while ((pkt = next_packet (data, size, &off, &len)) != NULL)
     {
-      gsize len = ((gsize) data[off] << 8) | data[off + 1];
-      const guint8 *pkt;
       ConfabRtpView v;
-
-      off += 2;
-      len = MIN (len, size - off);
-      pkt = data + off;
-      off += len;
 
       if (confab_rtp_view_parse (&v, pkt, len) == CONFAB_FEC_OK)
         {
@@ -207,4 +218,51 @@ void
 confab_fuzz_flexfec (const guint8 *data, gsize size)
 {
   fuzz_decoder (data, size, TRUE);
+}
+
+void
+confab_fuzz_rs (const guint8 *data, gsize size)
+{
+  ConfabFecRsDecoderConfig cfg;
+  ConfabFecRsDecoder *dec;
+  ConfabFecDecoderStats stats;
+  gsize off = 0, len = 0;
+  const guint8 *pkt;
+
+  confab_fec_rs_decoder_config_init (&cfg);
+  cfg.payload_type = RS_PT;
+  /* Small limits so short inputs reach eviction. */
+  cfg.window = 128;
+  cfg.max_repairs = 4;
+  cfg.max_streams = 2;
+  dec = confab_fec_rs_decoder_new (&cfg, NULL);
+  CHECK (dec != NULL);
+  while ((pkt = next_packet (data, size, &off, &len)) != NULL)
+    {
+      ConfabRtpView v;
+      ConfabFecRsRepair rep;
+      const guint8 *r;
+      gsize rlen;
+
+      if (confab_rtp_view_parse (&v, pkt, len) == CONFAB_FEC_OK
+          && confab_fec_rs_parse (&v, &rep) == CONFAB_FEC_OK)
+        {
+          guint8 hdr[CONFAB_FEC_RS_HEADER_SIZE];
+
+          CHECK (rep.symbol + rep.symbol_len == v.payload + v.payload_len);
+          CHECK (rep.k >= 1 && rep.m >= 1 && rep.k + rep.m <= 255 && rep.index < rep.m);
+          confab_fec_rs_write_header (&rep, hdr);
+          CHECK (memcmp (hdr, v.payload, 10) == 0);
+        }
+      confab_fec_rs_decoder_push (dec, pkt, len, NULL);
+      while ((r = confab_fec_rs_decoder_next_recovered (dec, &rlen)) != NULL)
+        {
+          CHECK (confab_rtp_view_parse (&v, r, rlen) == CONFAB_FEC_OK);
+          CHECK (rlen <= CONFAB_FEC_RS_MAX_MEDIA);
+        }
+    }
+  confab_fec_rs_decoder_drain (dec);
+  confab_fec_rs_decoder_get_stats (dec, &stats);
+  CHECK (stats.peak_memory_bytes < 2 * 1024 * 1024);
+  confab_fec_rs_decoder_free (dec);
 }

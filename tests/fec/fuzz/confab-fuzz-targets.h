@@ -18,4 +18,8 @@ void confab_fuzz_ulpfec_red (const guint8 *data, gsize size);
 /* The same for FlexFEC (PT 110). */
 void confab_fuzz_flexfec (const guint8 *data, gsize size);
 
+/* The same for the Reed-Solomon decoder (PT 112); each repair packet that parses is also
+ * written again from its fields and must come out the same. */
+void confab_fuzz_rs (const guint8 *data, gsize size);
+
 G_END_DECLS
