@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "confab-fec-frame-clock-private.h"
 #include "confab-fec-mask.h"
 #include "confab-fec-parity.h"
 #include "confab-fec-xor.h"
@@ -37,17 +38,7 @@ struct _ConfabFecEncoder
   guint k;
   guint16 sn_base;
   gboolean block_has_key;
-  guint32 last_ts;
-
-  /* Frame timing, for the delay budget: a frame is the packets sharing a timestamp up to
-   * the marker. */
-  gboolean frame_open;    /* the last packet did not end its frame */
-  gboolean seen_frame;    /* last_ts holds a frame's timestamp */
-  guint32 frame_interval; /* RTP ticks between the last two frames (0: not known yet) */
-  guint32 prev_interval;  /* and the two before */
-  guint frame_packets;    /* packets of the current (or just ended) frame */
-  guint32 block_first_ts; /* timestamp of the block's first packet */
-  guint32 budget_ticks;   /* delay_budget_ms in RTP ticks */
+  ConfabFecFrameClock clock; /* frame timing, for the delay budget */
 
   gint64 credit; /* overhead owed, in percent of a packet, carried across blocks */
   guint16 repair_seq;
@@ -180,11 +171,7 @@ confab_fec_encoder_new (const ConfabFecEncoderConfig *config, GError **error)
   enc->mask_seed = G_GUINT64_CONSTANT (0x5eed5eed5eed5eed);
   enc->repair_seq = config->repair_seq;
   enc->next_seq = config->shared_repair_seq ? config->shared_repair_seq : &enc->repair_seq;
-  /* Plus a millisecond: frame timestamps jitter by a tick or two around the frame rate, and a
-   * 100 ms budget should hold the four frames 0, 33, 67 and 100 ms of 30 fps video. */
-  enc->budget_ticks
-      = (guint32) ((guint64) (config->delay_budget_ms + (config->delay_budget_ms ? 1 : 0))
-                   * (config->clock_rate ? config->clock_rate : 90000) / 1000);
+  confab_fec_frame_clock_init (&enc->clock, config->delay_budget_ms, config->clock_rate);
   return enc;
 }
 
@@ -329,11 +316,12 @@ emit_repair (ConfabFecEncoder *enc, const ConfabFecBits *row, ConfabFlexfecForma
   info.payload = buf + header;
   if (enc->config.scheme == CONFAB_FEC_SCHEME_ULPFEC)
     st = confab_ulpfec_write_packet (&info, enc->config.payload_type, enc->config.red_payload_type,
-                                     *enc->next_seq, enc->last_ts, buf, REPAIR_BUF_SIZE, &written);
+                                     *enc->next_seq, enc->clock.last_ts, buf, REPAIR_BUF_SIZE,
+                                     &written);
   else
     st = confab_flexfec_write_packet (&info, format, enc->config.payload_type,
-                                      enc->config.repair_ssrc, *enc->next_seq, enc->last_ts, buf,
-                                      REPAIR_BUF_SIZE, &written);
+                                      enc->config.repair_ssrc, *enc->next_seq, enc->clock.last_ts,
+                                      buf, REPAIR_BUF_SIZE, &written);
   if (st != CONFAB_FEC_OK)
     return;
   enc->repair_lens[enc->repair_tail++] = written;
@@ -358,24 +346,7 @@ block_earns_repair (const ConfabFecEncoder *enc)
 static gboolean
 budget_applies (const ConfabFecEncoder *enc)
 {
-  return enc->budget_ticks > 0 && !family_is_fixed (enc->config.family);
-}
-
-/* RTP ticks from @earlier to @later; 0 when @later is not later (reordered timestamps). */
-static guint32
-ticks_since (guint32 later, guint32 earlier)
-{
-  gint32 d = (gint32) (later - earlier);
-
-  return d > 0 ? (guint32) d : 0;
-}
-
-/* The next frame's distance: the shorter of the last two intervals, so that one pause does
- * not end the following blocks early. */
-static guint32
-expected_interval (const ConfabFecEncoder *enc)
-{
-  return enc->prev_interval ? MIN (enc->frame_interval, enc->prev_interval) : enc->frame_interval;
+  return enc->clock.budget_ticks > 0 && !family_is_fixed (enc->config.family);
 }
 
 static BlockPacket *
@@ -424,8 +395,9 @@ flush_window (ConfabFecEncoder *enc)
   if (enc->pending == 0)
     return 0;
   while (enc->k > enc->pending
-         && ticks_since (enc->last_ts, confab_read_u32 (block_packet (enc, 0)->data + 4))
-                > enc->budget_ticks)
+         && confab_fec_ticks_since (enc->clock.last_ts,
+                                    confab_read_u32 (block_packet (enc, 0)->data + 4))
+                > enc->clock.budget_ticks)
     window_drop_oldest (enc);
   m = repairs_for_block (enc, enc->pending);
   if (m > 0)
@@ -520,8 +492,6 @@ confab_fec_encoder_flush (ConfabFecEncoder *enc)
 static gboolean
 frame_ends_block (ConfabFecEncoder *enc)
 {
-  guint32 interval;
-
   if (is_sliding (enc))
     return block_earns_repair (enc);
   if (enc->k < MIN (enc->config.min_block, enc->block_cap))
@@ -536,10 +506,9 @@ frame_ends_block (ConfabFecEncoder *enc)
     return FALSE;
   if (!budget_applies (enc))
     return TRUE;
-  if (enc->k + enc->frame_packets > enc->block_cap)
+  if (enc->k + enc->clock.frame_packets > enc->block_cap)
     return TRUE;
-  interval = expected_interval (enc);
-  return ticks_since (enc->last_ts + interval, enc->block_first_ts) > enc->budget_ticks;
+  return confab_fec_frame_clock_next_frame_exceeds (&enc->clock);
 }
 
 /* Frame bookkeeping for a packet of timestamp @ts about to join the block. When the previous
@@ -548,27 +517,12 @@ frame_ends_block (ConfabFecEncoder *enc)
 static void
 note_frame (ConfabFecEncoder *enc, guint32 ts)
 {
-  if (enc->frame_open && enc->seen_frame && ts == enc->last_ts)
-    {
-      enc->frame_packets++;
-      return;
-    }
-  if (enc->seen_frame && ts != enc->last_ts)
-    {
-      guint32 interval = ticks_since (ts, enc->last_ts);
-
-      if (interval > 0)
-        {
-          enc->prev_interval = enc->frame_interval;
-          enc->frame_interval = interval;
-        }
-    }
+  if (!confab_fec_frame_clock_note_packet (&enc->clock, ts))
+    return;
   if (budget_applies (enc) && !is_sliding (enc) && enc->k > 0
-      && ticks_since (ts, enc->block_first_ts) > enc->budget_ticks && block_earns_repair (enc))
+      && confab_fec_frame_clock_exceeds (&enc->clock, ts) && block_earns_repair (enc))
     confab_fec_encoder_flush (enc);
-  enc->frame_open = TRUE;
-  enc->seen_frame = TRUE;
-  enc->frame_packets = 1;
+  confab_fec_frame_clock_start_frame (&enc->clock);
 }
 
 ConfabFecStatus
@@ -612,7 +566,7 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
   if (enc->k == 0)
     {
       enc->sn_base = v.seq;
-      enc->block_first_ts = v.timestamp;
+      enc->clock.block_first_ts = v.timestamp;
     }
 
   if (is_sliding (enc) && enc->k == enc->block_cap)
@@ -626,11 +580,10 @@ confab_fec_encoder_add_media (ConfabFecEncoder *enc, const guint8 *packet, gsize
   enc->pending++;
   memcpy (slot->data, packet, len);
   slot->len = len;
-  enc->last_ts = v.timestamp;
+  confab_fec_frame_clock_added (&enc->clock, v.timestamp, v.marker);
   enc->block_has_key |= key_frame;
   enc->stats.media_packets++;
   enc->stats.media_bytes += len;
-  enc->frame_open = !v.marker;
 
   if ((!is_sliding (enc) && enc->k >= enc->block_cap) || (v.marker && frame_ends_block (enc)))
     confab_fec_encoder_flush (enc);

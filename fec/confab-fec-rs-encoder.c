@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "confab-fec-frame-clock-private.h"
 #include "confab-fec-rs-gf-private.h"
 #include "confab-fec-rs.h"
 
@@ -19,7 +20,7 @@ struct _ConfabFecRsEncoder
   guint16 base;
   guint k;
   gboolean key;
-  guint32 last_ts;
+  ConfabFecFrameClock clock; /* frame timing, for the delay budget */
   gsize max_sym;
   guint8 *syms[CONFAB_FEC_RS_MAX_K];
   gsize sym_lens[CONFAB_FEC_RS_MAX_K];
@@ -58,7 +59,8 @@ confab_fec_rs_encoder_new (const ConfabFecRsEncoderConfig *config, GError **erro
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   if (config->overhead_percent > 400 || config->key_frame_overhead_percent > 400
       || config->payload_type > 127 || config->max_block < 1
-      || config->max_block > CONFAB_FEC_RS_MAX_K || config->min_block > config->max_block)
+      || config->max_block > CONFAB_FEC_RS_MAX_K || config->min_block > config->max_block
+      || config->delay_budget_ms > 60000 || config->clock_rate > 1000000)
     {
       g_set_error_literal (error, CONFAB_FEC_ERROR, CONFAB_FEC_ERR_INVALID_ARGUMENT,
                            "invalid Reed-Solomon encoder configuration");
@@ -66,6 +68,7 @@ confab_fec_rs_encoder_new (const ConfabFecRsEncoderConfig *config, GError **erro
     }
   enc = g_new0 (ConfabFecRsEncoder, 1);
   enc->config = *config;
+  confab_fec_frame_clock_init (&enc->clock, config->delay_budget_ms, config->clock_rate);
   enc->repair_seq = config->repair_seq;
   enc->seq = config->shared_repair_seq ? config->shared_repair_seq : &enc->repair_seq;
   return enc;
@@ -103,13 +106,34 @@ encode_repair (ConfabFecRsEncoder *enc, guint j, guint m, guint slot)
   out[0] = 0x80;
   out[1] = enc->config.payload_type;
   confab_write_u16 (out + 2, (*enc->seq)++);
-  confab_write_u32 (out + 4, enc->last_ts);
+  confab_write_u32 (out + 4, enc->clock.last_ts);
   confab_write_u32 (out + 8, enc->config.repair_ssrc);
   confab_fec_rs_write_header (&hdr, out + CONFAB_RTP_HEADER_SIZE);
   confab_fec_rs_gf_dot (out + REPAIR_OFFSET, enc->max_sym, (const guint8 *const *) enc->syms,
                         enc->sym_lens, coefs, enc->k);
   enc->out_lens[slot] = REPAIR_OFFSET + enc->max_sym;
   enc->stats.repair_bytes += enc->out_lens[slot];
+}
+
+static gboolean
+block_earns_repair (const ConfabFecRsEncoder *enc)
+{
+  guint pct = enc->key ? enc->config.key_frame_overhead_percent : enc->config.overhead_percent;
+
+  return enc->credit + enc->k * pct >= 100;
+}
+
+/* At a frame's end: the block ends once it has earned a repair packet, or with a budget once
+ * the next frame (as long as this one) would not fit in the budget or the block. */
+static gboolean
+frame_ends_block (const ConfabFecRsEncoder *enc)
+{
+  if (enc->k < enc->config.min_block || !block_earns_repair (enc))
+    return FALSE;
+  if (enc->clock.budget_ticks == 0)
+    return TRUE;
+  return enc->k + enc->clock.frame_packets > enc->config.max_block
+         || confab_fec_frame_clock_next_frame_exceeds (&enc->clock);
 }
 
 guint
@@ -147,7 +171,6 @@ confab_fec_rs_encoder_add_media (ConfabFecRsEncoder *enc, const guint8 *packet, 
 {
   ConfabRtpView v;
   ConfabFecStatus st;
-  guint pct;
 
   g_return_val_if_fail (enc != NULL, CONFAB_FEC_ERR_INVALID_ARGUMENT);
   st = confab_rtp_view_parse (&v, packet, len);
@@ -161,21 +184,31 @@ confab_fec_rs_encoder_add_media (ConfabFecRsEncoder *enc, const guint8 *packet, 
   enc->ssrc = v.ssrc;
   if (enc->k > 0 && v.seq != (guint16) (enc->base + enc->k))
     confab_fec_rs_encoder_flush (enc);
+  if (confab_fec_frame_clock_note_packet (&enc->clock, v.timestamp))
+    {
+      /* A frame later than the last one's end predicted (a dropped frame, a pause) ends the
+       * block before it rather than exceed the budget. */
+      if (enc->clock.budget_ticks && enc->k > 0 && block_earns_repair (enc)
+          && confab_fec_frame_clock_exceeds (&enc->clock, v.timestamp))
+        confab_fec_rs_encoder_flush (enc);
+      confab_fec_frame_clock_start_frame (&enc->clock);
+    }
   if (enc->k == 0)
-    enc->base = v.seq;
+    {
+      enc->base = v.seq;
+      enc->clock.block_first_ts = v.timestamp;
+    }
   if (enc->syms[enc->k] == NULL)
     enc->syms[enc->k] = g_aligned_alloc (1, CONFAB_FEC_RS_SYMBOL_BUF, 64);
   enc->sym_lens[enc->k] = confab_fec_rs_symbol_from_packet (packet, len, enc->syms[enc->k]);
   enc->max_sym = MAX (enc->max_sym, enc->sym_lens[enc->k]);
   enc->k++;
   enc->key |= key_frame;
-  enc->last_ts = v.timestamp;
+  confab_fec_frame_clock_added (&enc->clock, v.timestamp, v.marker);
   enc->stats.media_packets++;
   enc->stats.media_bytes += len;
 
-  pct = enc->key ? enc->config.key_frame_overhead_percent : enc->config.overhead_percent;
-  if (enc->k >= enc->config.max_block
-      || (v.marker && enc->k >= enc->config.min_block && enc->credit + enc->k * pct >= 100))
+  if (enc->k >= enc->config.max_block || (v.marker && frame_ends_block (enc)))
     confab_fec_rs_encoder_flush (enc);
   return CONFAB_FEC_OK;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* confab-fec-rs-encoder.h: media packets in, Reed-Solomon repair packets (confab-fec-rs.h)
  * out. Blocks are consecutive media packets of one SSRC; a block ends at a frame boundary
- * (marker bit) once it holds at least min_block packets and earns a repair packet, when it
+ * (marker bit) once it holds at least min_block packets and earns a repair packet (with a
+ * delay budget: once the next frame would no longer fit in the budget), when it
  * holds max_block packets, when the sequence numbers jump, or when the caller flushes. Then
  * its m = overhead x k repair packets are queued (fractions carry over to the next block, key
  * frames may get more). Media packets are never modified. Memory: max_block symbol buffers
@@ -28,6 +29,10 @@ typedef struct
   guint16 *shared_repair_seq;
   guint max_block; /* most media packets per block, 1-128 */
   guint min_block; /* fewest media packets before a frame boundary may end a block */
+  /* With a budget (ms; 0: one frame at a time) a block spans the frames that keep its first
+   * packet's wait for the repair packets within it, judged from the RTP timestamps. */
+  guint delay_budget_ms;
+  guint clock_rate; /* of the RTP timestamps; 0: 90 kHz */
 } ConfabFecRsEncoderConfig;
 
 typedef struct

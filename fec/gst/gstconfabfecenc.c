@@ -130,7 +130,8 @@ streams_clear (GstConfabFecEnc *self)
     }
 }
 
-/* The Reed-Solomon encoder for the settings of @cfg (mask family, L and D do not apply). */
+/* The Reed-Solomon encoder for the settings of @cfg (mask family, L and D do not apply; the
+ * delay budget does). */
 static ConfabFecRsEncoder *
 rs_encoder_new (const ConfabFecEncoderConfig *cfg, GError **error)
 {
@@ -142,6 +143,8 @@ rs_encoder_new (const ConfabFecEncoderConfig *cfg, GError **error)
   rc.payload_type = cfg->payload_type;
   rc.repair_ssrc = cfg->repair_ssrc;
   rc.min_block = cfg->min_block;
+  rc.delay_budget_ms = cfg->delay_budget_ms;
+  rc.clock_rate = cfg->clock_rate;
   rc.shared_repair_seq = cfg->shared_repair_seq;
   return confab_fec_rs_encoder_new (&rc, error);
 }

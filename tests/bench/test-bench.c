@@ -259,9 +259,9 @@ test_run_quick (void)
         g_hash_table_insert (lost_by_condition, g_steal_pointer (&cond), GSIZE_TO_POINTER (lost));
     }
   g_assert_cmpuint (fec_rows, >=, 8);
-  /* random, searched and bursty masks, sliding windows and the ideal code, at two loss
-   * models */
-  g_assert_cmpuint (budget_rows, ==, 5 * 2);
+  /* random, searched and bursty masks, sliding windows, Reed-Solomon and the ideal code, at
+   * two loss models */
+  g_assert_cmpuint (budget_rows, ==, 6 * 2);
 
   g_assert_true (json_parser_load_from_file (parser, json, &error));
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));

@@ -679,6 +679,121 @@ test_flood (void)
   block_clear (&b);
 }
 
+/* A delay budget: blocks span the 30 fps frames (8 packets, 3000 ticks apart) whose
+ * timestamps lie within the budget of the block's first, and end before a frame that comes
+ * later than expected (after a pause) would exceed it. Each block loses its first m packets
+ * and gets them all back: the code is MDS whatever the block's length. */
+static void
+test_delay_budget (void)
+{
+  static const struct
+  {
+    guint budget_ms;
+    guint frames_per_block;
+  } cases[] = { { 0, 1 }, { 50, 2 }, { 100, 4 }, { 200, 6 } };
+  enum
+  {
+    FRAMES = 48,
+    PAUSE = 25 /* four frame intervals before this frame */
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      ConfabFecRsEncoderConfig cfg;
+      g_autoptr (ConfabFecRsEncoder) enc = NULL;
+      g_autoptr (ConfabFecRsDecoder) dec = decoder_new ();
+      g_autoptr (GRand) rand = g_rand_new_with_seed (31);
+      g_autoptr (GPtrArray) media = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      guint32 ts[FRAMES * 8];
+      guint32 t = 7;
+      guint covered = 0, blocks = 0, lost = 0, recovered = 0;
+
+      confab_fec_rs_encoder_config_init (&cfg);
+      cfg.payload_type = RS_PT;
+      cfg.repair_ssrc = REPAIR_SSRC;
+      cfg.overhead_percent = cfg.key_frame_overhead_percent = 25;
+      cfg.delay_budget_ms = cases[c].budget_ms;
+      enc = confab_fec_rs_encoder_new (&cfg, NULL);
+      g_assert_nonnull (enc);
+      for (guint p = 0; p <= FRAMES * 8; p++)
+        {
+          g_autoptr (GPtrArray) repairs
+              = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+          ConfabFecRsRepair rep = { 0 };
+          const guint8 *r;
+          gsize len;
+
+          if (p < FRAMES * 8)
+            {
+              GBytes *pkt;
+              const guint8 *d;
+
+              if (p % 8 == 0)
+                t += p == PAUSE * 8 ? 12000 : 3000;
+              ts[p] = t;
+              pkt = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (65000 + p), t, p % 8 == 7,
+                                           300);
+              d = g_bytes_get_data (pkt, &len);
+              g_assert_cmpint (confab_fec_rs_encoder_add_media (enc, d, len, FALSE), ==,
+                               CONFAB_FEC_OK);
+              g_ptr_array_add (media, pkt);
+            }
+          else
+            confab_fec_rs_encoder_flush (enc);
+          while ((r = confab_fec_rs_encoder_next_repair (enc, &len)) != NULL)
+            {
+              ConfabRtpView v;
+
+              g_assert_cmpint (confab_rtp_view_parse (&v, r, len), ==, CONFAB_FEC_OK);
+              g_assert_cmpint (confab_fec_rs_parse (&v, &rep), ==, CONFAB_FEC_OK);
+              g_ptr_array_add (repairs, g_bytes_new (r, len));
+            }
+          if (repairs->len == 0)
+            continue;
+          /* One block: the packets after the last one, whole frames, m from 25%, the last
+           * frame within the budget of the first, as many frames as fit but before the pause
+           * and at the end. */
+          blocks++;
+          g_assert_cmpuint ((guint16) (rep.sn_base - 65000), ==, covered);
+          g_assert_cmpuint (rep.k % 8, ==, 0);
+          g_assert_cmpuint (rep.m, ==, repairs->len);
+          g_assert_cmpuint (rep.m, ==, rep.k / 4);
+          g_assert_cmpuint (ts[covered + rep.k - 1] - ts[covered], <=, cases[c].budget_ms * 90);
+          if (covered / 8 != PAUSE - 1 && covered + rep.k < FRAMES * 8)
+            g_assert_cmpuint (rep.k, ==, 8 * cases[c].frames_per_block);
+          /* Its first m media packets lost: the rest, then the repair packets. */
+          for (guint i = covered + rep.m; i < covered + rep.k; i++)
+            {
+              const guint8 *d = g_bytes_get_data (g_ptr_array_index (media, i), &len);
+
+              confab_fec_rs_decoder_push (dec, d, len, NULL);
+            }
+          for (guint i = 0; i < repairs->len; i++)
+            {
+              const guint8 *d = g_bytes_get_data (g_ptr_array_index (repairs, i), &len);
+
+              confab_fec_rs_decoder_push (dec, d, len, NULL);
+            }
+          lost += rep.m;
+          while ((r = confab_fec_rs_decoder_next_recovered (dec, &len)) != NULL)
+            {
+              ConfabRtpView v;
+              gsize want;
+              const guint8 *orig;
+
+              g_assert_cmpint (confab_rtp_view_parse (&v, r, len), ==, CONFAB_FEC_OK);
+              orig = g_bytes_get_data (g_ptr_array_index (media, (guint16) (v.seq - 65000)), &want);
+              g_assert_cmpmem (r, len, orig, want);
+              recovered++;
+            }
+          covered += rep.k;
+        }
+      g_assert_cmpuint (covered, ==, FRAMES * 8);
+      g_assert_cmpuint (recovered, ==, lost);
+      g_assert_cmpuint (blocks, >=, FRAMES / MAX (cases[c].frames_per_block, 1u));
+    }
+}
+
 static void
 test_config (void)
 {
@@ -731,6 +846,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/rs/stream", test_stream);
   g_test_add_func ("/confab/fec/rs/hostile", test_hostile);
   g_test_add_func ("/confab/fec/rs/flood", test_flood);
+  g_test_add_func ("/confab/fec/rs/delay-budget", test_delay_budget);
   g_test_add_func ("/confab/fec/rs/config", test_config);
   return g_test_run ();
 }

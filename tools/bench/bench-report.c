@@ -177,9 +177,9 @@ budget_label (guint budget_ms)
 static void
 print_budgets (Bench *b, const char *stream, const char *label)
 {
-  static const BenchScheme schemes[]
-      = { BENCH_SCHEME_FLEX_RANDOM, BENCH_SCHEME_FLEX_SEARCHED, BENCH_SCHEME_FLEX_BURSTY,
-          BENCH_SCHEME_FLEX_SLIDING, BENCH_SCHEME_IDEAL };
+  static const BenchScheme schemes[] = { BENCH_SCHEME_FLEX_RANDOM, BENCH_SCHEME_FLEX_SEARCHED,
+                                         BENCH_SCHEME_FLEX_BURSTY, BENCH_SCHEME_FLEX_SLIDING,
+                                         BENCH_SCHEME_RS,          BENCH_SCHEME_IDEAL };
   const Result *gst = bench_find_result (b, stream, label, PLOT_OVERHEAD, BENCH_SCHEME_GST_ULPFEC);
   double g = gst && gst->available ? bench_residual_pct (&gst->t) : NAN;
 

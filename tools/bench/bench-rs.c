@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-rs.c: Confab's Reed-Solomon code (fec/confab-fec-rs.h) in the benchmark. Blocks end
- * at frame boundaries as flexfec-random's do (k <= 48, at least --min-block), with m repair
- * packets from the same overhead: being MDS, it should match the ideal code on its own
- * blocks exactly. */
+ * at frame boundaries as flexfec-random's do (k <= 48, at least --min-block; with a delay
+ * budget they span the frames that fit it), with m repair packets from the same overhead:
+ * being MDS, it should match the ideal code on its own blocks exactly. */
 #include "bench-schemes-private.h"
 
 #include <string.h>
@@ -24,11 +24,14 @@ rs_config (const BenchSchemeOptions *o, ConfabFecRsEncoderConfig *c)
   c->repair_seq = 7000;
   c->max_block = 48;
   c->min_block = MAX (1u, o->min_block);
+  c->delay_budget_ms = o->delay_budget_ms;
 }
 
-/* Media packets of the block a repair packet names belong to block @block. */
+/* Media packets of the block a repair packet names belong to block @block; notes the longest
+ * time from one of them to the repair packet, sent at @pts_ns. */
 static void
-rs_note_block (BenchEncoded *e, const BenchStream *s, const guint8 *r, gsize len, gint block)
+rs_note_block (BenchEncoded *e, const BenchStream *s, const guint8 *r, gsize len, gint block,
+               guint64 pts_ns)
 {
   ConfabRtpView v;
   ConfabFecRsRepair rep;
@@ -41,7 +44,10 @@ rs_note_block (BenchEncoded *e, const BenchStream *s, const guint8 *r, gsize len
       gint idx = bench_stream_index_of_seq (s, (guint16) (rep.sn_base + i));
 
       if (idx >= 0)
-        e->media_block[idx] = block;
+        {
+          e->media_block[idx] = block;
+          e->max_delay_ms = MAX (e->max_delay_ms, (double) (pts_ns - s->packets[idx].pts_ns) / 1e6);
+        }
     }
 }
 
@@ -59,8 +65,12 @@ bench_rs_encode (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions
       return NULL;
     }
   /* No comma: the CSV writer does not quote. */
-  e->params = c.min_block > 1 ? g_strdup_printf ("MDS k=%u-48", c.min_block)
-                              : g_strdup ("MDS k<=48 at frame ends");
+  if (c.delay_budget_ms > 0)
+    e->params = g_strdup_printf ("MDS k<=48 within %u ms", c.delay_budget_ms);
+  else if (c.min_block > 1)
+    e->params = g_strdup_printf ("MDS k=%u-48", c.min_block);
+  else
+    e->params = g_strdup ("MDS k<=48 at frame ends");
   for (guint i = 0; i <= s->n_packets; i++)
     {
       const guint8 *r;
@@ -80,7 +90,8 @@ bench_rs_encode (const BenchStream *s, BenchEncoded *e, const BenchSchemeOptions
         }
       while ((r = confab_fec_rs_encoder_next_repair (enc, &rlen)) != NULL)
         {
-          rs_note_block (e, s, r, rlen, (gint) e->n_blocks);
+          rs_note_block (e, s, r, rlen, (gint) e->n_blocks,
+                         s->packets[MIN (i, s->n_packets - 1)].pts_ns);
           bench_wire_add_repair (e, s, MIN (i, s->n_packets - 1), rank++, (gint) e->n_blocks,
                                  g_bytes_new (r, rlen));
         }

@@ -56,7 +56,7 @@ bench_scheme_has_budget (BenchScheme scheme)
 {
   return scheme == BENCH_SCHEME_ULPFEC || scheme == BENCH_SCHEME_FLEX_RANDOM
          || scheme == BENCH_SCHEME_FLEX_SEARCHED || scheme == BENCH_SCHEME_FLEX_BURSTY
-         || scheme == BENCH_SCHEME_FLEX_SLIDING;
+         || scheme == BENCH_SCHEME_FLEX_SLIDING || scheme == BENCH_SCHEME_RS;
 }
 
 void
