@@ -129,8 +129,13 @@ confab_rate_estimate_tick (ConfabRateEstimate *e, gint64 now)
     }
   else if (e->estimate_bps > 0 && queue < CONFAB_ESTIMATE_QUEUE_LOW_MS)
     {
-      double grown = e->estimate_bps
-                     * (1 + CONFAB_RATE_INCREASE * MIN (elapsed, G_USEC_PER_SEC) / G_USEC_PER_SEC);
+      /* As fast as the sender may grow: slower, the estimate would hold
+       * it back after a bottleneck went away. */
+      double per_second = now - e->last_decrease >= CONFAB_RATE_QUIET_US
+                              ? CONFAB_RATE_INCREASE_QUIET
+                              : CONFAB_RATE_INCREASE;
+      double grown
+          = e->estimate_bps * (1 + per_second * MIN (elapsed, G_USEC_PER_SEC) / G_USEC_PER_SEC);
       e->estimate_bps = MAX (e->estimate_bps, MIN (grown, MAX_OVER_INCOMING * rate));
     }
   /* Never far above what arrives: an estimate the path has not shown

@@ -44,6 +44,15 @@ confab_video_ladder_update (ConfabVideoLadder *ladder, gint64 now, guint target_
   guint rung = ladder->rung;
   gint64 since_change = ladder->last_change ? now - ladder->last_change : G_MAXINT64;
 
+  if (!ladder->placed)
+    {
+      ladder->placed = TRUE;
+      while (rung + 1 < CONFAB_VIDEO_LADDER_RUNGS && target_kbps < ladder->rungs[rung].need_kbps)
+        rung++;
+      ladder->rung = rung;
+      return rung != 0;
+    }
+
   if (target_kbps < ladder->rungs[rung].need_kbps)
     {
       ladder->above_since = 0;

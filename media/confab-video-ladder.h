@@ -19,7 +19,8 @@
  * a second; it steps up one rung only once the target has stood 15% above
  * the upper rung's need for 2 s, and 4 s after any change: each change
  * costs a key frame, and a target that hovers at a threshold must not make
- * the picture flap.
+ * the picture flap. The first target places the ladder where it affords
+ * (a call that starts low) without counting as a change.
  *
  * Plain data, no clock: the tests feed it made-up targets.
  */
@@ -45,9 +46,10 @@ typedef struct
 typedef struct
 {
   ConfabVideoRung rungs[CONFAB_VIDEO_LADDER_RUNGS];
-  guint rung;          /* 0: the configured picture */
-  gint64 last_change;  /* 0: none yet */
-  gint64 above_since;  /* since when the target affords the rung above; 0: it does not */
+  guint rung;         /* 0: the configured picture */
+  gboolean placed;    /* by the first target */
+  gint64 last_change; /* 0: none yet */
+  gint64 above_since; /* since when the target affords the rung above; 0: it does not */
 } ConfabVideoLadder;
 
 /* The configured picture and bitrate (the encoder's most). */
