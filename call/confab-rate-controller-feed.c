@@ -28,6 +28,7 @@ struct _ConfabRateFeed
   GMutex lock; /* what the network's thread writes */
   guint64 remb_bps;
   gint64 remb_time;
+  guint64 rtcp_bytes; /* since the last tick, for the log */
   ConfabRateEstimate estimate;
 };
 
@@ -70,12 +71,16 @@ send_remb (ConfabRateFeed *feed, gint64 now)
   g_mutex_lock (&feed->lock);
   guint64 bps = confab_rate_estimate_tick (&feed->estimate, now);
   ConfabRateEstimate seen = feed->estimate;
+  guint64 rtcp_bytes = feed->rtcp_bytes;
+  feed->rtcp_bytes = 0;
   g_mutex_unlock (&feed->lock);
 
   if (bps == 0 || feed->remote_video_ssrc == 0)
     return;
-  g_debug ("receive estimate: %.0f kbit/s (arrived %.0f kbit/s, queue %.0f ms, loss %.1f%%)",
-           bps / 1000.0, seen.last_rate_bps / 1000, seen.last_queue_ms, 100 * seen.last_loss);
+  g_debug ("receive estimate: %.0f kbit/s (arrived %.0f kbit/s of RTP and %.0f of RTCP, queue "
+           "%.0f ms, loss %.1f%%)",
+           bps / 1000.0, seen.last_rate_bps / 1000, rtcp_bytes * 8.0 / CONFAB_RATE_FEED_INTERVAL_MS,
+           seen.last_queue_ms, 100 * seen.last_loss);
   gsize len = confab_rtcp_write_remb (feed->local_ssrc, bps, &feed->remote_video_ssrc, 1, packet,
                                       sizeof packet);
   if (len > 0)
@@ -185,6 +190,9 @@ confab_rate_feed_note_packet (ConfabRateFeed *feed, const guint8 *data, gsize si
 
   if (confab_rtp_is_rtcp (data, size))
     {
+      g_mutex_lock (&feed->lock);
+      feed->rtcp_bytes += size;
+      g_mutex_unlock (&feed->lock);
       if (!confab_rtcp_find_remb (data, size, &bps))
         return;
       g_mutex_lock (&feed->lock);

@@ -43,6 +43,7 @@ confab_video_ladder_update (ConfabVideoLadder *ladder, gint64 now, guint target_
 {
   guint rung = ladder->rung;
   gint64 since_change = ladder->last_change ? now - ladder->last_change : G_MAXINT64;
+  gint64 since_down = ladder->last_down ? now - ladder->last_down : G_MAXINT64;
 
   if (!ladder->placed)
     {
@@ -67,8 +68,11 @@ confab_video_ladder_update (ConfabVideoLadder *ladder, gint64 now, guint target_
     {
       if (!ladder->above_since)
         ladder->above_since = now;
-      if (now - ladder->above_since >= CONFAB_VIDEO_LADDER_UP_HOLD_US
-          && since_change >= CONFAB_VIDEO_LADDER_UP_AFTER_US)
+      /* A call that started low and never stepped down is ramping up, not
+       * recovering: one step a second. */
+      if (ladder->last_down ? now - ladder->above_since >= CONFAB_VIDEO_LADDER_UP_HOLD_US
+                                  && since_down >= CONFAB_VIDEO_LADDER_UP_AFTER_US
+                            : since_change >= CONFAB_VIDEO_LADDER_DOWN_AFTER_US)
         rung--;
     }
   else
@@ -76,6 +80,8 @@ confab_video_ladder_update (ConfabVideoLadder *ladder, gint64 now, guint target_
 
   if (rung == ladder->rung)
     return FALSE;
+  if (rung > ladder->rung)
+    ladder->last_down = now;
   ladder->rung = rung;
   ladder->last_change = now;
   ladder->above_since = 0;

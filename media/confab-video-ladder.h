@@ -17,10 +17,11 @@
  * bitrate: a clean path always gets the configured picture). The ladder
  * steps down as soon as the target is under the rung's need, at most once
  * a second; it steps up one rung only once the target has stood 15% above
- * the upper rung's need for 2 s, and 4 s after any change: each change
+ * the upper rung's need for 2 s, and 4 s after a step down: each change
  * costs a key frame, and a target that hovers at a threshold must not make
  * the picture flap. The first target places the ladder where it affords
- * (a call that starts low) without counting as a change.
+ * (a call that starts low); until the first step down, the ladder steps up
+ * as soon as the target affords it, once a second.
  *
  * Plain data, no clock: the tests feed it made-up targets.
  */
@@ -49,6 +50,7 @@ typedef struct
   guint rung;         /* 0: the configured picture */
   gboolean placed;    /* by the first target */
   gint64 last_change; /* 0: none yet */
+  gint64 last_down;   /* the last step down, 0: none yet */
   gint64 above_since; /* since when the target affords the rung above; 0: it does not */
 } ConfabVideoLadder;
 

@@ -323,7 +323,7 @@ test_ladder_rungs (void)
 }
 
 /* Down at once, as far as needed, at most once a second; up one rung at a
- * time, after 2 s with room to spare and 4 s after the last change. */
+ * time, after 2 s with room to spare and 4 s after the last step down. */
 static void
 test_ladder_steps (void)
 {
@@ -351,13 +351,13 @@ test_ladder_steps (void)
   g_assert_true (confab_video_ladder_update (&ladder, t += STEP_US, 160));
   g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->framerate, ==, 30);
 
-  /* Plenty at once: one rung at a time, each 4 s after the last. */
+  /* Plenty at once: one rung at a time, each after 2 s of room. */
   guint steps = 0;
-  for (guint i = 0; i < 8; i++)
+  for (guint i = 0; i < 5; i++)
     steps += confab_video_ladder_update (&ladder, t += STEP_US, 1000);
   g_assert_cmpuint (steps, ==, 1);
   g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->height, ==, 270);
-  for (guint i = 0; i < 8; i++)
+  for (guint i = 0; i < 5; i++)
     steps += confab_video_ladder_update (&ladder, t += STEP_US, 1000);
   g_assert_cmpuint (steps, ==, 2);
   g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->height, ==, 360);
@@ -373,14 +373,16 @@ test_ladder_steps (void)
     g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 400));
   g_assert_true (confab_video_ladder_update (&ladder, t += STEP_US, 400));
 
-  /* A call that starts at 300 kbit/s starts at 320x180, and that is no
-   * change: up as soon as the target has had room for 2 s. */
+  /* A call that starts at 300 kbit/s starts at 320x180, and steps up as
+   * the target affords, once a second, until its first step down. */
   confab_video_ladder_init (&ladder, 640, 360, 30, 1000);
   g_assert_true (confab_video_ladder_update (&ladder, t += STEP_US, 300));
   g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->height, ==, 180);
-  for (guint i = 0; i < 4; i++)
-    g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 400));
   g_assert_true (confab_video_ladder_update (&ladder, t += STEP_US, 400));
+  g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->height, ==, 270);
+  g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 700));
+  g_assert_true (confab_video_ladder_update (&ladder, t += STEP_US, 700));
+  g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->height, ==, 360);
 }
 
 int
