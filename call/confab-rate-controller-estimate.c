@@ -22,9 +22,8 @@ compare_doubles (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
-/* Sorts @values. 0 for none. */
-static double
-median (double *values, guint n)
+double
+confab_rate_median (double *values, guint n)
 {
   if (n == 0)
     return 0;
@@ -108,7 +107,7 @@ confab_rate_estimate_tick (ConfabRateEstimate *e, gint64 now)
 
   double rate = e->tick_bytes * 8.0 * G_USEC_PER_SEC / elapsed;
   double loss = expected > 0 ? 1 - MIN ((double) e->tick_received / expected, 1.0) : 0;
-  double queue = median (e->queue_ms, e->queue_samples);
+  double queue = confab_rate_median (e->queue_ms, e->queue_samples);
 
   if (e->queue_samples && queue > CONFAB_ESTIMATE_QUEUE_HIGH_MS)
     e->high_ticks++;

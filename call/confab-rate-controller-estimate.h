@@ -73,6 +73,9 @@ void confab_rate_estimate_media (ConfabRateEstimate *estimate, gint64 arrival, g
 /* Any other packet from the peer (audio, FEC repair): counts toward the rate. */
 void confab_rate_estimate_other (ConfabRateEstimate *estimate, gsize size);
 
+/* The median of @n @values (which it sorts); 0 for none. */
+double confab_rate_median (double *values, guint n);
+
 /* Judges the tick that ends at @now; returns the estimate in bits per
  * second, 0 while there is none. */
 guint64 confab_rate_estimate_tick (ConfabRateEstimate *estimate, gint64 now);

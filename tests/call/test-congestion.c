@@ -11,12 +11,12 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "confab-call.h"
 #include "../confab-test-watchdog.h"
 #include "call-test-util.h"
+#include "confab-rate-controller-estimate.h"
 
 #define MAX_KBPS 1000
 /* The height of the picture at full quality: the default 640x360. */
@@ -186,22 +186,6 @@ print_second (guint s, const Second *x)
                     x->decoded_fps[d]);
 }
 
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* Sorts @values. */
-static double
-median (double *values, guint n)
-{
-  qsort (values, n, sizeof *values, compare_doubles);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 #define CLEAN_S 20
 #define CAPPED_S 25
 #define SETTLE_S 10
@@ -238,9 +222,10 @@ test_rate_cap (void)
           fps[s - SETTLE_S] = seconds[s].decoded_fps[d];
         }
       /* Medians: one key frame into the queue makes one slow second. */
-      double delay_early = median (delay, half), delay_late = median (delay + half, n - half);
+      double delay_early = confab_rate_median (delay, half),
+             delay_late = confab_rate_median (delay + half, n - half);
       double dropped_pct = 100.0 * dropped / MAX (passed + dropped, 1);
-      double decoded_fps = median (fps, n);
+      double decoded_fps = confab_rate_median (fps, n);
       g_test_message ("%s, %u..%u s: %.0f kbit/s on the wire, %.2f%% dropped, delay in the path "
                       "%.0f → %.0f ms (medians), %.0f frames a second decoded (median)",
                       d == 0 ? "offerer" : "answerer", SETTLE_S, CAPPED_S, kbps, dropped_pct,
