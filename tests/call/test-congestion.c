@@ -288,11 +288,11 @@ test_clean (void)
   Harness h;
   guint watchdog = confab_test_watchdog (CLEAN_S + 60);
   guint full[2] = { 0, 0 };
+  Second x;
 
   harness_start (&h, "", TRUE);
   for (guint s = 0; s < CLEAN_S; s++)
     {
-      Second x;
       sample_second (&h, &x);
       print_second (s, &x);
       for (guint d = 0; d < 2; d++)
@@ -316,8 +316,9 @@ test_clean (void)
       g_assert_cmpuint (v->packets_lost_before_fec, ==, 0);
       g_assert_cmpuint (v->nack_sent, ==, 0);
       g_assert_cmpuint (v->rtx_sent, ==, 0);
-      /* The receiver follows the sender's picture. */
-      g_assert_cmpuint (v->height, ==, HEIGHT);
+      /* The receiver follows the sender's picture (which a process that
+       * stalls on a loaded machine, taken for a queue, may have shrunk). */
+      g_assert_cmpuint (x.received_height[1 - d], ==, x.sent_height[d]);
     }
 
   harness_stop (&h);
