@@ -357,6 +357,8 @@ build_video (ConfabMediaCapture *capture, GError **error)
                 "min-force-key-unit-interval", (guint64) (500 * GST_MSECOND), NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "default");
 
+  confab_video_ladder_init (&capture->ladder, capture->width, capture->height, capture->framerate,
+                            capture->video_bitrate_kbps);
   count_encoded (capture, encoder, CONFAB_STREAM_KIND_VIDEO);
   confab_media_add_probe (filter, "src", GST_PAD_PROBE_TYPE_BUFFER, on_camera_frame, capture);
   confab_media_add_probe (queue, "src", GST_PAD_PROBE_TYPE_BUFFER, on_frame_to_encode, capture);
@@ -427,8 +429,6 @@ confab_media_capture_new (GstBin *bin, const ConfabMediaConfig *config, gboolean
   capture->next_black_pts = GST_CLOCK_TIME_NONE;
   capture->next_encode_pts = GST_CLOCK_TIME_NONE;
   g_mutex_init (&capture->lock);
-  confab_video_ladder_init (&capture->ladder, config->width, config->height, config->framerate,
-                            config->video_bitrate_kbps);
 
   if ((video && !build_video (capture, error)) || (audio && !build_audio (capture, error)))
     {
