@@ -150,7 +150,8 @@ confab_rate_feed_new (ConfabCallPipeline *pipeline, ConfabPacketPath *path, guin
   confab_rate_estimate_init (&feed->estimate, 90000);
   confab_rate_controller_init (&feed->controller, MIN (CONFAB_RATE_FEED_MIN_KBPS, max_kbps),
                                max_kbps);
-  confab_rate_controller_start_at (&feed->controller, CONFAB_RATE_FEED_START_KBPS);
+  confab_rate_controller_start_at (&feed->controller, g_get_monotonic_time (),
+                                   CONFAB_RATE_FEED_START_KBPS);
   feed->last_target_kbps = confab_rate_controller_get_target_kbps (&feed->controller);
   confab_call_pipeline_set_video_bitrate (pipeline, feed->last_target_kbps);
   feed->tick_id = g_timeout_add (CONFAB_RATE_FEED_INTERVAL_MS, on_tick, feed);

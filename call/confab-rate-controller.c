@@ -27,8 +27,9 @@ confab_rate_controller_init (ConfabRateController *controller, guint min_kbps, g
 }
 
 void
-confab_rate_controller_start_at (ConfabRateController *controller, guint kbps)
+confab_rate_controller_start_at (ConfabRateController *controller, gint64 now, guint kbps)
 {
+  controller->last_update = now;
   controller->target_kbps = CLAMP (kbps, controller->min_kbps, controller->max_kbps);
   controller->starting = controller->target_kbps < controller->max_kbps;
 }

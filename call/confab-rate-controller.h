@@ -82,10 +82,10 @@ typedef struct
 /* Starts at @max_kbps: the configured rate, until a report says otherwise. */
 void confab_rate_controller_init (ConfabRateController *controller, guint min_kbps, guint max_kbps);
 
-/* Starts at @kbps instead (within [min, max]), growing at
+/* Starts at @kbps instead (within [min, max]) at @now, growing at
  * CONFAB_RATE_INCREASE_START until the path pushes back. Before the first
  * update. */
-void confab_rate_controller_start_at (ConfabRateController *controller, guint kbps);
+void confab_rate_controller_start_at (ConfabRateController *controller, gint64 now, guint kbps);
 
 /* Takes @feedback in at @now (monotonic microseconds); the new target is
  * confab_rate_controller_get_target_kbps(). */

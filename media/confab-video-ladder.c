@@ -45,38 +45,33 @@ confab_video_ladder_update (ConfabVideoLadder *ladder, gint64 now, guint target_
   gint64 since_change = ladder->last_change ? now - ladder->last_change : G_MAXINT64;
   gint64 since_down = ladder->last_down ? now - ladder->last_down : G_MAXINT64;
 
-  if (!ladder->placed)
-    {
-      ladder->placed = TRUE;
-      while (rung + 1 < CONFAB_VIDEO_LADDER_RUNGS && target_kbps < ladder->rungs[rung].need_kbps)
-        rung++;
-      ladder->rung = rung;
-      return rung != 0;
-    }
-
   if (target_kbps < ladder->rungs[rung].need_kbps)
     {
       ladder->above_since = 0;
-      if (since_change < CONFAB_VIDEO_LADDER_DOWN_AFTER_US)
+      if (!ladder->below_since)
+        ladder->below_since = now;
+      if (now - ladder->below_since < CONFAB_VIDEO_LADDER_DOWN_HOLD_US
+          || since_change < CONFAB_VIDEO_LADDER_DOWN_AFTER_US)
         return FALSE;
       /* Straight down to the rung the target affords (the last one if none). */
       while (rung + 1 < CONFAB_VIDEO_LADDER_RUNGS && target_kbps < ladder->rungs[rung].need_kbps)
         rung++;
     }
-  else if (rung > 0
-           && target_kbps >= ladder->rungs[rung - 1].need_kbps * CONFAB_VIDEO_LADDER_UP_MARGIN)
-    {
-      if (!ladder->above_since)
-        ladder->above_since = now;
-      /* A call that started low and never stepped down is ramping up, not
-       * recovering: one step a second. */
-      if (ladder->last_down ? now - ladder->above_since >= CONFAB_VIDEO_LADDER_UP_HOLD_US
-                                  && since_down >= CONFAB_VIDEO_LADDER_UP_AFTER_US
-                            : since_change >= CONFAB_VIDEO_LADDER_DOWN_AFTER_US)
-        rung--;
-    }
   else
-    ladder->above_since = 0;
+    {
+      ladder->below_since = 0;
+      if (rung > 0
+          && target_kbps >= ladder->rungs[rung - 1].need_kbps * CONFAB_VIDEO_LADDER_UP_MARGIN)
+        {
+          if (!ladder->above_since)
+            ladder->above_since = now;
+          if (now - ladder->above_since >= CONFAB_VIDEO_LADDER_UP_HOLD_US
+              && since_down >= CONFAB_VIDEO_LADDER_UP_AFTER_US)
+            rung--;
+        }
+      else
+        ladder->above_since = 0;
+    }
 
   if (rung == ladder->rung)
     return FALSE;
@@ -84,7 +79,7 @@ confab_video_ladder_update (ConfabVideoLadder *ladder, gint64 now, guint target_
     ladder->last_down = now;
   ladder->rung = rung;
   ladder->last_change = now;
-  ladder->above_since = 0;
+  ladder->above_since = ladder->below_since = 0;
   return TRUE;
 }
 

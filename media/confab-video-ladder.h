@@ -15,13 +15,13 @@
  * CONFAB_VIDEO_LADDER_BITS_PER_PIXEL per pixel and frame (scaled down
  * together so that the top rung needs at most 80% of the configured
  * bitrate: a clean path always gets the configured picture). The ladder
- * steps down as soon as the target is under the rung's need, at most once
- * a second; it steps up one rung only once the target has stood 15% above
- * the upper rung's need for 2 s, and 4 s after a step down: each change
- * costs a key frame, and a target that hovers at a threshold must not make
- * the picture flap. The first target places the ladder where it affords
- * (a call that starts low); until the first step down, the ladder steps up
- * as soon as the target affords it, once a second.
+ * starts at the top. It steps down once the target has stayed under the
+ * rung's need for 2 s (a call starting low ramps past it in about a
+ * second; a cut that lasts costs the encoder's dropped frames meanwhile),
+ * at most once a second; it steps up one rung once the target has stood
+ * 15% above the upper rung's need for 2 s, and 4 s after a step down:
+ * each change costs a key frame, and a target that hovers at a threshold
+ * must not make the picture flap.
  *
  * Plain data, no clock: the tests feed it made-up targets.
  */
@@ -36,6 +36,7 @@ G_BEGIN_DECLS
 #define CONFAB_VIDEO_LADDER_UP_MARGIN 1.15
 #define CONFAB_VIDEO_LADDER_UP_HOLD_US (2 * G_USEC_PER_SEC)
 #define CONFAB_VIDEO_LADDER_UP_AFTER_US (4 * G_USEC_PER_SEC)
+#define CONFAB_VIDEO_LADDER_DOWN_HOLD_US (2 * G_USEC_PER_SEC)
 #define CONFAB_VIDEO_LADDER_DOWN_AFTER_US G_USEC_PER_SEC
 
 typedef struct
@@ -48,10 +49,10 @@ typedef struct
 {
   ConfabVideoRung rungs[CONFAB_VIDEO_LADDER_RUNGS];
   guint rung;         /* 0: the configured picture */
-  gboolean placed;    /* by the first target */
   gint64 last_change; /* 0: none yet */
   gint64 last_down;   /* the last step down, 0: none yet */
   gint64 above_since; /* since when the target affords the rung above; 0: it does not */
+  gint64 below_since; /* since when it does not afford this one; 0: it does */
 } ConfabVideoLadder;
 
 /* The configured picture and bitrate (the encoder's most). */
