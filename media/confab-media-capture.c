@@ -559,21 +559,16 @@ void
 confab_media_capture_get_sent_video (ConfabMediaCapture *capture, guint *width, guint *height,
                                      double *fps)
 {
-  GstElement *encoder = capture->encoders[CONFAB_STREAM_KIND_VIDEO];
-  GstVideoInfo info;
-
   *width = *height = 0;
   *fps = 0;
-  if (encoder == NULL)
+  if (capture->encoders[CONFAB_STREAM_KIND_VIDEO] == NULL)
     return;
-  g_autoptr (GstPad) pad = gst_element_get_static_pad (encoder, "sink");
-  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
-  if (caps != NULL && gst_video_info_from_caps (&info, caps))
-    {
-      *width = GST_VIDEO_INFO_WIDTH (&info);
-      *height = GST_VIDEO_INFO_HEIGHT (&info);
-    }
+  /* The rung asked for rather than the encoder's caps: those go with the
+   * pipeline, and the call's last figures are read after it stopped. */
   g_mutex_lock (&capture->lock);
+  const ConfabVideoRung *rung = confab_video_ladder_get_rung (&capture->ladder);
+  *width = rung->width;
+  *height = rung->height;
   *fps = confab_rate_meter_get (&capture->video_encoded_rate, g_get_monotonic_time ());
   g_mutex_unlock (&capture->lock);
 }

@@ -54,8 +54,8 @@ gboolean confab_media_capture_get_video_enabled (ConfabMediaCapture *capture);
  * ladder can step back up. */
 void confab_media_capture_set_video_bitrate (ConfabMediaCapture *capture, guint kbps);
 guint confab_media_capture_get_video_bitrate (ConfabMediaCapture *capture);
-/* What the encoder gets (0 before the first frame, or without video) and
- * the frames per second it makes. */
+/* The picture the encoder is given (the ladder's rung; 0 without video)
+ * and the frames per second it makes. */
 void confab_media_capture_get_sent_video (ConfabMediaCapture *capture, guint *width, guint *height,
                                           double *fps);
 /* Opus's expected loss in percent (0..100): with in-band FEC on, the
