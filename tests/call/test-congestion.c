@@ -7,7 +7,9 @@
  *
  * With CONFAB_FIGURES=1 (or =SPEC for one of its paths) it also measures what the issue asks for:
  * frames decoded (as a share of a clean run), freezes and frozen time, with congestion control off
- * and on, at rate=500kbit and at loss=10%.
+ * and on, at rate=500kbit and at loss=10%, and where the frames went (encoded, packets lost
+ * before and after FEC and RTX, RTX, FEC and PLIs sent, dropped at the bottleneck). Timing
+ * figures belong there: the assertions here allow for a loaded machine.
  */
 #include "config.h"
 
