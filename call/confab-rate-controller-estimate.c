@@ -22,9 +22,8 @@ compare_doubles (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
-/* Sorts @values. 0 for none. */
-static double
-median (double *values, guint n)
+double
+confab_rate_median (double *values, guint n)
 {
   if (n == 0)
     return 0;
@@ -108,7 +107,7 @@ confab_rate_estimate_tick (ConfabRateEstimate *e, gint64 now)
 
   double rate = e->tick_bytes * 8.0 * G_USEC_PER_SEC / elapsed;
   double loss = expected > 0 ? 1 - MIN ((double) e->tick_received / expected, 1.0) : 0;
-  double queue = median (e->queue_ms, e->queue_samples);
+  double queue = confab_rate_median (e->queue_ms, e->queue_samples);
 
   if (e->queue_samples && queue > CONFAB_ESTIMATE_QUEUE_HIGH_MS)
     e->high_ticks++;
@@ -129,8 +128,13 @@ confab_rate_estimate_tick (ConfabRateEstimate *e, gint64 now)
     }
   else if (e->estimate_bps > 0 && queue < CONFAB_ESTIMATE_QUEUE_LOW_MS)
     {
-      double grown = e->estimate_bps
-                     * (1 + CONFAB_RATE_INCREASE * MIN (elapsed, G_USEC_PER_SEC) / G_USEC_PER_SEC);
+      /* As fast as the sender may grow: slower, the estimate would hold
+       * it back after a bottleneck went away. */
+      double per_second = now - e->last_decrease >= CONFAB_RATE_QUIET_US
+                              ? CONFAB_RATE_INCREASE_QUIET
+                              : CONFAB_RATE_INCREASE;
+      double grown
+          = e->estimate_bps * (1 + per_second * MIN (elapsed, G_USEC_PER_SEC) / G_USEC_PER_SEC);
       e->estimate_bps = MAX (e->estimate_bps, MIN (grown, MAX_OVER_INCOMING * rate));
     }
   /* Never far above what arrives: an estimate the path has not shown

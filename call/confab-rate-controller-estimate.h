@@ -18,7 +18,8 @@
  * the receiver reports. Overuse (the median delay over
  * CONFAB_ESTIMATE_QUEUE_HIGH_MS over a tick, or that loss) sets the
  * estimate to 0.85 × the rate that arrived;
- * otherwise it grows 8% a second, and it is never more than 1.5 × what
+ * otherwise it grows 8% a second (15% after 5 s without overuse, as the
+ * sender does), and it is never more than 1.5 × what
  * arrives, as in GCC's remote rate controller (an encoder undershoots its
  * target: a closer bound would pull the estimate down, round after round). Before the first overuse
  * there is no estimate: the path has not said it is the limit.
@@ -71,6 +72,9 @@ void confab_rate_estimate_media (ConfabRateEstimate *estimate, gint64 arrival, g
                                  guint32 timestamp, gsize size);
 /* Any other packet from the peer (audio, FEC repair): counts toward the rate. */
 void confab_rate_estimate_other (ConfabRateEstimate *estimate, gsize size);
+
+/* The median of @n @values (which it sorts); 0 for none. */
+double confab_rate_median (double *values, guint n);
 
 /* Judges the tick that ends at @now; returns the estimate in bits per
  * second, 0 while there is none. */

@@ -20,27 +20,47 @@ struct _ConfabRateFeed
   guint last_target_kbps;
   guint last_audio_loss_pct;
   double last_loss, last_rtt_ms; /* the previous tick's figures */
+  /* Video packets on top of the media (FEC repair, retransmissions) per
+   * media packet, over the last ticks, and the counts it came from. */
+  double overhead;
+  guint64 last_media, last_extra;
 
   GMutex lock; /* what the network's thread writes */
   guint64 remb_bps;
   gint64 remb_time;
+  guint64 rtcp_bytes; /* since the last tick, for the log */
   ConfabRateEstimate estimate;
 };
 
-/* The peer's REMB is about everything it receives from us: the video's
- * share is what is left after the audio, divided among media and FEC
- * repair packets. */
+/* What the video sends on top of its media packets, now: FEC repair and
+ * retransmissions, both about a media packet's size. A whole-call average
+ * would lag behind adaptive FEC and bursts of retransmission. */
+static void
+update_overhead (ConfabRateFeed *feed, const ConfabMediaStats *stats)
+{
+  guint64 media = stats->video.packets_sent;
+  guint64 extra = stats->video.fec_repair_sent + stats->video.rtx_sent;
+
+  if (media > feed->last_media)
+    {
+      double now = (double) (extra - feed->last_extra) / (media - feed->last_media);
+      feed->overhead = feed->last_media ? 0.7 * feed->overhead + 0.3 * now : now;
+    }
+  feed->last_media = media;
+  feed->last_extra = extra;
+}
+
+/* The peer's REMB is about every RTP packet it receives from us: the
+ * encoder's share is what is left after the audio, divided among media
+ * and what the video sends on top of it. */
 static guint64
-video_share (guint64 remb_bps, const ConfabMediaStats *stats)
+video_share (ConfabRateFeed *feed, guint64 remb_bps, const ConfabMediaStats *stats)
 {
   double audio_bps = stats->audio.send_kbps * 1000;
-  double fec = stats->video.packets_sent
-                   ? (double) stats->video.fec_repair_sent / stats->video.packets_sent
-                   : 0;
 
   if (remb_bps <= audio_bps)
     return 1;
-  return (guint64) ((remb_bps - audio_bps) / (1 + fec));
+  return (guint64) ((remb_bps - audio_bps) / (1 + feed->overhead));
 }
 
 static void
@@ -51,12 +71,16 @@ send_remb (ConfabRateFeed *feed, gint64 now)
   g_mutex_lock (&feed->lock);
   guint64 bps = confab_rate_estimate_tick (&feed->estimate, now);
   ConfabRateEstimate seen = feed->estimate;
+  guint64 rtcp_bytes = feed->rtcp_bytes;
+  feed->rtcp_bytes = 0;
   g_mutex_unlock (&feed->lock);
 
   if (bps == 0 || feed->remote_video_ssrc == 0)
     return;
-  g_debug ("receive estimate: %.0f kbit/s (arrived %.0f kbit/s, queue %.0f ms, loss %.1f%%)",
-           bps / 1000.0, seen.last_rate_bps / 1000, seen.last_queue_ms, 100 * seen.last_loss);
+  g_debug ("receive estimate: %.0f kbit/s (arrived %.0f kbit/s of RTP and %.0f of RTCP, queue "
+           "%.0f ms, loss %.1f%%)",
+           bps / 1000.0, seen.last_rate_bps / 1000, rtcp_bytes * 8.0 / CONFAB_RATE_FEED_INTERVAL_MS,
+           seen.last_queue_ms, 100 * seen.last_loss);
   gsize len = confab_rtcp_write_remb (feed->local_ssrc, bps, &feed->remote_video_ssrc, 1, packet,
                                       sizeof packet);
   if (len > 0)
@@ -71,6 +95,7 @@ on_tick (gpointer data)
   gint64 now = g_get_monotonic_time ();
 
   confab_call_pipeline_get_stats (feed->pipeline, &stats);
+  update_overhead (feed, &stats);
   /* The figures keep their last value between reports, and GStreamer
    * sends none while it sends early feedback: only a new figure is news. */
   ConfabRateFeedback feedback = {
@@ -81,7 +106,7 @@ on_tick (gpointer data)
   feed->last_rtt_ms = stats.rtt_ms;
   g_mutex_lock (&feed->lock);
   if (feed->remb_time && now - feed->remb_time < CONFAB_RATE_FEED_REMB_TIMEOUT_US)
-    feedback.remb_bps = video_share (feed->remb_bps, &stats);
+    feedback.remb_bps = video_share (feed, feed->remb_bps, &stats);
   g_mutex_unlock (&feed->lock);
   send_remb (feed, now);
 
@@ -91,13 +116,13 @@ on_tick (gpointer data)
           = confab_rate_controller_update (&feed->controller, now, &feedback);
       guint target = confab_rate_controller_get_target_kbps (&feed->controller);
       if (target != feed->last_target_kbps)
-        {
-          g_debug ("congestion control: %s, video %u kbit/s (loss %.1f%%, rtt %.0f ms)",
-                   confab_rate_decision_to_string (decision), target, 100 * feedback.loss,
-                   feedback.rtt_ms);
-          confab_call_pipeline_set_video_bitrate (feed->pipeline, target);
-          feed->last_target_kbps = target;
-        }
+        g_debug ("congestion control: %s, video %u kbit/s (loss %.1f%%, rtt %.0f ms, "
+                 "overhead %.0f%%)",
+                 confab_rate_decision_to_string (decision), target, 100 * feedback.loss,
+                 feedback.rtt_ms, 100 * feed->overhead);
+      /* Every tick: the picture size follows the target with some delay. */
+      confab_call_pipeline_set_video_bitrate (feed->pipeline, target);
+      feed->last_target_kbps = target;
     }
 
   guint audio_loss = (guint) (stats.audio.remote_loss * 100 + 0.5);
@@ -125,7 +150,10 @@ confab_rate_feed_new (ConfabCallPipeline *pipeline, ConfabPacketPath *path, guin
   confab_rate_estimate_init (&feed->estimate, 90000);
   confab_rate_controller_init (&feed->controller, MIN (CONFAB_RATE_FEED_MIN_KBPS, max_kbps),
                                max_kbps);
-  feed->last_target_kbps = max_kbps;
+  confab_rate_controller_start_at (&feed->controller, g_get_monotonic_time (),
+                                   CONFAB_RATE_FEED_START_KBPS);
+  feed->last_target_kbps = confab_rate_controller_get_target_kbps (&feed->controller);
+  confab_call_pipeline_set_video_bitrate (pipeline, feed->last_target_kbps);
   feed->tick_id = g_timeout_add (CONFAB_RATE_FEED_INTERVAL_MS, on_tick, feed);
   return feed;
 }
@@ -163,6 +191,9 @@ confab_rate_feed_note_packet (ConfabRateFeed *feed, const guint8 *data, gsize si
 
   if (confab_rtp_is_rtcp (data, size))
     {
+      g_mutex_lock (&feed->lock);
+      feed->rtcp_bytes += size;
+      g_mutex_unlock (&feed->lock);
       if (!confab_rtcp_find_remb (data, size, &bps))
         return;
       g_mutex_lock (&feed->lock);

@@ -20,6 +20,11 @@
 G_BEGIN_DECLS
 
 #define CONFAB_RATE_FEED_INTERVAL_MS 500
+/* Where a call starts (unless its maximum is lower), as libwebrtc does:
+ * the path has said nothing yet. Growing 50% a second it passes what
+ * 640x360 needs (confab-video-ladder.h) in about a second, before the
+ * picture would shrink. */
+#define CONFAB_RATE_FEED_START_KBPS 300
 /* The controller's floor: below it VP8 at our sizes is mush anyway. */
 #define CONFAB_RATE_FEED_MIN_KBPS 100
 /* A REMB older than this no longer limits anything. */

@@ -26,6 +26,14 @@ confab_rate_controller_init (ConfabRateController *controller, guint min_kbps, g
   };
 }
 
+void
+confab_rate_controller_start_at (ConfabRateController *controller, gint64 now, guint kbps)
+{
+  controller->last_update = now;
+  controller->target_kbps = CLAMP (kbps, controller->min_kbps, controller->max_kbps);
+  controller->starting = controller->target_kbps < controller->max_kbps;
+}
+
 static gboolean
 overusing (ConfabRateController *c, gint64 elapsed, double rtt_ms)
 {
@@ -71,16 +79,20 @@ decide (ConfabRateController *c, gint64 now, gint64 elapsed, const ConfabRateFee
       c->overuse_count = 0;
       return CONFAB_RATE_DECREASE_DELAY;
     }
-  if (feedback->loss >= CONFAB_RATE_LOSS_LOW || c->overuse_count > 0)
+  /* While starting, moderate loss is no sign of a limit (random loss,
+   * before retransmission and FEC): only a cut or a REMB ends the start.
+   * Holding there would keep a lossy call at the start rate for good. */
+  if ((feedback->loss >= CONFAB_RATE_LOSS_LOW && !c->starting) || c->overuse_count > 0)
     return CONFAB_RATE_HOLD;
 
   gboolean near = c->congested_kbps > 0
                   && c->target_kbps >= c->congested_kbps * (1 - NEAR_CONGESTION)
                   && c->target_kbps <= c->congested_kbps * (1 + NEAR_CONGESTION);
   gboolean quiet = c->last_signal && now - c->last_signal >= CONFAB_RATE_QUIET_US;
-  double per_second = near    ? CONFAB_RATE_INCREASE_NEAR
-                      : quiet ? CONFAB_RATE_INCREASE_QUIET
-                              : CONFAB_RATE_INCREASE;
+  double per_second = c->starting ? CONFAB_RATE_INCREASE_START
+                      : near      ? CONFAB_RATE_INCREASE_NEAR
+                      : quiet     ? CONFAB_RATE_INCREASE_QUIET
+                                  : CONFAB_RATE_INCREASE;
   c->target_kbps *= 1 + per_second * elapsed / G_USEC_PER_SEC;
   return CONFAB_RATE_INCREASE_TARGET;
 }
@@ -96,7 +108,10 @@ confab_rate_controller_update (ConfabRateController *c, gint64 now,
 
   ConfabRateDecision decision = decide (c, now, elapsed, feedback);
   if (decision == CONFAB_RATE_DECREASE_LOSS || decision == CONFAB_RATE_DECREASE_DELAY)
-    c->last_signal = now;
+    {
+      c->last_signal = now;
+      c->starting = FALSE;
+    }
 
   if (feedback->remb_bps && c->target_kbps > feedback->remb_bps / 1000.0)
     {
@@ -104,11 +119,14 @@ confab_rate_controller_update (ConfabRateController *c, gint64 now,
        * while both grow. */
       if (feedback->remb_bps / 1000.0 < 0.9 * c->target_kbps)
         c->last_signal = now;
+      c->starting = FALSE;
       c->target_kbps = feedback->remb_bps / 1000.0;
       if (decision != CONFAB_RATE_DECREASE_LOSS && decision != CONFAB_RATE_DECREASE_DELAY)
         decision = CONFAB_RATE_LIMIT_REMB;
     }
   c->target_kbps = CLAMP (c->target_kbps, c->min_kbps, c->max_kbps);
+  if (c->target_kbps >= c->max_kbps)
+    c->starting = FALSE;
   return decision;
 }
 

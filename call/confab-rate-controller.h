@@ -16,12 +16,14 @@
  *   building at a bottleneck, before it overflows into loss) cuts the
  *   target by 15%, as GCC's delay-based estimate does on overuse.
  * - REMB from a browser caps the target at what the browser estimates.
- * After 5 s without any sign of congestion it grows faster (15% a second);
- * after a cut, growth is slower (3% a second) near the rate where
- * congestion last showed, so the target does not ram the same queue
- * again at full speed. Cuts come at most once a second: the loss figure
- * covers 1 to 2 s and the round trip follows the reports. The target
- * stays within [min, max].
+ * A call may start lower than the maximum and grow 50% a second until the
+ * first cut or limiting REMB (moderate loss does not hold it) (GCC's start-up: libwebrtc starts at
+ * 300 kbit/s and probes up): starting at the maximum, a 500 kbit/s link took 2.8 times what it
+ * carries for 2 s, and dropped half of it. After 5 s without any sign of congestion it grows faster
+ * (15% a second); after a cut, growth is slower (3% a second) near the rate where congestion last
+ * showed, so the target does not ram the same queue again at full speed. Cuts come at most once a
+ * second: the loss figure covers 1 to 2 s and the round trip follows the reports. The target stays
+ * within [min, max].
  */
 #pragma once
 
@@ -40,6 +42,8 @@ G_BEGIN_DECLS
  * (as browsers do) 8% a second would take half a minute to refill it. */
 #define CONFAB_RATE_INCREASE_QUIET 0.15
 #define CONFAB_RATE_QUIET_US (5 * G_USEC_PER_SEC)
+/* ... and from the start until the first sign of congestion. */
+#define CONFAB_RATE_INCREASE_START 0.5
 /* The cut when the round trip grows. */
 #define CONFAB_RATE_DELAY_DECREASE 0.85
 /* The round trip this far above the lowest seen is a queue building. */
@@ -72,10 +76,16 @@ typedef struct
   double congested_kbps; /* the target when congestion last showed, 0: none */
   double min_rtt_ms;     /* the lowest round trip seen, 0: none */
   guint overuse_count;   /* round-trip samples in a row that were high */
+  gboolean starting;     /* no sign of congestion yet since a start below the maximum */
 } ConfabRateController;
 
 /* Starts at @max_kbps: the configured rate, until a report says otherwise. */
 void confab_rate_controller_init (ConfabRateController *controller, guint min_kbps, guint max_kbps);
+
+/* Starts at @kbps instead (within [min, max]) at @now, growing at
+ * CONFAB_RATE_INCREASE_START until the path pushes back. Before the first
+ * update. */
+void confab_rate_controller_start_at (ConfabRateController *controller, gint64 now, guint kbps);
 
 /* Takes @feedback in at @now (monotonic microseconds); the new target is
  * confab_rate_controller_get_target_kbps(). */

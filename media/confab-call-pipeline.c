@@ -386,6 +386,8 @@ confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stat
   stats->video.frames_encoded
       = confab_media_capture_get_frames_encoded (self->capture, CONFAB_STREAM_KIND_VIDEO);
   stats->video.target_bitrate_kbps = confab_media_capture_get_video_bitrate (self->capture);
+  confab_media_capture_get_sent_video (self->capture, &stats->video.sent_width,
+                                       &stats->video.sent_height, &stats->video.sent_fps);
 }
 
 GstPipeline *

@@ -68,6 +68,9 @@ typedef struct
   guint64 frames_decoded;   /* buffers out of the decoder */
   guint width;              /* of the decoded remote video, 0 before the first frame */
   guint height;
+  guint sent_width; /* video: the picture our encoder is given (congestion control may shrink it) */
+  guint sent_height;
+  double sent_fps; /* video: frames our encoder made per second */
   /* Rates over the last second or so; 0 when unknown. */
   double send_kbps; /* RTP payload+headers sent */
   double receive_kbps;

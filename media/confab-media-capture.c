@@ -4,6 +4,8 @@
 #include "confab-media-capture.h"
 
 #include "confab-media-elements.h"
+#include "confab-media-meters.h"
+#include "confab-video-ladder.h"
 
 #include <glib/gi18n-lib.h>
 #include <gst/video/video.h>
@@ -26,7 +28,8 @@ struct _ConfabMediaCapture
   ConfabCallbackSlot *level_slot;
   GstElement *volume; /* mutes the microphone: its "mute" is the control */
   GstElement *video_tee;
-  GstElement *encoders[2]; /* by ConfabStreamKind */
+  GstElement *encode_filter; /* the size the encoder gets: the ladder's rung */
+  GstElement *encoders[2];   /* by ConfabStreamKind */
 
   /* Owner thread only. */
   gboolean preview_built;
@@ -39,8 +42,14 @@ struct _ConfabMediaCapture
   GstBuffer *black_frame;
   GstClockTime next_black_pts;
 
+  /* The video encoder's thread only. */
+  GstClockTime next_encode_pts;
+
   GMutex lock;
   guint64 frames_encoded[2]; /* by ConfabStreamKind */
+  ConfabRateMeter video_encoded_rate;
+  ConfabVideoLadder ladder;
+  GstClockTime encode_interval; /* between the frames the encoder gets; 0: all of them */
 };
 
 typedef struct
@@ -55,8 +64,12 @@ on_encoded (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   EncoderProbe *probe = user_data;
   ConfabMediaCapture *capture = probe->capture;
 
+  guint n = confab_media_count_buffers (info);
+
   g_mutex_lock (&capture->lock);
-  capture->frames_encoded[probe->kind] += confab_media_count_buffers (info);
+  capture->frames_encoded[probe->kind] += n;
+  if (probe->kind == CONFAB_STREAM_KIND_VIDEO)
+    confab_rate_meter_add (&capture->video_encoded_rate, g_get_monotonic_time (), n);
   g_mutex_unlock (&capture->lock);
 
   return GST_PAD_PROBE_OK;
@@ -145,6 +158,45 @@ on_camera_frame (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   GST_PAD_PROBE_INFO_DATA (info) = black;
 
   return GST_PAD_PROBE_OK;
+}
+
+/* The ladder's frame rate: drops frames on their way to the encoder rather
+ * than renegotiating (libvpx's rate control follows the timestamps, and
+ * the camera and the preview keep their rate). */
+static GstPadProbeReturn
+on_frame_to_encode (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  ConfabMediaCapture *capture = user_data;
+  GstClockTime pts = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info));
+
+  g_mutex_lock (&capture->lock);
+  GstClockTime interval = capture->encode_interval;
+  g_mutex_unlock (&capture->lock);
+
+  if (interval == 0 || !GST_CLOCK_TIME_IS_VALID (pts))
+    {
+      capture->next_encode_pts = GST_CLOCK_TIME_NONE;
+      return GST_PAD_PROBE_OK;
+    }
+  /* A few milliseconds early still counts: camera timestamps jitter. */
+  if (GST_CLOCK_TIME_IS_VALID (capture->next_encode_pts)
+      && pts + 5 * GST_MSECOND < capture->next_encode_pts)
+    return GST_PAD_PROBE_DROP;
+  /* On the grid, unless the source fell behind it. */
+  if (GST_CLOCK_TIME_IS_VALID (capture->next_encode_pts)
+      && pts < capture->next_encode_pts + interval)
+    capture->next_encode_pts += interval;
+  else
+    capture->next_encode_pts = pts + interval;
+  return GST_PAD_PROBE_OK;
+}
+
+static GstCaps *
+encode_caps (guint width, guint height)
+{
+  return gst_caps_new_simple ("video/x-raw", "width", G_TYPE_INT, (gint) width, "height",
+                              G_TYPE_INT, (gint) height, "pixel-aspect-ratio", GST_TYPE_FRACTION, 1,
+                              1, NULL);
 }
 
 static GstElement *
@@ -252,7 +304,7 @@ static gboolean
 build_video (ConfabMediaCapture *capture, GError **error)
 {
   GstBin *bin = capture->bin;
-  GstElement *source, *convert, *scale, *rate, *filter, *queue, *encoder;
+  GstElement *source, *convert, *scale, *rate, *filter, *queue, *encode_scale, *encoder;
 
   if ((source = add_video_source (capture, error)) == NULL
       || (convert = confab_media_add_element (bin, "videoconvert", NULL, error)) == NULL
@@ -269,6 +321,10 @@ build_video (ConfabMediaCapture *capture, GError **error)
              == NULL
       || (capture->video_tee = confab_media_add_element (bin, "tee", "video-tee", error)) == NULL
       || (queue = confab_media_add_element (bin, "queue", NULL, error)) == NULL
+      || (encode_scale = confab_media_add_element (bin, "videoscale", NULL, error)) == NULL
+      || (capture->encode_filter
+          = confab_media_add_capsfilter (bin, encode_caps (capture->width, capture->height), error))
+             == NULL
       || (encoder = confab_media_add_element (bin, "vp8enc", "video-encoder", error)) == NULL)
     return FALSE;
 
@@ -301,11 +357,19 @@ build_video (ConfabMediaCapture *capture, GError **error)
                 "min-force-key-unit-interval", (guint64) (500 * GST_MSECOND), NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "default");
 
+  confab_video_ladder_init (&capture->ladder, capture->width, capture->height, capture->framerate,
+                            capture->video_bitrate_kbps);
   count_encoded (capture, encoder, CONFAB_STREAM_KIND_VIDEO);
   confab_media_add_probe (filter, "src", GST_PAD_PROBE_TYPE_BUFFER, on_camera_frame, capture);
+  confab_media_add_probe (queue, "src", GST_PAD_PROBE_TYPE_BUFFER, on_frame_to_encode, capture);
 
+  /* After the tee: the self-view keeps the camera's picture whatever the
+   * ladder sends. A new size renegotiates from the capsfilter (videoscale
+   * is passthrough at the camera's size) and vp8enc starts again on it
+   * with a key frame; the peer's vp8dec follows the key frame's size. */
   return confab_media_link_elements (error, source, convert, scale, rate, filter,
-                                     capture->video_tee, queue, encoder, NULL);
+                                     capture->video_tee, queue, encode_scale,
+                                     capture->encode_filter, encoder, NULL);
 }
 
 static gboolean
@@ -363,6 +427,7 @@ confab_media_capture_new (GstBin *bin, const ConfabMediaConfig *config, gboolean
   capture->level_slot = level_slot;
   capture->video_enabled = TRUE;
   capture->next_black_pts = GST_CLOCK_TIME_NONE;
+  capture->next_encode_pts = GST_CLOCK_TIME_NONE;
   g_mutex_init (&capture->lock);
 
   if ((video && !build_video (capture, error)) || (audio && !build_audio (capture, error)))
@@ -473,6 +538,39 @@ confab_media_capture_set_video_bitrate (ConfabMediaCapture *capture, guint kbps)
   kbps = CLAMP (kbps, 1, capture->video_bitrate_kbps);
   if ((guint) g_atomic_int_exchange ((gint *) &capture->video_target_kbps, kbps) != kbps)
     g_object_set (encoder, "target-bitrate", (gint) (kbps * 1000), NULL);
+
+  g_mutex_lock (&capture->lock);
+  gboolean changed = confab_video_ladder_update (&capture->ladder, g_get_monotonic_time (), kbps);
+  ConfabVideoRung rung = *confab_video_ladder_get_rung (&capture->ladder);
+  if (changed)
+    capture->encode_interval
+        = rung.framerate < capture->framerate ? GST_SECOND / rung.framerate : 0;
+  g_mutex_unlock (&capture->lock);
+
+  if (!changed)
+    return;
+  g_debug ("video ladder: %ux%u at %u fps for %u kbit/s", rung.width, rung.height, rung.framerate,
+           kbps);
+  g_autoptr (GstCaps) caps = encode_caps (rung.width, rung.height);
+  g_object_set (capture->encode_filter, "caps", caps, NULL);
+}
+
+void
+confab_media_capture_get_sent_video (ConfabMediaCapture *capture, guint *width, guint *height,
+                                     double *fps)
+{
+  *width = *height = 0;
+  *fps = 0;
+  if (capture->encoders[CONFAB_STREAM_KIND_VIDEO] == NULL)
+    return;
+  /* The rung asked for rather than the encoder's caps: those go with the
+   * pipeline, and the call's last figures are read after it stopped. */
+  g_mutex_lock (&capture->lock);
+  const ConfabVideoRung *rung = confab_video_ladder_get_rung (&capture->ladder);
+  *width = rung->width;
+  *height = rung->height;
+  *fps = confab_rate_meter_get (&capture->video_encoded_rate, g_get_monotonic_time ());
+  g_mutex_unlock (&capture->lock);
 }
 
 guint

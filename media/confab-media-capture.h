@@ -48,9 +48,16 @@ gboolean confab_media_capture_get_video_enabled (ConfabMediaCapture *capture);
 
 /* Thread-safe, any time: the encoders take a new target on the fly
  * (vp8enc reconfigures between frames). The video bitrate is clamped to
- * 1..the configured one; 0 reads "unknown" when there is no video. */
+ * 1..the configured one; 0 reads "unknown" when there is no video. The
+ * picture follows the bitrate (confab-video-ladder.h): call this at every
+ * congestion-control tick, even with an unchanged target, so that the
+ * ladder can step back up. */
 void confab_media_capture_set_video_bitrate (ConfabMediaCapture *capture, guint kbps);
 guint confab_media_capture_get_video_bitrate (ConfabMediaCapture *capture);
+/* The picture the encoder is given (the ladder's rung; 0 without video)
+ * and the frames per second it makes. */
+void confab_media_capture_get_sent_video (ConfabMediaCapture *capture, guint *width, guint *height,
+                                          double *fps);
 /* Opus's expected loss in percent (0..100): with in-band FEC on, the
  * encoder spends that much more on the redundant copy. */
 void confab_media_capture_set_audio_loss_hint (ConfabMediaCapture *capture, guint percent);

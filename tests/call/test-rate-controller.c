@@ -10,6 +10,7 @@
 
 #include "confab-rate-controller-estimate.h"
 #include "confab-rate-controller.h"
+#include "confab-video-ladder.h"
 
 #define STEP_US (500 * G_TIME_SPAN_MILLISECOND)
 
@@ -154,6 +155,43 @@ test_remb (void)
   g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 104);
 }
 
+/* A start below the maximum grows 50% a second until the first sign of
+ * congestion, then as usual. */
+static void
+test_start (void)
+{
+  ConfabRateController c;
+  gint64 t = 1000000;
+
+  confab_rate_controller_init (&c, 100, 1000);
+  confab_rate_controller_start_at (&c, t, 300);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 300);
+  for (guint i = 0; i < 2; i++)
+    confab_rate_controller_update (&c, t += STEP_US, &clean);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 469);
+  for (guint i = 0; i < 6; i++)
+    confab_rate_controller_update (&c, t += STEP_US, &clean);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 1000);
+
+  /* Moderate loss does not hold the start: random loss is no limit. */
+  confab_rate_controller_init (&c, 100, 1000);
+  confab_rate_controller_start_at (&c, t, 300);
+  ConfabRateFeedback middling = { .loss = 0.05 };
+  confab_rate_controller_update (&c, t += STEP_US, &middling);
+  confab_rate_controller_update (&c, t += STEP_US, &middling);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 469);
+
+  /* A REMB ends the start: 8% a second from there. */
+  confab_rate_controller_init (&c, 100, 1000);
+  confab_rate_controller_start_at (&c, t, 300);
+  ConfabRateFeedback remb = { .loss = 0, .rtt_ms = 20, .remb_bps = 350000 };
+  confab_rate_controller_update (&c, t += STEP_US, &clean);
+  confab_rate_controller_update (&c, t += STEP_US, &remb);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 350);
+  confab_rate_controller_update (&c, t += STEP_US, &clean);
+  g_assert_cmpuint (confab_rate_controller_get_target_kbps (&c), ==, 364);
+}
+
 /* A bottleneck of @cap_kbps with a 100 ms queue, the sender's wire rate
  * 1.25 × the target (FEC) plus 40 kbit/s (audio), simulated in 10 ms
  * steps, one packet each. The receiver's estimate sees each packet's
@@ -251,6 +289,102 @@ test_bottleneck (void)
   g_assert_cmpuint (back_at, <=, 20);
 }
 
+/* 640x360 at 30 fps with 1000 kbit/s: the rungs and what each needs. */
+static void
+test_ladder_rungs (void)
+{
+  static const ConfabVideoRung expected[] = {
+    { 640, 360, 30, 553 }, { 480, 270, 30, 311 }, { 320, 180, 30, 138 },
+    { 320, 180, 20, 92 },  { 320, 180, 15, 69 },
+  };
+  ConfabVideoLadder ladder;
+
+  confab_video_ladder_init (&ladder, 640, 360, 30, 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_assert_cmpuint (ladder.rungs[i].width, ==, expected[i].width);
+      g_assert_cmpuint (ladder.rungs[i].height, ==, expected[i].height);
+      g_assert_cmpuint (ladder.rungs[i].framerate, ==, expected[i].framerate);
+      g_assert_cmpuint (ladder.rungs[i].need_kbps, ==, expected[i].need_kbps);
+    }
+  g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->height, ==, 360);
+
+  /* 1280x720 at 1000 kbit/s would need 2212 at the top: all the needs
+   * scale so that the configured rate affords the configured picture.
+   * Odd sizes round to even ones. */
+  confab_video_ladder_init (&ladder, 1280, 720, 30, 1000);
+  g_assert_cmpuint (ladder.rungs[0].need_kbps, ==, 800);
+  g_assert_cmpuint (ladder.rungs[1].width, ==, 960);
+  confab_video_ladder_init (&ladder, 322, 182, 15, 200);
+  g_assert_cmpuint (ladder.rungs[1].width, ==, 240);
+  g_assert_cmpuint (ladder.rungs[1].height, ==, 136);
+  g_assert_cmpuint (ladder.rungs[4].framerate, ==, 7);
+}
+
+/* Down once the target has been short for 2 s, as far as needed, at most
+ * once a second; up one rung at a time, after 2 s with room to spare and
+ * 4 s after the last step down. */
+static void
+test_ladder_steps (void)
+{
+  ConfabVideoLadder ladder;
+  gint64 t = 1000000;
+
+  confab_video_ladder_init (&ladder, 640, 360, 30, 1000);
+  g_assert_false (confab_video_ladder_update (&ladder, t, 1000));
+  g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 553));
+  /* 280 for 2 s: straight to 320x180, skipping 480x270. */
+  for (guint i = 0; i < 4; i++)
+    g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 280));
+  g_assert_true (confab_video_ladder_update (&ladder, t += STEP_US, 280));
+  g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->height, ==, 180);
+  g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->framerate, ==, 30);
+  for (guint i = 0; i < 4; i++)
+    g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 100));
+  g_assert_true (confab_video_ladder_update (&ladder, t += STEP_US, 100));
+  g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->framerate, ==, 20);
+
+  /* Room for 30 fps again (138 × 1.15 = 159) but only just: no flapping
+   * at 150; from 160 on, held for 2 s. */
+  for (guint i = 0; i < 20; i++)
+    g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 150));
+  for (guint i = 0; i < 4; i++)
+    g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 160));
+  g_assert_true (confab_video_ladder_update (&ladder, t += STEP_US, 160));
+  g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->framerate, ==, 30);
+
+  /* Plenty at once: one rung at a time, each after 2 s of room. */
+  guint steps = 0;
+  for (guint i = 0; i < 5; i++)
+    steps += confab_video_ladder_update (&ladder, t += STEP_US, 1000);
+  g_assert_cmpuint (steps, ==, 1);
+  g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->height, ==, 270);
+  for (guint i = 0; i < 5; i++)
+    steps += confab_video_ladder_update (&ladder, t += STEP_US, 1000);
+  g_assert_cmpuint (steps, ==, 2);
+  g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->height, ==, 360);
+
+  /* A call that starts at 300 kbit/s and grows 50% a second keeps its
+   * picture; a short dip too. */
+  confab_video_ladder_init (&ladder, 640, 360, 30, 1000);
+  static const guint ramp[] = { 300, 375, 469, 586, 732, 400, 500, 915, 1000 };
+  for (guint i = 0; i < G_N_ELEMENTS (ramp); i++)
+    g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, ramp[i]));
+
+  /* Up 4 s after a step down at the earliest, and a dip under the need
+   * while counting resets the count. */
+  for (guint i = 0; i < 4; i++)
+    confab_video_ladder_update (&ladder, t += STEP_US, 300);
+  g_assert_true (confab_video_ladder_update (&ladder, t += STEP_US, 300));
+  for (guint i = 0; i < 7; i++)
+    g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 400));
+  g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 300));
+  for (guint i = 0; i < 4; i++)
+    g_assert_false (confab_video_ladder_update (&ladder, t += STEP_US, 400));
+  g_assert_true (confab_video_ladder_update (&ladder, t += STEP_US, 400));
+  g_assert_cmpuint (confab_video_ladder_get_rung (&ladder)->height, ==, 270);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,6 +394,9 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/call/rate-controller/increase-and-bounds", test_increase_and_bounds);
   g_test_add_func ("/confab/call/rate-controller/delay", test_delay);
   g_test_add_func ("/confab/call/rate-controller/remb", test_remb);
+  g_test_add_func ("/confab/call/rate-controller/start", test_start);
   g_test_add_func ("/confab/call/rate-controller/bottleneck", test_bottleneck);
+  g_test_add_func ("/confab/call/rate-controller/ladder-rungs", test_ladder_rungs);
+  g_test_add_func ("/confab/call/rate-controller/ladder-steps", test_ladder_steps);
   return g_test_run ();
 }
