@@ -42,6 +42,10 @@ typedef struct
   /* Offer (or accept) Confab's FlexFEC on the video; TRUE by default. Used
    * only when both sides want it. */
   gboolean fec;
+  /* The FEC overhead follows the reported loss and round trip
+   * (confab-fec-controller.h); FALSE: media.fec_overhead throughout.
+   * TRUE by default. */
+  gboolean adaptive_fec;
   ConfabMediaConfig media;
   /* --netsim: the path simulator right above the ICE layer; impairs
    * nothing by default. */

@@ -51,6 +51,13 @@ struct _ConfabRtpSession
   guint64 key_frame_requests_dropped;
   ConfabSentReports sent_reports;
   GHashTable *jitterbuffers; /* SSRC -> JitterBufferEntry */
+  /* fec_overhead_pct's window: the video's media and repair packets sent
+   * as of two moments at least FEC_WINDOW_US apart, older first. */
+  struct
+  {
+    gint64 time;
+    guint64 media, repair;
+  } fec_window[2];
 };
 
 /* Errors in streaming threads reach the owner through the bus, like any

@@ -20,7 +20,7 @@
 
 /* rtpbin's jitter buffer: long enough to reorder packets on a real path,
  * short enough for a conversation. */
-#define JITTERBUFFER_LATENCY_MS 100
+#define JITTERBUFFER_LATENCY_MS CONFAB_MEDIA_LATENCY_MS
 
 #define VIDEO_MTU 1200
 
@@ -74,6 +74,10 @@
  * loss would bring more losses. rtpsession alone lets one through per
  * two round trips, which on a short path is no limit. */
 #define KEY_FRAME_MIN_INTERVAL (300 * GST_MSECOND)
+
+/* video.fec_overhead_pct covers the last 2 to 4 s: long enough for a few
+ * key frames' worth of blocks, short enough to follow adaptive FEC. */
+#define FEC_WINDOW_US (2 * G_USEC_PER_SEC)
 
 /* RTCP feedback (RFC 4585 6.1): generic NACK is RTPFB FMT 1, PLI is
  * PSFB FMT 1, FIR (RFC 5104) PSFB FMT 4. */
@@ -883,6 +887,20 @@ confab_rtp_session_free (ConfabRtpSession *session)
 }
 
 void
+confab_rtp_session_set_fec_overhead (ConfabRtpSession *session, guint overhead,
+                                     guint key_frame_overhead)
+{
+  /* Both properties are GST_PARAM_MUTABLE_PLAYING: confabfecenc takes them
+   * under its object lock, and its streaming thread picks them up at the
+   * next packet for the blocks that end from then on
+   * (confab_fec_encoder_set_overhead()), so a block in progress is never
+   * cut short or coded with a mask of another size. */
+  if (session->fec_enc != NULL)
+    g_object_set (session->fec_enc, "overhead", MIN (overhead, 100), "key-frame-overhead",
+                  MIN (key_frame_overhead, 100), NULL);
+}
+
+void
 confab_rtp_session_disable_fec (ConfabRtpSession *session)
 {
   g_autoptr (GError) error = NULL;
@@ -988,6 +1006,23 @@ confab_rtp_session_stop (ConfabRtpSession *session)
   g_mutex_unlock (&session->lock);
 }
 
+/* Under session->lock: the repair packets per 100 media packets since the
+ * older of the window's two moments, which move on every FEC_WINDOW_US. */
+static double
+fec_overhead_pct (ConfabRtpSession *session, gint64 now, guint64 media, guint64 repair)
+{
+  if (session->fec_window[1].time == 0 || now - session->fec_window[1].time >= FEC_WINDOW_US)
+    {
+      session->fec_window[0] = session->fec_window[1];
+      session->fec_window[1].time = now;
+      session->fec_window[1].media = media;
+      session->fec_window[1].repair = repair;
+    }
+  if (session->fec_window[0].time == 0 || media <= session->fec_window[0].media)
+    return media > 0 ? 100.0 * repair / media : 0;
+  return 100.0 * (repair - session->fec_window[0].repair) / (media - session->fec_window[0].media);
+}
+
 void
 confab_rtp_session_get_stats (ConfabRtpSession *session, ConfabMediaStats *stats)
 {
@@ -1029,6 +1064,8 @@ confab_rtp_session_get_stats (ConfabRtpSession *session, ConfabMediaStats *stats
       if (stream == session->fec_stream)
         {
           out->fec_repair_sent = repair_sent;
+          out->fec_overhead_pct
+              = fec_overhead_pct (session, now, stream->stats.packets_sent, repair_sent);
           out->fec_recovered = recovered;
           out->fec_unrecovered = unrecovered;
         }
