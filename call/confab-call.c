@@ -630,7 +630,7 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   self->options.local_addresses = g_strdupv (options->local_addresses);
 
   self->session_id = confab_sdp_new_session_id ();
-  self->local = (ConfabLocalMedia){ .fec = options->fec };
+  self->local = (ConfabLocalMedia){ .fec = options->fec, .ulpfec = options->ulpfec };
   confab_local_media_pick_ssrcs (&self->local);
   /* The offerer offers FEC if it wants it; the answerer decides when it
    * sees the offer. */

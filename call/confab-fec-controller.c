@@ -68,7 +68,8 @@ confab_fec_controller_update (ConfabFecController *c, gint64 now, const ConfabFe
       if (c->loss < 0)
         c->loss = loss;
       else
-        c->loss += (loss > c->loss ? CONFAB_FEC_SMOOTH_UP : CONFAB_FEC_SMOOTH_DOWN) * (loss - c->loss);
+        c->loss
+            += (loss > c->loss ? CONFAB_FEC_SMOOTH_UP : CONFAB_FEC_SMOOTH_DOWN) * (loss - c->loss);
     }
   if (c->loss < 0)
     return FALSE;

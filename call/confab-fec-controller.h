@@ -65,12 +65,12 @@ typedef struct
 
 typedef struct
 {
-  guint max_pct;         /* the delta overhead's ceiling */
-  gboolean rtx;          /* retransmission negotiated */
-  double playout_ms;     /* how long the receiver waits for a late packet */
-  double loss;           /* smoothed; < 0 before the first report */
-  double rtt_ms;         /* the latest known, 0: unknown */
-  guint overhead_pct;    /* delta frames, as decided */
+  guint max_pct;      /* the delta overhead's ceiling */
+  gboolean rtx;       /* retransmission negotiated */
+  double playout_ms;  /* how long the receiver waits for a late packet */
+  double loss;        /* smoothed; < 0 before the first report */
+  double rtt_ms;      /* the latest known, 0: unknown */
+  guint overhead_pct; /* delta frames, as decided */
   guint key_overhead_pct;
   gint64 last_rise; /* 0: none yet */
 } ConfabFecController;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "confab-media-elements.h"
+#include "confab-red.h"
 #include "confab-rtp-packet.h"
 #include "confab-rtp-session-private.h"
 #include "gstconfabfecdec.h"
@@ -134,6 +135,41 @@ count_feedback (ConfabRtpSession *session, const guint8 *data, gsize size, gbool
 
 /* Packets out (streaming threads) ------------------------------------------ */
 
+/* The payload type of the primary block of the RED packet @data, -1 if it
+ * is not one. */
+static gint
+red_primary_pt (const guint8 *data, gsize size, ConfabRedBlock *primary)
+{
+  ConfabRtpView rtp;
+  ConfabRedBlock blocks[4];
+  guint n = 0;
+
+  if (confab_rtp_view_parse (&rtp, data, size) != CONFAB_FEC_OK
+      || confab_red_parse (rtp.payload, rtp.payload_len, blocks, G_N_ELEMENTS (blocks), &n)
+             != CONFAB_FEC_OK
+      || n == 0)
+    return -1;
+  if (primary != NULL)
+    *primary = blocks[n - 1];
+  return blocks[n - 1].payload_type;
+}
+
+/* Under session->lock: a RED packet of ours (media or ULPFEC; the FEC
+ * encoder counts the latter), or a retransmission of one. */
+static void
+count_sent_red (ConfabMediaStream *stream, const guint8 *data, gsize size, gint64 now)
+{
+  guint pt = data[1] & 0x7f;
+
+  if (pt == stream->params.red_rtx_pt)
+    stream->stats.rtx_sent++;
+  else if (pt != stream->params.red_pt)
+    return;
+  else if (red_primary_pt (data, size, NULL) == (gint) stream->params.pt)
+    stream->stats.packets_sent++;
+  confab_rate_meter_add (&stream->sent, now, size);
+}
+
 /* Under session->lock. */
 static void
 count_sent (ConfabRtpSession *session, const guint8 *data, gsize size, gint64 now)
@@ -160,6 +196,8 @@ count_sent (ConfabRtpSession *session, const guint8 *data, gsize size, gint64 no
       stream->stats.rtx_sent++;
       confab_rate_meter_add (&stream->sent, now, size);
     }
+  else if (session->red_stream != NULL && size >= 2)
+    count_sent_red (session->red_stream, data, size, now);
 }
 
 static void
@@ -298,12 +336,86 @@ push_stamped (GstElement *source, const guint8 *data, gsize size)
   gst_app_src_push_buffer (GST_APP_SRC (source), buffer);
 }
 
+/* A plain RTP packet of @stream's media payload type, without payload,
+ * standing in for sequence number @seq of @ssrc (see unwrap_red()). */
+static gsize
+write_stand_in (const ConfabMediaStream *stream, guint32 ssrc, guint16 seq, guint32 timestamp,
+                guint8 *out)
+{
+  out[0] = 0x80;
+  out[1] = (guint8) stream->params.pt;
+  confab_write_u16 (out + 2, seq);
+  confab_write_u32 (out + 4, timestamp);
+  confab_write_u32 (out + 8, ssrc);
+  return 12;
+}
+
+/* WebRTC's ULPFEC in RED on the way in, for @stream (the one with RED;
+ * @rtp parsed from @data). Media leaves its RED wrapper here, so that the
+ * FEC decoder and rtpbin see plain VP8, and a retransmission of a RED
+ * packet becomes one of the VP8 (@out, *@out_size bytes). A repair packet
+ * goes on to the FEC decoder as it is; it took one of the media's
+ * sequence numbers, so a payload-less packet with that number follows it
+ * (@stand_in, *@stand_in_size bytes), which the depayloader ignores:
+ * without it the jitter buffer would take every repair packet for lost
+ * media, ask for it again and report it lost. Returns FALSE for a broken
+ * packet. */
+static gboolean
+unwrap_red (ConfabRtpSession *session, ConfabMediaStream *stream, const ConfabRtpView *rtp,
+            const guint8 *data, gsize size, guint8 *out, gsize *out_size, guint8 *stand_in,
+            gsize *stand_in_size)
+{
+  const ConfabStreamParams *params = &stream->params;
+  ConfabRedBlock primary;
+  gboolean rtx = rtp->payload_type == params->red_rtx_pt;
+  /* An RTX payload starts with the original sequence number (RFC 4588). */
+  gsize skip = rtx ? 2 : 0;
+  gint pt;
+
+  *out_size = *stand_in_size = 0;
+  if (rtp->payload_len < skip)
+    return FALSE;
+  /* A RED packet, the RTX's payload after the original number. */
+  memcpy (out, data, rtp->header_len);
+  memcpy (out + rtp->header_len, rtp->payload + skip, rtp->payload_len - skip);
+  pt = red_primary_pt (out, rtp->header_len + rtp->payload_len - skip, &primary);
+  if (pt == (gint) params->fec_pt)
+    {
+      guint32 ssrc
+          = rtx ? (guint32) g_atomic_int_get ((gint *) &session->red_media_ssrc) : rtp->ssrc;
+      guint16 seq = rtx ? confab_read_u16 (rtp->payload) : rtp->seq;
+
+      *stand_in_size = write_stand_in (stream, ssrc, seq, rtp->timestamp, stand_in);
+      /* The repair packet itself is of no use late: only its stand-in. */
+      if (rtx)
+        {
+          memcpy (out, stand_in, *stand_in_size);
+          *out_size = *stand_in_size;
+          *stand_in_size = 0;
+        }
+      return ssrc != 0;
+    }
+  if (pt != (gint) params->pt)
+    return FALSE;
+  if (!rtx)
+    g_atomic_int_set ((gint *) &session->red_media_ssrc, (gint) rtp->ssrc);
+  /* The header as it came (RTX: on its payload type, the VP8's RTX now),
+   * the original sequence number for RTX, the primary block. */
+  memcpy (out, data, rtp->header_len + skip);
+  out[1] = (data[1] & 0x80) | (rtx ? params->rtx_pt : params->pt);
+  memcpy (out + rtp->header_len + skip, primary.data, primary.len);
+  *out_size = rtp->header_len + skip + primary.len;
+  return TRUE;
+}
+
 void
 confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, gsize size)
 {
   GstElement *target = NULL;
   ConfabRtpView rtp;
-  gboolean rtcp = FALSE, valid = FALSE;
+  gboolean rtcp = FALSE, valid = FALSE, repair = FALSE;
+  guint8 unwrapped[MAX_PACKET_SIZE], stand_in[12];
+  gsize unwrapped_size = 0, stand_in_size = 0;
   gint64 now;
 
   /* RFC 5761 section 4: with RTP and RTCP on one port, the second octet
@@ -313,6 +425,22 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
       rtcp = confab_rtp_is_rtcp (data, size);
       valid = rtcp ? confab_rtcp_compound_is_valid (data, size)
                    : confab_rtp_view_parse (&rtp, data, size) == CONFAB_FEC_OK;
+    }
+  if (valid && !rtcp && session->red_stream != NULL
+      && (rtp.payload_type == session->red_stream->params.red_pt
+          || (rtp.payload_type == session->red_stream->params.red_rtx_pt
+              && session->red_stream->params.red_rtx_pt != 0)))
+    {
+      valid = unwrap_red (session, session->red_stream, &rtp, data, size, unwrapped,
+                          &unwrapped_size, stand_in, &stand_in_size);
+      /* A repair packet: counted by the decoder, its place by the stand-in. */
+      repair = valid && stand_in_size > 0;
+      if (valid && unwrapped_size > 0 && !repair)
+        {
+          data = unwrapped;
+          size = unwrapped_size;
+          valid = confab_rtp_view_parse (&rtp, data, size) == CONFAB_FEC_OK;
+        }
     }
 
   now = g_get_monotonic_time ();
@@ -329,6 +457,13 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
           count_feedback (session, data, size, FALSE);
           target = session->rtcp_src;
         }
+      else if (repair)
+        {
+          /* Its sequence number is the media's: counted as arrived, so
+           * that packets_lost_before_fec stays media only. */
+          confab_media_stream_note_seq (session->red_stream, rtp.ssrc, rtp.seq);
+          target = session->rtp_src;
+        }
       else if (count_received (session, &rtp, now))
         target = session->rtp_src;
       else
@@ -340,6 +475,8 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
    * flushing and drops the buffer. */
   if (target != NULL)
     push_stamped (target, data, size);
+  if (target != NULL && stand_in_size > 0)
+    push_stamped (target, stand_in, stand_in_size);
 }
 
 /* rtpbin callbacks ---------------------------------------------------------- */
@@ -567,6 +704,18 @@ add_rtx_element (ConfabRtpSession *session, guint session_id, gboolean send, Gst
     return NULL;
 
   set_map (element, "payload-type-map", params->pt, params->rtx_pt);
+  /* With ULPFEC in RED our media leaves in RED (the FEC encoder sits
+   * before this element), and the peer's is unwrapped before rtpbin. */
+  if (send && params->red_rtx_pt != 0)
+    {
+      g_autoptr (GstStructure) map = NULL;
+      g_autofree char *media = g_strdup_printf ("%u", params->pt);
+      g_autofree char *red = g_strdup_printf ("%u", params->red_pt);
+
+      map = gst_structure_new ("application/x-rtp-pt-map", media, G_TYPE_UINT, params->rtx_pt, red,
+                               G_TYPE_UINT, params->red_rtx_pt, NULL);
+      g_object_set (element, "payload-type-map", map, NULL);
+    }
   if (send)
     {
       set_map (element, "ssrc-map", params->local_ssrc, params->local_rtx_ssrc);
@@ -693,44 +842,82 @@ register_fec_elements (gpointer data)
   return NULL;
 }
 
-/* FlexFEC for @stream: the encoder between rtpbin's send_rtp_src_0 and the
- * RTP appsink (it passes other streams and RTCP through: protect-pt), the
- * decoder between the RTP appsrc and recv_rtp_sink_0, so that a lost
+/* The FEC encoder for @stream (FlexFEC, or ULPFEC in RED), made and set
+ * up; not added to any bin. */
+static GstElement *
+make_fec_encoder (ConfabRtpSession *session, const ConfabMediaStream *stream)
+{
+  static GOnce registered = G_ONCE_INIT;
+  const ConfabStreamParams *params = &stream->params;
+  GstElement *encoder;
+
+  g_once (&registered, register_fec_elements, NULL);
+  encoder = gst_element_factory_make ("confabfecenc", "fec-enc");
+  /* encoding-name: after rtpfunnel and rtpbin the caps no longer say
+   * which codec the protected packets carry, and without it no key frame
+   * would get key-frame-overhead. */
+  gst_util_set_object_arg (G_OBJECT (encoder), "scheme", params->red_pt ? "ulpfec" : "flexfec");
+  g_object_set (encoder, "pt", params->fec_pt, "repair-ssrc", params->local_fec_ssrc, "protect-pt",
+                (gint) params->pt, "overhead", session->fec_overhead, "key-frame-overhead",
+                session->fec_key_frame_overhead, "encoding-name", stream->codec->name, NULL);
+  if (params->red_pt != 0)
+    g_object_set (encoder, "red-pt", (gint) params->red_pt, NULL);
+  return encoder;
+}
+
+/* ULPFEC in RED: the encoder goes where rtpbin asks for a FEC encoder,
+ * before its RTX sender, since it renumbers the media to make room for
+ * its repair packets in their sequence (WebRTC's form), and the RTX
+ * sender must keep the packets as they leave. */
+static GstElement *
+on_request_fec_encoder (GstElement *rtpbin, guint session_id, gpointer user_data)
+{
+  ConfabRtpSession *session = user_data;
+  GstElement *encoder;
+
+  if (session->red_stream == NULL || !session->red_stream->params.send || session->fec_enc != NULL)
+    return NULL;
+  encoder = make_fec_encoder (session, session->red_stream);
+  session->fec_enc = gst_object_ref (encoder);
+  return encoder;
+}
+
+/* FEC for @stream. FlexFEC: the encoder between rtpbin's send_rtp_src_0
+ * and the RTP appsink (it passes other streams and RTCP through:
+ * protect-pt); ULPFEC in RED: inside rtpbin (on_request_fec_encoder()).
+ * The decoder between the RTP appsrc and recv_rtp_sink_0, so that a lost
  * packet is rebuilt as soon as its repair packet arrives and reaches the
  * jitter buffer merely late (DESIGN.md). The decoder consumes the repair
  * packets: rtpbin never sees them as a stream. */
 static gboolean
-build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, guint overhead,
-           guint key_frame_overhead, GError **error)
+build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, GError **error)
 {
-  static GOnce registered = G_ONCE_INIT;
   const ConfabStreamParams *params = &stream->params;
+  gboolean red = params->red_pt != 0;
 
-  g_once (&registered, register_fec_elements, NULL);
-
-  if ((session->fec_enc = confab_media_add_element (session->bin, "confabfecenc", "fec-enc", error))
-          == NULL
-      || (session->fec_dec
-          = confab_media_add_element (session->bin, "confabfecdec", "fec-dec", error))
-             == NULL)
+  if ((session->fec_dec = confab_media_add_element (session->bin, "confabfecdec", "fec-dec", error))
+      == NULL)
     return FALSE;
-  gst_object_ref (session->fec_enc);
   gst_object_ref (session->fec_dec);
   session->fec_stream = stream;
+  if (!red)
+    {
+      session->fec_enc = gst_object_ref (make_fec_encoder (session, stream));
+      gst_bin_add (session->bin, session->fec_enc);
+    }
 
-  /* encoding-name: after rtpfunnel and rtpbin the caps no longer say
-   * which codec the protected packets carry, and without it no key frame
-   * would get key-frame-overhead. */
-  gst_util_set_object_arg (G_OBJECT (session->fec_enc), "scheme", "flexfec");
-  g_object_set (session->fec_enc, "pt", params->fec_pt, "repair-ssrc", params->local_fec_ssrc,
-                "protect-pt", (gint) params->pt, "overhead", overhead, "key-frame-overhead",
-                key_frame_overhead, "encoding-name", stream->codec->name, NULL);
-  gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", "flexfec");
+  /* RED media reaches the decoder unwrapped (unwrap_red()), its repair
+   * packets still in RED. */
+  gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", red ? "ulpfec" : "flexfec");
   g_object_set (session->fec_dec, "pt", params->fec_pt, "repair-ssrc", params->remote_fec_ssrc,
-                NULL);
+                "red-pt", red ? (gint) params->red_pt : -1, NULL);
 
-  return confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->fec_enc, "sink", error)
-         && confab_media_link_pads (session->fec_enc, "src", session->rtp_sink, "sink", error)
+  return (red ? confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->rtp_sink,
+                                        "sink", error)
+              : confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->fec_enc, "sink",
+                                        error)
+                    && confab_media_link_pads (session->fec_enc, "src", session->rtp_sink, "sink",
+                                               error))
          && confab_media_link_pads (session->rtp_src, "src", session->fec_dec, "sink", error)
          && confab_media_link_pads (session->fec_dec, "src", session->rtpbin, "recv_rtp_sink_0",
                                     error);
@@ -778,6 +965,8 @@ build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCa
   g_signal_connect (session->rtpbin, "request-aux-receiver", G_CALLBACK (on_request_aux_receiver),
                     session);
   g_signal_connect (session->rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), session);
+  g_signal_connect (session->rtpbin, "request-fec-encoder", G_CALLBACK (on_request_fec_encoder),
+                    session);
   g_signal_connect (session->rtpbin, "pad-added", G_CALLBACK (on_pad_added), session);
 
   /* All streams share session 0 (BUNDLE); rtpfunnel keeps upstream events
@@ -792,6 +981,10 @@ build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCa
       if (session->streams[i].params.fec_pt != 0)
         fec_stream = &session->streams[i];
     }
+  session->fec_overhead = config->fec_overhead;
+  session->fec_key_frame_overhead = config->fec_key_frame_overhead;
+  if (fec_stream != NULL && fec_stream->params.red_pt != 0)
+    session->red_stream = fec_stream;
   if (!confab_media_link_pads (funnel, "src", session->rtpbin, "send_rtp_sink_0", error))
     return FALSE;
 
@@ -829,8 +1022,7 @@ build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCa
     return FALSE;
 
   if (fec_stream != NULL)
-    return build_fec (session, fec_stream, config->fec_overhead, config->fec_key_frame_overhead,
-                      error);
+    return build_fec (session, fec_stream, error);
   return link_without_fec (session, error);
 }
 
@@ -905,11 +1097,27 @@ confab_rtp_session_disable_fec (ConfabRtpSession *session)
 {
   g_autoptr (GError) error = NULL;
 
-  if (session->fec_enc == NULL)
+  if (session->fec_dec == NULL)
     return;
 
   /* Still in NULL state: nothing flows, relinking is plain surgery.
-   * Removing an element unlinks its pads. */
+   * Removing an element unlinks its pads. ULPFEC in RED's encoder is
+   * rtpbin's: left in place, it passes everything through untouched. */
+  if (session->red_stream != NULL)
+    {
+      if (session->fec_enc != NULL)
+        g_object_set (session->fec_enc, "red-pt", -1, "overhead", 0u, "key-frame-overhead", 0u,
+                      NULL);
+      session->red_stream = NULL;
+      gst_bin_remove (session->bin, session->fec_dec);
+      gst_clear_object (&session->fec_enc);
+      gst_clear_object (&session->fec_dec);
+      session->fec_stream = NULL;
+      if (!confab_media_link_pads (session->rtp_src, "src", session->rtpbin, "recv_rtp_sink_0",
+                                   &error))
+        g_critical ("Could not relink the pipeline without FEC: %s", error->message);
+      return;
+    }
   gst_bin_remove (session->bin, session->fec_enc);
   gst_bin_remove (session->bin, session->fec_dec);
   gst_clear_object (&session->fec_enc);

@@ -11,7 +11,11 @@
  * #GstConfabFecEnc:encoding-name names; left empty, from the caps' encoding-name, which after
  * rtpbin or rtpfunnel is usually absent, so set the property in a call. FlexFEC repair packets go
  * on their own SSRC (#GstConfabFecEnc:repair-ssrc); ULPFEC ones on the media SSRC with their own
- * sequence numbers, told apart by payload type. Use it from rtpbin's
+ * sequence numbers, told apart by payload type. With #GstConfabFecEnc:red-pt set, ULPFEC is sent
+ * as WebRTC does: protected media and repair packets both wrapped in RED (RFC 2198) on that
+ * payload type, in one sequence space (media packets are renumbered to leave room for the repair
+ * packets after each block), so put the element before anything that keeps sequence numbers
+ * (rtpbin's #GstRtpBin::request-fec-encoder). Use it from rtpbin's
  * #GstRtpBin::request-fec-encoder signal, or directly after a payloader.
  *
  * ## Example launch line
@@ -29,6 +33,7 @@
 #include <gst/rtp/rtp.h>
 
 #include "confab-fec-encoder.h"
+#include "confab-red.h"
 #include "confab-rtp-packet.h"
 #include "gstconfabfeccommon.h"
 #include "gstconfabfecenums.h"
@@ -44,6 +49,7 @@ typedef struct
   guint32 ssrc;
   ConfabFecEncoder *enc;
   guint64 protected_seen; /* the encoder's protected count already added to the element's */
+  guint16 seq_shift;      /* RED: repair packets numbered among the media so far */
 } Stream;
 
 struct _GstConfabFecEnc
@@ -61,6 +67,7 @@ struct _GstConfabFecEnc
   guint pt;
   guint32 repair_ssrc;
   gint protect_pt;
+  gint red_pt;
   guint columns;
   guint rows;
   guint min_block;
@@ -81,6 +88,7 @@ struct _GstConfabFecEnc
   struct
   {
     gint protect_pt;
+    gint red_pt; /* >= 0 only with ULPFEC */
     guint overhead;
     guint key_frame_overhead;
     gboolean vp8;
@@ -104,6 +112,7 @@ enum
   PROP_REPAIR_PACKETS_SENT,
   PROP_ENCODING_NAME,
   PROP_KEY_FRAMES,
+  PROP_RED_PT,
   N_PROPS
 };
 
@@ -120,6 +129,7 @@ streams_clear (GstConfabFecEnc *self)
       g_clear_pointer (&self->streams[i].enc, confab_fec_encoder_free);
       self->streams[i].ssrc = 0;
       self->streams[i].protected_seen = 0;
+      self->streams[i].seq_shift = 0;
     }
 }
 
@@ -146,6 +156,8 @@ stream_get (GstConfabFecEnc *self, guint32 ssrc)
         cfg.columns = self->columns;
         cfg.rows = self->rows;
         cfg.min_block = self->min_block;
+        if (cfg.scheme == CONFAB_FEC_SCHEME_ULPFEC)
+          cfg.red_payload_type = self->red_pt;
         GST_OBJECT_UNLOCK (self);
         cfg.repair_seq = (guint16) g_random_int ();
         if (cfg.scheme == CONFAB_FEC_SCHEME_FLEXFEC)
@@ -172,6 +184,7 @@ chain_settings_update (GstConfabFecEnc *self)
     return;
   GST_OBJECT_LOCK (self);
   self->chain_settings.protect_pt = self->protect_pt;
+  self->chain_settings.red_pt = self->scheme == CONFAB_FEC_SCHEME_ULPFEC ? self->red_pt : -1;
   self->chain_settings.overhead = self->overhead;
   self->chain_settings.key_frame_overhead = self->key_frame_overhead;
   self->chain_settings.vp8
@@ -198,6 +211,10 @@ protect (GstConfabFecEnc *self, const ConfabRtpView *v)
   if (stream == NULL)
     return NULL;
   enc = stream->enc;
+  /* RED: the repair packets take the numbers right after the packet that
+   * ends their block (the caller renumbered it). */
+  if (self->chain_settings.red_pt >= 0)
+    confab_fec_encoder_set_next_repair_seq (enc, (guint16) (v->seq + 1));
   /* A key frame's first packet (S=1, PID=0) counts it once. */
   key = self->chain_settings.vp8
         && confab_vp8_payload_starts_key_frame (v->payload, v->payload_len);
@@ -210,6 +227,8 @@ protect (GstConfabFecEnc *self, const ConfabRtpView *v)
   confab_fec_encoder_get_stats (enc, &st);
   newly_protected = st.protected_packets - stream->protected_seen;
   stream->protected_seen = st.protected_packets;
+  if (repairs)
+    stream->seq_shift += repairs->len;
   if (key || newly_protected > 0 || repairs)
     {
       GST_OBJECT_LOCK (self);
@@ -219,6 +238,42 @@ protect (GstConfabFecEnc *self, const ConfabRtpView *v)
       GST_OBJECT_UNLOCK (self);
     }
   return repairs;
+}
+
+/* The media stream's shift so far, 0 for a stream not seen yet. */
+static guint16
+seq_shift (GstConfabFecEnc *self, guint32 ssrc)
+{
+  for (guint i = 0; i < MAX_STREAMS; i++)
+    if (self->streams[i].enc && self->streams[i].ssrc == ssrc)
+      return self->streams[i].seq_shift;
+  return 0;
+}
+
+/* RED mode: @buffer (protected media) renumbered, protected and wrapped in
+ * RED; NULL when it is not RTP this mode changes (passed on as it is). */
+static GstBuffer *
+protect_red (GstConfabFecEnc *self, GstBuffer *buffer, GPtrArray **repairs)
+{
+  guint8 packet[CONFAB_FEC_MAX_PACKET_SIZE], red[CONFAB_FEC_MAX_PACKET_SIZE + 1];
+  gsize size = gst_buffer_get_size (buffer), written;
+  ConfabRtpView v;
+  GstBuffer *out;
+
+  if (size > sizeof packet || gst_buffer_extract (buffer, 0, packet, size) != size
+      || confab_rtp_view_parse (&v, packet, size) != CONFAB_FEC_OK
+      || v.payload_type != self->chain_settings.protect_pt)
+    return NULL;
+  confab_write_u16 (packet + 2, (guint16) (v.seq + seq_shift (self, v.ssrc)));
+  if (confab_rtp_view_parse (&v, packet, size) != CONFAB_FEC_OK
+      || confab_red_encapsulate (packet, size, (guint8) self->chain_settings.red_pt, red,
+                                 sizeof red, &written)
+             != CONFAB_FEC_OK)
+    return NULL;
+  *repairs = protect (self, &v);
+  out = gst_buffer_new_memdup (red, written);
+  gst_buffer_copy_into (out, buffer, GST_BUFFER_COPY_METADATA, 0, -1);
+  return out;
 }
 
 static GstFlowReturn
@@ -233,7 +288,17 @@ gst_confab_fec_enc_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
   GPtrArray *repairs = NULL;
 
   chain_settings_update (self);
-  if (gst_buffer_map (buffer, &map, GST_MAP_READ))
+  if (self->chain_settings.red_pt >= 0 && self->chain_settings.protect_pt >= 0)
+    {
+      GstBuffer *red = protect_red (self, buffer, &repairs);
+
+      if (red != NULL)
+        {
+          gst_buffer_unref (buffer);
+          buffer = red;
+        }
+    }
+  else if (gst_buffer_map (buffer, &map, GST_MAP_READ))
     {
       if (confab_rtp_view_parse (&v, map.data, map.size) == CONFAB_FEC_OK)
         repairs = protect (self, &v);
@@ -319,6 +384,7 @@ static const gsize prop_fields[N_PROPS] = {
   [PROP_REPAIR_PACKETS_SENT] = FIELD (repair_packets),
   [PROP_ENCODING_NAME] = FIELD (encoding_name),
   [PROP_KEY_FRAMES] = FIELD (key_frames),
+  [PROP_RED_PT] = FIELD (red_pt),
 };
 #undef FIELD
 
@@ -396,6 +462,11 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
   properties[PROP_KEY_FRAMES] = g_param_spec_uint64 (
       "key-frames", "Key frames", "Key frames seen (and protected with key-frame-overhead)", 0,
       G_MAXUINT64, 0, ro);
+  properties[PROP_RED_PT] = g_param_spec_int (
+      "red-pt", "RED payload type",
+      "ULPFEC only: wrap the protected media and the repair packets in RED (RFC 2198) on this "
+      "payload type, in one sequence space, as WebRTC does; needs protect-pt (-1: plain ULPFEC)",
+      -1, 127, -1, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gst_confab_fec_class_add_pad_templates (element_class);
@@ -419,6 +490,7 @@ gst_confab_fec_enc_init (GstConfabFecEnc *self)
   self->key_frame_overhead = 50;
   self->pt = 110;
   self->protect_pt = -1;
+  self->red_pt = -1;
   self->columns = 4;
   self->rows = 4;
   self->min_block = 1;
