@@ -10,7 +10,7 @@ struct _ConfabFecFeed
   guint audio_bitrate_kbps;
   ConfabFecController controller;
   guint tick_id;
-  double last_loss, last_rtt_ms; /* the previous tick's figures */
+  guint64 last_rtcp_received; /* as of the previous tick */
   guint last_audio_hint;
   gboolean audio_raised;
 };
@@ -54,12 +54,13 @@ on_tick (gpointer data)
   if (!feed->video || stats.video.packets_sent == 0)
     return G_SOURCE_CONTINUE;
 
-  /* A figure keeps its value between reports: only a new one is news. */
+  /* The loss figure covers the last second or two of reports (which come
+   * many times a second): it is news while reports arrive. */
   ConfabFecFeedback feedback = {
-    .loss = stats.video.remote_loss != feed->last_loss ? stats.video.remote_loss : -1,
+    .loss = stats.rtcp_packets_received != feed->last_rtcp_received ? stats.video.remote_loss : -1,
     .rtt_ms = stats.rtt_ms,
   };
-  feed->last_loss = stats.video.remote_loss;
+  feed->last_rtcp_received = stats.rtcp_packets_received;
   if (confab_fec_controller_update (&feed->controller, g_get_monotonic_time (), &feedback))
     {
       guint overhead = confab_fec_controller_get_overhead (&feed->controller);

@@ -59,8 +59,11 @@ confab_fec_controller_update (ConfabFecController *c, gint64 now, const ConfabFe
 {
   guint target, before = c->overhead_pct, key;
 
+  /* The round trip is smoothed too: in a busy process one report's comes
+   * in tens of milliseconds late now and then, which is no longer path. */
   if (feedback->rtt_ms > 0)
-    c->rtt_ms = feedback->rtt_ms;
+    c->rtt_ms = c->rtt_ms > 0 ? c->rtt_ms + CONFAB_FEC_SMOOTH_RTT * (feedback->rtt_ms - c->rtt_ms)
+                              : feedback->rtt_ms;
   if (feedback->loss >= 0)
     {
       double loss = MIN (feedback->loss, 1.0);

@@ -10,7 +10,7 @@
  * The rule:
  * - the loss is the peer's RTCP fraction lost of our video, smoothed
  *   (rising quickly, falling slowly: one clean report after a lossy one
- *   is not a clean path);
+ *   is not a clean path); the round trip is smoothed as well;
  * - retransmission repairs a loss only when its answer can arrive before
  *   the packet is due for playout: with a round trip up to
  *   CONFAB_FEC_RTX_FULL_MS (and RTX negotiated) it takes most of the load,
@@ -56,6 +56,8 @@ G_BEGIN_DECLS
 /* The loss's smoothing per report, rising and falling. */
 #define CONFAB_FEC_SMOOTH_UP 0.5
 #define CONFAB_FEC_SMOOTH_DOWN 0.2
+/* The round trip's, per tick. */
+#define CONFAB_FEC_SMOOTH_RTT 0.2
 
 typedef struct
 {

@@ -842,16 +842,23 @@ register_fec_elements (gpointer data)
   return NULL;
 }
 
+static void
+ensure_fec_elements (void)
+{
+  static GOnce registered = G_ONCE_INIT;
+
+  g_once (&registered, register_fec_elements, NULL);
+}
+
 /* The FEC encoder for @stream (FlexFEC, or ULPFEC in RED), made and set
  * up; not added to any bin. */
 static GstElement *
 make_fec_encoder (ConfabRtpSession *session, const ConfabMediaStream *stream)
 {
-  static GOnce registered = G_ONCE_INIT;
   const ConfabStreamParams *params = &stream->params;
   GstElement *encoder;
 
-  g_once (&registered, register_fec_elements, NULL);
+  ensure_fec_elements ();
   encoder = gst_element_factory_make ("confabfecenc", "fec-enc");
   /* encoding-name: after rtpfunnel and rtpbin the caps no longer say
    * which codec the protected packets carry, and without it no key frame
@@ -895,6 +902,7 @@ build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, GError **error)
   const ConfabStreamParams *params = &stream->params;
   gboolean red = params->red_pt != 0;
 
+  ensure_fec_elements ();
   if ((session->fec_dec = confab_media_add_element (session->bin, "confabfecdec", "fec-dec", error))
       == NULL)
     return FALSE;
