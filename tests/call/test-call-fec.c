@@ -129,18 +129,18 @@ log_video (const char *what, const ConfabMediaStats *m)
 {
   const ConfabStreamStats *v = &m->video;
 
-  g_test_message ("%s: FEC %.1f%% now (%" G_GUINT64_FORMAT " repair for %" G_GUINT64_FORMAT
-                  " media); lost %" G_GUINT64_FORMAT ", rebuilt %" G_GUINT64_FORMAT
-                  ", resent %" G_GUINT64_FORMAT ", never %" G_GUINT64_FORMAT "; RTX sent %"
-                  G_GUINT64_FORMAT "; decoded %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                  " freezes; audio rebuilt %" G_GUINT64_FORMAT ", concealed %" G_GUINT64_FORMAT
-                  "; encoded %" G_GUINT64_FORMAT ", target %u kbit/s; NACKs %" G_GUINT64_FORMAT
-                  " sent, %" G_GUINT64_FORMAT " received",
-                  what, v->fec_overhead_pct, v->fec_repair_sent, v->packets_sent,
-                  v->packets_lost_before_fec, v->fec_recovered, v->rtx_recovered, v->packets_lost,
-                  v->rtx_sent, v->frames_decoded, v->freezes, m->audio.fec_recovered,
-                  m->audio.concealed, v->frames_encoded, v->target_bitrate_kbps, v->nack_sent,
-                  v->nack_received);
+  g_test_message (
+      "%s: FEC %.1f%% now (%" G_GUINT64_FORMAT " repair for %" G_GUINT64_FORMAT
+      " media); lost %" G_GUINT64_FORMAT ", rebuilt %" G_GUINT64_FORMAT
+      ", resent %" G_GUINT64_FORMAT ", never %" G_GUINT64_FORMAT "; RTX sent %" G_GUINT64_FORMAT
+      "; decoded %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+      " freezes; audio rebuilt %" G_GUINT64_FORMAT ", concealed %" G_GUINT64_FORMAT
+      "; encoded %" G_GUINT64_FORMAT ", target %u kbit/s; NACKs %" G_GUINT64_FORMAT
+      " sent, %" G_GUINT64_FORMAT " received",
+      what, v->fec_overhead_pct, v->fec_repair_sent, v->packets_sent, v->packets_lost_before_fec,
+      v->fec_recovered, v->rtx_recovered, v->packets_lost, v->rtx_sent, v->frames_decoded,
+      v->freezes, m->audio.fec_recovered, m->audio.concealed, v->frames_encoded,
+      v->target_bitrate_kbps, v->nack_sent, v->nack_received);
 }
 
 /* The issue's target: no loss, FEC overhead <= 5% of the video packets
@@ -284,13 +284,13 @@ test_figures (void)
       Figure f = measure (runs[r].spec, runs[r].mode, seconds);
       if (r == 0)
         clean = f;
-      g_test_message ("%-20s %-10s: %5" G_GUINT64_FORMAT " frames (%5.1f%% of clean), %3"
-                      G_GUINT64_FORMAT " freezes, %5.1f s frozen; FEC %4.1f%%; lost %"
-                      G_GUINT64_FORMAT ", rebuilt %" G_GUINT64_FORMAT ", resent %"
-                      G_GUINT64_FORMAT ", never %" G_GUINT64_FORMAT,
-                      *runs[r].spec ? runs[r].spec : "clean", modes[runs[r].mode], f.frames,
-                      100.0 * f.frames / MAX (clean.frames, 1), f.freezes, f.freeze_s,
-                      f.overhead_pct, f.lost, f.rebuilt, f.resent, f.never);
+      g_test_message (
+          "%-20s %-10s: %5" G_GUINT64_FORMAT " frames (%5.1f%% of clean), %3" G_GUINT64_FORMAT
+          " freezes, %5.1f s frozen; FEC %4.1f%%; lost %" G_GUINT64_FORMAT
+          ", rebuilt %" G_GUINT64_FORMAT ", resent %" G_GUINT64_FORMAT ", never %" G_GUINT64_FORMAT,
+          *runs[r].spec ? runs[r].spec : "clean", modes[runs[r].mode], f.frames,
+          100.0 * f.frames / MAX (clean.frames, 1), f.freezes, f.freeze_s, f.overhead_pct, f.lost,
+          f.rebuilt, f.resent, f.never);
     }
   g_source_remove (watchdog);
 }
