@@ -337,59 +337,55 @@ assert_video_fec (const ConfabStreamSet *set, guint fec_pt, guint red_pt, guint 
 static void
 test_answer_red_ulpfec (void)
 {
-  ConfabLocalMedia local = our_media (TRUE);
-  ConfabStreamSet set;
-  g_autoptr (ConfabSdp) red_rtx = peer_red_offer (118, 120, 119, 97, 0);
-  g_autoptr (ConfabSdp) red_only = peer_red_offer (118, 120, 0, 0, 0);
-  g_autoptr (ConfabSdp) red_without_rtx = peer_red_offer (118, 120, 119, 0, 0);
-  g_autoptr (ConfabSdp) both = peer_red_offer (118, 120, 119, 97, 110);
-  g_autoptr (ConfabSdp) red_alone = peer_red_offer (118, 0, 0, 97, 0);
-  g_autoptr (ConfabSdp) ulpfec_alone = peer_red_offer (0, 120, 0, 97, 0);
-  g_autoptr (ConfabSdp) none = peer_red_offer (0, 0, 0, 0, 0);
+  /* What the peer offers (RED, ULPFEC, RED's RTX, VP8's RTX, FlexFEC;
+   * 0: not offered), whether we want FEC and RTX, and the answer's FEC,
+   * RED, RED's RTX and VP8's RTX. */
+  static const struct
+  {
+    guint offer[5];
+    gboolean fec, rtx;
+    guint answer[4];
+  } cases[] = {
+    /* RED+ULPFEC with RTX, for the VP8 and for the RED. */
+    { { 118, 120, 119, 97, 0 }, TRUE, TRUE, { 120, 118, 119, 97 } },
+    /* Without RTX, or an rtx for the RED only, or RTX refused here: FEC
+     * alone. */
+    { { 118, 120, 0, 0, 0 }, TRUE, TRUE, { 120, 118, 0, 0 } },
+    { { 118, 120, 119, 0, 0 }, TRUE, TRUE, { 120, 118, 0, 0 } },
+    { { 118, 120, 119, 97, 0 }, TRUE, FALSE, { 120, 118, 0, 0 } },
+    /* Both kinds: FlexFEC, Confab's own, and no RED. */
+    { { 118, 120, 119, 97, 110 }, TRUE, TRUE, { 110, 0, 0, 97 } },
+    /* RED without ULPFEC (or ULPFEC without RED), nothing at all, or FEC
+     * not wanted here: no FEC. */
+    { { 118, 0, 0, 97, 0 }, TRUE, TRUE, { 0, 0, 0, 97 } },
+    { { 0, 120, 0, 97, 0 }, TRUE, TRUE, { 0, 0, 0, 97 } },
+    { { 0, 0, 0, 0, 0 }, TRUE, TRUE, { 0, 0, 0, 0 } },
+    { { 118, 120, 119, 97, 0 }, FALSE, TRUE, { 0, 0, 0, 97 } },
+  };
 
-  /* RED+ULPFEC with RTX, for the VP8 and for the RED. */
-  g_assert_true (confab_negotiation_answer (&local, red_rtx, &set, NULL));
-  assert_video_fec (&set, 120, 118, 119, 97);
-  g_autofree char *text = answer_text (&set);
-  g_assert_nonnull (strstr (text, "SAVPF 96 97 118 119 120\r\n"));
-  g_assert_nonnull (strstr (text, "a=rtpmap:118 red/90000\r\n"));
-  g_assert_nonnull (strstr (text, "a=fmtp:119 apt=118\r\n"));
-  g_assert_nonnull (strstr (text, "a=rtpmap:120 ulpfec/90000\r\n"));
-  /* ULPFEC travels on the media SSRC: no repair SSRC. */
-  g_assert_null (strstr (text, "FEC-FR"));
-  g_assert_null (strstr (text, "1003"));
-  g_assert_null (strstr (text, "flexfec"));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const guint *o = cases[i].offer, *a = cases[i].answer;
+      ConfabLocalMedia local = our_media (cases[i].fec);
+      g_autoptr (ConfabSdp) offer = peer_red_offer (o[0], o[1], o[2], o[3], o[4]);
+      ConfabStreamSet set;
 
-  /* Without RTX: FEC alone. */
-  g_assert_true (confab_negotiation_answer (&local, red_only, &set, NULL));
-  assert_video_fec (&set, 120, 118, 0, 0);
-  /* An rtx for the RED but none for the VP8: no retransmission at all. */
-  g_assert_true (confab_negotiation_answer (&local, red_without_rtx, &set, NULL));
-  assert_video_fec (&set, 120, 118, 0, 0);
-  local.no_rtx = TRUE;
-  g_assert_true (confab_negotiation_answer (&local, red_rtx, &set, NULL));
-  assert_video_fec (&set, 120, 118, 0, 0);
-  local.no_rtx = FALSE;
+      local.no_rtx = !cases[i].rtx;
+      g_assert_true (confab_negotiation_answer (&local, offer, &set, NULL));
+      assert_video_fec (&set, a[0], a[1], a[2], a[3]);
 
-  /* Both kinds: FlexFEC, Confab's own, and no RED. */
-  g_assert_true (confab_negotiation_answer (&local, both, &set, NULL));
-  assert_video_fec (&set, 110, 0, 0, 97);
-  g_clear_pointer (&text, g_free);
-  text = answer_text (&set);
-  g_assert_null (strstr (text, "red/"));
-  g_assert_null (strstr (text, "ulpfec"));
-
-  /* RED without ULPFEC (or ULPFEC without RED), nothing at all, or FEC
-   * not wanted here: no FEC. */
-  g_assert_true (confab_negotiation_answer (&local, red_alone, &set, NULL));
-  assert_video_fec (&set, 0, 0, 0, 97);
-  g_assert_true (confab_negotiation_answer (&local, ulpfec_alone, &set, NULL));
-  assert_video_fec (&set, 0, 0, 0, 97);
-  g_assert_true (confab_negotiation_answer (&local, none, &set, NULL));
-  assert_video_fec (&set, 0, 0, 0, 0);
-  local.fec = FALSE;
-  g_assert_true (confab_negotiation_answer (&local, red_rtx, &set, NULL));
-  assert_video_fec (&set, 0, 0, 0, 97);
+      g_autofree char *text = answer_text (&set);
+      g_assert_true ((strstr (text, " red/90000\r\n") != NULL) == (a[1] != 0));
+      g_assert_true ((strstr (text, " ulpfec/90000\r\n") != NULL) == (a[1] != 0));
+      g_assert_true ((strstr (text, "flexfec") != NULL) == (a[1] == 0 && a[0] != 0));
+      if (i > 0)
+        continue;
+      g_assert_nonnull (strstr (text, "SAVPF 96 97 118 119 120\r\n"));
+      g_assert_nonnull (strstr (text, "a=fmtp:119 apt=118\r\n"));
+      /* ULPFEC travels on the media SSRC: no repair SSRC. */
+      g_assert_null (strstr (text, "FEC-FR"));
+      g_assert_null (strstr (text, "1003"));
+    }
 }
 
 /* Offering ULPFEC in RED: Chromium's numbers; the answer keeps it, takes it
