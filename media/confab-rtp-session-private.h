@@ -55,7 +55,7 @@ struct _ConfabRtpSession
   guint64 key_frame_requests_dropped;
   ConfabSentReports sent_reports;
   GHashTable *jitterbuffers; /* SSRC -> JitterBufferEntry */
-  guint32 red_media_ssrc;    /* the SSRC the peer's RED media came on, 0: none yet */
+  guint32 red_media_ssrc;    /* atomic: the SSRC the peer's RED media came on, 0: none yet */
   /* fec_overhead_pct's window: the video's media and repair packets sent
    * as of two moments at least FEC_WINDOW_US apart, older first. */
   struct
