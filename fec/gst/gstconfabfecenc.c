@@ -85,6 +85,10 @@ struct _GstConfabFecEnc
   Stream streams[MAX_STREAMS];
   /* All FlexFEC streams share one repair SSRC and so one sequence, this one. */
   guint16 flexfec_seq;
+  /* RED: repair packets of a block that ended inside a frame (a full one),
+   * held until the frame's last packet, so that they never come between
+   * two packets of a frame. */
+  GPtrArray *red_pending;
   struct
   {
     gint protect_pt;
@@ -130,6 +134,12 @@ streams_clear (GstConfabFecEnc *self)
       self->streams[i].ssrc = 0;
       self->streams[i].protected_seen = 0;
       self->streams[i].seq_shift = 0;
+    }
+  if (self->red_pending != NULL)
+    {
+      for (guint i = 0; i < self->red_pending->len; i++)
+        gst_buffer_unref (g_ptr_array_index (self->red_pending, i));
+      g_ptr_array_set_size (self->red_pending, 0);
     }
 }
 
@@ -211,10 +221,6 @@ protect (GstConfabFecEnc *self, const ConfabRtpView *v)
   if (stream == NULL)
     return NULL;
   enc = stream->enc;
-  /* RED: the repair packets take the numbers right after the packet that
-   * ends their block (the caller renumbered it). */
-  if (self->chain_settings.red_pt >= 0)
-    confab_fec_encoder_set_next_repair_seq (enc, (guint16) (v->seq + 1));
   /* A key frame's first packet (S=1, PID=0) counts it once. */
   key = self->chain_settings.vp8
         && confab_vp8_payload_starts_key_frame (v->payload, v->payload_len);
@@ -227,8 +233,6 @@ protect (GstConfabFecEnc *self, const ConfabRtpView *v)
   confab_fec_encoder_get_stats (enc, &st);
   newly_protected = st.protected_packets - stream->protected_seen;
   stream->protected_seen = st.protected_packets;
-  if (repairs)
-    stream->seq_shift += repairs->len;
   if (key || newly_protected > 0 || repairs)
     {
       GST_OBJECT_LOCK (self);
@@ -240,14 +244,39 @@ protect (GstConfabFecEnc *self, const ConfabRtpView *v)
   return repairs;
 }
 
-/* The media stream's shift so far, 0 for a stream not seen yet. */
-static guint16
-seq_shift (GstConfabFecEnc *self, guint32 ssrc)
+/* The media stream of @ssrc, NULL for one not seen yet. */
+static Stream *
+stream_find (GstConfabFecEnc *self, guint32 ssrc)
 {
   for (guint i = 0; i < MAX_STREAMS; i++)
     if (self->streams[i].enc && self->streams[i].ssrc == ssrc)
-      return self->streams[i].seq_shift;
-  return 0;
+      return &self->streams[i];
+  return NULL;
+}
+
+/* RED: the held repair packets, numbered right after the media packet
+ * @v (a frame's last), which moves the stream's later media on. */
+static GPtrArray *
+release_red (GstConfabFecEnc *self, const ConfabRtpView *v)
+{
+  Stream *stream = stream_find (self, v->ssrc);
+  GPtrArray *out = NULL;
+
+  if (stream == NULL || self->red_pending == NULL || self->red_pending->len == 0)
+    return NULL;
+  out = g_ptr_array_new ();
+  for (guint i = 0; i < self->red_pending->len; i++)
+    {
+      GstBuffer *repair = gst_buffer_make_writable (g_ptr_array_index (self->red_pending, i));
+      guint8 seq[2];
+
+      confab_write_u16 (seq, (guint16) (v->seq + 1 + i));
+      gst_buffer_fill (repair, 2, seq, sizeof seq);
+      g_ptr_array_add (out, repair);
+    }
+  stream->seq_shift += self->red_pending->len;
+  g_ptr_array_set_size (self->red_pending, 0);
+  return out;
 }
 
 /* RED mode: @buffer (protected media) renumbered, protected and wrapped in
@@ -257,20 +286,29 @@ protect_red (GstConfabFecEnc *self, GstBuffer *buffer, GPtrArray **repairs)
 {
   guint8 packet[CONFAB_FEC_MAX_PACKET_SIZE], red[CONFAB_FEC_MAX_PACKET_SIZE + 1];
   gsize size = gst_buffer_get_size (buffer), written;
+  Stream *stream;
   ConfabRtpView v;
+  GPtrArray *made;
   GstBuffer *out;
 
   if (size > sizeof packet || gst_buffer_extract (buffer, 0, packet, size) != size
       || confab_rtp_view_parse (&v, packet, size) != CONFAB_FEC_OK
       || v.payload_type != self->chain_settings.protect_pt)
     return NULL;
-  confab_write_u16 (packet + 2, (guint16) (v.seq + seq_shift (self, v.ssrc)));
+  stream = stream_find (self, v.ssrc);
+  confab_write_u16 (packet + 2, (guint16) (v.seq + (stream ? stream->seq_shift : 0)));
   if (confab_rtp_view_parse (&v, packet, size) != CONFAB_FEC_OK
       || confab_red_encapsulate (packet, size, (guint8) self->chain_settings.red_pt, red,
                                  sizeof red, &written)
              != CONFAB_FEC_OK)
     return NULL;
-  *repairs = protect (self, &v);
+  if ((made = protect (self, &v)) != NULL)
+    {
+      if (self->red_pending == NULL)
+        self->red_pending = g_ptr_array_new ();
+      g_ptr_array_extend_and_steal (self->red_pending, made);
+    }
+  *repairs = v.marker ? release_red (self, &v) : NULL;
   out = gst_buffer_new_memdup (red, written);
   gst_buffer_copy_into (out, buffer, GST_BUFFER_COPY_METADATA, 0, -1);
   return out;
@@ -401,6 +439,7 @@ static void
 gst_confab_fec_enc_finalize (GObject *object)
 {
   streams_clear (GST_CONFAB_FEC_ENC (object));
+  g_clear_pointer (&GST_CONFAB_FEC_ENC (object)->red_pending, g_ptr_array_unref);
   g_free (GST_CONFAB_FEC_ENC (object)->encoding_name);
   G_OBJECT_CLASS (gst_confab_fec_enc_parent_class)->finalize (object);
 }
