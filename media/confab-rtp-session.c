@@ -400,10 +400,13 @@ unwrap_red (ConfabRtpSession *session, ConfabMediaStream *stream, const ConfabRt
   if (!rtx)
     g_atomic_int_set ((gint *) &session->red_media_ssrc, (gint) rtp->ssrc);
   /* The header as it came (RTX: on its payload type, the VP8's RTX now),
-   * the original sequence number for RTX, the primary block. */
+   * the original sequence number for RTX, the primary block, taken from
+   * @data (@out, where the block was found, is being overwritten; there
+   * it sat @skip bytes earlier). */
+  gsize offset = (gsize) (primary.data - out) + skip;
   memcpy (out, data, rtp->header_len + skip);
   out[1] = (data[1] & 0x80) | (rtx ? params->rtx_pt : params->pt);
-  memcpy (out + rtp->header_len + skip, primary.data, primary.len);
+  memcpy (out + rtp->header_len + skip, data + offset, primary.len);
   *out_size = rtp->header_len + skip + primary.len;
   return TRUE;
 }
