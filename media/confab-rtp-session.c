@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "confab-media-elements.h"
-#include "confab-red.h"
+#include "confab-red-unwrap.h"
 #include "confab-rtp-packet.h"
 #include "confab-rtp-session-private.h"
 #include "gstconfabfecdec.h"
@@ -135,25 +135,6 @@ count_feedback (ConfabRtpSession *session, const guint8 *data, gsize size, gbool
 
 /* Packets out (streaming threads) ------------------------------------------ */
 
-/* The payload type of the primary block of the RED packet @data, -1 if it
- * is not one. */
-static gint
-red_primary_pt (const guint8 *data, gsize size, ConfabRedBlock *primary)
-{
-  ConfabRtpView rtp;
-  ConfabRedBlock blocks[4];
-  guint n = 0;
-
-  if (confab_rtp_view_parse (&rtp, data, size) != CONFAB_FEC_OK
-      || confab_red_parse (rtp.payload, rtp.payload_len, blocks, G_N_ELEMENTS (blocks), &n)
-             != CONFAB_FEC_OK
-      || n == 0)
-    return -1;
-  if (primary != NULL)
-    *primary = blocks[n - 1];
-  return blocks[n - 1].payload_type;
-}
-
 /* Under session->lock: a RED packet of ours (media or ULPFEC; the FEC
  * encoder counts the latter), or a retransmission of one. */
 static void
@@ -165,7 +146,7 @@ count_sent_red (ConfabMediaStream *stream, const guint8 *data, gsize size, gint6
     stream->stats.rtx_sent++;
   else if (pt != stream->params.red_pt)
     return;
-  else if (red_primary_pt (data, size, NULL) == (gint) stream->params.pt)
+  else if (confab_red_primary_pt (data, size, NULL) == (gint) stream->params.pt)
     stream->stats.packets_sent++;
   confab_rate_meter_add (&stream->sent, now, size);
 }
@@ -336,89 +317,14 @@ push_stamped (GstElement *source, const guint8 *data, gsize size)
   gst_app_src_push_buffer (GST_APP_SRC (source), buffer);
 }
 
-/* A plain RTP packet of @stream's media payload type, without payload,
- * standing in for sequence number @seq of @ssrc (see unwrap_red()). */
-static gsize
-write_stand_in (const ConfabMediaStream *stream, guint32 ssrc, guint16 seq, guint32 timestamp,
-                guint8 *out)
-{
-  out[0] = 0x80;
-  out[1] = (guint8) stream->params.pt;
-  confab_write_u16 (out + 2, seq);
-  confab_write_u32 (out + 4, timestamp);
-  confab_write_u32 (out + 8, ssrc);
-  return 12;
-}
-
-/* WebRTC's ULPFEC in RED on the way in, for @stream (the one with RED;
- * @rtp parsed from @data). Media leaves its RED wrapper here, so that the
- * FEC decoder and rtpbin see plain VP8, and a retransmission of a RED
- * packet becomes one of the VP8 (@out, *@out_size bytes). A repair packet
- * goes on to the FEC decoder as it is; it took one of the media's
- * sequence numbers, so a payload-less packet with that number follows it
- * (@stand_in, *@stand_in_size bytes), which the depayloader ignores:
- * without it the jitter buffer would take every repair packet for lost
- * media, ask for it again and report it lost. Returns FALSE for a broken
- * packet. */
-static gboolean
-unwrap_red (ConfabRtpSession *session, ConfabMediaStream *stream, const ConfabRtpView *rtp,
-            const guint8 *data, gsize size, guint8 *out, gsize *out_size, guint8 *stand_in,
-            gsize *stand_in_size)
-{
-  const ConfabStreamParams *params = &stream->params;
-  ConfabRedBlock primary;
-  gboolean rtx = rtp->payload_type == params->red_rtx_pt;
-  /* An RTX payload starts with the original sequence number (RFC 4588). */
-  gsize skip = rtx ? 2 : 0;
-  gint pt;
-
-  *out_size = *stand_in_size = 0;
-  if (rtp->payload_len < skip)
-    return FALSE;
-  /* A RED packet, the RTX's payload after the original number. */
-  memcpy (out, data, rtp->header_len);
-  memcpy (out + rtp->header_len, rtp->payload + skip, rtp->payload_len - skip);
-  pt = red_primary_pt (out, rtp->header_len + rtp->payload_len - skip, &primary);
-  if (pt == (gint) params->fec_pt)
-    {
-      guint32 ssrc
-          = rtx ? (guint32) g_atomic_int_get ((gint *) &session->red_media_ssrc) : rtp->ssrc;
-      guint16 seq = rtx ? confab_read_u16 (rtp->payload) : rtp->seq;
-
-      *stand_in_size = write_stand_in (stream, ssrc, seq, rtp->timestamp, stand_in);
-      /* The repair packet itself is of no use late: only its stand-in. */
-      if (rtx)
-        {
-          memcpy (out, stand_in, *stand_in_size);
-          *out_size = *stand_in_size;
-          *stand_in_size = 0;
-        }
-      return ssrc != 0;
-    }
-  if (pt != (gint) params->pt)
-    return FALSE;
-  if (!rtx)
-    g_atomic_int_set ((gint *) &session->red_media_ssrc, (gint) rtp->ssrc);
-  /* The header as it came (RTX: on its payload type, the VP8's RTX now),
-   * the original sequence number for RTX, the primary block, taken from
-   * @data (@out, where the block was found, is being overwritten; there
-   * it sat @skip bytes earlier). */
-  gsize offset = (gsize) (primary.data - out) + skip;
-  memcpy (out, data, rtp->header_len + skip);
-  out[1] = (data[1] & 0x80) | (rtx ? params->rtx_pt : params->pt);
-  memcpy (out + rtp->header_len + skip, data + offset, primary.len);
-  *out_size = rtp->header_len + skip + primary.len;
-  return TRUE;
-}
-
 void
 confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, gsize size)
 {
   GstElement *target = NULL;
   ConfabRtpView rtp;
   gboolean rtcp = FALSE, valid = FALSE, repair = FALSE;
-  guint8 unwrapped[MAX_PACKET_SIZE], stand_in[12];
-  gsize unwrapped_size = 0, stand_in_size = 0;
+  guint8 unwrapped[MAX_PACKET_SIZE];
+  gsize unwrapped_size = 0;
   gint64 now;
 
   /* RFC 5761 section 4: with RTP and RTCP on one port, the second octet
@@ -429,20 +335,36 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
       valid = rtcp ? confab_rtcp_compound_is_valid (data, size)
                    : confab_rtp_view_parse (&rtp, data, size) == CONFAB_FEC_OK;
     }
+  /* ULPFEC in RED (confab-red-unwrap.h). */
   if (valid && !rtcp && session->red_stream != NULL
       && (rtp.payload_type == session->red_stream->params.red_pt
           || (rtp.payload_type == session->red_stream->params.red_rtx_pt
               && session->red_stream->params.red_rtx_pt != 0)))
     {
-      valid = unwrap_red (session, session->red_stream, &rtp, data, size, unwrapped,
-                          &unwrapped_size, stand_in, &stand_in_size);
-      /* A repair packet: counted by the decoder, its place by the stand-in. */
-      repair = valid && stand_in_size > 0;
-      if (valid && unwrapped_size > 0 && !repair)
+      const ConfabStreamParams *params = &session->red_stream->params;
+
+      switch (confab_red_unwrap (params,
+                                 (guint32) g_atomic_int_get ((gint *) &session->red_media_ssrc),
+                                 &rtp, unwrapped, &unwrapped_size))
         {
+        case CONFAB_RED_MEDIA:
+          if (rtp.payload_type == params->red_pt)
+            g_atomic_int_set ((gint *) &session->red_media_ssrc, (gint) rtp.ssrc);
+          G_GNUC_FALLTHROUGH;
+        case CONFAB_RED_LATE_REPAIR:
           data = unwrapped;
           size = unwrapped_size;
+          unwrapped_size = 0;
           valid = confab_rtp_view_parse (&rtp, data, size) == CONFAB_FEC_OK;
+          break;
+        case CONFAB_RED_REPAIR:
+          /* Counted by the decoder, its place by the stand-in. */
+          repair = TRUE;
+          break;
+        case CONFAB_RED_BROKEN:
+        default:
+          valid = FALSE;
+          break;
         }
     }
 
@@ -478,8 +400,8 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
    * flushing and drops the buffer. */
   if (target != NULL)
     push_stamped (target, data, size);
-  if (target != NULL && stand_in_size > 0)
-    push_stamped (target, stand_in, stand_in_size);
+  if (target != NULL && repair)
+    push_stamped (target, unwrapped, unwrapped_size);
 }
 
 /* rtpbin callbacks ---------------------------------------------------------- */
@@ -917,7 +839,7 @@ build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, GError **error)
       gst_bin_add (session->bin, session->fec_enc);
     }
 
-  /* RED media reaches the decoder unwrapped (unwrap_red()), its repair
+  /* RED media reaches the decoder unwrapped (confab-red-unwrap.h), its repair
    * packets still in RED. */
   gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", red ? "ulpfec" : "flexfec");
   g_object_set (session->fec_dec, "pt", params->fec_pt, "repair-ssrc", params->remote_fec_ssrc,
