@@ -25,8 +25,9 @@ typedef enum
   FORMAT_SECONDS,
   FORMAT_KBPS,
   FORMAT_FPS,
-  FORMAT_PERCENT, /* a 0..1 fraction, shown as a percentage */
-  FORMAT_YES_NO,  /* a boolean */
+  FORMAT_PERCENT,        /* a 0..1 fraction, shown as a percentage */
+  FORMAT_PERCENT_POINTS, /* already in percent */
+  FORMAT_YES_NO,         /* a boolean */
 } FigureFormat;
 
 typedef enum
@@ -96,12 +97,25 @@ static const RowSpec row_specs[] = {
 
   { GROUP_FEC, N_ ("Video repair overhead"), N_ ("Repair packets per video packet sent"),
     "video.fec_overhead", FORMAT_PERCENT },
+  { GROUP_FEC, N_ ("Video repair overhead now"),
+    N_ ("Repair packets per 100 video packets over the last few seconds"), "video.fec_overhead_pct",
+    FORMAT_PERCENT_POINTS },
   { GROUP_FEC, N_ ("Video repair packets sent"), NULL, "video.fec_repair_sent", FORMAT_COUNT },
-  { GROUP_FEC, N_ ("Video packets recovered"), NULL, "video.fec_recovered", FORMAT_COUNT },
+  /* The ledger of the other side's video: lost, rebuilt, resent, never. */
+  { GROUP_FEC, N_ ("Video packets lost"), N_ ("On the way, before any repair"),
+    "video.packets_lost_before_fec", FORMAT_COUNT },
+  { GROUP_FEC, N_ ("Video packets recovered"), N_ ("Rebuilt from repair packets"),
+    "video.fec_recovered", FORMAT_COUNT },
+  { GROUP_FEC, N_ ("Video packets resent"), N_ ("Retransmitted in time after a NACK"),
+    "video.rtx_recovered", FORMAT_COUNT },
+  { GROUP_FEC, N_ ("Video packets never recovered"), N_ ("Still missing when due to be shown"),
+    "video.packets_lost", FORMAT_COUNT },
   { GROUP_FEC, N_ ("Video packets unrecovered"), N_ ("Lost even with the repair data"),
     "video.fec_unrecovered", FORMAT_COUNT },
   { GROUP_FEC, N_ ("Opus frames rebuilt"), N_ ("From Opus in-band FEC"), "audio.fec_recovered",
     FORMAT_COUNT },
+  { GROUP_FEC, N_ ("Opus frames concealed"), N_ ("Lost audio the decoder filled in"),
+    "audio.concealed", FORMAT_COUNT },
 
   { GROUP_ENCRYPTION, N_ ("Security code"),
     N_ ("Read it to the other side: it must be the same on both screens"), "dtls.sas",
@@ -240,6 +254,8 @@ format_figure (const Figure *figure, JsonNode *root)
       return g_strdup_printf (_ ("%.1f fps"), value);
     case FORMAT_PERCENT:
       return g_strdup_printf ("%.1f %%", value * 100);
+    case FORMAT_PERCENT_POINTS:
+      return g_strdup_printf ("%.1f %%", value);
     case FORMAT_TEXT:
     case FORMAT_YES_NO:
     default:

@@ -119,44 +119,54 @@ typedef enum
   FIELD_DOUBLE,
 } FieldType;
 
+/* Which streams list a figure. */
+enum
+{
+  BOTH,
+  VIDEO,
+  AUDIO,
+};
+
 /* A stream's figures in the order the object lists them. */
 static const struct
 {
   const char *name;
   FieldType type;
   gsize offset;
-  gboolean video_only;
+  guint kinds;
 } stream_fields[] = {
 /* clang-format off */
-#define FIELD(name, type, video_only) { #name, type, G_STRUCT_OFFSET (ConfabStreamStats, name), video_only }
-  FIELD (packets_sent, FIELD_COUNT, FALSE),
-  FIELD (packets_received, FIELD_COUNT, FALSE),
-  FIELD (packets_lost, FIELD_COUNT, FALSE),
-  FIELD (frames_encoded, FIELD_COUNT, FALSE),
-  FIELD (frames_decoded, FIELD_COUNT, FALSE),
-  FIELD (width, FIELD_SIZE, TRUE),
-  FIELD (height, FIELD_SIZE, TRUE),
-  FIELD (sent_width, FIELD_SIZE, TRUE),
-  FIELD (sent_height, FIELD_SIZE, TRUE),
-  FIELD (sent_fps, FIELD_DOUBLE, TRUE),
-  FIELD (fec_repair_sent, FIELD_COUNT, TRUE),
-  FIELD (fec_recovered, FIELD_COUNT, FALSE),
-  FIELD (fec_unrecovered, FIELD_COUNT, TRUE),
-  FIELD (packets_lost_before_fec, FIELD_COUNT, TRUE),
-  FIELD (nack_sent, FIELD_COUNT, TRUE),
-  FIELD (pli_sent, FIELD_COUNT, TRUE),
-  FIELD (rtx_recovered, FIELD_COUNT, TRUE),
-  FIELD (rtx_sent, FIELD_COUNT, TRUE),
-  FIELD (nack_received, FIELD_COUNT, TRUE),
-  FIELD (pli_received, FIELD_COUNT, TRUE),
-  FIELD (decoded_fps, FIELD_DOUBLE, TRUE),
-  FIELD (send_kbps, FIELD_DOUBLE, FALSE),
-  FIELD (receive_kbps, FIELD_DOUBLE, FALSE),
-  FIELD (jitter_ms, FIELD_DOUBLE, FALSE),
-  FIELD (remote_loss, FIELD_DOUBLE, FALSE),
-  FIELD (freezes, FIELD_COUNT, TRUE),
-  FIELD (freeze_s, FIELD_DOUBLE, TRUE),
-  FIELD (target_bitrate_kbps, FIELD_SIZE, TRUE),
+#define FIELD(name, type, kinds) { #name, type, G_STRUCT_OFFSET (ConfabStreamStats, name), kinds }
+  FIELD (packets_sent, FIELD_COUNT, BOTH),
+  FIELD (packets_received, FIELD_COUNT, BOTH),
+  FIELD (packets_lost, FIELD_COUNT, BOTH),
+  FIELD (frames_encoded, FIELD_COUNT, BOTH),
+  FIELD (frames_decoded, FIELD_COUNT, BOTH),
+  FIELD (width, FIELD_SIZE, VIDEO),
+  FIELD (height, FIELD_SIZE, VIDEO),
+  FIELD (sent_width, FIELD_SIZE, VIDEO),
+  FIELD (sent_height, FIELD_SIZE, VIDEO),
+  FIELD (sent_fps, FIELD_DOUBLE, VIDEO),
+  FIELD (fec_repair_sent, FIELD_COUNT, VIDEO),
+  FIELD (fec_recovered, FIELD_COUNT, BOTH),
+  FIELD (fec_unrecovered, FIELD_COUNT, VIDEO),
+  FIELD (packets_lost_before_fec, FIELD_COUNT, VIDEO),
+  FIELD (nack_sent, FIELD_COUNT, VIDEO),
+  FIELD (pli_sent, FIELD_COUNT, VIDEO),
+  FIELD (rtx_recovered, FIELD_COUNT, VIDEO),
+  FIELD (rtx_sent, FIELD_COUNT, VIDEO),
+  FIELD (nack_received, FIELD_COUNT, VIDEO),
+  FIELD (pli_received, FIELD_COUNT, VIDEO),
+  FIELD (decoded_fps, FIELD_DOUBLE, VIDEO),
+  FIELD (send_kbps, FIELD_DOUBLE, BOTH),
+  FIELD (receive_kbps, FIELD_DOUBLE, BOTH),
+  FIELD (jitter_ms, FIELD_DOUBLE, BOTH),
+  FIELD (remote_loss, FIELD_DOUBLE, BOTH),
+  FIELD (freezes, FIELD_COUNT, VIDEO),
+  FIELD (freeze_s, FIELD_DOUBLE, VIDEO),
+  FIELD (target_bitrate_kbps, FIELD_SIZE, VIDEO),
+  FIELD (fec_overhead_pct, FIELD_DOUBLE, VIDEO),
+  FIELD (concealed, FIELD_COUNT, AUDIO),
 #undef FIELD
   /* clang-format on */
 };
@@ -171,7 +181,7 @@ stream_object (const ConfabStreamStats *s, gboolean video)
       const char *name = stream_fields[i].name;
       gconstpointer field = G_STRUCT_MEMBER_P (s, stream_fields[i].offset);
 
-      if (stream_fields[i].video_only && !video)
+      if (stream_fields[i].kinds != BOTH && (stream_fields[i].kinds == VIDEO) != video)
         continue;
       switch (stream_fields[i].type)
         {

@@ -4,6 +4,7 @@
 #include "confab-call.h"
 
 #include "confab-dtls-sas.h"
+#include "confab-fec-controller-feed.h"
 #include "confab-ice-layer.h"
 #include "confab-negotiation.h"
 #include "confab-rate-controller-feed.h"
@@ -39,6 +40,7 @@ struct _ConfabCall
   gboolean ended_by_peer;
   ConfabCallPipeline *pipeline;
   ConfabRateFeed *rate_feed; /* congestion control, while the media runs */
+  ConfabFecFeed *fec_feed;   /* adaptive FEC, likewise */
   ConfabSdp *remote;
   /* What we can do, and what negotiation made of it: the offerer's streams
    * from the start, the answerer's once the offer is in. */
@@ -105,6 +107,7 @@ confab_call_options_init (ConfabCallOptions *options)
 {
   memset (options, 0, sizeof *options);
   options->fec = TRUE;
+  options->adaptive_fec = TRUE;
   confab_media_config_init (&options->media);
   confab_netsim_spec_init (&options->netsim);
   options->congestion_control = TRUE;
@@ -164,6 +167,7 @@ stop_everything (ConfabCall *self)
   if (self->rate_feed)
     confab_rate_feed_stop (self->rate_feed);
   g_clear_pointer (&self->rate_feed, confab_rate_feed_unref);
+  g_clear_pointer (&self->fec_feed, confab_fec_feed_free);
   /* The goodbye first, so that the other side ends now rather than once
    * our pipeline has wound down (which takes a while on a busy machine):
    * the BYE, then the path closes top layer first (the DTLS layer says
@@ -364,6 +368,11 @@ start_media (ConfabCall *self)
                                   remote_video_ssrc (&self->streams));
       delivery->rate_feed = confab_rate_feed_ref (self->rate_feed);
     }
+  const ConfabStreamParams *video
+      = confab_stream_set_find (&self->streams, CONFAB_STREAM_KIND_VIDEO);
+  self->fec_feed = confab_fec_feed_new (
+      self->pipeline, self->options.adaptive_fec && video && video->fec_pt && video->send,
+      video && video->rtx_pt, self->options.media.audio_bitrate_kbps);
   g_weak_ref_init (&delivery->call, self);
   delivery->context = g_main_context_ref_thread_default ();
   for (guint i = 0; i < self->streams.n_streams; i++)
@@ -621,7 +630,7 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   self->options.local_addresses = g_strdupv (options->local_addresses);
 
   self->session_id = confab_sdp_new_session_id ();
-  self->local = (ConfabLocalMedia){ .fec = options->fec };
+  self->local = (ConfabLocalMedia){ .fec = options->fec, .ulpfec = options->ulpfec };
   confab_local_media_pick_ssrcs (&self->local);
   /* The offerer offers FEC if it wants it; the answerer decides when it
    * sees the offer. */

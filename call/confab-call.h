@@ -42,6 +42,14 @@ typedef struct
   /* Offer (or accept) Confab's FlexFEC on the video; TRUE by default. Used
    * only when both sides want it. */
   gboolean fec;
+  /* The FEC overhead follows the reported loss and round trip
+   * (confab-fec-controller.h); FALSE: media.fec_overhead throughout.
+   * TRUE by default. */
+  gboolean adaptive_fec;
+  /* Offer ULPFEC in RED (as browsers do) rather than FlexFEC; FALSE by
+   * default. Answering, Confab takes whichever the offer has (FlexFEC
+   * when it has both). */
+  gboolean ulpfec;
   ConfabMediaConfig media;
   /* --netsim: the path simulator right above the ICE layer; impairs
    * nothing by default. */

@@ -12,6 +12,11 @@
 #define MID_AUDIO "0"
 #define MID_VIDEO "1"
 
+/* ULPFEC in RED when we offer it: Chromium's numbers. */
+#define RED_PT 118
+#define RED_RTX_PT 119
+#define ULPFEC_PT 120
+
 void
 confab_local_media_pick_ssrcs (ConfabLocalMedia *local)
 {
@@ -108,6 +113,12 @@ confab_negotiation_offer (const ConfabLocalMedia *local, ConfabStreamSet *out)
                       local->video_pt ?: CONFAB_SDP_DEFAULT_VIDEO_PT);
   video->fec_pt = local->fec ? local->fec_pt ?: CONFAB_SDP_DEFAULT_FLEXFEC_PT : 0;
   video->rtx_pt = local->no_rtx ? 0 : local->rtx_pt ?: CONFAB_SDP_DEFAULT_RTX_PT;
+  if (local->fec && local->ulpfec)
+    {
+      video->fec_pt = ULPFEC_PT;
+      video->red_pt = RED_PT;
+      video->red_rtx_pt = video->rtx_pt ? RED_RTX_PT : 0;
+    }
 }
 
 /* What a section offers Confab: Opus or VP8 (0 for neither) and FlexFEC. */
@@ -123,12 +134,34 @@ media_pt (const ConfabSdpMedia *m)
   return c != NULL ? c->pt : 0;
 }
 
-static guint
-flexfec_pt (const ConfabSdpMedia *m)
+/* The section's video FEC of the kinds asked for: FlexFEC (*@red 0) first,
+ * else ULPFEC in RED (*@fec ULPFEC's); FALSE, both 0, for none. */
+static gboolean
+fec_pts (const ConfabSdpMedia *m, gboolean flexfec, gboolean ulpfec, guint *fec, guint *red)
 {
-  const ConfabSdpCodec *c = confab_sdp_media_find_codec (m, "flexfec-03", 90000, 0);
+  const ConfabSdpCodec *c, *r;
 
-  return c != NULL && m->kind == CONFAB_SDP_MEDIA_VIDEO ? c->pt : 0;
+  *fec = *red = 0;
+  if (m->kind != CONFAB_SDP_MEDIA_VIDEO)
+    return FALSE;
+  if (flexfec && (c = confab_sdp_media_find_codec (m, "flexfec-03", 90000, 0)) != NULL)
+    *fec = c->pt;
+  else if (ulpfec && (c = confab_sdp_media_find_codec (m, "ulpfec", 90000, 0)) != NULL
+           && (r = confab_sdp_media_find_codec (m, "red", 90000, 0)) != NULL)
+    {
+      *fec = c->pt;
+      *red = r->pt;
+    }
+  return *fec != 0;
+}
+
+/* The retransmission format of the section's RED, 0 if none. */
+static guint
+red_rtx_pt (const ConfabSdpMedia *m, guint red)
+{
+  const ConfabSdpCodec *c = red != 0 ? confab_sdp_media_find_rtx (m, red) : NULL;
+
+  return c != NULL ? c->pt : 0;
 }
 
 /* The section's retransmission format for its VP8, 0 if none. */
@@ -241,11 +274,13 @@ confab_negotiation_answer (const ConfabLocalMedia *local, const ConfabSdp *offer
                                                         : CONFAB_STREAM_KIND_VIDEO,
                       m->mid, media_pt (m));
       if (local->fec)
-        s->fec_pt = flexfec_pt (m);
+        fec_pts (m, TRUE, TRUE, &s->fec_pt, &s->red_pt);
       /* Its RTX payload type could collide with our FEC's only if the
        * offer listed both on one number, which the parser refuses. */
       if (!local->no_rtx)
         s->rtx_pt = rtx_pt (m);
+      if (s->rtx_pt != 0)
+        s->red_rtx_pt = red_rtx_pt (m, s->red_pt);
       mirror_direction (s, m->direction);
       take_remote_ssrcs (s, m);
     }
@@ -321,11 +356,14 @@ confab_negotiation_apply_answer (ConfabStreamSet *streams, const ConfabSdp *answ
       s = &result.streams[section->stream];
       answer_pt[s->kind == CONFAB_STREAM_KIND_VIDEO] = media_pt (m);
       changed |= media_pt (m) != s->pt;
-      if (flexfec_pt (m) != 0 && s->fec_pt != 0 && flexfec_pt (m) != s->fec_pt)
+      /* Only the kind of FEC we offered counts. */
+      guint fec = 0, red = 0;
+      fec_pts (m, s->red_pt == 0, s->red_pt != 0, &fec, &red);
+      if (fec != 0 && s->fec_pt != 0 && (fec != s->fec_pt || red != s->red_pt))
         {
           g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
-                       _ ("The answer changed the FEC payload type (%u; offered %u)"),
-                       flexfec_pt (m), s->fec_pt);
+                       _ ("The answer changed the FEC payload type (%u; offered %u)"), fec,
+                       s->fec_pt);
           return FALSE;
         }
       if (rtx_pt (m) != 0 && s->rtx_pt != 0 && rtx_pt (m) != s->rtx_pt)
@@ -341,11 +379,14 @@ confab_negotiation_apply_answer (ConfabStreamSet *streams, const ConfabSdp *answ
         s->rtx_pt = 0;
       /* An answer that adds FEC we did not offer is ignored: we have
        * nothing to decode it with. */
-      if (flexfec_pt (m) == 0 && s->fec_pt != 0)
+      if (fec == 0 && s->fec_pt != 0)
         {
-          s->fec_pt = 0;
+          s->fec_pt = s->red_pt = 0;
           declined_fec = TRUE;
         }
+      /* RED's retransmissions only as offered and answered. */
+      if (s->rtx_pt == 0 || red_rtx_pt (m, s->red_pt) != s->red_rtx_pt)
+        s->red_rtx_pt = 0;
       mirror_direction (s, m->direction);
       take_remote_ssrcs (s, m);
     }
@@ -393,10 +434,23 @@ describe_stream (ConfabSdp *sdp, const ConfabStreamParams *s)
     m = confab_sdp_add_opus_media (sdp, s->mid, s->pt, s->local_ssrc);
   else
     {
-      m = confab_sdp_add_vp8_media (sdp, s->mid, s->pt, s->local_ssrc, s->fec_pt,
+      m = confab_sdp_add_vp8_media (sdp, s->mid, s->pt, s->local_ssrc, s->red_pt ? 0 : s->fec_pt,
                                     s->local_fec_ssrc);
       if (s->rtx_pt != 0)
         confab_sdp_media_add_rtx (m, s->rtx_pt, s->pt, s->local_ssrc, s->local_rtx_ssrc);
+      /* As Chromium writes them: RED, its RTX, ULPFEC; the RTX SSRC is the
+       * one of the FID group above. */
+      if (s->red_pt != 0)
+        {
+          confab_sdp_media_add_codec (m, s->red_pt, "red", 90000, 0, NULL);
+          if (s->red_rtx_pt != 0)
+            {
+              g_autofree char *apt = g_strdup_printf ("apt=%u", s->red_pt);
+
+              confab_sdp_media_add_codec (m, s->red_rtx_pt, "rtx", 90000, 0, apt);
+            }
+          confab_sdp_media_add_codec (m, s->fec_pt, "ulpfec", 90000, 0, NULL);
+        }
     }
   m->direction = direction_of (s);
   /* One media stream per call, one track per kind (RFC 8830). */

@@ -11,10 +11,13 @@
  * offer has, and declines every other section (RFC 3264 6: port 0, same
  * mid, same place). Confab offers RTX (rtx/90000, apt= its VP8) for the
  * video and answers an offer's RTX for the VP8 it takes, on the offer's
- * numbers. RED, ULPFEC and telephone-event are never answered: Confab's
- * media cannot do them. The offerer refuses an answer that changes payload
- * types, drops FEC or RTX if the answer declines it, and drops a stream
- * whose section the answer declines.
+ * numbers. Video FEC is FlexFEC or ULPFEC in RED (red/90000 with
+ * ulpfec/90000, and rtx with apt= the RED's, as Chromium offers them): an
+ * answer takes FlexFEC when both are offered (Confab to Confab), RED with
+ * ULPFEC when that is all there is, never RED alone. Audio RED and
+ * telephone-event are never answered. The offerer refuses an answer that
+ * changes payload types, drops FEC or RTX if the answer declines it, and
+ * drops a stream whose section the answer declines.
  */
 #pragma once
 
@@ -34,7 +37,11 @@ typedef struct
   guint video_pt;
   guint fec_pt;
   guint rtx_pt; /* 0 for CONFAB_SDP_DEFAULT_RTX_PT */
-  gboolean fec; /* we want FlexFEC on the video (offer it, or accept it) */
+  gboolean fec; /* we want FEC on the video (offer it, or accept it) */
+  /* Offer ULPFEC in RED (as browsers do) rather than FlexFEC. An answer
+   * takes FlexFEC when the offer has it, else ULPFEC in RED, whatever
+   * this says. */
+  gboolean ulpfec;
   /* Retransmission of the video (NACK + RTX) is on unless this says no:
    * offered, and accepted when offered. */
   gboolean no_rtx;
@@ -77,7 +84,7 @@ void confab_negotiation_offer (const ConfabLocalMedia *local, ConfabStreamSet *o
 
 /* The answerer's streams for @offer (a parsed offer): one audio and one
  * video stream at most, on the offer's payload types and mids, FEC only if
- * offered as flexfec-03 and wanted here, RTX if offered for the VP8 and
+ * offered (flexfec-03, or red with ulpfec) and wanted here, RTX if offered for the VP8 and
  * not refused here, directions mirrored, the peer's
  * SSRCs from its a=ssrc lines; the other sections declined. On failure
  * (no section Confab can use) returns FALSE with a one-line @error and

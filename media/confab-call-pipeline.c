@@ -289,6 +289,29 @@ confab_call_pipeline_set_audio_loss_hint (ConfabCallPipeline *self, guint percen
 }
 
 void
+confab_call_pipeline_set_audio_bitrate (ConfabCallPipeline *self, guint kbps)
+{
+  g_autoptr (GstElement) encoder = NULL;
+
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  /* The capture names its Opus encoder; opusenc's bitrate is mutable while
+   * playing. */
+  encoder = gst_bin_get_by_name (GST_BIN (self->pipeline), "audio-encoder");
+  if (encoder != NULL)
+    g_object_set (encoder, "bitrate", (gint) CLAMP (kbps, 6, 510) * 1000, NULL);
+}
+
+void
+confab_call_pipeline_set_fec_overhead (ConfabCallPipeline *self, guint overhead,
+                                       guint key_frame_overhead)
+{
+  g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));
+
+  confab_rtp_session_set_fec_overhead (self->session, overhead, key_frame_overhead);
+}
+
+void
 confab_call_pipeline_push_packet (ConfabCallPipeline *self, const guint8 *data, gsize size)
 {
   g_return_if_fail (CONFAB_IS_CALL_PIPELINE (self));

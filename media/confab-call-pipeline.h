@@ -31,6 +31,10 @@ typedef enum
   CONFAB_MEDIA_ERROR_PIPELINE,        /* a runtime error reported on the bus */
 } ConfabMediaError;
 
+/* How long the receiving jitter buffers hold a packet for a late or
+ * retransmitted one before playout. */
+#define CONFAB_MEDIA_LATENCY_MS 100
+
 typedef struct
 {
   /* "test" (videotestsrc), "camera" (the first camera the device monitor
@@ -81,6 +85,12 @@ typedef struct
   guint64 fec_recovered;   /* audio: frames rebuilt from Opus in-band FEC; video: by our FEC */
   guint64 fec_unrecovered; /* video: lost media our FEC could not rebuild */
   guint64 fec_repair_sent; /* video: FEC repair packets sent */
+  /* video: repair packets per 100 media packets sent over the last 2 to 4
+   * s (fec_repair_sent / packets_sent is the whole call's) */
+  double fec_overhead_pct;
+  /* audio: lost frames opusdec had to conceal (PLC) because no in-band FEC
+   * rebuilt them; see confab-opus-lbrr.h for how they are told apart */
+  guint64 concealed;
   /* Video, retransmission and key-frame requests (all 0 without RTX). */
   guint64 packets_lost_before_fec; /* media packets the network lost, before FEC and RTX
                                     * (packets_lost is what stays lost after both) */
@@ -198,6 +208,15 @@ gboolean confab_call_pipeline_get_video_enabled (ConfabCallPipeline *self);
  * expected packet loss in percent, which sizes its in-band FEC. */
 void confab_call_pipeline_set_video_bitrate (ConfabCallPipeline *self, guint kbps);
 void confab_call_pipeline_set_audio_loss_hint (ConfabCallPipeline *self, guint percent);
+/* Opus's bitrate in kbit/s (6..510), thread-safe, any time: adaptive FEC
+ * raises a low one to where in-band FEC is produced at all. */
+void confab_call_pipeline_set_audio_bitrate (ConfabCallPipeline *self, guint kbps);
+
+/* Adaptive FEC's knob, thread-safe, any time: the FEC encoder's repair
+ * packets per 100 video packets (delta frames, key frames) for the blocks
+ * that end from now on, each clamped to 100. Without FEC, nothing. */
+void confab_call_pipeline_set_fec_overhead (ConfabCallPipeline *self, guint overhead,
+                                            guint key_frame_overhead);
 
 /* Owner thread, before confab_call_pipeline_start(): removes the FEC
  * encoder and decoder that a stream's fec_pt asked for (the offerer builds

@@ -86,12 +86,10 @@ on_opus_input (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   rebuilt = confab_opus_fec_counter_packet (&probe->fec, map.data, map.size);
   gst_buffer_unmap (GST_PAD_PROBE_INFO_BUFFER (info), &map);
 
-  if (rebuilt)
-    {
-      g_mutex_lock (&probe->session->lock);
-      probe->stream->stats.fec_recovered++;
-      g_mutex_unlock (&probe->session->lock);
-    }
+  g_mutex_lock (&probe->session->lock);
+  probe->stream->stats.fec_recovered += rebuilt;
+  probe->stream->stats.concealed = probe->fec.concealed;
+  g_mutex_unlock (&probe->session->lock);
 
   return GST_PAD_PROBE_OK;
 }

@@ -60,6 +60,15 @@ stream_problem (const ConfabStreamParams *streams, guint i)
   if (s->rtx_pt != 0
       && (!pt_is_dynamic (s->rtx_pt) || s->rtx_pt == s->pt || s->rtx_pt == s->fec_pt))
     return _ ("the RTX payload type must be a free dynamic one (35..63 or 96..127)");
+  if (s->red_pt != 0
+      && (s->fec_pt == 0 || !pt_is_dynamic (s->red_pt) || s->red_pt == s->pt
+          || s->red_pt == s->fec_pt || s->red_pt == s->rtx_pt))
+    return _ ("the FEC payload type must be a free dynamic one (35..63 or 96..127)");
+  if (s->red_rtx_pt != 0
+      && (s->red_pt == 0 || s->rtx_pt == 0 || !pt_is_dynamic (s->red_rtx_pt)
+          || s->red_rtx_pt == s->pt || s->red_rtx_pt == s->fec_pt || s->red_rtx_pt == s->rtx_pt
+          || s->red_rtx_pt == s->red_pt))
+    return _ ("the RTX payload type must be a free dynamic one (35..63 or 96..127)");
   if (s->rtx_pt != 0 && s->local_rtx_ssrc != 0
       && (s->local_rtx_ssrc == s->local_ssrc
           || (s->fec_pt != 0 && s->local_rtx_ssrc == s->local_fec_ssrc)))

@@ -54,12 +54,23 @@ confab_opus_frame_has_lbrr (const guint8 *data, gsize size, guint64 *frame_durat
 void
 confab_opus_fec_counter_init (ConfabOpusFecCounter *counter)
 {
-  *counter = (ConfabOpusFecCounter){ .gap = CONFAB_OPUS_NO_GAP };
+  *counter = (ConfabOpusFecCounter){ .gap = CONFAB_OPUS_NO_GAP, .frame_duration = 20 * MS_NS };
+}
+
+/* The frames of the pending gap, at least one. */
+static guint64
+gap_frames (const ConfabOpusFecCounter *counter)
+{
+  if (counter->gap == CONFAB_OPUS_NO_GAP)
+    return 0;
+  /* opusdec rounds the gap to 2.5 ms. */
+  return MAX ((counter->gap + counter->frame_duration / 2) / counter->frame_duration, 1);
 }
 
 void
 confab_opus_fec_counter_gap (ConfabOpusFecCounter *counter, guint64 duration_ns)
 {
+  counter->concealed += gap_frames (counter);
   counter->gap = duration_ns;
 }
 
@@ -80,8 +91,11 @@ confab_opus_fec_counter_packet (ConfabOpusFecCounter *counter, const guint8 *dat
                      /* opusdec rounds the gap to 2.5 ms. */
                      && counter->gap + MS_NS * 5 / 4 >= frame_duration;
 
+  counter->concealed += gap_frames (counter) - (rebuilt ? 1 : 0);
   if (size > 0)
     counter->last_celt = celt;
+  if (!celt && frame_duration != CONFAB_OPUS_NO_GAP)
+    counter->frame_duration = frame_duration;
   counter->gap = CONFAB_OPUS_NO_GAP;
 
   return rebuilt;

@@ -39,10 +39,17 @@ G_BEGIN_DECLS
 gboolean confab_opus_frame_has_lbrr (const guint8 *data, gsize size, guint64 *frame_duration_ns,
                                      gboolean *celt);
 
+/* opusdec (1.22) does not count what it conceals either (nor does
+ * rtpjitterbuffer): a gap's frames that the next packet does not rebuild
+ * are concealed by the decoder's PLC, a gap's length in frames being its
+ * duration over the last packet's frame duration (20 ms until one is
+ * seen). A gap followed by another gap is concealed whole. */
 typedef struct
 {
   guint64 gap; /* duration of the latest gap, CONFAB_OPUS_NO_GAP after a packet */
   gboolean last_celt;
+  guint64 frame_duration; /* of the last SILK or hybrid packet, ns */
+  guint64 concealed;      /* frames, since init */
 } ConfabOpusFecCounter;
 
 void confab_opus_fec_counter_init (ConfabOpusFecCounter *counter);
@@ -51,7 +58,7 @@ void confab_opus_fec_counter_gap (ConfabOpusFecCounter *counter, guint64 duratio
 /* A flush: what came before is forgotten. */
 void confab_opus_fec_counter_flush (ConfabOpusFecCounter *counter);
 /* A packet reached the decoder; TRUE when it rebuilds a frame of the gap
- * before it. */
+ * before it. The gap's other frames count as concealed. */
 gboolean confab_opus_fec_counter_packet (ConfabOpusFecCounter *counter, const guint8 *data,
                                          gsize size);
 

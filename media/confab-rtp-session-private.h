@@ -30,6 +30,10 @@ struct _ConfabRtpSession
   GstElement *fec_enc;
   GstElement *fec_dec;
   ConfabMediaStream *fec_stream;
+  /* The stream whose FEC is ULPFEC in RED (then fec_enc sits in rtpbin's
+   * FEC encoder slot, before RTX), NULL without. */
+  ConfabMediaStream *red_stream;
+  guint fec_overhead, fec_key_frame_overhead; /* as configured */
   /* rtpbin's AUX elements for the stream with RTX; NULL without. */
   GstElement *rtx_send;
   GstElement *rtx_receive;
@@ -51,6 +55,14 @@ struct _ConfabRtpSession
   guint64 key_frame_requests_dropped;
   ConfabSentReports sent_reports;
   GHashTable *jitterbuffers; /* SSRC -> JitterBufferEntry */
+  guint32 red_media_ssrc;    /* atomic: the SSRC the peer's RED media came on, 0: none yet */
+  /* fec_overhead_pct's window: the video's media and repair packets sent
+   * as of two moments at least FEC_WINDOW_US apart, older first. */
+  struct
+  {
+    gint64 time;
+    guint64 media, repair;
+  } fec_window[2];
 };
 
 /* Errors in streaming threads reach the owner through the bus, like any

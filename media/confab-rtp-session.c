@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "confab-media-elements.h"
+#include "confab-red-unwrap.h"
 #include "confab-rtp-packet.h"
 #include "confab-rtp-session-private.h"
 #include "gstconfabfecdec.h"
@@ -20,7 +21,7 @@
 
 /* rtpbin's jitter buffer: long enough to reorder packets on a real path,
  * short enough for a conversation. */
-#define JITTERBUFFER_LATENCY_MS 100
+#define JITTERBUFFER_LATENCY_MS CONFAB_MEDIA_LATENCY_MS
 
 #define VIDEO_MTU 1200
 
@@ -74,6 +75,10 @@
  * loss would bring more losses. rtpsession alone lets one through per
  * two round trips, which on a short path is no limit. */
 #define KEY_FRAME_MIN_INTERVAL (300 * GST_MSECOND)
+
+/* video.fec_overhead_pct covers the last 2 to 4 s: long enough for a few
+ * key frames' worth of blocks, short enough to follow adaptive FEC. */
+#define FEC_WINDOW_US (2 * G_USEC_PER_SEC)
 
 /* RTCP feedback (RFC 4585 6.1): generic NACK is RTPFB FMT 1, PLI is
  * PSFB FMT 1, FIR (RFC 5104) PSFB FMT 4. */
@@ -130,6 +135,22 @@ count_feedback (ConfabRtpSession *session, const guint8 *data, gsize size, gbool
 
 /* Packets out (streaming threads) ------------------------------------------ */
 
+/* Under session->lock: a RED packet of ours (media or ULPFEC; the FEC
+ * encoder counts the latter), or a retransmission of one. */
+static void
+count_sent_red (ConfabMediaStream *stream, const guint8 *data, gsize size, gint64 now)
+{
+  guint pt = data[1] & 0x7f;
+
+  if (pt == stream->params.red_rtx_pt)
+    stream->stats.rtx_sent++;
+  else if (pt != stream->params.red_pt)
+    return;
+  else if (confab_red_primary_pt (data, size, NULL) == (gint) stream->params.pt)
+    stream->stats.packets_sent++;
+  confab_rate_meter_add (&stream->sent, now, size);
+}
+
 /* Under session->lock. */
 static void
 count_sent (ConfabRtpSession *session, const guint8 *data, gsize size, gint64 now)
@@ -156,6 +177,8 @@ count_sent (ConfabRtpSession *session, const guint8 *data, gsize size, gint64 no
       stream->stats.rtx_sent++;
       confab_rate_meter_add (&stream->sent, now, size);
     }
+  else if (session->red_stream != NULL && size >= 2)
+    count_sent_red (session->red_stream, data, size, now);
 }
 
 static void
@@ -299,7 +322,9 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
 {
   GstElement *target = NULL;
   ConfabRtpView rtp;
-  gboolean rtcp = FALSE, valid = FALSE;
+  gboolean rtcp = FALSE, valid = FALSE, repair = FALSE;
+  guint8 unwrapped[MAX_PACKET_SIZE];
+  gsize unwrapped_size = 0;
   gint64 now;
 
   /* RFC 5761 section 4: with RTP and RTCP on one port, the second octet
@@ -309,6 +334,38 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
       rtcp = confab_rtp_is_rtcp (data, size);
       valid = rtcp ? confab_rtcp_compound_is_valid (data, size)
                    : confab_rtp_view_parse (&rtp, data, size) == CONFAB_FEC_OK;
+    }
+  /* ULPFEC in RED (confab-red-unwrap.h). */
+  if (valid && !rtcp && session->red_stream != NULL
+      && (rtp.payload_type == session->red_stream->params.red_pt
+          || (rtp.payload_type == session->red_stream->params.red_rtx_pt
+              && session->red_stream->params.red_rtx_pt != 0)))
+    {
+      const ConfabStreamParams *params = &session->red_stream->params;
+
+      switch (confab_red_unwrap (params,
+                                 (guint32) g_atomic_int_get ((gint *) &session->red_media_ssrc),
+                                 &rtp, unwrapped, &unwrapped_size))
+        {
+        case CONFAB_RED_MEDIA:
+          if (rtp.payload_type == params->red_pt)
+            g_atomic_int_set ((gint *) &session->red_media_ssrc, (gint) rtp.ssrc);
+          G_GNUC_FALLTHROUGH;
+        case CONFAB_RED_LATE_REPAIR:
+          data = unwrapped;
+          size = unwrapped_size;
+          unwrapped_size = 0;
+          valid = confab_rtp_view_parse (&rtp, data, size) == CONFAB_FEC_OK;
+          break;
+        case CONFAB_RED_REPAIR:
+          /* Counted by the decoder, its place by the stand-in. */
+          repair = TRUE;
+          break;
+        case CONFAB_RED_BROKEN:
+        default:
+          valid = FALSE;
+          break;
+        }
     }
 
   now = g_get_monotonic_time ();
@@ -325,6 +382,13 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
           count_feedback (session, data, size, FALSE);
           target = session->rtcp_src;
         }
+      else if (repair)
+        {
+          /* Its sequence number is the media's: counted as arrived, so
+           * that packets_lost_before_fec stays media only. */
+          confab_media_stream_note_seq (session->red_stream, rtp.ssrc, rtp.seq);
+          target = session->rtp_src;
+        }
       else if (count_received (session, &rtp, now))
         target = session->rtp_src;
       else
@@ -336,6 +400,8 @@ confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *data, g
    * flushing and drops the buffer. */
   if (target != NULL)
     push_stamped (target, data, size);
+  if (target != NULL && repair)
+    push_stamped (target, unwrapped, unwrapped_size);
 }
 
 /* rtpbin callbacks ---------------------------------------------------------- */
@@ -563,6 +629,18 @@ add_rtx_element (ConfabRtpSession *session, guint session_id, gboolean send, Gst
     return NULL;
 
   set_map (element, "payload-type-map", params->pt, params->rtx_pt);
+  /* With ULPFEC in RED our media leaves in RED (the FEC encoder sits
+   * before this element), and the peer's is unwrapped before rtpbin. */
+  if (send && params->red_rtx_pt != 0)
+    {
+      g_autoptr (GstStructure) map = NULL;
+      g_autofree char *media = g_strdup_printf ("%u", params->pt);
+      g_autofree char *red = g_strdup_printf ("%u", params->red_pt);
+
+      map = gst_structure_new ("application/x-rtp-pt-map", media, G_TYPE_UINT, params->rtx_pt, red,
+                               G_TYPE_UINT, params->red_rtx_pt, NULL);
+      g_object_set (element, "payload-type-map", map, NULL);
+    }
   if (send)
     {
       set_map (element, "ssrc-map", params->local_ssrc, params->local_rtx_ssrc);
@@ -689,44 +767,90 @@ register_fec_elements (gpointer data)
   return NULL;
 }
 
-/* FlexFEC for @stream: the encoder between rtpbin's send_rtp_src_0 and the
- * RTP appsink (it passes other streams and RTCP through: protect-pt), the
- * decoder between the RTP appsrc and recv_rtp_sink_0, so that a lost
+static void
+ensure_fec_elements (void)
+{
+  static GOnce registered = G_ONCE_INIT;
+
+  g_once (&registered, register_fec_elements, NULL);
+}
+
+/* The FEC encoder for @stream (FlexFEC, or ULPFEC in RED), made and set
+ * up; not added to any bin. */
+static GstElement *
+make_fec_encoder (ConfabRtpSession *session, const ConfabMediaStream *stream)
+{
+  const ConfabStreamParams *params = &stream->params;
+  GstElement *encoder;
+
+  ensure_fec_elements ();
+  encoder = gst_element_factory_make ("confabfecenc", "fec-enc");
+  /* encoding-name: after rtpfunnel and rtpbin the caps no longer say
+   * which codec the protected packets carry, and without it no key frame
+   * would get key-frame-overhead. */
+  gst_util_set_object_arg (G_OBJECT (encoder), "scheme", params->red_pt ? "ulpfec" : "flexfec");
+  g_object_set (encoder, "pt", params->fec_pt, "repair-ssrc", params->local_fec_ssrc, "protect-pt",
+                (gint) params->pt, "overhead", session->fec_overhead, "key-frame-overhead",
+                session->fec_key_frame_overhead, "encoding-name", stream->codec->name, NULL);
+  if (params->red_pt != 0)
+    g_object_set (encoder, "red-pt", (gint) params->red_pt, NULL);
+  return encoder;
+}
+
+/* ULPFEC in RED: the encoder goes where rtpbin asks for a FEC encoder,
+ * before its RTX sender, since it renumbers the media to make room for
+ * its repair packets in their sequence (WebRTC's form), and the RTX
+ * sender must keep the packets as they leave. */
+static GstElement *
+on_request_fec_encoder (GstElement *rtpbin, guint session_id, gpointer user_data)
+{
+  ConfabRtpSession *session = user_data;
+  GstElement *encoder;
+
+  if (session->red_stream == NULL || !session->red_stream->params.send || session->fec_enc != NULL)
+    return NULL;
+  encoder = make_fec_encoder (session, session->red_stream);
+  session->fec_enc = gst_object_ref (encoder);
+  return encoder;
+}
+
+/* FEC for @stream. FlexFEC: the encoder between rtpbin's send_rtp_src_0
+ * and the RTP appsink (it passes other streams and RTCP through:
+ * protect-pt); ULPFEC in RED: inside rtpbin (on_request_fec_encoder()).
+ * The decoder between the RTP appsrc and recv_rtp_sink_0, so that a lost
  * packet is rebuilt as soon as its repair packet arrives and reaches the
  * jitter buffer merely late (DESIGN.md). The decoder consumes the repair
  * packets: rtpbin never sees them as a stream. */
 static gboolean
-build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, guint overhead,
-           guint key_frame_overhead, GError **error)
+build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, GError **error)
 {
-  static GOnce registered = G_ONCE_INIT;
   const ConfabStreamParams *params = &stream->params;
+  gboolean red = params->red_pt != 0;
 
-  g_once (&registered, register_fec_elements, NULL);
-
-  if ((session->fec_enc = confab_media_add_element (session->bin, "confabfecenc", "fec-enc", error))
-          == NULL
-      || (session->fec_dec
-          = confab_media_add_element (session->bin, "confabfecdec", "fec-dec", error))
-             == NULL)
+  ensure_fec_elements ();
+  if ((session->fec_dec = confab_media_add_element (session->bin, "confabfecdec", "fec-dec", error))
+      == NULL)
     return FALSE;
-  gst_object_ref (session->fec_enc);
   gst_object_ref (session->fec_dec);
   session->fec_stream = stream;
+  if (!red)
+    {
+      session->fec_enc = gst_object_ref (make_fec_encoder (session, stream));
+      gst_bin_add (session->bin, session->fec_enc);
+    }
 
-  /* encoding-name: after rtpfunnel and rtpbin the caps no longer say
-   * which codec the protected packets carry, and without it no key frame
-   * would get key-frame-overhead. */
-  gst_util_set_object_arg (G_OBJECT (session->fec_enc), "scheme", "flexfec");
-  g_object_set (session->fec_enc, "pt", params->fec_pt, "repair-ssrc", params->local_fec_ssrc,
-                "protect-pt", (gint) params->pt, "overhead", overhead, "key-frame-overhead",
-                key_frame_overhead, "encoding-name", stream->codec->name, NULL);
-  gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", "flexfec");
+  /* RED media reaches the decoder unwrapped (confab-red-unwrap.h), its repair
+   * packets still in RED. */
+  gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", red ? "ulpfec" : "flexfec");
   g_object_set (session->fec_dec, "pt", params->fec_pt, "repair-ssrc", params->remote_fec_ssrc,
-                NULL);
+                "red-pt", red ? (gint) params->red_pt : -1, NULL);
 
-  return confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->fec_enc, "sink", error)
-         && confab_media_link_pads (session->fec_enc, "src", session->rtp_sink, "sink", error)
+  return (red ? confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->rtp_sink,
+                                        "sink", error)
+              : confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->fec_enc, "sink",
+                                        error)
+                    && confab_media_link_pads (session->fec_enc, "src", session->rtp_sink, "sink",
+                                               error))
          && confab_media_link_pads (session->rtp_src, "src", session->fec_dec, "sink", error)
          && confab_media_link_pads (session->fec_dec, "src", session->rtpbin, "recv_rtp_sink_0",
                                     error);
@@ -774,6 +898,8 @@ build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCa
   g_signal_connect (session->rtpbin, "request-aux-receiver", G_CALLBACK (on_request_aux_receiver),
                     session);
   g_signal_connect (session->rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), session);
+  g_signal_connect (session->rtpbin, "request-fec-encoder", G_CALLBACK (on_request_fec_encoder),
+                    session);
   g_signal_connect (session->rtpbin, "pad-added", G_CALLBACK (on_pad_added), session);
 
   /* All streams share session 0 (BUNDLE); rtpfunnel keeps upstream events
@@ -788,6 +914,10 @@ build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCa
       if (session->streams[i].params.fec_pt != 0)
         fec_stream = &session->streams[i];
     }
+  session->fec_overhead = config->fec_overhead;
+  session->fec_key_frame_overhead = config->fec_key_frame_overhead;
+  if (fec_stream != NULL && fec_stream->params.red_pt != 0)
+    session->red_stream = fec_stream;
   if (!confab_media_link_pads (funnel, "src", session->rtpbin, "send_rtp_sink_0", error))
     return FALSE;
 
@@ -825,8 +955,7 @@ build (ConfabRtpSession *session, const ConfabMediaConfig *config, ConfabMediaCa
     return FALSE;
 
   if (fec_stream != NULL)
-    return build_fec (session, fec_stream, config->fec_overhead, config->fec_key_frame_overhead,
-                      error);
+    return build_fec (session, fec_stream, error);
   return link_without_fec (session, error);
 }
 
@@ -883,15 +1012,45 @@ confab_rtp_session_free (ConfabRtpSession *session)
 }
 
 void
+confab_rtp_session_set_fec_overhead (ConfabRtpSession *session, guint overhead,
+                                     guint key_frame_overhead)
+{
+  /* Both properties are GST_PARAM_MUTABLE_PLAYING: confabfecenc takes them
+   * under its object lock, and its streaming thread picks them up at the
+   * next packet for the blocks that end from then on
+   * (confab_fec_encoder_set_overhead()), so a block in progress is never
+   * cut short or coded with a mask of another size. */
+  if (session->fec_enc != NULL)
+    g_object_set (session->fec_enc, "overhead", MIN (overhead, 100), "key-frame-overhead",
+                  MIN (key_frame_overhead, 100), NULL);
+}
+
+void
 confab_rtp_session_disable_fec (ConfabRtpSession *session)
 {
   g_autoptr (GError) error = NULL;
 
-  if (session->fec_enc == NULL)
+  if (session->fec_dec == NULL)
     return;
 
   /* Still in NULL state: nothing flows, relinking is plain surgery.
-   * Removing an element unlinks its pads. */
+   * Removing an element unlinks its pads. ULPFEC in RED's encoder is
+   * rtpbin's: left in place, it passes everything through untouched. */
+  if (session->red_stream != NULL)
+    {
+      if (session->fec_enc != NULL)
+        g_object_set (session->fec_enc, "red-pt", -1, "overhead", 0u, "key-frame-overhead", 0u,
+                      NULL);
+      session->red_stream = NULL;
+      gst_bin_remove (session->bin, session->fec_dec);
+      gst_clear_object (&session->fec_enc);
+      gst_clear_object (&session->fec_dec);
+      session->fec_stream = NULL;
+      if (!confab_media_link_pads (session->rtp_src, "src", session->rtpbin, "recv_rtp_sink_0",
+                                   &error))
+        g_critical ("Could not relink the pipeline without FEC: %s", error->message);
+      return;
+    }
   gst_bin_remove (session->bin, session->fec_enc);
   gst_bin_remove (session->bin, session->fec_dec);
   gst_clear_object (&session->fec_enc);
@@ -988,6 +1147,23 @@ confab_rtp_session_stop (ConfabRtpSession *session)
   g_mutex_unlock (&session->lock);
 }
 
+/* Under session->lock: the repair packets per 100 media packets since the
+ * older of the window's two moments, which move on every FEC_WINDOW_US. */
+static double
+fec_overhead_pct (ConfabRtpSession *session, gint64 now, guint64 media, guint64 repair)
+{
+  if (session->fec_window[1].time == 0 || now - session->fec_window[1].time >= FEC_WINDOW_US)
+    {
+      session->fec_window[0] = session->fec_window[1];
+      session->fec_window[1].time = now;
+      session->fec_window[1].media = media;
+      session->fec_window[1].repair = repair;
+    }
+  if (session->fec_window[0].time == 0 || media <= session->fec_window[0].media)
+    return media > 0 ? 100.0 * repair / media : 0;
+  return 100.0 * (repair - session->fec_window[0].repair) / (media - session->fec_window[0].media);
+}
+
 void
 confab_rtp_session_get_stats (ConfabRtpSession *session, ConfabMediaStats *stats)
 {
@@ -1029,6 +1205,8 @@ confab_rtp_session_get_stats (ConfabRtpSession *session, ConfabMediaStats *stats
       if (stream == session->fec_stream)
         {
           out->fec_repair_sent = repair_sent;
+          out->fec_overhead_pct
+              = fec_overhead_pct (session, now, stream->stats.packets_sent, repair_sent);
           out->fec_recovered = recovered;
           out->fec_unrecovered = unrecovered;
         }

@@ -48,6 +48,10 @@ void confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *da
 /* Owner thread, pipeline in NULL: removes the FEC elements. */
 void confab_rtp_session_disable_fec (ConfabRtpSession *session);
 
+/* Any thread: the FEC encoder's overheads from now on (no FEC: nothing). */
+void confab_rtp_session_set_fec_overhead (ConfabRtpSession *session, guint overhead,
+                                          guint key_frame_overhead);
+
 /* Thread-safe: everything but frames_encoded. */
 void confab_rtp_session_get_stats (ConfabRtpSession *session, ConfabMediaStats *stats);
 

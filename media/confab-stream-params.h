@@ -47,6 +47,14 @@ typedef struct
   guint rtx_pt;
   guint32 local_rtx_ssrc;
   guint32 remote_rtx_ssrc;
+  /* ULPFEC (RFC 5109) in RED (RFC 2198), the form browsers offer, instead
+   * of FlexFEC: the RED payload type, 0 for none. With it fec_pt is
+   * ULPFEC's, carried inside RED on the media SSRC and in its sequence
+   * space (the FEC SSRCs are unused), the video's media packets travel in
+   * RED too, and red_rtx_pt (0: none) retransmits RED packets (apt= the
+   * RED's). */
+  guint red_pt;
+  guint red_rtx_pt;
 } ConfabStreamParams;
 
 G_END_DECLS

@@ -13,7 +13,11 @@
  * #GstConfabFecEnc:encoding-name names; left empty, from the caps' encoding-name, which after
  * rtpbin or rtpfunnel is usually absent, so set the property in a call. FlexFEC repair packets go
  * on their own SSRC (#GstConfabFecEnc:repair-ssrc); ULPFEC ones on the media SSRC with their own
- * sequence numbers, told apart by payload type. Use it from rtpbin's
+ * sequence numbers, told apart by payload type. With #GstConfabFecEnc:red-pt set, ULPFEC is sent
+ * as WebRTC does: protected media and repair packets both wrapped in RED (RFC 2198) on that
+ * payload type, in one sequence space (media packets are renumbered to leave room for the repair
+ * packets after each block), so put the element before anything that keeps sequence numbers
+ * (rtpbin's #GstRtpBin::request-fec-encoder). Use it from rtpbin's
  * #GstRtpBin::request-fec-encoder signal, or directly after a payloader.
  *
  * ## Example launch line
@@ -32,6 +36,7 @@
 
 #include "confab-fec-encoder.h"
 #include "confab-fec-rs-encoder.h"
+#include "confab-red.h"
 #include "confab-rtp-packet.h"
 #include "gstconfabfeccommon.h"
 #include "gstconfabfecenums.h"
@@ -48,6 +53,7 @@ typedef struct
   ConfabFecEncoder *enc;  /* ULPFEC and FlexFEC */
   ConfabFecRsEncoder *rs; /* Reed-Solomon: one of the two is set for a stream in use */
   guint64 protected_seen; /* the encoder's protected count already added to the element's */
+  guint16 seq_shift;      /* RED: repair packets numbered among the media so far */
 } Stream;
 
 struct _GstConfabFecEnc
@@ -65,6 +71,7 @@ struct _GstConfabFecEnc
   guint pt;
   guint32 repair_ssrc;
   gint protect_pt;
+  gint red_pt;
   guint columns;
   guint rows;
   guint min_block;
@@ -83,9 +90,14 @@ struct _GstConfabFecEnc
   Stream streams[MAX_STREAMS];
   /* All FlexFEC streams share one repair SSRC and so one sequence, this one. */
   guint16 flexfec_seq;
+  /* RED: repair packets of a block that ended inside a frame (a full one),
+   * held until the frame's last packet, so that they never come between
+   * two packets of a frame. */
+  GPtrArray *red_pending;
   struct
   {
     gint protect_pt;
+    gint red_pt; /* >= 0 only with ULPFEC */
     guint overhead;
     guint key_frame_overhead;
     gboolean vp8;
@@ -110,6 +122,7 @@ enum
   PROP_REPAIR_PACKETS_SENT,
   PROP_ENCODING_NAME,
   PROP_KEY_FRAMES,
+  PROP_RED_PT,
   N_PROPS
 };
 
@@ -127,6 +140,13 @@ streams_clear (GstConfabFecEnc *self)
       g_clear_pointer (&self->streams[i].rs, confab_fec_rs_encoder_free);
       self->streams[i].ssrc = 0;
       self->streams[i].protected_seen = 0;
+      self->streams[i].seq_shift = 0;
+    }
+  if (self->red_pending != NULL)
+    {
+      for (guint i = 0; i < self->red_pending->len; i++)
+        gst_buffer_unref (g_ptr_array_index (self->red_pending, i));
+      g_ptr_array_set_size (self->red_pending, 0);
     }
 }
 
@@ -173,6 +193,8 @@ stream_get (GstConfabFecEnc *self, guint32 ssrc)
         cfg.rows = self->rows;
         cfg.min_block = self->min_block;
         cfg.delay_budget_ms = self->delay_budget;
+        if (cfg.scheme == CONFAB_FEC_SCHEME_ULPFEC)
+          cfg.red_payload_type = self->red_pt;
         GST_OBJECT_UNLOCK (self);
         cfg.repair_seq = (guint16) g_random_int ();
         if (cfg.scheme != CONFAB_FEC_SCHEME_ULPFEC)
@@ -202,6 +224,7 @@ chain_settings_update (GstConfabFecEnc *self)
     return;
   GST_OBJECT_LOCK (self);
   self->chain_settings.protect_pt = self->protect_pt;
+  self->chain_settings.red_pt = self->scheme == CONFAB_FEC_SCHEME_ULPFEC ? self->red_pt : -1;
   self->chain_settings.overhead = self->overhead;
   self->chain_settings.key_frame_overhead = self->key_frame_overhead;
   self->chain_settings.vp8
@@ -267,6 +290,76 @@ protect (GstConfabFecEnc *self, const ConfabRtpView *v)
   return repairs;
 }
 
+/* The media stream of @ssrc, NULL for one not seen yet. */
+static Stream *
+stream_find (GstConfabFecEnc *self, guint32 ssrc)
+{
+  for (guint i = 0; i < MAX_STREAMS; i++)
+    if (self->streams[i].enc && self->streams[i].ssrc == ssrc)
+      return &self->streams[i];
+  return NULL;
+}
+
+/* RED: the held repair packets, numbered right after the media packet
+ * @v (a frame's last), which moves the stream's later media on. */
+static GPtrArray *
+release_red (GstConfabFecEnc *self, const ConfabRtpView *v)
+{
+  Stream *stream = stream_find (self, v->ssrc);
+  GPtrArray *out = NULL;
+
+  if (stream == NULL || self->red_pending == NULL || self->red_pending->len == 0)
+    return NULL;
+  out = g_ptr_array_new ();
+  for (guint i = 0; i < self->red_pending->len; i++)
+    {
+      GstBuffer *repair = gst_buffer_make_writable (g_ptr_array_index (self->red_pending, i));
+      guint8 seq[2];
+
+      confab_write_u16 (seq, (guint16) (v->seq + 1 + i));
+      gst_buffer_fill (repair, 2, seq, sizeof seq);
+      g_ptr_array_add (out, repair);
+    }
+  stream->seq_shift += self->red_pending->len;
+  g_ptr_array_set_size (self->red_pending, 0);
+  return out;
+}
+
+/* RED mode: @buffer (protected media) renumbered, protected and wrapped in
+ * RED; NULL when it is not RTP this mode changes (passed on as it is). */
+static GstBuffer *
+protect_red (GstConfabFecEnc *self, GstBuffer *buffer, GPtrArray **repairs)
+{
+  guint8 packet[CONFAB_FEC_MAX_PACKET_SIZE], red[CONFAB_FEC_MAX_PACKET_SIZE + 1];
+  gsize size = gst_buffer_get_size (buffer), written;
+  Stream *stream;
+  ConfabRtpView v;
+  GPtrArray *made;
+  GstBuffer *out;
+
+  if (size > sizeof packet || gst_buffer_extract (buffer, 0, packet, size) != size
+      || confab_rtp_view_parse (&v, packet, size) != CONFAB_FEC_OK
+      || v.payload_type != self->chain_settings.protect_pt)
+    return NULL;
+  stream = stream_find (self, v.ssrc);
+  confab_write_u16 (packet + 2, (guint16) (v.seq + (stream ? stream->seq_shift : 0)));
+  if (confab_rtp_view_parse (&v, packet, size) != CONFAB_FEC_OK
+      || confab_red_encapsulate (packet, size, (guint8) self->chain_settings.red_pt, red,
+                                 sizeof red, &written)
+             != CONFAB_FEC_OK)
+    return NULL;
+  if ((made = protect (self, &v)) != NULL)
+    {
+      if (self->red_pending == NULL)
+        self->red_pending = g_ptr_array_new ();
+      g_ptr_array_extend_and_steal (self->red_pending, made);
+    }
+  *repairs = v.marker ? release_red (self, &v) : NULL;
+  out = gst_buffer_new_memdup (red, written);
+  gst_buffer_copy_into (out, buffer, GST_BUFFER_COPY_METADATA, 0, -1);
+  return out;
+}
+
 static GstFlowReturn
 gst_confab_fec_enc_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
@@ -279,7 +372,17 @@ gst_confab_fec_enc_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
   GPtrArray *repairs = NULL;
 
   chain_settings_update (self);
-  if (gst_buffer_map (buffer, &map, GST_MAP_READ))
+  if (self->chain_settings.red_pt >= 0 && self->chain_settings.protect_pt >= 0)
+    {
+      GstBuffer *red = protect_red (self, buffer, &repairs);
+
+      if (red != NULL)
+        {
+          gst_buffer_unref (buffer);
+          buffer = red;
+        }
+    }
+  else if (gst_buffer_map (buffer, &map, GST_MAP_READ))
     {
       if (confab_rtp_view_parse (&v, map.data, map.size) == CONFAB_FEC_OK)
         repairs = protect (self, &v);
@@ -366,6 +469,7 @@ static const gsize prop_fields[N_PROPS] = {
   [PROP_REPAIR_PACKETS_SENT] = FIELD (repair_packets),
   [PROP_ENCODING_NAME] = FIELD (encoding_name),
   [PROP_KEY_FRAMES] = FIELD (key_frames),
+  [PROP_RED_PT] = FIELD (red_pt),
 };
 #undef FIELD
 
@@ -382,6 +486,7 @@ static void
 gst_confab_fec_enc_finalize (GObject *object)
 {
   streams_clear (GST_CONFAB_FEC_ENC (object));
+  g_clear_pointer (&GST_CONFAB_FEC_ENC (object)->red_pending, g_ptr_array_unref);
   g_free (GST_CONFAB_FEC_ENC (object)->encoding_name);
   G_OBJECT_CLASS (gst_confab_fec_enc_parent_class)->finalize (object);
 }
@@ -447,6 +552,11 @@ gst_confab_fec_enc_class_init (GstConfabFecEncClass *klass)
   properties[PROP_KEY_FRAMES] = g_param_spec_uint64 (
       "key-frames", "Key frames", "Key frames seen (and protected with key-frame-overhead)", 0,
       G_MAXUINT64, 0, ro);
+  properties[PROP_RED_PT] = g_param_spec_int (
+      "red-pt", "RED payload type",
+      "ULPFEC only: wrap the protected media and the repair packets in RED (RFC 2198) on this "
+      "payload type, in one sequence space, as WebRTC does; needs protect-pt (-1: plain ULPFEC)",
+      -1, 127, -1, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gst_confab_fec_class_add_pad_templates (element_class);
@@ -470,6 +580,7 @@ gst_confab_fec_enc_init (GstConfabFecEnc *self)
   self->key_frame_overhead = 50;
   self->pt = 110;
   self->protect_pt = -1;
+  self->red_pt = -1;
   self->columns = 4;
   self->rows = 4;
   self->min_block = 1;

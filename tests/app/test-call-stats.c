@@ -66,7 +66,8 @@ fill_in_call (ConfabCallStats *stats)
                                             .codec = "VP8",
                                             .fec_repair_sent = 200,
                                             .fec_recovered = 5,
-                                            .fec_unrecovered = 1 };
+                                            .fec_unrecovered = 1,
+                                            .fec_overhead_pct = 4.5 };
   stats->elapsed_s = 6.2804;
   stats->local_candidates = g_strdupv ((char *[]){ "candidate:1 1 UDP 2015363327 192.0.2.1 "
                                                    "50000 typ host",
@@ -155,6 +156,8 @@ test_model (void)
                                "audio.fec_recovered",
                                "video.decoded_fps",
                                "video.fec_overhead",
+                               "video.fec_overhead_pct",
+                               "audio.concealed",
                                "local_candidates",
                                "remote_candidates",
                                "turn_server",
@@ -174,6 +177,10 @@ test_model (void)
   /* Audio has no picture and no repair packets of ours. */
   g_assert_null (confab_test_json_member (root, "audio.width"));
   g_assert_null (confab_test_json_member (root, "audio.fec_overhead"));
+  g_assert_null (confab_test_json_member (root, "audio.fec_overhead_pct"));
+  /* ... and the video no Opus concealment. */
+  g_assert_null (confab_test_json_member (root, "video.concealed"));
+  g_assert_cmpfloat (number (root, "video.fec_overhead_pct"), ==, 4.5);
 
   /* Derived figures: timings between stamps, rounded as the file always had them. */
   g_assert_cmpfloat (number (root, "ice.gathering_ms"), ==, 1.3);

@@ -225,6 +225,11 @@ assert_fields_match (ConfabConnectionPanel *panel, JsonNode *root)
                                    "video.width",
                                    "video.fec_recovered",
                                    "audio.fec_recovered",
+                                   "video.fec_overhead_pct",
+                                   "video.packets_lost_before_fec",
+                                   "video.rtx_recovered",
+                                   "video.packets_lost",
+                                   "audio.concealed",
                                    "rtt_ms" };
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -274,7 +279,8 @@ assert_fields_match (ConfabConnectionPanel *panel, JsonNode *root)
       g_assert_true (end != number);
       const char *dot = strchr (number, '.');
       guint decimals = dot && dot < end ? (guint) (end - dot - 1) : 0;
-      double scale = strchr (end, '%') ? 0.01 : 1;
+      /* A fraction shown in percent; figures named _pct are in percent. */
+      double scale = strchr (end, '%') && !g_str_has_suffix (key, "_pct") ? 0.01 : 1;
       double tolerance = 0.5 * pow (10, -(double) decimals) + 1e-9;
       double actual = json_node_get_double (node);
       if (fabs (value - actual / scale) > tolerance)

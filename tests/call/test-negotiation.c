@@ -6,6 +6,8 @@
  */
 #include "confab-negotiation.h"
 
+#include "confab-call-pipeline.h"
+
 #include <string.h>
 
 #include "../transport/sdp-test-util.h"
@@ -288,6 +290,144 @@ test_answer_fec_not_offered (void)
   g_assert_cmpuint (video_of (&set)->remote_fec_ssrc, ==, 0);
 }
 
+/* A peer's offer with FEC as browsers write it: red/90000 (with an rtx
+ * for it when @red_rtx_pt) and ulpfec/90000 (0s for none), FlexFEC too
+ * when @flexfec_pt, RTX for the VP8 when @rtx_pt. */
+static ConfabSdp *
+peer_red_offer (guint red_pt, guint ulpfec_pt, guint red_rtx_pt, guint rtx_pt, guint flexfec_pt)
+{
+  ConfabSdp *sdp = confab_sdp_new (CONFAB_SDP_OFFER);
+  ConfabSdpMedia *video;
+
+  confab_sdp_add_opus_media (sdp, "0", 111, PEER_AUDIO_SSRC);
+  video = confab_sdp_add_vp8_media (sdp, "1", 96, PEER_VIDEO_SSRC, flexfec_pt, PEER_FEC_SSRC);
+  if (rtx_pt != 0)
+    confab_sdp_media_add_rtx (video, rtx_pt, 96, PEER_VIDEO_SSRC, PEER_RTX_SSRC);
+  if (red_pt != 0)
+    confab_sdp_media_add_codec (video, red_pt, "red", 90000, 0, NULL);
+  if (red_rtx_pt != 0)
+    {
+      g_autofree char *apt = g_strdup_printf ("apt=%u", red_pt);
+
+      confab_sdp_media_add_codec (video, red_rtx_pt, "rtx", 90000, 0, apt);
+    }
+  if (ulpfec_pt != 0)
+    confab_sdp_media_add_codec (video, ulpfec_pt, "ulpfec", 90000, 0, NULL);
+  return as_pasted (sdp);
+}
+
+static char *answer_text (const ConfabStreamSet *set);
+
+/* The answer's video: FEC, RED, RED's RTX and the VP8's RTX payload types. */
+static void
+assert_video_fec (const ConfabStreamSet *set, guint fec_pt, guint red_pt, guint red_rtx_pt,
+                  guint rtx_pt)
+{
+  const ConfabStreamParams *video = video_of (set);
+
+  g_assert_cmpuint (video->fec_pt, ==, fec_pt);
+  g_assert_cmpuint (video->red_pt, ==, red_pt);
+  g_assert_cmpuint (video->red_rtx_pt, ==, red_rtx_pt);
+  g_assert_cmpuint (video->rtx_pt, ==, rtx_pt);
+  g_assert_true (confab_stream_params_validate (set->streams, set->n_streams, NULL));
+}
+
+/* Offers of each kind of FEC, with RTX or not, answered as they should
+ * be, and the answer written accordingly. */
+static void
+test_answer_red_ulpfec (void)
+{
+  /* What the peer offers (RED, ULPFEC, RED's RTX, VP8's RTX, FlexFEC;
+   * 0: not offered), whether we want FEC and RTX, and the answer's FEC,
+   * RED, RED's RTX and VP8's RTX. */
+  static const struct
+  {
+    guint offer[5];
+    gboolean fec, rtx;
+    guint answer[4];
+  } cases[] = {
+    /* RED+ULPFEC with RTX, for the VP8 and for the RED. */
+    { { 118, 120, 119, 97, 0 }, TRUE, TRUE, { 120, 118, 119, 97 } },
+    /* Without RTX, or an rtx for the RED only, or RTX refused here: FEC
+     * alone. */
+    { { 118, 120, 0, 0, 0 }, TRUE, TRUE, { 120, 118, 0, 0 } },
+    { { 118, 120, 119, 0, 0 }, TRUE, TRUE, { 120, 118, 0, 0 } },
+    { { 118, 120, 119, 97, 0 }, TRUE, FALSE, { 120, 118, 0, 0 } },
+    /* Both kinds: FlexFEC, Confab's own, and no RED. */
+    { { 118, 120, 119, 97, 110 }, TRUE, TRUE, { 110, 0, 0, 97 } },
+    /* RED without ULPFEC (or ULPFEC without RED), nothing at all, or FEC
+     * not wanted here: no FEC. */
+    { { 118, 0, 0, 97, 0 }, TRUE, TRUE, { 0, 0, 0, 97 } },
+    { { 0, 120, 0, 97, 0 }, TRUE, TRUE, { 0, 0, 0, 97 } },
+    { { 0, 0, 0, 0, 0 }, TRUE, TRUE, { 0, 0, 0, 0 } },
+    { { 118, 120, 119, 97, 0 }, FALSE, TRUE, { 0, 0, 0, 97 } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const guint *o = cases[i].offer, *a = cases[i].answer;
+      ConfabLocalMedia local = our_media (cases[i].fec);
+      g_autoptr (ConfabSdp) offer = peer_red_offer (o[0], o[1], o[2], o[3], o[4]);
+      ConfabStreamSet set;
+
+      local.no_rtx = !cases[i].rtx;
+      g_assert_true (confab_negotiation_answer (&local, offer, &set, NULL));
+      assert_video_fec (&set, a[0], a[1], a[2], a[3]);
+
+      g_autofree char *text = answer_text (&set);
+      g_assert_true ((strstr (text, " red/90000\r\n") != NULL) == (a[1] != 0));
+      g_assert_true ((strstr (text, " ulpfec/90000\r\n") != NULL) == (a[1] != 0));
+      g_assert_true ((strstr (text, "flexfec") != NULL) == (a[1] == 0 && a[0] != 0));
+      if (i > 0)
+        continue;
+      g_assert_nonnull (strstr (text, "SAVPF 96 97 118 119 120\r\n"));
+      g_assert_nonnull (strstr (text, "a=fmtp:119 apt=118\r\n"));
+      /* ULPFEC travels on the media SSRC: no repair SSRC. */
+      g_assert_null (strstr (text, "FEC-FR"));
+      g_assert_null (strstr (text, "1003"));
+    }
+}
+
+/* Offering ULPFEC in RED: Chromium's numbers; the answer keeps it, takes it
+ * away, or is refused for changing it. */
+static void
+test_offer_red_ulpfec (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+  ConfabStreamSet set, answered;
+  gboolean declined = TRUE;
+  g_autoptr (ConfabSdp) offer = NULL;
+  g_autoptr (ConfabSdp) answer = NULL;
+  g_autoptr (ConfabSdp) plain = peer_blob_rtx (CONFAB_SDP_ANSWER, 111, 96, 0, 97);
+  g_autoptr (ConfabSdp) flexfec = peer_blob_rtx (CONFAB_SDP_ANSWER, 111, 96, 110, 97);
+  g_autoptr (GError) error = NULL;
+  ConfabLocalMedia answerer = { .fec = TRUE, .audio_ssrc = 21, .video_ssrc = 22, .rtx_ssrc = 24 };
+
+  local.ulpfec = TRUE;
+  confab_negotiation_offer (&local, &set);
+  assert_video_fec (&set, 120, 118, 119, 97);
+  offer = as_pasted (confab_negotiation_describe (&set, CONFAB_SDP_OFFER, 1));
+
+  /* A Confab answerer takes it as offered. */
+  g_assert_true (confab_negotiation_answer (&answerer, offer, &answered, NULL));
+  assert_video_fec (&answered, 120, 118, 119, 97);
+  answer = as_pasted (confab_negotiation_describe (&answered, CONFAB_SDP_ANSWER, 2));
+  g_assert_true (confab_negotiation_apply_answer (&set, answer, &declined, &error));
+  g_assert_no_error (error);
+  g_assert_false (declined);
+  assert_video_fec (&set, 120, 118, 119, 97);
+
+  /* An answer without it, or with FlexFEC we did not offer: no FEC. */
+  confab_negotiation_offer (&local, &set);
+  g_assert_true (confab_negotiation_apply_answer (&set, plain, &declined, NULL));
+  g_assert_true (declined);
+  assert_video_fec (&set, 0, 0, 0, 97);
+  confab_negotiation_offer (&local, &set);
+  g_assert_true (confab_negotiation_apply_answer (&set, flexfec, &declined, NULL));
+  g_assert_true (declined);
+  assert_video_fec (&set, 0, 0, 0, 97);
+}
+
 /* A peer that did not say its SSRCs: 0, "unknown", as before. */
 static void
 test_answer_without_ssrcs (void)
@@ -393,8 +533,12 @@ test_answer_chromium (void)
   g_assert_cmpuint (set.n_sections, ==, 3);
   g_assert_cmpuint (audio_of (&set)->pt, ==, 111);
   g_assert_cmpuint (video_of (&set)->pt, ==, 96);
-  /* Chromium offers red+ulpfec, not flexfec-03: no FEC. */
-  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+  /* Chromium offers red+ulpfec (and RTX for the RED), not flexfec-03:
+   * ULPFEC in RED on its numbers. */
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 120);
+  g_assert_cmpuint (video_of (&set)->red_pt, ==, 118);
+  g_assert_cmpuint (video_of (&set)->red_rtx_pt, ==, 119);
+  g_assert_true (confab_stream_params_validate (set.streams, set.n_streams, NULL));
   g_assert_cmpuint (
       audio_of (&set)->remote_ssrc, ==,
       confab_sdp_media_get_ssrc (confab_sdp_find_media (offer, CONFAB_SDP_MEDIA_AUDIO)));
@@ -407,15 +551,19 @@ test_answer_chromium (void)
   g_assert_true (g_str_has_suffix (text, "m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\n"
                                          "c=IN IP4 0.0.0.0\r\n"
                                          "a=mid:2\r\n"));
-  g_assert_null (strstr (text, "red/"));
-  g_assert_null (strstr (text, "ulpfec"));
+  g_assert_null (strstr (text, "red/48000"));
+  g_assert_nonnull (strstr (text, "a=rtpmap:118 red/90000\r\n"));
+  g_assert_nonnull (strstr (text, "a=rtpmap:119 rtx/90000\r\na=fmtp:119 apt=118\r\n"));
+  g_assert_nonnull (strstr (text, "a=rtpmap:120 ulpfec/90000\r\n"));
+  g_assert_null (strstr (text, "flexfec"));
+  g_assert_null (strstr (text, "FEC-FR"));
   /* RTX for the VP8 on Chromium's numbers (97, apt=96), and only that one. */
   g_assert_cmpuint (video_of (&set)->rtx_pt, ==, 97);
   g_assert_cmpuint (
       video_of (&set)->remote_rtx_ssrc, ==,
       confab_sdp_media_get_rtx_ssrc (confab_sdp_find_media (offer, CONFAB_SDP_MEDIA_VIDEO)));
   g_assert_cmpuint (video_of (&set)->remote_rtx_ssrc, !=, 0);
-  g_assert_nonnull (strstr (text, "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n"));
+  g_assert_nonnull (strstr (text, "m=video 9 UDP/TLS/RTP/SAVPF 96 97 118 119 120\r\n"));
   g_assert_nonnull (strstr (text, "a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"));
   g_assert_nonnull (strstr (text, "a=ssrc-group:FID 1002 1004\r\n"));
   g_assert_null (strstr (text, "apt=102"));
@@ -812,6 +960,8 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/negotiation/answer/fec-declined-by-us", test_answer_fec_declined_by_us);
   g_test_add_func ("/confab/negotiation/answer/fec-not-offered", test_answer_fec_not_offered);
   g_test_add_func ("/confab/negotiation/answer/without-ssrcs", test_answer_without_ssrcs);
+  g_test_add_func ("/confab/negotiation/answer/red-ulpfec", test_answer_red_ulpfec);
+  g_test_add_func ("/confab/negotiation/offer/red-ulpfec", test_offer_red_ulpfec);
   g_test_add_func ("/confab/negotiation/offer-text", test_offer_text);
   g_test_add_func ("/confab/negotiation/apply-answer/chromium", test_apply_chromium_answer);
   g_test_add_func ("/confab/negotiation/answer/one-kind", test_one_kind);

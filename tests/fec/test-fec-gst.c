@@ -7,6 +7,7 @@
 #include <gst/gst.h>
 #include <string.h>
 
+#include "confab-red.h"
 #include "confab-rtp-packet.h"
 #include "fec-test-util.h"
 #include "gstconfabfecdec.h"
@@ -348,6 +349,106 @@ test_rtpbin_encoder (void)
   g_assert_cmpuint (n_repair, ==, FRAMES * PER_FRAME / 2);
 }
 
+/* WebRTC's ULPFEC in RED (red-pt): everything of the protected payload
+ * type leaves in RED, media and repair in one run of sequence numbers,
+ * repair packets only after a frame's last packet even when a block fills
+ * up inside a frame (frames of 60 packets here, blocks of at most 48);
+ * media unwrapped and repair packets as they are, our decoder rebuilds
+ * what was dropped. */
+static void
+test_red_ulpfec (void)
+{
+  GstHarness *enc = gst_harness_new ("confabfecenc");
+  GstHarness *dec = gst_harness_new ("confabfecdec");
+  GRand *rand = g_rand_new_with_seed (7);
+  GHashTable *seen = g_hash_table_new (NULL, NULL);
+  guint media = 0, repair = 0, dropped = 0, n = 0;
+  gint last_seq = -1;
+  gboolean after_marker = FALSE;
+  guint64 recovered = 0;
+  GstBuffer *buf;
+
+  gst_util_set_object_arg (G_OBJECT (enc->element), "scheme", "ulpfec");
+  gst_util_set_object_arg (G_OBJECT (dec->element), "scheme", "ulpfec");
+  g_object_set (enc->element, "pt", 120, "red-pt", 118, "protect-pt", 96, "overhead", 30,
+                "key-frame-overhead", 30, NULL);
+  g_object_set (dec->element, "pt", 120, "red-pt", 118, NULL);
+  gst_harness_set_src_caps_str (enc, CAPS);
+  gst_harness_set_src_caps_str (dec, CAPS);
+
+  for (guint f = 0; f < 6; f++)
+    for (guint i = 0; i < 60; i++)
+      {
+        g_autoptr (GBytes) b = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (1000 + n++),
+                                                      f * 3000, i == 59, 900);
+        GstBuffer *in = gst_buffer_new_memdup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+        guint8 byte1;
+
+        /* All on the protected payload type, the marker kept. */
+        gst_buffer_extract (in, 1, &byte1, 1);
+        byte1 = (byte1 & 0x80) | 96;
+        gst_buffer_fill (in, 1, &byte1, 1);
+        g_assert_cmpint (gst_harness_push (enc, in), ==, GST_FLOW_OK);
+        while ((buf = gst_harness_try_pull (enc)) != NULL)
+          {
+            g_autoptr (GBytes) out = buffer_bytes (buf);
+            gsize len;
+            const guint8 *d = g_bytes_get_data (out, &len);
+            guint8 plain[2048];
+            gsize plain_len = 0;
+            ConfabRtpView v;
+
+            g_assert_cmpint (confab_rtp_view_parse (&v, d, len), ==, CONFAB_FEC_OK);
+            g_assert_cmpuint (v.payload_type, ==, 118);
+            if (last_seq >= 0)
+              g_assert_cmpuint (v.seq, ==, (guint16) (last_seq + 1));
+            last_seq = v.seq;
+            if (v.payload[0] == 120)
+              {
+                /* A repair packet: only between frames. */
+                g_assert_true (after_marker);
+                repair++;
+                g_assert_cmpint (gst_harness_push (dec, buf), ==, GST_FLOW_OK);
+              }
+            else
+              {
+                g_assert_cmpuint (v.payload[0], ==, 96);
+                after_marker = v.marker;
+                g_assert_cmpint (confab_red_decapsulate (d, len, plain, sizeof plain, &plain_len),
+                                 ==, CONFAB_FEC_OK);
+                gst_buffer_unref (buf);
+                if (media++ % 7 == 3)
+                  dropped++;
+                else
+                  g_assert_cmpint (gst_harness_push (dec, gst_buffer_new_memdup (plain, plain_len)),
+                                   ==, GST_FLOW_OK);
+              }
+            while ((buf = gst_harness_try_pull (dec)) != NULL)
+              {
+                g_autoptr (GBytes) got = buffer_bytes (buf);
+                const guint8 *g = g_bytes_get_data (got, &len);
+
+                g_assert_cmpint (confab_rtp_view_parse (&v, g, len), ==, CONFAB_FEC_OK);
+                g_assert_cmpuint (v.payload_type, ==, 96);
+                g_hash_table_add (seen, GUINT_TO_POINTER (v.seq));
+                gst_buffer_unref (buf);
+              }
+          }
+      }
+  g_object_get (dec->element, "recovered", &recovered, NULL);
+  g_test_message ("%u media, %u repair in RED; %u dropped, %" G_GUINT64_FORMAT " rebuilt", media,
+                  repair, dropped, recovered);
+  g_assert_cmpuint (media, ==, n);
+  g_assert_cmpuint (repair, >=, n * 30 / 100 - 2);
+  g_assert_cmpuint (recovered, >, dropped / 2);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, media - dropped + recovered);
+
+  g_hash_table_unref (seen);
+  g_rand_free (rand);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -358,6 +459,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/gst/flexfec-recovery", test_flexfec_recovery);
   g_test_add_func ("/confab/fec/gst/ulpfec-recovery", test_ulpfec_recovery);
   g_test_add_func ("/confab/fec/gst/rs-recovery", test_rs_recovery);
+  g_test_add_func ("/confab/fec/gst/red-ulpfec", test_red_ulpfec);
   g_test_add_func ("/confab/fec/gst/lossless-passthrough", test_lossless_passthrough);
   g_test_add_func ("/confab/fec/gst/rtpbin-encoder", test_rtpbin_encoder);
   g_test_add_func ("/confab/fec/gst/key-frames-from-property", test_key_frames_from_property);

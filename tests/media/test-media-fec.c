@@ -169,6 +169,47 @@ test_fec_key_frames (void)
   g_assert_cmpuint (r.b.video.frames_decoded * 100, >=, r.a.video.frames_encoded * 85);
 }
 
+/* Adaptive FEC's knob: the overheads change while the call runs, for the
+ * blocks that end from then on, and fec_overhead_pct follows. */
+static void
+test_fec_runtime_overhead (void)
+{
+  ConfabMediaConfig config;
+  MediaTestPair pair;
+  ConfabMediaStats before, after;
+  guint watchdog = media_test_watchdog (WATCHDOG_SECONDS);
+  guint overhead = 0;
+
+  media_test_config (&config);
+  config.fec_overhead = 0;
+  config.fec_key_frame_overhead = 0;
+  media_test_pair_init (&pair, &config, FEC_PT, FEC_PT);
+  media_test_pair_start (&pair);
+  media_test_run_for (pair.loop, 1500);
+  confab_call_pipeline_get_stats (pair.a, &before);
+  g_assert_cmpuint (before.video.fec_repair_sent, ==, 0);
+  g_assert_cmpfloat (before.video.fec_overhead_pct, ==, 0);
+
+  confab_call_pipeline_set_fec_overhead (pair.a, 40, 140);
+  media_test_run_for (pair.loop, 2500);
+  confab_call_pipeline_get_stats (pair.a, &after);
+  g_object_get (media_test_fec_encoder (pair.a), "overhead", &overhead, NULL);
+  g_assert_cmpuint (overhead, ==, 40);
+  g_test_message ("after the change: %" G_GUINT64_FORMAT " repair for %" G_GUINT64_FORMAT
+                  " video packets; %.1f%% over the last seconds",
+                  after.video.fec_repair_sent, after.video.packets_sent - before.video.packets_sent,
+                  after.video.fec_overhead_pct);
+  g_assert_cmpuint (after.video.fec_repair_sent * 100, >=,
+                    (after.video.packets_sent - before.video.packets_sent) * 25);
+  g_assert_cmpfloat (after.video.fec_overhead_pct, >, 20);
+  g_assert_cmpuint (pair.errors, ==, 0);
+
+  confab_call_pipeline_stop (pair.a);
+  confab_call_pipeline_stop (pair.b);
+  g_source_remove (watchdog);
+  media_test_pair_clear (&pair);
+}
+
 static void
 test_fec_invalid_config (void)
 {
@@ -210,6 +251,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confab/media/fec/no-loss", test_fec_no_loss);
   g_test_add_func ("/confab/media/fec/disabled", test_fec_disabled);
   g_test_add_func ("/confab/media/fec/key-frames", test_fec_key_frames);
+  g_test_add_func ("/confab/media/fec/runtime-overhead", test_fec_runtime_overhead);
   g_test_add_func ("/confab/media/fec/invalid-config", test_fec_invalid_config);
 
   return g_test_run ();

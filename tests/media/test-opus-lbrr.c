@@ -128,6 +128,47 @@ test_counter (void)
   g_assert_true (confab_opus_fec_counter_packet (&counter, lbrr, sizeof lbrr));
 }
 
+/* What is not rebuilt is concealed: a gap's frames, less the one the next
+ * packet's LBRR rebuilds. */
+static void
+test_concealed (void)
+{
+  const guint8 lbrr[] = { TOC (SILK_NB_20, 0), LBRR, 1 };
+  const guint8 plain[] = { TOC (SILK_NB_20, 0), NO_LBRR, 1 };
+  ConfabOpusFecCounter counter;
+
+  confab_opus_fec_counter_init (&counter);
+  g_assert_false (confab_opus_fec_counter_packet (&counter, lbrr, sizeof lbrr));
+  g_assert_cmpuint (counter.concealed, ==, 0);
+
+  /* One lost, rebuilt: nothing concealed. */
+  confab_opus_fec_counter_gap (&counter, 20 * MS_NS);
+  g_assert_true (confab_opus_fec_counter_packet (&counter, lbrr, sizeof lbrr));
+  g_assert_cmpuint (counter.concealed, ==, 0);
+
+  /* One lost, no LBRR: concealed. */
+  confab_opus_fec_counter_gap (&counter, 20 * MS_NS);
+  g_assert_false (confab_opus_fec_counter_packet (&counter, plain, sizeof plain));
+  g_assert_cmpuint (counter.concealed, ==, 1);
+
+  /* Three lost in one gap: the last rebuilt, two concealed. */
+  confab_opus_fec_counter_gap (&counter, 60 * MS_NS);
+  g_assert_true (confab_opus_fec_counter_packet (&counter, lbrr, sizeof lbrr));
+  g_assert_cmpuint (counter.concealed, ==, 3);
+
+  /* Two gaps in a row: the first is concealed whole. */
+  confab_opus_fec_counter_gap (&counter, 20 * MS_NS);
+  confab_opus_fec_counter_gap (&counter, 20 * MS_NS);
+  g_assert_true (confab_opus_fec_counter_packet (&counter, lbrr, sizeof lbrr));
+  g_assert_cmpuint (counter.concealed, ==, 4);
+
+  /* A flush forgets the gap: nothing concealed that anyone heard. */
+  confab_opus_fec_counter_gap (&counter, 20 * MS_NS);
+  confab_opus_fec_counter_flush (&counter);
+  g_assert_false (confab_opus_fec_counter_packet (&counter, plain, sizeof plain));
+  g_assert_cmpuint (counter.concealed, ==, 4);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -136,6 +177,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confab/media/opus-lbrr/toc", test_toc);
   g_test_add_func ("/confab/media/opus-lbrr/code3", test_code3);
   g_test_add_func ("/confab/media/opus-lbrr/counter", test_counter);
+  g_test_add_func ("/confab/media/opus-lbrr/concealed", test_concealed);
 
   return g_test_run ();
 }
