@@ -18,7 +18,6 @@ struct _ConfabRateFeed
   ConfabRateController controller;
   guint tick_id;
   guint last_target_kbps;
-  guint last_audio_loss_pct;
   double last_loss, last_rtt_ms; /* the previous tick's figures */
   /* Video packets on top of the media (FEC repair, retransmissions) per
    * media packet, over the last ticks, and the counts it came from. */
@@ -125,13 +124,7 @@ on_tick (gpointer data)
       feed->last_target_kbps = target;
     }
 
-  guint audio_loss = (guint) (stats.audio.remote_loss * 100 + 0.5);
-  audio_loss = CLAMP (audio_loss, CONFAB_RATE_FEED_MIN_AUDIO_LOSS_PCT, 100);
-  if (stats.audio.packets_sent > 0 && audio_loss != feed->last_audio_loss_pct)
-    {
-      confab_call_pipeline_set_audio_loss_hint (feed->pipeline, audio_loss);
-      feed->last_audio_loss_pct = audio_loss;
-    }
+  /* Opus's loss hint is the FEC feed's (confab-fec-controller-feed.c). */
   return G_SOURCE_CONTINUE;
 }
 

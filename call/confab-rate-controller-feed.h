@@ -29,10 +29,6 @@ G_BEGIN_DECLS
 #define CONFAB_RATE_FEED_MIN_KBPS 100
 /* A REMB older than this no longer limits anything. */
 #define CONFAB_RATE_FEED_REMB_TIMEOUT_US (5 * G_USEC_PER_SEC)
-/* Opus's loss hint never goes under this: the first losses come before any
- * report, and with a hint of 0 Opus sends no in-band FEC at all. */
-#define CONFAB_RATE_FEED_MIN_AUDIO_LOSS_PCT 5
-
 typedef struct _ConfabRateFeed ConfabRateFeed;
 
 /* Starts the ticks on the thread-default main context; @max_kbps is the
