@@ -78,17 +78,19 @@ test_loss_and_rtt (void)
   /* With retransmission in time FEC carries a share only; with a round trip
    * longer than the playout delay, or no RTX, all of it. */
   guint in_time = (guint) round (CONFAB_FEC_PROTECTION * 100 * 0.10 * (1 - CONFAB_FEC_RTX_SHARE));
+  guint all = (guint) round (CONFAB_FEC_PROTECTION * 100 * 0.10);
   g_assert_cmpuint (settled (0.10, 20, TRUE, NULL), ==, in_time);
-  g_assert_cmpuint (settled (0.10, 150, TRUE, NULL), ==, 30);
-  g_assert_cmpuint (settled (0.10, 20, FALSE, NULL), ==, 30);
+  g_assert_cmpuint (settled (0.10, 150, TRUE, NULL), ==, all);
+  g_assert_cmpuint (settled (0.10, 20, FALSE, NULL), ==, all);
   g_assert_cmpuint (settled (0.10, 60, TRUE, NULL), >, in_time);
-  g_assert_cmpuint (settled (0.10, 60, TRUE, NULL), <, 30);
+  g_assert_cmpuint (settled (0.10, 60, TRUE, NULL), <, all);
   /* The ceiling. */
   g_assert_cmpuint (settled (0.20, 150, TRUE, &key), ==, 50);
   g_assert_cmpuint (key, ==, 100);
   /* Key frames get more than delta frames. */
-  g_assert_cmpuint (settled (0.10, 150, TRUE, &key), <, key);
-  g_assert_cmpuint (key, ==, 70);
+  g_assert_cmpuint (settled (0.05, 150, TRUE, &key), <, key);
+  g_assert_cmpuint (key, ==,
+                    2 * (guint) round (CONFAB_FEC_PROTECTION * 100 * 0.05) + CONFAB_FEC_KEY_EXTRA);
 }
 
 static void
@@ -108,6 +110,10 @@ test_rtx_share (void)
   g_assert_cmpfloat (confab_fec_controller_rtx_share (&without, 10), ==, 0);
 }
 
+/* The delta overhead for a smoothed @loss with no retransmission share
+ * (the 150 ms round trip below). */
+#define FEC_FOR(loss) ((guint) round (CONFAB_FEC_PROTECTION * 100 * (loss)))
+
 static void
 test_hysteresis (void)
 {
@@ -122,25 +128,25 @@ test_hysteresis (void)
 
   /* Loss: up at once (smoothed: half the report's at first). */
   g_assert_true (confab_fec_controller_update (&c, t += STEP_US, &lossy));
-  g_assert_cmpuint (confab_fec_controller_get_overhead (&c), ==, 15);
+  g_assert_cmpuint (confab_fec_controller_get_overhead (&c), ==, FEC_FOR (0.05));
   confab_fec_controller_update (&c, t += STEP_US, &lossy);
-  g_assert_cmpuint (confab_fec_controller_get_overhead (&c), ==, 23);
+  g_assert_cmpuint (confab_fec_controller_get_overhead (&c), ==, FEC_FOR (0.075));
 
   /* One clean report between lossy ones changes nothing: the smoothed
    * loss barely moves and a fall waits for CONFAB_FEC_HOLD_US. */
   g_assert_false (confab_fec_controller_update (&c, t += STEP_US, &clean));
-  g_assert_cmpuint (confab_fec_controller_get_overhead (&c), ==, 23);
+  g_assert_cmpuint (confab_fec_controller_get_overhead (&c), ==, FEC_FOR (0.075));
   confab_fec_controller_update (&c, t += STEP_US, &lossy);
   guint high = confab_fec_controller_get_overhead (&c);
-  g_assert_cmpuint (high, >=, 23);
+  g_assert_cmpuint (high, >=, FEC_FOR (0.075));
 
   /* Steady loss: no flapping around the figure. */
   guint changes = 0;
   for (guint i = 0; i < 40; i++)
     changes += confab_fec_controller_update (&c, t += STEP_US, &lossy);
   g_assert_cmpuint (changes, <=, 1);
-  g_assert_cmpuint (confab_fec_controller_get_overhead (&c), >=, 30 - CONFAB_FEC_STEP);
-  g_assert_cmpuint (confab_fec_controller_get_overhead (&c), <=, 30);
+  g_assert_cmpuint (confab_fec_controller_get_overhead (&c), >=, FEC_FOR (0.10) - CONFAB_FEC_STEP);
+  g_assert_cmpuint (confab_fec_controller_get_overhead (&c), <=, FEC_FOR (0.10));
 
   /* The path clears: down after the hold, in steps, to 0 within 10 s. */
   gint64 cleared = t;
