@@ -169,7 +169,8 @@ append_direction (GString *out, const char *name, const ConfabNetsimDirectionSta
   g_string_append_printf (out,
                           "  \"%s\": {\"spec\": \"%s\", \"offered\": %" G_GUINT64_FORMAT
                           ", \"passed\": %" G_GUINT64_FORMAT ", \"lost\": %" G_GUINT64_FORMAT
-                          ", \"overrun\": %" G_GUINT64_FORMAT ", \"bytes_passed\": %" G_GUINT64_FORMAT
+                          ", \"overrun\": %" G_GUINT64_FORMAT
+                          ", \"bytes_passed\": %" G_GUINT64_FORMAT
                           ", \"loss_pct\": %.2f, \"mean_delay_ms\": %.2f}",
                           name, text, offered, s->passed, s->lost, s->overrun, s->bytes_passed,
                           offered ? 100.0 * (s->lost + s->overrun) / offered : 0.0,
