@@ -100,35 +100,38 @@ up() {
   trap - EXIT
 }
 
-down() {
-  for n in a b w; do
-    name=$(ns "$n")
-    [ -e "/run/netns/$name" ] || continue
-    pids=$(ip netns pids "$name" 2>/dev/null || true)
-    # confab-impair writes its last counts on SIGTERM.
-    # shellcheck disable=SC2086
-    [ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
+# Removes the namespaces named on standard input: confab-impair first gets
+# SIGTERM (it writes its last counts), then whatever is left is killed.
+remove() {
+  names=$(cat)
+  [ -n "$names" ] || return 0
+  for sig in TERM KILL; do
+    for name in $names; do
+      pids=$(ip netns pids "$name" 2>/dev/null || true)
+      # shellcheck disable=SC2086
+      [ -z "$pids" ] || kill -$sig $pids 2>/dev/null || true
+    done
+    [ $sig = KILL ] || sleep 0.2
   done
-  sleep 0.2
-  for n in a b w; do
-    name=$(ns "$n")
-    [ -e "/run/netns/$name" ] || continue
-    pids=$(ip netns pids "$name" 2>/dev/null || true)
-    # shellcheck disable=SC2086
-    [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
-    ip netns del "$name" 2>/dev/null || true
-  done
+  for name in $names; do ip netns del "$name" 2>/dev/null || true; done
 }
 
+labs() {
+  ip netns list 2>/dev/null | sed -n 's/^\(confab-loss-[0-9]*-[^ ]*\)-[abw]\( .*\)\?$/\1/p' | sort -u
+}
+
+down() {
+  for n in a b w; do
+    [ ! -e "/run/netns/$(ns "$n")" ] || ns "$n"
+  done | remove
+}
+
+# The labs whose owner process is gone.
 reap() {
-  for name in $(ip netns list 2>/dev/null | sed -n 's/^\(confab-loss-[0-9]*-[^ ]*\)-[a-z]*\( .*\)\?$/\1/p' | sort -u); do
-    pid=${name#confab-loss-}
-    pid=${pid%%-*}
-    if ! kill -0 "$pid" 2>/dev/null; then
-      ID=$name
-      down
-    fi
-  done
+  for lab in $(labs); do
+    pid=${lab#confab-loss-}
+    kill -0 "${pid%%-*}" 2>/dev/null || printf '%s-a\n%s-b\n%s-w\n' "$lab" "$lab" "$lab"
+  done | remove
 }
 
 [ $# -ge 1 ] || die "usage: losslab.sh up|down|reap|exec ..."
