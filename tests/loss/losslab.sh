@@ -32,24 +32,18 @@ ns() {
   echo "$ID-$1"
 }
 
-in_ns() {
-  n=$1
+# sysctl -w in namespace $1.
+set_ns() {
+  n=$(ns "$1")
   shift
-  ip netns exec "$(ns "$n")" "$@"
-}
-
-check_id() {
-  case $ID in
-  confab-loss-[0-9]*-*) ;;
-  *) die "ID must look like confab-loss-PID-WORD, not \"$ID\"" ;;
-  esac
+  ip netns exec "$n" sysctl -q -w "$@"
 }
 
 new_ns() {
   ip netns add "$(ns "$1")"
-  in_ns "$1" ip link set lo up
+  ip -n "$(ns "$1")" link set lo up
   # IPv4 only: the impairment is decided by IPv4 source address.
-  in_ns "$1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  set_ns "$1" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 }
 
 up() {
@@ -79,8 +73,7 @@ up() {
   ip -n "$(ns b)" route add default via 10.0.2.1
   # Packets come back from the TUN device with the hosts' source
   # addresses: reverse-path filtering would drop them.
-  in_ns w sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
-    net.ipv4.conf.default.rp_filter=0
+  set_ns w net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
 
   # setsid: a signal for the test's process group must not skip our
   # cleanup; `down` ends it by the namespace's pids.
@@ -92,7 +85,7 @@ up() {
     [ $i -lt 100 ] || die "confab-impair did not start in 5 s: $(cat "$dir/impair.log")"
     sleep 0.05
   done
-  in_ns w sysctl -q -w net.ipv4.conf.tun0.rp_filter=0
+  set_ns w net.ipv4.conf.tun0.rp_filter=0
   ip -n "$(ns w)" link set tun0 up
   ip -n "$(ns w)" route add default dev tun0 table 100
   ip -n "$(ns w)" rule add iif to-a lookup 100
@@ -134,25 +127,24 @@ reap() {
   done | remove
 }
 
-[ $# -ge 1 ] || die "usage: losslab.sh up|down|reap|exec ..."
-cmd=$1
-shift
-case $cmd in
-reap) reap ;;
-up | down | exec)
-  [ $# -ge 1 ] || die "$cmd needs an ID"
-  ID=$1
+exec_in() {
+  [ $# -ge 2 ] || die "usage: losslab.sh exec ID NAMESPACE COMMAND..."
+  n=$(ns "$1")
   shift
-  check_id
+  exec ip netns exec "$n" "$@"
+}
+
+cmd=${1:-}
+[ $# -eq 0 ] || shift
+[ "$cmd" = reap ] && action=reap || {
   case $cmd in
-  exec)
-    [ $# -ge 2 ] || die "usage: losslab.sh exec ID NAMESPACE COMMAND..."
-    n=$1
-    shift
-    exec ip netns exec "$(ns "$n")" "$@"
-    ;;
-  *) "$cmd" "$@" ;;
+  up | down) action=$cmd ;;
+  exec) action=exec_in ;;
+  *) die "usage: losslab.sh up|down|reap|exec ..." ;;
   esac
-  ;;
-*) die "unknown command \"$cmd\"" ;;
-esac
+  ID=${1:-}
+  [ $# -eq 0 ] || shift
+  # The owner's PID in the ID lets `reap` find a dead owner's lab.
+  expr "$ID" : 'confab-loss-[0-9][0-9]*-.' >/dev/null || die "ID must look like confab-loss-PID-WORD, not \"$ID\""
+}
+"$action" "$@"
