@@ -22,6 +22,7 @@ import random
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -132,6 +133,30 @@ def _on_signal(sig, _frame):
 
 for _sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
     signal.signal(_sig, _on_signal)
+
+
+def udp_probe(lab, count=1000):
+    """@count datagrams from A to B, each echoed back (udp-probe.py): what
+    the wire lost from A to B, its mean burst length, the round trip."""
+    probe = os.path.join(HERE, 'udp-probe.py')
+    seconds = count * 0.005 + 4
+    echo = subprocess.Popen(['ip', 'netns', 'exec', lab.ns('b'), sys.executable, probe, 'echo',
+                             '5000', str(seconds)], stdout=subprocess.PIPE)
+    try:
+        time.sleep(0.5)
+        sent = subprocess.run(['ip', 'netns', 'exec', lab.ns('a'), sys.executable, probe, 'send',
+                               '10.0.2.2', '5000', str(count)], stdout=subprocess.PIPE,
+                              check=True, timeout=seconds + 10)
+        received = set(json.loads(echo.communicate(timeout=seconds + 10)[0])['received'])
+    finally:
+        if echo.poll() is None:
+            echo.kill()
+            echo.wait()
+    rtts = json.loads(sent.stdout)['rtt_ms']
+    lost = [seq for seq in range(count) if seq not in received]
+    bursts = sum(1 for i, seq in enumerate(lost) if i == 0 or lost[i - 1] != seq - 1)
+    return {'loss_pct': 100.0 * len(lost) / count, 'mean_burst': len(lost) / bursts if bursts else 0,
+            'rtt_ms': rtts[len(rtts) // 2] if rtts else None, 'echoes': len(rtts)}
 
 
 # ---------------------------------------------------------------------------

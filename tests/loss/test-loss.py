@@ -4,7 +4,8 @@
 Confab and Chromium <-> Chromium (data/web/confab.html, headless, fake
 devices), each side's frames decoded and freezes from its own stats.
 
-  test-loss.py ROW      ROW: clean (20 ms RTT) or loss10 (10% random loss
+  test-loss.py ROW      ROW: lab (UDP through the lab: loss, bursts, round
+                        trip), clean (20 ms RTT) or loss10 (10% random loss
                         each way, 20 ms RTT)
 
 The path is the loss lab (losslab.sh): confab-impair between two network
@@ -64,16 +65,52 @@ def check_decoded(name, call, share):
                 name, host, r['frames_decoded'], r['frames_encoded'], share * 100)
 
 
+# The lab itself, with UDP datagrams: (SPEC, loss bounds %, mean burst
+# bounds, round trip bounds ms). The round trip comes out a few ms above
+# the delays (timer wake-ups, forwarding twice, a busy machine).
+PROBES = [
+    ('delay=10ms', (0.0, 0.0), (0, 0), (20, 35)),
+    ('loss=10%,delay=10ms', (7.0, 13.0), (1.0, 1.5), (20, 35)),
+    ('loss=ge:10:3,delay=75ms', (6.0, 15.0), (2.0, 4.5), (150, 170)),
+]
+
+
+def lab_row():
+    print('1..%d' % len(PROBES), flush=True)
+    failed = 0
+    for n, (spec, loss, burst, rtt) in enumerate(PROBES, 1):
+        try:
+            with losslab.Lab(spec) as lab:
+                got = losslab.udp_probe(lab)
+                wire = lab.impair_stats()['a_to_b']
+            comment('%s: A->B lost %.1f%% (confab-impair: %.1f%%), mean burst %.2f, '
+                    'median round trip %.1f ms, %d echoes' % (
+                        spec, got['loss_pct'], wire['loss_pct'], got['mean_burst'],
+                        got['rtt_ms'] or -1, got['echoes']))
+            assert loss[0] <= got['loss_pct'] <= loss[1], 'loss %.1f%%' % got['loss_pct']
+            assert abs(got['loss_pct'] - wire['loss_pct']) < 0.5, 'the counts disagree'
+            assert burst[0] <= got['mean_burst'] <= burst[1], 'bursts %.2f' % got['mean_burst']
+            assert got['rtt_ms'] and rtt[0] <= got['rtt_ms'] <= rtt[1], 'RTT %s' % got['rtt_ms']
+            print('ok %d - lab: %s' % (n, spec), flush=True)
+        except Exception as e:
+            comment('%s: %s' % (type(e).__name__, e))
+            print('not ok %d - lab: %s' % (n, spec), flush=True)
+            failed += 1
+    return 1 if failed else 0
+
+
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in ROWS:
-        print('usage: test-loss.py %s' % '|'.join(ROWS), file=sys.stderr)
+    if len(sys.argv) != 2 or sys.argv[1] not in list(ROWS) + ['lab']:
+        print('usage: test-loss.py lab|%s' % '|'.join(ROWS), file=sys.stderr)
         return 2
     row = sys.argv[1]
-    loss, rtt, bounds, share = ROWS[row]
     reason = losslab.why_not()
     if reason:
         print('1..0 # SKIP %s' % reason)
         return 0
+    if row == 'lab':
+        return lab_row()
+    loss, rtt, bounds, share = ROWS[row]
 
     def watchdog():
         print('Bail out! watchdog: still running after %d s' % WATCHDOG_S, flush=True)
