@@ -96,8 +96,13 @@ class Lab:
                         self.spec_ba], check=True)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *_):
         self.down()
+        # A failed call keeps its logs and stats; CONFAB_LOSS_KEEP=1 keeps all.
+        if exc_type or os.environ.get('CONFAB_LOSS_KEEP'):
+            print('# loss lab files kept in %s' % self.dir, file=sys.stderr, flush=True)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
         return False
 
     def down(self):

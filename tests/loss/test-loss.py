@@ -53,12 +53,15 @@ def check_wire(call, bounds):
             'the wire lost %.2f%% %s, not %s..%s%%' % (d['loss_pct'], direction, *bounds)
 
 
-def check_decoded(name, call, share):
+def check_decoded(name, call, share, clean):
     for host in 'ab':
         r = call[host]
-        # The machine is not what is judged: the sender encoded a third of
-        # the call's frames at least (a busy encoder drops some).
-        assert r['frames_encoded'] >= SECONDS * losslab.FRAMERATE / 3, \
+        # The machine is not what is judged: on a clean path the sender
+        # encoded a third of the call's frames at least (a busy encoder
+        # drops some); on a lossy one congestion control may lower the
+        # frame rate, but not under 5 a second.
+        least = SECONDS * (losslab.FRAMERATE / 3 if clean else 5)
+        assert r['frames_encoded'] >= least, \
             '%s: the sender to %s encoded only %d frames' % (name, host, r['frames_encoded'])
         assert r['frames_decoded'] >= share * r['frames_encoded'], \
             '%s: %s decoded %d of the %d frames its peer encoded (less than %d%%)' % (
@@ -137,7 +140,7 @@ def main():
         with losslab.Lab(spec) as lab:
             results['confab'] = losslab.confab_call(lab, SECONDS)
         check_wire(results['confab'], bounds)
-        check_decoded('confab', results['confab'], share)
+        check_decoded('confab', results['confab'], share, loss is None)
         comment(losslab.describe('confab', results['confab'], SECONDS))
         print('ok 1 - %s: confab <-> confab (%.0f s)' % (row, time.monotonic() - t0), flush=True)
     except Exception as e:
@@ -158,7 +161,7 @@ def main():
             with losslab.Lab(spec) as lab:
                 results['chromium'] = losslab.chromium_call(lab, driver, SECONDS)
             check_wire(results['chromium'], bounds)
-            check_decoded('chromium', results['chromium'], share)
+            check_decoded('chromium', results['chromium'], share, loss is None)
             comment(losslab.describe('chromium', results['chromium'], SECONDS))
             print('ok 2 - %s: chromium <-> chromium (%.0f s)' % (row, time.monotonic() - t0),
                   flush=True)
