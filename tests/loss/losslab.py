@@ -131,6 +131,11 @@ atexit.register(_down_all)
 
 
 def _on_signal(sig, _frame):
+    for child in web.children:  # chromedriver runs outside the lab
+        try:
+            child.kill()
+        except OSError:
+            pass
     _down_all()
     signal.signal(sig, signal.SIG_DFL)
     os.kill(os.getpid(), sig)
