@@ -26,6 +26,7 @@ seed --seed + i, the same for every peer.
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -89,8 +90,9 @@ def main():
     rtts = [int(x) for x in args.rtt.split(',')]
 
     driver = None
+    workdir = tempfile.mkdtemp(prefix='confab-loss-bench-')
     if 'chromium' in peers:
-        driver = losslab.web.Driver(tempfile.mkdtemp(prefix='confab-loss-bench-'))
+        driver = losslab.web.Driver(workdir)
     every = []
     table = {}
     started = time.monotonic()
@@ -122,6 +124,7 @@ def main():
     finally:
         if driver:
             driver.close()
+        shutil.rmtree(workdir, ignore_errors=True)
 
     if args.json:
         import json

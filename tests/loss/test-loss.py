@@ -18,6 +18,7 @@ tools/bench-loss-survival.py.
 """
 
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -165,13 +166,17 @@ def main():
             comment(losslab.describe('chromium', results['chromium'], SECONDS))
             print('ok 2 - %s: chromium <-> chromium (%.0f s)' % (row, time.monotonic() - t0),
                   flush=True)
+            workdir = None
         except Exception as e:
             comment('%s: %s' % (type(e).__name__, e))
-            comment('chromedriver log in %s' % workdir)
             print('not ok 2 - %s: chromium <-> chromium' % row, flush=True)
             failed += 1
         finally:
             driver.close()
+            if workdir:
+                comment('chromedriver log in %s' % workdir)
+            else:
+                shutil.rmtree(driver.workdir, ignore_errors=True)
 
     if len(results) == 2:
         comment('side by side, %s, each receiver from its own stats:' % spec)
