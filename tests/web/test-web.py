@@ -149,18 +149,30 @@ class Driver:
             except (ValueError, KeyError):
                 raise WebDriverError('HTTP %d on %s' % (e.code, path))
 
-    def browser(self, name, camera=True):
+    def browser(self, name, camera=True, netns=None, query='', fps=None):
+        """@netns: Chromium runs in that network namespace (tests/loss/), and
+        chromedriver talks to it over a pipe rather than its loopback.
+        @query: the page's, e.g. '?video=640x360@30'; @fps: the fake camera's
+        frame rate (its default is 20)."""
         profile = tempfile.mkdtemp(prefix='profile-%s-' % name, dir=self.workdir)
-        fake = '--use-fake-device-for-media-stream' + ('' if camera else '=device-count=0')
+        fake = '--use-fake-device-for-media-stream' + (
+            '=device-count=0' if not camera else '=fps=%d' % fps if fps else '')
         args = ['--headless=new', '--no-sandbox', fake,
                 '--use-fake-ui-for-media-stream', '--allow-file-access-from-files',
                 '--autoplay-policy=no-user-gesture-required', '--disable-dev-shm-usage',
                 '--no-first-run', '--user-data-dir=' + profile]
+        binary = CHROMIUM
+        if netns:
+            binary = os.path.join(profile, 'chromium-in-netns')
+            with open(binary, 'w') as f:
+                f.write('#!/bin/sh\nexec ip netns exec %s %s "$@"\n' % (netns, CHROMIUM))
+            os.chmod(binary, 0o755)
+            args.append('--remote-debugging-pipe')
         caps = {'capabilities': {'alwaysMatch': {
             'browserName': 'chrome',
-            'goog:chromeOptions': {'binary': CHROMIUM, 'args': args}}}}
+            'goog:chromeOptions': {'binary': binary, 'args': args}}}}
         value = self.request('POST', '/session', caps, timeout=90)
-        return Browser(self, value['sessionId'], name)
+        return Browser(self, value['sessionId'], name, query)
 
     def close(self):
         self.proc.terminate()
@@ -172,16 +184,17 @@ class Driver:
 
 
 class Browser:
-    def __init__(self, driver, session, name):
+    def __init__(self, driver, session, name, query=''):
         self.driver = driver
         self.session = session
         self.name = name
+        self.query = query
 
     def cmd(self, method, path, body=None, timeout=60):
         return self.driver.request(method, '/session/%s%s' % (self.session, path), body, timeout)
 
     def open_page(self):
-        self.cmd('POST', '/url', {'url': 'file://' + PAGE})
+        self.cmd('POST', '/url', {'url': 'file://' + PAGE + self.query})
 
     def js(self, script, *args):
         return self.cmd('POST', '/execute/sync', {'script': script, 'args': list(args)})
@@ -371,12 +384,16 @@ def sha256_fallback(driver, _compact):
 
 
 class ConfabProcess:
-    def __init__(self, workdir, role, duration=CALL_S):
+    def __init__(self, workdir, role, duration=CALL_S, prefix=(), extra=()):
+        """@prefix runs confab through a command (`ip netns exec NS`), @extra
+        are more options for it."""
         self.stats_path = os.path.join(workdir, 'confab-%s-stats.json' % role)
         self.stderr = open(os.path.join(workdir, 'confab-%s.log' % role), 'w+')
         env = dict(os.environ)
-        self.proc = subprocess.Popen([CONFAB, role, '--video', 'test', '--audio', 'test',
-                                      '--duration', str(duration), '--stats', self.stats_path],
+        self.proc = subprocess.Popen(list(prefix) + [
+                                      CONFAB, role, '--video', 'test', '--audio', 'test',
+                                      '--duration', str(duration), '--stats', self.stats_path]
+                                     + list(extra),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.stderr, env=env)
         children.append(self.proc)
