@@ -18,6 +18,7 @@ struct _ConfabRateFeed
   ConfabRateController controller;
   guint tick_id;
   guint last_target_kbps;
+  guint max_kbps;                /* the encoder's ceiling */
   double last_loss, last_rtt_ms; /* the previous tick's figures */
   /* Video packets on top of the media (FEC repair, retransmissions) per
    * media packet, over the last ticks, and the counts it came from. */
@@ -50,16 +51,27 @@ update_overhead (ConfabRateFeed *feed, const ConfabMediaStats *stats)
 }
 
 /* The peer's REMB is about every RTP packet it receives from us: the
- * encoder's share is what is left after the audio, divided among media
- * and what the video sends on top of it. */
+ * video's share is what is left after the audio. */
 static guint64
-video_share (ConfabRateFeed *feed, guint64 remb_bps, const ConfabMediaStats *stats)
+video_share (guint64 remb_bps, const ConfabMediaStats *stats)
 {
   double audio_bps = stats->audio.send_kbps * 1000;
 
   if (remb_bps <= audio_bps)
     return 1;
-  return (guint64) ((remb_bps - audio_bps) / (1 + feed->overhead));
+  return (guint64) (remb_bps - audio_bps);
+}
+
+/* The controller's target is everything the video sends: the encoder gets
+ * what is left after FEC and retransmissions, so that more FEC on a lossy
+ * path never pushes more onto it (loss at a bottleneck would otherwise
+ * raise the FEC that overflows it further). */
+static guint
+encoder_kbps (const ConfabRateFeed *feed, guint target_kbps)
+{
+  guint kbps = (guint) (target_kbps / (1 + feed->overhead) + 0.5);
+
+  return CLAMP (kbps, MIN (CONFAB_RATE_FEED_MIN_KBPS, feed->max_kbps), feed->max_kbps);
 }
 
 static void
@@ -105,7 +117,7 @@ on_tick (gpointer data)
   feed->last_rtt_ms = stats.rtt_ms;
   g_mutex_lock (&feed->lock);
   if (feed->remb_time && now - feed->remb_time < CONFAB_RATE_FEED_REMB_TIMEOUT_US)
-    feedback.remb_bps = video_share (feed, feed->remb_bps, &stats);
+    feedback.remb_bps = video_share (feed->remb_bps, &stats);
   g_mutex_unlock (&feed->lock);
   send_remb (feed, now);
 
@@ -114,13 +126,15 @@ on_tick (gpointer data)
       ConfabRateDecision decision
           = confab_rate_controller_update (&feed->controller, now, &feedback);
       guint target = confab_rate_controller_get_target_kbps (&feed->controller);
+      guint encoder = encoder_kbps (feed, target);
       if (target != feed->last_target_kbps)
-        g_debug ("congestion control: %s, video %u kbit/s (loss %.1f%%, rtt %.0f ms, "
+        g_debug ("congestion control: %s, video %u kbit/s, encoder %u (loss %.1f%%, rtt %.0f ms, "
                  "overhead %.0f%%)",
-                 confab_rate_decision_to_string (decision), target, 100 * feedback.loss,
+                 confab_rate_decision_to_string (decision), target, encoder, 100 * feedback.loss,
                  feedback.rtt_ms, 100 * feed->overhead);
-      /* Every tick: the picture size follows the target with some delay. */
-      confab_call_pipeline_set_video_bitrate (feed->pipeline, target);
+      /* Every tick: the overhead moves, and the picture size follows the
+       * encoder's rate with some delay. */
+      confab_call_pipeline_set_video_bitrate (feed->pipeline, encoder);
       feed->last_target_kbps = target;
     }
 
@@ -141,12 +155,15 @@ confab_rate_feed_new (ConfabCallPipeline *pipeline, ConfabPacketPath *path, guin
   feed->local_ssrc = local_ssrc;
   feed->remote_video_ssrc = remote_video_ssrc;
   confab_rate_estimate_init (&feed->estimate, 90000);
+  feed->max_kbps = max_kbps;
+  /* The whole video's ceiling: half as much again as the encoder's, room
+   * for the FEC and retransmissions of a lossy path that carries them. */
   confab_rate_controller_init (&feed->controller, MIN (CONFAB_RATE_FEED_MIN_KBPS, max_kbps),
-                               max_kbps);
+                               max_kbps + max_kbps / 2);
   confab_rate_controller_start_at (&feed->controller, g_get_monotonic_time (),
                                    CONFAB_RATE_FEED_START_KBPS);
   feed->last_target_kbps = confab_rate_controller_get_target_kbps (&feed->controller);
-  confab_call_pipeline_set_video_bitrate (pipeline, feed->last_target_kbps);
+  confab_call_pipeline_set_video_bitrate (pipeline, encoder_kbps (feed, feed->last_target_kbps));
   feed->tick_id = g_timeout_add (CONFAB_RATE_FEED_INTERVAL_MS, on_tick, feed);
   return feed;
 }
