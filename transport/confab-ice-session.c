@@ -51,6 +51,7 @@ struct _ConfabIceSession
   gboolean gathering_done;
   gboolean receiving; /* FALSE once closed */
   ConfabIceStats stats;
+  guint relay_problem_serial, reported_relay_problem_serial;
   ConfabPacketSink *receiver; /* a ConfabIceReceiveFunc */
 };
 
@@ -69,6 +70,7 @@ enum
 {
   SIGNAL_SELECTED_PAIR_CHANGED,
   SIGNAL_CANDIDATE_GATHERED,
+  SIGNAL_RELAY_PROBLEM,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -105,17 +107,35 @@ on_owner_update (GObject *object)
   ConfabIceState state = self->state;
   gboolean pair_changed = self->pair_serial != self->reported_pair_serial;
   self->reported_pair_serial = self->pair_serial;
+  g_autofree char *relay_problem = NULL;
+  if (self->relay_problem_serial != self->reported_relay_problem_serial)
+    relay_problem = g_strdup (self->stats.relay_problem);
+  self->reported_relay_problem_serial = self->relay_problem_serial;
   g_mutex_unlock (&self->lock);
 
   report_state (self, state);
   if (pair_changed)
     g_signal_emit (self, signals[SIGNAL_SELECTED_PAIR_CHANGED], 0);
+  if (relay_problem)
+    g_signal_emit (self, signals[SIGNAL_RELAY_PROBLEM], 0, relay_problem);
 }
 
 static void
 schedule_owner_update (ConfabIceSession *self)
 {
   confab_ice_thread_schedule_update (self->nice);
+}
+
+/* Any thread, under the lock: the stats and the relay-problem signal. */
+static void G_GNUC_PRINTF (2, 3)
+    set_relay_problem_locked (ConfabIceSession *self, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_vsnprintf (self->stats.relay_problem, sizeof self->stats.relay_problem, format, args);
+  va_end (args);
+  self->relay_problem_serial++;
+  g_debug ("TURN relay: %s", self->stats.relay_problem);
 }
 
 static void
@@ -386,6 +406,10 @@ confab_ice_session_class_init (ConfabIceSessionClass *klass)
   signals[SIGNAL_CANDIDATE_GATHERED]
       = g_signal_new ("candidate-gathered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* (problem) in words: see the header. */
+  signals[SIGNAL_RELAY_PROBLEM]
+      = g_signal_new ("relay-problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 ConfabIceSession *
@@ -542,18 +566,28 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
     }
   g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
 
-  if (self->relay_only && n_relays == 0)
+  /* Without a relay the call may still connect: say why there is none
+   * (libnice only knows that none came; a refused certificate is the TLS
+   * proxy's to tell). */
+  if (self->turn && n_relays == 0)
     {
       g_autofree char *uri = confab_ice_server_to_string (self->turn);
       ConfabTurnTlsProxy *proxy = self->addresses ? self->addresses->tls_proxy : NULL;
       g_autofree char *tls_error = proxy ? confab_turn_tls_proxy_dup_last_error (proxy) : NULL;
-      fail_gathering (g_steal_pointer (&task), CONFAB_ICE_ERROR_NO_RELAY,
-                      "relay-only mode, but the TURN server %s gave no relay address%s%s", uri,
-                      tls_error ? ": "
-                                : " (check the address, the credentials and that it is "
-                                  "running)",
-                      tls_error ?: "");
-      return;
+      g_autofree char *why
+          = tls_error ? g_strconcat (": ", tls_error, NULL)
+                      : g_strdup (" (check the address, the credentials and that it is running)");
+      g_mutex_lock (&self->lock);
+      set_relay_problem_locked (self, "the TURN server %s gave no relay address%s", uri, why);
+      g_mutex_unlock (&self->lock);
+      schedule_owner_update (self);
+      if (self->relay_only)
+        {
+          fail_gathering (g_steal_pointer (&task), CONFAB_ICE_ERROR_NO_RELAY,
+                          "relay-only mode, but the TURN server %s gave no relay address%s", uri,
+                          why);
+          return;
+        }
     }
   if (n_candidates == 0)
     {
