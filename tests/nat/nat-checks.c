@@ -210,7 +210,8 @@ assert_blob_private (Side *side)
 }
 
 /* The lab CA is what lets the relay through: with the system's CAs the
- * TURN server's certificate is refused, and the offer has no relay. */
+ * TURN server's certificate is refused, the offer has no relay, and
+ * confab says why. */
 void
 assert_ca_checked (const Lab *lab, const Row *row)
 {
@@ -225,6 +226,13 @@ assert_ca_checked (const Lab *lab, const Row *row)
   g_assert_true (g_subprocess_wait (probe.proc, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (probe.proc), ==, 2);
+  /* And the user is told why there is no relay, not left to guess. */
+  g_autofree char *log = NULL;
+  g_assert_true (g_file_get_contents (probe.log, &log, NULL, NULL));
+  const char *said = strstr (log, "confab: TURN relay: ");
+  g_test_message ("without the lab CA: %.*s", said ? (int) strcspn (said, "\n") : 0, said);
+  g_assert_nonnull (said);
+  g_assert_nonnull (strstr (said, "certificate is not trusted"));
   side_clear (&probe);
 }
 
@@ -303,7 +311,6 @@ assert_udp_in_range (const char *ns)
   g_assert_cmpuint (outside, ==, 0);
 }
 
-
 Figures
 figures_of (Side *offer)
 {
@@ -321,4 +328,3 @@ figures_of (Side *offer)
   };
   return f;
 }
-

@@ -104,7 +104,6 @@ lab_clear (Lab *lab)
   g_free (lab->ns_b);
 }
 
-
 void
 die_with_parent (gpointer data)
 {

@@ -129,4 +129,3 @@ side_wait_connected (Side *side)
       g_usleep (G_USEC_PER_SEC / 20);
     }
 }
-

@@ -66,7 +66,8 @@ typedef struct
 #define TURN_UDP "turn:" TURN_HOST ":3478?transport=udp"
 /* TEST-NET-2: public, and unroutable from a TURN host without a default
  * route. */
-#define UNROUTABLE_CANDIDATE "candidate:99 1 UDP 1679819000 198.51.100.7 40000 typ srflx raddr 0.0.0.0 rport 0"
+#define UNROUTABLE_CANDIDATE                                                                       \
+  "candidate:99 1 UDP 1679819000 198.51.100.7 40000 typ srflx raddr 0.0.0.0 rport 0"
 
 typedef struct
 {
