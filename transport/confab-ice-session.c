@@ -255,19 +255,25 @@ confab_ice_session_constructed (GObject *object)
 
   G_OBJECT_CLASS (confab_ice_session_parent_class)->constructed (object);
 
-  /* Regular nomination: the controlling side picks the pair after checks,
-   * which gives the best pair rather than the first. It costs time: libnice
-   * 0.1.21 nominates once a host-host pair or two pairs are valid, or no
-   * pair is left to check, so behind NATs it waits for the peer's host
-   * candidates to time out (UDP 500 + 1000 + 500 ms, TCP 2 s), about 2 s
-   * although the srflx or relay pair worked at once. Shorter check timers
-   * (stun-max-retransmissions 2) would cut it to 0.9 s but make every check
-   * give up after 750 ms; aggressive nomination is reverted to regular by
-   * libnice when there are TCP candidates. */
+  /* The controlling side nominates aggressively (every check carries
+   * USE-CANDIDATE, so the first pair that works carries the call at once,
+   * and a better one that works later takes over). Regular nomination cost
+   * about 2 s behind NATs: libnice 0.1.21 nominates only once a host-host
+   * pair or two pairs are valid, or no pair is left to check, so it waited
+   * for the checks to the peer's private addresses to time out (500 + 1000
+   * + 500 ms) although the public pair had answered within 50 ms; Chromium
+   * connects in about 90 ms in the same lab. libnice falls back to regular
+   * nomination whenever a TCP candidate comes in, so the controlling side
+   * does without ICE-TCP (TURN over TCP and TLS is unaffected: its relay
+   * candidates are UDP to ICE), and leaves out the peer's TCP candidates.
+   * The controlled side's nomination mode does not matter; it keeps ICE-TCP
+   * for a controlling browser. */
   self->nice = confab_ice_thread_new (object, on_owner_update);
   self->agent
       = nice_agent_new_full (confab_ice_thread_get_context (self->nice), NICE_COMPATIBILITY_RFC5245,
-                             NICE_AGENT_OPTION_REGULAR_NOMINATION);
+                             self->controlling ? 0 : NICE_AGENT_OPTION_REGULAR_NOMINATION);
+  if (self->controlling)
+    g_object_set (self->agent, "ice-tcp", FALSE, NULL);
   g_object_set (self->agent, "controlling-mode", self->controlling, "upnp", FALSE,
                 /* libnice keeps a component alive this long after the
                  * last check before it reports FAILED. */
@@ -752,6 +758,28 @@ confab_ice_session_dup_local_candidates (ConfabIceSession *self)
   return confab_ice_dup_local_candidate_lines (self->agent, self->stream_id, self->relay_only);
 }
 
+/* The UDP candidates of @cands (owned); the others are freed and counted.
+ * A TCP candidate would turn libnice's aggressive nomination regular (see
+ * constructed()), and without ICE-TCP of our own it makes no pair. */
+static GSList *
+drop_tcp (GSList *cands, guint *dropped)
+{
+  GSList *kept = NULL;
+  for (GSList *l = cands; l; l = l->next)
+    {
+      NiceCandidate *c = l->data;
+      if (c->transport == NICE_CANDIDATE_TRANSPORT_UDP)
+        kept = g_slist_prepend (kept, c);
+      else
+        {
+          nice_candidate_free (c);
+          (*dropped)++;
+        }
+    }
+  g_slist_free (cands);
+  return g_slist_reverse (kept);
+}
+
 gboolean
 confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote, GError **error)
 {
@@ -792,6 +820,8 @@ confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote, 
       cands = g_slist_prepend (cands, c);
     }
   cands = g_slist_reverse (cands);
+  if (self->controlling)
+    cands = drop_tcp (cands, &skipped);
   guint unreachable = 0;
   cands = confab_ice_drop_unreachable_remote (self->agent, self->stream_id, cands, &unreachable);
 
@@ -804,7 +834,7 @@ confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote, 
       return FALSE;
     }
   if (skipped)
-    g_debug ("skipped %u remote candidates libnice cannot use", skipped);
+    g_debug ("skipped %u remote candidates (libnice cannot use them, or TCP ones here)", skipped);
   if (unreachable)
     g_debug ("left out %u private remote candidates our TURN relay cannot reach", unreachable);
 

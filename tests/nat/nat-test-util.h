@@ -66,8 +66,7 @@ typedef struct
 #define TURN_UDP "turn:" TURN_HOST ":3478?transport=udp"
 /* TEST-NET-2: public, and unroutable from a TURN host without a default
  * route. */
-#define UNROUTABLE_CANDIDATE                                                                       \
-  "candidate:99 1 UDP 1679819000 198.51.100.7 40000 typ srflx raddr 0.0.0.0 rport 0"
+#define UNROUTABLE_CANDIDATE "candidate:99 1 UDP 2130706431 198.51.100.7 40000 typ host"
 
 typedef struct
 {
@@ -129,7 +128,7 @@ const char *string_at (JsonObject *object, const char *member);
 void assert_pair (const Row *row, Side *side, const char *peer_router);
 void assert_stream (Side *receiver, Side *sender, const char *stream, gint64 frames_per_second);
 void assert_candidates_in_range (Side *side);
-void assert_sockets_in_range (const char *ns);
+void assert_sockets_in_range (const char *ns, gboolean with_tcp);
 void assert_blob_private (Side *side);
 void assert_ca_checked (const Lab *lab, const Row *row);
 void count_packets_not_from_turn (const char *ns);
