@@ -128,7 +128,7 @@ const char *string_at (JsonObject *object, const char *member);
 void assert_pair (const Row *row, Side *side, const char *peer_router);
 void assert_stream (Side *receiver, Side *sender, const char *stream, gint64 frames_per_second);
 void assert_candidates_in_range (Side *side);
-void assert_sockets_in_range (const char *ns, gboolean with_tcp);
+void assert_sockets_in_range (const char *ns);
 void assert_blob_private (Side *side);
 void assert_ca_checked (const Lab *lab, const Row *row);
 void count_packets_not_from_turn (const char *ns);
