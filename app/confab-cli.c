@@ -380,6 +380,12 @@ on_candidate_gathered (ConfabIceSession *ice, const char *type, const char *wher
   g_printerr (_ ("confab: candidate %s %s\n"), type, where);
 }
 
+static void
+on_relay_problem (ConfabIceSession *ice, const char *problem, gpointer data)
+{
+  g_printerr (_ ("confab: TURN relay: %s\n"), problem);
+}
+
 /* Both fingerprints are known once the other side's text is in. */
 static void
 print_security_code (Peer *peer)
@@ -604,6 +610,8 @@ confab_cli_run_peer (ConfabSdpType role, int argc, char **argv)
                     G_CALLBACK (on_candidate_gathered), &peer);
   g_signal_connect (confab_call_get_ice_session (peer.call), "selected-pair-changed",
                     G_CALLBACK (on_selected_pair_changed), &peer);
+  g_signal_connect (confab_call_get_ice_session (peer.call), "relay-problem",
+                    G_CALLBACK (on_relay_problem), &peer);
   peer.sigint = g_unix_signal_add (SIGINT, on_signal, &peer);
   peer.sigterm = g_unix_signal_add (SIGTERM, on_signal, &peer);
   if (cli.stats)

@@ -55,6 +55,15 @@ candidate_object (const ConfabIceCandidateInfo *info)
   return object;
 }
 
+static void
+set_string_or_null (JsonObject *object, const char *name, const char *value)
+{
+  if (value)
+    json_object_set_string_member (object, name, value);
+  else
+    json_object_set_null_member (object, name);
+}
+
 static JsonObject *
 ice_object (const ConfabCallStats *stats)
 {
@@ -78,16 +87,8 @@ ice_object (const ConfabCallStats *stats)
   set_interval_ms (object, "gathering_ms", ice->gather_start_time, ice->gather_end_time);
   /* From applying the other side's description to a working pair. */
   set_interval_ms (object, "checks_ms", ice->remote_applied_time, ice->connected_time);
+  set_string_or_null (object, "relay_problem", ice->relay_problem[0] ? ice->relay_problem : NULL);
   return object;
-}
-
-static void
-set_string_or_null (JsonObject *object, const char *name, const char *value)
-{
-  if (value)
-    json_object_set_string_member (object, name, value);
-  else
-    json_object_set_null_member (object, name);
 }
 
 static JsonObject *

@@ -51,6 +51,7 @@ struct _ConfabIceSession
   gboolean gathering_done;
   gboolean receiving; /* FALSE once closed */
   ConfabIceStats stats;
+  guint relay_problem_serial, reported_relay_problem_serial;
   ConfabPacketSink *receiver; /* a ConfabIceReceiveFunc */
 };
 
@@ -69,6 +70,7 @@ enum
 {
   SIGNAL_SELECTED_PAIR_CHANGED,
   SIGNAL_CANDIDATE_GATHERED,
+  SIGNAL_RELAY_PROBLEM,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -105,17 +107,35 @@ on_owner_update (GObject *object)
   ConfabIceState state = self->state;
   gboolean pair_changed = self->pair_serial != self->reported_pair_serial;
   self->reported_pair_serial = self->pair_serial;
+  g_autofree char *relay_problem = NULL;
+  if (self->relay_problem_serial != self->reported_relay_problem_serial)
+    relay_problem = g_strdup (self->stats.relay_problem);
+  self->reported_relay_problem_serial = self->relay_problem_serial;
   g_mutex_unlock (&self->lock);
 
   report_state (self, state);
   if (pair_changed)
     g_signal_emit (self, signals[SIGNAL_SELECTED_PAIR_CHANGED], 0);
+  if (relay_problem)
+    g_signal_emit (self, signals[SIGNAL_RELAY_PROBLEM], 0, relay_problem);
 }
 
 static void
 schedule_owner_update (ConfabIceSession *self)
 {
   confab_ice_thread_schedule_update (self->nice);
+}
+
+/* Any thread, under the lock: the stats and the relay-problem signal. */
+static void G_GNUC_PRINTF (2, 3)
+    set_relay_problem_locked (ConfabIceSession *self, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_vsnprintf (self->stats.relay_problem, sizeof self->stats.relay_problem, format, args);
+  va_end (args);
+  self->relay_problem_serial++;
+  g_debug ("TURN relay: %s", self->stats.relay_problem);
 }
 
 static void
@@ -235,19 +255,25 @@ confab_ice_session_constructed (GObject *object)
 
   G_OBJECT_CLASS (confab_ice_session_parent_class)->constructed (object);
 
-  /* Regular nomination: the controlling side picks the pair after checks,
-   * which gives the best pair rather than the first. It costs time: libnice
-   * 0.1.21 nominates once a host-host pair or two pairs are valid, or no
-   * pair is left to check, so behind NATs it waits for the peer's host
-   * candidates to time out (UDP 500 + 1000 + 500 ms, TCP 2 s), about 2 s
-   * although the srflx or relay pair worked at once. Shorter check timers
-   * (stun-max-retransmissions 2) would cut it to 0.9 s but make every check
-   * give up after 750 ms; aggressive nomination is reverted to regular by
-   * libnice when there are TCP candidates. */
+  /* The controlling side nominates aggressively (every check carries
+   * USE-CANDIDATE, so the first pair that works carries the call at once,
+   * and a better one that works later takes over). Regular nomination cost
+   * about 2 s behind NATs: libnice 0.1.21 nominates only once a host-host
+   * pair or two pairs are valid, or no pair is left to check, so it waited
+   * for the checks to the peer's private addresses to time out (500 + 1000
+   * + 500 ms) although the public pair had answered within 50 ms; Chromium
+   * connects in about 90 ms in the same lab. libnice falls back to regular
+   * nomination whenever a TCP candidate comes in, so the controlling side
+   * does without ICE-TCP (TURN over TCP and TLS is unaffected: its relay
+   * candidates are UDP to ICE), and leaves out the peer's TCP candidates.
+   * The controlled side's nomination mode does not matter; it keeps ICE-TCP
+   * for a controlling browser. */
   self->nice = confab_ice_thread_new (object, on_owner_update);
   self->agent
       = nice_agent_new_full (confab_ice_thread_get_context (self->nice), NICE_COMPATIBILITY_RFC5245,
-                             NICE_AGENT_OPTION_REGULAR_NOMINATION);
+                             self->controlling ? 0 : NICE_AGENT_OPTION_REGULAR_NOMINATION);
+  if (self->controlling)
+    g_object_set (self->agent, "ice-tcp", FALSE, NULL);
   g_object_set (self->agent, "controlling-mode", self->controlling, "upnp", FALSE,
                 /* libnice keeps a component alive this long after the
                  * last check before it reports FAILED. */
@@ -386,6 +412,10 @@ confab_ice_session_class_init (ConfabIceSessionClass *klass)
   signals[SIGNAL_CANDIDATE_GATHERED]
       = g_signal_new ("candidate-gathered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* (problem) in words: see the header. */
+  signals[SIGNAL_RELAY_PROBLEM]
+      = g_signal_new ("relay-problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 ConfabIceSession *
@@ -542,18 +572,28 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
     }
   g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
 
-  if (self->relay_only && n_relays == 0)
+  /* Without a relay the call may still connect: say why there is none
+   * (libnice only knows that none came; a refused certificate is the TLS
+   * proxy's to tell). */
+  if (self->turn && n_relays == 0)
     {
       g_autofree char *uri = confab_ice_server_to_string (self->turn);
       ConfabTurnTlsProxy *proxy = self->addresses ? self->addresses->tls_proxy : NULL;
       g_autofree char *tls_error = proxy ? confab_turn_tls_proxy_dup_last_error (proxy) : NULL;
-      fail_gathering (g_steal_pointer (&task), CONFAB_ICE_ERROR_NO_RELAY,
-                      "relay-only mode, but the TURN server %s gave no relay address%s%s", uri,
-                      tls_error ? ": "
-                                : " (check the address, the credentials and that it is "
-                                  "running)",
-                      tls_error ?: "");
-      return;
+      g_autofree char *why
+          = tls_error ? g_strconcat (": ", tls_error, NULL)
+                      : g_strdup (" (check the address, the credentials and that it is running)");
+      g_mutex_lock (&self->lock);
+      set_relay_problem_locked (self, "the TURN server %s gave no relay address%s", uri, why);
+      g_mutex_unlock (&self->lock);
+      schedule_owner_update (self);
+      if (self->relay_only)
+        {
+          fail_gathering (g_steal_pointer (&task), CONFAB_ICE_ERROR_NO_RELAY,
+                          "relay-only mode, but the TURN server %s gave no relay address%s", uri,
+                          why);
+          return;
+        }
     }
   if (n_candidates == 0)
     {
@@ -718,6 +758,28 @@ confab_ice_session_dup_local_candidates (ConfabIceSession *self)
   return confab_ice_dup_local_candidate_lines (self->agent, self->stream_id, self->relay_only);
 }
 
+/* The UDP candidates of @cands (owned); the others are freed and counted.
+ * A TCP candidate would turn libnice's aggressive nomination regular (see
+ * constructed()), and without ICE-TCP of our own it makes no pair. */
+static GSList *
+drop_tcp (GSList *cands, guint *dropped)
+{
+  GSList *kept = NULL;
+  for (GSList *l = cands; l; l = l->next)
+    {
+      NiceCandidate *c = l->data;
+      if (c->transport == NICE_CANDIDATE_TRANSPORT_UDP)
+        kept = g_slist_prepend (kept, c);
+      else
+        {
+          nice_candidate_free (c);
+          (*dropped)++;
+        }
+    }
+  g_slist_free (cands);
+  return g_slist_reverse (kept);
+}
+
 gboolean
 confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote, GError **error)
 {
@@ -758,6 +820,8 @@ confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote, 
       cands = g_slist_prepend (cands, c);
     }
   cands = g_slist_reverse (cands);
+  if (self->controlling)
+    cands = drop_tcp (cands, &skipped);
   guint unreachable = 0;
   cands = confab_ice_drop_unreachable_remote (self->agent, self->stream_id, cands, &unreachable);
 
@@ -770,7 +834,7 @@ confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote, 
       return FALSE;
     }
   if (skipped)
-    g_debug ("skipped %u remote candidates libnice cannot use", skipped);
+    g_debug ("skipped %u remote candidates (libnice cannot use them, or TCP ones here)", skipped);
   if (unreachable)
     g_debug ("left out %u private remote candidates our TURN relay cannot reach", unreachable);
 

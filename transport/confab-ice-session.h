@@ -72,6 +72,9 @@ typedef struct
   gint64 gather_end_time;
   gint64 remote_applied_time;
   gint64 connected_time; /* first CONNECTED */
+  /* The last trouble with the TURN relay, in words, or "" (see
+   * ConfabIceSession::relay-problem). */
+  char relay_problem[256];
 } ConfabIceStats;
 
 /* Called on the libnice thread for every packet received. @data is only valid during the call. */
@@ -108,6 +111,12 @@ void confab_ice_session_describe (ConfabIceSession *self, ConfabSdp *sdp);
  * answerer waits for a human to paste its answer on the other side). */
 gboolean confab_ice_session_set_remote (ConfabIceSession *self, const ConfabSdp *remote,
                                         GError **error);
+
+/* ConfabIceSession::relay-problem (const char *problem), on the owner's
+ * context: a TURN server was given but gave no relay address, and why when
+ * that is known (a refused certificate, a TLS error). libnice 0.1.21 only
+ * knows that no relay candidate came; the call may still connect without
+ * one. */
 
 /* Thread-safe. Returns FALSE when the packet was not sent (not connected,
  * socket buffer full): the caller decides; the failure is counted. */

@@ -334,6 +334,54 @@ test_untrusted (Fixture *f, gconstpointer data)
 }
 
 static void
+on_relay_problem (ConfabIceSession *session, const char *problem, gpointer data)
+{
+  char **said = data;
+  g_free (*said);
+  *said = g_strdup (problem);
+}
+
+/* What `--turn turns:…` does with a certificate the system's CAs do not
+ * trust: no relay, and the session says why (the CLI prints the signal,
+ * the stats carry it) rather than going on silently without one. */
+static void
+test_untrusted_session (Fixture *f, gconstpointer data)
+{
+  if (f->skip_reason)
+    {
+      g_test_skip (f->skip_reason);
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = g_strdup_printf ("turns:127.0.0.1:%u", f->tls_port);
+  g_autoptr (ConfabIceServer) turn = confab_ice_server_parse (uri, CONFAB_ICE_SERVER_TURN, &error);
+  g_assert_no_error (error);
+  turn->username = g_strdup ("alice");
+  turn->password = g_strdup ("secret");
+
+  g_autofree char *said = NULL;
+  TransportTestGather g = { f->t.loop, 1, NULL };
+  f->t.peers[0] = confab_ice_session_new (TRUE);
+  confab_ice_session_add_local_address (f->t.peers[0], "127.0.0.1");
+  confab_ice_session_set_turn_server (f->t.peers[0], turn);
+  confab_ice_session_set_gather_timeout (f->t.peers[0], 20000);
+  g_signal_connect (f->t.peers[0], "relay-problem", G_CALLBACK (on_relay_problem), &said);
+  confab_ice_session_gather_async (f->t.peers[0], NULL, transport_test_on_gathered, &g);
+  g_main_loop_run (f->t.loop);
+  g_assert_no_error (g.error);
+  while (!said)
+    g_main_context_iteration (NULL, TRUE);
+
+  ConfabIceStats stats;
+  confab_ice_session_get_stats (f->t.peers[0], &stats);
+  g_test_message ("relay problem: %s", said);
+  g_assert_cmpstr (stats.relay_problem, ==, said);
+  g_assert_nonnull (strstr (said, uri));
+  g_assert_nonnull (strstr (said, "gave no relay address"));
+  g_assert_nonnull (strstr (said, "not trusted"));
+}
+
+static void
 test_refused (Fixture *f, gconstpointer data)
 {
   if (f->skip_reason)
@@ -415,6 +463,7 @@ main (int argc, char **argv)
     { "turn-tls-relay-only", NULL, (GTestFixtureFunc) test_relayed },
     { "turn-tls-turns-uri", "session", (GTestFixtureFunc) test_relayed },
     { "turn-tls-untrusted", NULL, (GTestFixtureFunc) test_untrusted },
+    { "turn-tls-untrusted-session", NULL, (GTestFixtureFunc) test_untrusted_session },
     { "turn-tls-refused", NULL, (GTestFixtureFunc) test_refused },
     { "turn-tls-limit", NULL, (GTestFixtureFunc) test_limit_and_dispose },
   };
