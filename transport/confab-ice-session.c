@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "confab-ice-candidate-private.h"
 #include "confab-ice-reach-private.h"
 #include "confab-ice-resolve-private.h"
@@ -581,17 +583,18 @@ complete_gathering (ConfabIceSession *self, gboolean timed_out)
       ConfabTurnTlsProxy *proxy = self->addresses ? self->addresses->tls_proxy : NULL;
       g_autofree char *tls_error = proxy ? confab_turn_tls_proxy_dup_last_error (proxy) : NULL;
       g_autofree char *why
-          = tls_error ? g_strconcat (": ", tls_error, NULL)
-                      : g_strdup (" (check the address, the credentials and that it is running)");
+          = tls_error
+                ? g_strconcat (": ", tls_error, NULL)
+                : g_strdup (_ (" (check the address, the credentials and that it is running)"));
       g_mutex_lock (&self->lock);
-      set_relay_problem_locked (self, "the TURN server %s gave no relay address%s", uri, why);
+      set_relay_problem_locked (self, _ ("the TURN server %s gave no relay address%s"), uri, why);
       g_mutex_unlock (&self->lock);
       schedule_owner_update (self);
       if (self->relay_only)
         {
           fail_gathering (g_steal_pointer (&task), CONFAB_ICE_ERROR_NO_RELAY,
-                          "relay-only mode, but the TURN server %s gave no relay address%s", uri,
-                          why);
+                          _ ("relay-only mode, but the TURN server %s gave no relay address%s"),
+                          uri, why);
           return;
         }
     }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "confab-turn-tls-proxy.h"
 
 /* libnice opens a TCP connection or two per TURN allocation (a call has
@@ -88,18 +90,19 @@ describe_certificate_errors (ConfabTurnTlsProxy *self, GTlsCertificateFlags flag
   /* The most actionable reason first: an unknown CA usually means a
    * self-signed or private-CA server, a bad identity a wrong host name. */
   if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return g_strdup ("the TURN server's certificate is not trusted (unknown CA)");
+    return g_strdup (_ ("the TURN server's certificate is not trusted (unknown CA)"));
   if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    return g_strdup_printf ("the TURN server's certificate is not valid for %s", self->server_host);
+    return g_strdup_printf (_ ("the TURN server's certificate is not valid for %s"),
+                            self->server_host);
   if (flags & G_TLS_CERTIFICATE_EXPIRED)
-    return g_strdup ("the TURN server's certificate has expired");
+    return g_strdup (_ ("the TURN server's certificate has expired"));
   if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    return g_strdup ("the TURN server's certificate is not valid yet (check the clock)");
+    return g_strdup (_ ("the TURN server's certificate is not valid yet (check the clock)"));
   if (flags & G_TLS_CERTIFICATE_REVOKED)
-    return g_strdup ("the TURN server's certificate has been revoked");
+    return g_strdup (_ ("the TURN server's certificate has been revoked"));
   if (flags & G_TLS_CERTIFICATE_INSECURE)
-    return g_strdup ("the TURN server's certificate uses an insecure algorithm");
-  return g_strdup ("the TURN server's certificate is not valid");
+    return g_strdup (_ ("the TURN server's certificate uses an insecure algorithm"));
+  return g_strdup (_ ("the TURN server's certificate is not valid"));
 }
 
 static char *
