@@ -38,19 +38,19 @@
 G_BEGIN_DECLS
 
 /* Repair packets per 100 media packets per lost one, roughly. The loss the
- * peer reports is already lower than the path's: the packets retransmission
- * brings back count as received in its receiver reports (10% loss on the
- * path reads as 6-8% with RTX at a 20 ms round trip). */
+ * peer reports is already lower than the path's: the packets its FEC
+ * decoder rebuilt (in front of rtpsession) count as received in its
+ * receiver reports (10% loss on the path read as 6-8% with 16% FEC). */
 #define CONFAB_FEC_PROTECTION 4.0
 /* Smoothed loss under this (a fraction) is a clean path: no delta FEC. */
 #define CONFAB_FEC_CLEAN_LOSS 0.005
 /* Share of the (reported) loss retransmission takes when its answer is in
- * time: little, since the report has already counted most of what it
- * brought back, a retransmission or its NACK is lost as often, and a late
- * one costs a frame. (0.7 with 3 per lost packet, 9% at 10% path loss:
- * about twice the packets never recovered and freezes that 25% did not
- * have, in 30 s calls; 0.4, 16-18%: 7 freezes in 30 s where fixed 25% had
- * none. 0.05 with 4 gives about 25% there, and a clean path nothing.) */
+ * time: little, since a retransmission or its NACK is lost as often, a
+ * late one costs a frame, and the report already hides what FEC rebuilt.
+ * (0.7 with 3 per lost packet, 9% at 10% path loss: about twice the
+ * packets never recovered and freezes that 25% did not have, in 30 s
+ * calls; 0.4, 16-18%: 7 freezes in 30 s where fixed 25% had none. 0.05
+ * with 4 gives about 25% there, and a clean path nothing.) */
 #define CONFAB_FEC_RTX_SHARE 0.05
 /* Up to this round trip retransmission takes its full share; from the
  * playout delay less CONFAB_FEC_RTX_MARGIN_MS none. */
