@@ -45,6 +45,34 @@ fec_test_media_packet (GRand *rand, guint32 ssrc, guint16 seq, guint32 ts, gbool
   return confab_rtp_packet_new (&h, payload, payload_len);
 }
 
+/* The delay-budget tests: each budget and the frames a block of that stream spans, and the
+ * stream's length and pause. */
+typedef struct
+{
+  guint budget_ms;
+  guint frames_per_block;
+} FecTestBudgetCase;
+
+static const FecTestBudgetCase fec_test_budget_cases[]
+    = { { 0, 1 }, { 50, 2 }, { 100, 4 }, { 200, 6 } };
+
+enum
+{
+  FEC_TEST_BUDGET_FRAMES = 48,
+  FEC_TEST_BUDGET_PAUSE = 25 /* four frame intervals before this frame */
+};
+
+/* The delay-budget tests' stream: frames of 8 packets 3000 ticks (30 fps) apart from
+ * sequence number 65000, with four intervals before frame @pause. Packet @p; *@t holds the
+ * timestamp, moved on at each frame's first packet. */
+static inline GBytes *
+fec_test_budget_packet (GRand *rand, guint32 ssrc, guint p, guint pause, guint32 *t)
+{
+  if (p % 8 == 0)
+    *t += p == pause * 8 ? 12000 : 3000;
+  return fec_test_media_packet (rand, ssrc, (guint16) (65000 + p), *t, p % 8 == 7, 300);
+}
+
 /* Bytes written as hex digits, spaces allowed between bytes: how the layout tests copy
  * packets from the RFC figures. */
 static inline GBytes *

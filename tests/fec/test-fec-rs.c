@@ -686,18 +686,14 @@ test_flood (void)
 static void
 test_delay_budget (void)
 {
-  static const struct
-  {
-    guint budget_ms;
-    guint frames_per_block;
-  } cases[] = { { 0, 1 }, { 50, 2 }, { 100, 4 }, { 200, 6 } };
+  const FecTestBudgetCase *cases = fec_test_budget_cases;
   enum
   {
-    FRAMES = 48,
-    PAUSE = 25 /* four frame intervals before this frame */
+    FRAMES = FEC_TEST_BUDGET_FRAMES,
+    PAUSE = FEC_TEST_BUDGET_PAUSE
   };
 
-  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+  for (guint c = 0; c < G_N_ELEMENTS (fec_test_budget_cases); c++)
     {
       ConfabFecRsEncoderConfig cfg;
       g_autoptr (ConfabFecRsEncoder) enc = NULL;
@@ -728,11 +724,8 @@ test_delay_budget (void)
               GBytes *pkt;
               const guint8 *d;
 
-              if (p % 8 == 0)
-                t += p == PAUSE * 8 ? 12000 : 3000;
+              pkt = fec_test_budget_packet (rand, MEDIA_SSRC, p, PAUSE, &t);
               ts[p] = t;
-              pkt = fec_test_media_packet (rand, MEDIA_SSRC, (guint16) (65000 + p), t, p % 8 == 7,
-                                           300);
               d = g_bytes_get_data (pkt, &len);
               g_assert_cmpint (confab_fec_rs_encoder_add_media (enc, d, len, FALSE), ==,
                                CONFAB_FEC_OK);
