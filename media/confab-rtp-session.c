@@ -844,6 +844,12 @@ build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, GError **error)
   gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", red ? "ulpfec" : "flexfec");
   g_object_set (session->fec_dec, "pt", params->fec_pt, "repair-ssrc", params->remote_fec_ssrc,
                 "red-pt", red ? (gint) params->red_pt : -1, NULL);
+  /* The decoder sits before rtpsession and never sees what a retransmission
+   * restores (behind it): told which packets are retransmissions, it takes
+   * them as received instead of rebuilding them again. */
+  if (!red && params->rtx_pt != 0)
+    g_object_set (session->fec_dec, "rtx-pt", (gint) params->rtx_pt, "rtx-apt", params->pt,
+                  "media-ssrc", params->remote_ssrc, NULL);
 
   return (red ? confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->rtp_sink,
                                         "sink", error)

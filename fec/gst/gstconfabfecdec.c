@@ -23,8 +23,11 @@
  */
 #include "gstconfabfecdec.h"
 
+#include <string.h>
+
 #include "confab-fec-decoder.h"
 #include "confab-fec-rs-decoder.h"
+#include "confab-rtp-packet.h"
 #include "gstconfabfeccommon.h"
 #include "gstconfabfecenums.h"
 
@@ -43,6 +46,11 @@ struct _GstConfabFecDec
   guint pt;
   gint red_pt;
   guint32 repair_ssrc;
+  /* Retransmissions (RFC 4588) of the protected media: their payload type (-1: none), the
+   * media's, and the media SSRC they restore. */
+  gint rtx_pt;
+  guint rtx_apt;
+  guint32 media_ssrc;
 
   /* created on the first buffer, under the object lock (counters are read from it): the
    * XOR decoder, or for scheme=rs the Reed-Solomon one */
@@ -57,6 +65,9 @@ enum
   PROP_PT,
   PROP_RED_PT,
   PROP_REPAIR_SSRC,
+  PROP_RTX_PT,
+  PROP_RTX_APT,
+  PROP_MEDIA_SSRC,
   PROP_RECOVERED,
   PROP_UNRECOVERED,
   PROP_REPAIR_PACKETS_RECEIVED,
@@ -107,6 +118,29 @@ ensure_decoder (GstConfabFecDec *self)
   return TRUE;
 }
 
+/* A retransmission of a protected packet, written into @out as the packet it restores:
+ * media payload type, the original sequence number (the payload's first two bytes) and SSRC.
+ * Returns its length, 0 when @data is no such retransmission. Called with the object lock. */
+static gsize
+restored_packet (GstConfabFecDec *self, const guint8 *data, gsize size, guint8 *out)
+{
+  ConfabRtpView v;
+  gsize head;
+
+  if (self->rtx_pt < 0 || self->media_ssrc == 0 || size > CONFAB_FEC_MAX_PACKET_SIZE
+      || confab_rtp_view_parse (&v, data, size) != CONFAB_FEC_OK
+      || v.payload_type != (guint) self->rtx_pt || v.ssrc == self->media_ssrc || v.payload_len < 2)
+    return 0;
+  head = (gsize) (v.payload - data);
+  memcpy (out, data, head);
+  out[1] = (guint8) ((data[1] & 0x80) | self->rtx_apt);
+  out[2] = v.payload[0];
+  out[3] = v.payload[1];
+  confab_write_u32 (out + 8, self->media_ssrc);
+  memcpy (out + head, v.payload + 2, size - head - 2);
+  return size - 2;
+}
+
 static GstFlowReturn
 gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
@@ -132,7 +166,19 @@ gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
         }
       else if (self->dec)
         {
-          kind = confab_fec_decoder_push (self->dec, map.data, map.size, NULL);
+          guint8 restored[CONFAB_FEC_MAX_PACKET_SIZE];
+          gsize n = restored_packet (self, map.data, map.size, restored);
+
+          /* A packet retransmission restores (behind rtpsession, out of sight) is one the
+           * decoder must not rebuild again, and it may complete a repair packet: the decoder
+           * takes it as received; the retransmission itself goes on. */
+          if (n > 0)
+            {
+              confab_fec_decoder_push (self->dec, restored, n, NULL);
+              kind = CONFAB_FEC_PACKET_NOT_RTP;
+            }
+          else
+            kind = confab_fec_decoder_push (self->dec, map.data, map.size, NULL);
           while ((r = confab_fec_decoder_next_recovered (self->dec, &len)) != NULL)
             gst_confab_fec_collect (&recovered, r, len);
         }
@@ -169,10 +215,10 @@ gst_confab_fec_dec_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
 
 #define FIELD(name) G_STRUCT_OFFSET (GstConfabFecDec, name)
 static const gsize prop_fields[N_PROPS] = {
-  [PROP_SCHEME] = FIELD (scheme),
-  [PROP_PT] = FIELD (pt),
-  [PROP_RED_PT] = FIELD (red_pt),
-  [PROP_REPAIR_SSRC] = FIELD (repair_ssrc),
+  [PROP_SCHEME] = FIELD (scheme),         [PROP_PT] = FIELD (pt),
+  [PROP_RED_PT] = FIELD (red_pt),         [PROP_REPAIR_SSRC] = FIELD (repair_ssrc),
+  [PROP_RTX_PT] = FIELD (rtx_pt),         [PROP_RTX_APT] = FIELD (rtx_apt),
+  [PROP_MEDIA_SSRC] = FIELD (media_ssrc),
 };
 #undef FIELD
 /* The decoder's counters. */
@@ -246,6 +292,17 @@ gst_confab_fec_dec_class_init (GstConfabFecDecClass *klass)
       "repair-ssrc", "Repair SSRC",
       "SSRC of FlexFEC or Reed-Solomon repair packets (0: any SSRC with the payload type)", 0,
       G_MAXUINT32, 0, rw);
+  properties[PROP_RTX_PT] = g_param_spec_int (
+      "rtx-pt", "RTX payload type",
+      "Payload type of retransmissions (RFC 4588) of the protected media, which the decoder "
+      "takes as received (-1: none)",
+      -1, 127, -1, rw);
+  properties[PROP_RTX_APT]
+      = g_param_spec_uint ("rtx-apt", "RTX associated payload type",
+                           "Payload type of the media the retransmissions restore", 0, 127, 96, rw);
+  properties[PROP_MEDIA_SSRC] = g_param_spec_uint (
+      "media-ssrc", "Media SSRC", "SSRC of the media the retransmissions restore (0: ignore them)",
+      0, G_MAXUINT32, 0, rw);
   properties[PROP_RECOVERED] = g_param_spec_uint64 (
       "recovered", "Recovered", "Media packets recovered", 0, G_MAXUINT64, 0, ro);
   properties[PROP_UNRECOVERED]
@@ -280,4 +337,6 @@ gst_confab_fec_dec_init (GstConfabFecDec *self)
   self->scheme = CONFAB_FEC_SCHEME_FLEXFEC;
   self->pt = 110;
   self->red_pt = -1;
+  self->rtx_pt = -1;
+  self->rtx_apt = 96;
 }

@@ -221,14 +221,15 @@ test_lossy_call (gconstpointer data)
       g_assert_cmpuint (v->rtx_recovered, >, 0);
       /* Retransmissions are not counted as invalid packets. */
       g_assert_cmpuint (stats[i].invalid_packets, ==, 0);
-      /* What FEC and RTX brought back, they brought back nearly once: the
-       * FEC decoder (in front of rtpsession) never sees a packet RTX
-       * restored (behind it), so it may rebuild it again later and count it
-       * twice. With the adaptive FEC's 25% at 10% loss that came to 8% of
-       * the losses (138 for 128); a decoder fed the restored packets would
-       * make this exact. */
+      /* What FEC and RTX brought back, they brought back once (the FEC
+       * decoder takes retransmissions as received, or it would rebuild
+       * them again: 138 for 116 losses before it did). */
+      g_test_message ("%s: lost %" G_GUINT64_FORMAT ", FEC %" G_GUINT64_FORMAT
+                      ", RTX %" G_GUINT64_FORMAT ", never %" G_GUINT64_FORMAT,
+                      i == 0 ? "offerer" : "answerer", v->packets_lost_before_fec, v->fec_recovered,
+                      v->rtx_recovered, v->packets_lost);
       g_assert_cmpuint (v->fec_recovered + v->rtx_recovered, <=,
-                        v->packets_lost_before_fec + v->packets_lost_before_fec / 4);
+                        v->packets_lost_before_fec + v->packets_lost_before_fec / 10);
       g_assert_cmpuint (v->packets_lost * 5, <, v->packets_lost_before_fec);
       g_assert_cmpuint (v->frames_decoded * 100, >=, stats[1 - i].video.frames_encoded * 90);
     }

@@ -268,6 +268,119 @@ test_lossless_passthrough (void)
     }
 }
 
+#define RTX_PT 97
+#define RTX_SSRC 0x0bad0bedu
+
+/* The retransmission (RFC 4588) of @b: RTX payload type and SSRC, its own sequence number,
+ * the original one in front of the payload. */
+static GstBuffer *
+rtx_of (GBytes *b, guint16 rtx_seq)
+{
+  ConfabRtpView v;
+  ConfabRtpHeader hdr = { 0 };
+  gsize len;
+  const guint8 *d = g_bytes_get_data (b, &len);
+  g_autofree guint8 *payload = NULL;
+
+  g_assert_cmpint (confab_rtp_view_parse (&v, d, len), ==, CONFAB_FEC_OK);
+  hdr.marker = v.marker;
+  hdr.payload_type = RTX_PT;
+  hdr.seq = rtx_seq;
+  hdr.timestamp = v.timestamp;
+  hdr.ssrc = RTX_SSRC;
+  payload = g_malloc (v.payload_len + 2);
+  payload[0] = (guint8) (v.seq >> 8);
+  payload[1] = (guint8) v.seq;
+  memcpy (payload + 2, v.payload, v.payload_len);
+  return gst_buffer_new_wrapped_bytes (confab_rtp_packet_new (&hdr, payload, v.payload_len + 2));
+}
+
+/* The decoder sits before rtpsession, which hands retransmissions to rtprtxreceive: told
+ * which packets are retransmissions, it takes them as received. Per frame of four, three
+ * media packets are lost and one of them comes back by retransmission before the frame's two
+ * repair packets: FEC rebuilds the other two (it could not with three missing) and never the
+ * retransmitted one, and the retransmission goes on unchanged. Without the RTX settings the
+ * same stream gets fewer back. */
+static void
+test_rtx_taken_as_received (void)
+{
+  for (guint told = 0; told < 2; told++)
+    {
+      g_autoptr (GPtrArray) media = make_media (41);
+      GstHarness *enc = gst_harness_new ("confabfecenc");
+      GstHarness *dec = gst_harness_new ("confabfecdec");
+      GstBuffer *buf;
+      guint media_index = 0, rtx_out = 0, rebuilt_rtx = 0;
+      guint16 rtx_seq = 100;
+      guint64 recovered = 0;
+      g_autoptr (GHashTable) retransmitted = g_hash_table_new (NULL, NULL);
+
+      g_object_set (enc->element, "pt", 110, "overhead", 50, "key-frame-overhead", 50, NULL);
+      g_object_set (dec->element, "pt", 110, NULL);
+      if (told)
+        g_object_set (dec->element, "rtx-pt", RTX_PT, "rtx-apt", 96, "media-ssrc", MEDIA_SSRC,
+                      NULL);
+      gst_harness_set_src_caps_str (enc, CAPS);
+      gst_harness_set_src_caps_str (dec, CAPS);
+      for (guint i = 0; i < media->len; i++)
+        {
+          g_assert_cmpint (gst_harness_push (enc, to_buffer (g_ptr_array_index (media, i))), ==,
+                           GST_FLOW_OK);
+          while ((buf = gst_harness_try_pull (enc)) != NULL)
+            {
+              g_autoptr (GBytes) b = buffer_bytes (buf);
+
+              if (is_media (b) && media_index++ % PER_FRAME != 0)
+                {
+                  gst_buffer_unref (buf);
+                  if (media_index % PER_FRAME == 2)
+                    {
+                      ConfabRtpView v;
+                      gsize len;
+                      const guint8 *d = g_bytes_get_data (b, &len);
+
+                      g_assert_cmpint (confab_rtp_view_parse (&v, d, len), ==, CONFAB_FEC_OK);
+                      g_hash_table_add (retransmitted, GUINT_TO_POINTER ((guint) v.seq));
+                      g_assert_cmpint (gst_harness_push (dec, rtx_of (b, rtx_seq++)), ==,
+                                       GST_FLOW_OK);
+                    }
+                }
+              else
+                g_assert_cmpint (gst_harness_push (dec, buf), ==, GST_FLOW_OK);
+              while ((buf = gst_harness_try_pull (dec)) != NULL)
+                {
+                  g_autoptr (GBytes) o = buffer_bytes (buf);
+                  ConfabRtpView v;
+                  gsize len;
+                  const guint8 *d = g_bytes_get_data (o, &len);
+
+                  g_assert_cmpint (confab_rtp_view_parse (&v, d, len), ==, CONFAB_FEC_OK);
+                  if (v.payload_type == RTX_PT)
+                    rtx_out++;
+                  else if (v.ssrc == MEDIA_SSRC
+                           && g_hash_table_contains (retransmitted,
+                                                     GUINT_TO_POINTER ((guint) v.seq)))
+                    rebuilt_rtx++;
+                  gst_buffer_unref (buf);
+                }
+            }
+        }
+      g_object_get (dec->element, "recovered", &recovered, NULL);
+      g_test_message ("%s the RTX settings: %" G_GUINT64_FORMAT
+                      " rebuilt, %u of them retransmitted "
+                      "already",
+                      told ? "with" : "without", recovered, rebuilt_rtx);
+      g_assert_cmpuint (rtx_out, ==, FRAMES);
+      /* Told, never one that was retransmitted; not told, some. */
+      if (told)
+        g_assert_cmpuint (rebuilt_rtx, ==, 0);
+      else
+        g_assert_cmpuint (rebuilt_rtx, >, 0);
+      gst_harness_teardown (enc);
+      gst_harness_teardown (dec);
+    }
+}
+
 static GstElement *
 on_request_fec_encoder (GstElement *rtpbin, guint session, gpointer user_data)
 {
@@ -460,6 +573,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/fec/gst/ulpfec-recovery", test_ulpfec_recovery);
   g_test_add_func ("/confab/fec/gst/rs-recovery", test_rs_recovery);
   g_test_add_func ("/confab/fec/gst/red-ulpfec", test_red_ulpfec);
+  g_test_add_func ("/confab/fec/gst/rtx-taken-as-received", test_rtx_taken_as_received);
   g_test_add_func ("/confab/fec/gst/lossless-passthrough", test_lossless_passthrough);
   g_test_add_func ("/confab/fec/gst/rtpbin-encoder", test_rtpbin_encoder);
   g_test_add_func ("/confab/fec/gst/key-frames-from-property", test_key_frames_from_property);
