@@ -292,7 +292,9 @@ rtx_of (GBytes *b, guint16 rtx_seq)
   payload[0] = (guint8) (v.seq >> 8);
   payload[1] = (guint8) v.seq;
   memcpy (payload + 2, v.payload, v.payload_len);
-  return gst_buffer_new_wrapped_bytes (confab_rtp_packet_new (&hdr, payload, v.payload_len + 2));
+  g_autoptr (GBytes) rtx = confab_rtp_packet_new (&hdr, payload, v.payload_len + 2);
+
+  return to_buffer (rtx);
 }
 
 /* The decoder sits before rtpsession, which hands retransmissions to rtprtxreceive: told
