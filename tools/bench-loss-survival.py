@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Loss survival figures (issue 11), as root: Confab and Chromium over the
+"""Loss survival figures, as root: Confab and Chromium over the
 same impaired path in the loss lab (tests/loss/losslab.sh, confab-impair
 between two network namespaces), 640x360 at 30 fps.
 
