@@ -125,19 +125,18 @@ static gsize
 restored_packet (GstConfabFecDec *self, const guint8 *data, gsize size, guint8 *out)
 {
   ConfabRtpView v;
-  gsize head;
 
-  if (self->rtx_pt < 0 || self->media_ssrc == 0 || size > CONFAB_FEC_MAX_PACKET_SIZE
-      || confab_rtp_view_parse (&v, data, size) != CONFAB_FEC_OK
-      || v.payload_type != (guint) self->rtx_pt || v.ssrc == self->media_ssrc || v.payload_len < 2)
+  /* Every packet comes here: the payload type rules out most before any parsing. */
+  if (self->rtx_pt < 0 || self->media_ssrc == 0 || size < 2
+      || (data[1] & 0x7f) != (guint) self->rtx_pt || size > CONFAB_FEC_MAX_PACKET_SIZE
+      || confab_rtp_view_parse (&v, data, size) != CONFAB_FEC_OK || v.ssrc == self->media_ssrc
+      || v.payload_len < 2)
     return 0;
-  head = (gsize) (v.payload - data);
-  memcpy (out, data, head);
+  memcpy (out, data, v.header_len);
   out[1] = (guint8) ((data[1] & 0x80) | self->rtx_apt);
-  out[2] = v.payload[0];
-  out[3] = v.payload[1];
+  memcpy (out + 2, v.payload, 2);
   confab_write_u32 (out + 8, self->media_ssrc);
-  memcpy (out + head, v.payload + 2, size - head - 2);
+  memcpy (out + v.header_len, v.payload + 2, size - v.header_len - 2);
   return size - 2;
 }
 

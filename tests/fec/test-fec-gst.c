@@ -271,30 +271,25 @@ test_lossless_passthrough (void)
 #define RTX_PT 97
 #define RTX_SSRC 0x0bad0bedu
 
-/* The retransmission (RFC 4588) of @b: RTX payload type and SSRC, its own sequence number,
- * the original one in front of the payload. */
+/* The retransmission (RFC 4588) of @b: its header (CSRCs and extension included) on the RTX
+ * payload type, SSRC and sequence number, the original sequence number in front of the
+ * payload. */
 static GstBuffer *
 rtx_of (GBytes *b, guint16 rtx_seq)
 {
   ConfabRtpView v;
-  ConfabRtpHeader hdr = { 0 };
   gsize len;
   const guint8 *d = g_bytes_get_data (b, &len);
-  g_autofree guint8 *payload = NULL;
+  guint8 *rtx = g_malloc (len + 2);
 
   g_assert_cmpint (confab_rtp_view_parse (&v, d, len), ==, CONFAB_FEC_OK);
-  hdr.marker = v.marker;
-  hdr.payload_type = RTX_PT;
-  hdr.seq = rtx_seq;
-  hdr.timestamp = v.timestamp;
-  hdr.ssrc = RTX_SSRC;
-  payload = g_malloc (v.payload_len + 2);
-  payload[0] = (guint8) (v.seq >> 8);
-  payload[1] = (guint8) v.seq;
-  memcpy (payload + 2, v.payload, v.payload_len);
-  g_autoptr (GBytes) rtx = confab_rtp_packet_new (&hdr, payload, v.payload_len + 2);
-
-  return to_buffer (rtx);
+  memcpy (rtx, d, v.header_len);
+  rtx[1] = (guint8) ((d[1] & 0x80) | RTX_PT);
+  confab_write_u16 (rtx + 2, rtx_seq);
+  confab_write_u32 (rtx + 8, RTX_SSRC);
+  confab_write_u16 (rtx + v.header_len, v.seq);
+  memcpy (rtx + v.header_len + 2, v.payload, len - v.header_len);
+  return gst_buffer_new_wrapped (rtx, len + 2);
 }
 
 /* The decoder sits before rtpsession, which hands retransmissions to rtprtxreceive: told
