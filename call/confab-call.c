@@ -857,6 +857,9 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
        * are applied. */
       if (fec_declined && !confab_call_pipeline_disable_fec (self->pipeline))
         g_warning ("FEC declined by the answer, but the media had already started");
+      if (!confab_call_pipeline_set_remote_ssrcs (self->pipeline, self->streams.streams,
+                                                  self->streams.n_streams))
+        g_warning ("The answer's SSRCs came after the media had started");
     }
 
   self->dtls_role = dtls_role;

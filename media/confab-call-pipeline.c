@@ -332,6 +332,19 @@ confab_call_pipeline_disable_fec (ConfabCallPipeline *self)
 }
 
 gboolean
+confab_call_pipeline_set_remote_ssrcs (ConfabCallPipeline *self, const ConfabStreamParams *streams,
+                                       guint n_streams)
+{
+  g_return_val_if_fail (CONFAB_IS_CALL_PIPELINE (self), FALSE);
+
+  if (self->started || g_atomic_int_get (&self->stopped))
+    return FALSE;
+
+  confab_rtp_session_set_remote_ssrcs (self->session, streams, n_streams);
+  return TRUE;
+}
+
+gboolean
 confab_call_pipeline_start (ConfabCallPipeline *self, GError **error)
 {
   g_return_val_if_fail (CONFAB_IS_CALL_PIPELINE (self), FALSE);

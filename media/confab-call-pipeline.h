@@ -96,10 +96,11 @@ typedef struct
                                     * (packets_lost is what stays lost after both) */
   guint64 nack_sent;               /* RTCP generic NACK messages we sent (RFC 4585) */
   guint64 pli_sent;                /* RTCP PLIs we sent */
-  guint64 rtx_recovered;           /* lost packets that a retransmission brought in time */
-  guint64 rtx_sent;                /* retransmissions (RTX packets) we sent */
-  guint64 nack_received;           /* generic NACK messages the peer sent us */
-  guint64 pli_received;            /* PLIs (and FIRs) the peer sent us */
+  guint64
+      rtx_recovered; /* lost packets a retransmission brought back (still missing when it came) */
+  guint64 rtx_sent;  /* retransmissions (RTX packets) we sent */
+  guint64 nack_received; /* generic NACK messages the peer sent us */
+  guint64 pli_received;  /* PLIs (and FIRs) the peer sent us */
   /* video: W3C webrtc-stats freezes of the decoded remote video
    * (confab-media-meters.h): how many, and their total length. */
   guint64 freezes;
@@ -223,6 +224,12 @@ void confab_call_pipeline_set_fec_overhead (ConfabCallPipeline *self, guint over
  * them with its offer, and drops them when the answer declines FEC).
  * Returns FALSE (and changes nothing) once the pipeline was started. */
 gboolean confab_call_pipeline_disable_fec (ConfabCallPipeline *self);
+
+/* Before confab_call_pipeline_start(): the peer's SSRCs in @streams (the
+ * ones the pipeline was built with, completed by the answer). Returns FALSE
+ * (and changes nothing) once the pipeline was started. */
+gboolean confab_call_pipeline_set_remote_ssrcs (ConfabCallPipeline *self,
+                                                const ConfabStreamParams *streams, guint n_streams);
 
 /* Thread-safe snapshot of the counters. */
 void confab_call_pipeline_get_stats (ConfabCallPipeline *self, ConfabMediaStats *stats);

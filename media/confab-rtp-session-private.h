@@ -29,6 +29,8 @@ struct _ConfabRtpSession
    * recv_rtp_sink_0; NULL without FEC. */
   GstElement *fec_enc;
   GstElement *fec_dec;
+  /* fec_dec is told of retransmissions and counts those that restored a packet */
+  gboolean fec_dec_sees_rtx;
   ConfabMediaStream *fec_stream;
   /* The stream whose FEC is ULPFEC in RED (then fec_enc sits in rtpbin's
    * FEC encoder slot, before RTX), NULL without. */

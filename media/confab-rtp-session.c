@@ -848,8 +848,11 @@ build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, GError **error)
    * restores (behind it): told which packets are retransmissions, it takes
    * them as received instead of rebuilding them again. */
   if (!red && params->rtx_pt != 0)
-    g_object_set (session->fec_dec, "rtx-pt", (gint) params->rtx_pt, "rtx-apt", params->pt,
-                  "media-ssrc", params->remote_ssrc, NULL);
+    {
+      g_object_set (session->fec_dec, "rtx-pt", (gint) params->rtx_pt, "rtx-apt", params->pt,
+                    "media-ssrc", params->remote_ssrc, NULL);
+      session->fec_dec_sees_rtx = TRUE;
+    }
 
   return (red ? confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->rtp_sink,
                                         "sink", error)
@@ -1032,6 +1035,32 @@ confab_rtp_session_set_fec_overhead (ConfabRtpSession *session, guint overhead,
 }
 
 void
+confab_rtp_session_set_remote_ssrcs (ConfabRtpSession *session, const ConfabStreamParams *streams,
+                                     guint n_streams)
+{
+  if (n_streams != session->n_streams)
+    return;
+  g_mutex_lock (&session->lock);
+  for (guint i = 0; i < n_streams; i++)
+    {
+      ConfabStreamParams *params = &session->streams[i].params;
+
+      if (streams[i].kind != params->kind || streams[i].local_ssrc != params->local_ssrc)
+        continue;
+      params->remote_ssrc = streams[i].remote_ssrc;
+      params->remote_fec_ssrc = streams[i].remote_fec_ssrc;
+      params->remote_rtx_ssrc = streams[i].remote_rtx_ssrc;
+    }
+  g_mutex_unlock (&session->lock);
+
+  /* The decoder takes the retransmissions of the media SSRC as received
+   * (build_fec); the offerer did not know that SSRC yet. */
+  if (session->fec_dec != NULL && session->fec_dec_sees_rtx)
+    g_object_set (session->fec_dec, "media-ssrc", session->fec_stream->params.remote_ssrc,
+                  "repair-ssrc", session->fec_stream->params.remote_fec_ssrc, NULL);
+}
+
+void
 confab_rtp_session_disable_fec (ConfabRtpSession *session)
 {
   g_autoptr (GError) error = NULL;
@@ -1174,7 +1203,7 @@ void
 confab_rtp_session_get_stats (ConfabRtpSession *session, ConfabMediaStats *stats)
 {
   JitterBufferCounts counts[CONFAB_MAX_STREAMS] = { 0 };
-  guint64 repair_sent = 0, recovered = 0, unrecovered = 0;
+  guint64 repair_sent = 0, recovered = 0, unrecovered = 0, rtx_restored = 0;
   gboolean final;
   gint64 now;
 
@@ -1190,7 +1219,8 @@ confab_rtp_session_get_stats (ConfabRtpSession *session, ConfabMediaStats *stats
   if (session->fec_enc != NULL)
     g_object_get (session->fec_enc, "repair-packets-sent", &repair_sent, NULL);
   if (session->fec_dec != NULL)
-    g_object_get (session->fec_dec, "recovered", &recovered, "unrecovered", &unrecovered, NULL);
+    g_object_get (session->fec_dec, "recovered", &recovered, "unrecovered", &unrecovered,
+                  "rtx-restored", &rtx_restored, NULL);
 
   now = g_get_monotonic_time ();
   *stats = (ConfabMediaStats){ 0 };
@@ -1215,6 +1245,10 @@ confab_rtp_session_get_stats (ConfabRtpSession *session, ConfabMediaStats *stats
               = fec_overhead_pct (session, now, stream->stats.packets_sent, repair_sent);
           out->fec_recovered = recovered;
           out->fec_unrecovered = unrecovered;
+          /* The jitter buffer also counts a retransmission that comes after FEC
+           * rebuilt its packet: restored twice in its ledger, once in ours. */
+          if (session->fec_dec_sees_rtx)
+            out->rtx_recovered = rtx_restored;
         }
     }
   stats->rtcp_packets_sent = session->rtcp_packets_sent;

@@ -48,6 +48,12 @@ void confab_rtp_session_push_packet (ConfabRtpSession *session, const guint8 *da
 /* Owner thread, pipeline in NULL: removes the FEC elements. */
 void confab_rtp_session_disable_fec (ConfabRtpSession *session);
 
+/* Owner thread, pipeline in NULL: the peer's SSRCs, which the offerer learns
+ * from the answer after its pipeline was built. @streams are the ones the
+ * session was built with (same order, same local SSRCs); others are ignored. */
+void confab_rtp_session_set_remote_ssrcs (ConfabRtpSession *session,
+                                          const ConfabStreamParams *streams, guint n_streams);
+
 /* Any thread: the FEC encoder's overheads from now on (no FEC: nothing). */
 void confab_rtp_session_set_fec_overhead (ConfabRtpSession *session, guint overhead,
                                           guint key_frame_overhead);

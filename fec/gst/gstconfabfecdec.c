@@ -51,6 +51,9 @@ struct _GstConfabFecDec
   gint rtx_pt;
   guint rtx_apt;
   guint32 media_ssrc;
+  /* Retransmissions that filled a gap: their packet was neither received nor rebuilt when they
+   * came (a retransmission that comes after FEC rebuilt its packet restores nothing). */
+  guint64 rtx_restored;
 
   /* created on the first buffer, under the object lock (counters are read from it): the
    * XOR decoder, or for scheme=rs the Reed-Solomon one */
@@ -72,6 +75,7 @@ enum
   PROP_UNRECOVERED,
   PROP_REPAIR_PACKETS_RECEIVED,
   PROP_REPAIR_PACKETS_REJECTED,
+  PROP_RTX_RESTORED,
   N_PROPS
 };
 
@@ -173,7 +177,15 @@ gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
            * takes it as received; the retransmission itself goes on. */
           if (n > 0)
             {
-              confab_fec_decoder_push (self->dec, restored, n, NULL);
+              ConfabFecDecoderStats before, after;
+
+              confab_fec_decoder_get_stats (self->dec, &before);
+              if (confab_fec_decoder_push (self->dec, restored, n, NULL) == CONFAB_FEC_PACKET_MEDIA)
+                {
+                  confab_fec_decoder_get_stats (self->dec, &after);
+                  /* Older than the window: the decoder cannot tell, nor count it. */
+                  self->rtx_restored += after.late == before.late;
+                }
               kind = CONFAB_FEC_PACKET_NOT_RTP;
             }
           else
@@ -247,6 +259,12 @@ gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, 
   ConfabFecDecoderStats stats = { 0 };
 
   GST_OBJECT_LOCK (self);
+  if (prop_id == PROP_RTX_RESTORED)
+    {
+      g_value_set_uint64 (value, self->rtx_restored);
+      GST_OBJECT_UNLOCK (self);
+      return;
+    }
   if (self->dec)
     confab_fec_decoder_get_stats (self->dec, &stats);
   if (self->rs)
@@ -317,6 +335,11 @@ gst_confab_fec_dec_class_init (GstConfabFecDecClass *klass)
                              "Repair packets refused as malformed, out of window or for unknown "
                              "SSRCs",
                              0, G_MAXUINT64, 0, ro);
+  properties[PROP_RTX_RESTORED] = g_param_spec_uint64 (
+      "rtx-restored", "Restored by retransmission",
+      "Retransmissions whose packet was still missing (neither received nor recovered) when "
+      "they arrived",
+      0, G_MAXUINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gst_confab_fec_class_add_pad_templates (element_class);
