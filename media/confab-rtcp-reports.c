@@ -241,3 +241,59 @@ confab_rtcp_write_remb (guint32 sender, guint64 bitrate_bps, const guint32 *ssrc
     write_u32 (p + 20 + 4 * i, ssrcs[i]);
   return 8 + remb_len;
 }
+
+#define RTCP_RTPFB 205
+#define RTPFB_FMT_NACK 1
+
+gsize
+confab_rtcp_write_nack (guint32 sender, guint32 media_ssrc, const guint16 *seqs, guint n,
+                        guint8 *out, gsize size)
+{
+  gboolean named[CONFAB_RTCP_NACK_MAX] = { FALSE };
+  guint entries = 0;
+
+  if (n == 0 || n > CONFAB_RTCP_NACK_MAX || size < 8 + 12 + 4 * (gsize) n)
+    return 0;
+
+  out[0] = 0x80;
+  out[1] = RTCP_RR;
+  out[2] = 0;
+  out[3] = 1;
+  write_u32 (out + 4, sender);
+
+  guint8 *p = out + 8;
+  guint8 *fci = p + 12;
+  for (guint i = 0; i < n; i++)
+    {
+      guint16 blp = 0;
+
+      if (named[i])
+        continue;
+      named[i] = TRUE;
+      for (guint j = i + 1; j < n; j++)
+        {
+          guint16 distance = (guint16) (seqs[j] - seqs[i]);
+
+          if (!named[j] && distance >= 1 && distance <= 16)
+            {
+              blp |= (guint16) (1u << (distance - 1));
+              named[j] = TRUE;
+            }
+          else if (!named[j] && distance == 0)
+            named[j] = TRUE; /* asked twice */
+        }
+      fci[4 * entries] = seqs[i] >> 8;
+      fci[4 * entries + 1] = seqs[i] & 0xff;
+      fci[4 * entries + 2] = blp >> 8;
+      fci[4 * entries + 3] = blp & 0xff;
+      entries++;
+    }
+
+  p[0] = 0x80 | RTPFB_FMT_NACK;
+  p[1] = RTCP_RTPFB;
+  p[2] = 0;
+  p[3] = 2 + entries;
+  write_u32 (p + 4, sender);
+  write_u32 (p + 8, media_ssrc);
+  return 8 + 12 + 4 * (gsize) entries;
+}

@@ -154,4 +154,17 @@ gboolean confab_rtcp_find_remb (const guint8 *data, gsize len, guint64 *bitrate_
 gsize confab_rtcp_write_remb (guint32 sender, guint64 bitrate_bps, const guint32 *ssrcs, guint n,
                               guint8 *out, gsize size);
 
+/* Generic NACK (RFC 4585 section 6.2.1): a transport-layer feedback packet
+ * (PT=205, FMT=1) from @sender about @media_ssrc, whose FCI entries each
+ * name a lost packet (PID) and, in a bitmask (BLP), which of the 16 after
+ * it are lost too. Writes a compound packet of an empty RR from @sender
+ * and one NACK for @seqs (1..CONFAB_RTCP_NACK_MAX, in the order asked;
+ * each entry starts at the first sequence number not yet named and takes
+ * those of the rest that fall in its 16) into @out, which must hold
+ * 8 + 12 + 4 * @n bytes. Returns the length written, 0 if @n or @size does
+ * not fit. */
+#define CONFAB_RTCP_NACK_MAX 64
+gsize confab_rtcp_write_nack (guint32 sender, guint32 media_ssrc, const guint16 *seqs, guint n,
+                              guint8 *out, gsize size);
+
 G_END_DECLS

@@ -182,13 +182,9 @@ count_sent (ConfabRtpSession *session, const guint8 *data, gsize size, gint64 no
 }
 
 static void
-deliver_packet (ConfabRtpSession *session, GstBuffer *buffer)
+deliver_bytes (ConfabRtpSession *session, const guint8 *data, gsize size)
 {
   ConfabCallbackSlot *slot = session->packet_slot;
-  GstMapInfo map;
-
-  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
-    return;
 
   /* Counted before the call, so that a receiver the packet function feeds
    * directly never shows more packets than this sender. (Lock order: the
@@ -197,12 +193,21 @@ deliver_packet (ConfabRtpSession *session, GstBuffer *buffer)
   if (slot->func != NULL)
     {
       g_mutex_lock (&session->lock);
-      count_sent (session, map.data, map.size, g_get_monotonic_time ());
+      count_sent (session, data, size, g_get_monotonic_time ());
       g_mutex_unlock (&session->lock);
-      ((ConfabPacketFunc) slot->func) (map.data, map.size, slot->data);
+      ((ConfabPacketFunc) slot->func) (data, size, slot->data);
     }
   confab_callback_slot_unlock (slot);
+}
 
+static void
+deliver_packet (ConfabRtpSession *session, GstBuffer *buffer)
+{
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return;
+  deliver_bytes (session, map.data, map.size);
   gst_buffer_unmap (buffer, &map);
 }
 
@@ -601,6 +606,47 @@ aux_bin (GstElement *element, guint session_id)
   return bin;
 }
 
+/* The video jitter buffer's request for a lost packet, on its way up from
+ * rtprtxreceive (which noted it, to know the retransmission that answers)
+ * to rtpsession: sent from here, at once, as a NACK of its own, and
+ * stopped.
+ *
+ * rtpsession would hold the request for its next report, and while
+ * requests wait it walks its table of sources with its lock released
+ * (schedule_remaining_nacks() in GStreamer 1.22, still so upstream): the
+ * first packet of a new SSRC arriving then (the first retransmission, the
+ * first packets of the call, which is when NACKs wait most) changes the
+ * table under the walk, "g_hash_table_foreach: assertion 'version ==
+ * hash_table->version' failed" in the test logs, and the walk goes on
+ * through a changed table. With no request ever reaching it, it never
+ * walks that way. */
+static GstPadProbeReturn
+on_retransmission_request (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  ConfabRtpSession *session = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  const ConfabMediaStream *stream = rtx_stream (session);
+  const GstStructure *s = gst_event_get_structure (event);
+  guint8 packet[8 + 12 + 4];
+  guint seqnum, ssrc;
+  guint16 seq;
+  gsize len;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CUSTOM_UPSTREAM || s == NULL
+      || !gst_structure_has_name (s, "GstRTPRetransmissionRequest"))
+    return GST_PAD_PROBE_OK;
+  if (stream != NULL && gst_structure_get_uint (s, "seqnum", &seqnum)
+      && gst_structure_get_uint (s, "ssrc", &ssrc))
+    {
+      seq = (guint16) seqnum;
+      len = confab_rtcp_write_nack (stream->params.local_ssrc, ssrc, &seq, 1, packet,
+                                    sizeof packet);
+      if (len > 0)
+        deliver_bytes (session, packet, len);
+    }
+  return GST_PAD_PROBE_DROP;
+}
+
 /* rtpbin's AUX element for the stream with RTX, in @send's direction
  * (NULL when that stream does not go that way), kept in *@slot for its
  * figures.
@@ -645,6 +691,13 @@ add_rtx_element (ConfabRtpSession *session, guint session_id, gboolean send, Gst
     {
       set_map (element, "ssrc-map", params->local_ssrc, params->local_rtx_ssrc);
       g_object_set (element, "max-size-time", (guint) RTX_HISTORY_MS, "max-size-packets", 0u, NULL);
+    }
+  else
+    {
+      g_autoptr (GstPad) sink = gst_element_get_static_pad (element, "sink");
+
+      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_retransmission_request,
+                         session, NULL);
     }
   *slot = gst_object_ref (element);
   return aux_bin (element, session_id);

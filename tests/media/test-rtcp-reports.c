@@ -327,6 +327,41 @@ test_remb (void)
   g_assert_cmpuint (confab_rtcp_write_remb (1, 1, ssrcs, 2, out, 35), ==, 0);
 }
 
+/* NACKs as rtpsession reads them: each FCI entry a lost packet and the 16
+ * after it in a bitmask, across the sequence number's wrap. */
+static void
+test_nack (void)
+{
+  static const guint16 seqs[] = { 100, 101, 116, 117, 65535, 0, 5, 101 };
+  static const guint8 expected[] = {
+    0x80, 201,  0,    1,    0x11, 0x11, 0x11, 0x11, /* empty RR */
+    0x81, 205,  0,    5,    0x11, 0x11, 0x11, 0x11, /* RTPFB FMT 1, 3 entries */
+    0x22, 0x22, 0x22, 0x22,                         /* media SSRC */
+    0,    100,  0x80, 0x01,                         /* 100: 101 and 116 */
+    0,    117,  0,    0,                            /* 117 alone */
+    0xff, 0xff, 0,    0x21,                         /* 65535: 0 and 5 */
+  };
+  guint8 out[64];
+  gsize len;
+
+  len = confab_rtcp_write_nack (0x11111111, 0x22222222, seqs, G_N_ELEMENTS (seqs), out, sizeof out);
+  g_assert_cmpmem (out, len, expected, sizeof expected);
+  g_assert_true (confab_rtcp_compound_is_valid (out, len));
+
+  /* One packet asked twice: one entry. */
+  static const guint16 twice[] = { 7, 7 };
+  g_assert_cmpuint (confab_rtcp_write_nack (1, 2, twice, 2, out, sizeof out), ==, 24);
+  g_assert_cmpuint (out[11], ==, 3);
+  g_assert_cmpuint (out[22] | out[23], ==, 0);
+
+  /* Nothing to ask, too many, or no room for the worst case: nothing written. */
+  g_assert_cmpuint (confab_rtcp_write_nack (1, 2, seqs, 0, out, sizeof out), ==, 0);
+  g_assert_cmpuint (confab_rtcp_write_nack (1, 2, seqs, CONFAB_RTCP_NACK_MAX + 1, out, sizeof out),
+                    ==, 0);
+  g_assert_cmpuint (confab_rtcp_write_nack (1, 2, seqs, G_N_ELEMENTS (seqs), out, 8 + 12 + 31), ==,
+                    0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -338,6 +373,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confab/media/rtcp-reports/rtt-ring", test_rtt_ring);
   g_test_add_func ("/confab/media/rtcp-reports/loss", test_loss);
   g_test_add_func ("/confab/media/rtcp-reports/bye", test_bye);
+  g_test_add_func ("/confab/media/rtcp-reports/nack", test_nack);
   g_test_add_func ("/confab/media/rtcp-reports/remb", test_remb);
 
   return g_test_run ();
