@@ -1299,8 +1299,10 @@ confab_rtp_session_get_stats (ConfabRtpSession *session, ConfabMediaStats *stats
           out->fec_recovered = recovered;
           out->fec_unrecovered = unrecovered;
           /* The jitter buffer also counts a retransmission that comes after FEC
-           * rebuilt its packet: restored twice in its ledger, once in ours. */
-          if (session->fec_dec_sees_rtx)
+           * rebuilt its packet: restored twice in its ledger, once in ours
+           * (which needs the peer's media SSRC: a pipeline built without
+           * one keeps the jitter buffer's). */
+          if (session->fec_dec_sees_rtx && stream->params.remote_ssrc != 0)
             out->rtx_recovered = rtx_restored;
         }
     }
