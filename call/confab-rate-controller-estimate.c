@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The running average of the loss takes this much of each tick's: about
+ * ten ticks, 5 s. */
+#define LOSS_AVERAGE_WEIGHT 0.1
 /* The lowest delay drifts up toward what is measured over this long (a
  * path that got longer for good, or clocks that drift apart). */
 #define MIN_DELAY_FORGET_US (30 * G_USEC_PER_SEC)
@@ -120,7 +123,16 @@ confab_rate_estimate_tick (ConfabRateEstimate *e, gint64 now)
    * sender's to judge, from receiver reports after FEC (random loss is no
    * queue, and cutting the rate for it only costs frames). Only a loss no
    * random path has, a queue overflowing, counts here. */
-  if ((e->high_ticks >= HIGH_TICKS || loss > CONFAB_ESTIMATE_LOSS_HIGH) && may_decrease && rate > 0)
+  gboolean overflowing
+      = expected >= CONFAB_ESTIMATE_LOSS_MIN_PACKETS
+        && loss > MAX (CONFAB_ESTIMATE_LOSS_HIGH, e->loss_average + CONFAB_ESTIMATE_LOSS_JUMP);
+  if (expected > 0)
+    e->loss_average += (loss - e->loss_average) * LOSS_AVERAGE_WEIGHT;
+  /* What the path showed it carries: over the last two ticks, as a
+   * tick's arrivals swing with the frames in it (a key frame, or the
+   * packets a lossy path took) by half either way. */
+  double shown = MAX (rate, e->last_rate_bps);
+  if ((e->high_ticks >= HIGH_TICKS || overflowing) && may_decrease && rate > 0)
     {
       e->estimate_bps = CONFAB_RATE_DELAY_DECREASE * rate;
       e->last_decrease = now;
@@ -135,12 +147,12 @@ confab_rate_estimate_tick (ConfabRateEstimate *e, gint64 now)
                               : CONFAB_RATE_INCREASE;
       double grown
           = e->estimate_bps * (1 + per_second * MIN (elapsed, G_USEC_PER_SEC) / G_USEC_PER_SEC);
-      e->estimate_bps = MAX (e->estimate_bps, MIN (grown, MAX_OVER_INCOMING * rate));
+      e->estimate_bps = MAX (e->estimate_bps, MIN (grown, MAX_OVER_INCOMING * shown));
     }
   /* Never far above what arrives: an estimate the path has not shown
    * would let the sender ram the queue before the next overuse. */
-  if (e->estimate_bps > 0 && rate > 0)
-    e->estimate_bps = MIN (e->estimate_bps, MAX_OVER_INCOMING * rate);
+  if (e->estimate_bps > 0 && shown > 0)
+    e->estimate_bps = MIN (e->estimate_bps, MAX_OVER_INCOMING * shown);
 
   /* The lowest delay forgets slowly. */
   if (e->have_min && e->queue_samples)

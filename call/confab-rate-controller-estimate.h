@@ -13,9 +13,11 @@
  * lowest seen, the median of a tick's frames: a bottleneck's queue raises
  * it for every frame, where encoder jitter or a busy CPU raise it for a
  * few. Loss (from the sequence numbers)
- * counts only when it is massive (over CONFAB_ESTIMATE_LOSS_HIGH, a queue
- * overflowing): as in GCC, moderate loss is the sender's to judge, from
- * the receiver reports. Overuse (the median delay over
+ * counts only when it is massive (over CONFAB_ESTIMATE_LOSS_HIGH, and
+ * CONFAB_ESTIMATE_LOSS_JUMP over its running average: a queue
+ * overflowing, not a path that always loses that much; in a tick of
+ * CONFAB_ESTIMATE_LOSS_MIN_PACKETS or more): as in GCC,
+ * moderate loss is the sender's to judge, from the receiver reports. Overuse (the median delay over
  * CONFAB_ESTIMATE_QUEUE_HIGH_MS over a tick, or that loss) sets the
  * estimate to 0.85 × the rate that arrived;
  * otherwise it grows 8% a second (15% after 5 s without overuse, as the
@@ -35,6 +37,11 @@ G_BEGIN_DECLS
 #define CONFAB_ESTIMATE_QUEUE_HIGH_MS 20.0
 #define CONFAB_ESTIMATE_QUEUE_LOW_MS 8.0
 #define CONFAB_ESTIMATE_LOSS_HIGH 0.25
+#define CONFAB_ESTIMATE_LOSS_JUMP 0.15
+/* Fewer packets in a tick say little: 20% random loss over 10 to 15
+ * packets read anywhere from 10 to 80%, and the REMB those figures cut
+ * held a call at 20% loss at the 100 kbit/s floor. */
+#define CONFAB_ESTIMATE_LOSS_MIN_PACKETS 40
 /* Frames per tick we keep a delay sample of (60 fps for 1 s). */
 #define CONFAB_ESTIMATE_MAX_SAMPLES 64
 
@@ -54,6 +61,7 @@ typedef struct
   gint64 ext_seq;        /* highest, unwrapped */
   gint64 tick_first_seq; /* the highest at the start of the tick */
   guint64 tick_received;
+  double loss_average; /* of the ticks, over about 5 s */
   /* Rate: every packet from the peer */
   guint64 tick_bytes;
   gint64 tick_start;

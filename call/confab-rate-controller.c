@@ -11,6 +11,21 @@
  * report is not a queue (in a loaded process, RTCP's round trip jumps by
  * tens of milliseconds now and then with nothing queued). */
 #define OVERUSE_UPDATES 3
+/* The loss run's judgement (see the header). */
+#define LOSS_SERIES_FORGET_US (15 * G_USEC_PER_SEC)
+/* The loss figure covers 1 to 2 s, a second old: the loss at the lower
+ * rate shows this long after the target got there. */
+#define LOSS_SERIES_SETTLE_US (2500 * G_TIME_SPAN_MILLISECOND)
+#define LOSS_SERIES_CUT 0.8
+#define LOSS_UNMOVED 0.7
+/* More than this is no path a call lives with (a dead link, a queue
+ * overflowing whatever the rate): it stays a signal. */
+#define INHERENT_LOSS_MAX 0.5
+/* How far each report moves the path's own loss toward it: down readily
+ * (the path got better), up slowly (a bottleneck's loss building up must
+ * not pass for the path's). */
+#define INHERENT_LOSS_FOLLOW_DOWN 0.1
+#define INHERENT_LOSS_FOLLOW_UP 0.02
 /* "Near" the last congestion: within this fraction of it. */
 #define NEAR_CONGESTION 0.05
 
@@ -52,19 +67,75 @@ overusing (ConfabRateController *c, gint64 elapsed, double rtt_ms)
   return c->overuse_count >= OVERUSE_UPDATES;
 }
 
+/* The loss the rule judges: what is above the path's own, which follows
+ * the reports that stay near it. -1: unknown. */
+static double
+excess_loss (ConfabRateController *c, double loss)
+{
+  if (loss < 0)
+    return -1;
+  if (c->inherent_loss > 0 && loss <= c->inherent_loss + CONFAB_RATE_LOSS_HIGH)
+    {
+      c->inherent_loss
+          += (loss - c->inherent_loss)
+             * (loss < c->inherent_loss ? INHERENT_LOSS_FOLLOW_DOWN : INHERENT_LOSS_FOLLOW_UP);
+      if (c->inherent_loss < 0.005)
+        c->inherent_loss = 0;
+    }
+  return MAX (loss - c->inherent_loss, 0);
+}
+
+/* High loss again: TRUE when the run of cuts it belongs to shows the loss
+ * is the path's own (see the header). */
+static gboolean
+loss_is_inherent (ConfabRateController *c, gint64 now, double loss)
+{
+  if (c->series_start == 0 || now - c->series_start > LOSS_SERIES_FORGET_US)
+    {
+      c->series_start = now;
+      c->series_kbps = c->target_kbps;
+      c->series_loss = loss;
+      c->series_under = 0;
+      return FALSE;
+    }
+  gboolean under
+      = c->target_kbps < LOSS_SERIES_CUT * c->series_kbps || c->target_kbps <= c->min_kbps;
+  if (c->series_under == 0)
+    {
+      /* The highest figure at the rates the run began at: the first may
+       * still mix in a time before the loss. */
+      c->series_loss = MAX (c->series_loss, loss);
+      if (under)
+        c->series_under = now;
+      return FALSE;
+    }
+  /* Judged while the target is still down there. */
+  return under && loss <= INHERENT_LOSS_MAX && now - c->series_under >= LOSS_SERIES_SETTLE_US
+         && loss >= LOSS_UNMOVED * c->series_loss && c->overuse_count == 0;
+}
+
 static ConfabRateDecision
 decide (ConfabRateController *c, gint64 now, gint64 elapsed, const ConfabRateFeedback *feedback)
 {
   gboolean may_decrease
       = c->last_decrease == 0 || now - c->last_decrease >= CONFAB_RATE_DECREASE_INTERVAL_US;
   gboolean overuse = overusing (c, elapsed, feedback->rtt_ms);
+  double loss = excess_loss (c, feedback->loss);
 
-  if (feedback->loss > CONFAB_RATE_LOSS_HIGH)
+  if (loss > CONFAB_RATE_LOSS_HIGH)
     {
+      if (loss_is_inherent (c, now, feedback->loss))
+        {
+          c->inherent_loss = feedback->loss;
+          c->target_kbps = c->series_kbps;
+          c->congested_kbps = 0;
+          c->series_start = 0;
+          return CONFAB_RATE_LOSS_LEARNED;
+        }
       if (!may_decrease)
         return CONFAB_RATE_HOLD;
       c->congested_kbps = c->target_kbps;
-      c->target_kbps *= 1 - 0.5 * feedback->loss;
+      c->target_kbps *= 1 - 0.5 * loss;
       c->last_decrease = now;
       return CONFAB_RATE_DECREASE_LOSS;
     }
@@ -82,7 +153,7 @@ decide (ConfabRateController *c, gint64 now, gint64 elapsed, const ConfabRateFee
   /* While starting, moderate loss is no sign of a limit (random loss,
    * before retransmission and FEC): only a cut or a REMB ends the start.
    * Holding there would keep a lossy call at the start rate for good. */
-  if ((feedback->loss >= CONFAB_RATE_LOSS_LOW && !c->starting) || c->overuse_count > 0)
+  if ((loss >= CONFAB_RATE_LOSS_LOW && !c->starting) || c->overuse_count > 0)
     return CONFAB_RATE_HOLD;
 
   gboolean near = c->congested_kbps > 0
@@ -151,6 +222,8 @@ confab_rate_decision_to_string (ConfabRateDecision decision)
       return "decrease-delay";
     case CONFAB_RATE_LIMIT_REMB:
       return "limit-remb";
+    case CONFAB_RATE_LOSS_LEARNED:
+      return "loss-is-the-path's";
     default:
       return "?";
     }

@@ -289,6 +289,79 @@ test_bottleneck (void)
   g_assert_cmpuint (back_at, <=, 20);
 }
 
+/* A path that drops @random of the packets whatever the rate, behind a
+ * policer that drops what is over @cap_kbps (no queue, so no round trip
+ * to see): 60 s of updates, the loss reported as the bottleneck test's
+ * (the window of 1 to 2 s, a second old), the report's own noise from
+ * @seed. Returns the target's lowest in the last 30 s, *@mean its mean
+ * there; *@learned whether the loss was taken as the path's own. */
+static guint
+run_policed (double random, double cap_kbps, guint32 seed, guint *mean, gboolean *learned)
+{
+  double sum = 0;
+  ConfabRateController c;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+  double history[4] = { 0 };
+  gint64 t = 1000000;
+  guint lowest = G_MAXUINT;
+
+  *learned = FALSE;
+  confab_rate_controller_init (&c, 100, 1000);
+  for (guint step = 0; step < 120; step++, t += STEP_US)
+    {
+      double wire = 1.25 * confab_rate_controller_get_target_kbps (&c) + 40;
+      double over = wire > cap_kbps ? 1 - cap_kbps / wire : 0;
+      double noise = (g_rand_double (rand) - 0.5) * 0.16;
+
+      memmove (history + 1, history, 3 * sizeof (double));
+      history[0] = CLAMP (1 - (1 - random) * (1 - over) + noise * (random > 0), 0, 1);
+      ConfabRateFeedback feedback = { .loss = (history[2] + history[3]) / 2, .rtt_ms = 40 };
+      if (confab_rate_controller_update (&c, t, &feedback) == CONFAB_RATE_LOSS_LEARNED)
+        *learned = TRUE;
+      if (step >= 60)
+        {
+          lowest = MIN (lowest, confab_rate_controller_get_target_kbps (&c));
+          sum += confab_rate_controller_get_target_kbps (&c);
+        }
+    }
+  *mean = (guint) (sum / 60);
+  return lowest;
+}
+
+/* 20% random loss (a radio link): the cuts it brings do not bring it
+ * down, so it is learned as the path's own and the rate comes back; a
+ * policer's loss falls as the rate does: never learned, the rate stays
+ * under it; both at once: the rate goes under the policer all the same. */
+static void
+test_random_loss (void)
+{
+  guint mean, lowest;
+  gboolean learned;
+
+  for (guint32 seed = 1; seed <= 5; seed++)
+    {
+      lowest = run_policed (0.20, 100000, seed, &mean, &learned);
+      g_test_message ("20%% random, seed %u: learned %d; the last 30 s: target %u on average, %u "
+                      "at lowest",
+                      seed, learned, mean, lowest);
+      g_assert_true (learned);
+      g_assert_cmpuint (mean, >=, 900);
+      g_assert_cmpuint (lowest, >=, 600);
+
+      lowest = run_policed (0, 400, seed, &mean, &learned);
+      g_test_message ("policed at 400 kbit/s: learned %d, target %u on average", learned, mean);
+      g_assert_false (learned);
+      /* Under the loss rule's 10% (2..10% holds). */
+      g_assert_cmpuint (mean, <=, (400 / 0.9 - 40) / 1.25);
+
+      lowest = run_policed (0.20, 400, seed, &mean, &learned);
+      g_test_message ("both: learned %d, target %u on average", learned, mean);
+      /* The policer's share of the loss under the rule's 10%, within the
+       * reports' noise. */
+      g_assert_cmpuint (mean, <=, (400 / 0.88 - 40) / 1.25);
+    }
+}
+
 /* 640x360 at 30 fps with 1000 kbit/s: the rungs and what each needs. */
 static void
 test_ladder_rungs (void)
@@ -396,6 +469,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confab/call/rate-controller/remb", test_remb);
   g_test_add_func ("/confab/call/rate-controller/start", test_start);
   g_test_add_func ("/confab/call/rate-controller/bottleneck", test_bottleneck);
+  g_test_add_func ("/confab/call/rate-controller/random-loss", test_random_loss);
   g_test_add_func ("/confab/call/rate-controller/ladder-rungs", test_ladder_rungs);
   g_test_add_func ("/confab/call/rate-controller/ladder-steps", test_ladder_steps);
   return g_test_run ();
