@@ -53,15 +53,25 @@ as_pasted (ConfabSdp *sdp)
   return back;
 }
 
+/* A peer's description with Confab's sections, FlexFEC on @fec_pt (0:
+ * none); *@video is its video section, to add to. */
+static ConfabSdp *
+peer_sdp (ConfabSdpType type, guint audio_pt, guint video_pt, guint fec_pt, ConfabSdpMedia **video)
+{
+  ConfabSdp *sdp = confab_sdp_new (type);
+
+  confab_sdp_add_opus_media (sdp, "0", audio_pt, PEER_AUDIO_SSRC);
+  *video = confab_sdp_add_vp8_media (sdp, "1", video_pt, PEER_VIDEO_SSRC, fec_pt, PEER_FEC_SSRC);
+  return sdp;
+}
+
 /* A peer's blob with Confab's sections; @fec_pt and @rtx_pt 0 for none. */
 static ConfabSdp *
 peer_blob_rtx (ConfabSdpType type, guint audio_pt, guint video_pt, guint fec_pt, guint rtx_pt)
 {
-  ConfabSdp *sdp = confab_sdp_new (type);
   ConfabSdpMedia *video;
+  ConfabSdp *sdp = peer_sdp (type, audio_pt, video_pt, fec_pt, &video);
 
-  confab_sdp_add_opus_media (sdp, "0", audio_pt, PEER_AUDIO_SSRC);
-  video = confab_sdp_add_vp8_media (sdp, "1", video_pt, PEER_VIDEO_SSRC, fec_pt, PEER_FEC_SSRC);
   if (rtx_pt != 0)
     confab_sdp_media_add_rtx (video, rtx_pt, video_pt, PEER_VIDEO_SSRC, PEER_RTX_SSRC);
   return as_pasted (sdp);
@@ -296,11 +306,9 @@ test_answer_fec_not_offered (void)
 static ConfabSdp *
 peer_red_offer (guint red_pt, guint ulpfec_pt, guint red_rtx_pt, guint rtx_pt, guint flexfec_pt)
 {
-  ConfabSdp *sdp = confab_sdp_new (CONFAB_SDP_OFFER);
   ConfabSdpMedia *video;
+  ConfabSdp *sdp = peer_sdp (CONFAB_SDP_OFFER, 111, 96, flexfec_pt, &video);
 
-  confab_sdp_add_opus_media (sdp, "0", 111, PEER_AUDIO_SSRC);
-  video = confab_sdp_add_vp8_media (sdp, "1", 96, PEER_VIDEO_SSRC, flexfec_pt, PEER_FEC_SSRC);
   if (rtx_pt != 0)
     confab_sdp_media_add_rtx (video, rtx_pt, 96, PEER_VIDEO_SSRC, PEER_RTX_SSRC);
   if (red_pt != 0)
@@ -952,11 +960,9 @@ test_round_trip (void)
 static ConfabSdp *
 peer_rs_blob (ConfabSdpType type, guint flexfec_pt, guint rs_pt, guint clock_rate, gboolean group)
 {
-  ConfabSdp *sdp = confab_sdp_new (type);
   ConfabSdpMedia *video;
+  ConfabSdp *sdp = peer_sdp (type, 111, 96, flexfec_pt, &video);
 
-  confab_sdp_add_opus_media (sdp, "0", 111, PEER_AUDIO_SSRC);
-  video = confab_sdp_add_vp8_media (sdp, "1", 96, PEER_VIDEO_SSRC, flexfec_pt, PEER_FEC_SSRC);
   if (group && clock_rate == 90000)
     confab_sdp_media_add_rs (video, rs_pt, PEER_VIDEO_SSRC, PEER_FEC_SSRC);
   else
