@@ -33,8 +33,9 @@ confab_cli_option_group (ConfabCliOptions *cli)
       NULL },
     { "fec", 0, 0, G_OPTION_ARG_STRING, &cli->fec,
       N_ ("Protect the video with forward error correction (FlexFEC) when the other side "
-          "supports it (default on)"),
-      "on|off" },
+          "supports it (default on); rs: Confab's Reed-Solomon code if the other side is "
+          "Confab, else FlexFEC"),
+      "on|off|rs" },
     { "netsim", 0, 0, G_OPTION_ARG_STRING, &cli->netsim,
       N_ ("Simulate a bad network on this side's link, both ways (for tests and demos), e.g. "
           "loss=10%, loss=ge:5:3 (5% in bursts of 3), delay=75ms, jitter=10ms, rate=600kbit, "
@@ -141,14 +142,13 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
       return FALSE;
     }
 
-  if (cli->fec == NULL || g_strcmp0 (cli->fec, "on") == 0)
-    options->fec = TRUE;
-  else if (g_strcmp0 (cli->fec, "off") == 0)
-    options->fec = FALSE;
-  else
+  options->fec
+      = cli->fec == NULL || g_strcmp0 (cli->fec, "on") == 0 || g_strcmp0 (cli->fec, "rs") == 0;
+  options->rs_fec = g_strcmp0 (cli->fec, "rs") == 0;
+  if (!options->fec && g_strcmp0 (cli->fec, "off") != 0)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _ ("--fec wants on or off, not \"%s\""), cli->fec);
+                   _ ("--fec wants on, off or rs, not \"%s\""), cli->fec);
       return FALSE;
     }
 

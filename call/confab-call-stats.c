@@ -204,6 +204,8 @@ stream_object (const ConfabStreamStats *s, gboolean video)
                                    s->packets_sent ? (double) s->fec_repair_sent / s->packets_sent
                                                    : 0);
   json_object_set_string_member (object, "codec", s->codec);
+  if (video)
+    set_string_or_null (object, "fec_scheme", s->fec_scheme[0] ? s->fec_scheme : NULL);
   return object;
 }
 

@@ -630,7 +630,8 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   self->options.local_addresses = g_strdupv (options->local_addresses);
 
   self->session_id = confab_sdp_new_session_id ();
-  self->local = (ConfabLocalMedia){ .fec = options->fec, .ulpfec = options->ulpfec };
+  self->local
+      = (ConfabLocalMedia){ .fec = options->fec, .ulpfec = options->ulpfec, .rs = options->rs_fec };
   confab_local_media_pick_ssrcs (&self->local);
   /* The offerer offers FEC if it wants it; the answerer decides when it
    * sees the offer. */
@@ -849,9 +850,14 @@ confab_call_set_remote_description (ConfabCall *self, const char *blob, gssize l
 
       if (!confab_negotiation_apply_answer (&self->streams, remote, &fec_declined, error))
         return FALSE;
-      /* The answer declined a section (a browser without a camera, say):
-       * the pipeline, not started yet, is built again for what is left. */
-      if (self->streams.n_streams != offered && !build_pipeline (self, error))
+      const ConfabStreamParams *video
+          = confab_stream_set_find (&self->streams, CONFAB_STREAM_KIND_VIDEO);
+      /* The answer declined a section (a browser without a camera, say),
+       * or took Reed-Solomon over the FlexFEC we built for: the pipeline,
+       * not started yet, is built again for what is left. */
+      if ((self->streams.n_streams != offered
+           || (video != NULL && video->fec_scheme == CONFAB_STREAM_FEC_RS))
+          && !build_pipeline (self, error))
         return FALSE;
       /* The pipeline has not started: media starts once both descriptions
        * are applied. */

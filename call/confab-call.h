@@ -50,6 +50,10 @@ typedef struct
    * default. Answering, Confab takes whichever the offer has (FlexFEC
    * when it has both). */
   gboolean ulpfec;
+  /* With fec: offer Confab's Reed-Solomon FEC besides FlexFEC, which
+   * another Confab takes instead (--fec=rs); FALSE by default. Answering,
+   * Confab takes it whenever offered, if fec allows FEC at all. */
+  gboolean rs_fec;
   ConfabMediaConfig media;
   /* --netsim: the path simulator right above the ICE layer; impairs
    * nothing by default. */

@@ -119,6 +119,8 @@ confab_negotiation_offer (const ConfabLocalMedia *local, ConfabStreamSet *out)
       video->red_pt = RED_PT;
       video->red_rtx_pt = video->rtx_pt ? RED_RTX_PT : 0;
     }
+  else if (local->fec && local->rs)
+    out->sections[out->n_sections - 1].rs_pt = local->rs_pt ?: CONFAB_SDP_DEFAULT_RS_PT;
 }
 
 /* What a section offers Confab: Opus or VP8 (0 for neither) and FlexFEC. */
@@ -153,6 +155,40 @@ fec_pts (const ConfabSdpMedia *m, gboolean flexfec, gboolean ulpfec, guint *fec,
       *red = r->pt;
     }
   return *fec != 0;
+}
+
+static gboolean
+pt_is_dynamic (guint pt)
+{
+  return (pt >= 35 && pt <= 63) || (pt >= 96 && pt <= 127);
+}
+
+/* The section's x-confab-rs payload type if Confab can use it, 0 if not:
+ * on a dynamic payload type no other format of @sdp has (one transport),
+ * its repair SSRC named by an FEC-FR group. Browsers never write it; a
+ * blob that gets it wrong gets FlexFEC or no FEC instead. */
+static guint
+rs_pt (const ConfabSdp *sdp, const ConfabSdpMedia *m)
+{
+  const ConfabSdpCodec *rs = m->kind == CONFAB_SDP_MEDIA_VIDEO
+                                 ? confab_sdp_media_find_codec (m, "x-confab-rs", 90000, 0)
+                                 : NULL;
+
+  if (rs == NULL || !pt_is_dynamic (rs->pt) || confab_sdp_media_get_fec_ssrc (m) == 0)
+    return 0;
+  for (guint i = 0; i < sdp->media->len; i++)
+    {
+      const ConfabSdpMedia *other = g_ptr_array_index (sdp->media, i);
+
+      for (guint j = 0; j < other->codecs->len; j++)
+        {
+          const ConfabSdpCodec *c = &g_array_index (other->codecs, ConfabSdpCodec, j);
+
+          if (c != rs && c->pt == rs->pt)
+            return 0;
+        }
+    }
+  return rs->pt;
 }
 
 /* The retransmission format of the section's RED, 0 if none. */
@@ -273,7 +309,9 @@ confab_negotiation_answer (const ConfabLocalMedia *local, const ConfabSdp *offer
                       m->kind == CONFAB_SDP_MEDIA_AUDIO ? CONFAB_STREAM_KIND_AUDIO
                                                         : CONFAB_STREAM_KIND_VIDEO,
                       m->mid, media_pt (m));
-      if (local->fec)
+      if (local->fec && (s->fec_pt = rs_pt (offer, m)) != 0)
+        s->fec_scheme = CONFAB_STREAM_FEC_RS;
+      else if (local->fec)
         fec_pts (m, TRUE, TRUE, &s->fec_pt, &s->red_pt);
       /* Its RTX payload type could collide with our FEC's only if the
        * offer listed both on one number, which the parser refuses. */
@@ -356,16 +394,27 @@ confab_negotiation_apply_answer (ConfabStreamSet *streams, const ConfabSdp *answ
       s = &result.streams[section->stream];
       answer_pt[s->kind == CONFAB_STREAM_KIND_VIDEO] = media_pt (m);
       changed |= media_pt (m) != s->pt;
-      /* Only the kind of FEC we offered counts. */
-      guint fec = 0, red = 0;
-      fec_pts (m, s->red_pt == 0, s->red_pt != 0, &fec, &red);
-      if (fec != 0 && s->fec_pt != 0 && (fec != s->fec_pt || red != s->red_pt))
+      /* Only the kinds of FEC we offered count, Reed-Solomon first (an
+       * answer that takes it lists nothing else). */
+      guint fec = 0, red = 0, rs = section->rs_pt != 0 ? rs_pt (answer, m) : 0;
+      guint offered_fec = rs != 0 ? section->rs_pt : s->fec_pt;
+      if (rs != 0)
+        fec = rs;
+      else
+        fec_pts (m, s->red_pt == 0, s->red_pt != 0, &fec, &red);
+      if (fec != 0 && s->fec_pt != 0 && (fec != offered_fec || red != s->red_pt))
         {
           g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
                        _ ("The answer changed the FEC payload type (%u; offered %u)"), fec,
-                       s->fec_pt);
+                       offered_fec);
           return FALSE;
         }
+      if (rs != 0)
+        {
+          s->fec_scheme = CONFAB_STREAM_FEC_RS;
+          s->fec_pt = rs;
+        }
+      section->rs_pt = 0;
       if (rtx_pt (m) != 0 && s->rtx_pt != 0 && rtx_pt (m) != s->rtx_pt)
         {
           g_set_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID,
@@ -425,17 +474,21 @@ direction_of (const ConfabStreamParams *s)
   return s->receive ? CONFAB_SDP_RECVONLY : CONFAB_SDP_INACTIVE;
 }
 
+/* @rs_pt: Reed-Solomon offered besides FlexFEC (0: not). */
 static void
-describe_stream (ConfabSdp *sdp, const ConfabStreamParams *s)
+describe_stream (ConfabSdp *sdp, const ConfabStreamParams *s, guint rs_pt)
 {
+  gboolean rs = s->fec_scheme == CONFAB_STREAM_FEC_RS;
   ConfabSdpMedia *m;
 
   if (s->kind == CONFAB_STREAM_KIND_AUDIO)
     m = confab_sdp_add_opus_media (sdp, s->mid, s->pt, s->local_ssrc);
   else
     {
-      m = confab_sdp_add_vp8_media (sdp, s->mid, s->pt, s->local_ssrc, s->red_pt ? 0 : s->fec_pt,
-                                    s->local_fec_ssrc);
+      m = confab_sdp_add_vp8_media (sdp, s->mid, s->pt, s->local_ssrc,
+                                    s->red_pt || rs ? 0 : s->fec_pt, s->local_fec_ssrc);
+      if (rs || rs_pt != 0)
+        confab_sdp_media_add_rs (m, rs ? s->fec_pt : rs_pt, s->local_ssrc, s->local_fec_ssrc);
       if (s->rtx_pt != 0)
         confab_sdp_media_add_rtx (m, s->rtx_pt, s->pt, s->local_ssrc, s->local_rtx_ssrc);
       /* As Chromium writes them: RED, its RTX, ULPFEC; the RTX SSRC is the
@@ -488,13 +541,13 @@ confab_negotiation_describe (const ConfabStreamSet *streams, ConfabSdpType type,
   /* A set made by hand (tests, tools) has its streams and no sections. */
   if (streams->n_sections == 0)
     for (guint i = 0; i < streams->n_streams; i++)
-      describe_stream (sdp, &streams->streams[i]);
+      describe_stream (sdp, &streams->streams[i], 0);
   for (guint i = 0; i < streams->n_sections; i++)
     {
       const ConfabSection *section = &streams->sections[i];
 
       if (section->stream >= 0)
-        describe_stream (sdp, &streams->streams[section->stream]);
+        describe_stream (sdp, &streams->streams[section->stream], section->rs_pt);
       else
         describe_declined (sdp, section);
     }

@@ -14,7 +14,12 @@
  * numbers. Video FEC is FlexFEC or ULPFEC in RED (red/90000 with
  * ulpfec/90000, and rtx with apt= the RED's, as Chromium offers them): an
  * answer takes FlexFEC when both are offered (Confab to Confab), RED with
- * ULPFEC when that is all there is, never RED alone. Audio RED and
+ * ULPFEC when that is all there is, never RED alone. Between two Confabs
+ * the video FEC may be Confab's Reed-Solomon code (x-confab-rs/90000 on
+ * the FlexFEC repair SSRC, fec/README.md): offered on request besides
+ * FlexFEC, taken by an answer whenever offered and usable, and then the
+ * only FEC the answer lists. Browsers never offer it and ignore it in an
+ * offer (they answer FlexFEC or nothing). Audio RED and
  * telephone-event are never answered. The offerer refuses an answer that
  * changes payload types, drops FEC or RTX if the answer declines it, and
  * drops a stream whose section the answer declines.
@@ -42,6 +47,11 @@ typedef struct
    * takes FlexFEC when the offer has it, else ULPFEC in RED, whatever
    * this says. */
   gboolean ulpfec;
+  /* With fec (and not ulpfec): offer Confab's Reed-Solomon besides
+   * FlexFEC, on rs_pt (0 for CONFAB_SDP_DEFAULT_RS_PT). An answer takes
+   * an offer's Reed-Solomon whenever it wants FEC, whatever this says. */
+  gboolean rs;
+  guint rs_pt;
   /* Retransmission of the video (NACK + RTX) is on unless this says no:
    * offered, and accepted when offered. */
   gboolean no_rtx;
@@ -62,6 +72,9 @@ typedef struct
   char proto[24];
   char format[24];
   char mid[32];
+  /* The offerer's video: the x-confab-rs payload type offered besides
+   * FlexFEC (the stream's fec_pt), until the answer settles it; 0: none. */
+  guint rs_pt;
 } ConfabSection;
 
 /* The negotiated streams (those set up, in m-line order) and every
@@ -84,19 +97,20 @@ void confab_negotiation_offer (const ConfabLocalMedia *local, ConfabStreamSet *o
 
 /* The answerer's streams for @offer (a parsed offer): one audio and one
  * video stream at most, on the offer's payload types and mids, FEC only if
- * offered (flexfec-03, or red with ulpfec) and wanted here, RTX if offered for the VP8 and
- * not refused here, directions mirrored, the peer's
- * SSRCs from its a=ssrc lines; the other sections declined. On failure
- * (no section Confab can use) returns FALSE with a one-line @error and
- * leaves @out alone. */
+ * offered (x-confab-rs, flexfec-03, or red with ulpfec) and wanted here, RTX if offered for the VP8
+ * and not refused here, directions mirrored, the peer's SSRCs from its a=ssrc lines; the other
+ * sections declined. On failure (no section Confab can use) returns FALSE with a one-line @error
+ * and leaves @out alone. */
 gboolean confab_negotiation_answer (const ConfabLocalMedia *local, const ConfabSdp *offer,
                                     ConfabStreamSet *out, GError **error);
 
 /* The offerer takes @answer into @streams (what confab_negotiation_offer()
  * gave): one m-line per offered one, of the same kind; the payload types
  * must be the offered ones, a different FEC or RTX payload type is
- * refused, an answer without FEC turns it off (and sets @fec_declined, may
- * be NULL), one without RTX turns RTX off, and FEC or RTX the answer adds
+ * refused, an answer that picks the offered Reed-Solomon over FlexFEC
+ * switches the stream to it (fec_scheme; the pipeline built for FlexFEC
+ * must be built again), an answer without FEC turns it off (and sets
+ * @fec_declined, may be NULL), one without RTX turns RTX off, and FEC or RTX the answer adds
  * without our offer is ignored. A section the
  * answer declines (port 0) removes its stream: n_streams shrinks, and the
  * pipeline must be built for what is left. On failure @streams is

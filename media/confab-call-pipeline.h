@@ -82,6 +82,7 @@ typedef struct
   double jitter_ms;        /* interarrival jitter of the remote stream (RFC 3550) */
   double remote_loss;      /* fraction of ours the peer reports lost (RTCP RR), 0..1 */
   char codec[16];          /* "VP8", "OPUS" */
+  char fec_scheme[16];     /* video: "flexfec", "ulpfec-red", "rs"; "" without FEC */
   guint64 fec_recovered;   /* audio: frames rebuilt from Opus in-band FEC; video: by our FEC */
   guint64 fec_unrecovered; /* video: lost media our FEC could not rebuild */
   guint64 fec_repair_sent; /* video: FEC repair packets sent */

@@ -69,6 +69,9 @@ stream_problem (const ConfabStreamParams *streams, guint i)
           || s->red_rtx_pt == s->pt || s->red_rtx_pt == s->fec_pt || s->red_rtx_pt == s->rtx_pt
           || s->red_rtx_pt == s->red_pt))
     return _ ("the RTX payload type must be a free dynamic one (35..63 or 96..127)");
+  if (s->fec_scheme != CONFAB_STREAM_FEC_STANDARD
+      && (s->fec_scheme != CONFAB_STREAM_FEC_RS || s->fec_pt == 0 || s->red_pt != 0))
+    return _ ("Reed-Solomon FEC needs a payload type of its own, without RED");
   if (s->rtx_pt != 0 && s->local_rtx_ssrc != 0
       && (s->local_rtx_ssrc == s->local_ssrc
           || (s->fec_pt != 0 && s->local_rtx_ssrc == s->local_fec_ssrc)))
@@ -168,6 +171,12 @@ confab_media_stream_init (ConfabMediaStream *stream, const ConfabStreamParams *p
   if (stream->params.rtx_pt != 0 && stream->params.local_rtx_ssrc == 0)
     stream->params.local_rtx_ssrc = random_ssrc (&stream->params, streams, n_streams);
   g_strlcpy (stream->stats.codec, stream->codec->name, sizeof stream->stats.codec);
+  if (params->fec_pt != 0)
+    g_strlcpy (stream->stats.fec_scheme,
+               params->fec_scheme == CONFAB_STREAM_FEC_RS ? "rs"
+               : params->red_pt != 0                      ? "ulpfec-red"
+                                                          : "flexfec",
+               sizeof stream->stats.fec_scheme);
 }
 
 ConfabMediaStream *

@@ -828,8 +828,17 @@ ensure_fec_elements (void)
   g_once (&registered, register_fec_elements, NULL);
 }
 
-/* The FEC encoder for @stream (FlexFEC, or ULPFEC in RED), made and set
- * up; not added to any bin. */
+/* The repair format of @params for confabfecenc/dec's "scheme". */
+static const char *
+fec_scheme_nick (const ConfabStreamParams *params)
+{
+  if (params->fec_scheme == CONFAB_STREAM_FEC_RS)
+    return "rs";
+  return params->red_pt ? "ulpfec" : "flexfec";
+}
+
+/* The FEC encoder for @stream (FlexFEC, ULPFEC in RED or Reed-Solomon),
+ * made and set up; not added to any bin. */
 static GstElement *
 make_fec_encoder (ConfabRtpSession *session, const ConfabMediaStream *stream)
 {
@@ -841,7 +850,7 @@ make_fec_encoder (ConfabRtpSession *session, const ConfabMediaStream *stream)
   /* encoding-name: after rtpfunnel and rtpbin the caps no longer say
    * which codec the protected packets carry, and without it no key frame
    * would get key-frame-overhead. */
-  gst_util_set_object_arg (G_OBJECT (encoder), "scheme", params->red_pt ? "ulpfec" : "flexfec");
+  gst_util_set_object_arg (G_OBJECT (encoder), "scheme", fec_scheme_nick (params));
   g_object_set (encoder, "pt", params->fec_pt, "repair-ssrc", params->local_fec_ssrc, "protect-pt",
                 (gint) params->pt, "overhead", session->fec_overhead, "key-frame-overhead",
                 session->fec_key_frame_overhead, "encoding-name", stream->codec->name, NULL);
@@ -894,13 +903,14 @@ build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, GError **error)
 
   /* RED media reaches the decoder unwrapped (confab-red-unwrap.h), its repair
    * packets still in RED. */
-  gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", red ? "ulpfec" : "flexfec");
+  gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", fec_scheme_nick (params));
   g_object_set (session->fec_dec, "pt", params->fec_pt, "repair-ssrc", params->remote_fec_ssrc,
                 "red-pt", red ? (gint) params->red_pt : -1, NULL);
   /* The decoder sits before rtpsession and never sees what a retransmission
    * restores (behind it): told which packets are retransmissions, it takes
-   * them as received instead of rebuilding them again. */
-  if (!red && params->rtx_pt != 0)
+   * them as received instead of rebuilding them again. Its Reed-Solomon
+   * path does not look at retransmissions: the jitter buffer keeps count. */
+  if (!red && params->fec_scheme != CONFAB_STREAM_FEC_RS && params->rtx_pt != 0)
     {
       g_object_set (session->fec_dec, "rtx-pt", (gint) params->rtx_pt, "rtx-apt", params->pt,
                     "media-ssrc", params->remote_ssrc, NULL);
@@ -1120,6 +1130,7 @@ confab_rtp_session_disable_fec (ConfabRtpSession *session)
 
   if (session->fec_dec == NULL)
     return;
+  session->fec_stream->stats.fec_scheme[0] = '\0';
 
   /* Still in NULL state: nothing flows, relinking is plain surgery.
    * Removing an element unlinks its pads. ULPFEC in RED's encoder is

@@ -20,6 +20,17 @@ typedef enum
   CONFAB_STREAM_KIND_VIDEO,
 } ConfabStreamKind;
 
+/* Which repair packets fec_pt carries. */
+typedef enum
+{
+  /* FlexFEC (flexfec-03) on its own SSRC, or ULPFEC in RED when red_pt is
+   * set: what any WebRTC peer may have. */
+  CONFAB_STREAM_FEC_STANDARD,
+  /* Confab's Reed-Solomon code (x-confab-rs, fec/README.md) on the FEC
+   * SSRCs: only between two Confabs, never with red_pt. */
+  CONFAB_STREAM_FEC_RS,
+} ConfabStreamFecScheme;
+
 /* At most this many negotiated streams in one call. */
 #define CONFAB_MAX_STREAMS 4
 
@@ -35,8 +46,9 @@ typedef struct
   guint32 remote_ssrc; /* the peer's (a=ssrc), 0 when it did not say */
   gboolean send;       /* direction: we send this stream */
   gboolean receive;    /* direction: we receive it */
-  /* FlexFEC (RFC 8627, video): the repair packets' payload type, 0 for no
-   * FEC, and the repair SSRCs (a=ssrc-group:FEC-FR's second SSRC). */
+  /* FlexFEC (RFC 8627, video; Reed-Solomon if fec_scheme says so): the
+   * repair packets' payload type, 0 for no FEC, and the repair SSRCs
+   * (a=ssrc-group:FEC-FR's second SSRC). */
   guint fec_pt;
   guint32 local_fec_ssrc;
   guint32 remote_fec_ssrc;
@@ -55,6 +67,8 @@ typedef struct
    * RED's). */
   guint red_pt;
   guint red_rtx_pt;
+  /* What fec_pt carries (CONFAB_STREAM_FEC_STANDARD when it is 0). */
+  ConfabStreamFecScheme fec_scheme;
 } ConfabStreamParams;
 
 G_END_DECLS

@@ -245,6 +245,20 @@ confab_sdp_add_opus_media (ConfabSdp *sdp, const char *mid, guint pt, guint32 ss
   return m;
 }
 
+/* The FEC-FR group of @ssrc and @fec_ssrc with both a=ssrc lines, once.
+ * Without a media SSRC there is no group to name the repair SSRC in. */
+static void
+add_fec_group (ConfabSdpMedia *m, guint32 ssrc, guint32 fec_ssrc)
+{
+  const guint32 group[] = { ssrc, fec_ssrc };
+
+  if (ssrc == 0 || fec_ssrc == 0 || confab_sdp_media_get_fec_ssrc (m) != 0)
+    return;
+  confab_sdp_media_add_ssrc_group (m, "FEC-FR", group, G_N_ELEMENTS (group));
+  confab_sdp_media_add_ssrc (m, ssrc);
+  confab_sdp_media_add_ssrc (m, fec_ssrc);
+}
+
 ConfabSdpMedia *
 confab_sdp_add_vp8_media (ConfabSdp *sdp, const char *mid, guint pt, guint32 ssrc, guint fec_pt,
                           guint32 fec_ssrc)
@@ -255,20 +269,23 @@ confab_sdp_add_vp8_media (ConfabSdp *sdp, const char *mid, guint pt, guint32 ssr
   confab_sdp_codec_add_rtcp_fb (vp8, "nack");
   confab_sdp_codec_add_rtcp_fb (vp8, "nack pli");
   if (fec_pt != 0)
-    /* The window in microseconds, as browsers write it. */
-    confab_sdp_media_add_codec (m, fec_pt, "flexfec-03", 90000, 0, "repair-window=10000000");
-  /* Without a media SSRC there is no group to name the repair SSRC in. */
-  if (fec_pt != 0 && ssrc != 0 && fec_ssrc != 0)
     {
-      const guint32 group[] = { ssrc, fec_ssrc };
-
-      confab_sdp_media_add_ssrc_group (m, "FEC-FR", group, G_N_ELEMENTS (group));
+      /* The window in microseconds, as browsers write it. */
+      confab_sdp_media_add_codec (m, fec_pt, "flexfec-03", 90000, 0, "repair-window=10000000");
+      add_fec_group (m, ssrc, fec_ssrc);
     }
   if (ssrc != 0)
     confab_sdp_media_add_ssrc (m, ssrc);
-  if (fec_pt != 0 && ssrc != 0 && fec_ssrc != 0)
-    confab_sdp_media_add_ssrc (m, fec_ssrc);
   return m;
+}
+
+void
+confab_sdp_media_add_rs (ConfabSdpMedia *media, guint rs_pt, guint32 ssrc, guint32 fec_ssrc)
+{
+  g_return_if_fail (media != NULL);
+
+  confab_sdp_media_add_codec (media, rs_pt, "x-confab-rs", 90000, 0, NULL);
+  add_fec_group (media, ssrc, fec_ssrc);
 }
 
 void

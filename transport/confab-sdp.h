@@ -62,6 +62,9 @@ typedef enum
 /* Confab's FlexFEC repair packets for the video (RFC 8627, "flexfec-03"
  * as browsers name it). */
 #define CONFAB_SDP_DEFAULT_FLEXFEC_PT 110
+/* Confab's Reed-Solomon repair packets ("x-confab-rs", fec/README.md),
+ * offered besides FlexFEC to another Confab. */
+#define CONFAB_SDP_DEFAULT_RS_PT 112
 /* Confab's retransmissions of the video (RFC 4588, rtx with apt=). */
 #define CONFAB_SDP_DEFAULT_RTX_PT 97
 
@@ -187,6 +190,12 @@ void confab_sdp_media_add_ssrc_group (ConfabSdpMedia *media, const char *semanti
 ConfabSdpMedia *confab_sdp_add_opus_media (ConfabSdp *sdp, const char *mid, guint pt, guint32 ssrc);
 ConfabSdpMedia *confab_sdp_add_vp8_media (ConfabSdp *sdp, const char *mid, guint pt, guint32 ssrc,
                                           guint fec_pt, guint32 fec_ssrc);
+
+/* Confab's Reed-Solomon repair packets (x-confab-rs/90000) on @rs_pt, on
+ * the repair SSRC of the a=ssrc-group:FEC-FR, which FlexFEC shares: the
+ * group and its a=ssrc lines are added unless @media has them, and only
+ * when both SSRCs are known. */
+void confab_sdp_media_add_rs (ConfabSdpMedia *media, guint rs_pt, guint32 ssrc, guint32 fec_ssrc);
 
 /* Retransmission (RFC 4588) for the format @apt of @media: rtx/90000 on
  * @rtx_pt with apt=@apt, and when both SSRCs are known the

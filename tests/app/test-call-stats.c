@@ -64,6 +64,7 @@ fill_in_call (ConfabCallStats *stats)
                                             .decoded_fps = 29.5,
                                             .remote_loss = 0.125,
                                             .codec = "VP8",
+                                            .fec_scheme = "rs",
                                             .fec_repair_sent = 200,
                                             .fec_recovered = 5,
                                             .fec_unrecovered = 1,
@@ -174,6 +175,8 @@ test_model (void)
   g_assert_cmpfloat (number (root, "video.packets_lost"), ==, 2);
   g_assert_cmpfloat (number (root, "audio.fec_recovered"), ==, 3);
   g_assert_cmpstr (string (root, "video.codec"), ==, "VP8");
+  g_assert_cmpstr (string (root, "video.fec_scheme"), ==, "rs");
+  g_assert_null (confab_test_json_member (root, "audio.fec_scheme"));
   /* Audio has no picture and no repair packets of ours. */
   g_assert_null (confab_test_json_member (root, "audio.width"));
   g_assert_null (confab_test_json_member (root, "audio.fec_overhead"));
@@ -217,6 +220,7 @@ test_model_not_in_call (void)
   const char *const timings[] = { "ice.gathering_ms", "ice.checks_ms", "first_frame_ms" };
 
   g_assert_true (is_null (early, "ice.selected_pair"));
+  g_assert_true (is_null (early, "video.fec_scheme"));
   for (guint i = 0; i < G_N_ELEMENTS (timings); i++)
     g_assert_null (confab_test_json_member (early, timings[i]));
   g_assert_cmpstr (string (early, "verdict"), ==, "Not connected yet (Waiting for the other side)");

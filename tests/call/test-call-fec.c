@@ -4,8 +4,9 @@
  * offerer's link (both ways), for adaptive FEC:
  * - a clean path: after 10 s the FEC overhead is at most 5% of the video
  *   packets, and nothing was retransmitted;
- * - each kind of FEC (FlexFEC, ULPFEC in RED) over a lossy path: repair
- *   packets rebuild lost ones.
+ * - each kind of FEC (FlexFEC, ULPFEC in RED, Reed-Solomon asked for by
+ *   the offerer and taken by the answerer) over a lossy path: both sides
+ *   agreed on it, and repair packets rebuild lost ones.
  *
  * With CONFAB_FIGURES=1 it also measures adaptive FEC against the fixed
  * 25% (CONFAB_FEC_SECONDS long calls, default 30 s): frames decoded, as a
@@ -25,7 +26,11 @@ typedef enum
   FEC_ADAPTIVE,
   FEC_FIXED, /* today's 25% (key frames 50%) throughout */
   FEC_ULPFEC_RED,
+  FEC_RS, /* the offerer's --fec=rs; the answerer's default takes it */
 } FecMode;
+
+/* The video's fec_scheme each mode agrees on. */
+static const char *const schemes[] = { "flexfec", "flexfec", "ulpfec-red", "rs" };
 
 typedef struct
 {
@@ -87,6 +92,7 @@ calls_start (Calls *c, const char *spec, FecMode mode)
       options.media.audio_source = "test";
       options.adaptive_fec = mode != FEC_FIXED;
       options.ulpfec = mode == FEC_ULPFEC_RED;
+      options.rs_fec = mode == FEC_RS && i == 0;
       if (i == 0)
         g_assert_true (confab_netsim_spec_parse (spec, &options.netsim, &error));
       c->peers[i]
@@ -201,6 +207,7 @@ test_lossy (gconstpointer data)
       g_assert_cmpuint (v->packets_lost, <, v->packets_lost_before_fec);
       g_assert_cmpuint (v->frames_decoded * 100, >=, m[1 - i].video.frames_encoded * 40);
       g_assert_cmpuint (m[i].invalid_packets, ==, 0);
+      g_assert_cmpstr (v->fec_scheme, ==, schemes[mode]);
     }
   calls_stop (&c);
   g_source_remove (watchdog);
@@ -272,8 +279,9 @@ test_figures (void)
     { "loss=20%,delay=75ms", FEC_ADAPTIVE },
     { "loss=20%,delay=75ms", FEC_FIXED },
     { "loss=20%,delay=75ms", FEC_ULPFEC_RED },
+    { "loss=20%,delay=75ms", FEC_RS },
   };
-  static const char *const modes[] = { "adaptive", "fixed 25%", "ULPFEC/RED" };
+  static const char *const modes[] = { "adaptive", "fixed 25%", "ULPFEC/RED", "Reed-Solomon" };
   Figure clean = { 0 };
 
   if (!g_getenv ("CONFAB_FIGURES"))
@@ -311,6 +319,7 @@ main (int argc, char **argv)
                         test_lossy);
   g_test_add_data_func ("/confab/call/fec/lossy-ulpfec-red", GINT_TO_POINTER (FEC_ULPFEC_RED),
                         test_lossy);
+  g_test_add_data_func ("/confab/call/fec/lossy-rs", GINT_TO_POINTER (FEC_RS), test_lossy);
   g_test_add_func ("/confab/call/fec/figures", test_figures);
   return g_test_run ();
 }

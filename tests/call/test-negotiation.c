@@ -53,15 +53,25 @@ as_pasted (ConfabSdp *sdp)
   return back;
 }
 
+/* A peer's description with Confab's sections, FlexFEC on @fec_pt (0:
+ * none); *@video is its video section, to add to. */
+static ConfabSdp *
+peer_sdp (ConfabSdpType type, guint audio_pt, guint video_pt, guint fec_pt, ConfabSdpMedia **video)
+{
+  ConfabSdp *sdp = confab_sdp_new (type);
+
+  confab_sdp_add_opus_media (sdp, "0", audio_pt, PEER_AUDIO_SSRC);
+  *video = confab_sdp_add_vp8_media (sdp, "1", video_pt, PEER_VIDEO_SSRC, fec_pt, PEER_FEC_SSRC);
+  return sdp;
+}
+
 /* A peer's blob with Confab's sections; @fec_pt and @rtx_pt 0 for none. */
 static ConfabSdp *
 peer_blob_rtx (ConfabSdpType type, guint audio_pt, guint video_pt, guint fec_pt, guint rtx_pt)
 {
-  ConfabSdp *sdp = confab_sdp_new (type);
   ConfabSdpMedia *video;
+  ConfabSdp *sdp = peer_sdp (type, audio_pt, video_pt, fec_pt, &video);
 
-  confab_sdp_add_opus_media (sdp, "0", audio_pt, PEER_AUDIO_SSRC);
-  video = confab_sdp_add_vp8_media (sdp, "1", video_pt, PEER_VIDEO_SSRC, fec_pt, PEER_FEC_SSRC);
   if (rtx_pt != 0)
     confab_sdp_media_add_rtx (video, rtx_pt, video_pt, PEER_VIDEO_SSRC, PEER_RTX_SSRC);
   return as_pasted (sdp);
@@ -296,11 +306,9 @@ test_answer_fec_not_offered (void)
 static ConfabSdp *
 peer_red_offer (guint red_pt, guint ulpfec_pt, guint red_rtx_pt, guint rtx_pt, guint flexfec_pt)
 {
-  ConfabSdp *sdp = confab_sdp_new (CONFAB_SDP_OFFER);
   ConfabSdpMedia *video;
+  ConfabSdp *sdp = peer_sdp (CONFAB_SDP_OFFER, 111, 96, flexfec_pt, &video);
 
-  confab_sdp_add_opus_media (sdp, "0", 111, PEER_AUDIO_SSRC);
-  video = confab_sdp_add_vp8_media (sdp, "1", 96, PEER_VIDEO_SSRC, flexfec_pt, PEER_FEC_SSRC);
   if (rtx_pt != 0)
     confab_sdp_media_add_rtx (video, rtx_pt, 96, PEER_VIDEO_SSRC, PEER_RTX_SSRC);
   if (red_pt != 0)
@@ -944,6 +952,238 @@ test_round_trip (void)
   g_assert_cmpuint (a.streams[1].remote_rtx_ssrc, ==, 14);
 }
 
+/* Reed-Solomon ------------------------------------------------------------- */
+
+/* A peer's description with x-confab-rs/@clock_rate on @rs_pt besides
+ * FlexFEC on @flexfec_pt (0: none; it brings the FEC-FR group); without
+ * FlexFEC, the group only when @group. */
+static ConfabSdp *
+peer_rs_blob (ConfabSdpType type, guint flexfec_pt, guint rs_pt, guint clock_rate, gboolean group)
+{
+  ConfabSdpMedia *video;
+  ConfabSdp *sdp = peer_sdp (type, 111, 96, flexfec_pt, &video);
+
+  if (group && clock_rate == 90000)
+    confab_sdp_media_add_rs (video, rs_pt, PEER_VIDEO_SSRC, PEER_FEC_SSRC);
+  else
+    confab_sdp_media_add_codec (video, rs_pt, "x-confab-rs", clock_rate, 0, NULL);
+  return as_pasted (sdp);
+}
+
+static ConfabLocalMedia
+our_rs_media (void)
+{
+  ConfabLocalMedia local = our_media (TRUE);
+
+  local.rs = TRUE;
+  return local;
+}
+
+/* Confab to Confab: the offer lists Reed-Solomon besides FlexFEC, on one
+ * FEC-FR group; a Confab answer that wants FEC (--fec on will do) takes
+ * it and lists nothing else; the offerer switches to it. Without rs in
+ * the offer, or without FEC on the answering side, it is FlexFEC or
+ * nothing as before. */
+static void
+test_rs_round_trip (void)
+{
+  const struct
+  {
+    gboolean offer_rs, answer_fec;
+    ConfabStreamFecScheme scheme;
+    guint fec_pt;
+  } cases[] = {
+    { TRUE, TRUE, CONFAB_STREAM_FEC_RS, CONFAB_SDP_DEFAULT_RS_PT },
+    { FALSE, TRUE, CONFAB_STREAM_FEC_STANDARD, CONFAB_SDP_DEFAULT_FLEXFEC_PT },
+    { TRUE, FALSE, CONFAB_STREAM_FEC_STANDARD, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      ConfabLocalMedia offerer = our_media (TRUE);
+      ConfabLocalMedia answerer = { .fec = cases[i].answer_fec,
+                                    .audio_ssrc = 21,
+                                    .video_ssrc = 22,
+                                    .fec_ssrc = 23,
+                                    .rtx_ssrc = 24 };
+      g_autoptr (ConfabSdp) offer = NULL;
+      g_autoptr (ConfabSdp) answer = NULL;
+      g_autofree char *offer_text = NULL;
+      g_autofree char *answer_blob = NULL;
+      gboolean declined = TRUE;
+      ConfabStreamSet o, a;
+
+      offerer.rs = cases[i].offer_rs;
+      confab_negotiation_offer (&offerer, &o);
+      offer_text = confab_sdp_to_string (confab_negotiation_describe (&o, CONFAB_SDP_OFFER, 1));
+      offer = as_pasted (confab_negotiation_describe (&o, CONFAB_SDP_OFFER, 1));
+      g_assert_true (confab_negotiation_answer (&answerer, offer, &a, NULL));
+      answer_blob = answer_text (&a);
+      answer = as_pasted (confab_negotiation_describe (&a, CONFAB_SDP_ANSWER, 2));
+      g_assert_true (confab_negotiation_apply_answer (&o, answer, &declined, NULL));
+      g_test_message ("offer:\n%s\nanswer:\n%s", offer_text, answer_blob);
+
+      g_assert_nonnull (strstr (offer_text, "a=rtpmap:110 flexfec-03/90000\r\n"));
+      g_assert_true ((strstr (offer_text, "a=rtpmap:112 x-confab-rs/90000\r\n") != NULL)
+                     == cases[i].offer_rs);
+      /* One group for both: they share the repair SSRC. */
+      g_assert_nonnull (strstr (offer_text, "a=ssrc-group:FEC-FR 1002 1003\r\n"));
+      g_assert_null (strstr (strstr (offer_text, "FEC-FR") + 1, "FEC-FR"));
+      g_assert_true ((strstr (answer_blob, "x-confab-rs") != NULL)
+                     == (cases[i].scheme == CONFAB_STREAM_FEC_RS));
+      g_assert_true ((strstr (answer_blob, "flexfec") != NULL)
+                     == (cases[i].fec_pt == CONFAB_SDP_DEFAULT_FLEXFEC_PT));
+      g_assert_true ((strstr (answer_blob, "a=ssrc-group:FEC-FR 22 23\r\n") != NULL)
+                     == (cases[i].fec_pt != 0));
+
+      for (const ConfabStreamSet *set = &o; set != NULL; set = set == &o ? &a : NULL)
+        {
+          g_assert_cmpuint (video_of (set)->fec_pt, ==, cases[i].fec_pt);
+          g_assert_cmpint (video_of (set)->fec_scheme, ==, cases[i].scheme);
+          g_assert_true (confab_stream_params_validate (set->streams, set->n_streams, NULL));
+        }
+      g_assert_cmpuint (video_of (&o)->remote_fec_ssrc, ==, cases[i].fec_pt ? 23 : 0);
+      g_assert_cmpuint (video_of (&a)->remote_fec_ssrc, ==, cases[i].fec_pt ? OUR_FEC_SSRC : 0);
+      g_assert_true (declined == (cases[i].fec_pt == 0));
+      g_assert_cmpuint (o.sections[1].rs_pt, ==, 0);
+    }
+}
+
+/* A browser or an older Confab answers an offer with Reed-Solomon as one
+ * without: FlexFEC, or nothing (RED with ULPFEC was not offered). */
+static void
+test_rs_apply_foreign_answer (void)
+{
+  const struct
+  {
+    ConfabSdp *answer;
+    guint fec_pt;
+  } cases[] = {
+    { peer_blob (CONFAB_SDP_ANSWER, 111, 96, 110), 110 },
+    { peer_blob (CONFAB_SDP_ANSWER, 111, 96, 0), 0 },
+    { peer_red_offer (118, 120, 0, 0, 0), 0 },
+  };
+
+  /* peer_red_offer() writes an offer: an answer with the same lines. */
+  cases[2].answer->type = CONFAB_SDP_ANSWER;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      ConfabLocalMedia local = our_rs_media ();
+      g_autoptr (GError) error = NULL;
+      gboolean declined = FALSE;
+      ConfabStreamSet set;
+
+      confab_negotiation_offer (&local, &set);
+      g_assert_cmpuint (set.sections[1].rs_pt, ==, CONFAB_SDP_DEFAULT_RS_PT);
+      g_assert_true (confab_negotiation_apply_answer (&set, cases[i].answer, &declined, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (video_of (&set)->fec_pt, ==, cases[i].fec_pt);
+      g_assert_cmpint (video_of (&set)->fec_scheme, ==, CONFAB_STREAM_FEC_STANDARD);
+      g_assert_true (declined == (cases[i].fec_pt == 0));
+      confab_sdp_free (cases[i].answer);
+    }
+}
+
+/* Browser offers never get Reed-Solomon, whatever we would like. */
+static void
+test_rs_browser_offers (void)
+{
+  ConfabSdp *offers[] = {
+    load_sample ("chromium-156-max-bundle-data-offer.sdp", CONFAB_SDP_OFFER),
+    peer_blob (CONFAB_SDP_OFFER, 111, 96, 110),
+    peer_red_offer (118, 120, 119, 97, 0),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (offers); i++)
+    {
+      ConfabLocalMedia local = our_rs_media ();
+      g_autoptr (GError) error = NULL;
+      g_autofree char *text = NULL;
+      ConfabStreamSet set;
+
+      g_assert_true (confab_negotiation_answer (&local, offers[i], &set, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (video_of (&set)->fec_pt, !=, 0);
+      g_assert_cmpint (video_of (&set)->fec_scheme, ==, CONFAB_STREAM_FEC_STANDARD);
+      text = answer_text (&set);
+      g_assert_null (strstr (text, "x-confab-rs"));
+      confab_sdp_free (offers[i]);
+    }
+}
+
+/* Offers that get Reed-Solomon wrong: parsed (an unknown name is just a
+ * format), then FlexFEC or no FEC, never a broken Reed-Solomon. */
+static void
+test_rs_hostile_offers (void)
+{
+  const struct
+  {
+    guint flexfec_pt, rs_pt, clock_rate;
+    gboolean group;
+    guint fec_pt; /* what the answer takes */
+  } cases[] = {
+    { 0, 112, 90000, FALSE, 0 },    /* no FEC-FR group: no repair SSRC */
+    { 110, 20, 90000, TRUE, 110 },  /* a static payload type */
+    { 110, 112, 8000, TRUE, 110 },  /* another clock rate */
+    { 0, 112, 90000, TRUE, 112 },   /* the control: usable */
+    { 110, 126, 90000, TRUE, 126 }, /* the control with FlexFEC */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (ConfabSdp) offer
+          = peer_rs_blob (CONFAB_SDP_OFFER, cases[i].flexfec_pt, cases[i].rs_pt,
+                          cases[i].clock_rate, cases[i].group);
+      ConfabLocalMedia local = our_media (TRUE);
+      g_autoptr (GError) error = NULL;
+      ConfabStreamSet set;
+
+      g_assert_true (confab_negotiation_answer (&local, offer, &set, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (video_of (&set)->fec_pt, ==, cases[i].fec_pt);
+      g_assert_cmpint (video_of (&set)->fec_scheme, ==,
+                       cases[i].fec_pt == cases[i].rs_pt ? CONFAB_STREAM_FEC_RS
+                                                         : CONFAB_STREAM_FEC_STANDARD);
+      g_assert_true (confab_stream_params_validate (set.streams, set.n_streams, NULL));
+    }
+
+  /* On the audio's payload type: one transport cannot tell them apart. */
+  {
+    g_autoptr (ConfabSdp) offer = peer_rs_blob (CONFAB_SDP_OFFER, 110, 111, 90000, TRUE);
+    ConfabLocalMedia local = our_media (TRUE);
+    ConfabStreamSet set;
+
+    g_assert_true (confab_negotiation_answer (&local, offer, &set, NULL));
+    g_assert_cmpuint (video_of (&set)->fec_pt, ==, 110);
+    g_assert_cmpint (video_of (&set)->fec_scheme, ==, CONFAB_STREAM_FEC_STANDARD);
+  }
+}
+
+/* Answers to our Reed-Solomon offer that get it wrong: another payload
+ * type is refused, one without its repair SSRC declines FEC. */
+static void
+test_rs_hostile_answers (void)
+{
+  g_autoptr (ConfabSdp) moved = peer_rs_blob (CONFAB_SDP_ANSWER, 0, 113, 90000, TRUE);
+  g_autoptr (ConfabSdp) no_group = peer_rs_blob (CONFAB_SDP_ANSWER, 0, 112, 90000, FALSE);
+  ConfabLocalMedia local = our_rs_media ();
+  g_autoptr (GError) error = NULL;
+  gboolean declined = FALSE;
+  ConfabStreamSet set, before;
+
+  confab_negotiation_offer (&local, &set);
+  before = set;
+  g_assert_false (confab_negotiation_apply_answer (&set, moved, NULL, &error));
+  g_assert_error (error, CONFAB_SDP_ERROR, CONFAB_SDP_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "The answer changed the FEC payload type (113; offered 112)");
+  g_assert_true (memcmp (&set, &before, sizeof set) == 0);
+
+  g_assert_true (confab_negotiation_apply_answer (&set, no_group, &declined, NULL));
+  g_assert_true (declined);
+  g_assert_cmpuint (video_of (&set)->fec_pt, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -978,6 +1218,11 @@ main (int argc, char **argv)
                    test_apply_answer_changes_fec_pt);
   g_test_add_func ("/confab/negotiation/describe", test_describe);
   g_test_add_func ("/confab/negotiation/round-trip", test_round_trip);
+  g_test_add_func ("/confab/negotiation/rs/round-trip", test_rs_round_trip);
+  g_test_add_func ("/confab/negotiation/rs/foreign-answer", test_rs_apply_foreign_answer);
+  g_test_add_func ("/confab/negotiation/rs/browser-offers", test_rs_browser_offers);
+  g_test_add_func ("/confab/negotiation/rs/hostile-offers", test_rs_hostile_offers);
+  g_test_add_func ("/confab/negotiation/rs/hostile-answers", test_rs_hostile_answers);
 
   return g_test_run ();
 }

@@ -489,8 +489,8 @@ def check_confab_call(confab, stats, page, rc, offer_sdp, answer_sdp, camera=Tru
     assert dtls.get('sas') == expected, 'confab SAS %s, expected %s' % (dtls.get('sas'), expected)
 
 
-def confab_offers(driver, compact, workdir, camera=True):
-    confab = ConfabProcess(workdir, 'offer')
+def confab_offers(driver, compact, workdir, camera=True, extra=()):
+    confab = ConfabProcess(workdir, 'offer', extra=extra)
     page = driver.browser('page', camera)
     try:
         offer_sdp = confab.read_blob()
@@ -507,6 +507,13 @@ def confab_offers(driver, compact, workdir, camera=True):
             tap_comment('confab, from the answer applied: %s' % times)
         assert page_state['remoteSdp'] is not None
         check_confab_call(confab, stats, best, rc, offer_sdp, answer_sdp, camera)
+        # Confab's own Reed-Solomon, offered besides FlexFEC: a browser
+        # ignores it and the call goes on with what it does answer.
+        if '--fec' in extra:
+            assert 'x-confab-rs/90000' in offer_sdp, offer_sdp
+            assert 'x-confab-rs' not in answer_sdp, answer_sdp
+            assert stats['video'].get('fec_scheme') != 'rs', stats['video']
+            tap_comment('video FEC agreed: %s' % stats['video'].get('fec_scheme'))
         return times
     finally:
         page.close()
@@ -600,6 +607,8 @@ def main():
         ('confab-offers/plain', lambda d: confab_offers(d, False, workdir)),
         ('confab-offers/compact', lambda d: confab_offers(d, True, workdir)),
         ('confab-offers/page-without-camera', lambda d: confab_offers(d, False, workdir, False)),
+        ('confab-offers/fec-rs',
+         lambda d: confab_offers(d, False, workdir, extra=('--fec', 'rs'))),
         ('browser-offers/plain', lambda d: browser_offers(d, False, workdir)),
         ('browser-offers/compact', lambda d: browser_offers(d, True, workdir)),
         ('browser-offers/page-hangs-up', lambda d: page_hangs_up(d, workdir)),
