@@ -908,9 +908,8 @@ build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, GError **error)
                 "red-pt", red ? (gint) params->red_pt : -1, NULL);
   /* The decoder sits before rtpsession and never sees what a retransmission
    * restores (behind it): told which packets are retransmissions, it takes
-   * them as received instead of rebuilding them again. Its Reed-Solomon
-   * path does not look at retransmissions: the jitter buffer keeps count. */
-  if (!red && params->fec_scheme != CONFAB_STREAM_FEC_RS && params->rtx_pt != 0)
+   * them as received instead of rebuilding them again (either scheme). */
+  if (!red && params->rtx_pt != 0)
     {
       g_object_set (session->fec_dec, "rtx-pt", (gint) params->rtx_pt, "rtx-apt", params->pt,
                     "media-ssrc", params->remote_ssrc, NULL);

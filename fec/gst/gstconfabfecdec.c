@@ -144,6 +144,42 @@ restored_packet (GstConfabFecDec *self, const guint8 *data, gsize size, guint8 *
   return size - 2;
 }
 
+/* The decoder's counters, whichever it is. Called with the object lock. */
+static void
+decoder_stats (GstConfabFecDec *self, ConfabFecDecoderStats *stats)
+{
+  *stats = (ConfabFecDecoderStats){ 0 };
+  if (self->dec)
+    confab_fec_decoder_get_stats (self->dec, stats);
+  if (self->rs)
+    confab_fec_rs_decoder_get_stats (self->rs, stats);
+}
+
+/* One packet to the decoder, whichever it is. Called with the object lock. */
+static ConfabFecPacketKind
+decoder_push (GstConfabFecDec *self, const guint8 *data, gsize size)
+{
+  return self->rs ? confab_fec_rs_decoder_push (self->rs, data, size, NULL)
+                  : confab_fec_decoder_push (self->dec, data, size, NULL);
+}
+
+/* A packet a retransmission restores (behind rtpsession, out of sight) is
+ * one the decoder must not rebuild again, and it may complete a repair
+ * packet: the decoder takes it as received, and counts it restored if it
+ * was still missing. Called with the object lock. */
+static void
+take_restored (GstConfabFecDec *self, const guint8 *restored, gsize size)
+{
+  ConfabFecDecoderStats before, after;
+
+  decoder_stats (self, &before);
+  if (decoder_push (self, restored, size) != CONFAB_FEC_PACKET_MEDIA)
+    return;
+  decoder_stats (self, &after);
+  /* Older than the window: the decoder cannot tell, nor count it. */
+  self->rtx_restored += after.late == before.late;
+}
+
 static GstFlowReturn
 gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
@@ -161,36 +197,22 @@ gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
       gsize len;
 
       GST_OBJECT_LOCK (self);
-      if (ensure_decoder (self) && self->rs)
-        {
-          kind = confab_fec_rs_decoder_push (self->rs, map.data, map.size, NULL);
-          while ((r = confab_fec_rs_decoder_next_recovered (self->rs, &len)) != NULL)
-            gst_confab_fec_collect (&recovered, r, len);
-        }
-      else if (self->dec)
+      if (ensure_decoder (self))
         {
           guint8 restored[CONFAB_FEC_MAX_PACKET_SIZE];
           gsize n = restored_packet (self, map.data, map.size, restored);
 
-          /* A packet retransmission restores (behind rtpsession, out of sight) is one the
-           * decoder must not rebuild again, and it may complete a repair packet: the decoder
-           * takes it as received; the retransmission itself goes on. */
+          /* The retransmission itself goes on, to rtpsession. */
           if (n > 0)
             {
-              ConfabFecDecoderStats before, after;
-
-              confab_fec_decoder_get_stats (self->dec, &before);
-              if (confab_fec_decoder_push (self->dec, restored, n, NULL) == CONFAB_FEC_PACKET_MEDIA)
-                {
-                  confab_fec_decoder_get_stats (self->dec, &after);
-                  /* Older than the window: the decoder cannot tell, nor count it. */
-                  self->rtx_restored += after.late == before.late;
-                }
+              take_restored (self, restored, n);
               kind = CONFAB_FEC_PACKET_NOT_RTP;
             }
           else
-            kind = confab_fec_decoder_push (self->dec, map.data, map.size, NULL);
-          while ((r = confab_fec_decoder_next_recovered (self->dec, &len)) != NULL)
+            kind = decoder_push (self, map.data, map.size);
+          while ((r = self->rs ? confab_fec_rs_decoder_next_recovered (self->rs, &len)
+                               : confab_fec_decoder_next_recovered (self->dec, &len))
+                 != NULL)
             gst_confab_fec_collect (&recovered, r, len);
         }
       GST_OBJECT_UNLOCK (self);
@@ -265,10 +287,7 @@ gst_confab_fec_dec_get_property (GObject *object, guint prop_id, GValue *value, 
       GST_OBJECT_UNLOCK (self);
       return;
     }
-  if (self->dec)
-    confab_fec_decoder_get_stats (self->dec, &stats);
-  if (self->rs)
-    confab_fec_rs_decoder_get_stats (self->rs, &stats);
+  decoder_stats (self, &stats);
   GST_OBJECT_UNLOCK (self);
   if (!gst_confab_fec_fields_get (&stats, prop_stats, N_PROPS, prop_id, value))
     gst_confab_fec_get_property (object, prop_id, value, pspec);

@@ -295,23 +295,29 @@ rtx_of (GBytes *b, guint16 rtx_seq)
 /* The decoder sits before rtpsession, which hands retransmissions to rtprtxreceive: told
  * which packets are retransmissions, it takes them as received. Per frame of four, three
  * media packets are lost and one of them comes back by retransmission before the frame's two
- * repair packets: FEC rebuilds the other two (it could not with three missing) and never the
- * retransmitted one, and the retransmission goes on unchanged. Without the RTX settings the
- * same stream gets fewer back. */
+ * repair packets: FEC never rebuilds the retransmitted one, and the retransmission goes on
+ * unchanged; each retransmission counts as restoring a missing packet. Reed-Solomon then
+ * rebuilds the other two (two missing, two repair packets); FlexFEC's XOR masks over four
+ * packets cannot. Without the RTX settings FlexFEC rebuilds the retransmitted ones again, and
+ * Reed-Solomon, three missing for two repair packets, nothing. */
 static void
 test_rtx_taken_as_received (void)
 {
-  for (guint told = 0; told < 2; told++)
+  for (guint run = 0; run < 4; run++)
     {
+      gboolean told = run % 2;
+      const char *scheme = run < 2 ? "flexfec" : "rs";
       g_autoptr (GPtrArray) media = make_media (41);
       GstHarness *enc = gst_harness_new ("confabfecenc");
       GstHarness *dec = gst_harness_new ("confabfecdec");
       GstBuffer *buf;
       guint media_index = 0, rtx_out = 0, rebuilt_rtx = 0;
       guint16 rtx_seq = 100;
-      guint64 recovered = 0;
+      guint64 recovered = 0, restored = 0;
       g_autoptr (GHashTable) retransmitted = g_hash_table_new (NULL, NULL);
 
+      gst_util_set_object_arg (G_OBJECT (enc->element), "scheme", scheme);
+      gst_util_set_object_arg (G_OBJECT (dec->element), "scheme", scheme);
       g_object_set (enc->element, "pt", 110, "overhead", 50, "key-frame-overhead", 50, NULL);
       g_object_set (dec->element, "pt", 110, NULL);
       if (told)
@@ -362,17 +368,27 @@ test_rtx_taken_as_received (void)
                 }
             }
         }
-      g_object_get (dec->element, "recovered", &recovered, NULL);
-      g_test_message ("%s the RTX settings: %" G_GUINT64_FORMAT
-                      " rebuilt, %u of them retransmitted "
-                      "already",
-                      told ? "with" : "without", recovered, rebuilt_rtx);
+      g_object_get (dec->element, "recovered", &recovered, "rtx-restored", &restored, NULL);
+      g_test_message ("%s, %s the RTX settings: %" G_GUINT64_FORMAT
+                      " rebuilt, %u of them retransmitted already; %" G_GUINT64_FORMAT
+                      " restored by retransmission",
+                      scheme, told ? "with" : "without", recovered, rebuilt_rtx, restored);
       g_assert_cmpuint (rtx_out, ==, FRAMES);
-      /* Told, never one that was retransmitted; not told, some. */
       if (told)
-        g_assert_cmpuint (rebuilt_rtx, ==, 0);
+        {
+          g_assert_cmpuint (rebuilt_rtx, ==, 0);
+          g_assert_cmpuint (restored, ==, FRAMES);
+          if (run >= 2)
+            g_assert_cmpuint (recovered, ==, 2 * FRAMES);
+        }
       else
-        g_assert_cmpuint (rebuilt_rtx, >, 0);
+        {
+          g_assert_cmpuint (restored, ==, 0);
+          if (run < 2)
+            g_assert_cmpuint (rebuilt_rtx, >, 0);
+          else
+            g_assert_cmpuint (recovered, ==, 0);
+        }
       gst_harness_teardown (enc);
       gst_harness_teardown (dec);
     }
