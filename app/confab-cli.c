@@ -36,6 +36,10 @@ confab_cli_option_group (ConfabCliOptions *cli)
           "supports it (default on); rs: Confab's Reed-Solomon code if the other side is "
           "Confab, else FlexFEC"),
       "on|off|rs" },
+    { "rtx", 0, 0, G_OPTION_ARG_STRING, &cli->rtx,
+      N_ ("Ask for lost video packets again (NACK) and resend those the other side asks for "
+          "(RTX) when it supports it (default on)"),
+      "on|off" },
     { "netsim", 0, 0, G_OPTION_ARG_STRING, &cli->netsim,
       N_ ("Simulate a bad network on this side's link, both ways (for tests and demos), e.g. "
           "loss=10%, loss=ge:5:3 (5% in bursts of 3), delay=75ms, jitter=10ms, rate=600kbit, "
@@ -78,6 +82,7 @@ confab_cli_options_clear (ConfabCliOptions *cli)
   g_clear_pointer (&cli->turn_pass, g_free);
   g_clear_pointer (&cli->turn_ca, g_free);
   g_clear_pointer (&cli->fec, g_free);
+  g_clear_pointer (&cli->rtx, g_free);
   g_clear_pointer (&cli->netsim, g_free);
   g_clear_pointer (&cli->port_range, g_free);
   g_clear_pointer (&cli->local_addresses, g_strfreev);
@@ -149,6 +154,14 @@ confab_cli_build_call_options (ConfabCliOptions *cli, ConfabCallOptions *options
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _ ("--fec wants on, off or rs, not \"%s\""), cli->fec);
+      return FALSE;
+    }
+
+  options->rtx = cli->rtx == NULL || g_strcmp0 (cli->rtx, "on") == 0;
+  if (!options->rtx && g_strcmp0 (cli->rtx, "off") != 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _ ("--rtx wants on or off, not \"%s\""), cli->rtx);
       return FALSE;
     }
 

@@ -26,6 +26,7 @@ typedef struct
   char *turn_ca;
   gboolean relay_only;
   char *fec;
+  char *rtx;
   char *netsim;
   char *port_range;
   char **local_addresses;

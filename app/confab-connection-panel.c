@@ -94,6 +94,8 @@ static const RowSpec row_specs[] = {
     "ice.packets_received", FORMAT_COUNT },
   { GROUP_CONNECTION, N_ ("Send failures"), N_ ("Packets the network refused to take"),
     "ice.send_failures", FORMAT_COUNT },
+  { GROUP_CONNECTION, N_ ("Relay problem"), N_ ("Why the TURN server gave no relay address"),
+    "ice.relay_problem", FORMAT_TEXT },
 
   { GROUP_FEC, N_ ("Video repair overhead"), N_ ("Repair packets per video packet sent"),
     "video.fec_overhead", FORMAT_PERCENT },
@@ -101,6 +103,9 @@ static const RowSpec row_specs[] = {
     N_ ("Repair packets per 100 video packets over the last few seconds"), "video.fec_overhead_pct",
     FORMAT_PERCENT_POINTS },
   { GROUP_FEC, N_ ("Video repair packets sent"), NULL, "video.fec_repair_sent", FORMAT_COUNT },
+  { GROUP_FEC, N_ ("Video repair code"),
+    N_ ("flexfec, ulpfec-red (as browsers send it) or rs (Confab’s Reed–Solomon)"),
+    "video.fec_scheme", FORMAT_TEXT },
   /* The ledger of the other side's video: lost, rebuilt, resent, never. */
   { GROUP_FEC, N_ ("Video packets lost"), N_ ("On the way, before any repair"),
     "video.packets_lost_before_fec", FORMAT_COUNT },
@@ -146,6 +151,9 @@ static const RowSpec stream_row_specs[] = {
   { GROUP_VIDEO, N_ ("Frozen for"), N_ ("The freezes’ total length"), "freeze_s", FORMAT_SECONDS },
   { GROUP_VIDEO, N_ ("Target bitrate"), N_ ("What congestion control lets the encoder send"),
     "target_bitrate_kbps", FORMAT_KBPS, FIGURE_ZERO_UNKNOWN },
+  { GROUP_VIDEO, N_ ("Picture sent"), N_ ("This side’s, as congestion control sizes it"),
+    "sent_width", FORMAT_COUNT, FIGURE_ZERO_UNKNOWN, "sent_height", N_ ("×") },
+  { GROUP_VIDEO, N_ ("Frame rate sent"), NULL, "sent_fps", FORMAT_FPS, FIGURE_ZERO_UNKNOWN },
   { GROUP_AUDIO, N_ ("Bitrate sent"), NULL, "send_kbps", FORMAT_KBPS, FIGURE_ZERO_UNKNOWN },
   { GROUP_AUDIO, N_ ("Bitrate received"), NULL, "receive_kbps", FORMAT_KBPS, FIGURE_ZERO_UNKNOWN },
   { GROUP_AUDIO, N_ ("Packets sent"), NULL, "packets_sent", FORMAT_COUNT },

@@ -107,6 +107,7 @@ confab_call_options_init (ConfabCallOptions *options)
 {
   memset (options, 0, sizeof *options);
   options->fec = TRUE;
+  options->rtx = TRUE;
   options->adaptive_fec = TRUE;
   confab_media_config_init (&options->media);
   confab_netsim_spec_init (&options->netsim);
@@ -497,15 +498,26 @@ on_connect_timeout (gpointer data)
   self->connect_timeout_id = 0;
 
   guint n = self->remote ? self->remote->candidates->len : 0;
-  fail (self, g_error_new (
-                  CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
-                  self->role == CONFAB_SDP_OFFER
-                      ? _ ("Could not connect within %d seconds: none of the %u addresses of the "
-                           "other side answered (a firewall, or both sides behind strict NATs "
-                           "without a TURN server)")
-                      : _ ("The other side did not connect within %d seconds (did they paste the "
-                           "answer? %u addresses of theirs were tried)"),
-                  connect_timeout_s (self), n));
+  ConfabIceStats stats;
+  confab_ice_session_get_stats (self->ice, &stats);
+  /* With a TURN server that gave no relay, the firewall or NAT guess is
+   * wrong: the relay that would have got through is what failed. */
+  if (stats.relay_problem[0])
+    fail (self, g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                             _ ("Could not connect within %d seconds: none of the %u addresses of "
+                                "the other side answered, and the TURN relay that could have "
+                                "carried the call was not there (%s)"),
+                             connect_timeout_s (self), n, stats.relay_problem));
+  else
+    fail (self,
+          g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                       self->role == CONFAB_SDP_OFFER
+                           ? _ ("Could not connect within %d seconds: none of the %u addresses of "
+                                "the other side answered (a firewall, or both sides behind strict "
+                                "NATs without a TURN server)")
+                           : _ ("The other side did not connect within %d seconds (did they paste "
+                                "the answer? %u addresses of theirs were tried)"),
+                       connect_timeout_s (self), n));
   return G_SOURCE_REMOVE;
 }
 
@@ -630,8 +642,9 @@ confab_call_new (ConfabSdpType role, const ConfabCallOptions *options, GError **
   self->options.local_addresses = g_strdupv (options->local_addresses);
 
   self->session_id = confab_sdp_new_session_id ();
-  self->local
-      = (ConfabLocalMedia){ .fec = options->fec, .ulpfec = options->ulpfec, .rs = options->rs_fec };
+  self->local = (ConfabLocalMedia){
+    .fec = options->fec, .ulpfec = options->ulpfec, .rs = options->rs_fec, .no_rtx = !options->rtx
+  };
   confab_local_media_pick_ssrcs (&self->local);
   /* The offerer offers FEC if it wants it; the answerer decides when it
    * sees the offer. */

@@ -54,6 +54,9 @@ typedef struct
    * another Confab takes instead (--fec=rs); FALSE by default. Answering,
    * Confab takes it whenever offered, if fec allows FEC at all. */
   gboolean rs_fec;
+  /* Offer (or accept) retransmission of the video: NACK and RTX (--rtx);
+   * TRUE by default. */
+  gboolean rtx;
   ConfabMediaConfig media;
   /* --netsim: the path simulator right above the ICE layer; impairs
    * nothing by default. */

@@ -108,6 +108,8 @@ test_bad_options (void)
     /* Not a keyword, so a device id that no device has: a device failure. */
     { "--video", "holographic", "holographic", 1 },
     { "--relay-only", NULL, "--relay-only needs a TURN server" },
+    { "--fec", "yes", "--fec" },
+    { "--rtx", "maybe", "--rtx" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -132,7 +134,7 @@ test_help (void)
   for (const char *const *o
        = (const char *const[]){ "--stun", "--turn", "--turn-user", "--turn-pass", "--relay-only",
                                 "--port-range", "--video", "--audio", "--duration", "--stats",
-                                NULL };
+                                "--fec", "--rtx", NULL };
        *o; o++)
     g_assert_nonnull (strstr (run.out, *o));
   run_clear (&run);
