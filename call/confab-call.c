@@ -508,6 +508,17 @@ on_connect_timeout (gpointer data)
                                 "the other side answered, and the TURN relay that could have "
                                 "carried the call was not there (%s)"),
                              connect_timeout_s (self), n, stats.relay_problem));
+  /* A relay that was there and carried nothing: a firewall that blocks it
+   * too, or an allocation the server dropped without a word (coturn does
+   * when its host cannot reach an address we asked it to; libnice 0.1.21
+   * cannot tell). */
+  else if (self->options.turn != NULL && self->role == CONFAB_SDP_OFFER)
+    fail (self, g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
+                             _ ("Could not connect within %d seconds: none of the %u addresses of "
+                                "the other side answered, not even through the TURN relay (a "
+                                "firewall that blocks the relay too, or a relay the server "
+                                "dropped)"),
+                             connect_timeout_s (self), n));
   else
     fail (self,
           g_error_new (CONFAB_ICE_ERROR, CONFAB_ICE_ERROR_STATE,
