@@ -28,6 +28,12 @@
 #define INHERENT_LOSS_FOLLOW_UP 0.02
 /* "Near" the last congestion: within this fraction of it. */
 #define NEAR_CONGESTION 0.05
+/* Up to this fraction over the last congestion the path's room is known:
+ * growth there is never faster than CONFAB_RATE_INCREASE, however quiet. */
+#define KNOWN_OVER 0.15
+/* Cuts this close together are one congestion: it showed at the rate the
+ * first was made at (the later ones answer the same, delayed, reports). */
+#define CONGESTION_RUN_US (10 * G_USEC_PER_SEC)
 
 void
 confab_rate_controller_init (ConfabRateController *controller, guint min_kbps, guint max_kbps)
@@ -114,6 +120,20 @@ loss_is_inherent (ConfabRateController *c, gint64 now, double loss)
          && loss >= LOSS_UNMOVED * c->series_loss && c->overuse_count == 0;
 }
 
+/* A cut: where congestion showed. In a run of cuts, the highest (a
+ * 1000 kbit/s start on a 500 kbit/s path cut to 430, 269 and 242 within a
+ * second, and the last was no measure of the path: growing fast from there
+ * rammed the queue at 500 and lost a quarter of the packets). */
+static void
+note_congestion (ConfabRateController *c, gint64 now)
+{
+  if (c->congested_time && now - c->congested_time < CONGESTION_RUN_US)
+    c->congested_kbps = MAX (c->congested_kbps, c->target_kbps);
+  else
+    c->congested_kbps = c->target_kbps;
+  c->congested_time = now;
+}
+
 static ConfabRateDecision
 decide (ConfabRateController *c, gint64 now, gint64 elapsed, const ConfabRateFeedback *feedback)
 {
@@ -134,7 +154,7 @@ decide (ConfabRateController *c, gint64 now, gint64 elapsed, const ConfabRateFee
         }
       if (!may_decrease)
         return CONFAB_RATE_HOLD;
-      c->congested_kbps = c->target_kbps;
+      note_congestion (c, now);
       c->target_kbps *= 1 - 0.5 * loss;
       c->last_decrease = now;
       return CONFAB_RATE_DECREASE_LOSS;
@@ -143,7 +163,7 @@ decide (ConfabRateController *c, gint64 now, gint64 elapsed, const ConfabRateFee
     {
       if (!may_decrease)
         return CONFAB_RATE_HOLD;
-      c->congested_kbps = c->target_kbps;
+      note_congestion (c, now);
       c->target_kbps *= CONFAB_RATE_DELAY_DECREASE;
       c->last_decrease = now;
       /* The queue takes a while to drain: the next reports still show it. */
@@ -159,11 +179,12 @@ decide (ConfabRateController *c, gint64 now, gint64 elapsed, const ConfabRateFee
   gboolean near = c->congested_kbps > 0
                   && c->target_kbps >= c->congested_kbps * (1 - NEAR_CONGESTION)
                   && c->target_kbps <= c->congested_kbps * (1 + NEAR_CONGESTION);
+  gboolean known = c->congested_kbps > 0 && c->target_kbps <= c->congested_kbps * (1 + KNOWN_OVER);
   gboolean quiet = c->last_signal && now - c->last_signal >= CONFAB_RATE_QUIET_US;
-  double per_second = c->starting ? CONFAB_RATE_INCREASE_START
-                      : near      ? CONFAB_RATE_INCREASE_NEAR
-                      : quiet     ? CONFAB_RATE_INCREASE_QUIET
-                                  : CONFAB_RATE_INCREASE;
+  double per_second = c->starting       ? CONFAB_RATE_INCREASE_START
+                      : near            ? CONFAB_RATE_INCREASE_NEAR
+                      : quiet && !known ? CONFAB_RATE_INCREASE_QUIET
+                                        : CONFAB_RATE_INCREASE;
   c->target_kbps *= 1 + per_second * elapsed / G_USEC_PER_SEC;
   return CONFAB_RATE_INCREASE_TARGET;
 }

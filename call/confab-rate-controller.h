@@ -21,7 +21,9 @@
  * 300 kbit/s and probes up): starting at the maximum, a 500 kbit/s link took 2.8 times what it
  * carries for 2 s, and dropped half of it. After 5 s without any sign of congestion it grows faster
  * (15% a second); after a cut, growth is slower (3% a second) near the rate where congestion last
- * showed, so the target does not ram the same queue again at full speed. Cuts come at most once a
+ * showed, and never faster than 8% a second up to 15% over it (a run of cuts within 10 s counts
+ * as congestion at the highest of them), so the target does not ram the same queue again at full
+ * speed. Cuts come at most once a
  * second: the loss figure covers 1 to 2 s and the round trip follows the reports. The target stays
  * within [min, max].
  *
@@ -83,6 +85,7 @@ typedef struct
   gint64 last_decrease;  /* 0: none yet */
   gint64 last_signal;    /* the last cut or limiting REMB, 0: none yet */
   double congested_kbps; /* the target when congestion last showed, 0: none */
+  gint64 congested_time; /* the last cut, 0: none */
   double min_rtt_ms;     /* the lowest round trip seen, 0: none */
   guint overuse_count;   /* round-trip samples in a row that were high */
   gboolean starting;     /* no sign of congestion yet since a start below the maximum */
