@@ -114,6 +114,39 @@ confab_loss_reference_update (ConfabLossReference *reference, const ConfabReport
   return known;
 }
 
+static void
+write_u32 (guint8 *out, guint32 value)
+{
+  for (int k = 0; k < 4; k++)
+    out[k] = value >> (24 - 8 * k);
+}
+
+/* A receiver report with no blocks from @sender, the 8 bytes a compound
+ * packet of ours starts with (RFC 3550 section 6.1). Returns 8. */
+static gsize
+write_empty_rr (guint8 *out, guint32 sender)
+{
+  out[0] = 0x80;
+  out[1] = RTCP_RR;
+  out[2] = 0;
+  out[3] = 1;
+  write_u32 (out + 4, sender);
+  return 8;
+}
+
+/* The 12 bytes that start a feedback packet (RFC 4585 section 6.1) of
+ * @len bytes in all. */
+static void
+write_feedback_header (guint8 *p, guint fmt, guint type, gsize len, guint32 sender, guint32 media)
+{
+  p[0] = 0x80 | fmt;
+  p[1] = type;
+  p[2] = 0;
+  p[3] = len / 4 - 1;
+  write_u32 (p + 4, sender);
+  write_u32 (p + 8, media);
+}
+
 /*  BYE (RFC 3550 section 6.6):
  *
  *        0                   1                   2                   3
@@ -133,19 +166,13 @@ confab_rtcp_write_bye (const guint32 *ssrcs, guint n, guint8 *out, gsize size)
 
   if (n == 0 || n > 31 || size < need)
     return 0;
-  out[0] = 0x80;
-  out[1] = 201;
-  out[2] = 0;
-  out[3] = 1;
-  for (int k = 0; k < 4; k++)
-    out[4 + k] = ssrcs[0] >> (24 - 8 * k);
+  write_empty_rr (out, ssrcs[0]);
   out[8] = 0x80 | n;
   out[9] = 203;
   out[10] = 0;
   out[11] = n;
   for (guint i = 0; i < n; i++)
-    for (int k = 0; k < 4; k++)
-      out[12 + 4 * i + k] = ssrcs[i] >> (24 - 8 * k);
+    write_u32 (out + 12 + 4 * i, ssrcs[i]);
   return need;
 }
 
@@ -198,13 +225,6 @@ confab_rtcp_find_remb (const guint8 *data, gsize len, guint64 *bitrate_bps)
   return found;
 }
 
-static void
-write_u32 (guint8 *out, guint32 value)
-{
-  for (int k = 0; k < 4; k++)
-    out[k] = value >> (24 - 8 * k);
-}
-
 gsize
 confab_rtcp_write_remb (guint32 sender, guint64 bitrate_bps, const guint32 *ssrcs, guint n,
                         guint8 *out, gsize size)
@@ -219,19 +239,8 @@ confab_rtcp_write_remb (guint32 sender, guint64 bitrate_bps, const guint32 *ssrc
     exponent++;
   guint32 mantissa = bitrate_bps >> exponent;
 
-  out[0] = 0x80;
-  out[1] = RTCP_RR;
-  out[2] = 0;
-  out[3] = 1;
-  write_u32 (out + 4, sender);
-
-  guint8 *p = out + 8;
-  p[0] = 0x80 | PSFB_FMT_AFB;
-  p[1] = RTCP_PSFB;
-  p[2] = 0;
-  p[3] = remb_len / 4 - 1;
-  write_u32 (p + 4, sender);
-  write_u32 (p + 8, 0);
+  guint8 *p = out + write_empty_rr (out, sender);
+  write_feedback_header (p, PSFB_FMT_AFB, RTCP_PSFB, remb_len, sender, 0);
   memcpy (p + 12, "REMB", 4);
   p[16] = n;
   p[17] = exponent << 2 | mantissa >> 16;
@@ -255,13 +264,7 @@ confab_rtcp_write_nack (guint32 sender, guint32 media_ssrc, const guint16 *seqs,
   if (n == 0 || n > CONFAB_RTCP_NACK_MAX || size < 8 + 12 + 4 * (gsize) n)
     return 0;
 
-  out[0] = 0x80;
-  out[1] = RTCP_RR;
-  out[2] = 0;
-  out[3] = 1;
-  write_u32 (out + 4, sender);
-
-  guint8 *p = out + 8;
+  guint8 *p = out + write_empty_rr (out, sender);
   guint8 *fci = p + 12;
   for (guint i = 0; i < n; i++)
     {
@@ -289,11 +292,7 @@ confab_rtcp_write_nack (guint32 sender, guint32 media_ssrc, const guint16 *seqs,
       entries++;
     }
 
-  p[0] = 0x80 | RTPFB_FMT_NACK;
-  p[1] = RTCP_RTPFB;
-  p[2] = 0;
-  p[3] = 2 + entries;
-  write_u32 (p + 4, sender);
-  write_u32 (p + 8, media_ssrc);
+  write_feedback_header (p, RTPFB_FMT_NACK, RTCP_RTPFB, 12 + 4 * (gsize) entries, sender,
+                         media_ssrc);
   return 8 + 12 + 4 * (gsize) entries;
 }
