@@ -82,22 +82,31 @@ is_media (GBytes *b)
 
 /* Runs media through the encoder, drops media packets with index % drop_every == 1 (none if
  * 0), runs the rest through the decoder, and returns what the decoder put out. */
+/* An encoder and a decoder of @scheme with repair packets on @pt, 50% overhead on every
+ * frame. */
+static void
+harness_pair (const char *scheme, guint pt, GstHarness **enc, GstHarness **dec)
+{
+  *enc = gst_harness_new ("confabfecenc");
+  *dec = gst_harness_new ("confabfecdec");
+  gst_util_set_object_arg (G_OBJECT ((*enc)->element), "scheme", scheme);
+  gst_util_set_object_arg (G_OBJECT ((*dec)->element), "scheme", scheme);
+  g_object_set ((*enc)->element, "pt", pt, "overhead", 50, "key-frame-overhead", 50, NULL);
+  g_object_set ((*dec)->element, "pt", pt, NULL);
+  gst_harness_set_src_caps_str (*enc, CAPS);
+  gst_harness_set_src_caps_str (*dec, CAPS);
+}
+
 static GPtrArray *
 run (GPtrArray *media, const char *scheme, guint pt, guint drop_every, guint64 *recovered,
      guint64 *repair_sent)
 {
-  GstHarness *enc = gst_harness_new ("confabfecenc");
-  GstHarness *dec = gst_harness_new ("confabfecdec");
+  GstHarness *enc, *dec;
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   GstBuffer *buf;
   guint media_index = 0;
 
-  gst_util_set_object_arg (G_OBJECT (enc->element), "scheme", scheme);
-  gst_util_set_object_arg (G_OBJECT (dec->element), "scheme", scheme);
-  g_object_set (enc->element, "pt", pt, "overhead", 50, "key-frame-overhead", 50, NULL);
-  g_object_set (dec->element, "pt", pt, NULL);
-  gst_harness_set_src_caps_str (enc, CAPS);
-  gst_harness_set_src_caps_str (dec, CAPS);
+  harness_pair (scheme, pt, &enc, &dec);
 
   for (guint i = 0; i < media->len; i++)
     {
@@ -308,23 +317,17 @@ test_rtx_taken_as_received (void)
       gboolean told = run % 2;
       const char *scheme = run < 2 ? "flexfec" : "rs";
       g_autoptr (GPtrArray) media = make_media (41);
-      GstHarness *enc = gst_harness_new ("confabfecenc");
-      GstHarness *dec = gst_harness_new ("confabfecdec");
+      GstHarness *enc, *dec;
       GstBuffer *buf;
       guint media_index = 0, rtx_out = 0, rebuilt_rtx = 0;
       guint16 rtx_seq = 100;
       guint64 recovered = 0, restored = 0;
       g_autoptr (GHashTable) retransmitted = g_hash_table_new (NULL, NULL);
 
-      gst_util_set_object_arg (G_OBJECT (enc->element), "scheme", scheme);
-      gst_util_set_object_arg (G_OBJECT (dec->element), "scheme", scheme);
-      g_object_set (enc->element, "pt", 110, "overhead", 50, "key-frame-overhead", 50, NULL);
-      g_object_set (dec->element, "pt", 110, NULL);
+      harness_pair (scheme, 110, &enc, &dec);
       if (told)
         g_object_set (dec->element, "rtx-pt", RTX_PT, "rtx-apt", 96, "media-ssrc", MEDIA_SSRC,
                       NULL);
-      gst_harness_set_src_caps_str (enc, CAPS);
-      gst_harness_set_src_caps_str (dec, CAPS);
       for (guint i = 0; i < media->len; i++)
         {
           g_assert_cmpint (gst_harness_push (enc, to_buffer (g_ptr_array_index (media, i))), ==,
