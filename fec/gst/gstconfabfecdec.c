@@ -163,6 +163,14 @@ decoder_push (GstConfabFecDec *self, const guint8 *data, gsize size)
                   : confab_fec_decoder_push (self->dec, data, size, NULL);
 }
 
+/* The decoder's next recovered packet, whichever it is, or NULL. Called with the object lock. */
+static const guint8 *
+decoder_next_recovered (GstConfabFecDec *self, gsize *len)
+{
+  return self->rs ? confab_fec_rs_decoder_next_recovered (self->rs, len)
+                  : confab_fec_decoder_next_recovered (self->dec, len);
+}
+
 /* A packet a retransmission restores (behind rtpsession, out of sight) is
  * one the decoder must not rebuild again, and it may complete a repair
  * packet: the decoder takes it as received, and counts it restored if it
@@ -210,9 +218,7 @@ gst_confab_fec_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
             }
           else
             kind = decoder_push (self, map.data, map.size);
-          while ((r = self->rs ? confab_fec_rs_decoder_next_recovered (self->rs, &len)
-                               : confab_fec_decoder_next_recovered (self->dec, &len))
-                 != NULL)
+          while ((r = decoder_next_recovered (self, &len)) != NULL)
             gst_confab_fec_collect (&recovered, r, len);
         }
       GST_OBJECT_UNLOCK (self);
