@@ -828,6 +828,19 @@ ensure_fec_elements (void)
   g_once (&registered, register_fec_elements, NULL);
 }
 
+/* The FEC decoder's SSRCs of the peer: its repair packets', and its
+ * media's, whose retransmissions the decoder takes as received. The
+ * offerer learns them from the answer (confab_rtp_session_set_remote_ssrcs()). */
+static void
+set_decoder_ssrcs (ConfabRtpSession *session)
+{
+  const ConfabStreamParams *params = &session->fec_stream->params;
+
+  g_object_set (session->fec_dec, "repair-ssrc", params->remote_fec_ssrc, NULL);
+  if (session->fec_dec_sees_rtx)
+    g_object_set (session->fec_dec, "media-ssrc", params->remote_ssrc, NULL);
+}
+
 /* The repair format of @params for confabfecenc/dec's "scheme". */
 static const char *
 fec_scheme_nick (const ConfabStreamParams *params)
@@ -904,17 +917,17 @@ build_fec (ConfabRtpSession *session, ConfabMediaStream *stream, GError **error)
   /* RED media reaches the decoder unwrapped (confab-red-unwrap.h), its repair
    * packets still in RED. */
   gst_util_set_object_arg (G_OBJECT (session->fec_dec), "scheme", fec_scheme_nick (params));
-  g_object_set (session->fec_dec, "pt", params->fec_pt, "repair-ssrc", params->remote_fec_ssrc,
-                "red-pt", red ? (gint) params->red_pt : -1, NULL);
+  g_object_set (session->fec_dec, "pt", params->fec_pt, "red-pt", red ? (gint) params->red_pt : -1,
+                NULL);
   /* The decoder sits before rtpsession and never sees what a retransmission
    * restores (behind it): told which packets are retransmissions, it takes
    * them as received instead of rebuilding them again (either scheme). */
   if (!red && params->rtx_pt != 0)
     {
-      g_object_set (session->fec_dec, "rtx-pt", (gint) params->rtx_pt, "rtx-apt", params->pt,
-                    "media-ssrc", params->remote_ssrc, NULL);
+      g_object_set (session->fec_dec, "rtx-pt", (gint) params->rtx_pt, "rtx-apt", params->pt, NULL);
       session->fec_dec_sees_rtx = TRUE;
     }
+  set_decoder_ssrcs (session);
 
   return (red ? confab_media_link_pads (session->rtpbin, "send_rtp_src_0", session->rtp_sink,
                                         "sink", error)
@@ -1115,11 +1128,8 @@ confab_rtp_session_set_remote_ssrcs (ConfabRtpSession *session, const ConfabStre
     }
   g_mutex_unlock (&session->lock);
 
-  /* The decoder takes the retransmissions of the media SSRC as received
-   * (build_fec); the offerer did not know that SSRC yet. */
-  if (session->fec_dec != NULL && session->fec_dec_sees_rtx)
-    g_object_set (session->fec_dec, "media-ssrc", session->fec_stream->params.remote_ssrc,
-                  "repair-ssrc", session->fec_stream->params.remote_fec_ssrc, NULL);
+  if (session->fec_dec != NULL)
+    set_decoder_ssrcs (session);
 }
 
 void
